@@ -1,0 +1,73 @@
+//! The container the generator writes and the crate embeds.
+//!
+//! ```text
+//! offset 0   8 bytes   magic "AWSMCPC1"
+//! offset 8   u32 LE    N = length of the index frame
+//! offset 12  N bytes   zstd frame: index JSON (format, sources, global_args,
+//!                      partitions, services with command summaries and the
+//!                      [offset, length] of their detail frame)
+//! offset 12+N          one zstd frame per service: detail JSON (commands'
+//!                      arguments, paginators, operation models, input shapes)
+//! ```
+//!
+//! Each service lives in its own frame so that looking up one command decodes
+//! one service (tens of kilobytes), not the whole table (about 38 MB of JSON).
+
+use super::error::CatalogError;
+use super::model::{Index, ServiceDetail};
+
+/// The magic bytes at the start of a catalog file.
+pub const MAGIC: &[u8; 8] = b"AWSMCPC1";
+/// The data format version this crate reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Upper bound on one decompressed frame (a guard against corrupt files).
+const MAX_FRAME: usize = 256 << 20;
+
+/// Split a container into its decoded index and the offset where service frames start.
+pub(crate) fn read_index(data: &[u8]) -> Result<(Index, usize), CatalogError> {
+    if data.len() < 12 || &data[..8] != MAGIC {
+        return Err(CatalogError::BadMagic);
+    }
+    let mut len = [0u8; 4];
+    len.copy_from_slice(&data[8..12]);
+    let n = u32::from_le_bytes(len) as usize;
+    let end = 12usize.checked_add(n).ok_or(CatalogError::Truncated)?;
+    if end > data.len() {
+        return Err(CatalogError::Truncated);
+    }
+    let json = decompress(&data[12..end], "index")?;
+    let index: Index = serde_json::from_slice(&json).map_err(|e| CatalogError::Json {
+        part: "index".into(),
+        message: e.to_string(),
+    })?;
+    if index.format != FORMAT_VERSION {
+        return Err(CatalogError::UnsupportedFormat {
+            found: index.format,
+            expected: FORMAT_VERSION,
+        });
+    }
+    let frames = data.len() - end;
+    for s in &index.services {
+        let [off, len] = s.blob;
+        if off.checked_add(len).is_none_or(|e| e > frames as u64) {
+            return Err(CatalogError::Truncated);
+        }
+    }
+    Ok((index, end))
+}
+
+/// Decode one service's detail frame.
+pub(crate) fn read_service(frame: &[u8], service: &str) -> Result<ServiceDetail, CatalogError> {
+    let json = decompress(frame, service)?;
+    serde_json::from_slice(&json).map_err(|e| CatalogError::Json {
+        part: service.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn decompress(frame: &[u8], part: &str) -> Result<Vec<u8>, CatalogError> {
+    zstd::bulk::decompress(frame, MAX_FRAME).map_err(|e| CatalogError::Decompress {
+        part: part.to_string(),
+        message: e.to_string(),
+    })
+}

@@ -1,0 +1,224 @@
+"""Turn the live AWS CLI command table into the catalog's data model.
+
+Data model (JSON, before compression), documented for the Rust side in
+``aws-mcp-core/src/catalog/format.rs``:
+
+index:   {format, sources, global_args: [Arg], partitions: [Partition],
+          services: [{name, api, full_name, protocol, api_version, signing_name,
+                      endpoint_prefix, commands: [Summary], blob}]}
+service: {commands: [{args: [Arg], paginator, op}], shapes: {name: Shape}}
+"""
+import json
+import os
+
+from awscli.arguments import BooleanArgument, CLIArgument
+from awscli.clidriver import ServiceCommand
+from awscli.customizations.paginate import PageArgument
+
+import walk
+
+RAW_DROP = {"documentation", "deprecatedMessage", "pattern", "error", "exception", "fault",
+            "retryable", "documentationUrl", "examples", "errors"}
+
+
+def strip(d):
+    """Raw model dict without documentation and error-only keys."""
+    if isinstance(d, dict):
+        return {k: strip(v) for k, v in d.items() if k not in RAW_DROP}
+    if isinstance(d, list):
+        return [strip(v) for v in d]
+    return d
+
+
+class ServiceData:
+    def __init__(self, loader, name, api_version):
+        self.raw = loader.load_service_model(name, "service-2", api_version)
+        try:
+            self.paginators = loader.load_service_model(name, "paginators-1", api_version)["pagination"]
+        except Exception:
+            self.paginators = {}
+        self.shapes = {}
+
+    def add_shape_closure(self, name):
+        todo = [name]
+        raw_shapes = self.raw["shapes"]
+        while todo:
+            n = todo.pop()
+            if n in self.shapes or n not in raw_shapes:
+                continue
+            s = strip(raw_shapes[n])
+            self.shapes[n] = s
+            for m in s.get("members", {}).values():
+                todo.append(m["shape"])
+            for k in ("member", "key", "value"):
+                if k in s:
+                    todo.append(s[k]["shape"])
+
+
+def shape_from_object(shape, prefix, table):
+    """Serialize a botocore Shape object (customization schemas) into table; return its name."""
+    name = prefix + shape.name
+    if name in table:
+        return name
+    d = {"type": shape.type_name}
+    table[name] = d
+    md = shape.metadata or {}
+    for k in ("min", "max", "enum"):
+        if k in md:
+            d[k] = md[k]
+    if shape.type_name == "structure":
+        d["members"] = {m: {"shape": shape_from_object(s, prefix, table)} for m, s in shape.members.items()}
+        if shape.required_members:
+            d["required"] = list(shape.required_members)
+    elif shape.type_name == "list":
+        d["member"] = {"shape": shape_from_object(shape.member, prefix, table)}
+    elif shape.type_name == "map":
+        d["key"] = {"shape": shape_from_object(shape.key, prefix, table)}
+        d["value"] = {"shape": shape_from_object(shape.value, prefix, table)}
+    return name
+
+
+def describe_arg(arg, name, svc, shapes, cmd_path):
+    a = {"name": name, "type": arg.cli_type_name or "string"}
+    if arg.required:
+        a["required"] = True
+    if getattr(arg, "positional_arg", False):
+        a["positional"] = True
+    nargs = getattr(arg, "nargs", None)
+    if nargs is not None:
+        a["nargs"] = str(nargs)
+    if getattr(arg, "_UNDOCUMENTED", False):
+        a["hidden"] = True
+    try:
+        doc = arg.documentation
+    except Exception:
+        doc = ""
+    d = walk.one_line(doc, 200)
+    if d:
+        a["doc"] = d
+    model = getattr(arg, "argument_model", None)
+    if isinstance(arg, PageArgument):
+        a["kind"] = "pagination"
+        a["member"] = arg._serialized_name
+    elif isinstance(arg, CLIArgument):
+        a["member"] = arg._serialized_name
+        if isinstance(arg, BooleanArgument) and getattr(arg, "_action", None) == "store_false":
+            a["negated"] = True
+        if model is not None and svc is not None and model.name in svc.raw["shapes"]:
+            svc.add_shape_closure(model.name)
+            a["shape"] = model.name
+    else:
+        a["kind"] = "custom"
+        if model is not None and model.type_name in ("structure", "list", "map"):
+            a["shape"] = shape_from_object(model, "cli:" + "/".join(cmd_path) + ":", shapes)
+    choices = None
+    try:
+        choices = arg.choices
+    except Exception:
+        pass
+    if choices:
+        a["choices"] = [str(c) for c in choices]
+    elif model is not None and getattr(model, "enum", None):
+        a["choices"] = list(model.enum)
+    return a
+
+
+def build_catalog(pins):
+    drv = walk.driver()
+    session = drv.session
+    loader = session.get_component("data_loader")
+    global_args = []
+    for name, arg in drv._get_argument_table().items():
+        gtype = getattr(arg, "cli_type_name", "string") or "string"
+        g = {"name": name, "type": {"int": "integer", "str": "string"}.get(gtype, gtype)}
+        act = getattr(arg, "_action", None)
+        if act in ("store_true", "store_false"):
+            g["type"] = "boolean"
+        if getattr(arg, "choices", None):
+            g["choices"] = list(arg.choices)
+        if getattr(arg, "nargs", None):
+            g["nargs"] = str(arg.nargs)
+        d = walk.one_line(getattr(arg, "documentation", ""), 200)
+        if d:
+            g["doc"] = d
+        global_args.append(g)
+    endpoints = loader.load_data("endpoints")
+    partitions = [{"id": p["partition"], "regex": p.get("regionRegex", ""),
+                   "regions": sorted(p.get("regions", {}).keys())} for p in endpoints["partitions"]]
+    try:
+        pdata = loader.load_data("partitions")
+        for p in pdata["partitions"]:
+            for q in partitions:
+                if q["id"] == p["id"]:
+                    q["regions"] = sorted(set(q["regions"]) | set(p.get("regions", {}).keys()))
+                    q["regex"] = p.get("regionRegex", q["regex"])
+    except Exception:
+        pass
+
+    services = {}
+    order = []
+    svc_data = {}
+    for path, cmd, top in walk.iter_commands(drv):
+        top_name = path[0]
+        if top_name not in services:
+            api = top._service_name if isinstance(top, ServiceCommand) else None
+            entry = {"name": top_name, "api": api, "commands": [],
+                     "detail": {"commands": [], "shapes": {}}}
+            if api:
+                sm = top._get_service_model()
+                md = sm.metadata
+                entry.update({"full_name": md.get("serviceFullName", ""), "protocol": md.get("protocol"),
+                              "api_version": sm.api_version, "signing_name": sm.signing_name,
+                              "endpoint_prefix": sm.endpoint_prefix, "service_id": md.get("serviceId")})
+                svc_data[top_name] = ServiceData(loader, api, sm.api_version)
+            else:
+                entry["full_name"] = walk.one_line(walk.command_description(top), 120)
+            services[top_name] = entry
+            order.append(top_name)
+        entry = services[top_name]
+        svc = svc_data.get(top_name)
+        op_model = getattr(cmd, "_operation_model", None)
+        kind = "custom"
+        cls = type(cmd).__name__
+        if cls == "WaiterStateCommand":
+            kind = "waiter"
+        elif cls == "ServiceOperation":
+            kind = "operation"
+        summary = {"name": " ".join(path[1:]), "kind": kind}
+        if op_model is not None and svc is not None:
+            summary["api"] = op_model.name
+            if kind == "waiter":
+                summary["description"] = walk.one_line(getattr(cmd, "DESCRIPTION", ""), 240)
+            else:
+                summary["description"] = walk.one_line(op_model.documentation, 240)
+            if op_model.deprecated:
+                summary["deprecated"] = True
+        else:
+            summary["description"] = walk.one_line(walk.command_description(cmd), 240)
+        if getattr(cmd, "_UNDOCUMENTED", False):
+            summary["hidden"] = True
+        shapes = entry["detail"]["shapes"]
+        args = [describe_arg(arg, name, svc, shapes, path) for name, arg in walk.arg_table(cmd).items()]
+        detail = {"args": args}
+        if op_model is not None and svc is not None:
+            raw_op = svc.raw["operations"].get(op_model.name, {})
+            op = strip({k: v for k, v in raw_op.items() if k not in ("name",)})
+            detail["op"] = op
+            if "input" in raw_op:
+                svc.add_shape_closure(raw_op["input"]["shape"])
+            if kind == "operation" and op_model.name in svc.paginators:
+                detail["paginator"] = svc.paginators[op_model.name]
+        entry["commands"].append(summary)
+        entry["detail"]["commands"].append(detail)
+    for name, svc in svc_data.items():
+        services[name]["detail"]["shapes"].update(svc.shapes)
+    from awscli import __version__ as awscli_version
+
+    return {
+        "format": 1,
+        "sources": {"awscli": awscli_version, "botocore_data": pins["botocore"],
+                    "generator": "tools/catalog-gen/generate.py"},
+        "global_args": global_args,
+        "partitions": partitions,
+        "services": [services[n] for n in order],
+    }

