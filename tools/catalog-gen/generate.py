@@ -64,6 +64,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--venv", help="virtualenv to create or reuse (default: a temporary one)")
     ap.add_argument("--out", default=DEFAULT_OUT)
+    ap.add_argument("--prepare-only", action="store_true",
+                    help="only create the venv and the botocore data; print AWS_DATA_PATH")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.inner:
@@ -76,10 +78,34 @@ def main():
         tmp = tempfile.TemporaryDirectory(prefix="aws-mcp-gen-")
         venv = tmp.name
     py, data_path = prepare_env(os.path.abspath(venv))
+    if args.prepare_only:
+        print(data_path)
+        return
     env = dict(os.environ, AWS_DATA_PATH=data_path, PYTHONPATH=HERE,
                AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
     env.pop("AWS_PROFILE", None)
     subprocess.check_call([py, os.path.abspath(__file__), "--inner", "--out", os.path.abspath(args.out)], env=env)
+
+
+def dedupe_args(detail):
+    """Store each distinct argument once per service; commands list indices.
+
+    Every generated command carries the same --cli-input-json and
+    --generate-cli-skeleton, and waiters repeat their operation's arguments:
+    127,000 arguments hold only about 51,000 distinct ones.
+    """
+    table, seen = [], {}
+    for cmd in detail["commands"]:
+        ids = []
+        for a in cmd["args"]:
+            key = json.dumps(a, sort_keys=True)
+            if key not in seen:
+                seen[key] = len(table)
+                table.append(a)
+            ids.append(seen[key])
+        cmd["args"] = ids
+    detail["args"] = table
+    return detail
 
 
 def write_container(catalog, out):
@@ -95,7 +121,7 @@ def write_container(catalog, out):
     blobs = []
     offset = 0
     for svc in catalog["services"]:
-        detail = svc.pop("detail")
+        detail = dedupe_args(svc.pop("detail"))
         blob = cctx.compress(json.dumps(detail, separators=(",", ":"), sort_keys=True).encode())
         svc["blob"] = [offset, len(blob)]
         offset += len(blob)

@@ -25,7 +25,8 @@ use std::sync::OnceLock;
 pub use error::CatalogError;
 pub use model::{
     Arg, ArgKind, ArgType, CommandDetail, CommandKind, EndpointTrait, HttpBinding, MemberRef,
-    OperationModel, Paginator, Partition, Shape, ShapeRef, ShapeType, Sources,
+    MemberTraits, OperationModel, Paginator, Partition, Shape, ShapeRef, ShapeTraits, ShapeType,
+    Sources,
 };
 use model::{Index, ServiceDetail};
 
@@ -125,7 +126,7 @@ impl Catalog {
 
     /// A global option by its name without `--`.
     pub fn global_arg(&self, name: &str) -> Option<&Arg> {
-        self.index.global_args.iter().find(|a| a.name == name)
+        self.index.global_args.iter().find(|a| &*a.name == name)
     }
 
     /// The partitions and their regions.
@@ -217,6 +218,17 @@ impl Catalog {
                 let start = self.frames_start + off as usize;
                 let frame = &self.data[start..start + len as usize];
                 let detail = format::read_service(frame, &entry.name)?;
+                let n_args = detail.args.len();
+                if detail
+                    .commands
+                    .iter()
+                    .any(|c| c.args.iter().any(|&i| i as usize >= n_args))
+                {
+                    return Err(CatalogError::Json {
+                        part: entry.name.clone(),
+                        message: "argument index out of range".into(),
+                    });
+                }
                 if detail.commands.len() != entry.commands.len() {
                     return Err(CatalogError::Json {
                         part: entry.name.clone(),
@@ -356,6 +368,51 @@ impl<'a> Service<'a> {
     }
 }
 
+/// A command's arguments, in the CLI's order (a view into the service's argument table).
+#[derive(Clone, Copy)]
+pub struct Args<'a> {
+    table: &'a [Arg],
+    ids: &'a [u32],
+}
+
+impl std::fmt::Debug for Args<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter().map(|a| &a.name)).finish()
+    }
+}
+
+impl<'a> Args<'a> {
+    /// Number of arguments.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether the command takes no arguments.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The arguments in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'a Arg> + 'a {
+        let table = self.table;
+        // Indices were checked against the table when the service was decoded.
+        self.ids.iter().map(move |&i| &table[i as usize])
+    }
+
+    /// An argument by its CLI name without `--`.
+    pub fn get(&self, name: &str) -> Option<&'a Arg> {
+        self.iter().find(|a| &*a.name == name)
+    }
+}
+
+impl<'a> IntoIterator for Args<'a> {
+    type Item = &'a Arg;
+    type IntoIter = Box<dyn ExactSizeIterator<Item = &'a Arg> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
 /// One command of the catalog (a handle; cheap to copy).
 #[derive(Clone, Copy)]
 pub struct Command<'a> {
@@ -427,13 +484,17 @@ impl<'a> Command<'a> {
     }
 
     /// Every argument, in the CLI's order.
-    pub fn args(&self) -> Result<&'a [Arg], CatalogError> {
-        Ok(&self.detail()?.args)
+    pub fn args(&self) -> Result<Args<'a>, CatalogError> {
+        let detail = self.service.detail()?;
+        Ok(Args {
+            table: &detail.args,
+            ids: &detail.commands[self.idx].args,
+        })
     }
 
     /// An argument by its CLI name without `--`.
     pub fn arg(&self, name: &str) -> Result<Option<&'a Arg>, CatalogError> {
-        Ok(self.args()?.iter().find(|a| a.name == name))
+        Ok(self.args()?.get(name))
     }
 
     /// The paginator, if the operation has one.
@@ -462,6 +523,7 @@ mod tests {
         assert_eq!(ids.member.as_deref(), Some("InstanceIds"));
         // Hidden native pagination member is recorded, flagged.
         let nt = c.arg("next-token").unwrap().expect("hidden arg");
+        assert!(c.args().unwrap().iter().any(|a| &*a.name == "filters"));
         assert!(nt.hidden);
         // awscli's own pagination arguments.
         let mi = c.arg("max-items").unwrap().expect("max-items");
@@ -519,7 +581,7 @@ mod tests {
         let member = list.member.as_ref().expect("member");
         let st = s.shape(&member.shape).unwrap().expect("struct");
         assert_eq!(st.shape_type, ShapeType::Structure);
-        assert!(st.members.contains_key("DeviceName"));
+        assert!(st.member_ref("DeviceName").is_some());
     }
 
     #[test]

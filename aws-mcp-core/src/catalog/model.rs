@@ -95,16 +95,16 @@ pub(crate) struct CommandSummary {
 /// A service's decoded detail: each command's arguments, and the shapes they use.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct ServiceDetail {
+    pub args: Vec<Arg>,
     pub commands: Vec<CommandDetail>,
-    pub shapes: std::collections::HashMap<String, Shape>,
+    pub shapes: std::collections::HashMap<Box<str>, Shape>,
 }
 
 /// The full description of one command.
 #[derive(Debug, Clone, Deserialize)]
 pub struct CommandDetail {
-    /// Every argument the CLI accepts for this command, in the CLI's order,
-    /// hidden aliases and hidden pagination members included (flagged).
-    pub args: Vec<Arg>,
+    /// Indices into the service's argument table, in the CLI's order.
+    pub(crate) args: Box<[u32]>,
     /// The paginator, when the operation has one.
     #[serde(default)]
     pub paginator: Option<Paginator>,
@@ -180,7 +180,7 @@ pub enum ArgKind {
 pub struct Arg {
     /// The CLI name without the leading `--` (`instance-ids`), or the
     /// positional argument's name (`paths`).
-    pub name: String,
+    pub name: Box<str>,
     /// The CLI type.
     #[serde(rename = "type")]
     pub arg_type: ArgType,
@@ -192,7 +192,7 @@ pub struct Arg {
     pub positional: bool,
     /// argparse's `nargs` (`?`, `+`, `*`, or a count), when set.
     #[serde(default)]
-    pub nargs: Option<String>,
+    pub nargs: Option<Box<str>>,
     /// Hidden from help but accepted (aliases, hidden pagination members).
     #[serde(default)]
     pub hidden: bool,
@@ -204,16 +204,16 @@ pub struct Arg {
     pub kind: ArgKind,
     /// The API member it fills (generated arguments), e.g. `InstanceIds`.
     #[serde(default)]
-    pub member: Option<String>,
+    pub member: Option<Box<str>>,
     /// The shape (in the service's shape table) that describes its value.
     #[serde(default)]
-    pub shape: Option<String>,
+    pub shape: Option<Box<str>>,
     /// The allowed values, when the CLI or the model restricts them.
     #[serde(default)]
-    pub choices: Vec<String>,
+    pub choices: Box<[Box<str>]>,
     /// A one-line description.
     #[serde(default)]
-    pub doc: String,
+    pub doc: Box<str>,
 }
 
 /// A botocore shape type.
@@ -246,36 +246,67 @@ pub enum ShapeType {
 }
 
 /// A botocore shape (input shapes only), documentation removed.
+///
+/// Kept small: rare traits live behind [`Shape::traits`], references are
+/// boxed, so the ~70,000 input shapes of all services fit in a few megabytes.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "RawShape", into = "RawShape")]
 pub struct Shape {
     /// The shape's type.
-    #[serde(rename = "type")]
     pub shape_type: ShapeType,
     /// Structure members, in model order.
-    #[serde(default)]
-    pub members: IndexMap<String, MemberRef>,
+    pub members: Box<[(Box<str>, MemberRef)]>,
     /// Required structure members.
-    #[serde(default)]
-    pub required: Vec<String>,
+    pub required: Box<[Box<str>]>,
     /// The list member.
-    #[serde(default)]
-    pub member: Option<MemberRef>,
+    pub member: Option<Box<MemberRef>>,
     /// The map key.
-    #[serde(default)]
-    pub key: Option<MemberRef>,
+    pub key: Option<Box<MemberRef>>,
     /// The map value.
-    #[serde(default)]
-    pub value: Option<MemberRef>,
+    pub value: Option<Box<MemberRef>>,
     /// Allowed string values.
-    #[serde(default, rename = "enum")]
-    pub enum_values: Vec<String>,
+    pub enum_values: Box<[Box<str>]>,
     /// Minimum (length for strings, lists and maps; value for numbers).
-    #[serde(default)]
     pub min: Option<f64>,
     /// Maximum.
-    #[serde(default)]
     pub max: Option<f64>,
+    /// Rarely set traits.
+    pub traits: Option<Box<ShapeTraits>>,
+}
+
+impl Shape {
+    /// A structure member by name.
+    pub fn member_ref(&self, name: &str) -> Option<&MemberRef> {
+        self.members
+            .iter()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, m)| m)
+    }
+
+    /// Whether the structure requires `name`.
+    pub fn is_required(&self, name: &str) -> bool {
+        self.required.iter().any(|r| &**r == name)
+    }
+
+    /// The rarely set traits, or their defaults.
+    pub fn traits(&self) -> &ShapeTraits {
+        static DEFAULT: ShapeTraits = ShapeTraits {
+            union: false,
+            document: false,
+            flattened: false,
+            sensitive: false,
+            timestamp_format: None,
+            payload: None,
+            location_name: None,
+        };
+        self.traits.as_deref().unwrap_or(&DEFAULT)
+    }
+}
+
+/// Traits few shapes carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShapeTraits {
     /// A union: exactly one member may be set.
     #[serde(default)]
     pub union: bool,
@@ -285,35 +316,126 @@ pub struct Shape {
     /// A flattened list or map (XML protocols).
     #[serde(default)]
     pub flattened: bool,
-    /// Timestamp wire format.
-    #[serde(default)]
-    pub timestamp_format: Option<String>,
-    /// The payload member of a structure (REST protocols).
-    #[serde(default)]
-    pub payload: Option<String>,
-    /// XML/query name of a list member or map entry.
-    #[serde(default)]
-    pub location_name: Option<String>,
     /// Sensitive data (never logged).
     #[serde(default)]
     pub sensitive: bool,
+    /// Timestamp wire format.
+    #[serde(default)]
+    pub timestamp_format: Option<Box<str>>,
+    /// The payload member of a structure (REST protocols).
+    #[serde(default)]
+    pub payload: Option<Box<str>>,
+    /// XML/query name of a list member or map entry.
+    #[serde(default)]
+    pub location_name: Option<Box<str>>,
+}
+
+impl ShapeTraits {
+    fn is_default(&self) -> bool {
+        *self == ShapeTraits::default()
+    }
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RawShape {
+    #[serde(rename = "type")]
+    shape_type: ShapeType,
+    #[serde(default)]
+    members: IndexMap<Box<str>, MemberRef>,
+    #[serde(default)]
+    required: Vec<Box<str>>,
+    #[serde(default)]
+    member: Option<MemberRef>,
+    #[serde(default)]
+    key: Option<MemberRef>,
+    #[serde(default)]
+    value: Option<MemberRef>,
+    #[serde(default, rename = "enum")]
+    enum_values: Vec<Box<str>>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(flatten)]
+    traits: ShapeTraits,
+}
+
+impl From<RawShape> for Shape {
+    fn from(r: RawShape) -> Shape {
+        Shape {
+            shape_type: r.shape_type,
+            members: r.members.into_iter().collect(),
+            required: r.required.into(),
+            member: r.member.map(Box::new),
+            key: r.key.map(Box::new),
+            value: r.value.map(Box::new),
+            enum_values: r.enum_values.into(),
+            min: r.min,
+            max: r.max,
+            traits: (!r.traits.is_default()).then(|| Box::new(r.traits)),
+        }
+    }
+}
+
+impl From<Shape> for RawShape {
+    fn from(s: Shape) -> RawShape {
+        RawShape {
+            shape_type: s.shape_type,
+            members: s.members.into_vec().into_iter().collect(),
+            required: s.required.into(),
+            member: s.member.map(|m| *m),
+            key: s.key.map(|m| *m),
+            value: s.value.map(|m| *m),
+            enum_values: s.enum_values.into(),
+            min: s.min,
+            max: s.max,
+            traits: s.traits.map(|t| *t).unwrap_or_default(),
+        }
+    }
 }
 
 /// A reference from a structure, list or map to another shape, with its traits.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "RawMemberRef", into = "RawMemberRef")]
 pub struct MemberRef {
     /// The target shape's name.
-    pub shape: String,
+    pub shape: Box<str>,
+    /// Serialization traits, when the reference has any.
+    pub traits: Option<Box<MemberTraits>>,
+}
+
+impl MemberRef {
+    /// The reference's traits, or their defaults.
+    pub fn traits(&self) -> &MemberTraits {
+        static DEFAULT: MemberTraits = MemberTraits {
+            location: None,
+            location_name: None,
+            query_name: None,
+            jsonvalue: false,
+            idempotency_token: false,
+            host_label: false,
+            flattened: false,
+            streaming: false,
+            deprecated: false,
+        };
+        self.traits.as_deref().unwrap_or(&DEFAULT)
+    }
+}
+
+/// Serialization traits of a member reference.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberTraits {
     /// Where the member goes in a REST request (`uri`, `querystring`, `header`, `headers`).
     #[serde(default)]
-    pub location: Option<String>,
+    pub location: Option<Box<str>>,
     /// The wire name.
     #[serde(default)]
-    pub location_name: Option<String>,
+    pub location_name: Option<Box<str>>,
     /// The EC2 query name.
     #[serde(default)]
-    pub query_name: Option<String>,
+    pub query_name: Option<Box<str>>,
     /// A string carrying JSON.
     #[serde(default)]
     pub jsonvalue: bool,
@@ -332,6 +454,32 @@ pub struct MemberRef {
     /// Deprecated member.
     #[serde(default)]
     pub deprecated: bool,
+}
+
+#[derive(Deserialize, Serialize)]
+struct RawMemberRef {
+    shape: Box<str>,
+    #[serde(flatten)]
+    traits: MemberTraits,
+}
+
+impl From<RawMemberRef> for MemberRef {
+    fn from(r: RawMemberRef) -> MemberRef {
+        let traits = (r.traits != MemberTraits::default()).then(|| Box::new(r.traits));
+        MemberRef {
+            shape: r.shape,
+            traits,
+        }
+    }
+}
+
+impl From<MemberRef> for RawMemberRef {
+    fn from(m: MemberRef) -> RawMemberRef {
+        RawMemberRef {
+            shape: m.shape,
+            traits: m.traits.map(|t| *t).unwrap_or_default(),
+        }
+    }
 }
 
 /// A paginator from botocore's `paginators-1.json`.
