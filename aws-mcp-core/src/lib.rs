@@ -22,5 +22,9 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod command;
 
 pub use catalog::{Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Service};
+pub use command::{
+    ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
+};

@@ -19,7 +19,8 @@ fn main() {
         None => println!("aws {service} {op}: no such command"),
         Some(cmd) => {
             println!("{}: {}", cmd.full_name(), cmd.description());
-            for a in cmd.args().unwrap_or_default() {
+            let Ok(args) = cmd.args() else { return };
+            for a in args.iter() {
                 let req = if a.required { " (required)" } else { "" };
                 println!("  --{} <{}>{}: {}", a.name, a.arg_type.as_str(), req, a.doc);
             }

@@ -377,7 +377,9 @@ pub struct Args<'a> {
 
 impl std::fmt::Debug for Args<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.iter().map(|a| &a.name)).finish()
+        f.debug_list()
+            .entries(self.iter().map(|a| &a.name))
+            .finish()
     }
 }
 

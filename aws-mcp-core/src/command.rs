@@ -1,0 +1,138 @@
+//! The validated command: the one value that flows from the validator to the
+//! classifier, the policy and the executor.
+//!
+//! It is plain data (serde-serializable) so that adapters can print it
+//! (`aws-mcp check`), return it to Python and JavaScript, and hand it to an
+//! executor without re-parsing anything.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::CommandKind;
+
+/// A command that exists in the catalog and whose arguments have the right
+/// names and types.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidatedCommand {
+    /// The top-level command as the CLI spells it (`s3api`, `ec2`, `s3`).
+    pub service: String,
+    /// The command's name after the service (`list-objects-v2`,
+    /// `wait instance-running`, `cp`; empty for `aws configure` alone).
+    pub operation: String,
+    /// Generated operation, customization or waiter.
+    pub kind: CommandKind,
+    /// The botocore service and operation, for generated commands and waiters.
+    pub api: Option<ApiOperation>,
+    /// The region the command will use: `--region` if given, else `None`
+    /// (the executor applies the configured default).
+    pub region: Option<String>,
+    /// The global options given on the command line.
+    pub globals: GlobalOptions,
+    /// API parameters keyed by the API member names, with typed JSON values
+    /// (numbers, booleans, structures, lists, maps), exactly as the AWS CLI
+    /// would pass them to botocore. Empty for customizations, whose
+    /// arguments are in [`ValidatedCommand::args`].
+    pub parameters: serde_json::Map<String, serde_json::Value>,
+    /// Every command argument as given, under its full CLI name (positional
+    /// arguments under their catalog name, such as `paths`), in order.
+    pub args: Vec<GivenArg>,
+    /// Local files the command would read or write.
+    pub local_paths: Vec<LocalPath>,
+    /// The words after `aws`, normalized (full option names, `--opt=value`
+    /// split), ready to hand to the `aws` program without a shell.
+    pub argv: Vec<String>,
+}
+
+/// A botocore service and operation name (`s3`, `ListObjectsV2`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ApiOperation {
+    /// botocore's service name.
+    pub service: String,
+    /// botocore's operation name.
+    pub operation: String,
+}
+
+/// The AWS CLI's global options, as given on the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GlobalOptions {
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--output` (`json`, `text`, `table`).
+    pub output: Option<String>,
+    /// `--query` (a JMESPath expression, already compiled once to check it).
+    pub query: Option<String>,
+    /// `--profile`.
+    pub profile: Option<String>,
+    /// `--endpoint-url`.
+    pub endpoint_url: Option<String>,
+    /// `--debug` (prints credentials-bearing request details).
+    pub debug: bool,
+    /// `--no-paginate`.
+    pub no_paginate: bool,
+    /// `--no-verify-ssl`.
+    pub no_verify_ssl: bool,
+    /// `--no-sign-request`.
+    pub no_sign_request: bool,
+    /// `--ca-bundle`.
+    pub ca_bundle: Option<String>,
+    /// `--color`.
+    pub color: Option<String>,
+    /// `--cli-read-timeout` in seconds.
+    pub cli_read_timeout: Option<i64>,
+    /// `--cli-connect-timeout` in seconds.
+    pub cli_connect_timeout: Option<i64>,
+    /// `--version`.
+    pub version: bool,
+    /// `--v2-debug`.
+    pub v2_debug: bool,
+}
+
+/// One argument as given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GivenArg {
+    /// The full CLI name without `--` (or the positional argument's name).
+    pub name: String,
+    /// The raw values that followed it (none for a boolean flag).
+    pub values: Vec<String>,
+}
+
+/// A local file the command would touch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalPath {
+    /// The path as written (after `file://` or `fileb://` is removed), not
+    /// yet resolved: the policy resolves `~`, `..` and symlinks.
+    pub path: String,
+    /// Read or write.
+    pub access: PathAccess,
+    /// The argument it came from (`cli-input-json`, `paths`, `outfile`, ...).
+    pub arg: String,
+    /// How it was named.
+    pub origin: PathOrigin,
+}
+
+/// Whether a local path is read or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum PathAccess {
+    /// The command reads the file.
+    Read,
+    /// The command creates or overwrites the file.
+    Write,
+}
+
+/// How a local path appeared in the command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PathOrigin {
+    /// A `file://` parameter value (read as text).
+    FileUrl,
+    /// A `fileb://` parameter value (read as bytes).
+    FilebUrl,
+    /// A `file://` or `fileb://` reference found inside a shorthand or JSON value.
+    Nested,
+    /// A local path argument of a customization (`s3 cp ./a s3://b/`).
+    Positional,
+    /// An output file argument (`outfile` of streaming operations, `--kubeconfig`).
+    OutputFile,
+}
