@@ -16,6 +16,10 @@
 //!   shapes are decoded only when that service is first looked up, so start-up
 //!   cost does not grow with the size of the table.
 //!
+//! * **[`exec`]** — the async [`Executor`] trait that runs a validated
+//!   command, with the pure output cap and result-limit logic every executor
+//!   shares (no process code here).
+//!
 //! Data flows one way through the crate: string → tokens → parsed command →
 //! validated command → policy decision. Later modules (parser, validator,
 //! classifier, policy, retrieval) build on the catalog.
@@ -23,8 +27,10 @@
 
 pub mod catalog;
 pub mod command;
+pub mod exec;
 
 pub use catalog::{Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Service};
 pub use command::{
     ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
 };
+pub use exec::{ExecError, ExecOptions, ExecOutput, Executor};
