@@ -358,12 +358,22 @@ mod tests {
         assert!(e.contains("AWS_REGION"), "{e}");
         let e = cfg(&[("AWS_REGION", "mars-1")]).unwrap_err().to_string();
         assert!(e.contains("AWS_REGION") && e.contains("mars-1"), "{e}");
-        let e = cfg(&[("AWS_REGION", "us-east-1; rm")]).unwrap_err().to_string();
+        let e = cfg(&[("AWS_REGION", "us-east-1; rm")])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("AWS_REGION"), "{e}");
-        let c = cfg(&[("AWS_REGION", "eu-west-2"), ("AWS_API_MCP_WORKING_DIR", &tmp())]).unwrap();
+        let c = cfg(&[
+            ("AWS_REGION", "eu-west-2"),
+            ("AWS_API_MCP_WORKING_DIR", &tmp()),
+        ])
+        .unwrap();
         assert_eq!(c.region, "eu-west-2");
         // A region newer than the catalog, with a region's shape.
-        assert!(cfg(&[("AWS_REGION", "xy-newplace-9"), ("AWS_API_MCP_WORKING_DIR", &tmp())]).is_ok());
+        assert!(cfg(&[
+            ("AWS_REGION", "xy-newplace-9"),
+            ("AWS_API_MCP_WORKING_DIR", &tmp())
+        ])
+        .is_ok());
     }
 
     #[test]
@@ -374,7 +384,10 @@ mod tests {
             ("AWS_API_MCP_WORKING_DIR", &t),
             ("READ_OPERATIONS_ONLY", "yes"),
             ("REQUIRE_MUTATION_CONSENT", "1"),
-            ("AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS", "no-access"),
+            (
+                "AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS",
+                "no-access",
+            ),
             ("AWS_API_MCP_PROFILE_NAME", "dev"),
             ("AWS_PROFILE", "other"),
         ])
@@ -385,7 +398,10 @@ mod tests {
         for (var, bad) in [
             ("READ_OPERATIONS_ONLY", "maybe"),
             ("REQUIRE_MUTATION_CONSENT", "2"),
-            ("AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS", "everywhere"),
+            (
+                "AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS",
+                "everywhere",
+            ),
             ("AWS_MCP_TIMEOUT", "-3"),
             ("AWS_MCP_CONNECT_TIMEOUT", "soon"),
             ("AWS_MCP_MAX_OUTPUT_BYTES", "10"),

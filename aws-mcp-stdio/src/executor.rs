@@ -115,7 +115,11 @@ impl SubprocessExecutor {
             },
             None => String::new(),
         };
-        let profile = command.globals.profile.as_deref().or(self.profile.as_deref());
+        let profile = command
+            .globals
+            .profile
+            .as_deref()
+            .or(self.profile.as_deref());
         let text = no_url_follow_config(&user, profile);
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let path = self.private_dir.join(format!("config-{n}"));
@@ -131,9 +135,7 @@ impl SubprocessExecutor {
             let mut f = opts.open(&path)?;
             f.write_all(text.as_bytes())
         };
-        write().map_err(|e| {
-            ExecError::Config(format!("cannot write {}: {e}", path.display()))
-        })?;
+        write().map_err(|e| ExecError::Config(format!("cannot write {}: {e}", path.display())))?;
         Ok(TempFile(path))
     }
 }
@@ -201,11 +203,7 @@ pub fn no_url_follow_config(user: &str, profile: Option<&str>) -> String {
                 }
                 continue;
             }
-            let key = trimmed
-                .split(['=', ':'])
-                .next()
-                .unwrap_or("")
-                .trim();
+            let key = trimmed.split(['=', ':']).next().unwrap_or("").trim();
             if key == "cli_follow_urlparam" {
                 continue;
             }
@@ -355,7 +353,10 @@ mod tests {
         let out = no_url_follow_config(user, Some("dev"));
         assert_eq!(out.matches("cli_follow_urlparam = false").count(), 2);
         assert!(!out.contains("cli_follow_urlparam = true"));
-        assert!(out.contains("  cli_follow_urlparam = x"), "nested values are kept");
+        assert!(
+            out.contains("  cli_follow_urlparam = x"),
+            "nested values are kept"
+        );
         assert!(out.contains("[sso-session corp]\nsso_region = us-east-1"));
         assert!(!out.contains("[profile dev]\ncli_follow_urlparam = false\n\n[profile dev]"));
     }

@@ -217,8 +217,9 @@ impl AwsMcpServer {
                 Some(true),
             ));
             route.attr.description = Some(call_aws_description(&config).into());
-            route.attr.output_schema =
-                Some(rmcp::handler::server::tool::schema_for_output::<CallAwsOutput>());
+            route.attr.output_schema = Some(rmcp::handler::server::tool::schema_for_output::<
+                CallAwsOutput,
+            >());
         }
         AwsMcpServer {
             inner: Arc::new(Inner {
@@ -577,7 +578,12 @@ impl AwsMcpServer {
                         return Ok(InputRequiredResult::new(Some(requests), Some(handle)).into());
                     }
                     Some(handle) => {
-                        let pending = self.inner.pending.lock().ok().and_then(|mut p| p.remove(&handle));
+                        let pending = self
+                            .inner
+                            .pending
+                            .lock()
+                            .ok()
+                            .and_then(|mut p| p.remove(&handle));
                         let Some(pending) = pending.filter(|p| p.input == input) else {
                             return Ok(self.refuse_consent(
                                 &commands,
@@ -622,12 +628,12 @@ impl AwsMcpServer {
                             "the user did not approve the command(s), so nothing was run",
                         ))
                     }
-                    Err(e) => {
-                        return Ok(self.refuse_consent(
-                            &commands,
-                            &format!("the user's consent could not be obtained ({e}), so nothing was run"),
-                        ))
-                    }
+                    Err(e) => return Ok(self.refuse_consent(
+                        &commands,
+                        &format!(
+                            "the user's consent could not be obtained ({e}), so nothing was run"
+                        ),
+                    )),
                 }
             } else {
                 return Ok(self.refuse_consent(

@@ -51,7 +51,9 @@ pub struct Suggested {
     pub parameters: Vec<(String, String, bool, String)>,
 }
 
-fn cmd_args(c: aws_mcp_core::Command<'static>) -> Result<aws_mcp_core::catalog::Args<'static>, Rejection> {
+fn cmd_args(
+    c: aws_mcp_core::Command<'static>,
+) -> Result<aws_mcp_core::catalog::Args<'static>, Rejection> {
     c.args().map_err(|e| Rejection {
         kind: "catalog",
         message: e.to_string(),
@@ -241,8 +243,25 @@ impl Steps {
                 }
                 (Some(_), Some(cmd)) => {
                     let table = cmd_args(cmd)?;
-                    let Some(arg) = table.iter().filter(|a| a.positional).nth(positional_seen)
-                    else {
+                    let positionals: Vec<_> = table.iter().filter(|a| a.positional).collect();
+                    // A positional with nargs (`paths` of `s3 cp`) takes several words.
+                    if let (Some(last), Some(prev)) = (
+                        args.last_mut(),
+                        positionals.get(positional_seen.wrapping_sub(1)),
+                    ) {
+                        let many = matches!(prev.nargs.as_deref(), Some(n) if n != "?" && n != "1");
+                        let room = match prev.nargs.as_deref().and_then(|n| n.parse::<usize>().ok())
+                        {
+                            Some(k) => last.values.len() < k,
+                            None => true,
+                        };
+                        if many && room && *last.name == *prev.name {
+                            last.values.push(w.clone());
+                            argv.push(w);
+                            continue;
+                        }
+                    }
+                    let Some(arg) = positionals.get(positional_seen) else {
                         return Err(reject(
                             "unexpected_argument",
                             format!("unexpected argument `{w}` for `aws {}`", cmd_name(cmd)),
@@ -309,10 +328,11 @@ impl Steps {
                 .any(|p| api.operation.starts_with(p)),
             _ => false,
         };
-        let touches_files = command
-            .args
-            .iter()
-            .any(|a| a.values.iter().any(|v| v.starts_with("file://") || v.starts_with("fileb://")));
+        let touches_files = command.args.iter().any(|a| {
+            a.values
+                .iter()
+                .any(|v| v.starts_with("file://") || v.starts_with("fileb://"))
+        });
         if touches_files && self.policy.file_access == FileAccess::NoAccess {
             return Verdict::Deny(
                 "local file access is turned off (AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS=no-access)".into(),
