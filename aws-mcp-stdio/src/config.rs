@@ -176,9 +176,18 @@ impl ServerConfig {
             None => parse_bool(&get, "AWS_API_MCP_TELEMETRY")?.unwrap_or(false),
         };
 
-        let aws_cli = get("AWS_MCP_AWS_CLI")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("aws"));
+        // A relative path with a directory part is taken from the server's
+        // current directory (commands run in the working directory).
+        let aws_cli = match get("AWS_MCP_AWS_CLI").map(PathBuf::from) {
+            None => PathBuf::from("aws"),
+            Some(p) if p.is_relative() && p.components().count() > 1 => std::path::absolute(&p)
+                .map_err(|e| ConfigError::Invalid {
+                    var: "AWS_MCP_AWS_CLI",
+                    value: p.display().to_string(),
+                    reason: e.to_string(),
+                })?,
+            Some(p) => p,
+        };
         let timeout = parse_secs(&get, "AWS_MCP_TIMEOUT", 60)?;
         let connect_timeout = parse_secs(&get, "AWS_MCP_CONNECT_TIMEOUT", 10)?;
         let max_output_bytes = parse_num(&get, "AWS_MCP_MAX_OUTPUT_BYTES", 256 * 1024, 1024)?;
@@ -416,6 +425,29 @@ mod tests {
             let e = cfg(&vars).unwrap_err().to_string();
             assert!(e.contains(var), "{var}: {e}");
         }
+    }
+
+    #[test]
+    fn relative_aws_program_is_made_absolute() {
+        let t = tmp();
+        let c = cfg(&[
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_API_MCP_WORKING_DIR", &t),
+            ("AWS_MCP_AWS_CLI", ".venv/bin/aws"),
+        ])
+        .unwrap();
+        assert!(c.aws_cli.is_absolute() && c.aws_cli.ends_with(".venv/bin/aws"));
+        let c = cfg(&[
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_API_MCP_WORKING_DIR", &t),
+            ("AWS_MCP_AWS_CLI", "aws2"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.aws_cli,
+            PathBuf::from("aws2"),
+            "a bare name is looked up on PATH"
+        );
     }
 
     #[test]

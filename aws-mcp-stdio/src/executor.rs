@@ -283,7 +283,6 @@ impl Executor for SubprocessExecutor {
             .current_dir(&self.working_dir)
             .env("AWS_CONFIG_FILE", &config.0)
             .env("AWS_PAGER", "")
-            .env("PYTHONUNBUFFERED", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

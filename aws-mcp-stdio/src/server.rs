@@ -628,12 +628,14 @@ impl AwsMcpServer {
                             "the user did not approve the command(s), so nothing was run",
                         ))
                     }
-                    Err(e) => return Ok(self.refuse_consent(
-                        &commands,
-                        &format!(
+                    Err(e) => {
+                        return Ok(self.refuse_consent(
+                            &commands,
+                            &format!(
                             "the user's consent could not be obtained ({e}), so nothing was run"
                         ),
-                    )),
+                        ))
+                    }
                 }
             } else {
                 return Ok(self.refuse_consent(

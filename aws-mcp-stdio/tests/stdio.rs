@@ -17,7 +17,10 @@ async fn start(read_only: bool) -> RunningService<RoleClient, ()> {
         .env("AWS_REGION", "us-west-2")
         .env("AWS_API_MCP_WORKING_DIR", std::env::temp_dir())
         .env("AWS_MCP_AWS_CLI", "/nonexistent/aws")
-        .env("READ_OPERATIONS_ONLY", if read_only { "true" } else { "false" });
+        .env(
+            "READ_OPERATIONS_ONLY",
+            if read_only { "true" } else { "false" },
+        );
     let transport = TokioChildProcess::new(cmd).expect("spawn aws-mcp");
     ().serve(transport).await.expect("initialize")
 }
@@ -46,11 +49,18 @@ async fn lists_tools_with_identity_and_truthful_annotations() {
     let server = info.server_info.clone().expect("server identity");
     assert_eq!(server.name, "aws-mcp-stdio");
     assert_eq!(server.version, env!("CARGO_PKG_VERSION"));
-    assert!(info.instructions.as_deref().unwrap_or("").contains("call_aws"));
+    assert!(info
+        .instructions
+        .as_deref()
+        .unwrap_or("")
+        .contains("call_aws"));
     let tools = client.list_all_tools().await.expect("tools/list");
     let names: Vec<_> = tools.iter().map(|t| t.name.to_string()).collect();
     assert_eq!(names.len(), 2);
-    let call_aws = tools.iter().find(|t| t.name == "call_aws").expect("call_aws");
+    let call_aws = tools
+        .iter()
+        .find(|t| t.name == "call_aws")
+        .expect("call_aws");
     let ann = call_aws.annotations.clone().expect("annotations");
     assert_eq!(ann.read_only_hint, Some(false));
     assert!(call_aws.output_schema.is_some());
@@ -74,7 +84,10 @@ async fn lists_tools_with_identity_and_truthful_annotations() {
 async fn read_only_server_says_so_and_refuses_mutations() {
     let client = start(true).await;
     let tools = client.list_all_tools().await.expect("tools/list");
-    let call_aws = tools.iter().find(|t| t.name == "call_aws").expect("call_aws");
+    let call_aws = tools
+        .iter()
+        .find(|t| t.name == "call_aws")
+        .expect("call_aws");
     assert_eq!(
         call_aws.annotations.clone().and_then(|a| a.read_only_hint),
         Some(true)
