@@ -217,13 +217,14 @@ async def test_timeout_kills_the_command(server_env):
     try:
         async with connect(env) as c:
             start = time.monotonic()
-            r = await call(c, "aws sqs list-queues")
+            r = await call(c, "aws sqs list-queues --region eu-central-2")
             elapsed = time.monotonic() - start
             assert r.is_error
             res = r.structured_content["results"][0]
             assert res["error_kind"] == "timeout", res
             assert "2 seconds" in r.content[0].text
             assert elapsed < 10
+            assert conns, "the aws program had connected to the silent server"
             time.sleep(0.3)
             assert _aws_processes_for(port) == []
     finally:
@@ -364,3 +365,38 @@ def test_bad_configuration_names_the_variable(server_env):
         assert proc.returncode != 0, (var, value)
         assert var in proc.stderr.decode(), proc.stderr
         assert proc.stdout == b""
+
+
+async def test_client_cancellation_kills_the_command(server_env):
+    import anyio
+
+    sock, conns = _silent_server()
+    port = sock.getsockname()[1]
+    env = dict(server_env, AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}", AWS_MCP_TIMEOUT="60")
+    try:
+        async with connect(env) as c:
+            seen = []
+
+            async def watch():
+                while not seen:
+                    seen.extend(_aws_processes_for(port))
+                    await anyio.sleep(0.05)
+
+            with anyio.move_on_after(4):
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(watch)
+                    await call(c, "aws sqs list-queues --region eu-central-2")
+            assert seen, "the aws process was running before the cancellation"
+            # The aws process was started, then killed on cancellation.
+            deadline = time.monotonic() + 5
+            while _aws_processes_for(port) and time.monotonic() < deadline:
+                await anyio.sleep(0.1)
+            assert _aws_processes_for(port) == []
+            assert conns, "the aws program had connected before the cancellation"
+            # The server still answers.
+            tools = await c.list_tools()
+            assert len(tools.tools) == 2
+    finally:
+        sock.close()
+        for c in conns:
+            c.close()
