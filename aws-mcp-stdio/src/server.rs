@@ -46,6 +46,9 @@ use crate::steps::{Steps, Verdict};
 /// The most commands one `call_aws` call may carry.
 pub const MAX_COMMANDS: usize = 20;
 
+/// The most consent questions awaiting an answer (2026-07-28 flow).
+const MAX_PENDING: usize = 256;
+
 /// How long the user has to answer a consent question.
 const CONSENT_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -527,9 +530,12 @@ impl AwsMcpServer {
             CliCommand::Many(v) => v.clone(),
         };
         if commands.is_empty() || commands.len() > MAX_COMMANDS {
-            return Ok(self.refuse_consent(
-                &commands,
-                &format!("give between 1 and {MAX_COMMANDS} commands in cli_command"),
+            return Ok(error_result(
+                CallAwsOutput::default(),
+                format!(
+                    "cli_command holds {} commands; give between 1 and {MAX_COMMANDS}",
+                    commands.len()
+                ),
             ));
         }
         if input.max_results == Some(0) || input.max_results > Some(MAX_RESULTS_LIMIT) {
@@ -549,6 +555,10 @@ impl AwsMcpServer {
                     None => {
                         let handle = new_handle();
                         if let Ok(mut p) = self.inner.pending.lock() {
+                            // Unanswered questions do not pile up.
+                            if p.len() >= MAX_PENDING {
+                                p.clear();
+                            }
                             p.insert(
                                 handle.clone(),
                                 Pending {

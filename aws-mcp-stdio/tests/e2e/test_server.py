@@ -400,3 +400,13 @@ async def test_client_cancellation_kills_the_command(server_env):
         sock.close()
         for c in conns:
             c.close()
+
+
+async def test_list_limits(server_env):
+    async with connect(server_env) as c:
+        r = await call(c, ["aws sts get-caller-identity"] * 21)
+        assert r.is_error and "between 1 and 20" in r.content[0].text
+        r = await call(c, [])
+        assert r.is_error
+        r = await call(c, "aws iam list-users", max_results=0)
+        assert r.is_error
