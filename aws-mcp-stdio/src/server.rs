@@ -718,3 +718,72 @@ impl ServerHandler for AwsMcpServer {
             .with_instructions(INSTRUCTIONS.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_mcp_core::exec::cap_output;
+
+    fn output(code: i32, out: &[u8], cap: usize, err: &[u8]) -> ExecOutput {
+        ExecOutput::from_streams(
+            Some(code),
+            cap_output(out, cap, 0),
+            cap_output(err, 1000, 0),
+            Duration::from_millis(3),
+        )
+    }
+
+    #[test]
+    fn success_carries_the_parsed_response() {
+        let r = to_result("aws x y", Ok(output(0, br#"{"A": 1}"#, 100, b"")), Some(5));
+        assert_eq!(r.status, "success");
+        assert_eq!(r.response, Some(serde_json::json!({"A": 1})));
+        assert!(r.output.is_none() && r.error.is_none());
+        assert_eq!(r.max_items, Some(5));
+        assert_eq!(render(&r), r#"{"A":1}"#);
+    }
+
+    #[test]
+    fn failure_carries_stderr_and_cut_output_is_marked() {
+        let r = to_result(
+            "aws x y",
+            Ok(output(255, b"", 100, b"An error occurred (NoSuchBucket)")),
+            None,
+        );
+        assert_eq!(r.status, "failed");
+        assert_eq!(r.error.as_deref(), Some("An error occurred (NoSuchBucket)"));
+        assert!(render(&r).contains("NoSuchBucket"));
+
+        let r = to_result("aws x y", Ok(output(0, b"0123456789", 4, b"")), None);
+        assert!(r.truncated);
+        let out = r.output.clone().unwrap_or_default();
+        assert!(out.starts_with("0123") && out.ends_with(aws_mcp_core::exec::CUT_MARK));
+        assert!(render(&r).contains("10 bytes in all"));
+    }
+
+    #[test]
+    fn exec_errors_have_kinds() {
+        for (e, kind) in [
+            (ExecError::Timeout { seconds: 3 }, "timeout"),
+            (ExecError::Cancelled, "cancelled"),
+            (
+                ExecError::Spawn {
+                    program: "aws".into(),
+                    reason: "not found".into(),
+                },
+                "spawn",
+            ),
+        ] {
+            let r = to_result("aws x y", Err(e), None);
+            assert_eq!(r.status, "error");
+            assert_eq!(r.error_kind.as_deref(), Some(kind));
+        }
+    }
+
+    #[test]
+    fn consent_message_lists_every_command() {
+        let m = consent_message(&["aws s3 rb s3://a".into(), "aws s3 rb s3://b".into()]);
+        assert!(m.contains("s3://a") && m.contains("s3://b"));
+        assert_ne!(new_handle(), new_handle());
+    }
+}
