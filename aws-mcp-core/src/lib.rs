@@ -16,6 +16,13 @@
 //!   shapes are decoded only when that service is first looked up, so start-up
 //!   cost does not grow with the size of the table.
 //!
+//! * **[`parse`]** — shell quoting without a shell: words, or a rejection of
+//!   the shell operators a shell would act on.
+//! * **[`validate`]** — the AWS CLI's own parsing and botocore's parameter
+//!   validation, re-implemented: a [`ValidatedCommand`] with typed API
+//!   parameters and the local paths it touches, or a [`ValidationError`] a
+//!   model can act on.
+//!
 //! Data flows one way through the crate: string → tokens → parsed command →
 //! validated command → policy decision. Later modules (parser, validator,
 //! classifier, policy, retrieval) build on the catalog.
@@ -23,8 +30,12 @@
 
 pub mod catalog;
 pub mod command;
+pub mod parse;
+pub mod validate;
 
 pub use catalog::{Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Service};
 pub use command::{
     ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
 };
+pub use parse::tokenize;
+pub use validate::{validate, EnumCheck, ValidationError, Validator};
