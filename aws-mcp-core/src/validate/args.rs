@@ -29,23 +29,33 @@ pub(crate) enum Nargs {
     Exactly(usize),
 }
 
+/// Whether an argument is positional (`outfile` of streaming operations is
+/// one even though the catalog lists it among options: awscli adds it to
+/// the parser without dashes).
+pub(crate) fn is_positional(arg: &Arg) -> bool {
+    arg.positional || (arg.kind == ArgKind::Custom && &*arg.name == "outfile")
+}
+
 pub(crate) fn nargs(arg: &Arg) -> Nargs {
     match arg.nargs.as_deref() {
         Some("?") => Nargs::Optional,
         Some("+") => Nargs::AtLeastOne,
         Some("*") => Nargs::Any,
         Some(n) => n.parse().map(Nargs::Exactly).unwrap_or(Nargs::One),
-        None if arg.positional => Nargs::One,
+        None if is_positional(arg) => Nargs::One,
         None if arg.arg_type == ArgType::Boolean => Nargs::Flag,
         None if arg.arg_type == ArgType::List && arg.kind == ArgKind::Member => Nargs::Any,
         None => Nargs::One,
     }
 }
 
-/// Whether argparse would read a word as an option name.
+/// Whether argparse would read a word as an option name: it starts with
+/// `-`, is not `-` alone or a negative number, and its name (the part before
+/// any `=`) has no space.
 pub(crate) fn looks_like_option(t: &str) -> bool {
     let b = t.as_bytes();
-    if b.len() < 2 || b[0] != b'-' || t.contains(' ') {
+    let name = t.split_once('=').map_or(t, |(n, _)| n);
+    if b.len() < 2 || b[0] != b'-' || name.contains(' ') {
         return false;
     }
     // argparse's negative-number pattern: ^-\d+$|^-\d*\.\d+$
@@ -84,7 +94,12 @@ pub(crate) fn check_ascii(token: &str) -> Result<(), ValidationError> {
 }
 
 /// Match `words` (everything after the operation name, globals removed).
-pub(crate) fn match_args<'a>(args: Args<'a>, words: &[String], command: &str) -> Result<Matched<'a>, ValidationError> {
+pub(crate) fn match_args<'a>(
+    args: Args<'a>,
+    words: &[String],
+    command: &str,
+    special: &dyn Fn(&Arg) -> Option<Nargs>,
+) -> Result<Matched<'a>, ValidationError> {
     let mut given: Vec<Given<'a>> = Vec::new();
     let mut loose: Vec<String> = Vec::new();
     let mut i = 0;
@@ -105,16 +120,16 @@ pub(crate) fn match_args<'a>(args: Args<'a>, words: &[String], command: &str) ->
         };
         let bare = name.strip_prefix("--").unwrap_or(name);
         let found = if name.starts_with("--") {
-            args.iter().find(|a| !a.positional && &*a.name == bare)
+            args.iter().find(|a| !is_positional(a) && &*a.name == bare)
         } else {
             None
         };
         let Some(arg) = found else {
             check_ascii(name)?;
-            let visible = || args.iter().filter(|a| !a.positional && !a.hidden);
+            let visible = || args.iter().filter(|a| !is_positional(a) && !a.hidden);
             let prefixed: Vec<String> = if name.starts_with("--") && bare.len() >= 2 {
                 args.iter()
-                    .filter(|a| !a.positional && a.name.starts_with(bare))
+                    .filter(|a| !is_positional(a) && a.name.starts_with(bare))
                     .map(|a| format!("--{}", a.name))
                     .take(super::suggest::MAX_SUGGESTIONS)
                     .collect()
@@ -134,7 +149,7 @@ pub(crate) fn match_args<'a>(args: Args<'a>, words: &[String], command: &str) ->
                 suggestions: closest(name, names.iter().map(String::as_str)),
             });
         };
-        let n = nargs(arg);
+        let n = special(arg).unwrap_or_else(|| nargs(arg));
         let mut values = Vec::new();
         match (n, inline) {
             (Nargs::Flag, Some(_)) => {
@@ -210,7 +225,7 @@ fn assign_positionals<'a>(
     mut loose: Vec<String>,
     command: &str,
 ) -> Result<Vec<(&'a Arg, Vec<String>)>, ValidationError> {
-    let pos: Vec<&Arg> = args.iter().filter(|a| a.positional).collect();
+    let pos: Vec<&Arg> = args.iter().filter(|a| is_positional(a)).collect();
     let mut out = Vec::new();
     let mut missing = Vec::new();
     let mut rest = std::mem::take(&mut loose).into_iter().collect::<std::collections::VecDeque<_>>();
@@ -275,6 +290,7 @@ mod tests {
         assert!(!looks_like_option("-.5"));
         assert!(!looks_like_option("-1.5"));
         assert!(!looks_like_option("--a b"));
+        assert!(looks_like_option("--a={\"b c\": 1}"));
         assert!(!looks_like_option("x"));
     }
 }

@@ -27,7 +27,7 @@ pub enum ValidationError {
 
     /// An unquoted shell operator (pipe, list, redirection, substitution,
     /// background job, newline) appears in the command.
-    #[error("the shell operator `{operator}` at byte {position} is not allowed: run exactly one aws command, without pipes, chaining, redirection or substitution, and quote the text if it is data")]
+    #[error("the shell operator `{operator}` at byte {position} is not allowed: run exactly one aws command, without pipes, chaining, redirection or substitution, and put data containing such characters in single quotes")]
     ShellOperator {
         /// The operator as written (`|`, `&&`, `$(`, `newline`, ...).
         operator: String,

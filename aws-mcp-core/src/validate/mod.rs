@@ -104,6 +104,15 @@ fn old_list_case(api_service: Option<&str>, command: &str, arg: &str) -> bool {
     )
 }
 
+/// Arguments that awscli moves inside another member (configservice's
+/// `--recording-group` goes into `ConfigurationRecorder.recordingGroup`).
+fn nested_member(api_service: Option<&str>, command: &str, arg: &str) -> Option<&'static str> {
+    match (api_service.unwrap_or(""), command, arg) {
+        ("config", "put-configuration-recorder", "recording-group") => Some("ConfigurationRecorder"),
+        _ => None,
+    }
+}
+
 fn scalar_type(t: ArgType) -> ShapeType {
     match t {
         ArgType::Integer => ShapeType::Integer,
@@ -190,7 +199,9 @@ impl<'c> Validator<'c> {
         let op_words = &rest[1 + used..];
         let full = cmd.full_name();
         let arg_table = cmd.args()?;
-        let matched = args::match_args(arg_table, op_words, &full)?;
+        let toplevel_bool = |a: &crate::catalog::Arg| self.toplevel_bool(service, arg_table, a);
+        let special = |a: &crate::catalog::Arg| toplevel_bool(a).map(|neg| if neg { args::Nargs::Flag } else { args::Nargs::Optional });
+        let matched = args::match_args(arg_table, op_words, &full, &special)?;
 
         let mut out = ValidatedCommand {
             service: service.name().to_string(),
@@ -229,7 +240,7 @@ impl<'c> Validator<'c> {
         if !overrides {
             let missing: Vec<String> = arg_table
                 .iter()
-                .filter(|a| a.required && !a.positional)
+                .filter(|a| a.required && !args::is_positional(a))
                 .filter(|a| {
                     !matched
                         .given
@@ -253,6 +264,7 @@ impl<'c> Validator<'c> {
         let paginator = if cmd.kind() == CommandKind::Operation { cmd.paginator()? } else { None };
         let mut cli_json: Option<Map<String, Value>> = None;
         let generated = cmd.kind() != CommandKind::Custom;
+        let mut nested: Vec<(&str, String, Value)> = Vec::new();
 
         for x in &matched.given {
             out.args.push(GivenArg {
@@ -297,12 +309,21 @@ impl<'c> Validator<'c> {
                         }
                     }
                     let mref = input_shape.and_then(|s| s.member_ref(member));
-                    let sh = match mref {
-                        Some(m) => service.shape(&m.shape)?,
-                        None => None,
+                    let sh = match (mref, x.arg.shape.as_deref()) {
+                        (Some(m), _) => service.shape(&m.shape)?,
+                        (None, Some(s)) => service.shape(s)?,
+                        (None, None) => None,
                     };
-                    let value = self.member_value(&mut typer, x, sh, mref, &label, service, cmd.name(), &mut out.local_paths)?;
-                    out.parameters.insert(member.to_string(), value);
+                    let value = match (toplevel_bool(x.arg), x.values.is_empty()) {
+                        (Some(negative), true) => serde_json::json!({ "Value": !negative }),
+                        _ => self.member_value(&mut typer, x, sh, mref, &label, service, cmd.name(), &mut out.local_paths)?,
+                    };
+                    match nested_member(service.api_name(), cmd.name(), &x.arg.name) {
+                        Some(parent) => nested.push((parent, member.to_string(), value)),
+                        None => {
+                            out.parameters.insert(member.to_string(), value);
+                        }
+                    }
                 }
                 _ => {
                     self.custom_value(&mut typer, x, service, &label)?;
@@ -350,6 +371,15 @@ impl<'c> Validator<'c> {
                 out.local_paths.push(p);
             }
         }
+        for (parent, key, value) in nested {
+            let slot = out
+                .parameters
+                .entry(parent.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(o) = slot {
+                o.insert(key, value);
+            }
+        }
         if let Some(j) = cli_json {
             for (k, v) in j {
                 if !out.parameters.contains_key(&k) {
@@ -357,12 +387,29 @@ impl<'c> Validator<'c> {
                 }
             }
         }
-        if !page_cfg.is_empty() {
-            if g.options.no_paginate || native_paging {
+        if !page_cfg.is_empty() && (g.options.no_paginate || native_paging) {
+            // Paging is off: awscli restores the operation's own arguments
+            // that the paging arguments shadowed (`acm list-certificates
+            // --max-items` is then the API's MaxItems); any other paging
+            // argument is an error.
+            let mut used = Vec::new();
+            for (k, v) in std::mem::take(&mut page_cfg) {
+                match input_shape.and_then(|s| s.member_ref(&k)) {
+                    Some(m) => {
+                        let value = match (v, service.shape(&m.shape)?) {
+                            (Value::String(s), Some(sh)) => types::scalar(sh.shape_type, &s, &k)?,
+                            (v, _) => v,
+                        };
+                        out.parameters.insert(k, value);
+                    }
+                    None => used.push(k),
+                }
+            }
+            if !used.is_empty() {
                 let used: Vec<String> = matched
                     .given
                     .iter()
-                    .filter(|x| x.arg.kind == ArgKind::Pagination)
+                    .filter(|x| x.arg.kind == ArgKind::Pagination && x.arg.member.as_deref().is_some_and(|m| used.iter().any(|u| u == m)))
                     .map(|x| format!("--{}", x.arg.name))
                     .collect();
                 return Err(ValidationError::PaginationConflict {
@@ -372,6 +419,8 @@ impl<'c> Validator<'c> {
                     ),
                 });
             }
+        }
+        if !page_cfg.is_empty() {
             out.parameters.insert("PaginationConfig".into(), Value::Object(page_cfg));
         }
         if generated {
@@ -379,6 +428,27 @@ impl<'c> Validator<'c> {
         }
         out.notes = typer.notes;
         Ok(out)
+    }
+
+    /// awscli's EC2 "top-level boolean" arguments: a structure whose only
+    /// member is the boolean `Value` becomes a flag (`--flag` is
+    /// `{"Value": true}`, `--no-flag` `{"Value": false}`; `--flag VALUE` is
+    /// still accepted). `Some(negative)` for such an argument.
+    fn toplevel_bool(&self, service: Service<'_>, table: crate::catalog::Args<'_>, a: &crate::catalog::Arg) -> Option<bool> {
+        if service.api_name() != Some("ec2") || a.kind != ArgKind::Member || a.arg_type != ArgType::Structure {
+            return None;
+        }
+        let sh = service.shape(a.shape.as_deref()?).ok()??;
+        let [(name, m)] = &*sh.members else { return None };
+        if &**name != "Value" || service.shape(&m.shape).ok()??.shape_type != ShapeType::Boolean {
+            return None;
+        }
+        let negative = a
+            .name
+            .strip_prefix("no-")
+            .and_then(|p| table.get(p))
+            .is_some_and(|p| p.member == a.member);
+        Some(negative)
     }
 
     /// The command named by the first words of `rest`, and how many words it took.
