@@ -10,7 +10,11 @@
 //!   reference as written (the validator never reads files), so commands
 //!   whose files the oracle could not find are counted apart;
 //! * the oracle's parameters are compared as JSON values (object key order
-//!   does not matter; numbers compare by value and type: `3` ≠ `3.0`).
+//!   does not matter; numbers compare by value and type: `3` ≠ `3.0`);
+//! * strings are compared with runs of whitespace collapsed and `\$` read
+//!   as `$`: the oracle split commands with Python's `shlex` after turning
+//!   line continuations into a space, where a POSIX shell (and we) remove
+//!   `\`+newline and read `\$` inside double quotes as `$`.
 //!
 //! The floors below are measured figures; a regression fails the test. The
 //! data lives outside the repository (`AWS_MCP_EVAL_DIR`, default
@@ -53,6 +57,15 @@ fn oracle_model_ok(o: &Value) -> bool {
     }
 }
 
+fn normalize(v: Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(s.replace("\\$", "$").split_whitespace().collect::<Vec<_>>().join(" ")),
+        Value::Array(a) => Value::Array(a.into_iter().map(normalize).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
+        other => other,
+    }
+}
+
 #[test]
 fn examples_validate_and_build_the_oracles_parameters() {
     let Some(dir) = eval_dir() else {
@@ -67,7 +80,7 @@ fn examples_validate_and_build_the_oracles_parameters() {
     let (mut ok_total, mut ok_accepted, mut ok_model_total, mut ok_model_accepted) = (0, 0, 0, 0);
     let (mut compared, mut matched) = (0, 0);
     let (mut custom_total, mut custom_accepted) = (0, 0);
-    let (mut rejected_total, mut rejected_by_us) = (0, 0);
+    let (mut rejected_total, mut rejected_by_us, mut rejected_for_files) = (0, 0, 0);
     let (mut piped_total, mut piped_rejected) = (0, 0);
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for (e, o) in ex.iter().zip(&or) {
@@ -97,8 +110,8 @@ fn examples_validate_and_build_the_oracles_parameters() {
                             ok_model_accepted += 1;
                         }
                         compared += 1;
-                        let ours = Value::Object(c.parameters.clone());
-                        if ours == o["params"] {
+                        let ours = normalize(Value::Object(c.parameters.clone()));
+                        if ours == normalize(o["params"].clone()) {
                             matched += 1;
                         } else if verbose {
                             println!("MISMATCH {cmd}\n  ours:   {ours}\n  oracle: {}", o["params"]);
@@ -122,8 +135,17 @@ fn examples_validate_and_build_the_oracles_parameters() {
             }
             _ => {
                 rejected_total += 1;
-                if r.is_err() {
-                    rejected_by_us += 1;
+                let stderr = o["stderr"].as_str().unwrap_or("");
+                let file = stderr.contains("Unable to load paramfile") || stderr.contains("must be a path to a file");
+                if file {
+                    rejected_for_files += 1;
+                }
+                match &r {
+                    Err(_) => rejected_by_us += 1,
+                    Ok(_) if !file && verbose => {
+                        println!("ACCEPTED-BUT-ORACLE-REJECTED {cmd}\n  {}", stderr.lines().last().unwrap_or(""))
+                    }
+                    Ok(_) => {}
                 }
             }
         }
@@ -146,12 +168,20 @@ fn examples_validate_and_build_the_oracles_parameters() {
         "oracle-accepted customizations/no-call: {custom_accepted}/{custom_total} ({:.1}%)",
         pct(custom_accepted, custom_total)
     );
-    println!("oracle-rejected: {rejected_by_us}/{rejected_total} rejected by us too (most are missing local files, which we do not read)");
+    println!("oracle-rejected: {rejected_by_us}/{rejected_total} rejected by us too ({rejected_for_files} of them failed only because a local file was missing, which we do not read)");
+    let deliberate = reasons.get("abbreviated_argument").copied().unwrap_or(0) + reasons.get("duplicate_argument").copied().unwrap_or(0);
+    println!(
+        "  acceptance without our deliberate rejections (abbreviated or repeated options): {:.1}%",
+        pct(ok_accepted + deliberate, ok_total)
+    );
     println!("examples the oracle adapted from shell form (pipes, redirections): {piped_total}, of which {piped_rejected} rejected by us as shell syntax");
     println!("our rejections of oracle-accepted commands by kind: {reasons:?}");
     assert!(pct(ok_model_accepted, ok_model_total) >= FLOOR_ACCEPT, "acceptance regressed");
     assert!(pct(matched, compared) >= FLOOR_MATCH, "parameter fidelity regressed");
 }
 
-const FLOOR_ACCEPT: f64 = 0.0;
-const FLOOR_MATCH: f64 = 0.0;
+/// Measured 97.9% (2026-11-26); the rest are abbreviations and repeated
+/// options we reject on purpose, enum values outside the model, placeholders.
+const FLOOR_ACCEPT: f64 = 97.5;
+/// Measured 99.7%; the rest are hand-written arguments of generated operations.
+const FLOOR_MATCH: f64 = 99.5;

@@ -89,18 +89,20 @@ pub(crate) fn push_option(argv: &mut Vec<String>, name: &str, value: Option<&str
     }
 }
 
-/// awscli's "old list case": lists of one-member structures given as bare words.
-fn old_list_case(api_service: Option<&str>, command: &str, arg: &str) -> bool {
+/// awscli's "old list case": lists of one-member structures given as bare
+/// words. awscli keys it by the API operation (so waiters of these
+/// operations have it too).
+fn old_list_case(api_service: Option<&str>, api_operation: Option<&str>, arg: &str) -> bool {
     matches!(
-        (api_service.unwrap_or(""), command, arg),
-        ("firehose", "put-record-batch", "records")
-            | ("workspaces", "reboot-workspaces", "reboot-workspace-requests")
-            | ("workspaces", "rebuild-workspaces", "rebuild-workspace-requests")
-            | ("workspaces", "terminate-workspaces", "terminate-workspace-requests")
-            | ("elb", "remove-tags", "tags")
-            | ("elb", "describe-instance-health", "instances")
-            | ("elb", "deregister-instances-from-load-balancer", "instances")
-            | ("elb", "register-instances-with-load-balancer", "instances")
+        (api_service.unwrap_or(""), api_operation.unwrap_or(""), arg),
+        ("firehose", "PutRecordBatch", "records")
+            | ("workspaces", "RebootWorkspaces", "reboot-workspace-requests")
+            | ("workspaces", "RebuildWorkspaces", "rebuild-workspace-requests")
+            | ("workspaces", "TerminateWorkspaces", "terminate-workspace-requests")
+            | ("elb", "RemoveTags", "tags")
+            | ("elb", "DescribeInstanceHealth", "instances")
+            | ("elb", "DeregisterInstancesFromLoadBalancer", "instances")
+            | ("elb", "RegisterInstancesWithLoadBalancer", "instances")
     )
 }
 
@@ -316,7 +318,7 @@ impl<'c> Validator<'c> {
                     };
                     let value = match (toplevel_bool(x.arg), x.values.is_empty()) {
                         (Some(negative), true) => serde_json::json!({ "Value": !negative }),
-                        _ => self.member_value(&mut typer, x, sh, mref, &label, service, cmd.name(), &mut out.local_paths)?,
+                        _ => self.member_value(&mut typer, x, sh, mref, &label, service, cmd.api_operation(), &mut out.local_paths)?,
                     };
                     match nested_member(service.api_name(), cmd.name(), &x.arg.name) {
                         Some(parent) => nested.push((parent, member.to_string(), value)),
@@ -524,7 +526,7 @@ impl<'c> Validator<'c> {
         mref: Option<&crate::catalog::MemberRef>,
         label: &str,
         service: Service<'_>,
-        command: &str,
+        api_operation: Option<&str>,
         paths: &mut Vec<LocalPath>,
     ) -> Result<Value, ValidationError> {
         if x.arg.arg_type == ArgType::Boolean && x.values.is_empty() {
@@ -553,7 +555,7 @@ impl<'c> Validator<'c> {
         } else {
             Raw::One(x.values.first().map(String::as_str).unwrap_or(""))
         };
-        let old = old_list_case(service.api_name(), command, &x.arg.name);
+        let old = old_list_case(service.api_name(), api_operation, &x.arg.name);
         typer.unpack(sh, json_header, &raw, label, old)
     }
 
