@@ -4,10 +4,10 @@
 //! JSON document or JSON line per result); diagnostics go to stderr. When the
 //! MCP server lands, stdout will be reserved for the protocol in `serve` mode.
 
-use std::io::{self, Write};
+use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
-use aws_mcp_core::Catalog;
+use aws_mcp_core::{Catalog, Validator};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
@@ -29,6 +29,13 @@ enum Cmd {
         /// Print counts instead of the commands.
         #[arg(long)]
         stats: bool,
+    },
+    /// Validate AWS CLI commands without running them: one JSON object per
+    /// command (`command`, `valid`, `error`, `service`, `operation`, `api`,
+    /// `region`, `parameters`). Exit status 0: the verdicts are in the output.
+    Check {
+        /// The command (`"aws s3 ls"`), or `-` to read one command per line from stdin.
+        command: String,
     },
 }
 
@@ -86,6 +93,52 @@ fn run(cli: Cli) -> io::Result<()> {
                 }
             }
         }
+        Cmd::Check { command } => check(catalog, &command, &mut out)?,
     }
     out.flush()
+}
+
+/// The `check` verdict of one command, as one JSON object.
+fn check_json(validator: &Validator<'_>, command: &str) -> serde_json::Value {
+    match validator.validate(command) {
+        Ok(c) => json!({
+            "command": command,
+            "valid": true,
+            "error": null,
+            "service": c.service,
+            "operation": c.operation,
+            "api": c.api,
+            "region": c.region,
+            "parameters": c.parameters,
+        }),
+        Err(e) => json!({
+            "command": command,
+            "valid": false,
+            "error": {
+                "kind": e.kind(),
+                "message": e.to_string(),
+                "suggestions": e.suggestions(),
+            },
+            "service": null,
+            "operation": null,
+            "api": null,
+            "region": null,
+            "parameters": null,
+        }),
+    }
+}
+
+fn check(catalog: &Catalog, command: &str, out: &mut impl Write) -> io::Result<()> {
+    let validator = Validator::new(catalog);
+    if command == "-" {
+        for line in io::stdin().lock().lines() {
+            let line = line?;
+            serde_json::to_writer(&mut *out, &check_json(&validator, &line))?;
+            writeln!(out)?;
+        }
+    } else {
+        serde_json::to_writer(&mut *out, &check_json(&validator, command))?;
+        writeln!(out)?;
+    }
+    Ok(())
 }
