@@ -600,7 +600,7 @@ mod tests {
             assert!(cat().global_arg(g).is_some(), "{g}");
         }
         let output = cat().global_arg("output").expect("output");
-        assert!(output.choices.iter().any(|c| c == "json"));
+        assert!(output.choices.iter().any(|c| &**c == "json"));
         assert_eq!(
             cat().partition_of("us-east-1").map(|p| p.id.as_str()),
             Some("aws")

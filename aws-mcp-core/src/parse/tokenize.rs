@@ -179,8 +179,14 @@ impl Lexer<'_> {
                 }
                 '\0' => return Err(nul(at)),
                 _ => {
-                    self.bump();
-                    self.word.push(c);
+                    // A run of ordinary characters, copied at once.
+                    let bytes = self.src.as_bytes();
+                    let mut end = self.pos + c.len_utf8();
+                    while end < bytes.len() && !is_special(bytes[end]) {
+                        end += 1;
+                    }
+                    self.word.push_str(&self.src[self.pos..end]);
+                    self.pos = end;
                     self.in_word = true;
                 }
             }
@@ -243,6 +249,15 @@ impl Lexer<'_> {
             }
         }
     }
+}
+
+/// Bytes that end a run of ordinary characters (all ASCII, so a run never
+/// ends inside a UTF-8 sequence).
+fn is_special(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'\'' | b'"' | b'|' | b'&' | b'>' | b'<' | b';' | b'`' | b'(' | b')' | b'$' | b'#' | 0
+    )
 }
 
 fn nul(at: usize) -> ValidationError {

@@ -244,10 +244,9 @@ impl<'c> Validator<'c> {
                 .iter()
                 .filter(|a| a.required && !args::is_positional(a))
                 .filter(|a| {
-                    !matched
-                        .given
-                        .iter()
-                        .any(|x| x.arg.name == a.name || (a.member.is_some() && x.arg.member == a.member))
+                    !matched.given.iter().any(|x| {
+                        std::ptr::eq(x.arg, *a) || (a.member.is_some() && x.arg.member == a.member)
+                    })
                 })
                 .map(|a| format!("--{}", a.name))
                 .collect();

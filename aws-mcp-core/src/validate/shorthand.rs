@@ -380,6 +380,10 @@ mod tests {
         assert_eq!(p("a=[{b=c},{b=d}]"), json!({"a": [{"b": "c"}, {"b": "d"}]}));
         assert_eq!(p("a={}"), json!({"a": {}}));
         assert_eq!(p("="), json!({"": ""}));
+        // Checked against awscli's own parser:
+        assert_eq!(p("a=[b,,]"), json!({"a": ["b", ""]}));
+        assert_eq!(p(r"a='b\'"), json!({"a": "b\\"}));
+        assert_eq!(p(r"a='x\\y'"), json!({"a": "x\\y"}));
     }
 
     #[test]
@@ -391,7 +395,7 @@ mod tests {
 
     #[test]
     fn errors() {
-        for s in ["a", "a=b,a=c", "a=[b", "a={b=c", "a='b", "a=b,,", "a=[b,,]"] {
+        for s in ["a", "a=b,a=c", "a=[b", "a={b=c", "a='b", "a=b,,"] {
             assert!(parse(s).is_err(), "{s}");
         }
         let deep = format!("a={}{}", "[".repeat(200), "]".repeat(200));
