@@ -203,6 +203,17 @@ impl Lexer<'_> {
             if self.continuation() {
                 continue;
             }
+            // Copy the run up to the next quote, backslash or NUL at once.
+            let bytes = self.src.as_bytes();
+            let mut end = self.pos;
+            while end < bytes.len() && !matches!(bytes[end], b'\'' | b'\\' | 0) {
+                end += 1;
+            }
+            if end > self.pos {
+                self.word.push_str(&self.src[self.pos..end]);
+                self.pos = end;
+                continue;
+            }
             match self.bump() {
                 Some('\'') => return Ok(()),
                 Some('\0') => return Err(nul(self.pos - 1)),
@@ -223,6 +234,16 @@ impl Lexer<'_> {
                 continue;
             }
             let at = self.pos;
+            let bytes = self.src.as_bytes();
+            let mut end = self.pos;
+            while end < bytes.len() && !matches!(bytes[end], b'"' | b'\\' | b'`' | b'$' | 0) {
+                end += 1;
+            }
+            if end > self.pos {
+                self.word.push_str(&self.src[self.pos..end]);
+                self.pos = end;
+                continue;
+            }
             match self.bump() {
                 Some('"') => return Ok(()),
                 Some('\\') => match self.peek() {

@@ -96,27 +96,27 @@ pub(crate) fn check_ascii(token: &str) -> Result<(), ValidationError> {
 /// Match `words` (everything after the operation name, globals removed).
 pub(crate) fn match_args<'a>(
     args: Args<'a>,
-    words: &[String],
-    command: &str,
+    words: &[&str],
+    command: &dyn Fn() -> String,
     special: &dyn Fn(&Arg) -> Option<Nargs>,
 ) -> Result<Matched<'a>, ValidationError> {
     let mut given: Vec<Given<'a>> = Vec::new();
     let mut loose: Vec<String> = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        let w = &words[i];
+        let w = words[i];
         i += 1;
         if !looks_like_option(w) {
             // An en dash or other look-alike where an option should be.
             if w.starts_with(['\u{2013}', '\u{2014}', '\u{2012}', '\u{2212}']) {
                 return Err(non_ascii(w).unwrap_or(ValidationError::Empty));
             }
-            loose.push(w.clone());
+            loose.push(w.to_string());
             continue;
         }
         let (name, inline) = match w.split_once('=') {
             Some((n, v)) if w.starts_with("--") => (n, Some(v)),
-            _ => (w.as_str(), None),
+            _ => (w, None),
         };
         let bare = name.strip_prefix("--").unwrap_or(name);
         let found = if name.starts_with("--") {
@@ -144,7 +144,7 @@ pub(crate) fn match_args<'a>(
             }
             let names: Vec<String> = visible().map(|a| format!("--{}", a.name)).collect();
             return Err(ValidationError::UnknownArgument {
-                command: command.to_string(),
+                command: command(),
                 name: name.to_string(),
                 suggestions: closest(name, names.iter().map(String::as_str)),
             });
@@ -164,7 +164,7 @@ pub(crate) fn match_args<'a>(
                 for _ in 0..want {
                     match words.get(i) {
                         Some(v) if !looks_like_option(v) => {
-                            values.push(v.clone());
+                            values.push(v.to_string());
                             i += 1;
                         }
                         _ => {
@@ -178,13 +178,13 @@ pub(crate) fn match_args<'a>(
             }
             (Nargs::Optional, None) => {
                 if let Some(v) = words.get(i).filter(|v| !looks_like_option(v)) {
-                    values.push(v.clone());
+                    values.push(v.to_string());
                     i += 1;
                 }
             }
             (Nargs::AtLeastOne | Nargs::Any, None) => {
                 while let Some(v) = words.get(i).filter(|v| !looks_like_option(v)) {
-                    values.push(v.clone());
+                    values.push(v.to_string());
                     i += 1;
                 }
                 if values.is_empty() && n == Nargs::AtLeastOne {
@@ -208,7 +208,11 @@ pub(crate) fn match_args<'a>(
         }
         given.push(Given { arg, values });
     }
-    let positionals = assign_positionals(args, loose, command)?;
+    let positionals = if loose.is_empty() && !args.iter().any(is_positional) {
+        Vec::new()
+    } else {
+        assign_positionals(args, loose, &command())?
+    };
     Ok(Matched { given, positionals })
 }
 

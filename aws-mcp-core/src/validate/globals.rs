@@ -15,10 +15,10 @@ use crate::catalog::{ArgType, Catalog};
 use crate::command::{GlobalOptions, LocalPath, PathAccess, PathOrigin};
 
 /// The result of the global pass.
-pub(crate) struct Globals {
+pub(crate) struct Globals<'w> {
     pub options: GlobalOptions,
     /// Every other word, in order.
-    pub rest: Vec<String>,
+    pub rest: Vec<&'w str>,
     /// The global options as normalized words, for `argv`.
     pub argv: Vec<String>,
     /// Local files named by global options (`--ca-bundle`).
@@ -30,7 +30,7 @@ fn is_flag(catalog: &Catalog, name: &str) -> bool {
 }
 
 /// Take the global options out of `words` (everything after `aws`).
-pub(crate) fn extract(catalog: &Catalog, words: &[String]) -> Result<Globals, ValidationError> {
+pub(crate) fn extract<'w>(catalog: &Catalog, words: &'w [String]) -> Result<Globals<'w>, ValidationError> {
     let mut g = Globals {
         options: GlobalOptions::default(),
         rest: Vec::with_capacity(words.len()),
@@ -43,7 +43,7 @@ pub(crate) fn extract(catalog: &Catalog, words: &[String]) -> Result<Globals, Va
         let w = &words[i];
         i += 1;
         if !(w.starts_with("--") && looks_like_option(w)) {
-            g.rest.push(w.clone());
+            g.rest.push(w);
             continue;
         }
         let (name, inline) = match w.split_once('=') {
@@ -64,7 +64,7 @@ pub(crate) fn extract(catalog: &Catalog, words: &[String]) -> Result<Globals, Va
                     suggestions: prefixed,
                 });
             }
-            g.rest.push(w.clone());
+            g.rest.push(w);
             continue;
         };
         let arg_name: &str = &arg.name;
@@ -118,7 +118,7 @@ fn timeout(name: &str, v: &str) -> Result<i64, ValidationError> {
     })
 }
 
-fn set(catalog: &Catalog, g: &mut Globals, name: &str, value: Option<String>) -> Result<(), ValidationError> {
+fn set(catalog: &Catalog, g: &mut Globals<'_>, name: &str, value: Option<String>) -> Result<(), ValidationError> {
     let o = &mut g.options;
     match (name, value) {
         ("region", Some(r)) => {

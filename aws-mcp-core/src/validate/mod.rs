@@ -170,6 +170,7 @@ impl<'c> Validator<'c> {
         let Some(svc_word) = rest.first() else {
             return Err(ValidationError::MissingService);
         };
+        let svc_word = *svc_word;
         if svc_word == "help" {
             return Err(ValidationError::HelpRequested);
         }
@@ -177,7 +178,7 @@ impl<'c> Validator<'c> {
             args::check_ascii(svc_word)?;
             return Err(ValidationError::UnknownArgument {
                 command: "aws".into(),
-                name: svc_word.clone(),
+                name: svc_word.to_string(),
                 suggestions: suggest::closest(
                     svc_word,
                     self.catalog
@@ -199,7 +200,7 @@ impl<'c> Validator<'c> {
         };
         let (cmd, used) = self.operation(service, &rest[1..])?;
         let op_words = &rest[1 + used..];
-        let full = cmd.full_name();
+        let full = || cmd.full_name();
         let arg_table = cmd.args()?;
         let toplevel_bool = |a: &crate::catalog::Arg| self.toplevel_bool(service, arg_table, a);
         let special = |a: &crate::catalog::Arg| toplevel_bool(a).map(|neg| if neg { args::Nargs::Flag } else { args::Nargs::Optional });
@@ -229,7 +230,7 @@ impl<'c> Validator<'c> {
         for w in op_words {
             match w.split_once('=') {
                 Some((n, v)) if w.starts_with("--") && looks_like_option(w) => push_option(&mut out.argv, n, Some(v)),
-                _ => out.argv.push(w.clone()),
+                _ => out.argv.push(w.to_string()),
             }
         }
         out.argv.extend(g.argv.iter().cloned());
@@ -251,7 +252,7 @@ impl<'c> Validator<'c> {
                 .map(|a| format!("--{}", a.name))
                 .collect();
             if !missing.is_empty() {
-                return Err(ValidationError::MissingRequired { command: full, missing });
+                return Err(ValidationError::MissingRequired { command: full(), missing });
             }
         }
 
@@ -456,7 +457,7 @@ impl<'c> Validator<'c> {
     fn operation<'s>(
         &self,
         service: Service<'s>,
-        rest: &[String],
+        rest: &[&str],
     ) -> Result<(crate::catalog::Command<'s>, usize), ValidationError> {
         let Some(w) = rest.first().filter(|w| !looks_like_option(w)) else {
             if let Some(c) = service.command("") {
@@ -474,10 +475,10 @@ impl<'c> Validator<'c> {
                 suggestions: some,
             });
         };
-        if w == "help" {
+        if *w == "help" {
             return Err(ValidationError::HelpRequested);
         }
-        let mut name = w.clone();
+        let mut name = w.to_string();
         let mut used = 1;
         while let Some(next) = rest.get(used).filter(|n| !looks_like_option(n)) {
             let cand = format!("{name} {next}");
@@ -601,7 +602,7 @@ impl<'c> Validator<'c> {
         input: Option<&Shape>,
         arg_table: crate::catalog::Args<'_>,
         overrides: bool,
-        full: &str,
+        full: &dyn Fn() -> String,
     ) -> Result<(), ValidationError> {
         let Some(input) = input else { return Ok(()) };
         let cli_name = |member: &str| -> String {
@@ -638,7 +639,7 @@ impl<'c> Validator<'c> {
         missing.append(&mut typer.missing);
         if !missing.is_empty() {
             return Err(ValidationError::MissingRequired {
-                command: full.to_string(),
+                command: full(),
                 missing,
             });
         }
