@@ -32,8 +32,17 @@ const VERBS: &[(&str, &[&str])] = &[
 ];
 
 fn score(query: &str, cand: &str) -> f64 {
-    let mut s = normalized_damerau_levenshtein(query, cand);
-    if query.len() >= 3 && (cand.contains(query) || query.contains(cand)) {
+    let contains = query.len() >= 3 && (cand.contains(query) || query.contains(cand));
+    // The edit distance is at least the difference in length: skip the
+    // quadratic computation when even that cannot reach the floor.
+    let (a, b) = (query.chars().count(), cand.chars().count());
+    let bound = 1.0 - a.abs_diff(b) as f64 / a.max(b).max(1) as f64;
+    let mut s = if bound < FLOOR - 0.1 {
+        0.0
+    } else {
+        normalized_damerau_levenshtein(query, cand)
+    };
+    if contains {
         s = s.max(0.6) + 0.15;
     }
     s
