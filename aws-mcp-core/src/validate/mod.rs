@@ -265,6 +265,7 @@ impl<'c> Validator<'c> {
         let mut native_paging = false;
         let paginator = if cmd.kind() == CommandKind::Operation { cmd.paginator()? } else { None };
         let mut cli_json: Option<Map<String, Value>> = None;
+        let mut input_from_file = false;
         let generated = cmd.kind() != CommandKind::Custom;
         let mut nested: Vec<(&str, String, Value)> = Vec::new();
 
@@ -277,6 +278,7 @@ impl<'c> Validator<'c> {
             if let [v] = x.values.as_slice() {
                 if let Some(p) = files::file_ref(v, &x.arg.name, false) {
                     out.local_paths.push(p);
+                    input_from_file |= &*x.arg.name == "cli-input-json";
                     if generated && x.arg.kind == ArgKind::Member {
                         if let Some(m) = &x.arg.member {
                             out.parameters.insert(m.to_string(), Value::String(v.clone()));
@@ -426,7 +428,7 @@ impl<'c> Validator<'c> {
             out.parameters.insert("PaginationConfig".into(), Value::Object(page_cfg));
         }
         if generated {
-            self.check_params(&mut typer, &out.parameters, input_shape, arg_table, overrides, &full)?;
+            self.check_params(&mut typer, &out.parameters, input_shape, arg_table, overrides && !input_from_file, &full)?;
         }
         out.notes = typer.notes;
         Ok(out)
