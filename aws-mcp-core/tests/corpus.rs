@@ -20,6 +20,8 @@
 //! data lives outside the repository (`AWS_MCP_EVAL_DIR`, default
 //! `/work/shared/eval`); without it the test says so and passes.
 
+#![allow(clippy::print_stdout)] // the figures are the point of this test
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -59,7 +61,12 @@ fn oracle_model_ok(o: &Value) -> bool {
 
 fn normalize(v: Value) -> Value {
     match v {
-        Value::String(s) => Value::String(s.replace("\\$", "$").split_whitespace().collect::<Vec<_>>().join(" ")),
+        Value::String(s) => Value::String(
+            s.replace("\\$", "$")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         Value::Array(a) => Value::Array(a.into_iter().map(normalize).collect()),
         Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
         other => other,
@@ -114,13 +121,19 @@ fn examples_validate_and_build_the_oracles_parameters() {
                         if ours == normalize(o["params"].clone()) {
                             matched += 1;
                         } else if verbose {
-                            println!("MISMATCH {cmd}\n  ours:   {ours}\n  oracle: {}", o["params"]);
+                            println!(
+                                "MISMATCH {cmd}\n  ours:   {ours}\n  oracle: {}",
+                                o["params"]
+                            );
                         }
                     }
                     Err(err) => {
                         *reasons.entry(err.kind().to_string()).or_default() += 1;
                         if verbose {
-                            println!("REJECT[{}] {cmd}\n  {err}", if model_ok { "model-ok" } else { "model-bad" });
+                            println!(
+                                "REJECT[{}] {cmd}\n  {err}",
+                                if model_ok { "model-ok" } else { "model-bad" }
+                            );
                         }
                     }
                 }
@@ -136,14 +149,18 @@ fn examples_validate_and_build_the_oracles_parameters() {
             _ => {
                 rejected_total += 1;
                 let stderr = o["stderr"].as_str().unwrap_or("");
-                let file = stderr.contains("Unable to load paramfile") || stderr.contains("must be a path to a file");
+                let file = stderr.contains("Unable to load paramfile")
+                    || stderr.contains("must be a path to a file");
                 if file {
                     rejected_for_files += 1;
                 }
                 match &r {
                     Err(_) => rejected_by_us += 1,
                     Ok(_) if !file && verbose => {
-                        println!("ACCEPTED-BUT-ORACLE-REJECTED {cmd}\n  {}", stderr.lines().last().unwrap_or(""))
+                        println!(
+                            "ACCEPTED-BUT-ORACLE-REJECTED {cmd}\n  {}",
+                            stderr.lines().last().unwrap_or("")
+                        )
                     }
                     Ok(_) => {}
                 }
@@ -169,15 +186,22 @@ fn examples_validate_and_build_the_oracles_parameters() {
         pct(custom_accepted, custom_total)
     );
     println!("oracle-rejected: {rejected_by_us}/{rejected_total} rejected by us too ({rejected_for_files} of them failed only because a local file was missing, which we do not read)");
-    let deliberate = reasons.get("abbreviated_argument").copied().unwrap_or(0) + reasons.get("duplicate_argument").copied().unwrap_or(0);
+    let deliberate = reasons.get("abbreviated_argument").copied().unwrap_or(0)
+        + reasons.get("duplicate_argument").copied().unwrap_or(0);
     println!(
         "  acceptance without our deliberate rejections (abbreviated or repeated options): {:.1}%",
         pct(ok_accepted + deliberate, ok_total)
     );
     println!("examples the oracle adapted from shell form (pipes, redirections): {piped_total}, of which {piped_rejected} rejected by us as shell syntax");
     println!("our rejections of oracle-accepted commands by kind: {reasons:?}");
-    assert!(pct(ok_model_accepted, ok_model_total) >= FLOOR_ACCEPT, "acceptance regressed");
-    assert!(pct(matched, compared) >= FLOOR_MATCH, "parameter fidelity regressed");
+    assert!(
+        pct(ok_model_accepted, ok_model_total) >= FLOOR_ACCEPT,
+        "acceptance regressed"
+    );
+    assert!(
+        pct(matched, compared) >= FLOOR_MATCH,
+        "parameter fidelity regressed"
+    );
 }
 
 /// Measured 97.9% (2026-11-26); the rest are abbreviations and repeated

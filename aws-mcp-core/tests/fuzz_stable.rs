@@ -14,6 +14,8 @@
 //! For longer, coverage-guided runs use the cargo-fuzz target in `fuzz/`
 //! (`cargo +nightly fuzz run validate -- -max_total_time=600`).
 
+#![allow(clippy::print_stdout)] // the figures are the point of this test
+
 use aws_mcp_core::{tokenize, Catalog, Validator};
 
 struct Rng(u64);
@@ -45,10 +47,60 @@ const SEEDS: &[&str] = &[
 ];
 
 const ALPHABET: &[&str] = &[
-    " ", " ", " ", "a", "b", "1", "-", "--", "=", ",", "'", "\"", "\\", "\\\n", "\n", "|", "&", ";", ">", "<",
-    "`", "$(", "${", "$", "#", "(", ")", "{", "}", "[", "]", "@=", "file://", "fileb://", "s3://", "~", "*",
-    "\u{2013}", "é", "\0", "\t", "aws", "ec2", "s3", "describe-instances", "--region", "--query", "--filters",
-    "Name=a,Values=b", "--cli-input-json", "{\"a\":1}", "--max-items", "-5", "true",
+    " ",
+    " ",
+    " ",
+    "a",
+    "b",
+    "1",
+    "-",
+    "--",
+    "=",
+    ",",
+    "'",
+    "\"",
+    "\\",
+    "\\\n",
+    "\n",
+    "|",
+    "&",
+    ";",
+    ">",
+    "<",
+    "`",
+    "$(",
+    "${",
+    "$",
+    "#",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "@=",
+    "file://",
+    "fileb://",
+    "s3://",
+    "~",
+    "*",
+    "\u{2013}",
+    "é",
+    "\0",
+    "\t",
+    "aws",
+    "ec2",
+    "s3",
+    "describe-instances",
+    "--region",
+    "--query",
+    "--filters",
+    "Name=a,Values=b",
+    "--cli-input-json",
+    "{\"a\":1}",
+    "--max-items",
+    "-5",
+    "true",
 ];
 
 fn soup(r: &mut Rng) -> String {
@@ -73,7 +125,10 @@ fn mutate(r: &mut Rng, seed: &str) -> String {
                 chars.remove(at);
             }
             2 if at < chars.len() => {
-                let c = ALPHABET[r.below(ALPHABET.len())].chars().next().unwrap_or('x');
+                let c = ALPHABET[r.below(ALPHABET.len())]
+                    .chars()
+                    .next()
+                    .unwrap_or('x');
                 chars[at] = c;
             }
             _ => {
@@ -124,5 +179,8 @@ fn parser_and_validator_survive_random_input() {
         }
     }
     println!("{iterations} inputs: {tokenized} tokenized ({agreed} compared with shell-words), {valid} valid");
-    assert!(valid > 20 && tokenized > valid, "the generator lost its power");
+    assert!(
+        valid > 20 && tokenized > valid,
+        "the generator lost its power"
+    );
 }

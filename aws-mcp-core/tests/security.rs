@@ -10,6 +10,8 @@
 //! must accept those, and every `accept` item. The data lives outside the
 //! repository (`AWS_MCP_EVAL_DIR`, default `/work/shared/eval`).
 
+#![allow(clippy::print_stdout)] // the figures are the point of this test
+
 use std::path::PathBuf;
 
 use aws_mcp_core::{Catalog, Validator};
@@ -69,8 +71,16 @@ fn security_set_verdicts() {
             }
         }
     }
-    println!("validator-level rejects ({}): {}", ours.len(), ours.join(" "));
-    println!("policy-level rejects left to the policy ({}): {}", policy.len(), policy.join(" "));
+    println!(
+        "validator-level rejects ({}): {}",
+        ours.len(),
+        ours.join(" ")
+    );
+    println!(
+        "policy-level rejects left to the policy ({}): {}",
+        policy.len(),
+        policy.join(" ")
+    );
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(ours.len() >= 25, "the set lost its validator-level items");
 }

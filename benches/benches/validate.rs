@@ -55,8 +55,12 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
     let one = "aws ec2 describe-instances --region us-west-2 --instance-ids i-1234567890abcdef0 --filters Name=tag:Name,Values=web";
-    c.bench_function("validate_one_describe_instances", |b| b.iter(|| v.validate(black_box(one)).is_ok()));
-    c.bench_function("tokenize_one", |b| b.iter(|| aws_mcp_core::tokenize(black_box(one)).map(|w| w.len())));
+    c.bench_function("validate_one_describe_instances", |b| {
+        b.iter(|| v.validate(black_box(one)).is_ok())
+    });
+    c.bench_function("tokenize_one", |b| {
+        b.iter(|| aws_mcp_core::tokenize(black_box(one)).map(|w| w.len()))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -277,7 +277,23 @@ impl Lexer<'_> {
 fn is_special(b: u8) -> bool {
     matches!(
         b,
-        b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'\'' | b'"' | b'|' | b'&' | b'>' | b'<' | b';' | b'`' | b'(' | b')' | b'$' | b'#' | 0
+        b' ' | b'\t'
+            | b'\n'
+            | b'\r'
+            | b'\\'
+            | b'\''
+            | b'"'
+            | b'|'
+            | b'&'
+            | b'>'
+            | b'<'
+            | b';'
+            | b'`'
+            | b'('
+            | b')'
+            | b'$'
+            | b'#'
+            | 0
     )
 }
 
@@ -313,10 +329,19 @@ mod tests {
     fn quoted_operators_are_data() {
         assert_eq!(
             ok("aws ec2 describe-instances --query 'Reservations[] | [0]'"),
-            ["aws", "ec2", "describe-instances", "--query", "Reservations[] | [0]"]
+            [
+                "aws",
+                "ec2",
+                "describe-instances",
+                "--query",
+                "Reservations[] | [0]"
+            ]
         );
         assert_eq!(ok(r#"a "x > y; z && w || v""#)[1], "x > y; z && w || v");
-        assert_eq!(ok("a '$(id)' '`id`' '${X}'")[1..], ["$(id)", "`id`", "${X}"]);
+        assert_eq!(
+            ok("a '$(id)' '`id`' '${X}'")[1..],
+            ["$(id)", "`id`", "${X}"]
+        );
         assert_eq!(ok(r#"a "\$(id)" "\`x\`""#)[1..], ["$(id)", "`x`"]);
         assert_eq!(ok("a '#x' b#c")[1..], ["#x", "b#c"]);
         assert_eq!(ok("a \"line1\nline2\"")[1], "line1\nline2");
@@ -332,7 +357,10 @@ mod tests {
 
     #[test]
     fn dollar_and_tilde_stay_literal() {
-        assert_eq!(ok("a $HOME ~/x \"$HOME\" file://$HOME/f")[1..], ["$HOME", "~/x", "$HOME", "file://$HOME/f"]);
+        assert_eq!(
+            ok("a $HOME ~/x \"$HOME\" file://$HOME/f")[1..],
+            ["$HOME", "~/x", "$HOME", "file://$HOME/f"]
+        );
     }
 
     #[test]
@@ -358,7 +386,9 @@ mod tests {
             ("aws s3 ls s3://b/a)", ")"),
         ] {
             match tokenize(s) {
-                Err(ValidationError::ShellOperator { operator, .. }) => assert_eq!(operator, o, "{s}"),
+                Err(ValidationError::ShellOperator { operator, .. }) => {
+                    assert_eq!(operator, o, "{s}")
+                }
                 other => panic!("{s}: {other:?}"),
             }
         }
@@ -373,7 +403,12 @@ mod tests {
         assert_eq!(kind("aws s3\0 ls"), "shell_syntax");
         assert_eq!(kind("   "), "empty");
         assert_eq!(kind(""), "empty");
-        assert_eq!(tokenize_with_limit("aws s3 ls", 4).expect_err("long").kind(), "too_long");
+        assert_eq!(
+            tokenize_with_limit("aws s3 ls", 4)
+                .expect_err("long")
+                .kind(),
+            "too_long"
+        );
     }
 
     #[test]

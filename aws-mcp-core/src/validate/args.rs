@@ -61,9 +61,11 @@ pub(crate) fn looks_like_option(t: &str) -> bool {
     // argparse's negative-number pattern: ^-\d+$|^-\d*\.\d+$
     let rest = &t[1..];
     let negative = rest.bytes().all(|c| c.is_ascii_digit())
-        || rest
-            .split_once('.')
-            .is_some_and(|(a, f)| a.bytes().all(|c| c.is_ascii_digit()) && !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()));
+        || rest.split_once('.').is_some_and(|(a, f)| {
+            a.bytes().all(|c| c.is_ascii_digit())
+                && !f.is_empty()
+                && f.bytes().all(|c| c.is_ascii_digit())
+        });
     !negative
 }
 
@@ -80,10 +82,13 @@ pub(crate) struct Matched<'a> {
 }
 
 fn non_ascii(token: &str) -> Option<ValidationError> {
-    token.chars().find(|c| !c.is_ascii()).map(|c| ValidationError::NonAsciiName {
-        token: super::shorten(token),
-        character: format!("'{c}' (U+{:04X})", c as u32),
-    })
+    token
+        .chars()
+        .find(|c| !c.is_ascii())
+        .map(|c| ValidationError::NonAsciiName {
+            token: super::shorten(token),
+            character: format!("'{c}' (U+{:04X})", c as u32),
+        })
 }
 
 pub(crate) fn check_ascii(token: &str) -> Result<(), ValidationError> {
@@ -197,10 +202,10 @@ pub(crate) fn match_args<'a>(
         }
         if arg.kind != ArgKind::Custom {
             let dest = arg.member.as_deref().unwrap_or(&arg.name);
-            if given
-                .iter()
-                .any(|g| g.arg.kind != ArgKind::Custom && g.arg.member.as_deref().unwrap_or(&g.arg.name) == dest)
-            {
+            if given.iter().any(|g| {
+                g.arg.kind != ArgKind::Custom
+                    && g.arg.member.as_deref().unwrap_or(&g.arg.name) == dest
+            }) {
                 return Err(ValidationError::DuplicateArgument {
                     arg: format!("--{}", arg.name),
                 });
@@ -232,7 +237,9 @@ fn assign_positionals<'a>(
     let pos: Vec<&Arg> = args.iter().filter(|a| is_positional(a)).collect();
     let mut out = Vec::new();
     let mut missing = Vec::new();
-    let mut rest = std::mem::take(&mut loose).into_iter().collect::<std::collections::VecDeque<_>>();
+    let mut rest = std::mem::take(&mut loose)
+        .into_iter()
+        .collect::<std::collections::VecDeque<_>>();
     for (k, a) in pos.iter().enumerate() {
         let n = nargs(a);
         let later: usize = pos[k + 1..].iter().map(|p| min_of(nargs(p))).sum();

@@ -13,7 +13,9 @@ use crate::catalog::CatalogError;
 #[non_exhaustive]
 pub enum ValidationError {
     /// The command string is empty or only whitespace.
-    #[error("the command is empty: write one AWS CLI command such as `aws sts get-caller-identity`")]
+    #[error(
+        "the command is empty: write one AWS CLI command such as `aws sts get-caller-identity`"
+    )]
     Empty,
 
     /// The command string is longer than the configured limit.
@@ -53,7 +55,9 @@ pub enum ValidationError {
     },
 
     /// The first word is not `aws`.
-    #[error("only AWS CLI commands are accepted: the command must start with `aws`, not `{found}`")]
+    #[error(
+        "only AWS CLI commands are accepted: the command must start with `aws`, not `{found}`"
+    )]
     NotAws {
         /// The first word as written.
         found: String,
@@ -92,7 +96,10 @@ pub enum ValidationError {
     },
 
     /// The operation is not a command of the service.
-    #[error("`{name}` is not an operation of `aws {service}`{}", did_you_mean(suggestions))]
+    #[error(
+        "`{name}` is not an operation of `aws {service}`{}",
+        did_you_mean(suggestions)
+    )]
     UnknownOperation {
         /// The service.
         service: String,
@@ -119,7 +126,10 @@ pub enum ValidationError {
 
     /// An abbreviated option name. The real CLI expands unique prefixes; this
     /// validator accepts only full names so that no rule can be slipped past.
-    #[error("`{name}` is an abbreviation: write the full option name{}", did_you_mean(suggestions))]
+    #[error(
+        "`{name}` is an abbreviation: write the full option name{}",
+        did_you_mean(suggestions)
+    )]
     AbbreviatedArgument {
         /// The option as written.
         name: String,

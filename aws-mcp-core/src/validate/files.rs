@@ -12,9 +12,24 @@ use crate::command::{LocalPath, PathAccess, PathOrigin};
 
 /// Customization arguments that name a local file: (service, command, argument, access).
 pub(crate) const CUSTOM_PATH_ARGS: &[(&str, &str, &str, PathAccess)] = &[
-    ("cloudformation", "package", "template-file", PathAccess::Read),
-    ("cloudformation", "package", "output-template-file", PathAccess::Write),
-    ("cloudformation", "deploy", "template-file", PathAccess::Read),
+    (
+        "cloudformation",
+        "package",
+        "template-file",
+        PathAccess::Read,
+    ),
+    (
+        "cloudformation",
+        "package",
+        "output-template-file",
+        PathAccess::Write,
+    ),
+    (
+        "cloudformation",
+        "deploy",
+        "template-file",
+        PathAccess::Read,
+    ),
     ("deploy", "push", "source", PathAccess::Read),
     ("deploy", "install", "config-file", PathAccess::Read),
     ("eks", "update-kubeconfig", "kubeconfig", PathAccess::Write),
@@ -24,13 +39,48 @@ pub(crate) const CUSTOM_PATH_ARGS: &[(&str, &str, &str, PathAccess)] = &[
     ("emr", "get", "dest", PathAccess::Write),
     ("emr", "put", "key-pair-file", PathAccess::Read),
     ("emr", "put", "src", PathAccess::Read),
-    ("servicecatalog", "generate product", "file-path", PathAccess::Read),
-    ("servicecatalog", "generate provisioning-artifact", "file-path", PathAccess::Read),
-    ("ec2", "get-password-data", "priv-launch-key", PathAccess::Read),
-    ("iot", "create-keys-and-certificate", "certificate-pem-outfile", PathAccess::Write),
-    ("iot", "create-keys-and-certificate", "public-key-outfile", PathAccess::Write),
-    ("iot", "create-keys-and-certificate", "private-key-outfile", PathAccess::Write),
-    ("iot", "create-certificate-from-csr", "certificate-pem-outfile", PathAccess::Write),
+    (
+        "servicecatalog",
+        "generate product",
+        "file-path",
+        PathAccess::Read,
+    ),
+    (
+        "servicecatalog",
+        "generate provisioning-artifact",
+        "file-path",
+        PathAccess::Read,
+    ),
+    (
+        "ec2",
+        "get-password-data",
+        "priv-launch-key",
+        PathAccess::Read,
+    ),
+    (
+        "iot",
+        "create-keys-and-certificate",
+        "certificate-pem-outfile",
+        PathAccess::Write,
+    ),
+    (
+        "iot",
+        "create-keys-and-certificate",
+        "public-key-outfile",
+        PathAccess::Write,
+    ),
+    (
+        "iot",
+        "create-keys-and-certificate",
+        "private-key-outfile",
+        PathAccess::Write,
+    ),
+    (
+        "iot",
+        "create-certificate-from-csr",
+        "certificate-pem-outfile",
+        PathAccess::Write,
+    ),
 ];
 
 /// The access of a customization argument that names a local path.
@@ -54,7 +104,11 @@ pub(crate) fn file_ref(value: &str, arg: &str, origin_nested: bool) -> Option<Lo
         path: path.to_string(),
         access: PathAccess::Read,
         arg: arg.to_string(),
-        origin: if origin_nested { PathOrigin::Nested } else { origin },
+        origin: if origin_nested {
+            PathOrigin::Nested
+        } else {
+            origin
+        },
     })
 }
 
@@ -71,7 +125,11 @@ pub(crate) fn s3_transfer(command: &str, paths: &[String]) -> Vec<LocalPath> {
             continue;
         }
         // The source is read (and removed by `mv`); the destination is written.
-        let access = if i == 0 && command != "mv" { PathAccess::Read } else { PathAccess::Write };
+        let access = if i == 0 && command != "mv" {
+            PathAccess::Read
+        } else {
+            PathAccess::Write
+        };
         out.push(LocalPath {
             path: p.clone(),
             access,
@@ -90,7 +148,9 @@ mod tests {
     #[test]
     fn every_path_argument_exists_in_the_catalog() {
         for (s, c, a, _) in CUSTOM_PATH_ARGS {
-            let cmd = Catalog::embedded().command(s, c).unwrap_or_else(|| panic!("{s} {c}"));
+            let cmd = Catalog::embedded()
+                .command(s, c)
+                .unwrap_or_else(|| panic!("{s} {c}"));
             assert!(cmd.arg(a).expect("decodes").is_some(), "{s} {c} --{a}");
         }
     }
@@ -102,7 +162,10 @@ mod tests {
         assert_eq!((r.len(), r[0].access), (1, PathAccess::Read));
         let r = s3_transfer("cp", &p(&["s3://b/a", "/tmp/a"]));
         assert_eq!((r.len(), r[0].access), (1, PathAccess::Write));
-        assert_eq!(s3_transfer("mv", &p(&["a", "s3://b/"]))[0].access, PathAccess::Write);
+        assert_eq!(
+            s3_transfer("mv", &p(&["a", "s3://b/"]))[0].access,
+            PathAccess::Write
+        );
         assert!(s3_transfer("ls", &p(&["s3://b/"])).is_empty());
     }
 }

@@ -26,11 +26,17 @@ pub(crate) struct Globals<'w> {
 }
 
 fn is_flag(catalog: &Catalog, name: &str) -> bool {
-    name == "version" || catalog.global_arg(name).is_some_and(|a| a.arg_type == ArgType::Boolean)
+    name == "version"
+        || catalog
+            .global_arg(name)
+            .is_some_and(|a| a.arg_type == ArgType::Boolean)
 }
 
 /// Take the global options out of `words` (everything after `aws`).
-pub(crate) fn extract<'w>(catalog: &Catalog, words: &'w [String]) -> Result<Globals<'w>, ValidationError> {
+pub(crate) fn extract<'w>(
+    catalog: &Catalog,
+    words: &'w [String],
+) -> Result<Globals<'w>, ValidationError> {
     let mut g = Globals {
         options: GlobalOptions::default(),
         rest: Vec::with_capacity(words.len()),
@@ -69,12 +75,16 @@ pub(crate) fn extract<'w>(catalog: &Catalog, words: &'w [String]) -> Result<Glob
         };
         let arg_name: &str = &arg.name;
         if seen.contains(&arg_name) {
-            return Err(ValidationError::DuplicateArgument { arg: name.to_string() });
+            return Err(ValidationError::DuplicateArgument {
+                arg: name.to_string(),
+            });
         }
         seen.push(arg_name);
         let value = if is_flag(catalog, bare) {
             if inline.is_some() {
-                return Err(ValidationError::UnexpectedValue { arg: name.to_string() });
+                return Err(ValidationError::UnexpectedValue {
+                    arg: name.to_string(),
+                });
             }
             None
         } else if let Some(v) = inline {
@@ -118,12 +128,20 @@ fn timeout(name: &str, v: &str) -> Result<i64, ValidationError> {
     })
 }
 
-fn set(catalog: &Catalog, g: &mut Globals<'_>, name: &str, value: Option<String>) -> Result<(), ValidationError> {
+fn set(
+    catalog: &Catalog,
+    g: &mut Globals<'_>,
+    name: &str,
+    value: Option<String>,
+) -> Result<(), ValidationError> {
     let o = &mut g.options;
     match (name, value) {
         ("region", Some(r)) => {
             if catalog.partition_of(&r).is_none() {
-                let all = catalog.partitions().iter().flat_map(|p| p.regions.iter().map(String::as_str));
+                let all = catalog
+                    .partitions()
+                    .iter()
+                    .flat_map(|p| p.regions.iter().map(String::as_str));
                 return Err(ValidationError::InvalidRegion {
                     suggestions: closest(&r, all),
                     region: super::shorten(&r),
@@ -235,7 +253,11 @@ mod tests {
         assert_eq!(legacy_literals("a[?b==`1`]"), "a[?b==`1`]");
         assert_eq!(legacy_literals("a[?b==`\"x\"`]"), "a[?b==`\"x\"`]");
         assert_eq!(legacy_literals("a[?b=='`x`']"), "a[?b=='`x`']");
-        for q in ["Tags[?Key==`Name`]|[0].Value", "[?Engine == `aurora-postgresql`]", "[?d == `boolean`]"] {
+        for q in [
+            "Tags[?Key==`Name`]|[0].Value",
+            "[?Engine == `aurora-postgresql`]",
+            "[?d == `boolean`]",
+        ] {
             assert!(jmespath::compile(&legacy_literals(q)).is_ok(), "{q}");
         }
     }

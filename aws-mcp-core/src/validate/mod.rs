@@ -96,9 +96,21 @@ fn old_list_case(api_service: Option<&str>, api_operation: Option<&str>, arg: &s
     matches!(
         (api_service.unwrap_or(""), api_operation.unwrap_or(""), arg),
         ("firehose", "PutRecordBatch", "records")
-            | ("workspaces", "RebootWorkspaces", "reboot-workspace-requests")
-            | ("workspaces", "RebuildWorkspaces", "rebuild-workspace-requests")
-            | ("workspaces", "TerminateWorkspaces", "terminate-workspace-requests")
+            | (
+                "workspaces",
+                "RebootWorkspaces",
+                "reboot-workspace-requests"
+            )
+            | (
+                "workspaces",
+                "RebuildWorkspaces",
+                "rebuild-workspace-requests"
+            )
+            | (
+                "workspaces",
+                "TerminateWorkspaces",
+                "terminate-workspace-requests"
+            )
             | ("elb", "RemoveTags", "tags")
             | ("elb", "DescribeInstanceHealth", "instances")
             | ("elb", "DeregisterInstancesFromLoadBalancer", "instances")
@@ -110,7 +122,9 @@ fn old_list_case(api_service: Option<&str>, api_operation: Option<&str>, arg: &s
 /// `--recording-group` goes into `ConfigurationRecorder.recordingGroup`).
 fn nested_member(api_service: Option<&str>, command: &str, arg: &str) -> Option<&'static str> {
     match (api_service.unwrap_or(""), command, arg) {
-        ("config", "put-configuration-recorder", "recording-group") => Some("ConfigurationRecorder"),
+        ("config", "put-configuration-recorder", "recording-group") => {
+            Some("ConfigurationRecorder")
+        }
         _ => None,
     }
 }
@@ -181,10 +195,7 @@ impl<'c> Validator<'c> {
                 name: svc_word.to_string(),
                 suggestions: suggest::closest(
                     svc_word,
-                    self.catalog
-                        .global_args()
-                        .iter()
-                        .map(|a| &*a.name),
+                    self.catalog.global_args().iter().map(|a| &*a.name),
                 )
                 .into_iter()
                 .map(|s| format!("--{s}"))
@@ -203,7 +214,15 @@ impl<'c> Validator<'c> {
         let full = || cmd.full_name();
         let arg_table = cmd.args()?;
         let toplevel_bool = |a: &crate::catalog::Arg| self.toplevel_bool(service, arg_table, a);
-        let special = |a: &crate::catalog::Arg| toplevel_bool(a).map(|neg| if neg { args::Nargs::Flag } else { args::Nargs::Optional });
+        let special = |a: &crate::catalog::Arg| {
+            toplevel_bool(a).map(|neg| {
+                if neg {
+                    args::Nargs::Flag
+                } else {
+                    args::Nargs::Optional
+                }
+            })
+        };
         let matched = args::match_args(arg_table, op_words, &full, &special)?;
 
         let mut out = ValidatedCommand {
@@ -226,10 +245,17 @@ impl<'c> Validator<'c> {
             notes: Vec::new(),
         };
         out.argv.push(service.name().to_string());
-        out.argv.extend(cmd.name().split(' ').filter(|w| !w.is_empty()).map(String::from));
+        out.argv.extend(
+            cmd.name()
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(String::from),
+        );
         for w in op_words {
             match w.split_once('=') {
-                Some((n, v)) if w.starts_with("--") && looks_like_option(w) => push_option(&mut out.argv, n, Some(v)),
+                Some((n, v)) if w.starts_with("--") && looks_like_option(w) => {
+                    push_option(&mut out.argv, n, Some(v))
+                }
                 _ => out.argv.push(w.to_string()),
             }
         }
@@ -252,7 +278,10 @@ impl<'c> Validator<'c> {
                 .map(|a| format!("--{}", a.name))
                 .collect();
             if !missing.is_empty() {
-                return Err(ValidationError::MissingRequired { command: full(), missing });
+                return Err(ValidationError::MissingRequired {
+                    command: full(),
+                    missing,
+                });
             }
         }
 
@@ -263,7 +292,11 @@ impl<'c> Validator<'c> {
         };
         let mut page_cfg = Map::new();
         let mut native_paging = false;
-        let paginator = if cmd.kind() == CommandKind::Operation { cmd.paginator()? } else { None };
+        let paginator = if cmd.kind() == CommandKind::Operation {
+            cmd.paginator()?
+        } else {
+            None
+        };
         let mut cli_json: Option<Map<String, Value>> = None;
         let mut input_from_file = false;
         let generated = cmd.kind() != CommandKind::Custom;
@@ -281,7 +314,8 @@ impl<'c> Validator<'c> {
                     input_from_file |= &*x.arg.name == "cli-input-json";
                     if generated && x.arg.kind == ArgKind::Member {
                         if let Some(m) = &x.arg.member {
-                            out.parameters.insert(m.to_string(), Value::String(v.clone()));
+                            out.parameters
+                                .insert(m.to_string(), Value::String(v.clone()));
                         }
                     }
                     continue;
@@ -293,7 +327,11 @@ impl<'c> Validator<'c> {
                         path: v.clone(),
                         access: acc,
                         arg: x.arg.name.to_string(),
-                        origin: if acc == PathAccess::Write { PathOrigin::OutputFile } else { PathOrigin::OptionPath },
+                        origin: if acc == PathAccess::Write {
+                            PathOrigin::OutputFile
+                        } else {
+                            PathOrigin::OptionPath
+                        },
                     });
                 }
             }
@@ -306,9 +344,13 @@ impl<'c> Validator<'c> {
                     }
                 }
                 ArgKind::Member if generated => {
-                    let Some(member) = x.arg.member.as_deref() else { continue };
+                    let Some(member) = x.arg.member.as_deref() else {
+                        continue;
+                    };
                     if let Some(p) = paginator {
-                        if p.input_token.iter().any(|t| t == member) || p.limit_key.as_deref() == Some(member) {
+                        if p.input_token.iter().any(|t| t == member)
+                            || p.limit_key.as_deref() == Some(member)
+                        {
                             native_paging = true;
                         }
                     }
@@ -320,7 +362,16 @@ impl<'c> Validator<'c> {
                     };
                     let value = match (toplevel_bool(x.arg), x.values.is_empty()) {
                         (Some(negative), true) => serde_json::json!({ "Value": !negative }),
-                        _ => self.member_value(&mut typer, x, sh, mref, &label, service, cmd.api_operation(), &mut out.local_paths)?,
+                        _ => self.member_value(
+                            &mut typer,
+                            x,
+                            sh,
+                            mref,
+                            &label,
+                            service,
+                            cmd.api_operation(),
+                            &mut out.local_paths,
+                        )?,
                     };
                     match nested_member(service.api_name(), cmd.name(), &x.arg.name) {
                         Some(parent) => nested.push((parent, member.to_string(), value)),
@@ -413,7 +464,13 @@ impl<'c> Validator<'c> {
                 let used: Vec<String> = matched
                     .given
                     .iter()
-                    .filter(|x| x.arg.kind == ArgKind::Pagination && x.arg.member.as_deref().is_some_and(|m| used.iter().any(|u| u == m)))
+                    .filter(|x| {
+                        x.arg.kind == ArgKind::Pagination
+                            && x.arg
+                                .member
+                                .as_deref()
+                                .is_some_and(|m| used.iter().any(|u| u == m))
+                    })
                     .map(|x| format!("--{}", x.arg.name))
                     .collect();
                 return Err(ValidationError::PaginationConflict {
@@ -425,10 +482,18 @@ impl<'c> Validator<'c> {
             }
         }
         if !page_cfg.is_empty() {
-            out.parameters.insert("PaginationConfig".into(), Value::Object(page_cfg));
+            out.parameters
+                .insert("PaginationConfig".into(), Value::Object(page_cfg));
         }
         if generated {
-            self.check_params(&mut typer, &out.parameters, input_shape, arg_table, overrides && !input_from_file, &full)?;
+            self.check_params(
+                &mut typer,
+                &out.parameters,
+                input_shape,
+                arg_table,
+                overrides && !input_from_file,
+                &full,
+            )?;
         }
         out.notes = typer.notes;
         Ok(out)
@@ -438,12 +503,22 @@ impl<'c> Validator<'c> {
     /// member is the boolean `Value` becomes a flag (`--flag` is
     /// `{"Value": true}`, `--no-flag` `{"Value": false}`; `--flag VALUE` is
     /// still accepted). `Some(negative)` for such an argument.
-    fn toplevel_bool(&self, service: Service<'_>, table: crate::catalog::Args<'_>, a: &crate::catalog::Arg) -> Option<bool> {
-        if service.api_name() != Some("ec2") || a.kind != ArgKind::Member || a.arg_type != ArgType::Structure {
+    fn toplevel_bool(
+        &self,
+        service: Service<'_>,
+        table: crate::catalog::Args<'_>,
+        a: &crate::catalog::Arg,
+    ) -> Option<bool> {
+        if service.api_name() != Some("ec2")
+            || a.kind != ArgKind::Member
+            || a.arg_type != ArgType::Structure
+        {
             return None;
         }
         let sh = service.shape(a.shape.as_deref()?).ok()??;
-        let [(name, m)] = &*sh.members else { return None };
+        let [(name, m)] = &*sh.members else {
+            return None;
+        };
         if &**name != "Value" || service.shape(&m.shape).ok()??.shape_type != ShapeType::Boolean {
             return None;
         }
@@ -503,7 +578,9 @@ impl<'c> Validator<'c> {
             .collect();
         if !subs.is_empty() {
             let suggestions = match rest.get(used) {
-                Some(next) => suggest::closest(&format!("{name} {next}"), subs.iter().map(String::as_str)),
+                Some(next) => {
+                    suggest::closest(&format!("{name} {next}"), subs.iter().map(String::as_str))
+                }
                 None => subs.into_iter().take(3).collect(),
             };
             return Err(ValidationError::MissingOperation {
@@ -511,7 +588,11 @@ impl<'c> Validator<'c> {
                 suggestions,
             });
         }
-        let names: Vec<&str> = service.commands().filter(|c| !c.hidden()).map(|c| c.name()).collect();
+        let names: Vec<&str> = service
+            .commands()
+            .filter(|c| !c.hidden())
+            .map(|c| c.name())
+            .collect();
         Err(ValidationError::UnknownOperation {
             service: service.name().to_string(),
             name: shorten(&name),
@@ -550,7 +631,8 @@ impl<'c> Validator<'c> {
             });
             return Ok(Value::String(v));
         }
-        let json_header = traits.is_some_and(|t| t.jsonvalue && t.location.as_deref() == Some("header"))
+        let json_header = traits
+            .is_some_and(|t| t.jsonvalue && t.location.as_deref() == Some("header"))
             && sh.shape_type == ShapeType::String;
         let raw = if args::nargs(x.arg) == args::Nargs::Any || x.values.len() > 1 {
             Raw::Many(&x.values)
@@ -561,7 +643,13 @@ impl<'c> Validator<'c> {
         typer.unpack(sh, json_header, &raw, label, old)
     }
 
-    fn custom_value(&self, typer: &mut Typer<'_>, x: &Given<'_>, service: Service<'_>, label: &str) -> Result<(), ValidationError> {
+    fn custom_value(
+        &self,
+        typer: &mut Typer<'_>,
+        x: &Given<'_>,
+        service: Service<'_>,
+        label: &str,
+    ) -> Result<(), ValidationError> {
         if !x.arg.choices.is_empty() && x.arg.kind == ArgKind::Custom {
             for v in &x.values {
                 if !x.arg.choices.iter().any(|c| **c == **v) {
@@ -610,7 +698,9 @@ impl<'c> Validator<'c> {
         let cli_name = |member: &str| -> String {
             arg_table
                 .iter()
-                .find(|a| a.member.as_deref() == Some(member) && !a.negated && a.kind == ArgKind::Member)
+                .find(|a| {
+                    a.member.as_deref() == Some(member) && !a.negated && a.kind == ArgKind::Member
+                })
                 .map(|a| format!("--{}", a.name))
                 .unwrap_or_else(|| member.to_string())
         };
@@ -633,7 +723,11 @@ impl<'c> Validator<'c> {
         let mut missing = Vec::new();
         if overrides {
             for r in input.required.iter() {
-                if !params.contains_key(&**r) && !input.member_ref(r).is_some_and(|m| m.traits().idempotency_token) {
+                if !params.contains_key(&**r)
+                    && !input
+                        .member_ref(r)
+                        .is_some_and(|m| m.traits().idempotency_token)
+                {
                     missing.push(cli_name(r));
                 }
             }

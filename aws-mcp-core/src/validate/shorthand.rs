@@ -62,7 +62,8 @@ fn is_start(c: char) -> bool {
 }
 
 fn is_first_follow(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='\\' | '^'..='|' | '~'..='\u{ffff}')
+    c.is_whitespace()
+        || matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='\\' | '^'..='|' | '~'..='\u{ffff}')
 }
 
 fn is_second_follow(c: char) -> bool {
@@ -90,8 +91,14 @@ impl Parser {
 
     fn err(&self, expected: &str) -> String {
         match self.cur() {
-            None => format!("expected {expected} but the value ended (at character {})", self.i),
-            Some(c) => format!("expected {expected} but found '{c}' at character {}", self.i),
+            None => format!(
+                "expected {expected} but the value ended (at character {})",
+                self.i
+            ),
+            Some(c) => format!(
+                "expected {expected} but found '{c}' at character {}",
+                self.i
+            ),
         }
     }
 
@@ -355,8 +362,14 @@ mod tests {
         assert_eq!(p("a=b"), json!({"a": "b"}));
         assert_eq!(p("a=b,c"), json!({"a": ["b", "c"]}));
         assert_eq!(p("a=b,c=d"), json!({"a": "b", "c": "d"}));
-        assert_eq!(p("a=b,c,d=e,f=g"), json!({"a": ["b", "c"], "d": "e", "f": "g"}));
-        assert_eq!(p("Name=tag:Name,Values=web 1,web2"), json!({"Name": "tag:Name", "Values": ["web 1", "web2"]}));
+        assert_eq!(
+            p("a=b,c,d=e,f=g"),
+            json!({"a": ["b", "c"], "d": "e", "f": "g"})
+        );
+        assert_eq!(
+            p("Name=tag:Name,Values=web 1,web2"),
+            json!({"Name": "tag:Name", "Values": ["web 1", "web2"]})
+        );
         assert_eq!(p("a="), json!({"a": ""}));
         assert_eq!(p("a = b , c = d"), json!({"a": "b", "c": "d"}));
         assert_eq!(p("a=x=y"), json!({"a": "x=y"}));
@@ -367,7 +380,10 @@ mod tests {
     #[test]
     fn quoted_values() {
         assert_eq!(p("a='b,c'"), json!({"a": "b,c"}));
-        assert_eq!(p(r#"a="b \"q\" c",d='it\'s'"#), json!({"a": "b \"q\" c", "d": "it's"}));
+        assert_eq!(
+            p(r#"a="b \"q\" c",d='it\'s'"#),
+            json!({"a": "b \"q\" c", "d": "it's"})
+        );
         assert_eq!(p("a='x',b=\"y\""), json!({"a": "x", "b": "y"}));
         assert_eq!(p("a=x,'y z'"), json!({"a": ["x", "y z"]}));
     }
@@ -376,7 +392,10 @@ mod tests {
     fn lists_and_hashes() {
         assert_eq!(p("a=[b,c]"), json!({"a": ["b", "c"]}));
         assert_eq!(p("a=[]"), json!({"a": []}));
-        assert_eq!(p("a={b=c,d=[e,f]}"), json!({"a": {"b": "c", "d": ["e", "f"]}}));
+        assert_eq!(
+            p("a={b=c,d=[e,f]}"),
+            json!({"a": {"b": "c", "d": ["e", "f"]}})
+        );
         assert_eq!(p("a=[{b=c},{b=d}]"), json!({"a": [{"b": "c"}, {"b": "d"}]}));
         assert_eq!(p("a={}"), json!({"a": {}}));
         assert_eq!(p("="), json!({"": ""}));

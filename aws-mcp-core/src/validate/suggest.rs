@@ -72,7 +72,11 @@ pub fn closest<'a>(query: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(MAX_SUGGESTIONS).map(|(_, c)| c.to_string()).collect()
+    scored
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, c)| c.to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -81,10 +85,19 @@ mod tests {
 
     #[test]
     fn finds_typos_and_verb_synonyms() {
-        let ops = ["describe-instances", "start-instances", "stop-instances", "describe-images", "run-instances"];
+        let ops = [
+            "describe-instances",
+            "start-instances",
+            "stop-instances",
+            "describe-images",
+            "run-instances",
+        ];
         assert_eq!(closest("list-instances", ops)[0], "describe-instances");
         assert_eq!(closest("describe-instance", ops)[0], "describe-instances");
-        assert_eq!(closest("lambdas", ["lambda", "lightsail", "logs"])[0], "lambda");
+        assert_eq!(
+            closest("lambdas", ["lambda", "lightsail", "logs"])[0],
+            "lambda"
+        );
         assert!(closest("zzzzzzzz", ops).is_empty());
         assert!(closest("describe", ops).len() <= MAX_SUGGESTIONS);
     }

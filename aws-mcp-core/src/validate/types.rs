@@ -137,7 +137,10 @@ impl<'a> Typer<'a> {
             ShapeType::Structure | ShapeType::Map => true,
             ShapeType::List => match sh.member.as_deref() {
                 Some(m) => self.member_shape(m)?.is_some_and(|s| {
-                    matches!(s.shape_type, ShapeType::Structure | ShapeType::List | ShapeType::Map)
+                    matches!(
+                        s.shape_type,
+                        ShapeType::Structure | ShapeType::List | ShapeType::Map
+                    )
                 }),
                 None => false,
             },
@@ -162,7 +165,10 @@ impl<'a> Typer<'a> {
         if json_value || sh.traits().document {
             return json(first.unwrap_or(""), label);
         }
-        let complex = matches!(sh.shape_type, ShapeType::Structure | ShapeType::List | ShapeType::Map);
+        let complex = matches!(
+            sh.shape_type,
+            ShapeType::Structure | ShapeType::List | ShapeType::Map
+        );
         if !complex {
             return match raw {
                 Raw::One(s) => scalar(sh.shape_type, s, label),
@@ -184,7 +190,10 @@ impl<'a> Typer<'a> {
                 } else {
                     Err(ValidationError::InvalidJson {
                         arg: label.into(),
-                        detail: format!("expected a JSON object starting with `{{`, got `{}`", super::shorten(s)),
+                        detail: format!(
+                            "expected a JSON object starting with `{{`, got `{}`",
+                            super::shorten(s)
+                        ),
                     })
                 }
             }
@@ -196,14 +205,17 @@ impl<'a> Typer<'a> {
                     Raw::Many(v) => v.iter().map(String::as_str).collect(),
                 };
                 let Some(m) = sh.member.as_deref() else {
-                    return Ok(Value::Array(words.iter().map(|w| Value::String(w.to_string())).collect()));
+                    return Ok(Value::Array(
+                        words.iter().map(|w| Value::String(w.to_string())).collect(),
+                    ));
                 };
                 let msh = self.member_shape(m)?;
                 let mut out = Vec::with_capacity(words.len());
                 for w in words {
                     out.push(match msh {
                         Some(ms) => {
-                            let jv = m.traits().jsonvalue && m.traits().location.as_deref() == Some("header");
+                            let jv = m.traits().jsonvalue
+                                && m.traits().location.as_deref() == Some("header");
                             self.unpack(ms, jv, &Raw::One(w), label, false)?
                         }
                         None => Value::String(w.to_string()),
@@ -216,7 +228,13 @@ impl<'a> Typer<'a> {
         }
     }
 
-    fn shorthand(&mut self, sh: &Shape, raw: &Raw<'_>, label: &str, old_list_case: bool) -> Result<Value, ValidationError> {
+    fn shorthand(
+        &mut self,
+        sh: &Shape,
+        raw: &Raw<'_>,
+        label: &str,
+        old_list_case: bool,
+    ) -> Result<Value, ValidationError> {
         // awscli's two backward-compatible special cases.
         if sh.shape_type == ShapeType::List && old_list_case {
             if let Some(m) = sh.member.as_deref() {
@@ -262,14 +280,22 @@ impl<'a> Typer<'a> {
         };
         let mut v = match raw {
             Raw::One(s) => parse(s)?,
-            Raw::Many(words) => Value::Array(words.iter().map(|w| parse(w)).collect::<Result<_, _>>()?),
+            Raw::Many(words) => {
+                Value::Array(words.iter().map(|w| parse(w)).collect::<Result<_, _>>()?)
+            }
         };
         self.visit(sh, &mut v, label, 0)?;
         Ok(v)
     }
 
     /// awscli's `BackCompatVisitor`: type shorthand strings by the model.
-    fn visit(&self, sh: &Shape, v: &mut Value, label: &str, depth: usize) -> Result<(), ValidationError> {
+    fn visit(
+        &self,
+        sh: &Shape,
+        v: &mut Value,
+        label: &str,
+        depth: usize,
+    ) -> Result<(), ValidationError> {
         if depth > 64 {
             return Ok(());
         }
@@ -346,7 +372,13 @@ impl<'a> Typer<'a> {
     }
 
     /// botocore's parameter validation of one value against its shape.
-    pub fn check(&mut self, sh: &Shape, v: &Value, path: Seg<'_>, depth: usize) -> Result<(), ValidationError> {
+    pub fn check(
+        &mut self,
+        sh: &Shape,
+        v: &Value,
+        path: Seg<'_>,
+        depth: usize,
+    ) -> Result<(), ValidationError> {
         if depth > 64 {
             return Ok(());
         }
@@ -535,7 +567,11 @@ pub(crate) fn parse_int(s: &str) -> Option<Value> {
         b'+' => (false, &t[1..]),
         _ => (false, t),
     };
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return None;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
@@ -543,7 +579,10 @@ pub(crate) fn parse_int(s: &str) -> Option<Value> {
         return None;
     }
     if neg {
-        format!("-{clean}").parse::<i64>().ok().map(|n| Value::Number(n.into()))
+        format!("-{clean}")
+            .parse::<i64>()
+            .ok()
+            .map(|n| Value::Number(n.into()))
     } else {
         clean.parse::<u64>().ok().map(|n| Value::Number(n.into()))
     }
@@ -569,7 +608,9 @@ pub(crate) fn scalar(t: ShapeType, s: &str, label: &str) -> Result<Value, Valida
     match t {
         ShapeType::Integer | ShapeType::Long => parse_int(s).ok_or_else(bad),
         ShapeType::Float | ShapeType::Double => parse_float(s).ok_or_else(bad),
-        ShapeType::Boolean => Ok(Value::Bool(!s.eq_ignore_ascii_case("false") && !s.is_empty())),
+        ShapeType::Boolean => Ok(Value::Bool(
+            !s.eq_ignore_ascii_case("false") && !s.is_empty(),
+        )),
         _ => Ok(Value::String(s.to_string())),
     }
 }
@@ -582,9 +623,17 @@ pub(crate) fn is_timestamp(s: &str) -> bool {
         return true;
     }
     let b = t.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+    };
     // YYYY-MM-DD or YYYYMMDD
-    let date_len = if digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10) {
+    let date_len = if digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10)
+    {
         10
     } else if digits(0..8) {
         8
@@ -604,7 +653,9 @@ pub(crate) fn is_timestamp(s: &str) -> bool {
         None => (rest, ""),
     };
     let time_ok = !time.is_empty()
-        && time.bytes().all(|c| c.is_ascii_digit() || c == b':' || c == b'.' || c == b',')
+        && time
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b':' || c == b'.' || c == b',')
         && time.as_bytes()[0].is_ascii_digit();
     let zone_ok = zone.is_empty()
         || zone.eq_ignore_ascii_case("z")
