@@ -25,8 +25,8 @@ use std::sync::OnceLock;
 pub use error::CatalogError;
 pub use model::{
     Arg, ArgKind, ArgType, CommandDetail, CommandKind, EndpointTrait, HttpBinding, MemberRef,
-    MemberTraits, OperationModel, Paginator, Partition, Shape, ShapeRef, ShapeTraits, ShapeType,
-    Sources,
+    MemberTraits, Name, OperationModel, Paginator, Partition, Shape, ShapeRef, ShapeTraits,
+    ShapeType, Sources,
 };
 use model::{Index, ServiceDetail};
 
@@ -501,7 +501,7 @@ impl<'a> Command<'a> {
 
     /// The paginator, if the operation has one.
     pub fn paginator(&self) -> Result<Option<&'a Paginator>, CatalogError> {
-        Ok(self.detail()?.paginator.as_ref())
+        Ok(self.detail()?.paginator.as_deref())
     }
 }
 
