@@ -1,0 +1,66 @@
+//! Node.js bindings for `aws-mcp-core` (napi-rs).
+//!
+//! Design: functions return plain JavaScript values (objects, arrays,
+//! strings) built from the core's serde output; errors are JavaScript
+//! `Error`s whose message starts with a stable code in brackets
+//! (`[catalog] ...`), which `errors.js` turns into `AwsMcpError` subclasses
+//! with a `code` property. Work that may block runs on the libuv thread pool
+//! (async functions).
+
+use aws_mcp_core::Catalog;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::{json, Value};
+
+fn coded(code: &str, message: impl std::fmt::Display) -> Error {
+    Error::new(Status::GenericFailure, format!("[{code}] {message}"))
+}
+
+fn catalog() -> &'static Catalog {
+    Catalog::embedded()
+}
+
+/// Version of the native addon.
+#[napi]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Names of every top-level command (`ec2`, `s3api`, `s3`, ...).
+#[napi]
+pub fn services() -> Vec<String> {
+    catalog().services().map(|s| s.name().to_string()).collect()
+}
+
+/// One command of the catalog (service, operation, kind, api, description, args), or null.
+#[napi(ts_return_type = "CatalogCommand | null")]
+pub fn command(service: String, operation: String) -> Result<Value> {
+    let Some(c) = catalog().command(&service, &operation) else {
+        return Ok(Value::Null);
+    };
+    let args = c.args().map_err(|e| coded("catalog", e))?;
+    Ok(json!({
+        "service": c.service().name(),
+        "operation": c.name(),
+        "kind": c.kind(),
+        "api": c.api_operation().map(|op| json!({"service": c.service().api_name(), "operation": op})),
+        "description": c.description(),
+        "deprecated": c.deprecated(),
+        "args": args.iter().map(|a| json!({
+            "name": &*a.name,
+            "type": a.arg_type.as_str(),
+            "required": a.required,
+            "positional": a.positional,
+            "hidden": a.hidden,
+            "choices": a.choices.iter().map(|c| &**c).collect::<Vec<_>>(),
+            "doc": &*a.doc,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// Counts over the whole command table.
+#[napi(ts_return_type = "Record<string, string | number>")]
+pub fn stats() -> Result<Value> {
+    let st = catalog().stats().map_err(|e| coded("catalog", e))?;
+    serde_json::to_value(st).map_err(|e| coded("internal", e))
+}
