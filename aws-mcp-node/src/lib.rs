@@ -10,7 +10,7 @@
 use aws_mcp_core::Catalog;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 fn coded(code: &str, message: impl std::fmt::Display) -> Error {
     Error::new(Status::GenericFailure, format!("[{code}] {message}"))
@@ -38,24 +38,8 @@ pub fn command(service: String, operation: String) -> Result<Value> {
     let Some(c) = catalog().command(&service, &operation) else {
         return Ok(Value::Null);
     };
-    let args = c.args().map_err(|e| coded("catalog", e))?;
-    Ok(json!({
-        "service": c.service().name(),
-        "operation": c.name(),
-        "kind": c.kind(),
-        "api": c.api_operation().map(|op| json!({"service": c.service().api_name(), "operation": op})),
-        "description": c.description(),
-        "deprecated": c.deprecated(),
-        "args": args.iter().map(|a| json!({
-            "name": &*a.name,
-            "type": a.arg_type.as_str(),
-            "required": a.required,
-            "positional": a.positional,
-            "hidden": a.hidden,
-            "choices": a.choices.iter().map(|c| &**c).collect::<Vec<_>>(),
-            "doc": &*a.doc,
-        })).collect::<Vec<_>>(),
-    }))
+    let info = aws_mcp_core::catalog::CommandInfo::new(&c).map_err(|e| coded("catalog", e))?;
+    serde_json::to_value(info).map_err(|e| coded("internal", e))
 }
 
 /// Counts over the whole command table.

@@ -120,25 +120,8 @@ impl Catalog {
         let Some(c) = self.inner.command(service, operation) else {
             return Ok(None);
         };
-        let args = c.args().map_err(|e| catalog_err(py, e))?;
-        let v = serde_json::json!({
-            "service": c.service().name(),
-            "operation": c.name(),
-            "kind": c.kind(),
-            "api": c.api_operation().map(|op| serde_json::json!({
-                "service": c.service().api_name(), "operation": op})),
-            "description": c.description(),
-            "deprecated": c.deprecated(),
-            "args": args.iter().map(|a| serde_json::json!({
-                "name": &*a.name,
-                "type": a.arg_type.as_str(),
-                "required": a.required,
-                "positional": a.positional,
-                "hidden": a.hidden,
-                "choices": a.choices.iter().map(|c| &**c).collect::<Vec<_>>(),
-                "doc": &*a.doc,
-            })).collect::<Vec<_>>(),
-        });
+        let info = aws_mcp_core::catalog::CommandInfo::new(&c).map_err(|e| catalog_err(py, e))?;
+        let v = serde_json::to_value(info).map_err(|e| PyException::new_err(e.to_string()))?;
         to_py(py, &v).map(Some)
     }
 
