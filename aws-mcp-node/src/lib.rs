@@ -2,9 +2,9 @@
 //!
 //! Design: functions return plain JavaScript values (objects, arrays,
 //! strings) built from the core's serde output; errors are JavaScript
-//! `Error`s whose message starts with a stable code in brackets
-//! (`[catalog] ...`), which `errors.js` turns into `AwsMcpError` subclasses
-//! with a `code` property. Work that may block runs on the libuv thread pool
+//! `Error`s carrying a JSON payload (`AWSMCP:{domain, code, message,
+//! suggestions}`), which `errors.js` turns into `AwsMcpError` subclasses with
+//! a `code` property, keeping the original as `cause`. Work that may block runs on the libuv thread pool
 //! (async functions).
 
 use aws_mcp_core::Catalog;
@@ -12,8 +12,25 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-fn coded(code: &str, message: impl std::fmt::Display) -> Error {
-    Error::new(Status::GenericFailure, format!("[{code}] {message}"))
+/// An error `errors.js` turns into a typed `AwsMcpError` subclass:
+/// `domain` picks the class, `code` is the core error kind.
+fn coded(
+    domain: &str,
+    code: &str,
+    message: impl std::fmt::Display,
+    suggestions: &[String],
+) -> Error {
+    let payload = serde_json::json!({
+        "domain": domain,
+        "code": code,
+        "message": message.to_string(),
+        "suggestions": suggestions,
+    });
+    Error::new(Status::GenericFailure, format!("AWSMCP:{payload}"))
+}
+
+fn catalog_error(e: aws_mcp_core::CatalogError) -> Error {
+    coded("catalog", "catalog", e, &[])
 }
 
 fn catalog() -> &'static Catalog {
@@ -38,13 +55,13 @@ pub fn command(service: String, operation: String) -> Result<Value> {
     let Some(c) = catalog().command(&service, &operation) else {
         return Ok(Value::Null);
     };
-    let info = aws_mcp_core::catalog::CommandInfo::new(&c).map_err(|e| coded("catalog", e))?;
-    serde_json::to_value(info).map_err(|e| coded("internal", e))
+    let info = aws_mcp_core::catalog::CommandInfo::new(&c).map_err(catalog_error)?;
+    serde_json::to_value(info).map_err(|e| coded("internal", "internal", e, &[]))
 }
 
 /// Counts over the whole command table.
 #[napi(ts_return_type = "Record<string, string | number>")]
 pub fn stats() -> Result<Value> {
-    let st = catalog().stats().map_err(|e| coded("catalog", e))?;
-    serde_json::to_value(st).map_err(|e| coded("internal", e))
+    let st = catalog().stats().map_err(catalog_error)?;
+    serde_json::to_value(st).map_err(|e| coded("internal", "internal", e, &[]))
 }
