@@ -267,7 +267,8 @@ impl AccessTable {
 
     /// Decode a table written by `tools/catalog-gen/access.py --out FILE`.
     pub fn from_bytes(data: &[u8]) -> Result<AccessTable, AccessTableError> {
-        let json = zstd::decode_all(data).map_err(|e| AccessTableError::Decompress(e.to_string()))?;
+        let json =
+            zstd::decode_all(data).map_err(|e| AccessTableError::Decompress(e.to_string()))?;
         let raw: RawTable =
             serde_json::from_slice(&json).map_err(|e| AccessTableError::Json(e.to_string()))?;
         if raw.format != FORMAT_VERSION {
@@ -410,9 +411,9 @@ fn entry_from_raw(svc: &str, op: &str, e: RawEntry) -> AccessEntry {
         (Source::Reference, Some(note)) => format!(
             "`{name}` needs {actions}, {level} in the Service Authorization Reference ({note})"
         ),
-        (Source::Reference, None) => format!(
-            "`{name}` needs {actions}, {level} in the Service Authorization Reference"
-        ),
+        (Source::Reference, None) => {
+            format!("`{name}` needs {actions}, {level} in the Service Authorization Reference")
+        }
         (Source::Customization, note) => {
             let calls = if actions.is_empty() {
                 "makes no AWS API call".to_string()

@@ -20,7 +20,12 @@ fn every_catalog_command_has_an_entry() {
             missing.push(c.full_name());
         }
     }
-    assert!(missing.is_empty(), "{} missing: {:?}", missing.len(), &missing[..missing.len().min(10)]);
+    assert!(
+        missing.is_empty(),
+        "{} missing: {:?}",
+        missing.len(),
+        &missing[..missing.len().min(10)]
+    );
     assert_eq!(table().len(), cat.commands().count());
 }
 
@@ -72,13 +77,33 @@ fn exception_table() {
     for (s, o, actions, ro) in [
         ("s3api", "list-objects-v2", &["s3:ListBucket"][..], true),
         ("s3api", "list-objects", &["s3:ListBucket"][..], true),
-        ("s3api", "list-object-versions", &["s3:ListBucketVersions"][..], true),
-        ("s3api", "list-multipart-uploads", &["s3:ListBucketMultipartUploads"][..], true),
+        (
+            "s3api",
+            "list-object-versions",
+            &["s3:ListBucketVersions"][..],
+            true,
+        ),
+        (
+            "s3api",
+            "list-multipart-uploads",
+            &["s3:ListBucketMultipartUploads"][..],
+            true,
+        ),
         ("s3api", "list-buckets", &["s3:ListAllMyBuckets"][..], true),
         ("s3api", "head-object", &["s3:GetObject"][..], true),
         ("s3api", "head-bucket", &["s3:ListBucket"][..], true),
-        ("s3api", "list-parts", &["s3:ListMultipartUploadParts"][..], true),
-        ("s3api", "copy-object", &["s3:GetObject", "s3:PutObject"][..], false),
+        (
+            "s3api",
+            "list-parts",
+            &["s3:ListMultipartUploadParts"][..],
+            true,
+        ),
+        (
+            "s3api",
+            "copy-object",
+            &["s3:GetObject", "s3:PutObject"][..],
+            false,
+        ),
         ("s3api", "delete-objects", &["s3:DeleteObject"][..], false),
         ("lambda", "invoke", &["lambda:InvokeFunction"][..], false),
         (
@@ -114,9 +139,19 @@ fn prefix_overrides_http_methods_and_doc_links() {
     let c = class("apigateway", "delete-rest-api");
     assert_eq!(c.iam_actions, vec!["apigateway:DELETE"]);
     assert!(!c.read_only);
-    let vias: std::collections::HashSet<_> =
-        table().entries().filter_map(|(_, _, e)| e.via.as_deref()).collect();
-    for v in ["exact", "prefix-override", "http-method", "doc-link", "name-rule", "exception", "verb-rule"] {
+    let vias: std::collections::HashSet<_> = table()
+        .entries()
+        .filter_map(|(_, _, e)| e.via.as_deref())
+        .collect();
+    for v in [
+        "exact",
+        "prefix-override",
+        "http-method",
+        "doc-link",
+        "name-rule",
+        "exception",
+        "verb-rule",
+    ] {
         assert!(vias.contains(v), "no entry found via {v}");
     }
 }
@@ -141,7 +176,10 @@ fn credential_minting_reads_are_mutating() {
         let c = class(s, o);
         assert!(!c.read_only, "{s} {o}");
         assert!(c.flags.returns_credentials, "{s} {o}");
-        assert!(matches!(c.source, Source::Override | Source::Customization), "{s} {o}");
+        assert!(
+            matches!(c.source, Source::Override | Source::Customization),
+            "{s} {o}"
+        );
     }
     // Not credentials: metadata about them, and WAF change tokens.
     for (s, o) in [
@@ -238,8 +276,15 @@ fn unknown_commands_are_never_read_only() {
 #[test]
 fn partiql_select_only_is_a_read() {
     let base = vc("dynamodb", "execute-statement");
-    assert!(!table().classify(&base).read_only, "no statement: fail closed");
-    let sel = param(base.clone(), "Statement", json!("  SELECT * FROM Orders WHERE pk = 'a'"));
+    assert!(
+        !table().classify(&base).read_only,
+        "no statement: fail closed"
+    );
+    let sel = param(
+        base.clone(),
+        "Statement",
+        json!("  SELECT * FROM Orders WHERE pk = 'a'"),
+    );
     let c = table().classify(&sel);
     assert!(c.read_only);
     assert_eq!(c.access_level, AccessLevel::Read);
@@ -273,9 +318,17 @@ fn partiql_select_only_is_a_read() {
     let empty = param(batch, "Statements", json!([]));
     assert!(!table().classify(&empty).read_only);
     let tx = vc("dynamodb", "execute-transaction");
-    let tx_ok = param(tx.clone(), "TransactStatements", json!([{"Statement": "SELECT * FROM t"}]));
+    let tx_ok = param(
+        tx.clone(),
+        "TransactStatements",
+        json!([{"Statement": "SELECT * FROM t"}]),
+    );
     assert!(table().classify(&tx_ok).read_only);
-    let tx_bad = param(tx, "TransactStatements", json!([{"Statement": "UPDATE t SET a=1"}]));
+    let tx_bad = param(
+        tx,
+        "TransactStatements",
+        json!([{"Statement": "UPDATE t SET a=1"}]),
+    );
     assert!(!table().classify(&tx_bad).read_only);
 }
 
@@ -304,7 +357,10 @@ fn counts_are_plausible() {
     }
     let n = table().len();
     assert!(n >= 20_500);
-    assert!(read_only > n / 3 && read_only < n * 2 / 3, "{read_only} of {n}");
+    assert!(
+        read_only > n / 3 && read_only < n * 2 / 3,
+        "{read_only} of {n}"
+    );
     assert!(rule < n / 5, "{rule} rule-based of {n}");
 }
 
@@ -315,7 +371,10 @@ fn corrupt_tables_are_errors() {
         Err(AccessTableError::Decompress(_))
     ));
     let bad = zstd::encode_all(&b"{\"format\":1}"[..], 1).unwrap();
-    assert!(matches!(AccessTable::from_bytes(&bad), Err(AccessTableError::Json(_))));
+    assert!(matches!(
+        AccessTable::from_bytes(&bad),
+        Err(AccessTableError::Json(_))
+    ));
     let newer = zstd::encode_all(&b"{\"format\":9,\"sources\":{},\"commands\":{}}"[..], 1).unwrap();
     assert!(matches!(
         AccessTable::from_bytes(&newer),

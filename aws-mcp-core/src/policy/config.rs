@@ -45,7 +45,9 @@ pub enum PolicyError {
         hint: String,
     },
     /// The working directory setting is unusable.
-    #[error("AWS_API_MCP_WORKING_DIR={path:?} {problem}; set it to an existing absolute directory")]
+    #[error(
+        "AWS_API_MCP_WORKING_DIR={path:?} {problem}; set it to an existing absolute directory"
+    )]
     WorkingDir {
         /// The path given.
         path: String,
@@ -208,8 +210,13 @@ impl PolicyConfig {
             Some(h) => {
                 let path = h.join(POLICY_FILE);
                 match std::fs::read(&path) {
-                    Ok(bytes) => (PolicyRules::parse(catalog, &bytes, &path.display().to_string())?, Some(path)),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => (PolicyRules::default(), None),
+                    Ok(bytes) => (
+                        PolicyRules::parse(catalog, &bytes, &path.display().to_string())?,
+                        Some(path),
+                    ),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        (PolicyRules::default(), None)
+                    }
                     Err(e) => {
                         return Err(PolicyError::PolicyFile {
                             path: path.display().to_string(),
@@ -325,7 +332,10 @@ fn check_working_dir(dir: &Path) -> Result<PathBuf, PolicyError> {
 /// `$XDG_RUNTIME_DIR/aws-mcp/workdir`, else `$TMPDIR/aws-mcp-$USER/workdir`
 /// (`/tmp` when `TMPDIR` is unset), created with mode 0700.
 fn default_working_dir(get: &impl Fn(&str) -> Option<String>) -> Result<PathBuf, PolicyError> {
-    let dir = match get("XDG_RUNTIME_DIR").map(PathBuf::from).filter(|p| p.is_absolute()) {
+    let dir = match get("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+    {
         Some(x) => x.join("aws-mcp").join("workdir"),
         None => {
             let tmp = get("TMPDIR")

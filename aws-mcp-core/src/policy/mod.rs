@@ -197,7 +197,12 @@ impl Policy {
         Decision::Allow
     }
 
-    fn builtin_denial(&self, cmd: &ValidatedCommand, class: &Classification, name: &str) -> Option<String> {
+    fn builtin_denial(
+        &self,
+        cmd: &ValidatedCommand,
+        class: &Classification,
+        name: &str,
+    ) -> Option<String> {
         let cfg = &self.config;
         let g = &cmd.globals;
         if g.debug || g.v2_debug {
@@ -210,7 +215,10 @@ impl Policy {
                 return Some(r);
             }
         }
-        if LOCAL_PROGRAMS.iter().any(|(s, o)| *s == cmd.service && *o == cmd.operation) {
+        if LOCAL_PROGRAMS
+            .iter()
+            .any(|(s, o)| *s == cmd.service && *o == cmd.operation)
+        {
             return Some(format!(
                 "`{name}` starts a local program or an interactive session, which this server cannot run safely; ask the user to run it in a terminal"
             ));
@@ -243,7 +251,10 @@ impl Policy {
                 ));
             }
         }
-        for r in [cmd.region.as_deref(), g.region.as_deref()].into_iter().flatten() {
+        for r in [cmd.region.as_deref(), g.region.as_deref()]
+            .into_iter()
+            .flatten()
+        {
             if !cfg.is_known_region(r) {
                 return Some(format!(
                     "--region {r:?} is not a known AWS region; use a region such as {}",
@@ -326,7 +337,8 @@ pub fn is_aws_endpoint(url: &str) -> bool {
     };
     let host = host.to_ascii_lowercase();
     let host = host.strip_suffix('.').unwrap_or(&host);
-    host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    host.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
         && AWS_ENDPOINT_SUFFIXES.iter().any(|s| host.ends_with(s))
 }
 
@@ -364,7 +376,11 @@ fn local_paths(cmd: &ValidatedCommand) -> Vec<(String, PathAccess, String)> {
     if svc == "s3" && matches!(op, "cp" | "mv" | "sync") {
         for (i, p) in arg_values(cmd, "paths").enumerate() {
             if !p.starts_with("s3://") && p != "-" {
-                let access = if i == 0 { PathAccess::Read } else { PathAccess::Write };
+                let access = if i == 0 {
+                    PathAccess::Read
+                } else {
+                    PathAccess::Write
+                };
                 out.push((p.to_string(), access, "paths".into()));
             }
         }
@@ -375,13 +391,38 @@ fn local_paths(cmd: &ValidatedCommand) -> Vec<(String, PathAccess, String)> {
         }
     }
     const PATH_ARGS: &[(&str, &str, &str, PathAccess)] = &[
-        ("cloudformation", "package", "template-file", PathAccess::Read),
-        ("cloudformation", "package", "output-template-file", PathAccess::Write),
-        ("cloudformation", "deploy", "template-file", PathAccess::Read),
+        (
+            "cloudformation",
+            "package",
+            "template-file",
+            PathAccess::Read,
+        ),
+        (
+            "cloudformation",
+            "package",
+            "output-template-file",
+            PathAccess::Write,
+        ),
+        (
+            "cloudformation",
+            "deploy",
+            "template-file",
+            PathAccess::Read,
+        ),
         ("gamelift", "upload-build", "build-root", PathAccess::Read),
         ("deploy", "push", "source", PathAccess::Read),
-        ("servicecatalog", "generate product", "file-path", PathAccess::Read),
-        ("servicecatalog", "generate provisioning-artifact", "file-path", PathAccess::Read),
+        (
+            "servicecatalog",
+            "generate product",
+            "file-path",
+            PathAccess::Read,
+        ),
+        (
+            "servicecatalog",
+            "generate provisioning-artifact",
+            "file-path",
+            PathAccess::Read,
+        ),
         ("eks", "update-kubeconfig", "kubeconfig", PathAccess::Write),
         ("cloudfront", "sign", "private-key", PathAccess::Read),
         ("ecs", "deploy", "task-definition", PathAccess::Read),
@@ -396,8 +437,16 @@ fn local_paths(cmd: &ValidatedCommand) -> Vec<(String, PathAccess, String)> {
         }
     }
     let home_file = |f: &str| format!("~/{f}");
-    if svc == "eks" && op == "update-kubeconfig" && !has_arg(cmd, "kubeconfig") && !has_arg(cmd, "dry-run") {
-        out.push((home_file(".kube/config"), PathAccess::Write, "kubeconfig".into()));
+    if svc == "eks"
+        && op == "update-kubeconfig"
+        && !has_arg(cmd, "kubeconfig")
+        && !has_arg(cmd, "dry-run")
+    {
+        out.push((
+            home_file(".kube/config"),
+            PathAccess::Write,
+            "kubeconfig".into(),
+        ));
     }
     if svc == "codeartifact" && op == "login" && !has_arg(cmd, "dry-run") {
         let tool = arg_values(cmd, "tool").next().unwrap_or("");

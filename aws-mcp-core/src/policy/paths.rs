@@ -23,7 +23,12 @@ use super::config::{FileAccess, PolicyConfig};
 use crate::command::PathAccess;
 
 /// Check one local path; `Err` holds the reason to deny.
-pub(crate) fn check(raw: &str, access: PathAccess, arg: &str, cfg: &PolicyConfig) -> Result<(), String> {
+pub(crate) fn check(
+    raw: &str,
+    access: PathAccess,
+    arg: &str,
+    cfg: &PolicyConfig,
+) -> Result<(), String> {
     let verb = match access {
         PathAccess::Read => "read",
         PathAccess::Write => "write",
@@ -63,7 +68,10 @@ pub(crate) fn resolve(raw: &str, cfg: &PolicyConfig) -> Result<PathBuf, String> 
         return Err("contains `$`, which the AWS CLI may expand as an environment variable".into());
     }
     let path = if raw == "~" || raw.starts_with("~/") {
-        let home = cfg.home.as_ref().ok_or("starts with `~` but HOME is not set")?;
+        let home = cfg
+            .home
+            .as_ref()
+            .ok_or("starts with `~` but HOME is not set")?;
         home.join(raw.trim_start_matches('~').trim_start_matches('/'))
     } else if raw.starts_with('~') {
         return Err("starts with `~user`, which is not resolved".into());
@@ -91,7 +99,8 @@ pub(crate) fn resolve(raw: &str, cfg: &PolicyConfig) -> Result<PathBuf, String> 
                     match std::fs::symlink_metadata(&out) {
                         Ok(_) => {
                             out = std::fs::canonicalize(&out).map_err(|_| {
-                                "goes through a symbolic link whose target does not exist".to_string()
+                                "goes through a symbolic link whose target does not exist"
+                                    .to_string()
                             })?;
                         }
                         Err(_) => exists = false,

@@ -92,7 +92,10 @@ impl PolicyRules {
                 }
                 (l.deny_list, l.elicit_list)
             }
-            None => (file.deny_list.unwrap_or_default(), file.elicit_list.unwrap_or_default()),
+            None => (
+                file.deny_list.unwrap_or_default(),
+                file.elicit_list.unwrap_or_default(),
+            ),
         };
         let conv = |list: &str, entries: Vec<String>| -> Result<Vec<Pattern>, PolicyError> {
             entries
@@ -131,24 +134,29 @@ fn normalize(catalog: &Catalog, entry: &str) -> Result<Pattern, String> {
         _ => return Err("an entry must start with `aws`, as in `aws iam delete-user`".into()),
     }
     let Some(service) = words.get(1) else {
-        return Err("an entry must name a service, as in `aws iam delete-user` or `aws iam *`".into());
+        return Err(
+            "an entry must name a service, as in `aws iam delete-user` or `aws iam *`".into(),
+        );
     };
     let service = service.to_ascii_lowercase();
     let svc = if service.contains('*') {
         None
     } else {
-        Some(catalog.service(&service).ok_or_else(|| {
-            format!("there is no service `{service}` in the AWS CLI")
-        })?)
+        Some(
+            catalog
+                .service(&service)
+                .ok_or_else(|| format!("there is no service `{service}` in the AWS CLI"))?,
+        )
     };
     let mut rest: Vec<String> = words[2..].iter().map(|w| w.to_string()).collect();
     // An API operation name (ListBuckets) becomes its CLI name (list-buckets).
     if let (Some(s), [one]) = (svc, rest.as_mut_slice()) {
         if !one.contains('*') && one.chars().any(|c| c.is_ascii_uppercase()) {
-            if let Some(c) = s
-                .commands()
-                .find(|c| c.api_operation().is_some_and(|a| a.eq_ignore_ascii_case(one)) && !c.name().starts_with("wait "))
-            {
+            if let Some(c) = s.commands().find(|c| {
+                c.api_operation()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(one))
+                    && !c.name().starts_with("wait ")
+            }) {
                 *one = c.name().to_string();
             }
         }
@@ -166,7 +174,9 @@ fn normalize(catalog: &Catalog, entry: &str) -> Result<Pattern, String> {
     };
     if let Some(s) = svc {
         if !op.is_empty() && !op.contains('*') && s.command(&op).is_none() {
-            return Err(format!("there is no command `aws {service} {op}` in the AWS CLI"));
+            return Err(format!(
+                "there is no command `aws {service} {op}` in the AWS CLI"
+            ));
         }
     }
     Ok(Pattern { text })

@@ -91,7 +91,10 @@ fn from_env_reads_every_variable() {
         ("READ_OPERATIONS_ONLY", "yes".to_string()),
         ("REQUIRE_MUTATION_CONSENT", "1".to_string()),
         ("AWS_API_MCP_WORKING_DIR", e.work.display().to_string()),
-        ("AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS", "no-access".to_string()),
+        (
+            "AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS",
+            "no-access".to_string(),
+        ),
         ("AWS_API_MCP_PROFILE_NAME", "dev".to_string()),
         ("AWS_PROFILE", "ignored".to_string()),
         ("AWS_MCP_ALLOW_ENDPOINT_URLS", "TRUE".to_string()),
@@ -112,19 +115,35 @@ fn from_env_reads_every_variable() {
         ("AWS_REGION", "us-west-2".to_string()),
         ("AWS_PROFILE", "prod".to_string()),
         ("AWS_API_MCP_WORKING_DIR", e.work.display().to_string()),
-        ("AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS", "true".to_string()),
+        (
+            "AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS",
+            "true".to_string(),
+        ),
     ];
     let c = PolicyConfig::from_env(cat(), lookup(&vars)).unwrap();
     assert_eq!(c.profile.as_deref(), Some("prod"));
     assert_eq!(c.file_access, FileAccess::Unrestricted);
     assert!(!c.read_operations_only);
-    for (v, want) in [("false", FileAccess::Workdir), ("workdir", FileAccess::Workdir), ("unrestricted", FileAccess::Unrestricted)] {
+    for (v, want) in [
+        ("false", FileAccess::Workdir),
+        ("workdir", FileAccess::Workdir),
+        ("unrestricted", FileAccess::Unrestricted),
+    ] {
         let vars = [
             ("AWS_REGION", "us-west-2".to_string()),
             ("AWS_API_MCP_WORKING_DIR", e.work.display().to_string()),
-            ("AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS", v.to_string()),
+            (
+                "AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS",
+                v.to_string(),
+            ),
         ];
-        assert_eq!(PolicyConfig::from_env(cat(), lookup(&vars)).unwrap().file_access, want, "{v}");
+        assert_eq!(
+            PolicyConfig::from_env(cat(), lookup(&vars))
+                .unwrap()
+                .file_access,
+            want,
+            "{v}"
+        );
     }
 }
 
@@ -134,15 +153,77 @@ fn bad_values_name_the_variable() {
     let wd = e.work.display().to_string();
     let cases: Vec<(Vec<(&str, String)>, &str)> = vec![
         (vec![("AWS_API_MCP_WORKING_DIR", wd.clone())], "AWS_REGION"),
-        (vec![("AWS_REGION", "us-east-17".into()), ("AWS_API_MCP_WORKING_DIR", wd.clone())], "AWS_REGION"),
-        (vec![("AWS_REGION", "mars-1".into()), ("AWS_API_MCP_WORKING_DIR", wd.clone())], "AWS_REGION"),
-        (vec![("AWS_REGION", "us-east-1".into()), ("AWS_API_MCP_WORKING_DIR", wd.clone()), ("READ_OPERATIONS_ONLY", "maybe".into())], "READ_OPERATIONS_ONLY"),
-        (vec![("AWS_REGION", "us-east-1".into()), ("AWS_API_MCP_WORKING_DIR", wd.clone()), ("REQUIRE_MUTATION_CONSENT", "2".into())], "REQUIRE_MUTATION_CONSENT"),
-        (vec![("AWS_REGION", "us-east-1".into()), ("AWS_API_MCP_WORKING_DIR", "relative/dir".into())], "AWS_API_MCP_WORKING_DIR"),
-        (vec![("AWS_REGION", "us-east-1".into()), ("AWS_API_MCP_WORKING_DIR", "/nonexistent/aws-mcp".into())], "AWS_API_MCP_WORKING_DIR"),
-        (vec![("AWS_REGION", "us-east-1".into()), ("AWS_API_MCP_WORKING_DIR", wd.clone()), ("AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS", "sometimes".into())], "AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS"),
-        (vec![("AWS_REGION", "us-east-1".into()), ("AWS_API_MCP_WORKING_DIR", wd.clone()), ("AWS_MCP_ALLOW_ENDPOINT_URLS", "y".into())], "AWS_MCP_ALLOW_ENDPOINT_URLS"),
-        (vec![("AWS_REGION", "us-east-1".into()), ("AWS_API_MCP_WORKING_DIR", wd.clone()), ("AWS_MCP_TELEMETRY", "loud".into())], "AWS_MCP_TELEMETRY"),
+        (
+            vec![
+                ("AWS_REGION", "us-east-17".into()),
+                ("AWS_API_MCP_WORKING_DIR", wd.clone()),
+            ],
+            "AWS_REGION",
+        ),
+        (
+            vec![
+                ("AWS_REGION", "mars-1".into()),
+                ("AWS_API_MCP_WORKING_DIR", wd.clone()),
+            ],
+            "AWS_REGION",
+        ),
+        (
+            vec![
+                ("AWS_REGION", "us-east-1".into()),
+                ("AWS_API_MCP_WORKING_DIR", wd.clone()),
+                ("READ_OPERATIONS_ONLY", "maybe".into()),
+            ],
+            "READ_OPERATIONS_ONLY",
+        ),
+        (
+            vec![
+                ("AWS_REGION", "us-east-1".into()),
+                ("AWS_API_MCP_WORKING_DIR", wd.clone()),
+                ("REQUIRE_MUTATION_CONSENT", "2".into()),
+            ],
+            "REQUIRE_MUTATION_CONSENT",
+        ),
+        (
+            vec![
+                ("AWS_REGION", "us-east-1".into()),
+                ("AWS_API_MCP_WORKING_DIR", "relative/dir".into()),
+            ],
+            "AWS_API_MCP_WORKING_DIR",
+        ),
+        (
+            vec![
+                ("AWS_REGION", "us-east-1".into()),
+                ("AWS_API_MCP_WORKING_DIR", "/nonexistent/aws-mcp".into()),
+            ],
+            "AWS_API_MCP_WORKING_DIR",
+        ),
+        (
+            vec![
+                ("AWS_REGION", "us-east-1".into()),
+                ("AWS_API_MCP_WORKING_DIR", wd.clone()),
+                (
+                    "AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS",
+                    "sometimes".into(),
+                ),
+            ],
+            "AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS",
+        ),
+        (
+            vec![
+                ("AWS_REGION", "us-east-1".into()),
+                ("AWS_API_MCP_WORKING_DIR", wd.clone()),
+                ("AWS_MCP_ALLOW_ENDPOINT_URLS", "y".into()),
+            ],
+            "AWS_MCP_ALLOW_ENDPOINT_URLS",
+        ),
+        (
+            vec![
+                ("AWS_REGION", "us-east-1".into()),
+                ("AWS_API_MCP_WORKING_DIR", wd.clone()),
+                ("AWS_MCP_TELEMETRY", "loud".into()),
+            ],
+            "AWS_MCP_TELEMETRY",
+        ),
     ];
     for (vars, var) in cases {
         let err = PolicyConfig::from_env(cat(), lookup(&vars)).unwrap_err();
@@ -150,10 +231,16 @@ fn bad_values_name_the_variable() {
     }
     let file = e.work.join("f");
     std::fs::write(&file, "x").unwrap();
-    let vars = [("AWS_REGION", "us-east-1".to_string()), ("AWS_API_MCP_WORKING_DIR", file.display().to_string())];
+    let vars = [
+        ("AWS_REGION", "us-east-1".to_string()),
+        ("AWS_API_MCP_WORKING_DIR", file.display().to_string()),
+    ];
     let err = PolicyConfig::from_env(cat(), lookup(&vars)).unwrap_err();
     assert!(err.to_string().contains("not a directory"), "{err}");
-    let vars = [("AWS_REGION", "US-EAST-1".to_string()), ("AWS_API_MCP_WORKING_DIR", wd)];
+    let vars = [
+        ("AWS_REGION", "US-EAST-1".to_string()),
+        ("AWS_API_MCP_WORKING_DIR", wd),
+    ];
     let err = PolicyConfig::from_env(cat(), lookup(&vars)).unwrap_err();
     assert!(err.to_string().contains("did you mean us-east-1"), "{err}");
 }
@@ -163,7 +250,10 @@ fn default_working_dir_is_created_per_user() {
     let e = env();
     let runtime = e.home.join("run");
     std::fs::create_dir_all(&runtime).unwrap();
-    let vars = [("AWS_REGION", "us-east-1".to_string()), ("XDG_RUNTIME_DIR", runtime.display().to_string())];
+    let vars = [
+        ("AWS_REGION", "us-east-1".to_string()),
+        ("XDG_RUNTIME_DIR", runtime.display().to_string()),
+    ];
     let c = PolicyConfig::from_env(cat(), lookup(&vars)).unwrap();
     assert_eq!(c.working_dir, runtime.join("aws-mcp").join("workdir"));
     assert!(c.working_dir.is_dir());
@@ -177,7 +267,10 @@ fn default_working_dir_is_created_per_user() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&c.working_dir).unwrap().permissions().mode();
+        let mode = std::fs::metadata(&c.working_dir)
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o700);
     }
 }
@@ -202,7 +295,10 @@ fn policy_file_is_loaded_and_malformed_is_an_error() {
     assert!(matches!(err, PolicyError::PolicyFile { .. }), "{err}");
     assert!(err.to_string().contains("mcp-security-policy.json"));
     std::fs::write(&file, r#"{"denyList": ["aws iam delete-usr"]}"#).unwrap();
-    assert!(matches!(PolicyConfig::from_env(cat(), lookup(&vars)), Err(PolicyError::PolicyRule { .. })));
+    assert!(matches!(
+        PolicyConfig::from_env(cat(), lookup(&vars)),
+        Err(PolicyError::PolicyRule { .. })
+    ));
 }
 
 // ---------------------------------------------------------------- order
@@ -216,13 +312,22 @@ fn with_rules(e: &Env, json: &str) -> PolicyConfig {
 #[test]
 fn decision_order() {
     let e = env();
-    let c = with_rules(&e, r#"{"denyList":["aws iam delete-*","aws s3 ls"],"elicitList":["aws s3api put-object","aws ec2 describe-*"]}"#);
+    let c = with_rules(
+        &e,
+        r#"{"denyList":["aws iam delete-*","aws s3 ls"],"elicitList":["aws s3api put-object","aws ec2 describe-*"]}"#,
+    );
     // denyList beats everything, even reads.
     let d = decide_with(&c, &vc("s3", "ls"));
-    assert!(is_deny(&d) && d.reason().unwrap().contains("security policy file denies"), "{d:?}");
+    assert!(
+        is_deny(&d) && d.reason().unwrap().contains("security policy file denies"),
+        "{d:?}"
+    );
     assert!(is_deny(&decide_with(&c, &vc("iam", "delete-user"))));
     // elicitList asks, reads included.
-    assert!(is_consent(&decide_with(&c, &vc("ec2", "describe-instances"))));
+    assert!(is_consent(&decide_with(
+        &c,
+        &vc("ec2", "describe-instances")
+    )));
     assert!(is_consent(&decide_with(&c, &vc("s3api", "put-object"))));
     // Built-in rules come before the elicit list.
     let mut dbg = vc("ec2", "describe-instances");
@@ -234,19 +339,31 @@ fn decision_order() {
     assert!(is_consent(&decide_with(&ro, &vc("s3api", "put-object"))));
     let d = decide_with(&ro, &vc("ec2", "run-instances"));
     assert!(is_deny(&d));
-    assert!(d.reason().unwrap().contains("READ_OPERATIONS_ONLY"), "{d:?}");
+    assert!(
+        d.reason().unwrap().contains("READ_OPERATIONS_ONLY"),
+        "{d:?}"
+    );
     assert!(is_allow(&decide_with(&ro, &vc("iam", "list-users"))));
     // Consent for mutations.
     let mut consent = config(&e);
     consent.require_mutation_consent = true;
     let d = decide_with(&consent, &vc("ec2", "run-instances"));
-    assert!(is_consent(&d) && d.reason().unwrap().contains("REQUIRE_MUTATION_CONSENT"), "{d:?}");
-    assert!(is_allow(&decide_with(&consent, &vc("ec2", "describe-instances"))));
+    assert!(
+        is_consent(&d) && d.reason().unwrap().contains("REQUIRE_MUTATION_CONSENT"),
+        "{d:?}"
+    );
+    assert!(is_allow(&decide_with(
+        &consent,
+        &vc("ec2", "describe-instances")
+    )));
     // Read-only refusal beats consent.
     consent.read_operations_only = true;
     assert!(is_deny(&decide_with(&consent, &vc("ec2", "run-instances"))));
     // Default: allow.
-    assert!(is_allow(&decide_with(&config(&e), &vc("ec2", "run-instances"))));
+    assert!(is_allow(&decide_with(
+        &config(&e),
+        &vc("ec2", "run-instances")
+    )));
 }
 
 #[test]
@@ -272,7 +389,11 @@ fn read_only_mode_refuses_every_non_read_level() {
     let mut with_file = with_rules(&e, r#"{"denyList":["aws iam delete-user"]}"#);
     with_file.read_operations_only = true;
     assert!(is_allow(&decide_with(&with_file, &vc("s3", "ls"))));
-    let sel = param(vc("dynamodb", "execute-statement"), "Statement", serde_json::json!("SELECT * FROM t"));
+    let sel = param(
+        vc("dynamodb", "execute-statement"),
+        "Statement",
+        serde_json::json!("SELECT * FROM t"),
+    );
     assert!(is_allow(&decide_with(&c, &sel)));
 }
 
@@ -295,7 +416,13 @@ fn configure_only_harmless_forms() {
     let c = config(&e);
     assert!(is_allow(&decide_with(&c, &vc("configure", "list"))));
     for var in ["region", "output", "profile.dev.region", "default.output"] {
-        assert!(is_allow(&decide_with(&c, &arg(vc("configure", "get"), "varname", &[var]))), "{var}");
+        assert!(
+            is_allow(&decide_with(
+                &c,
+                &arg(vc("configure", "get"), "varname", &[var])
+            )),
+            "{var}"
+        );
     }
     for var in [
         "aws_secret_access_key",
@@ -306,14 +433,26 @@ fn configure_only_harmless_forms() {
         "credential_process",
         "",
     ] {
-        assert!(is_deny(&decide_with(&c, &arg(vc("configure", "get"), "varname", &[var]))), "{var}");
+        assert!(
+            is_deny(&decide_with(
+                &c,
+                &arg(vc("configure", "get"), "varname", &[var])
+            )),
+            "{var}"
+        );
     }
     assert!(is_deny(&decide_with(&c, &vc("configure", "get"))));
     let set = arg(vc("configure", "set"), "varname", &["endpoint_url"]);
-    assert!(is_deny(&decide_with(&c, &arg(set, "value", &["https://evil.example.com"]))));
+    assert!(is_deny(&decide_with(
+        &c,
+        &arg(set, "value", &["https://evil.example.com"])
+    )));
     assert!(is_deny(&decide_with(&c, &vc("configure", ""))));
     assert!(is_deny(&decide_with(&c, &vc("configure", "add-model"))));
-    assert!(is_deny(&decide_with(&c, &vc("configure", "export-credentials"))));
+    assert!(is_deny(&decide_with(
+        &c,
+        &vc("configure", "export-credentials")
+    )));
 }
 
 #[test]
@@ -329,19 +468,34 @@ fn credential_commands_are_denied_unless_allowed() {
     ] {
         let d = decide_with(&c, &vc(s, o));
         assert!(is_deny(&d), "{s} {o}");
-        assert!(d.reason().unwrap().contains("AWS_MCP_ALLOW_CREDENTIAL_COMMANDS"));
+        assert!(d
+            .reason()
+            .unwrap()
+            .contains("AWS_MCP_ALLOW_CREDENTIAL_COMMANDS"));
     }
-    assert!(is_allow(&decide_with(&c, &vc("sts", "get-caller-identity"))));
+    assert!(is_allow(&decide_with(
+        &c,
+        &vc("sts", "get-caller-identity")
+    )));
     c.allow_credential_commands = true;
     assert!(is_allow(&decide_with(&c, &vc("sts", "get-session-token"))));
     c.read_operations_only = true;
-    assert!(is_deny(&decide_with(&c, &vc("sts", "get-session-token"))), "minting is not read-only");
+    assert!(
+        is_deny(&decide_with(&c, &vc("sts", "get-session-token"))),
+        "minting is not read-only"
+    );
 }
 
 #[test]
 fn local_programs_are_denied() {
     let e = env();
-    for (s, o) in [("emr", "ssh"), ("emr", "get"), ("deploy", "install"), ("ssm", "start-session"), ("ecs", "execute-command")] {
+    for (s, o) in [
+        ("emr", "ssh"),
+        ("emr", "get"),
+        ("deploy", "install"),
+        ("ssm", "start-session"),
+        ("ecs", "execute-command"),
+    ] {
         assert!(is_deny(&decide_with(&config(&e), &vc(s, o))), "{s} {o}");
     }
 }
@@ -419,7 +573,13 @@ fn regions() {
 // ---------------------------------------------------------------- files
 
 fn file_cmd(p: &str, access: PathAccess) -> ValidatedCommand {
-    path(vc("sns", "publish"), p, access, "message", PathOrigin::FileUrl)
+    path(
+        vc("sns", "publish"),
+        p,
+        access,
+        "message",
+        PathOrigin::FileUrl,
+    )
 }
 
 #[test]
@@ -438,7 +598,10 @@ fn files_inside_the_working_dir_are_allowed() {
         "missing/../msg.txt".into(),
         ".".into(),
     ] {
-        assert!(is_allow(&decide_with(&c, &file_cmd(&p, PathAccess::Read))), "{p}");
+        assert!(
+            is_allow(&decide_with(&c, &file_cmd(&p, PathAccess::Read))),
+            "{p}"
+        );
     }
 }
 
@@ -464,7 +627,12 @@ fn files_outside_the_working_dir_are_denied() {
         assert!(is_deny(&d), "{p}: {d:?}");
     }
     let d = decide_with(&c, &file_cmd("/etc/passwd", PathAccess::Read));
-    assert!(d.reason().unwrap().contains("outside the working directory"), "{d:?}");
+    assert!(
+        d.reason()
+            .unwrap()
+            .contains("outside the working directory"),
+        "{d:?}"
+    );
 }
 
 #[cfg(unix)]
@@ -478,11 +646,24 @@ fn symlinks_are_resolved() {
     std::os::unix::fs::symlink(e.home.join("nowhere"), e.work.join("dangling")).unwrap();
     std::os::unix::fs::symlink(e.work.join("inner"), e.work.join("inside-link")).unwrap();
     std::fs::create_dir_all(e.work.join("inner")).unwrap();
-    for p in ["link", "up/secret", "up/work/../secret", "dangling", "up/new-file", "inner/../up/x"] {
-        assert!(is_deny(&decide_with(&c, &file_cmd(p, PathAccess::Write))), "{p}");
+    for p in [
+        "link",
+        "up/secret",
+        "up/work/../secret",
+        "dangling",
+        "up/new-file",
+        "inner/../up/x",
+    ] {
+        assert!(
+            is_deny(&decide_with(&c, &file_cmd(p, PathAccess::Write))),
+            "{p}"
+        );
     }
     for p in ["inside-link/new", "up/work/inner/x"] {
-        assert!(is_allow(&decide_with(&c, &file_cmd(p, PathAccess::Write))), "{p}");
+        assert!(
+            is_allow(&decide_with(&c, &file_cmd(p, PathAccess::Write))),
+            "{p}"
+        );
     }
 }
 
@@ -491,10 +672,16 @@ fn file_access_modes() {
     let e = env();
     let mut c = config(&e);
     c.file_access = FileAccess::Unrestricted;
-    assert!(is_allow(&decide_with(&c, &file_cmd("/etc/passwd", PathAccess::Read))));
+    assert!(is_allow(&decide_with(
+        &c,
+        &file_cmd("/etc/passwd", PathAccess::Read)
+    )));
     c.file_access = FileAccess::NoAccess;
     let d = decide_with(&c, &file_cmd("msg.txt", PathAccess::Read));
-    assert!(is_deny(&d) && d.reason().unwrap().contains("no-access"), "{d:?}");
+    assert!(
+        is_deny(&d) && d.reason().unwrap().contains("no-access"),
+        "{d:?}"
+    );
     assert!(is_allow(&decide_with(&c, &vc("s3", "ls"))));
 }
 
@@ -503,12 +690,24 @@ fn paths_the_policy_finds_itself() {
     let e = env();
     let c = config(&e);
     // file:// values not reported by the validator.
-    let cmd = arg(vc("secretsmanager", "create-secret"), "secret-string", &["file:///etc/shadow"]);
+    let cmd = arg(
+        vc("secretsmanager", "create-secret"),
+        "secret-string",
+        &["file:///etc/shadow"],
+    );
     assert!(is_deny(&decide_with(&c, &cmd)));
-    let cmd = arg(vc("secretsmanager", "create-secret"), "secret-binary", &["FILEB://~/.ssh/id_rsa"]);
+    let cmd = arg(
+        vc("secretsmanager", "create-secret"),
+        "secret-binary",
+        &["FILEB://~/.ssh/id_rsa"],
+    );
     assert!(is_deny(&decide_with(&c, &cmd)));
     // s3 cp/sync local sides.
-    let up = arg(vc("s3", "cp"), "paths", &["/etc/passwd", "s3://drop/passwd"]);
+    let up = arg(
+        vc("s3", "cp"),
+        "paths",
+        &["/etc/passwd", "s3://drop/passwd"],
+    );
     assert!(is_deny(&decide_with(&c, &up)));
     let sync = arg(vc("s3", "sync"), "paths", &["~/.ssh", "s3://drop/ssh/"]);
     assert!(is_deny(&decide_with(&c, &sync)));
@@ -519,7 +718,11 @@ fn paths_the_policy_finds_itself() {
     let copy = arg(vc("s3", "cp"), "paths", &["s3://a/k", "s3://b/k"]);
     assert!(is_allow(&decide_with(&c, &copy)));
     // outfile of streaming operations.
-    let get = arg(vc("s3api", "get-object"), "outfile", &["~/.ssh/authorized_keys"]);
+    let get = arg(
+        vc("s3api", "get-object"),
+        "outfile",
+        &["~/.ssh/authorized_keys"],
+    );
     assert!(is_deny(&decide_with(&c, &get)));
     let get = arg(vc("s3api", "get-object"), "outfile", &["report.pdf"]);
     assert!(is_allow(&decide_with(&c, &get)));
@@ -535,7 +738,10 @@ fn kubeconfig_and_codeartifact_writers() {
     let mut c = config(&e);
     let upd = arg(vc("eks", "update-kubeconfig"), "name", &["prod"]);
     let d = decide_with(&c, &upd);
-    assert!(is_deny(&d) && d.reason().unwrap().contains(".kube/config"), "{d:?}");
+    assert!(
+        is_deny(&d) && d.reason().unwrap().contains(".kube/config"),
+        "{d:?}"
+    );
     let outside = arg(upd.clone(), "kubeconfig", &["/home/u/.kube/config"]);
     assert!(is_deny(&decide_with(&c, &outside)));
     let inside = arg(upd.clone(), "kubeconfig", &["kube.yaml"]);
@@ -547,14 +753,20 @@ fn kubeconfig_and_codeartifact_writers() {
     assert!(is_deny(&decide_with(&c, &login)));
     c.allow_credential_commands = true;
     let d = decide_with(&c, &login);
-    assert!(is_deny(&d) && d.reason().unwrap().contains(".npmrc"), "{d:?}");
+    assert!(
+        is_deny(&d) && d.reason().unwrap().contains(".npmrc"),
+        "{d:?}"
+    );
     c.file_access = FileAccess::Unrestricted;
     assert!(is_allow(&decide_with(&c, &login)));
 }
 
 #[test]
 fn decision_serializes_for_check() {
-    assert_eq!(serde_json::to_value(Decision::Allow).unwrap(), serde_json::json!({"decision": "allow"}));
+    assert_eq!(
+        serde_json::to_value(Decision::Allow).unwrap(),
+        serde_json::json!({"decision": "allow"})
+    );
     assert_eq!(
         serde_json::to_value(Decision::Deny("no".into())).unwrap(),
         serde_json::json!({"decision": "deny", "reason": "no"})
