@@ -103,6 +103,23 @@ EXCEPTIONS = {
     ("s3api", "delete-bucket-lifecycle"): ["s3:PutLifecycleConfiguration"],
     ("s3api", "get-bucket-notification-configuration"): ["s3:GetBucketNotification"],
     ("s3api", "put-bucket-notification-configuration"): ["s3:PutBucketNotification"],
+    ("s3api", "delete-bucket-analytics-configuration"): ["s3:PutAnalyticsConfiguration"],
+    ("s3api", "list-bucket-analytics-configurations"): ["s3:GetAnalyticsConfiguration"],
+    ("s3api", "delete-bucket-inventory-configuration"): ["s3:PutInventoryConfiguration"],
+    ("s3api", "list-bucket-inventory-configurations"): ["s3:GetInventoryConfiguration"],
+    ("s3api", "delete-bucket-metrics-configuration"): ["s3:PutMetricsConfiguration"],
+    ("s3api", "list-bucket-metrics-configurations"): ["s3:GetMetricsConfiguration"],
+    ("s3api", "delete-bucket-intelligent-tiering-configuration"): ["s3:PutIntelligentTieringConfiguration"],
+    ("s3api", "list-bucket-intelligent-tiering-configurations"): ["s3:GetIntelligentTieringConfiguration"],
+    ("s3api", "delete-bucket-cors"): ["s3:PutBucketCORS"],
+    ("s3api", "delete-bucket-encryption"): ["s3:PutEncryptionConfiguration"],
+    ("s3api", "delete-bucket-ownership-controls"): ["s3:PutBucketOwnershipControls"],
+    ("s3api", "delete-bucket-replication"): ["s3:PutReplicationConfiguration"],
+    ("s3api", "delete-bucket-tagging"): ["s3:PutBucketTagging"],
+    ("s3api", "delete-public-access-block"): ["s3:PutBucketPublicAccessBlock"],
+    ("s3api", "get-bucket-lifecycle"): ["s3:GetLifecycleConfiguration"],
+    ("s3api", "put-bucket-lifecycle"): ["s3:PutLifecycleConfiguration"],
+    ("s3api", "write-get-object-response"): ["s3-object-lambda:WriteGetObjectResponse"],
     ("lambda", "invoke"): ["lambda:InvokeFunction"],
     ("lambda", "invoke-async"): ["lambda:InvokeFunction"],
     ("lambda", "invoke-with-response-stream"): ["lambda:InvokeFunction"],
@@ -482,20 +499,82 @@ def xform(op):
 
 
 def write_report(data, d):
+    """Write docs/classification-*.{md,tsv}: counts, tables and the generated lists."""
+    import collections
+
     os.makedirs(d, exist_ok=True)
     names = {v: k for k, v in LEVEL_CODES.items()}
     rule, unmapped = [], []
-    for svc, cmds in data["commands"].items():
-        for name, e in cmds.items():
+    levels, sources, vias = collections.Counter(), collections.Counter(), collections.Counter()
+    by_kind_src = collections.Counter()
+    total = mapped = 0
+    for svc, cmds in sorted(data["commands"].items()):
+        for name, e in sorted(cmds.items()):
+            total += 1
             full = f"aws {svc} {name}".rstrip()
+            levels[names[e["l"]]] += 1
+            sources[e["s"]] += 1
+            if e.get("v"):
+                vias[e["v"]] += 1
             if e["s"] == "rule":
                 rule.append(f"{full}\t{names[e['l']]}\t{' '.join(e['a'])}")
-            if e["s"] == "rule" or not e["a"]:
-                unmapped.append(f"{full}\t{names[e['l']]}\t{e['s']}")
+            if e["s"] == "rule" or (not e["a"]):
+                unmapped.append(f"{full}\t{names[e['l']]}\t{e['s']}\t{e.get('n', '')}")
+            else:
+                mapped += 1
     with open(os.path.join(d, "classification-rule-based.tsv"), "w") as f:
-        f.write("command\taccess_level\tassumed_action\n" + "\n".join(sorted(rule)) + "\n")
+        f.write("command\taccess_level\tassumed_action\n" + "\n".join(rule) + "\n")
     with open(os.path.join(d, "classification-unmapped.tsv"), "w") as f:
-        f.write("command\taccess_level\tsource\n" + "\n".join(sorted(unmapped)) + "\n")
+        f.write("command\taccess_level\tsource\tnote\n" + "\n".join(unmapped) + "\n")
+    ro = levels["Read"] + levels["List"]
+    agree = checked = 0
+    for svc, cmds in data["commands"].items():
+        for name, e in cmds.items():
+            if e["s"] != "reference" or name.startswith("wait "):
+                continue
+            checked += 1
+            word = name.split("-")[0]
+            rule_ro = word in ("get", "list", "describe", "head", "search") or name.startswith("batch-get-")
+            agree += rule_ro == (e["l"] in ("R", "L"))
+    out = ["# Classification figures (generated)", "",
+           "Written by `python3 tools/catalog-gen/access.py --venv .venv --report docs`; do not edit.",
+           f"Sources: {json.dumps(data['sources'], sort_keys=True)}.", "",
+           f"Commands: **{total}**; read-only (Read or List): **{ro}** ({100 * ro / total:.1f}%).", "",
+           "| Access level | Commands |", "|---|---:|"]
+    out += [f"| {k} | {levels[k]} |" for k in ["Read", "List", "Write", "Permissions management",
+                                                  "Tagging", "Unknown"]]
+    out += ["", "| Source | Commands |", "|---|---:|"]
+    out += [f"| {k} | {v} |" for k, v in sorted(sources.items())]
+    out += ["", "How the IAM action was found (operations and waiters):", "",
+            "| Method | Commands |", "|---|---:|"]
+    out += [f"| {k} | {v} |" for k, v in sorted(vias.items())]
+    out += ["", f"Mapped to IAM actions named in the Service Authorization Reference: **{mapped}** of "
+            f"{total} ({100 * mapped / total:.1f}%). The other {total - mapped} (rule-based, or "
+            "customizations that make no API call) are listed in "
+            "[classification-unmapped.tsv](classification-unmapped.tsv); the rule-based ones, "
+            "with the action name they were assumed to have, in "
+            "[classification-rule-based.tsv](classification-rule-based.tsv).", "",
+            f"The verb rule (get/list/describe/head/search/batch-get are reads) agrees with the "
+            f"reference on {agree} of {checked} reference-mapped operations "
+            f"({100 * agree / max(checked, 1):.1f}%), which is why it is used only where the "
+            "reference has nothing, and why credential-like names are overridden.", "",
+            "## Exception table", "", "| Command | IAM actions |", "|---|---|"]
+    out += [f"| `aws {s} {o}` | {', '.join(a)} |" for (s, o), a in sorted(EXCEPTIONS.items())]
+    out += ["", "## Prefix overrides", "", "| botocore signing name | IAM prefix |", "|---|---|"]
+    out += [f"| `{k}` | `{v}` |" for k, v in sorted(PREFIX_OVERRIDES.items())]
+    out += ["", "## Overrides", "", "| Command | Level | Why |", "|---|---|---|"]
+    for svc, cmds in sorted(data["commands"].items()):
+        for name, e in sorted(cmds.items()):
+            if e["s"] == "override":
+                out.append(f"| `aws {svc} {name}` | {names[e['l']]} | {e.get('n', '')} |")
+    out += ["", "## Customizations", "", "| Command | Level | IAM actions | Flags |", "|---|---|---|---|"]
+    for svc, cmds in sorted(data["commands"].items()):
+        for name, e in sorted(cmds.items()):
+            if e["s"] == "customization":
+                out.append(f"| `aws {svc} {name}`".rstrip() + f" | {names[e['l']]} | "
+                           f"{', '.join(e['a']) or '(none)'} | {', '.join(e.get('f', []))} |")
+    with open(os.path.join(d, "classification-generated.md"), "w") as f:
+        f.write("\n".join(out) + "\n")
 
 
 def main():
