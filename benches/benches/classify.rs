@@ -47,9 +47,10 @@ fn bench(c: &mut Criterion) {
         })
     });
     let mut partiql = cmd("dynamodb", "execute-statement");
-    partiql
-        .parameters
-        .insert("Statement".into(), "SELECT * FROM Orders WHERE pk = 'a'".into());
+    partiql.parameters.insert(
+        "Statement".into(),
+        "SELECT * FROM Orders WHERE pk = 'a'".into(),
+    );
     c.bench_function("classify_partiql_select", |b| {
         b.iter(|| table.classify(black_box(&partiql)))
     });

@@ -39,8 +39,9 @@ the API calls they make; their level is the most mutating level among them,
 and Write when they write local files or configuration.
 
 The output is zstd-compressed JSON: ``{"format", "sources", "commands":
-{service: {command: {"l": level, "s": source, "a": [actions], "v": via,
-"f": [flags], "n": note}}}}``, read by ``aws-mcp-core/src/classify``.
+{service: "<JSON of {command: {"l": level, "s": source, "a": [actions],
+"v": via, "f": [flags], "n": note}}>"}}`` (each service's entries nested as a
+string, decoded only when first needed), read by ``aws-mcp-core/src/classify``.
 ``--report DIR`` also writes the lists that ``docs/classification.md`` links.
 """
 import argparse
@@ -53,7 +54,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_OUT = os.path.join(ROOT, "aws-mcp-core", "data", "access.bin")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 LEVEL_CODES = {"Read": "R", "List": "L", "Write": "W", "Permissions management": "P",
                "Tagging": "T", "Unknown": "U"}
@@ -588,7 +589,13 @@ def main():
         import zstandard
 
         data = build(args.report)
-        raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+        # Each service's entries are a JSON document of their own (a string
+        # in the outer document) so that the reader decodes a service only
+        # when a command of it is first classified.
+        packed = dict(data, commands={
+            svc: json.dumps(ops, separators=(",", ":"), sort_keys=True)
+            for svc, ops in data["commands"].items()})
+        raw = json.dumps(packed, separators=(",", ":"), sort_keys=True).encode()
         with open(args.out, "wb") as f:
             f.write(zstandard.ZstdCompressor(level=19).compress(raw))
         n = sum(len(c) for c in data["commands"].values())

@@ -38,7 +38,7 @@ static EMBEDDED_DATA: &[u8] = include_bytes!("../../data/access.bin");
 static EMBEDDED: OnceLock<AccessTable> = OnceLock::new();
 
 /// The access table format this build reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// An IAM access level, as the Service Authorization Reference names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -200,7 +200,8 @@ pub enum AccessTableError {
 struct RawTable {
     format: u32,
     sources: HashMap<String, String>,
-    commands: HashMap<String, HashMap<String, RawEntry>>,
+    /// Each service's entries as a JSON document of their own.
+    commands: HashMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -237,10 +238,20 @@ pub struct AccessEntry {
     pub reason: String,
 }
 
+/// One service's entries: the JSON text, decoded on first use.
+struct LazyService {
+    raw: String,
+    decoded: OnceLock<Result<HashMap<Box<str>, AccessEntry>, AccessTableError>>,
+}
+
 /// The default [`Classifier`]: the generated access table.
+///
+/// The table is decompressed when first used (a few milliseconds); each
+/// service's entries are decoded when a command of that service is first
+/// classified.
 pub struct AccessTable {
     sources: HashMap<String, String>,
-    commands: HashMap<Box<str>, HashMap<Box<str>, AccessEntry>>,
+    commands: HashMap<Box<str>, LazyService>,
 }
 
 impl std::fmt::Debug for AccessTable {
@@ -280,15 +291,12 @@ impl AccessTable {
         let commands = raw
             .commands
             .into_iter()
-            .map(|(svc, ops)| {
-                let ops = ops
-                    .into_iter()
-                    .map(|(op, e)| {
-                        let entry = entry_from_raw(&svc, &op, e);
-                        (op.into_boxed_str(), entry)
-                    })
-                    .collect();
-                (svc.into_boxed_str(), ops)
+            .map(|(svc, raw)| {
+                let lazy = LazyService {
+                    raw,
+                    decoded: OnceLock::new(),
+                };
+                (svc.into_boxed_str(), lazy)
             })
             .collect();
         Ok(AccessTable {
@@ -302,21 +310,54 @@ impl AccessTable {
         &self.sources
     }
 
-    /// The entry of `aws <service> <operation>`, if the table has one.
+    /// The entry of `aws <service> <operation>`, if the table has one
+    /// (`None` as well if that service's data is corrupt: fail closed).
     pub fn entry(&self, service: &str, operation: &str) -> Option<&AccessEntry> {
-        self.commands.get(service)?.get(operation)
+        self.service(service)?.ok()?.get(operation)
     }
 
-    /// Every entry, as `(service, operation, entry)`, in no particular order.
+    fn service(
+        &self,
+        service: &str,
+    ) -> Option<Result<&HashMap<Box<str>, AccessEntry>, AccessTableError>> {
+        let (name, lazy) = self.commands.get_key_value(service)?;
+        Some(
+            lazy.decoded
+                .get_or_init(|| decode_service(name, &lazy.raw))
+                .as_ref()
+                .map_err(Clone::clone),
+        )
+    }
+
+    /// Decode every service now; an error names the corrupt service.
+    pub fn load_all(&self) -> Result<(), AccessTableError> {
+        for name in self.commands.keys() {
+            if let Some(r) = self.service(name) {
+                r?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every entry, as `(service, operation, entry)`, in no particular order
+    /// (decodes every service; services that fail to decode are skipped,
+    /// see [`AccessTable::load_all`]).
     pub fn entries(&self) -> impl Iterator<Item = (&str, &str, &AccessEntry)> + '_ {
-        self.commands
-            .iter()
-            .flat_map(|(s, ops)| ops.iter().map(move |(o, e)| (&**s, &**o, e)))
+        self.commands.keys().flat_map(move |s| {
+            self.service(s)
+                .and_then(Result::ok)
+                .into_iter()
+                .flat_map(move |ops| ops.iter().map(move |(o, e)| (&**s, &**o, e)))
+        })
     }
 
-    /// Number of commands in the table.
+    /// Number of commands in the table (decodes every service).
     pub fn len(&self) -> usize {
-        self.commands.values().map(HashMap::len).sum()
+        self.commands
+            .keys()
+            .filter_map(|s| self.service(s).and_then(Result::ok))
+            .map(HashMap::len)
+            .sum()
     }
 
     /// Whether the table is empty.
@@ -385,6 +426,21 @@ fn unknown(service: &str, operation: &str) -> Classification {
         ),
         flags: Flags::default(),
     }
+}
+
+fn decode_service(
+    svc: &str,
+    raw: &str,
+) -> Result<HashMap<Box<str>, AccessEntry>, AccessTableError> {
+    let ops: HashMap<String, RawEntry> = serde_json::from_str(raw)
+        .map_err(|e| AccessTableError::Json(format!("service {svc}: {e}")))?;
+    Ok(ops
+        .into_iter()
+        .map(|(op, e)| {
+            let entry = entry_from_raw(svc, &op, e);
+            (op.into_boxed_str(), entry)
+        })
+        .collect())
 }
 
 fn entry_from_raw(svc: &str, op: &str, e: RawEntry) -> AccessEntry {

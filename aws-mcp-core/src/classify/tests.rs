@@ -12,6 +12,11 @@ fn class(service: &str, op: &str) -> Classification {
 }
 
 #[test]
+fn every_service_decodes() {
+    table().load_all().unwrap();
+}
+
+#[test]
 fn every_catalog_command_has_an_entry() {
     let cat = Catalog::embedded();
     let mut missing = Vec::new();
@@ -375,6 +380,18 @@ fn corrupt_tables_are_errors() {
         AccessTable::from_bytes(&bad),
         Err(AccessTableError::Json(_))
     ));
+    let bad_service = zstd::encode_all(
+        &br#"{"format":2,"sources":{},"commands":{"ec2":"{\"describe-instances\":[]}"}}"#[..],
+        1,
+    )
+    .unwrap();
+    let t = AccessTable::from_bytes(&bad_service).unwrap();
+    assert!(matches!(t.load_all(), Err(AccessTableError::Json(m)) if m.contains("ec2")));
+    assert!(
+        t.entry("ec2", "describe-instances").is_none(),
+        "corrupt service fails closed"
+    );
+    assert!(!t.classify(&vc("ec2", "describe-instances")).read_only);
     let newer = zstd::encode_all(&b"{\"format\":9,\"sources\":{},\"commands\":{}}"[..], 1).unwrap();
     assert!(matches!(
         AccessTable::from_bytes(&newer),
