@@ -583,8 +583,33 @@ def main():
     ap.add_argument("--venv", help="virtualenv to create or reuse (default: a temporary one)")
     ap.add_argument("--out", default=DEFAULT_OUT)
     ap.add_argument("--report", help="also write the rule-based and unmapped lists into this directory")
+    ap.add_argument("--check", action="store_true",
+                    help="regenerate in memory and fail if --out differs (run inside the venv, "
+                         "with AWS_DATA_PATH set, as scripts/test does)")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.check:
+        import zstandard
+
+        os.environ["AWS_CONFIG_FILE"] = os.devnull
+        os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+        os.environ.pop("AWS_PROFILE", None)
+        data = build(None)
+        with open(args.out, "rb") as f:
+            committed = json.loads(zstandard.ZstdDecompressor().decompress(f.read(), max_output_size=1 << 30))
+        committed["commands"] = {k: json.loads(v) for k, v in committed["commands"].items()}
+        if json.dumps(committed, sort_keys=True) != json.dumps(data, sort_keys=True):
+            old, new = committed["commands"], data["commands"]
+            diff = [f"{s} {o}" for s in sorted(set(old) | set(new))
+                    for o in sorted(set(old.get(s, {})) | set(new.get(s, {})))
+                    if old.get(s, {}).get(o) != new.get(s, {}).get(o)]
+            print(f"access.py --check: {args.out} is stale ({len(diff)} commands differ, e.g. "
+                  f"{diff[:5]}); run: python3 tools/catalog-gen/access.py --venv .venv --report docs",
+                  file=sys.stderr)
+            sys.exit(1)
+        n = sum(len(c) for c in data["commands"].values())
+        print(f"access.py --check: {args.out} is up to date ({n} commands)")
+        return
     if args.inner:
         import zstandard
 
