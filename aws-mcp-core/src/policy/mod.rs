@@ -7,6 +7,7 @@
 //! 1. the policy file's **`denyList`** → Deny;
 //! 2. **built-in security rules** → Deny: secrets (`--debug`, `configure`
 //!    except `configure list` and `configure get` of harmless settings,
+//!    `history` (recorded requests and responses),
 //!    commands that return usable credentials unless
 //!    `AWS_MCP_ALLOW_CREDENTIAL_COMMANDS`), `--endpoint-url` outside AWS
 //!    unless `AWS_MCP_ALLOW_ENDPOINT_URLS`, `--no-verify-ssl`, `--profile`
@@ -214,6 +215,11 @@ impl Policy {
             if let Some(r) = configure_denial(cmd) {
                 return Some(r);
             }
+        }
+        if cmd.service == "history" {
+            return Some(
+                "`aws history` prints recorded requests and responses, which can hold credentials and secrets, so it is not allowed".into(),
+            );
         }
         if LOCAL_PROGRAMS
             .iter()

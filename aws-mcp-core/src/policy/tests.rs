@@ -487,6 +487,18 @@ fn credential_commands_are_denied_unless_allowed() {
 }
 
 #[test]
+fn cli_history_is_denied() {
+    let e = env();
+    for op in ["show", "list"] {
+        let d = decide_with(&config(&e), &vc("history", op));
+        assert!(
+            is_deny(&d) && d.reason().unwrap().contains("history"),
+            "{op}"
+        );
+    }
+}
+
+#[test]
 fn local_programs_are_denied() {
     let e = env();
     for (s, o) in [
