@@ -361,10 +361,10 @@ fn local_paths(cmd: &ValidatedCommand) -> Vec<(String, PathAccess, String)> {
         .collect();
     for a in &cmd.args {
         for v in &a.values {
-            let lower = v.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
-            let rest = if lower.starts_with("fileb://") {
+            let b = v.as_bytes();
+            let rest = if b.len() >= 8 && b[..8].eq_ignore_ascii_case(b"fileb://") {
                 Some(&v[8..])
-            } else if lower.starts_with("file://") {
+            } else if b.len() >= 7 && b[..7].eq_ignore_ascii_case(b"file://") {
                 Some(&v[7..])
             } else {
                 None
