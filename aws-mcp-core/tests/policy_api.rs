@@ -4,7 +4,8 @@
 
 use aws_mcp_core::policy::FileAccess;
 use aws_mcp_core::{
-    AccessTable, Catalog, Classifier, Decision, Policy, PolicyConfig, ValidatedCommand,
+    AccessTable, Catalog, Classifier, Decision, GlobalOptions, Policy, PolicyConfig,
+    ValidatedCommand,
 };
 use serde_json::json;
 
@@ -15,7 +16,9 @@ fn command(v: serde_json::Value) -> ValidatedCommand {
 fn base(service: &str, operation: &str) -> serde_json::Value {
     json!({
         "service": service, "operation": operation, "kind": "operation", "api": null,
-        "region": null, "globals": {}, "parameters": {}, "args": [], "local_paths": [],
+        "region": null,
+        "globals": serde_json::to_value(GlobalOptions::default()).unwrap(),
+        "parameters": {}, "args": [], "local_paths": [],
         "argv": [service, operation]
     })
 }
