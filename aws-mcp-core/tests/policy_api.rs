@@ -17,7 +17,7 @@ fn base(service: &str, operation: &str) -> serde_json::Value {
     json!({
         "service": service, "operation": operation, "kind": "operation", "api": null,
         "region": null,
-        "globals": serde_json::to_value(GlobalOptions::default()).unwrap(),
+        "globals": serde_json::to_value(GlobalOptions::default()).expect("serializable"),
         "parameters": {}, "args": [], "local_paths": [],
         "argv": [service, operation]
     })
