@@ -1,6 +1,7 @@
 //! Classification and policy benchmarks: the cost per command of the
 //! read-only classifier (target: well under a microsecond), of a policy
-//! decision, and of decoding the embedded access table once.
+//! decision, and of decoding the embedded access table's index once (each
+//! service is decoded on first use: `classify_first_use_one_service`).
 #![allow(missing_docs)]
 
 use aws_mcp_core::command::{GivenArg, LocalPath, PathAccess, PathOrigin};
@@ -78,8 +79,20 @@ fn bench(c: &mut Criterion) {
     c.bench_function("policy_decide_one_local_file", |b| {
         b.iter(|| policy.decide(black_box(&with_file), black_box(&file_class)))
     });
-    c.bench_function("access_table_decode", |b| {
-        b.iter(|| AccessTable::from_bytes(black_box(DATA)).map(|t| t.len()))
+    c.bench_function("classify_first_use_one_service", |b| {
+        b.iter(|| {
+            let t = AccessTable::from_bytes(DATA.to_vec()).expect("valid");
+            t.classify(black_box(&cmds[0])).read_only
+        })
+    });
+    c.bench_function("access_table_index_decode", |b| {
+        b.iter(|| AccessTable::from_bytes(black_box(DATA).to_vec()).map(|t| t.is_empty()))
+    });
+    c.bench_function("access_table_decode_all_services", |b| {
+        b.iter(|| {
+            let t = AccessTable::from_bytes(black_box(DATA).to_vec()).expect("valid");
+            t.load_all().map(|()| t.len())
+        })
     });
 }
 

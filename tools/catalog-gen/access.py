@@ -38,10 +38,10 @@ classifier can call a provably read-only statement a read. Customizations
 the API calls they make; their level is the most mutating level among them,
 and Write when they write local files or configuration.
 
-The output is zstd-compressed JSON: ``{"format", "sources", "commands":
-{service: "<JSON of {command: {"l": level, "s": source, "a": [actions],
-"v": via, "f": [flags], "n": note}}>"}}`` (each service's entries nested as a
-string, decoded only when first needed), read by ``aws-mcp-core/src/classify``.
+The output (see ``pack``) is an index frame plus one zstd frame per service
+holding ``{command: {"l": level, "s": source, "a": [actions], "v": via,
+"f": [flags], "n": note}}``, decoded only when a command of that service is
+first classified; read by ``aws-mcp-core/src/classify``.
 ``--report DIR`` also writes the lists that ``docs/classification.md`` links.
 """
 import argparse
@@ -54,7 +54,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_OUT = os.path.join(ROOT, "aws-mcp-core", "data", "access.bin")
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 LEVEL_CODES = {"Read": "R", "List": "L", "Write": "W", "Permissions management": "P",
                "Tagging": "T", "Unknown": "U"}
@@ -578,6 +578,51 @@ def write_report(data, d):
         f.write("\n".join(out) + "\n")
 
 
+MAGIC = b"AWSMCPA2"
+
+
+def pack(data):
+    """The container: magic, u32 LE index length, zstd(index JSON), one zstd frame per service.
+
+    The index holds ``format``, ``sources`` and ``services: {name: [offset,
+    length]}`` (offsets from the end of the index frame); each service frame
+    is the JSON of its ``{command: entry}`` map, decoded only when a command
+    of that service is first classified.
+    """
+    import struct
+
+    import zstandard
+
+    cctx = zstandard.ZstdCompressor(level=19)
+    frames, services, off = [], {}, 0
+    for svc in sorted(data["commands"]):
+        blob = cctx.compress(json.dumps(data["commands"][svc], separators=(",", ":"),
+                                        sort_keys=True).encode())
+        services[svc] = [off, len(blob)]
+        frames.append(blob)
+        off += len(blob)
+    index = {"format": data["format"], "sources": data["sources"], "services": services}
+    head = cctx.compress(json.dumps(index, separators=(",", ":"), sort_keys=True).encode())
+    return MAGIC + struct.pack("<I", len(head)) + head + b"".join(frames)
+
+
+def unpack(raw):
+    """Inverse of ``pack`` (for ``--check``)."""
+    import struct
+
+    import zstandard
+
+    if raw[:8] != MAGIC:
+        raise SystemExit("access.py: not an access table (bad magic)")
+    (n,) = struct.unpack("<I", raw[8:12])
+    d = zstandard.ZstdDecompressor()
+    index = json.loads(d.decompress(raw[12:12 + n], max_output_size=1 << 30))
+    base = 12 + n
+    commands = {svc: json.loads(d.decompress(raw[base + o:base + o + ln], max_output_size=1 << 30))
+                for svc, (o, ln) in index["services"].items()}
+    return {"format": index["format"], "sources": index["sources"], "commands": commands}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--venv", help="virtualenv to create or reuse (default: a temporary one)")
@@ -589,15 +634,12 @@ def main():
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.check:
-        import zstandard
-
         os.environ["AWS_CONFIG_FILE"] = os.devnull
         os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
         os.environ.pop("AWS_PROFILE", None)
         data = build(None)
         with open(args.out, "rb") as f:
-            committed = json.loads(zstandard.ZstdDecompressor().decompress(f.read(), max_output_size=1 << 30))
-        committed["commands"] = {k: json.loads(v) for k, v in committed["commands"].items()}
+            committed = unpack(f.read())
         if json.dumps(committed, sort_keys=True) != json.dumps(data, sort_keys=True):
             old, new = committed["commands"], data["commands"]
             diff = [f"{s} {o}" for s in sorted(set(old) | set(new))
@@ -611,18 +653,9 @@ def main():
         print(f"access.py --check: {args.out} is up to date ({n} commands)")
         return
     if args.inner:
-        import zstandard
-
         data = build(args.report)
-        # Each service's entries are a JSON document of their own (a string
-        # in the outer document) so that the reader decodes a service only
-        # when a command of it is first classified.
-        packed = dict(data, commands={
-            svc: json.dumps(ops, separators=(",", ":"), sort_keys=True)
-            for svc, ops in data["commands"].items()})
-        raw = json.dumps(packed, separators=(",", ":"), sort_keys=True).encode()
         with open(args.out, "wb") as f:
-            f.write(zstandard.ZstdCompressor(level=19).compress(raw))
+            f.write(pack(data))
         n = sum(len(c) for c in data["commands"].values())
         print(f"access.py: {n} commands -> {args.out} ({os.path.getsize(args.out)} bytes)")
         return

@@ -369,32 +369,59 @@ fn counts_are_plausible() {
     assert!(rule < n / 5, "{rule} rule-based of {n}");
 }
 
+/// A container like access.py's `pack`, from an index JSON and service frames' JSON.
+fn container(format: u32, services: &[(&str, &str)]) -> Vec<u8> {
+    let mut frames = Vec::new();
+    let mut index = serde_json::Map::new();
+    for (name, json) in services {
+        let f = zstd::encode_all(json.as_bytes(), 1).unwrap();
+        index.insert(name.to_string(), json!([frames.len(), f.len()]));
+        frames.extend_from_slice(&f);
+    }
+    let head = json!({"format": format, "sources": {}, "services": index}).to_string();
+    let head = zstd::encode_all(head.as_bytes(), 1).unwrap();
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&(head.len() as u32).to_le_bytes());
+    out.extend_from_slice(&head);
+    out.extend_from_slice(&frames);
+    out
+}
+
 #[test]
 fn corrupt_tables_are_errors() {
     assert!(matches!(
-        AccessTable::from_bytes(b"nope"),
-        Err(AccessTableError::Decompress(_))
+        AccessTable::from_bytes(b"nope".to_vec()),
+        Err(AccessTableError::BadHeader)
     ));
-    let bad = zstd::encode_all(&b"{\"format\":1}"[..], 1).unwrap();
+    let good = container(
+        FORMAT_VERSION,
+        &[(
+            "ec2",
+            r#"{"describe-instances":{"l":"L","s":"reference","a":["ec2:DescribeInstances"]}}"#,
+        )],
+    );
+    let t = AccessTable::from_bytes(good.clone()).unwrap();
+    assert!(t.classify(&vc("ec2", "describe-instances")).read_only);
+    let mut truncated = good.clone();
+    truncated.truncate(good.len() - 3);
     assert!(matches!(
-        AccessTable::from_bytes(&bad),
-        Err(AccessTableError::Json(_))
+        AccessTable::from_bytes(truncated),
+        Err(AccessTableError::BadHeader)
     ));
-    let bad_service = zstd::encode_all(
-        &br#"{"format":2,"sources":{},"commands":{"ec2":"{\"describe-instances\":[]}"}}"#[..],
-        1,
-    )
-    .unwrap();
-    let t = AccessTable::from_bytes(&bad_service).unwrap();
+    let mut corrupt_head = good.clone();
+    corrupt_head[14] ^= 0xff;
+    assert!(AccessTable::from_bytes(corrupt_head).is_err());
+    let bad_service = container(FORMAT_VERSION, &[("ec2", r#"{"describe-instances":[]}"#)]);
+    let t = AccessTable::from_bytes(bad_service).unwrap();
     assert!(matches!(t.load_all(), Err(AccessTableError::Json(m)) if m.contains("ec2")));
     assert!(
         t.entry("ec2", "describe-instances").is_none(),
         "corrupt service fails closed"
     );
     assert!(!t.classify(&vc("ec2", "describe-instances")).read_only);
-    let newer = zstd::encode_all(&b"{\"format\":9,\"sources\":{},\"commands\":{}}"[..], 1).unwrap();
+    let newer = container(9, &[]);
     assert!(matches!(
-        AccessTable::from_bytes(&newer),
+        AccessTable::from_bytes(newer),
         Err(AccessTableError::UnsupportedFormat { found: 9, .. })
     ));
 }
