@@ -738,6 +738,17 @@ fn paths_the_policy_finds_itself() {
     assert!(is_deny(&decide_with(&c, &get)));
     let get = arg(vc("s3api", "get-object"), "outfile", &["report.pdf"]);
     assert!(is_allow(&decide_with(&c, &get)));
+    // Streaming blobs take a plain path.
+    let put = arg(vc("s3api", "put-object"), "body", &["/etc/passwd"]);
+    assert!(is_deny(&decide_with(&c, &put)));
+    let put = arg(vc("s3api", "put-object"), "body", &["data.bin"]);
+    assert!(is_allow(&decide_with(&c, &put)));
+    let log = arg(
+        vc("gamelift", "get-game-session-log"),
+        "save-as",
+        &["/tmp/x.zip"],
+    );
+    assert!(is_deny(&decide_with(&c, &log)));
     // --ca-bundle is read.
     let mut ca = vc("s3", "ls");
     ca.globals.ca_bundle = Some("/etc/ssl/evil.pem".into());
