@@ -800,3 +800,46 @@ fn decision_serializes_for_check() {
     );
     assert_eq!(Decision::NeedsConsent("x".into()).as_str(), "consent");
 }
+
+#[test]
+fn odd_inputs_never_panic_and_fail_closed() {
+    let e = env();
+    let c = config(&e);
+    let long = "a/".repeat(5000);
+    let odd = [
+        "",
+        "\0",
+        "é",
+        "file://",
+        "fileb://",
+        "~é",
+        "//",
+        "/../../..",
+        "..",
+        "../..",
+        long.as_str(),
+        "\u{202e}cod.txt",
+        "a\\..\\..\\etc",
+    ];
+    for p in odd {
+        let _ = decide_with(&c, &file_cmd(p, PathAccess::Write));
+        let _ = decide_with(&c, &arg(vc("sns", "publish"), "message", &[p]));
+        let mut cmd = vc("s3", "ls");
+        cmd.globals.endpoint_url = Some(p.to_string());
+        assert!(is_deny(&decide_with(&c, &cmd)), "{p:?}");
+        cmd.globals.endpoint_url = None;
+        cmd.globals.profile = Some(p.to_string());
+        assert!(is_deny(&decide_with(&c, &cmd)), "{p:?}");
+        cmd.globals.profile = None;
+        cmd.region = Some(p.to_string());
+        assert!(is_deny(&decide_with(&c, &cmd)), "{p:?}");
+        let _ = decide_with(&c, &arg(vc("configure", "get"), "varname", &[p]));
+        let _ = PolicyRules::parse(cat(), p.as_bytes(), "x");
+    }
+    for p in ["..", "/../../..", "../..", "//"] {
+        assert!(
+            is_deny(&decide_with(&c, &file_cmd(p, PathAccess::Write))),
+            "{p:?}"
+        );
+    }
+}
