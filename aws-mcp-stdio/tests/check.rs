@@ -76,3 +76,21 @@ fn stdin_mode_prints_one_line_per_command_and_exits_zero() {
     assert_eq!(lines[2]["error"]["kind"], "missing_required");
     assert_eq!(lines[2]["error"]["suggestions"][0], "--role-name");
 }
+
+#[test]
+fn with_a_configured_environment_the_policy_verdict_is_added() {
+    let dir = std::env::temp_dir();
+    let out = bin()
+        .args(["check", "aws iam list-users"])
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_API_MCP_WORKING_DIR", &dir)
+        .env("READ_OPERATIONS_ONLY", "true")
+        .env("HOME", &dir)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["read_only"], true);
+    assert_eq!(v["decision"], "allow");
+}
