@@ -14,7 +14,7 @@
 
 use std::path::PathBuf;
 
-use aws_mcp_core::{Catalog, Validator};
+use aws_mcp_core::{AccessTable, Catalog, Classifier, Policy, PolicyConfig, Validator};
 use serde_json::Value;
 
 const VALIDATOR_CATEGORIES: &[&str] = &[
@@ -42,6 +42,11 @@ fn security_set_verdicts() {
         return;
     };
     let v = Validator::new(Catalog::embedded());
+    // End to end with the default policy (issue 4's): reported, not asserted here.
+    let dir = std::env::temp_dir();
+    let pol =
+        Policy::new(PolicyConfig::new(Catalog::embedded(), "us-east-1", &dir).expect("config"));
+    let (mut e2e_total, mut e2e_agree) = (0, 0);
     let (mut ours, mut policy) = (Vec::new(), Vec::new());
     let mut failures = Vec::new();
     for line in text.lines() {
@@ -51,6 +56,19 @@ fn security_set_verdicts() {
         let category = item["category"].as_str().unwrap_or("");
         let reject = item["expect"] == "reject";
         let r = v.validate(cmd);
+        e2e_total += 1;
+        let allowed = match &r {
+            Ok(c) => pol.decide(c, &AccessTable::embedded().classify(c)).as_str() == "allow",
+            Err(_) => false,
+        };
+        if allowed == !reject {
+            e2e_agree += 1;
+        } else {
+            println!(
+                "end-to-end disagreement: {id} ({category}) expected {}",
+                item["expect"]
+            );
+        }
         let validator_level = reject && VALIDATOR_CATEGORIES.contains(&category);
         if validator_level {
             ours.push(id.to_string());
@@ -80,6 +98,9 @@ fn security_set_verdicts() {
         "policy-level rejects left to the policy ({}): {}",
         policy.len(),
         policy.join(" ")
+    );
+    println!(
+        "end to end (validator + default policy): {e2e_agree}/{e2e_total} verdicts as expected"
     );
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(ours.len() >= 25, "the set lost its validator-level items");
