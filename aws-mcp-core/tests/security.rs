@@ -61,7 +61,7 @@ fn security_set_verdicts() {
             Ok(c) => pol.decide(c, &AccessTable::embedded().classify(c)).as_str() == "allow",
             Err(_) => false,
         };
-        if allowed == !reject {
+        if allowed != reject {
             e2e_agree += 1;
         } else {
             println!(

@@ -43,6 +43,7 @@ pub fn tokenize_with_limit(input: &str, max_bytes: usize) -> Result<Vec<String>,
     }
     Lexer {
         src: input,
+        content_end: input.trim_end().len(),
         pos: 0,
         words: Vec::new(),
         word: String::new(),
@@ -53,6 +54,8 @@ pub fn tokenize_with_limit(input: &str, max_bytes: usize) -> Result<Vec<String>,
 
 struct Lexer<'a> {
     src: &'a str,
+    /// Where trailing whitespace starts.
+    content_end: usize,
     pos: usize,
     words: Vec<String>,
     word: String,
@@ -117,7 +120,8 @@ impl Lexer<'_> {
                 }
                 '\n' | '\r' => {
                     // Newlines before the first word or after the last are layout.
-                    if self.src[at..].trim().is_empty() || self.src[..at].trim().is_empty() {
+                    let leading = self.words.is_empty() && !self.in_word;
+                    if leading || at >= self.content_end {
                         self.bump();
                         self.end_word();
                     } else {
@@ -323,6 +327,9 @@ mod tests {
         assert_eq!(ok("a '' \"\""), ["a", "", ""]);
         assert_eq!(ok("a b'c'\"d\"e"), ["a", "bcde"]);
         assert_eq!(ok("\n  aws s3 ls \n"), ["aws", "s3", "ls"]);
+        // Long layout runs stay linear.
+        let padded = format!("{}aws s3 ls{}", "\n".repeat(16_000), "\r\n".repeat(8_000));
+        assert_eq!(ok(&padded), ["aws", "s3", "ls"]);
     }
 
     #[test]
