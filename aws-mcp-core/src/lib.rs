@@ -16,9 +16,9 @@
 //!   shapes are decoded only when that service is first looked up, so start-up
 //!   cost does not grow with the size of the table.
 //!
-//! * **[`parse`]** — shell quoting without a shell: words, or a rejection of
+//! * **[`parse`](mod@parse)** — shell quoting without a shell: words, or a rejection of
 //!   the shell operators a shell would act on.
-//! * **[`validate`]** — the AWS CLI's own parsing and botocore's parameter
+//! * **[`validate`](mod@validate)** — the AWS CLI's own parsing and botocore's parameter
 //!   validation, re-implemented: a [`ValidatedCommand`] with typed API
 //!   parameters and the local paths it touches, or a [`ValidationError`] a
 //!   model can act on.

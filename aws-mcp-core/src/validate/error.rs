@@ -275,6 +275,13 @@ pub enum ValidationError {
         detail: String,
     },
 
+    /// Arguments that the CLI refuses to combine.
+    #[error("{detail}")]
+    ConflictingArguments {
+        /// Which arguments, and what to do instead.
+        detail: String,
+    },
+
     /// The command table could not be read (a corrupt catalog file).
     #[error("the command table could not be read: {0}")]
     Catalog(#[from] CatalogError),
@@ -349,6 +356,7 @@ impl ValidationError {
             ValidationError::InvalidChoice { .. } => "invalid_choice",
             ValidationError::InvalidQuery { .. } => "invalid_query",
             ValidationError::PaginationConflict { .. } => "pagination_conflict",
+            ValidationError::ConflictingArguments { .. } => "conflicting_arguments",
             ValidationError::Catalog(_) => "catalog",
         }
     }

@@ -5,21 +5,21 @@
 //! validation), step by step:
 //!
 //! 1. [`crate::parse::tokenize`]: shell quoting, no shell operators.
-//! 2. The first word is `aws`; [`globals`] takes the global options wherever
+//! 2. The first word is `aws`; `globals` takes the global options wherever
 //!    they stand and checks them (`--region` must be a region of a known
 //!    partition, `--output`/`--color` choices, `--query` compiles as
 //!    JMESPath with the `jmespath` crate).
 //! 3. The service and the operation (possibly several words:
 //!    `wait instance-running`), with "did you mean" on unknown names.
-//! 4. [`args`] matches the remaining words to the command's arguments with
+//! 4. `args` matches the remaining words to the command's arguments with
 //!    argparse's rules, full names only.
-//! 5. [`types`] turns the words into typed JSON keyed by API member names,
+//! 5. `types` turns the words into typed JSON keyed by API member names,
 //!    exactly as awscli builds botocore's parameters (shorthand, JSON,
 //!    scalars; `--cli-input-json` merged under the command-line arguments;
 //!    pagination arguments into `PaginationConfig`), then checks them as
 //!    botocore would (required members, unknown members, types, minimums;
 //!    enums per [`EnumCheck`]).
-//! 6. [`files`] records every local path the command would read or write.
+//! 6. `files` records every local path the command would read or write.
 //!    `file://`/`fileb://` values are recorded, never read: the validator
 //!    does not touch the filesystem, and such a value stays as written in
 //!    `parameters`. `http(s)://` values are plain strings (the executor
@@ -28,11 +28,13 @@
 //! Customizations (`s3 cp`, `cloudformation deploy`, ...) are validated for
 //! names, arity, choices and value syntax; their `parameters` stay empty
 //! because their own code, not a single API call, consumes the arguments.
-//! The few hand-written arguments of generated operations (`ec2 run-instances
-//! --count`, `ses send-email --to`) are likewise checked and listed in
-//! `args`, but not translated into API members.
+//! The hand-written arguments of generated operations are translated for EC2
+//! (`ec2`: `run-instances --count`, the security-group shortcuts); the
+//! others (`ses send-email --to`, ...) are checked and listed in `args`, but
+//! not translated into API members.
 
 mod args;
+mod ec2;
 mod error;
 mod files;
 mod globals;
@@ -215,13 +217,15 @@ impl<'c> Validator<'c> {
         let arg_table = cmd.args()?;
         let toplevel_bool = |a: &crate::catalog::Arg| self.toplevel_bool(service, arg_table, a);
         let special = |a: &crate::catalog::Arg| {
-            toplevel_bool(a).map(|neg| {
-                if neg {
-                    args::Nargs::Flag
-                } else {
-                    args::Nargs::Optional
-                }
-            })
+            toplevel_bool(a)
+                .map(|neg| {
+                    if neg {
+                        args::Nargs::Flag
+                    } else {
+                        args::Nargs::Optional
+                    }
+                })
+                .or_else(|| ec2::nargs(service.api_name(), cmd.name(), &a.name))
         };
         let matched = args::match_args(arg_table, op_words, &full, &special)?;
 
@@ -425,6 +429,14 @@ impl<'c> Validator<'c> {
             if let Some(p) = files::file_ref(&f, "", true) {
                 out.local_paths.push(p);
             }
+        }
+        if cmd.kind() == CommandKind::Operation {
+            ec2::apply(
+                service.api_name(),
+                cmd.name(),
+                &matched.given,
+                &mut out.parameters,
+            )?;
         }
         for (parent, key, value) in nested {
             let slot = out
