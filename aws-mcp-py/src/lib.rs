@@ -6,7 +6,10 @@
 //! surface (docstrings, type stubs, exception hierarchy) and this crate stays
 //! a thin adapter. Long-running work releases the GIL.
 
-use aws_mcp_core::Catalog as CoreCatalog;
+use aws_mcp_core::{
+    AccessTable, Catalog as CoreCatalog, Classifier, Policy as CorePolicy, PolicyConfig,
+    ValidatedCommand as CoreValidated, ValidationError as CoreValidationError,
+};
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -145,10 +148,192 @@ impl Catalog {
     }
 }
 
+fn validation_err(py: Python<'_>, e: CoreValidationError) -> PyErr {
+    raise(
+        py,
+        "ValidationError",
+        e.kind(),
+        e.to_string(),
+        e.suggestions(),
+    )
+}
+
+fn json_err(e: serde_json::Error) -> PyErr {
+    PyException::new_err(e.to_string())
+}
+
+/// A command that exists in the AWS CLI table and whose arguments are valid.
+///
+/// Attributes are converted to Python values when read; `to_dict()` returns
+/// everything at once.
+#[pyclass(frozen, module = "aws_mcp._native")]
+pub struct ValidatedCommand {
+    inner: CoreValidated,
+}
+
+#[pymethods]
+impl ValidatedCommand {
+    /// The top-level command (`s3api`).
+    #[getter]
+    fn service(&self) -> &str {
+        &self.inner.service
+    }
+    /// The command after the service (`list-objects-v2`).
+    #[getter]
+    fn operation(&self) -> &str {
+        &self.inner.operation
+    }
+    /// `operation`, `custom` or `waiter`.
+    #[getter]
+    fn kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(
+            py,
+            &serde_json::to_value(self.inner.kind).map_err(json_err)?,
+        )
+    }
+    /// `{"service": ..., "operation": ...}` as botocore names them, or None.
+    #[getter]
+    fn api<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(
+            py,
+            &serde_json::to_value(&self.inner.api).map_err(json_err)?,
+        )
+    }
+    /// `--region`, if given.
+    #[getter]
+    fn region(&self) -> Option<&str> {
+        self.inner.region.as_deref()
+    }
+    /// API parameters keyed by API member names, typed.
+    #[getter]
+    fn parameters<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(
+            py,
+            &serde_json::Value::Object(self.inner.parameters.clone()),
+        )
+    }
+    /// Local files the command would read or write.
+    #[getter]
+    fn local_paths<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(
+            py,
+            &serde_json::to_value(&self.inner.local_paths).map_err(json_err)?,
+        )
+    }
+    /// The words after `aws`, normalized.
+    #[getter]
+    fn argv(&self) -> Vec<String> {
+        self.inner.argv.clone()
+    }
+    /// Everything as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &serde_json::to_value(&self.inner).map_err(json_err)?)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "ValidatedCommand(aws {} {})",
+            self.inner.service, self.inner.operation
+        )
+    }
+}
+
+/// Validate one AWS CLI command string against the embedded command table.
+///
+/// Raises `aws_mcp.ValidationError` (a `ValueError`) with `kind` and
+/// `suggestions` when the command is not valid.
+#[pyfunction]
+fn validate(py: Python<'_>, command: &str) -> PyResult<ValidatedCommand> {
+    let catalog = CoreCatalog::embedded();
+    match aws_mcp_core::validate(catalog, command) {
+        Ok(inner) => Ok(ValidatedCommand { inner }),
+        Err(e) => Err(validation_err(py, e)),
+    }
+}
+
+fn classification_value(cmd: &CoreValidated) -> serde_json::Value {
+    let c = AccessTable::embedded().classify(cmd);
+    serde_json::to_value(&c).unwrap_or(serde_json::Value::Null)
+}
+
+/// Classify a command (a string, validated first, or a ValidatedCommand):
+/// access level, read-only, IAM actions, where the answer comes from.
+#[pyfunction]
+fn classify<'py>(py: Python<'py>, command: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let v = with_validated(py, command, classification_value)?;
+    to_py(py, &v)
+}
+
+fn with_validated<R>(
+    py: Python<'_>,
+    command: &Bound<'_, PyAny>,
+    f: impl FnOnce(&CoreValidated) -> R,
+) -> PyResult<R> {
+    if let Ok(v) = command.cast::<ValidatedCommand>() {
+        return Ok(f(&v.get().inner));
+    }
+    let s: String = command.extract()?;
+    let cmd =
+        aws_mcp_core::validate(CoreCatalog::embedded(), &s).map_err(|e| validation_err(py, e))?;
+    Ok(f(&cmd))
+}
+
+/// The security policy, configured like the server (environment variables).
+#[pyclass(frozen, module = "aws_mcp._native")]
+pub struct Policy {
+    inner: CorePolicy,
+}
+
+#[pymethods]
+impl Policy {
+    /// Build the policy from `env` (a mapping; default: `os.environ`).
+    ///
+    /// Raises `aws_mcp.PolicyError` naming the variable or file at fault.
+    #[new]
+    #[pyo3(signature = (env=None))]
+    fn new(
+        py: Python<'_>,
+        env: Option<std::collections::HashMap<String, String>>,
+    ) -> PyResult<Self> {
+        let env = match env {
+            Some(e) => e,
+            None => std::env::vars().collect(),
+        };
+        let config = PolicyConfig::from_env(CoreCatalog::embedded(), |k| env.get(k).cloned())
+            .map_err(|e| raise(py, "PolicyError", "policy", e.to_string(), &[]))?;
+        Ok(Policy {
+            inner: CorePolicy::new(config),
+        })
+    }
+
+    /// Decide whether `command` (a string or a ValidatedCommand) may run:
+    /// `{"decision": "allow" | "deny" | "consent", "reason": ...}` plus the classification.
+    fn decide<'py>(
+        &self,
+        py: Python<'py>,
+        command: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let v = with_validated(py, command, |cmd| {
+            let class = AccessTable::embedded().classify(cmd);
+            let decision = self.inner.decide(cmd, &class);
+            serde_json::json!({
+                "decision": decision.as_str(),
+                "reason": decision.reason(),
+                "access_level": class.access_level,
+                "read_only": class.read_only,
+            })
+        })?;
+        to_py(py, &v)
+    }
+}
+
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Catalog>()?;
+    m.add_class::<ValidatedCommand>()?;
+    m.add_class::<Policy>()?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(classify, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
