@@ -40,6 +40,10 @@ pub struct ValidatedCommand {
     /// The words after `aws`, normalized (full option names, `--opt=value`
     /// split), ready to hand to the `aws` program without a shell.
     pub argv: Vec<String>,
+    /// Non-fatal remarks of the validator (a value outside the pinned
+    /// model's enum when enum checks only note; see `EnumCheck`).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// A botocore service and operation name (`s3`, `ListObjectsV2`).
@@ -135,4 +139,7 @@ pub enum PathOrigin {
     Positional,
     /// An output file argument (`outfile` of streaming operations, `--kubeconfig`).
     OutputFile,
+    /// A plain path given to an option that reads a file (`--ca-bundle`,
+    /// `--template-file`, a streaming blob such as `s3api put-object --body`).
+    OptionPath,
 }

@@ -246,6 +246,7 @@ mod tests {
             args: Vec::new(),
             local_paths: Vec::new(),
             argv: argv.iter().map(|s| s.to_string()).collect(),
+            notes: Default::default(),
         }
     }
 

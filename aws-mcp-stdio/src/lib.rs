@@ -65,6 +65,7 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
 pub async fn serve_with(catalog: &'static Catalog, config: ServerConfig) -> Result<(), ServeError> {
     use rmcp::ServiceExt;
     let server = build_server(catalog, config)?;
+    server.warm();
     let running = server
         .serve(rmcp::transport::stdio())
         .await

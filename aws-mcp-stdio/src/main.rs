@@ -5,10 +5,13 @@
 //! subcommands write their results to stdout (one JSON document or JSON line
 //! per result); diagnostics go to stderr.
 
-use std::io::{self, Write};
+use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
-use aws_mcp_core::Catalog;
+use aws_mcp_core::{
+    AccessTable, Catalog, Classifier, Policy, PolicyConfig, PolicyError, ValidatedCommand,
+    Validator,
+};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
@@ -30,11 +33,19 @@ enum Cmd {
     /// Serve MCP over stdio (tools call_aws and suggest_aws_commands); the default.
     #[command(after_help = SERVE_ENV)]
     Serve,
-    /// Print the command table: one JSON line per command (service, operation, api, args).
+    /// Print the command table: one JSON line per command (service, operation, api,
+    /// access_level, read_only, args).
     Catalog {
         /// Print counts instead of the commands.
         #[arg(long)]
         stats: bool,
+    },
+    /// Validate AWS CLI commands without running them: one JSON object per
+    /// command (`command`, `valid`, `error`, `service`, `operation`, `api`,
+    /// `region`, `parameters`). Exit status 0: the verdicts are in the output.
+    Check {
+        /// The command (`"aws s3 ls"`), or `-` to read one command per line from stdin.
+        command: String,
     },
 }
 
@@ -123,8 +134,10 @@ fn run(cli: Cli) -> io::Result<()> {
                 serde_json::to_writer_pretty(&mut out, &st)?;
                 writeln!(out)?;
             } else {
+                let access = AccessTable::embedded();
                 for c in catalog.commands() {
                     let args = c.args().map_err(io::Error::other)?;
+                    let class = access.classify_name(c.service().name(), c.name());
                     let line = json!({
                         "service": c.service().name(),
                         "operation": c.name(),
@@ -133,6 +146,8 @@ fn run(cli: Cli) -> io::Result<()> {
                             "service": c.service().api_name(),
                             "operation": op,
                         })),
+                        "access_level": class.access_level,
+                        "read_only": class.read_only,
                         "args": args.iter().map(|a| json!({
                             "name": a.name,
                             "type": a.arg_type.as_str(),
@@ -144,6 +159,152 @@ fn run(cli: Cli) -> io::Result<()> {
                 }
             }
         }
+        Some(Cmd::Check { command }) => check(catalog, &command, &mut out)?,
     }
     out.flush()
+}
+
+/// The `check` verdict of one command, as one JSON object; with a policy,
+/// a valid command also gets the policy's fields ([`policy_fields`]).
+fn check_json(
+    validator: &Validator<'_>,
+    policy: Option<&Policy>,
+    command: &str,
+) -> serde_json::Value {
+    match validator.validate(command) {
+        Ok(c) => {
+            let mut v = json!({
+                "command": command,
+                "valid": true,
+                "error": null,
+                "service": c.service,
+                "operation": c.operation,
+                "api": c.api,
+                "region": c.region,
+                "parameters": c.parameters,
+            });
+            if let (Some(p), Some(obj)) = (policy, v.as_object_mut()) {
+                if let serde_json::Value::Object(extra) = policy_fields(&c, p) {
+                    obj.extend(extra);
+                }
+            }
+            v
+        }
+        Err(e) => json!({
+            "command": command,
+            "valid": false,
+            "error": {
+                "kind": e.kind(),
+                "message": e.to_string(),
+                "suggestions": e.suggestions(),
+            },
+            "service": null,
+            "operation": null,
+            "api": null,
+            "region": null,
+            "parameters": null,
+        }),
+    }
+}
+
+fn check(catalog: &Catalog, command: &str, out: &mut impl Write) -> io::Result<()> {
+    let validator = Validator::new(catalog);
+    // The policy needs its environment (AWS_REGION, ...); without it the
+    // verdicts are the validator's alone, and stderr says why.
+    let policy = match policy_from_env(catalog) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            writeln!(io::stderr(), "aws-mcp: policy not applied: {e}")?;
+            None
+        }
+    };
+    if command == "-" {
+        for line in io::stdin().lock().lines() {
+            let line = line?;
+            serde_json::to_writer(&mut *out, &check_json(&validator, policy.as_ref(), &line))?;
+            writeln!(out)?;
+        }
+    } else {
+        serde_json::to_writer(&mut *out, &check_json(&validator, policy.as_ref(), command))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The policy the environment configures, exactly as the server will apply
+/// it (`READ_OPERATIONS_ONLY`, `REQUIRE_MUTATION_CONSENT`,
+/// `AWS_API_MCP_WORKING_DIR`, ..., and `~/.aws/aws-api-mcp/mcp-security-policy.json`).
+/// A bad value is an error naming the variable.
+fn policy_from_env(catalog: &Catalog) -> Result<Policy, PolicyError> {
+    PolicyConfig::from_env(catalog, |k| std::env::var(k).ok()).map(Policy::new)
+}
+
+/// The fields `aws-mcp check` adds to its JSON for a validated command:
+/// `access_level`, `read_only`, `iam_actions`, `classification_source`,
+/// `classification_reason`, `decision` (`allow`, `deny`, `consent`) and
+/// `reason` (null when allowed). `check` merges the returned object into its
+/// output; it builds `policy` once with [`policy_from_env`].
+fn policy_fields(cmd: &ValidatedCommand, policy: &Policy) -> serde_json::Value {
+    let class = AccessTable::embedded().classify(cmd);
+    let decision = policy.decide(cmd, &class);
+    json!({
+        "access_level": class.access_level,
+        "read_only": class.read_only,
+        "iam_actions": class.iam_actions,
+        "classification_source": class.source,
+        "classification_reason": class.reason,
+        "decision": decision.as_str(),
+        "reason": decision.reason(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_mcp_core::{ApiOperation, CommandKind};
+
+    fn cmd(service: &str, operation: &str, api: &str) -> ValidatedCommand {
+        ValidatedCommand {
+            service: service.into(),
+            operation: operation.into(),
+            kind: CommandKind::Operation,
+            api: Some(ApiOperation {
+                service: service.into(),
+                operation: api.into(),
+            }),
+            region: None,
+            globals: Default::default(),
+            parameters: Default::default(),
+            args: Vec::new(),
+            local_paths: Vec::new(),
+            argv: vec![service.into(), operation.into()],
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn policy_fields_for_check() {
+        let dir = std::env::temp_dir();
+        let cat = Catalog::embedded();
+        let mut cfg = PolicyConfig::new(cat, "us-east-1", &dir).expect("temp dir exists");
+        cfg.read_operations_only = true;
+        let policy = Policy::new(cfg);
+        let v = policy_fields(&cmd("iam", "list-users", "ListUsers"), &policy);
+        assert_eq!(v["access_level"], "list");
+        assert_eq!(v["read_only"], true);
+        assert_eq!(v["decision"], "allow");
+        assert!(v["reason"].is_null());
+        let v = policy_fields(
+            &cmd("ec2", "terminate-instances", "TerminateInstances"),
+            &policy,
+        );
+        assert_eq!(v["access_level"], "write");
+        assert_eq!(v["read_only"], false);
+        assert_eq!(v["decision"], "deny");
+        assert!(v["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("READ_OPERATIONS_ONLY"));
+        assert_eq!(v["iam_actions"][0], "ec2:TerminateInstances");
+    }
 }

@@ -235,6 +235,13 @@ impl AwsMcpServer {
         }
     }
 
+    /// Builds the suggestion engine in the background, so that the first
+    /// `suggest_aws_commands` call does not wait for it.
+    pub fn warm(&self) {
+        let inner = self.inner.clone();
+        std::thread::spawn(move || inner.steps.warm());
+    }
+
     fn exec_options(&self, command: &ValidatedCommand, max_results: Option<u32>) -> ExecOptions {
         let cfg = &self.inner.config;
         let limit = max_results
@@ -504,7 +511,7 @@ This is the PRIMARY tool when you know the command; use suggest_aws_commands whe
         max = cfg.default_max_items,
         cap = cfg.max_output_bytes,
         wd = cfg.working_dir.display(),
-        ro = if cfg.policy.read_only {
+        ro = if cfg.policy.read_operations_only {
             "\n- The server is in read-only mode: commands that change resources are refused."
         } else {
             ""
@@ -677,7 +684,7 @@ impl AwsMcpServer {
         let suggestions = self
             .inner
             .steps
-            .suggest(q, 3)
+            .suggest(q, 3)?
             .into_iter()
             .map(|s| Suggestion {
                 command: s.command,
@@ -686,11 +693,11 @@ impl AwsMcpServer {
                 parameters: s
                     .parameters
                     .into_iter()
-                    .map(|(name, t, required, doc)| SuggestedParam {
-                        name: format!("--{name}"),
-                        param_type: t,
-                        required,
-                        description: doc,
+                    .map(|p| SuggestedParam {
+                        name: p.name,
+                        param_type: p.param_type,
+                        required: p.required,
+                        description: p.doc,
                     })
                     .collect(),
             })

@@ -1,21 +1,53 @@
-//! The call pipeline's steps, behind small seams: check (parse + validate),
+//! The call pipeline's steps over the core crate: check (parse + validate),
 //! decide (classify + policy) and suggest.
 //!
 //! The server only talks to [`Steps`]; each method is a few lines over the
-//! core crate. The checks here are deliberately minimal placeholders kept
-//! until the core validator (issue 3), classifier and policy (issue 4) and
-//! retriever (issue 5) land; each is marked `INTERIM` and is replaced by a
-//! call into the core module, not extended.
+//! core modules, so the server does not depend on their internals:
+//! [`aws_mcp_core::validate`], [`aws_mcp_core::classify`] with the embedded
+//! access table, and [`aws_mcp_core::policy`].
+//!
+//! `suggest` is INTERIM until the core retriever (issue 5) lands: it counts
+//! query words found in each command's name and description. Its result has
+//! the retriever's `Suggestion` shape, so the swap is confined to this file.
 
-use aws_mcp_core::catalog::{ArgType, CommandKind};
-use aws_mcp_core::{Catalog, GivenArg, GlobalOptions, ValidatedCommand};
+use aws_mcp_core::{
+    AccessTable, Catalog, Classifier, Decision, Policy, PolicyConfig, ValidatedCommand, Validator,
+};
 
-use crate::config::{FileAccess, PolicySettings};
+/// A suggested command (the shape of the core retriever's `Suggestion`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggested {
+    /// `aws <service> <operation>`.
+    pub command: String,
+    /// The service.
+    pub service: String,
+    /// The command after the service.
+    pub operation: String,
+    /// What it does.
+    pub description: String,
+    /// Relevance, higher is better.
+    pub score: f32,
+    /// Every parameter.
+    pub parameters: Vec<ParamInfo>,
+}
+
+/// One parameter of a suggested command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamInfo {
+    /// The option as typed (`--instance-ids`; positional arguments without dashes).
+    pub name: String,
+    /// The CLI type.
+    pub param_type: String,
+    /// Whether the command requires it.
+    pub required: bool,
+    /// A one-line description.
+    pub doc: String,
+}
 
 /// Why a command was rejected before it ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// A short machine-readable kind (`unknown_service`, `denied`, ...).
+    /// A short machine-readable kind (`unknown_operation`, `shell_operator`, ...).
     pub kind: &'static str,
     /// A sentence a model can act on.
     pub message: String,
@@ -34,53 +66,34 @@ pub enum Verdict {
     NeedsConsent(String),
 }
 
-/// A suggested command with its parameters.
-#[derive(Debug, Clone)]
-pub struct Suggested {
-    /// `aws <service> <operation>`.
-    pub command: String,
-    /// The service.
-    pub service: String,
-    /// The operation.
-    pub operation: String,
-    /// What it does.
-    pub description: String,
-    /// Relevance, higher is better.
-    pub score: f32,
-    /// Its parameters: (name, type, required, doc).
-    pub parameters: Vec<(String, String, bool, String)>,
-}
-
-fn cmd_args(
-    c: aws_mcp_core::Command<'static>,
-) -> Result<aws_mcp_core::catalog::Args<'static>, Rejection> {
-    c.args().map_err(|e| Rejection {
-        kind: "catalog",
-        message: e.to_string(),
-        suggestions: Vec::new(),
-    })
-}
-
-fn cmd_name(c: aws_mcp_core::Command<'static>) -> String {
-    format!("{} {}", c.service().name(), c.name())
-}
-
-/// The pipeline steps over one catalog and one policy configuration.
-#[derive(Debug, Clone)]
+/// The pipeline steps over one catalog and one policy.
 pub struct Steps {
     catalog: &'static Catalog,
-    policy: PolicySettings,
+    validator: Validator<'static>,
+    classifier: &'static AccessTable,
+    policy: Policy,
+}
+
+impl std::fmt::Debug for Steps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Steps").finish_non_exhaustive()
+    }
 }
 
 impl Steps {
-    /// Steps over `catalog` with `policy`.
-    pub fn new(catalog: &'static Catalog, policy: PolicySettings) -> Steps {
-        Steps { catalog, policy }
+    /// Steps over `catalog` with the policy built from `policy`.
+    pub fn new(catalog: &'static Catalog, policy: PolicyConfig) -> Steps {
+        Steps {
+            catalog,
+            validator: Validator::new(catalog),
+            classifier: AccessTable::embedded(),
+            policy: Policy::new(policy),
+        }
     }
 
     /// True when only read-only commands may run.
     pub fn read_only(&self) -> bool {
-        self.policy.read_only
+        self.policy.config().read_operations_only
     }
 
     /// The catalog.
@@ -88,224 +101,12 @@ impl Steps {
         self.catalog
     }
 
-    /// Parse and validate one command line. INTERIM: tokenizes with
-    /// shell-words and checks the service, the command and the option names
-    /// against the catalog; the core validator replaces it.
+    /// Parse and validate one command line.
     pub fn check(&self, text: &str) -> Result<ValidatedCommand, Rejection> {
-        let reject = |kind, message: String| Rejection {
-            kind,
-            message,
-            suggestions: Vec::new(),
-        };
-        if text.contains(['\n', '\r', '`']) || text.contains("$(") {
-            return Err(reject(
-                "shell_syntax",
-                "the command contains a newline, a backtick or `$(`; give a single AWS CLI command without shell syntax".into(),
-            ));
-        }
-        let words = shell_words::split(text).map_err(|e| {
-            reject(
-                "syntax",
-                format!("the command could not be split into words ({e}); check the quotes"),
-            )
-        })?;
-        for w in &words {
-            if ["|", "||", "&&", ";", ">", ">>", "<", "&"].contains(&w.as_str()) {
-                return Err(reject(
-                    "shell_operator",
-                    format!("shell operator `{w}` is not allowed; give one AWS CLI command, and use --query to filter output"),
-                ));
-            }
-        }
-        if words.first().map(String::as_str) != Some("aws") {
-            return Err(reject(
-                "not_aws",
-                "the command must start with `aws`, such as `aws s3 ls`".into(),
-            ));
-        }
-        let mut globals = GlobalOptions::default();
-        let mut svc = None;
-        let mut command = None;
-        let mut operation = String::new();
-        let mut args: Vec<GivenArg> = Vec::new();
-        let mut argv: Vec<String> = Vec::new();
-        let mut positional_seen = 0usize;
-        let mut i = 1;
-        while i < words.len() {
-            let w = words[i].clone();
-            i += 1;
-            if let Some(opt) = w.strip_prefix("--") {
-                let (name, inline) = match opt.split_once('=') {
-                    Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                    None => (opt.to_string(), None),
-                };
-                if let Some(g) = self.catalog.global_arg(&name) {
-                    let value = if g.arg_type == ArgType::Boolean {
-                        None
-                    } else {
-                        let v = match inline {
-                            Some(v) => v,
-                            None if i < words.len() => {
-                                i += 1;
-                                words[i - 1].clone()
-                            }
-                            None => {
-                                return Err(reject(
-                                    "missing_value",
-                                    format!("--{name} needs a value"),
-                                ))
-                            }
-                        };
-                        Some(v)
-                    };
-                    argv.push(format!("--{name}"));
-                    argv.extend(value.clone());
-                    match name.as_str() {
-                        "region" => globals.region = value,
-                        "output" => globals.output = value,
-                        "query" => globals.query = value,
-                        "profile" => globals.profile = value,
-                        "endpoint-url" => globals.endpoint_url = value,
-                        "debug" => globals.debug = true,
-                        "no-paginate" => globals.no_paginate = true,
-                        "cli-connect-timeout" => {
-                            globals.cli_connect_timeout = value.and_then(|s| s.parse().ok())
-                        }
-                        "cli-read-timeout" => {
-                            globals.cli_read_timeout = value.and_then(|s| s.parse().ok())
-                        }
-                        _ => {}
-                    }
-                    continue;
-                }
-                let Some(cmd) = command else {
-                    return Err(reject(
-                        "unknown_option",
-                        format!("`--{name}` is not a global option; put command options after the service and command names"),
-                    ));
-                };
-                let table = cmd_args(cmd)?;
-                let Some(arg) = table.get(&name) else {
-                    return Err(reject(
-                        "unknown_option",
-                        format!("`--{name}` is not an option of `aws {}`", cmd_name(cmd)),
-                    ));
-                };
-                argv.push(format!("--{name}"));
-                let mut values = Vec::new();
-                if let Some(v) = inline {
-                    values.push(v);
-                } else if arg.arg_type != ArgType::Boolean {
-                    let many = arg.arg_type == ArgType::List;
-                    while i < words.len() && !words[i].starts_with("--") {
-                        values.push(words[i].clone());
-                        i += 1;
-                        if !many {
-                            break;
-                        }
-                    }
-                    if values.is_empty() {
-                        return Err(reject("missing_value", format!("--{name} needs a value")));
-                    }
-                }
-                argv.extend(values.iter().cloned());
-                args.push(GivenArg { name, values });
-                continue;
-            }
-            match (svc, command) {
-                (None, _) => {
-                    let Some(found) = self.catalog.service(&w) else {
-                        return Err(reject(
-                            "unknown_service",
-                            format!("`{w}` is not an AWS CLI service"),
-                        ));
-                    };
-                    svc = Some(found);
-                    argv.push(w);
-                }
-                (Some(s), None) => {
-                    let two = words.get(i).map(|n| format!("{w} {n}"));
-                    if let Some(c) = s.command(&w) {
-                        command = Some(c);
-                        operation = w.clone();
-                        argv.push(w);
-                    } else if let Some(c) = two.as_deref().and_then(|t| s.command(t)) {
-                        command = Some(c);
-                        operation = two.unwrap_or_default();
-                        argv.extend(operation.split(' ').map(str::to_string));
-                        i += 1;
-                    } else {
-                        return Err(reject(
-                            "unknown_operation",
-                            format!("`{w}` is not a command of `aws {}`", s.name()),
-                        ));
-                    }
-                }
-                (Some(_), Some(cmd)) => {
-                    let table = cmd_args(cmd)?;
-                    let positionals: Vec<_> = table.iter().filter(|a| a.positional).collect();
-                    // A positional with nargs (`paths` of `s3 cp`) takes several words.
-                    if let (Some(last), Some(prev)) = (
-                        args.last_mut(),
-                        positionals.get(positional_seen.wrapping_sub(1)),
-                    ) {
-                        let many = matches!(prev.nargs.as_deref(), Some(n) if n != "?" && n != "1");
-                        let room = match prev.nargs.as_deref().and_then(|n| n.parse::<usize>().ok())
-                        {
-                            Some(k) => last.values.len() < k,
-                            None => true,
-                        };
-                        if many && room && *last.name == *prev.name {
-                            last.values.push(w.clone());
-                            argv.push(w);
-                            continue;
-                        }
-                    }
-                    let Some(arg) = positionals.get(positional_seen) else {
-                        return Err(reject(
-                            "unexpected_argument",
-                            format!("unexpected argument `{w}` for `aws {}`", cmd_name(cmd)),
-                        ));
-                    };
-                    positional_seen += 1;
-                    args.push(GivenArg {
-                        name: arg.name.to_string(),
-                        values: vec![w.clone()],
-                    });
-                    argv.push(w);
-                }
-            }
-        }
-        let (Some(svc), Some(command)) = (svc, command) else {
-            return Err(reject(
-                "missing_command",
-                "name a service and a command, such as `aws s3 ls`".into(),
-            ));
-        };
-        for a in cmd_args(command)?.iter() {
-            if a.required && !args.iter().any(|g| *g.name == *a.name) {
-                return Err(reject(
-                    "missing_required",
-                    format!("`aws {}` needs --{}", cmd_name(command), a.name),
-                ));
-            }
-        }
-        Ok(ValidatedCommand {
-            service: svc.name().to_string(),
-            operation,
-            kind: command.kind(),
-            api: command.api_operation().and_then(|op| {
-                svc.api_name().map(|s| aws_mcp_core::ApiOperation {
-                    service: s.to_string(),
-                    operation: op.to_string(),
-                })
-            }),
-            region: globals.region.clone(),
-            globals,
-            parameters: serde_json::Map::new(),
-            args,
-            local_paths: Vec::new(),
-            argv,
+        self.validator.validate(text).map_err(|e| Rejection {
+            kind: e.kind(),
+            message: e.to_string(),
+            suggestions: e.suggestions().to_vec(),
         })
     }
 
@@ -317,43 +118,25 @@ impl Steps {
             .is_some()
     }
 
-    /// Classify and apply the policy. INTERIM: a command is read-only when
-    /// its API operation starts with a read verb (`s3 ls` too); everything
-    /// else is a mutation. The core classifier and policy replace it.
+    /// Classify and apply the policy.
     pub fn decide(&self, command: &ValidatedCommand) -> Verdict {
-        let read = match (&command.kind, &command.api) {
-            (CommandKind::Custom, _) => command.service == "s3" && command.operation == "ls",
-            (_, Some(api)) => ["Describe", "List", "Get", "Head"]
-                .iter()
-                .any(|p| api.operation.starts_with(p)),
-            _ => false,
-        };
-        let touches_files = command.args.iter().any(|a| {
-            a.values
-                .iter()
-                .any(|v| v.starts_with("file://") || v.starts_with("fileb://"))
-        });
-        if touches_files && self.policy.file_access == FileAccess::NoAccess {
-            return Verdict::Deny(
-                "local file access is turned off (AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS=no-access)".into(),
-            );
+        let class = self.classifier.classify(command);
+        match self.policy.decide(command, &class) {
+            Decision::Allow => Verdict::Allow,
+            Decision::NeedsConsent(why) => Verdict::NeedsConsent(why),
+            Decision::Deny(why) => Verdict::Deny(why),
+            #[allow(unreachable_patterns)]
+            other => Verdict::Deny(format!("the policy did not allow it ({})", other.as_str())),
         }
-        let name = format!("aws {} {}", command.service, command.operation);
-        if !read && self.policy.read_only {
-            return Verdict::Deny(format!(
-                "`{name}` changes resources and the server is in read-only mode (READ_OPERATIONS_ONLY); only read operations may run"
-            ));
-        }
-        if !read && self.policy.require_mutation_consent {
-            return Verdict::NeedsConsent(format!("`{name}` changes resources"));
-        }
-        Verdict::Allow
     }
 
+    /// Builds the suggestion engine now, if it needs building (the interim
+    /// engine needs none).
+    pub fn warm(&self) {}
+
     /// Suggest up to `k` commands for `query`. INTERIM: counts query words
-    /// found in each command's name and description; the core retriever
-    /// replaces it.
-    pub fn suggest(&self, query: &str, k: usize) -> Vec<Suggested> {
+    /// found in each command's name and description.
+    pub fn suggest(&self, query: &str, k: usize) -> Result<Vec<Suggested>, String> {
         let words: Vec<String> = query
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| w.len() > 2)
@@ -379,7 +162,7 @@ impl Steps {
             }
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        scored
+        Ok(scored
             .into_iter()
             .take(k)
             .map(|(score, c)| Suggested {
@@ -393,18 +176,20 @@ impl Steps {
                     .map(|a| {
                         a.iter()
                             .filter(|a| !a.hidden)
-                            .map(|a| {
-                                (
-                                    a.name.to_string(),
-                                    a.arg_type.as_str().to_string(),
-                                    a.required,
-                                    a.doc.to_string(),
-                                )
+                            .map(|a| ParamInfo {
+                                name: if a.positional {
+                                    a.name.to_string()
+                                } else {
+                                    format!("--{}", a.name)
+                                },
+                                param_type: a.arg_type.as_str().to_string(),
+                                required: a.required,
+                                doc: a.doc.to_string(),
                             })
                             .collect()
                     })
                     .unwrap_or_default(),
             })
-            .collect()
+            .collect())
     }
 }

@@ -59,7 +59,7 @@ pub(crate) fn read_index(data: &[u8]) -> Result<(Index, usize), CatalogError> {
 /// Decode one service's detail frame.
 pub(crate) fn read_service(frame: &[u8], service: &str) -> Result<ServiceDetail, CatalogError> {
     let json = decompress(frame, service)?;
-    serde_json::from_slice(&json).map_err(|e| CatalogError::Json {
+    super::model::with_interner(|| serde_json::from_slice(&json)).map_err(|e| CatalogError::Json {
         part: service.to_string(),
         message: e.to_string(),
     })

@@ -17,16 +17,18 @@
 
 mod error;
 pub mod format;
+mod info;
 mod model;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use error::CatalogError;
+pub use info::{ArgInfo, CommandInfo};
 pub use model::{
     Arg, ArgKind, ArgType, CommandDetail, CommandKind, EndpointTrait, HttpBinding, MemberRef,
-    MemberTraits, OperationModel, Paginator, Partition, Shape, ShapeRef, ShapeTraits, ShapeType,
-    Sources,
+    MemberTraits, Name, OperationModel, Paginator, Partition, Shape, ShapeRef, ShapeTraits,
+    ShapeType, Sources,
 };
 use model::{Index, ServiceDetail};
 
@@ -501,7 +503,7 @@ impl<'a> Command<'a> {
 
     /// The paginator, if the operation has one.
     pub fn paginator(&self) -> Result<Option<&'a Paginator>, CatalogError> {
-        Ok(self.detail()?.paginator.as_ref())
+        Ok(self.detail()?.paginator.as_deref())
     }
 }
 

@@ -5,8 +5,91 @@
 //! model needs no translation. Unknown fields are ignored, so a newer
 //! generator can add data without breaking older readers of the same format.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
+
+/// A shared, immutable name or text in the catalog.
+///
+/// Service details are decoded with an interner: shape names, member names,
+/// argument names and repeated documentation lines are stored once per
+/// service and shared, which saves about a fifth of the decoded size.
+pub type Name = Arc<str>;
+
+thread_local! {
+    static INTERNER: RefCell<Option<HashSet<Name>>> = const { RefCell::new(None) };
+}
+
+/// Run `f` with a fresh interner: strings decoded inside share storage.
+pub(crate) fn with_interner<R>(f: impl FnOnce() -> R) -> R {
+    INTERNER.with(|i| *i.borrow_mut() = Some(HashSet::new()));
+    let r = f();
+    INTERNER.with(|i| *i.borrow_mut() = None);
+    r
+}
+
+fn intern(s: &str) -> Name {
+    INTERNER.with(|i| match &mut *i.borrow_mut() {
+        Some(set) => {
+            if let Some(a) = set.get(s) {
+                a.clone()
+            } else {
+                let a: Name = Arc::from(s);
+                set.insert(a.clone());
+                a
+            }
+        }
+        None => Arc::from(s),
+    })
+}
+
+/// A string deserialized through the interner.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+struct IStr(Name);
+
+impl<'de> Deserialize<'de> for IStr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = IStr;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IStr, E> {
+                Ok(IStr(intern(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+fn de_name<'de, D: Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
+    Ok(IStr::deserialize(d)?.0)
+}
+
+fn de_opt_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Name>, D::Error> {
+    Ok(Option::<IStr>::deserialize(d)?.map(|s| s.0))
+}
+
+fn de_names<'de, D: Deserializer<'de>>(d: D) -> Result<Box<[Name]>, D::Error> {
+    Ok(Vec::<IStr>::deserialize(d)?
+        .into_iter()
+        .map(|s| s.0)
+        .collect())
+}
+
+fn de_shapes<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::HashMap<Name, Shape>, D::Error> {
+    Ok(std::collections::HashMap::<IStr, Shape>::deserialize(d)?
+        .into_iter()
+        .map(|(k, v)| (k.0, v))
+        .collect())
+}
 
 /// The decoded index: everything but per-command arguments and shapes.
 #[derive(Debug, Clone, Deserialize)]
@@ -97,7 +180,8 @@ pub(crate) struct CommandSummary {
 pub(crate) struct ServiceDetail {
     pub args: Vec<Arg>,
     pub commands: Vec<CommandDetail>,
-    pub shapes: std::collections::HashMap<Box<str>, Shape>,
+    #[serde(deserialize_with = "de_shapes")]
+    pub shapes: std::collections::HashMap<Name, Shape>,
 }
 
 /// The full description of one command.
@@ -107,10 +191,10 @@ pub struct CommandDetail {
     pub(crate) args: Box<[u32]>,
     /// The paginator, when the operation has one.
     #[serde(default)]
-    pub paginator: Option<Paginator>,
+    pub paginator: Option<Box<Paginator>>,
     /// The botocore operation model (generated commands and waiters).
     #[serde(default)]
-    pub op: Option<OperationModel>,
+    pub op: Option<Box<OperationModel>>,
 }
 
 /// The CLI type of an argument (awscli's `cli_type_name`).
@@ -180,7 +264,8 @@ pub enum ArgKind {
 pub struct Arg {
     /// The CLI name without the leading `--` (`instance-ids`), or the
     /// positional argument's name (`paths`).
-    pub name: Box<str>,
+    #[serde(deserialize_with = "de_name")]
+    pub name: Name,
     /// The CLI type.
     #[serde(rename = "type")]
     pub arg_type: ArgType,
@@ -191,8 +276,8 @@ pub struct Arg {
     #[serde(default)]
     pub positional: bool,
     /// argparse's `nargs` (`?`, `+`, `*`, or a count), when set.
-    #[serde(default)]
-    pub nargs: Option<Box<str>>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub nargs: Option<Name>,
     /// Hidden from help but accepted (aliases, hidden pagination members).
     #[serde(default)]
     pub hidden: bool,
@@ -203,17 +288,17 @@ pub struct Arg {
     #[serde(default)]
     pub kind: ArgKind,
     /// The API member it fills (generated arguments), e.g. `InstanceIds`.
-    #[serde(default)]
-    pub member: Option<Box<str>>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub member: Option<Name>,
     /// The shape (in the service's shape table) that describes its value.
-    #[serde(default)]
-    pub shape: Option<Box<str>>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub shape: Option<Name>,
     /// The allowed values, when the CLI or the model restricts them.
-    #[serde(default)]
-    pub choices: Box<[Box<str>]>,
+    #[serde(default, deserialize_with = "de_names")]
+    pub choices: Box<[Name]>,
     /// A one-line description.
-    #[serde(default)]
-    pub doc: Box<str>,
+    #[serde(default, deserialize_with = "de_name")]
+    pub doc: Name,
 }
 
 /// A botocore shape type.
@@ -255,9 +340,9 @@ pub struct Shape {
     /// The shape's type.
     pub shape_type: ShapeType,
     /// Structure members, in model order.
-    pub members: Box<[(Box<str>, MemberRef)]>,
+    pub members: Box<[(Name, MemberRef)]>,
     /// Required structure members.
-    pub required: Box<[Box<str>]>,
+    pub required: Box<[Name]>,
     /// The list member.
     pub member: Option<Box<MemberRef>>,
     /// The map key.
@@ -265,7 +350,7 @@ pub struct Shape {
     /// The map value.
     pub value: Option<Box<MemberRef>>,
     /// Allowed string values.
-    pub enum_values: Box<[Box<str>]>,
+    pub enum_values: Box<[Name]>,
     /// Minimum (length for strings, lists and maps; value for numbers).
     pub min: Option<f64>,
     /// Maximum.
@@ -320,14 +405,14 @@ pub struct ShapeTraits {
     #[serde(default)]
     pub sensitive: bool,
     /// Timestamp wire format.
-    #[serde(default)]
-    pub timestamp_format: Option<Box<str>>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub timestamp_format: Option<Name>,
     /// The payload member of a structure (REST protocols).
-    #[serde(default)]
-    pub payload: Option<Box<str>>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub payload: Option<Name>,
     /// XML/query name of a list member or map entry.
-    #[serde(default)]
-    pub location_name: Option<Box<str>>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub location_name: Option<Name>,
 }
 
 impl ShapeTraits {
@@ -342,55 +427,92 @@ struct RawShape {
     #[serde(rename = "type")]
     shape_type: ShapeType,
     #[serde(default)]
-    members: IndexMap<Box<str>, MemberRef>,
-    #[serde(default)]
-    required: Vec<Box<str>>,
+    members: IndexMap<IStr, MemberRef>,
+    #[serde(default, deserialize_with = "de_names")]
+    required: Box<[Name]>,
     #[serde(default)]
     member: Option<MemberRef>,
     #[serde(default)]
     key: Option<MemberRef>,
     #[serde(default)]
     value: Option<MemberRef>,
-    #[serde(default, rename = "enum")]
-    enum_values: Vec<Box<str>>,
+    #[serde(default, rename = "enum", deserialize_with = "de_names")]
+    enum_values: Box<[Name]>,
     #[serde(default)]
     min: Option<f64>,
     #[serde(default)]
     max: Option<f64>,
-    #[serde(flatten)]
-    traits: ShapeTraits,
+    // The traits are listed here rather than flattened: `#[serde(flatten)]`
+    // buffers every field, which doubled decode time and fragmented the heap.
+    #[serde(default)]
+    union: bool,
+    #[serde(default)]
+    document: bool,
+    #[serde(default)]
+    flattened: bool,
+    #[serde(default)]
+    sensitive: bool,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    timestamp_format: Option<Name>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    payload: Option<Name>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    location_name: Option<Name>,
 }
 
 impl From<RawShape> for Shape {
     fn from(r: RawShape) -> Shape {
         Shape {
             shape_type: r.shape_type,
-            members: r.members.into_iter().collect(),
-            required: r.required.into(),
+            members: r.members.into_iter().map(|(k, v)| (k.0, v)).collect(),
+            required: r.required,
             member: r.member.map(Box::new),
             key: r.key.map(Box::new),
             value: r.value.map(Box::new),
-            enum_values: r.enum_values.into(),
+            enum_values: r.enum_values,
             min: r.min,
             max: r.max,
-            traits: (!r.traits.is_default()).then(|| Box::new(r.traits)),
+            traits: {
+                let t = ShapeTraits {
+                    union: r.union,
+                    document: r.document,
+                    flattened: r.flattened,
+                    sensitive: r.sensitive,
+                    timestamp_format: r.timestamp_format,
+                    payload: r.payload,
+                    location_name: r.location_name,
+                };
+                (!t.is_default()).then(|| Box::new(t))
+            },
         }
     }
 }
 
 impl From<Shape> for RawShape {
     fn from(s: Shape) -> RawShape {
+        let t = s.traits.map(|t| *t).unwrap_or_default();
         RawShape {
             shape_type: s.shape_type,
-            members: s.members.into_vec().into_iter().collect(),
-            required: s.required.into(),
+            members: s
+                .members
+                .into_vec()
+                .into_iter()
+                .map(|(k, v)| (IStr(k), v))
+                .collect(),
+            required: s.required,
             member: s.member.map(|m| *m),
             key: s.key.map(|m| *m),
             value: s.value.map(|m| *m),
-            enum_values: s.enum_values.into(),
+            enum_values: s.enum_values,
             min: s.min,
             max: s.max,
-            traits: s.traits.map(|t| *t).unwrap_or_default(),
+            union: t.union,
+            document: t.document,
+            flattened: t.flattened,
+            sensitive: t.sensitive,
+            timestamp_format: t.timestamp_format,
+            payload: t.payload,
+            location_name: t.location_name,
         }
     }
 }
@@ -400,7 +522,7 @@ impl From<Shape> for RawShape {
 #[serde(from = "RawMemberRef", into = "RawMemberRef")]
 pub struct MemberRef {
     /// The target shape's name.
-    pub shape: Box<str>,
+    pub shape: Name,
     /// Serialization traits, when the reference has any.
     pub traits: Option<Box<MemberTraits>>,
 }
@@ -428,14 +550,14 @@ impl MemberRef {
 #[serde(rename_all = "camelCase")]
 pub struct MemberTraits {
     /// Where the member goes in a REST request (`uri`, `querystring`, `header`, `headers`).
-    #[serde(default)]
-    pub location: Option<Box<str>>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub location: Option<Name>,
     /// The wire name.
-    #[serde(default)]
-    pub location_name: Option<Box<str>>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub location_name: Option<Name>,
     /// The EC2 query name.
-    #[serde(default)]
-    pub query_name: Option<Box<str>>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub query_name: Option<Name>,
     /// A string carrying JSON.
     #[serde(default)]
     pub jsonvalue: bool,
@@ -457,15 +579,44 @@ pub struct MemberTraits {
 }
 
 #[derive(Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 struct RawMemberRef {
-    shape: Box<str>,
-    #[serde(flatten)]
-    traits: MemberTraits,
+    #[serde(deserialize_with = "de_name")]
+    shape: Name,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    location: Option<Name>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    location_name: Option<Name>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    query_name: Option<Name>,
+    #[serde(default)]
+    jsonvalue: bool,
+    #[serde(default)]
+    idempotency_token: bool,
+    #[serde(default)]
+    host_label: bool,
+    #[serde(default)]
+    flattened: bool,
+    #[serde(default)]
+    streaming: bool,
+    #[serde(default)]
+    deprecated: bool,
 }
 
 impl From<RawMemberRef> for MemberRef {
     fn from(r: RawMemberRef) -> MemberRef {
-        let traits = (r.traits != MemberTraits::default()).then(|| Box::new(r.traits));
+        let t = MemberTraits {
+            location: r.location,
+            location_name: r.location_name,
+            query_name: r.query_name,
+            jsonvalue: r.jsonvalue,
+            idempotency_token: r.idempotency_token,
+            host_label: r.host_label,
+            flattened: r.flattened,
+            streaming: r.streaming,
+            deprecated: r.deprecated,
+        };
+        let traits = (t != MemberTraits::default()).then(|| Box::new(t));
         MemberRef {
             shape: r.shape,
             traits,
@@ -475,9 +626,18 @@ impl From<RawMemberRef> for MemberRef {
 
 impl From<MemberRef> for RawMemberRef {
     fn from(m: MemberRef) -> RawMemberRef {
+        let t = m.traits.map(|t| *t).unwrap_or_default();
         RawMemberRef {
             shape: m.shape,
-            traits: m.traits.map(|t| *t).unwrap_or_default(),
+            location: t.location,
+            location_name: t.location_name,
+            query_name: t.query_name,
+            jsonvalue: t.jsonvalue,
+            idempotency_token: t.idempotency_token,
+            host_label: t.host_label,
+            flattened: t.flattened,
+            streaming: t.streaming,
+            deprecated: t.deprecated,
         }
     }
 }
@@ -528,18 +688,19 @@ pub struct OperationModel {
 #[serde(rename_all = "camelCase")]
 pub struct HttpBinding {
     /// HTTP method.
-    #[serde(default)]
-    pub method: String,
+    #[serde(default, deserialize_with = "de_name")]
+    pub method: Name,
     /// URI template, such as `/{Bucket}/{Key+}`.
-    #[serde(default)]
-    pub request_uri: String,
+    #[serde(default, deserialize_with = "de_name")]
+    pub request_uri: Name,
 }
 
 /// A reference to a named shape.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ShapeRef {
     /// The shape's name.
-    pub shape: String,
+    #[serde(deserialize_with = "de_name")]
+    pub shape: Name,
 }
 
 /// The endpoint trait of an operation.

@@ -295,7 +295,6 @@ async def test_rejections_are_tool_errors(server_env):
             assert res["error"]
 
 
-@pytest.mark.xfail(strict=True, reason="did-you-mean arrives with the core validator (issue 3)")
 async def test_rejected_command_has_did_you_mean(server_env):
     async with connect(server_env) as c:
         r = await call(c, "aws s3api list-bucket")

@@ -1,0 +1,756 @@
+//! From a command string to a [`ValidatedCommand`], or a precise error.
+//!
+//! The pipeline follows the real AWS CLI v1 (awscli's `clidriver.py`,
+//! `argprocess.py`, `shorthand.py`, `paramfile.py` and botocore's parameter
+//! validation), step by step:
+//!
+//! 1. [`crate::parse::tokenize`]: shell quoting, no shell operators.
+//! 2. The first word is `aws`; `globals` takes the global options wherever
+//!    they stand and checks them (`--region` must be a region of a known
+//!    partition, `--output`/`--color` choices, `--query` compiles as
+//!    JMESPath with the `jmespath` crate).
+//! 3. The service and the operation (possibly several words:
+//!    `wait instance-running`), with "did you mean" on unknown names.
+//! 4. `args` matches the remaining words to the command's arguments with
+//!    argparse's rules, full names only.
+//! 5. `types` turns the words into typed JSON keyed by API member names,
+//!    exactly as awscli builds botocore's parameters (shorthand, JSON,
+//!    scalars; `--cli-input-json` merged under the command-line arguments;
+//!    pagination arguments into `PaginationConfig`), then checks them as
+//!    botocore would (required members, unknown members, types, minimums;
+//!    enums per [`EnumCheck`]).
+//! 6. `files` records every local path the command would read or write.
+//!    `file://`/`fileb://` values are recorded, never read: the validator
+//!    does not touch the filesystem, and such a value stays as written in
+//!    `parameters`. `http(s)://` values are plain strings (the executor
+//!    turns awscli's URL fetching off).
+//!
+//! Customizations (`s3 cp`, `cloudformation deploy`, ...) are validated for
+//! names, arity, choices and value syntax; their `parameters` stay empty
+//! because their own code, not a single API call, consumes the arguments.
+//! The hand-written arguments of generated operations are translated for EC2
+//! (`ec2`: `run-instances --count`, the security-group shortcuts); the
+//! others (`ses send-email --to`, ...) are checked and listed in `args`, but
+//! not translated into API members.
+
+mod args;
+mod ec2;
+mod error;
+mod files;
+mod globals;
+mod shorthand;
+pub mod suggest;
+mod types;
+
+use serde_json::{Map, Value};
+
+pub use error::ValidationError;
+pub use types::EnumCheck;
+
+use crate::catalog::{ArgKind, ArgType, Catalog, CommandKind, Service, Shape, ShapeType};
+use crate::command::{ApiOperation, GivenArg, LocalPath, PathAccess, PathOrigin, ValidatedCommand};
+use crate::parse::{tokenize_with_limit, MAX_COMMAND_BYTES};
+use args::{looks_like_option, Given};
+use types::{Raw, Seg, Typer};
+
+/// Validate one command string against the catalog with the default options.
+pub fn validate(catalog: &Catalog, command: &str) -> Result<ValidatedCommand, ValidationError> {
+    Validator::new(catalog).validate(command)
+}
+
+/// A validator with options; cheap to create, shareable across threads.
+#[derive(Debug, Clone, Copy)]
+pub struct Validator<'c> {
+    catalog: &'c Catalog,
+    max_command_bytes: usize,
+    enum_check: EnumCheck,
+}
+
+/// Shorten a value for an error message (at most 80 characters).
+pub(crate) fn shorten(s: &str) -> String {
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(MAX).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Append an option and its value to a normalized argv (`--opt value`, or
+/// `--opt=value` when the value itself looks like an option).
+pub(crate) fn push_option(argv: &mut Vec<String>, name: &str, value: Option<&str>) {
+    match value {
+        None => argv.push(name.to_string()),
+        Some(v) if looks_like_option(v) => argv.push(format!("{name}={v}")),
+        Some(v) => {
+            argv.push(name.to_string());
+            argv.push(v.to_string());
+        }
+    }
+}
+
+/// awscli's "old list case": lists of one-member structures given as bare
+/// words. awscli keys it by the API operation (so waiters of these
+/// operations have it too).
+fn old_list_case(api_service: Option<&str>, api_operation: Option<&str>, arg: &str) -> bool {
+    matches!(
+        (api_service.unwrap_or(""), api_operation.unwrap_or(""), arg),
+        ("firehose", "PutRecordBatch", "records")
+            | (
+                "workspaces",
+                "RebootWorkspaces",
+                "reboot-workspace-requests"
+            )
+            | (
+                "workspaces",
+                "RebuildWorkspaces",
+                "rebuild-workspace-requests"
+            )
+            | (
+                "workspaces",
+                "TerminateWorkspaces",
+                "terminate-workspace-requests"
+            )
+            | ("elb", "RemoveTags", "tags")
+            | ("elb", "DescribeInstanceHealth", "instances")
+            | ("elb", "DeregisterInstancesFromLoadBalancer", "instances")
+            | ("elb", "RegisterInstancesWithLoadBalancer", "instances")
+    )
+}
+
+/// Arguments that awscli moves inside another member (configservice's
+/// `--recording-group` goes into `ConfigurationRecorder.recordingGroup`).
+fn nested_member(api_service: Option<&str>, command: &str, arg: &str) -> Option<&'static str> {
+    match (api_service.unwrap_or(""), command, arg) {
+        ("config", "put-configuration-recorder", "recording-group") => {
+            Some("ConfigurationRecorder")
+        }
+        _ => None,
+    }
+}
+
+fn scalar_type(t: ArgType) -> ShapeType {
+    match t {
+        ArgType::Integer => ShapeType::Integer,
+        ArgType::Long => ShapeType::Long,
+        ArgType::Float => ShapeType::Float,
+        ArgType::Double => ShapeType::Double,
+        ArgType::Boolean => ShapeType::Boolean,
+        ArgType::Timestamp => ShapeType::Timestamp,
+        ArgType::Blob => ShapeType::Blob,
+        _ => ShapeType::String,
+    }
+}
+
+impl<'c> Validator<'c> {
+    /// A validator over `catalog` with the default options.
+    pub fn new(catalog: &'c Catalog) -> Self {
+        Validator {
+            catalog,
+            max_command_bytes: MAX_COMMAND_BYTES,
+            enum_check: EnumCheck::default(),
+        }
+    }
+
+    /// Limit the length of a command string (default [`MAX_COMMAND_BYTES`]).
+    pub fn max_command_bytes(mut self, n: usize) -> Self {
+        self.max_command_bytes = n;
+        self
+    }
+
+    /// Choose how enum mismatches are treated (default [`EnumCheck::Reject`]).
+    pub fn enum_check(mut self, e: EnumCheck) -> Self {
+        self.enum_check = e;
+        self
+    }
+
+    /// Validate one command string.
+    pub fn validate(&self, command: &str) -> Result<ValidatedCommand, ValidationError> {
+        let words = tokenize_with_limit(command, self.max_command_bytes)?;
+        self.validate_words(&words)
+    }
+
+    /// Validate a command already split into words (the first must be `aws`).
+    pub fn validate_words(&self, words: &[String]) -> Result<ValidatedCommand, ValidationError> {
+        let first = words.first().ok_or(ValidationError::Empty)?;
+        if first != "aws" {
+            args::check_ascii(first)?;
+            return Err(ValidationError::NotAws {
+                found: shorten(first),
+            });
+        }
+        let g = globals::extract(self.catalog, &words[1..])?;
+        let rest = &g.rest;
+        let Some(svc_word) = rest.first() else {
+            return Err(ValidationError::MissingService);
+        };
+        let svc_word = *svc_word;
+        if svc_word == "help" {
+            return Err(ValidationError::HelpRequested);
+        }
+        if looks_like_option(svc_word) {
+            args::check_ascii(svc_word)?;
+            return Err(ValidationError::UnknownArgument {
+                command: "aws".into(),
+                name: svc_word.to_string(),
+                suggestions: suggest::closest(
+                    svc_word,
+                    self.catalog.global_args().iter().map(|a| &*a.name),
+                )
+                .into_iter()
+                .map(|s| format!("--{s}"))
+                .collect(),
+            });
+        }
+        let Some(service) = self.catalog.service(svc_word) else {
+            args::check_ascii(svc_word)?;
+            return Err(ValidationError::UnknownService {
+                name: shorten(svc_word),
+                suggestions: suggest::closest(svc_word, self.catalog.services().map(|s| s.name())),
+            });
+        };
+        let (cmd, used) = self.operation(service, &rest[1..])?;
+        let op_words = &rest[1 + used..];
+        let full = || cmd.full_name();
+        let arg_table = cmd.args()?;
+        let toplevel_bool = |a: &crate::catalog::Arg| self.toplevel_bool(service, arg_table, a);
+        let special = |a: &crate::catalog::Arg| {
+            toplevel_bool(a)
+                .map(|neg| {
+                    if neg {
+                        args::Nargs::Flag
+                    } else {
+                        args::Nargs::Optional
+                    }
+                })
+                .or_else(|| ec2::nargs(service.api_name(), cmd.name(), &a.name))
+        };
+        let matched = args::match_args(arg_table, op_words, &full, &special)?;
+
+        let mut out = ValidatedCommand {
+            service: service.name().to_string(),
+            operation: cmd.name().to_string(),
+            kind: cmd.kind(),
+            api: match (service.api_name(), cmd.api_operation()) {
+                (Some(s), Some(o)) => Some(ApiOperation {
+                    service: s.to_string(),
+                    operation: o.to_string(),
+                }),
+                _ => None,
+            },
+            region: g.options.region.clone(),
+            globals: g.options.clone(),
+            parameters: Map::new(),
+            args: Vec::with_capacity(matched.given.len() + matched.positionals.len()),
+            local_paths: g.paths.clone(),
+            argv: Vec::with_capacity(rest.len() + g.argv.len()),
+            notes: Vec::new(),
+        };
+        out.argv.push(service.name().to_string());
+        out.argv.extend(
+            cmd.name()
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(String::from),
+        );
+        for w in op_words {
+            match w.split_once('=') {
+                Some((n, v)) if w.starts_with("--") && looks_like_option(w) => {
+                    push_option(&mut out.argv, n, Some(v))
+                }
+                _ => out.argv.push(w.to_string()),
+            }
+        }
+        out.argv.extend(g.argv.iter().cloned());
+
+        // Required arguments (awscli turns the check off with --cli-input-json).
+        let overrides = matched
+            .given
+            .iter()
+            .any(|x| matches!(&*x.arg.name, "cli-input-json" | "generate-cli-skeleton"));
+        if !overrides {
+            let missing: Vec<String> = arg_table
+                .iter()
+                .filter(|a| a.required && !args::is_positional(a))
+                .filter(|a| {
+                    !matched.given.iter().any(|x| {
+                        std::ptr::eq(x.arg, *a) || (a.member.is_some() && x.arg.member == a.member)
+                    })
+                })
+                .map(|a| format!("--{}", a.name))
+                .collect();
+            if !missing.is_empty() {
+                return Err(ValidationError::MissingRequired {
+                    command: full(),
+                    missing,
+                });
+            }
+        }
+
+        let mut typer = Typer::new(service, self.enum_check);
+        let input_shape = match cmd.detail()?.op.as_ref().and_then(|o| o.input.as_ref()) {
+            Some(r) => service.shape(&r.shape)?,
+            None => None,
+        };
+        let mut page_cfg = Map::new();
+        let mut native_paging = false;
+        let paginator = if cmd.kind() == CommandKind::Operation {
+            cmd.paginator()?
+        } else {
+            None
+        };
+        let mut cli_json: Option<Map<String, Value>> = None;
+        let mut input_from_file = false;
+        let generated = cmd.kind() != CommandKind::Custom;
+        let mut nested: Vec<(&str, String, Value)> = Vec::new();
+
+        for x in &matched.given {
+            out.args.push(GivenArg {
+                name: x.arg.name.to_string(),
+                values: x.values.clone(),
+            });
+            let label = format!("--{}", x.arg.name);
+            if let [v] = x.values.as_slice() {
+                if let Some(p) = files::file_ref(v, &x.arg.name, false) {
+                    out.local_paths.push(p);
+                    input_from_file |= &*x.arg.name == "cli-input-json";
+                    if generated && x.arg.kind == ArgKind::Member {
+                        if let Some(m) = &x.arg.member {
+                            out.parameters
+                                .insert(m.to_string(), Value::String(v.clone()));
+                        }
+                    }
+                    continue;
+                }
+            }
+            if let Some(acc) = files::custom_path(service.name(), cmd.name(), &x.arg.name) {
+                for v in &x.values {
+                    out.local_paths.push(LocalPath {
+                        path: v.clone(),
+                        access: acc,
+                        arg: x.arg.name.to_string(),
+                        origin: if acc == PathAccess::Write {
+                            PathOrigin::OutputFile
+                        } else {
+                            PathOrigin::OptionPath
+                        },
+                    });
+                }
+            }
+            match x.arg.kind {
+                ArgKind::Pagination => {
+                    let v = x.values.first().map(String::as_str).unwrap_or("");
+                    let value = types::scalar(scalar_type(x.arg.arg_type), v, &label)?;
+                    if let Some(m) = &x.arg.member {
+                        page_cfg.insert(m.to_string(), value);
+                    }
+                }
+                ArgKind::Member if generated => {
+                    let Some(member) = x.arg.member.as_deref() else {
+                        continue;
+                    };
+                    if let Some(p) = paginator {
+                        if p.input_token.iter().any(|t| t == member)
+                            || p.limit_key.as_deref() == Some(member)
+                        {
+                            native_paging = true;
+                        }
+                    }
+                    let mref = input_shape.and_then(|s| s.member_ref(member));
+                    let sh = match (mref, x.arg.shape.as_deref()) {
+                        (Some(m), _) => service.shape(&m.shape)?,
+                        (None, Some(s)) => service.shape(s)?,
+                        (None, None) => None,
+                    };
+                    let value = match (toplevel_bool(x.arg), x.values.is_empty()) {
+                        (Some(negative), true) => serde_json::json!({ "Value": !negative }),
+                        _ => self.member_value(
+                            &mut typer,
+                            x,
+                            sh,
+                            mref,
+                            &label,
+                            service,
+                            cmd.api_operation(),
+                            &mut out.local_paths,
+                        )?,
+                    };
+                    match nested_member(service.api_name(), cmd.name(), &x.arg.name) {
+                        Some(parent) => nested.push((parent, member.to_string(), value)),
+                        None => {
+                            out.parameters.insert(member.to_string(), value);
+                        }
+                    }
+                }
+                _ => {
+                    self.custom_value(&mut typer, x, service, &label)?;
+                    if &*x.arg.name == "cli-input-json" {
+                        let v = x.values.first().map(String::as_str).unwrap_or("");
+                        match serde_json::from_str::<Value>(v) {
+                            Ok(Value::Object(o)) => cli_json = Some(o),
+                            Ok(_) => {
+                                return Err(ValidationError::InvalidJson {
+                                    arg: label,
+                                    detail: "expected a JSON object of API parameters".into(),
+                                })
+                            }
+                            Err(e) => {
+                                return Err(ValidationError::InvalidJson {
+                                    arg: label,
+                                    detail: e.to_string(),
+                                })
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (a, vals) in &matched.positionals {
+            out.args.push(GivenArg {
+                name: a.name.to_string(),
+                values: vals.clone(),
+            });
+            if service.name() == "s3" && &*a.name == "paths" {
+                out.local_paths.extend(files::s3_transfer(cmd.name(), vals));
+            } else if &*a.name == "outfile" {
+                for v in vals {
+                    out.local_paths.push(LocalPath {
+                        path: v.clone(),
+                        access: PathAccess::Write,
+                        arg: "outfile".into(),
+                        origin: PathOrigin::OutputFile,
+                    });
+                }
+            }
+        }
+        for f in typer.nested_files.drain(..) {
+            if let Some(p) = files::file_ref(&f, "", true) {
+                out.local_paths.push(p);
+            }
+        }
+        if cmd.kind() == CommandKind::Operation {
+            ec2::apply(
+                service.api_name(),
+                cmd.name(),
+                &matched.given,
+                &mut out.parameters,
+            )?;
+        }
+        for (parent, key, value) in nested {
+            let slot = out
+                .parameters
+                .entry(parent.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(o) = slot {
+                o.insert(key, value);
+            }
+        }
+        if let Some(j) = cli_json {
+            for (k, v) in j {
+                if !out.parameters.contains_key(&k) {
+                    out.parameters.insert(k, v);
+                }
+            }
+        }
+        if !page_cfg.is_empty() && (g.options.no_paginate || native_paging) {
+            // Paging is off: awscli restores the operation's own arguments
+            // that the paging arguments shadowed (`acm list-certificates
+            // --max-items` is then the API's MaxItems); any other paging
+            // argument is an error.
+            let mut used = Vec::new();
+            for (k, v) in std::mem::take(&mut page_cfg) {
+                match input_shape.and_then(|s| s.member_ref(&k)) {
+                    Some(m) => {
+                        let value = match (v, service.shape(&m.shape)?) {
+                            (Value::String(s), Some(sh)) => types::scalar(sh.shape_type, &s, &k)?,
+                            (v, _) => v,
+                        };
+                        out.parameters.insert(k, value);
+                    }
+                    None => used.push(k),
+                }
+            }
+            if !used.is_empty() {
+                let used: Vec<String> = matched
+                    .given
+                    .iter()
+                    .filter(|x| {
+                        x.arg.kind == ArgKind::Pagination
+                            && x.arg
+                                .member
+                                .as_deref()
+                                .is_some_and(|m| used.iter().any(|u| u == m))
+                    })
+                    .map(|x| format!("--{}", x.arg.name))
+                    .collect();
+                return Err(ValidationError::PaginationConflict {
+                    detail: format!(
+                        "{} cannot be combined with --no-paginate or with the operation's own paging arguments: use one or the other",
+                        used.join(", ")
+                    ),
+                });
+            }
+        }
+        if !page_cfg.is_empty() {
+            out.parameters
+                .insert("PaginationConfig".into(), Value::Object(page_cfg));
+        }
+        if generated {
+            self.check_params(
+                &mut typer,
+                &out.parameters,
+                input_shape,
+                arg_table,
+                overrides && !input_from_file,
+                &full,
+            )?;
+        }
+        out.notes = typer.notes;
+        Ok(out)
+    }
+
+    /// awscli's EC2 "top-level boolean" arguments: a structure whose only
+    /// member is the boolean `Value` becomes a flag (`--flag` is
+    /// `{"Value": true}`, `--no-flag` `{"Value": false}`; `--flag VALUE` is
+    /// still accepted). `Some(negative)` for such an argument.
+    fn toplevel_bool(
+        &self,
+        service: Service<'_>,
+        table: crate::catalog::Args<'_>,
+        a: &crate::catalog::Arg,
+    ) -> Option<bool> {
+        if service.api_name() != Some("ec2")
+            || a.kind != ArgKind::Member
+            || a.arg_type != ArgType::Structure
+        {
+            return None;
+        }
+        let sh = service.shape(a.shape.as_deref()?).ok()??;
+        let [(name, m)] = &*sh.members else {
+            return None;
+        };
+        if &**name != "Value" || service.shape(&m.shape).ok()??.shape_type != ShapeType::Boolean {
+            return None;
+        }
+        let negative = a
+            .name
+            .strip_prefix("no-")
+            .and_then(|p| table.get(p))
+            .is_some_and(|p| p.member == a.member);
+        Some(negative)
+    }
+
+    /// The command named by the first words of `rest`, and how many words it took.
+    fn operation<'s>(
+        &self,
+        service: Service<'s>,
+        rest: &[&str],
+    ) -> Result<(crate::catalog::Command<'s>, usize), ValidationError> {
+        let Some(w) = rest.first().filter(|w| !looks_like_option(w)) else {
+            if let Some(c) = service.command("") {
+                return Ok((c, 0));
+            }
+            let some: Vec<String> = service
+                .commands()
+                .map(|c| c.name())
+                .filter(|n| n.starts_with("list-") || n.starts_with("describe-"))
+                .take(3)
+                .map(String::from)
+                .collect();
+            return Err(ValidationError::MissingOperation {
+                service: service.name().to_string(),
+                suggestions: some,
+            });
+        };
+        if *w == "help" {
+            return Err(ValidationError::HelpRequested);
+        }
+        let mut name = w.to_string();
+        let mut used = 1;
+        while let Some(next) = rest.get(used).filter(|n| !looks_like_option(n)) {
+            let cand = format!("{name} {next}");
+            if service.command(&cand).is_none() {
+                break;
+            }
+            name = cand;
+            used += 1;
+        }
+        if let Some(c) = service.command(&name) {
+            return Ok((c, used));
+        }
+        args::check_ascii(&name)?;
+        let prefix = format!("{name} ");
+        let subs: Vec<String> = service
+            .commands()
+            .map(|c| c.name())
+            .filter(|n| n.starts_with(&prefix))
+            .map(String::from)
+            .collect();
+        if !subs.is_empty() {
+            let suggestions = match rest.get(used) {
+                Some(next) => {
+                    suggest::closest(&format!("{name} {next}"), subs.iter().map(String::as_str))
+                }
+                None => subs.into_iter().take(3).collect(),
+            };
+            return Err(ValidationError::MissingOperation {
+                service: format!("{} {name}", service.name()),
+                suggestions,
+            });
+        }
+        let names: Vec<&str> = service
+            .commands()
+            .filter(|c| !c.hidden())
+            .map(|c| c.name())
+            .collect();
+        Err(ValidationError::UnknownOperation {
+            service: service.name().to_string(),
+            name: shorten(&name),
+            suggestions: suggest::closest(&name, names),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn member_value(
+        &self,
+        typer: &mut Typer<'_>,
+        x: &Given<'_>,
+        sh: Option<&Shape>,
+        mref: Option<&crate::catalog::MemberRef>,
+        label: &str,
+        service: Service<'_>,
+        api_operation: Option<&str>,
+        paths: &mut Vec<LocalPath>,
+    ) -> Result<Value, ValidationError> {
+        if x.arg.arg_type == ArgType::Boolean && x.values.is_empty() {
+            return Ok(Value::Bool(!x.arg.negated));
+        }
+        let Some(sh) = sh else {
+            let v = x.values.first().map(String::as_str).unwrap_or("");
+            return types::scalar(scalar_type(x.arg.arg_type), v, label);
+        };
+        let traits = mref.map(|m| m.traits());
+        if sh.shape_type == ShapeType::Blob && traits.is_some_and(|t| t.streaming) {
+            // awscli opens a streaming blob's value as a file path.
+            let v = x.values.first().cloned().unwrap_or_default();
+            paths.push(LocalPath {
+                path: v.clone(),
+                access: PathAccess::Read,
+                arg: x.arg.name.to_string(),
+                origin: PathOrigin::OptionPath,
+            });
+            return Ok(Value::String(v));
+        }
+        let json_header = traits
+            .is_some_and(|t| t.jsonvalue && t.location.as_deref() == Some("header"))
+            && sh.shape_type == ShapeType::String;
+        let raw = if args::nargs(x.arg) == args::Nargs::Any || x.values.len() > 1 {
+            Raw::Many(&x.values)
+        } else {
+            Raw::One(x.values.first().map(String::as_str).unwrap_or(""))
+        };
+        let old = old_list_case(service.api_name(), api_operation, &x.arg.name);
+        typer.unpack(sh, json_header, &raw, label, old)
+    }
+
+    fn custom_value(
+        &self,
+        typer: &mut Typer<'_>,
+        x: &Given<'_>,
+        service: Service<'_>,
+        label: &str,
+    ) -> Result<(), ValidationError> {
+        if !x.arg.choices.is_empty() && x.arg.kind == ArgKind::Custom {
+            for v in &x.values {
+                if !x.arg.choices.iter().any(|c| **c == **v) {
+                    return Err(ValidationError::InvalidChoice {
+                        arg: label.to_string(),
+                        value: shorten(v),
+                        allowed: x.arg.choices.iter().map(|c| c.to_string()).collect(),
+                    });
+                }
+            }
+        }
+        match x.arg.arg_type {
+            ArgType::Integer | ArgType::Long | ArgType::Float | ArgType::Double => {
+                for v in &x.values {
+                    types::scalar(scalar_type(x.arg.arg_type), v, label)?;
+                }
+            }
+            ArgType::Structure | ArgType::Map | ArgType::List => {
+                if let Some(sh) = match x.arg.shape.as_deref() {
+                    Some(s) => service.shape(s)?,
+                    None => None,
+                } {
+                    let raw = if args::nargs(x.arg) == args::Nargs::One {
+                        Raw::One(x.values.first().map(String::as_str).unwrap_or(""))
+                    } else {
+                        Raw::Many(&x.values)
+                    };
+                    typer.unpack(sh, false, &raw, label, false)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn check_params(
+        &self,
+        typer: &mut Typer<'_>,
+        params: &Map<String, Value>,
+        input: Option<&Shape>,
+        arg_table: crate::catalog::Args<'_>,
+        overrides: bool,
+        full: &dyn Fn() -> String,
+    ) -> Result<(), ValidationError> {
+        let Some(input) = input else { return Ok(()) };
+        let cli_name = |member: &str| -> String {
+            arg_table
+                .iter()
+                .find(|a| {
+                    a.member.as_deref() == Some(member) && !a.negated && a.kind == ArgKind::Member
+                })
+                .map(|a| format!("--{}", a.name))
+                .unwrap_or_else(|| member.to_string())
+        };
+        for (k, v) in params {
+            if k == "PaginationConfig" {
+                continue;
+            }
+            let Some(m) = input.member_ref(k) else {
+                return Err(ValidationError::UnknownKey {
+                    arg: "--cli-input-json".into(),
+                    key: k.clone(),
+                    suggestions: suggest::closest(k, input.members.iter().map(|(n, _)| &**n)),
+                });
+            };
+            if let Some(sh) = typer.shape(&m.shape)? {
+                let label = cli_name(k);
+                typer.check(sh, v, Seg::Root(&label), 0)?;
+            }
+        }
+        let mut missing = Vec::new();
+        if overrides {
+            for r in input.required.iter() {
+                if !params.contains_key(&**r)
+                    && !input
+                        .member_ref(r)
+                        .is_some_and(|m| m.traits().idempotency_token)
+                {
+                    missing.push(cli_name(r));
+                }
+            }
+        }
+        missing.append(&mut typer.missing);
+        if !missing.is_empty() {
+            return Err(ValidationError::MissingRequired {
+                command: full(),
+                missing,
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,310 @@
+//! The validator's behaviour, one feature at a time, against the embedded catalog.
+
+use aws_mcp_core::command::{PathAccess, PathOrigin};
+use aws_mcp_core::{validate, Catalog, EnumCheck, ValidatedCommand, ValidationError, Validator};
+use serde_json::json;
+
+fn ok(cmd: &str) -> ValidatedCommand {
+    validate(Catalog::embedded(), cmd).unwrap_or_else(|e| panic!("{cmd}: {e}"))
+}
+
+fn err(cmd: &str) -> ValidationError {
+    match validate(Catalog::embedded(), cmd) {
+        Ok(c) => panic!("{cmd} was accepted: {c:?}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn globals_anywhere_and_equals_form() {
+    for cmd in [
+        "aws --region eu-west-1 ec2 describe-instances",
+        "aws ec2 --region eu-west-1 describe-instances",
+        "aws ec2 describe-instances --region=eu-west-1",
+    ] {
+        let c = ok(cmd);
+        assert_eq!(c.region.as_deref(), Some("eu-west-1"), "{cmd}");
+        assert_eq!(
+            c.argv,
+            ["ec2", "describe-instances", "--region", "eu-west-1"]
+        );
+    }
+    let c = ok("aws sts get-caller-identity --output text --query Account --no-paginate --debug --profile p");
+    assert_eq!(c.globals.output.as_deref(), Some("text"));
+    assert_eq!(c.globals.query.as_deref(), Some("Account"));
+    assert!(c.globals.no_paginate && c.globals.debug);
+    assert_eq!(c.globals.profile.as_deref(), Some("p"));
+}
+
+#[test]
+fn bad_globals() {
+    assert_eq!(
+        err("aws s3 ls --region us-east-17").kind(),
+        "invalid_region"
+    );
+    assert_eq!(
+        err("aws s3 ls --region eu-wset-1").suggestions()[0],
+        "eu-west-1"
+    );
+    assert_eq!(err("aws s3 ls --output yaml").kind(), "invalid_choice");
+    assert_eq!(err("aws s3 ls --query 'a[?'").kind(), "invalid_query");
+    assert_eq!(err("aws s3 ls --region").kind(), "missing_value");
+    assert_eq!(err("aws s3 ls --debug=1").kind(), "unexpected_value");
+    assert_eq!(
+        err("aws s3 ls --endpoint-url localhost:4566").kind(),
+        "invalid_type"
+    );
+    let e = err("aws sts get-caller-identity --endpoint http://169.254.169.254/");
+    assert_eq!(e.kind(), "abbreviated_argument");
+    assert_eq!(e.suggestions(), ["--endpoint-url"]);
+    assert_eq!(
+        err("aws s3 ls --region us-east-1 --region us-west-2").kind(),
+        "duplicate_argument"
+    );
+}
+
+#[test]
+fn names_with_did_you_mean() {
+    let e = err("aws ec2 describe-instances --instance-id i-1");
+    assert_eq!(e.kind(), "abbreviated_argument");
+    assert_eq!(e.suggestions(), ["--instance-ids"]);
+    let e = err("aws ec2 describe-instances --instance-name web");
+    assert_eq!(e.kind(), "unknown_argument");
+    assert!(e.suggestions().len() <= 3);
+    assert_eq!(err("aws ec3 describe-instances").suggestions()[0], "ec2");
+    assert_eq!(err("aws ec2").kind(), "missing_operation");
+    let e = err("aws ec2 wait");
+    assert_eq!(e.kind(), "missing_operation");
+    assert!(e.suggestions().iter().all(|s| s.starts_with("wait ")));
+    assert_eq!(
+        err("aws ec2 describe-instances help").kind(),
+        "help_requested"
+    );
+    assert_eq!(err("aws").kind(), "missing_service");
+    assert_eq!(err("python -c x").kind(), "not_aws");
+}
+
+#[test]
+fn types_and_flags() {
+    let c = ok("aws ec2 describe-instances --max-results 5 --dry-run --instance-ids i-1 i-2");
+    assert_eq!(
+        serde_json::Value::Object(c.parameters),
+        json!({"MaxResults": 5, "DryRun": true, "InstanceIds": ["i-1", "i-2"]})
+    );
+    let c = ok("aws ec2 describe-instances --no-dry-run");
+    assert_eq!(c.parameters["DryRun"], json!(false));
+    assert_eq!(
+        err("aws s3api list-objects-v2 --bucket b --max-keys ten").kind(),
+        "invalid_type"
+    );
+    assert_eq!(
+        err("aws ec2 describe-instances --dry-run --no-dry-run").kind(),
+        "duplicate_argument"
+    );
+    assert_eq!(
+        err("aws ec2 describe-instances --instance-ids a --instance-ids b").kind(),
+        "duplicate_argument"
+    );
+    let c = ok("aws cloudwatch get-metric-statistics --namespace N --metric-name M --start-time 2024-01-01T00:00:00Z --end-time 1704153600 --period 60 --statistics Average");
+    assert_eq!(c.parameters["StartTime"], json!("2024-01-01T00:00:00Z"));
+    assert_eq!(c.parameters["Period"], json!(60));
+    assert_eq!(
+        err("aws cloudwatch get-metric-statistics --namespace N --metric-name M --start-time yesterday --end-time 1 --period 60").kind(),
+        "invalid_type"
+    );
+    let c = ok("aws ec2 modify-subnet-attribute --subnet-id s --map-public-ip-on-launch");
+    assert_eq!(c.parameters["MapPublicIpOnLaunch"], json!({"Value": true}));
+    let c = ok("aws ec2 modify-subnet-attribute --subnet-id s --no-map-public-ip-on-launch");
+    assert_eq!(c.parameters["MapPublicIpOnLaunch"], json!({"Value": false}));
+}
+
+#[test]
+fn shorthand_and_json() {
+    let c = ok("aws ec2 describe-instances --filters Name=tag:Name,Values=a,b Name=x,Values=y");
+    assert_eq!(
+        c.parameters["Filters"],
+        json!([{"Name": "tag:Name", "Values": ["a", "b"]}, {"Name": "x", "Values": ["y"]}])
+    );
+    let c = ok(r#"aws ec2 describe-instances --filters '[{"Name":"a","Values":["b"]}]'"#);
+    assert_eq!(
+        c.parameters["Filters"],
+        json!([{"Name": "a", "Values": ["b"]}])
+    );
+    let c = ok("aws ec2 run-instances --image-id ami-1 --block-device-mappings 'DeviceName=/dev/sda1,Ebs={VolumeSize=20,DeleteOnTermination=true}'");
+    assert_eq!(
+        c.parameters["BlockDeviceMappings"],
+        json!([{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 20, "DeleteOnTermination": true}}])
+    );
+    let c = ok(r#"aws dynamodb get-item --table-name T --key '{"pk":{"S":"a"}}'"#);
+    assert_eq!(c.parameters["Key"], json!({"pk": {"S": "a"}}));
+    assert_eq!(
+        err("aws dynamodb get-item --table-name T --key '{\"pk\":'").kind(),
+        "invalid_json"
+    );
+    assert_eq!(
+        err("aws ec2 describe-instances --filters Name=a,Name=b").kind(),
+        "invalid_shorthand"
+    );
+    let e = err("aws ec2 describe-instances --filters Nme=a,Values=b");
+    assert_eq!(e.kind(), "unknown_key");
+    assert_eq!(e.suggestions()[0], "Name");
+    // A required member inside a structure.
+    let e = err("aws iam tag-role --role-name r --tags Value=x");
+    assert!(
+        matches!(&e, ValidationError::MissingRequired { missing, .. } if missing.iter().any(|m| m.contains("Key"))),
+        "{e}"
+    );
+}
+
+#[test]
+fn enums_reject_by_default_or_note() {
+    let cmd = "aws lambda update-function-configuration --function-name f --runtime python2.9";
+    let e = err(cmd);
+    assert_eq!(e.kind(), "invalid_enum");
+    assert!(e.to_string().contains("python3.12"));
+    let c = Validator::new(Catalog::embedded())
+        .enum_check(EnumCheck::Note)
+        .validate(cmd)
+        .expect("accepted with a note");
+    assert_eq!(c.notes.len(), 1);
+}
+
+#[test]
+fn missing_required_lists_them_all() {
+    let e = err("aws iam create-role");
+    assert_eq!(
+        e.suggestions(),
+        ["--role-name", "--assume-role-policy-document"]
+    );
+}
+
+#[test]
+fn file_references_are_recorded_not_read() {
+    let c = ok(
+        "aws sns publish --topic-arn arn:aws:sns:us-east-1:1:t --message file://~/.aws/credentials",
+    );
+    assert_eq!(c.parameters["Message"], json!("file://~/.aws/credentials"));
+    assert_eq!(c.local_paths.len(), 1);
+    assert_eq!(c.local_paths[0].path, "~/.aws/credentials");
+    assert_eq!(c.local_paths[0].access, PathAccess::Read);
+    assert_eq!(c.local_paths[0].origin, PathOrigin::FileUrl);
+    let c = ok("aws secretsmanager create-secret --name x --secret-binary fileb://$HOME/k");
+    assert_eq!(c.local_paths[0].path, "$HOME/k");
+    assert_eq!(c.local_paths[0].origin, PathOrigin::FilebUrl);
+    let c = ok("aws ec2 run-instances --image-id ami-1 --cli-input-json file://in.json");
+    assert_eq!(c.local_paths[0].arg, "cli-input-json");
+    // http(s) values are plain strings.
+    let c = ok("aws sqs get-queue-attributes --queue-url https://sqs.us-east-1.amazonaws.com/1/q");
+    assert!(c.local_paths.is_empty());
+    // `@=` inside shorthand reads a file too.
+    let c = ok("aws ec2 describe-instances --filters Name@=file://name.txt,Values=a");
+    assert!(c
+        .local_paths
+        .iter()
+        .any(|p| p.path == "name.txt" && p.origin == PathOrigin::Nested));
+}
+
+#[test]
+fn cli_input_json_merges_under_the_arguments() {
+    let c = ok(r#"aws iam get-role --cli-input-json '{"RoleName": "from-json"}'"#);
+    assert_eq!(c.parameters["RoleName"], json!("from-json"));
+    let c = ok(r#"aws iam get-role --role-name cli --cli-input-json '{"RoleName": "from-json"}'"#);
+    assert_eq!(c.parameters["RoleName"], json!("cli"));
+    assert_eq!(
+        err(r#"aws iam get-role --cli-input-json '{}'"#).kind(),
+        "missing_required"
+    );
+    assert_eq!(
+        err(r#"aws iam get-role --cli-input-json '{"RoleName":"r","Bogus":1}'"#).kind(),
+        "unknown_key"
+    );
+}
+
+#[test]
+fn pagination() {
+    let c = ok("aws iam list-users --max-items 5 --page-size 2 --starting-token t");
+    assert_eq!(
+        c.parameters["PaginationConfig"],
+        json!({"MaxItems": 5, "PageSize": 2, "StartingToken": "t"})
+    );
+    assert_eq!(
+        err("aws dynamodb list-tables --max-items 5 --no-paginate").kind(),
+        "pagination_conflict"
+    );
+    assert_eq!(
+        err("aws dynamodb list-tables --max-items 5 --limit 2").kind(),
+        "pagination_conflict"
+    );
+    // With paging off, awscli gives a shadowed argument back to the API.
+    let c = ok("aws iam list-users --max-items 5 --marker m");
+    assert_eq!(c.parameters["MaxItems"], json!(5));
+    assert_eq!(c.parameters["Marker"], json!("m"));
+}
+
+#[test]
+fn customizations_positionals_and_local_paths() {
+    let c = ok("aws s3 cp ./report.csv s3://b/r.csv --sse AES256");
+    assert_eq!(c.kind, aws_mcp_core::CommandKind::Custom);
+    assert!(c.parameters.is_empty());
+    assert_eq!(
+        c.args
+            .iter()
+            .find(|a| a.name == "paths")
+            .map(|a| a.values.len()),
+        Some(2)
+    );
+    assert_eq!(
+        (c.local_paths[0].path.as_str(), c.local_paths[0].access),
+        ("./report.csv", PathAccess::Read)
+    );
+    let c = ok("aws s3 sync s3://b/ ~/backup");
+    assert_eq!(
+        (c.local_paths[0].path.as_str(), c.local_paths[0].access),
+        ("~/backup", PathAccess::Write)
+    );
+    let c = ok("aws s3 ls s3://bucket/prefix --recursive");
+    assert!(c.local_paths.is_empty());
+    assert_eq!(err("aws s3 cp ./a").kind(), "missing_required");
+    assert_eq!(err("aws s3 ls --sse-c").kind(), "unknown_argument");
+    assert_eq!(
+        err("aws s3 cp a s3://b/ --acl public").kind(),
+        "invalid_choice"
+    );
+    let c = ok("aws s3api get-object --bucket b --key k ~/.ssh/authorized_keys");
+    assert_eq!(c.local_paths[0].access, PathAccess::Write);
+    assert_eq!(c.local_paths[0].origin, PathOrigin::OutputFile);
+    assert_eq!(
+        err("aws s3api get-object --bucket b --key k").kind(),
+        "missing_required"
+    );
+    let c = ok("aws s3api put-object --bucket b --key k --body ./f.txt");
+    assert_eq!(c.local_paths[0].path, "./f.txt");
+    let c = ok("aws eks update-kubeconfig --name c --kubeconfig /tmp/kc");
+    assert_eq!(c.local_paths[0].access, PathAccess::Write);
+    let c = ok("aws configure set region us-east-1");
+    assert_eq!(c.operation, "set");
+    let c = ok("aws ec2 wait instance-running --instance-ids i-1");
+    assert_eq!(c.operation, "wait instance-running");
+    assert_eq!(c.parameters["InstanceIds"], json!(["i-1"]));
+}
+
+#[test]
+fn quoted_operators_are_data_unquoted_are_not() {
+    let c = ok("aws ec2 describe-instances --query 'Reservations[] | [0]'");
+    assert_eq!(c.globals.query.as_deref(), Some("Reservations[] | [0]"));
+    let c = ok(
+        "aws ec2 describe-instances --query \"Reservations[?State=='x'].Tags[?Key==`Name`]\""
+            .replace('`', "'")
+            .as_str(),
+    );
+    assert!(c.globals.query.is_some());
+    assert_eq!(err("aws s3 ls; rm -rf /").kind(), "shell_operator");
+    assert_eq!(
+        err("aws ec2 describe-instances --query \"$(id)\"").kind(),
+        "shell_operator"
+    );
+    assert_eq!(
+        err("aws ec2 describe-instances –-region us-east-1").kind(),
+        "non_ascii_name"
+    );
+}

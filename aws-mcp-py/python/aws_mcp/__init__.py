@@ -1,0 +1,41 @@
+"""aws_mcp: the AWS CLI command table, validation, policy and suggestions, in Python.
+
+>>> import aws_mcp
+>>> cmd = aws_mcp.validate("aws ec2 describe-instances --instance-ids i-1 --region eu-west-1")
+>>> cmd.parameters
+{'InstanceIds': ['i-1']}
+>>> aws_mcp.classify(cmd)["read_only"]
+True
+>>> aws_mcp.Catalog().command("sts", "get-caller-identity")["api"]
+{'service': 'sts', 'operation': 'GetCallerIdentity'}
+
+The heavy lifting is done by the Rust core (``aws-mcp-core``) through the
+native module ``aws_mcp._native``.
+"""
+
+from __future__ import annotations
+
+from ._errors import (
+    AwsMcpError,
+    CatalogError,
+    PolicyError,
+    RetrievalError,
+    ServerError,
+    ValidationError,
+)
+from ._native import Catalog, Policy, ValidatedCommand, __version__, classify, validate
+
+__all__ = [
+    "AwsMcpError",
+    "Catalog",
+    "Policy",
+    "ValidatedCommand",
+    "CatalogError",
+    "PolicyError",
+    "RetrievalError",
+    "ServerError",
+    "ValidationError",
+    "__version__",
+    "classify",
+    "validate",
+]

@@ -1,0 +1,24 @@
+"""Checked with `mypy --strict`: the stubs describe the API as used."""
+
+import aws_mcp
+
+cat: aws_mcp.Catalog = aws_mcp.Catalog()
+services: list[str] = cat.services()
+cmd = cat.command("sts", "get-caller-identity")
+if cmd is not None:
+    desc: object = cmd["description"]
+try:
+    aws_mcp.Catalog.from_path("/nonexistent")
+except aws_mcp.CatalogError as e:
+    kind: str = e.kind
+    suggestions: list[str] = e.suggestions
+
+vcmd: aws_mcp.ValidatedCommand = aws_mcp.validate("aws sts get-caller-identity")
+params: dict[str, object] = vcmd.parameters
+level: object = aws_mcp.classify(vcmd)["access_level"]
+policy = aws_mcp.Policy({"AWS_REGION": "us-east-1"})
+verdict: object = policy.decide("aws s3 ls")["decision"]
+try:
+    aws_mcp.validate("aws ec3 ls")
+except aws_mcp.ValidationError as err:
+    first: list[str] = err.suggestions
