@@ -3,7 +3,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const os = require('node:os')
-const aws = require('..')
+const aws = require(process.env.AWS_MCP_PACKAGE || '..')
 
 test('catalog lookups', () => {
   assert.ok(aws.services().includes('ec2'))
