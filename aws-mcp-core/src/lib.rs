@@ -16,6 +16,10 @@
 //!   shapes are decoded only when that service is first looked up, so start-up
 //!   cost does not grow with the size of the table.
 //!
+//! * **[`retrieve`]** — the engines behind `suggest_aws_commands`: a
+//!   field-weighted BM25 with AWS vocabulary synonyms over an embedded corpus
+//!   generated from the catalog and AWS's examples (see the module docs).
+//!
 //! Data flows one way through the crate: string → tokens → parsed command →
 //! validated command → policy decision. Later modules (parser, validator,
 //! classifier, policy, retrieval) build on the catalog.
@@ -23,8 +27,10 @@
 
 pub mod catalog;
 pub mod command;
+pub mod retrieve;
 
 pub use catalog::{Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Service};
 pub use command::{
     ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
 };
+pub use retrieve::{Engine, ParamInfo, RetrieveError, Retriever, Suggestion};
