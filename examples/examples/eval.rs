@@ -7,7 +7,8 @@
 //!     [--engine lexical|dense|hybrid|all] [--misses]
 //! ```
 //!
-//! `BM25_PARAMS=k1=1.5,b=0.6` overrides the lexical engine's constants (tuning runs).
+//! `BM25_PARAMS=k1=1.5,b=0.6` overrides the lexical engine's constants, and
+//! `HYBRID_PARAMS=w_dense,depth` the hybrid fusion's (tuning runs; `--features dense`).
 #![allow(clippy::print_stdout)]
 
 use std::time::Instant;
@@ -80,6 +81,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Ok(Box::new(retrieve::Bm25Retriever::with_params(
                     catalog, &corpus, params,
                 )) as Box<dyn retrieve::Retriever>)
+            }
+            #[cfg(feature = "dense")]
+            (Engine::Hybrid, _) if std::env::var("HYBRID_PARAMS").is_ok() => {
+                let spec = std::env::var("HYBRID_PARAMS").unwrap_or_default();
+                let v: Vec<f32> = spec
+                    .split(',')
+                    .filter_map(|x| x.trim().parse().ok())
+                    .collect();
+                let mut h = retrieve::HybridRetriever::new(catalog)?;
+                if let [w, depth] = v[..] {
+                    h.w_dense = w;
+                    h.depth = depth as usize;
+                }
+                Ok(Box::new(h) as Box<dyn retrieve::Retriever>)
             }
             _ => retrieve::retriever(catalog, engine),
         };

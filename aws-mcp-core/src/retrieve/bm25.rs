@@ -50,6 +50,8 @@ pub struct Bm25Params {
     pub w_typo: f32,
     /// Bonus when the operation's verb is one the request asks for.
     pub intent_bonus: f32,
+    /// Query weight of an intent word ("list", "show") as a plain word.
+    pub w_intent_word: f32,
     /// Bonus when the request names the command's service.
     pub service_bonus: f32,
     /// Share of the service bonus when a synonym implies the service.
@@ -79,6 +81,7 @@ impl Default for Bm25Params {
             w_synonym: 0.5,
             w_typo: 0.8,
             intent_bonus: 4.0,
+            w_intent_word: 1.0,
             service_bonus: 5.0,
             implied_service: 1.0,
             example_prior: 2.0,
@@ -113,6 +116,7 @@ impl Bm25Params {
                 "w_synonym" => &mut self.w_synonym,
                 "w_typo" => &mut self.w_typo,
                 "intent_bonus" => &mut self.intent_bonus,
+                "w_intent_word" => &mut self.w_intent_word,
                 "service_bonus" => &mut self.service_bonus,
                 "implied_service" => &mut self.implied_service,
                 "example_prior" => &mut self.example_prior,
@@ -494,7 +498,13 @@ impl Bm25Retriever {
         }
         for (s, w) in &stems {
             if !is_stopword(s) {
-                add(&mut a, s, *w);
+                // a verb the intent bonus already handles counts less as a plain word
+                let w = if self.intents.contains_key(s) {
+                    w * self.params.w_intent_word
+                } else {
+                    *w
+                };
+                add(&mut a, s, w);
             }
         }
         a

@@ -371,7 +371,21 @@ impl DenseRetriever {
 
     /// Ranked (document number, similarity) for a checked query.
     fn rank(&self, query: &str, k: usize) -> Result<Vec<(u32, f32)>, RetrieveError> {
-        let v = self.embedder.embed(query)?;
+        // Identifiers and values (`i-0abc…`, account numbers) only distract the model.
+        let cleaned: Vec<&str> = query
+            .split_whitespace()
+            .filter(|w| {
+                !super::text::words(w)
+                    .iter()
+                    .any(|x| super::text::is_noise(x))
+            })
+            .collect();
+        let text = if cleaned.is_empty() {
+            query.to_string()
+        } else {
+            cleaned.join(" ")
+        };
+        let v = self.embedder.embed(&text)?;
         Ok(self.index.nearest(&v, k))
     }
 
@@ -404,17 +418,18 @@ impl Retriever for DenseRetriever {
     }
 }
 
-/// Weighted reciprocal rank fusion of the lexical and dense rankings.
+/// Score fusion of the lexical and dense engines.
 ///
-/// `score(d) = w_lexical / (k + rank_lexical(d)) + (1 − w_lexical) / (k + rank_dense(d))`
-/// over the top `depth` of each (ranks from 1).
+/// Over the union of each engine's top `depth`:
+/// `score(d) = lexical(d) / max lexical + w_dense · cosine(d)`, a command
+/// missing from one list taking that list's lowest value. Unlike rank fusion
+/// this keeps how sure each engine is (a lexical winner far ahead of the
+/// rest stays ahead).
 pub struct HybridRetriever {
     lexical: Bm25Retriever,
     dense: DenseRetriever,
-    /// RRF's k.
-    pub k: f32,
-    /// The lexical ranking's weight (the dense one weighs `1 − w_lexical`).
-    pub w_lexical: f32,
+    /// The weight of the dense cosine similarity.
+    pub w_dense: f32,
     /// How many of each ranking are fused.
     pub depth: usize,
 }
@@ -422,8 +437,7 @@ pub struct HybridRetriever {
 impl std::fmt::Debug for HybridRetriever {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HybridRetriever")
-            .field("k", &self.k)
-            .field("w_lexical", &self.w_lexical)
+            .field("w_dense", &self.w_dense)
             .field("depth", &self.depth)
             .finish()
     }
@@ -442,9 +456,8 @@ impl HybridRetriever {
         HybridRetriever {
             lexical,
             dense,
-            k: 10.0,
-            w_lexical: 0.6,
-            depth: 50,
+            w_dense: 0.5,
+            depth: 100,
         }
     }
 }
@@ -452,14 +465,23 @@ impl HybridRetriever {
 impl Retriever for HybridRetriever {
     fn suggest(&self, query: &str, k: usize) -> Result<Vec<Suggestion>, RetrieveError> {
         let q = check_query(query)?;
-        let mut fused: std::collections::HashMap<u32, f32> = std::collections::HashMap::new();
-        for (r, (d, _)) in self.lexical.rank_ids(q, self.depth).into_iter().enumerate() {
-            *fused.entry(d).or_default() += self.w_lexical / (self.k + r as f32 + 1.0);
+        let lex = self.lexical.rank_ids(q, self.depth);
+        let den = self.dense.rank(q, self.depth)?;
+        let lex_max = lex.first().map_or(1.0, |x| x.1).max(1e-6);
+        let lex_min = lex.last().map_or(0.0, |x| x.1);
+        let den_min = den.last().map_or(0.0, |x| x.1);
+        let mut fused: std::collections::HashMap<u32, (f32, f32)> =
+            std::collections::HashMap::new();
+        for &(d, s) in &lex {
+            fused.entry(d).or_insert((lex_min, den_min)).0 = s;
         }
-        for (r, (d, _)) in self.dense.rank(q, self.depth)?.into_iter().enumerate() {
-            *fused.entry(d).or_default() += (1.0 - self.w_lexical) / (self.k + r as f32 + 1.0);
+        for &(d, s) in &den {
+            fused.entry(d).or_insert((lex_min, den_min)).1 = s;
         }
-        let mut all: Vec<(u32, f32)> = fused.into_iter().collect();
+        let mut all: Vec<(u32, f32)> = fused
+            .into_iter()
+            .map(|(d, (l, c))| (d, l / lex_max + self.w_dense * c))
+            .collect();
         all.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         all.truncate(k);
         all.into_iter()
