@@ -155,7 +155,7 @@ impl OnnxEmbedder {
         let env = environment(&files.runtime)?;
         let session = ort::session::Session::builder(&env)
             .and_then(|b| b.with_intra_threads(1).map_err(Into::into))
-            .and_then(|mut b| b.commit_from_file(&files.model).map_err(Into::into))
+            .and_then(|mut b| b.commit_from_file(&files.model))
             .map_err(|e| {
                 RetrieveError::Model(format!("cannot load {}: {e}", files.model.display()))
             })?;
@@ -550,6 +550,17 @@ mod tests {
         assert_eq!(r.iter().map(|x| x.0).collect::<Vec<_>>(), vec![1, 2]);
         assert!(idx.nearest(&[1.0], 2).is_empty());
         assert!(idx.nearest(&[1.0, 0.0], 0).is_empty());
+    }
+
+    #[test]
+    fn missing_files_are_errors_not_panics() {
+        let files = DenseFiles::in_dir(
+            Path::new("/nonexistent/model"),
+            "/nonexistent/lib.so".into(),
+        );
+        let e = DenseRetriever::from_files(Catalog::embedded(), &files).unwrap_err();
+        assert!(matches!(e, RetrieveError::EngineUnavailable { .. }), "{e}");
+        assert!(e.to_string().contains("vectors.bin"));
     }
 
     #[test]

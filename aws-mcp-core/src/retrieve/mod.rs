@@ -22,6 +22,14 @@
 //!   `delete`), and a spelling fallback for words the corpus does not know
 //!   (nearest known word by edit distance). It needs no file and no native
 //!   library, so it is the embedded default.
+//! * **Dense engine** (cargo feature `dense`, `DenseRetriever`):
+//!   all-MiniLM-L6-v2 as an int8 ONNX model run with ONNX Runtime (loaded at
+//!   run time from the PyPI `onnxruntime` wheel), command vectors precomputed
+//!   and shipped in `models/minilm/`, exact search with `ndarray`.
+//!   **Hybrid** (`HybridRetriever`) fuses lexical and dense scores. The
+//!   model files live outside this crate (crates.io's size limit), so the
+//!   default build is lexical only; [`default_retriever`] picks hybrid when
+//!   the feature, the model and the runtime are all there, else lexical.
 //!
 //! Queries are checked first ([`check_query`]): empty, whitespace-only and
 //! over-long requests are errors; any other Unicode text is accepted.
