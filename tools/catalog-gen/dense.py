@@ -32,15 +32,21 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-OUT = os.path.join(ROOT, "models", "minilm")
+OUT = os.environ.get("DENSE_OUT") or os.path.join(ROOT, "models", "minilm")
 CORPUS = os.path.join(ROOT, "aws-mcp-core", "data", "retrieval.bin")
+
+
+TITLES = int(os.environ.get("DENSE_TITLES", "2"))
+FULL_NAME = os.environ.get("DENSE_FULL_NAME", "") == "1"
 
 
 def doc_text(fields):
     """The text embedded for one command: `aws <service> <operation>: <description>` + example titles."""
-    svc, op, _full, desc, _params, examples, _flags = fields
-    titles = [t for i, t in enumerate(examples.split(" | ")) if t and i % 2 == 0][:2]
+    svc, op, full, desc, _params, examples, _flags = fields
+    titles = [t for i, t in enumerate(examples.split(" | ")) if t and i % 2 == 0][:TITLES]
     text = f"aws {svc} {op}: {desc}"
+    if FULL_NAME and full and not full.startswith("This section"):
+        text = f"aws {svc} {op} ({full}): {desc}"
     if titles:
         text += " " + "; ".join(titles)
     return text

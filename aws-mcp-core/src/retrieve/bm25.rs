@@ -66,6 +66,8 @@ pub struct Bm25Params {
     pub coverage_bonus: f32,
     /// Prior times the (log) share of the service's commands with AWS examples.
     pub service_prior: f32,
+    /// Bonus times the share of the operation's words typed in exactly that form.
+    pub form_bonus: f32,
 }
 
 impl Default for Bm25Params {
@@ -89,6 +91,7 @@ impl Default for Bm25Params {
             hidden_prior: -3.0,
             coverage_bonus: 4.5,
             service_prior: 3.0,
+            form_bonus: 2.0,
         }
     }
 }
@@ -124,6 +127,7 @@ impl Bm25Params {
                 "hidden_prior" => &mut self.hidden_prior,
                 "coverage_bonus" => &mut self.coverage_bonus,
                 "service_prior" => &mut self.service_prior,
+                "form_bonus" => &mut self.form_bonus,
                 other => return Err(format!("unknown parameter {other:?}")),
             };
             *slot = v;
@@ -131,6 +135,9 @@ impl Bm25Params {
         Ok(self)
     }
 }
+
+/// How many of the best candidates the second stage re-scores.
+const RERANK: usize = 300;
 
 /// CLI verbs of the high-level commands that are not English verbs.
 const CUSTOM_VERBS: &[(&str, &str)] = &[
@@ -161,6 +168,8 @@ struct Analysed {
     verbs: Vec<String>,
     services: HashSet<String>,
     implied: HashSet<String>,
+    /// The request's words as typed (lower case), for exact-form matches.
+    raw: HashSet<String>,
 }
 
 /// Field-weighted BM25 over every command (see the module docs).
@@ -450,6 +459,7 @@ impl Bm25Retriever {
             if is_noise(&w) {
                 continue;
             }
+            a.raw.insert(w.clone());
             let s = stem(&w);
             if is_stopword(&w) || self.vocab.contains_key(&s) || self.services.contains_key(&w) {
                 stems.push((s, 1.0));
@@ -548,6 +558,30 @@ impl Bm25Retriever {
                 s += p.intent_bonus / (1.0 + 0.25 * pos as f32);
             }
             out.push((i as u32, s));
+        }
+        // second stage: the best candidates gain when their operation's words
+        // appear in the request in exactly the form typed (plural vs singular:
+        // "instances" → describe-instances rather than describe-instance-status)
+        if p.form_bonus != 0.0 && !a.raw.is_empty() {
+            let top = RERANK.min(out.len());
+            if top > 0 {
+                out.select_nth_unstable_by(top - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                out.truncate(top);
+            }
+            for (d, s) in out.iter_mut() {
+                let doc = &self.docs[*d as usize];
+                let mut n = 0usize;
+                let mut hits = 0usize;
+                for w in doc.operation.split([' ', '-']).skip(1) {
+                    n += 1;
+                    if a.raw.contains(w) {
+                        hits += 1;
+                    }
+                }
+                if n > 0 {
+                    *s += p.form_bonus * hits as f32 / n as f32;
+                }
+            }
         }
         let k = k.min(out.len());
         if k == 0 {
