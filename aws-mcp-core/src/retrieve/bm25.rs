@@ -74,9 +74,9 @@ impl Default for Bm25Params {
     fn default() -> Bm25Params {
         Bm25Params {
             k1: 0.9,
-            b: 0.3,
+            b: 0.2,
             w_name: 3.0,
-            w_full_name: 0.5,
+            w_full_name: 1.0,
             w_description: 1.0,
             w_params: 0.2,
             w_examples: 1.0,
@@ -86,7 +86,7 @@ impl Default for Bm25Params {
             w_intent_word: 1.0,
             service_bonus: 5.0,
             implied_service: 1.0,
-            example_prior: 2.0,
+            example_prior: 3.0,
             waiter_prior: -3.0,
             hidden_prior: -3.0,
             coverage_bonus: 4.5,
