@@ -31,6 +31,7 @@ pub(crate) const INTENTS: &[(&str, &str)] = &[
     ("how many", "list describe"),
     ("do we have", "list describe"),
     ("search", "search list describe"),
+    ("dump", "scan export get"),
     // creating
     ("create", "create put"),
     ("make", "create put"),
@@ -323,6 +324,14 @@ pub(crate) const SYNONYMS: &[(&str, &str)] = &[
     ("budget", "budgets"),
     ("savings plan", "savings plans ce"),
     ("savings plans", "savings plans ce"),
+    // general words
+    ("region", "location region"),
+    ("env", "environment"),
+    ("config", "configuration"),
+    ("settings", "configuration settings"),
+    ("available", "availability"),
+    ("healthy", "health status"),
+    ("stuck", "state status"),
     // organisations
     ("org", "organizations organization"),
     ("organization", "organizations"),
