@@ -74,6 +74,7 @@ fn dense(c: &mut Criterion, cat: &'static Catalog) {
         })
     });
     let v = emb.embed(QUERIES[0]).expect("embedding");
+    hnsw(c, &files, &v);
     c.bench_function("dense_exact_search_top100", |b| {
         b.iter(|| idx.nearest(black_box(&v), 100).len())
     });
@@ -91,6 +92,54 @@ fn dense(c: &mut Criterion, cat: &'static Catalog) {
             })
         });
     }
+}
+
+/// HNSW (instant-distance) over the same vectors, for comparison with exact search.
+#[cfg(feature = "dense")]
+fn hnsw(c: &mut Criterion, files: &aws_mcp_core::retrieve::DenseFiles, query: &[f32]) {
+    use aws_mcp_core::retrieve::{ExactIndex, VectorIndex};
+    use instant_distance::{Builder, Search};
+
+    #[derive(Clone)]
+    struct P(std::sync::Arc<[f32]>);
+    impl instant_distance::Point for P {
+        fn distance(&self, other: &Self) -> f32 {
+            // four accumulators: lets the compiler vectorise the dot product
+            let (a, b) = (&self.0, &other.0);
+            let mut acc = [0f32; 4];
+            for (x, y) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
+                for i in 0..4 {
+                    acc[i] += x[i] * y[i];
+                }
+            }
+            1.0 - acc.iter().sum::<f32>()
+        }
+    }
+    let exact = ExactIndex::from_path(&files.vectors).expect("vectors");
+    let points: Vec<P> = exact.rows().map(|r| P(r.into())).collect();
+    let values: Vec<u32> = (0..points.len() as u32).collect();
+    let t = std::time::Instant::now();
+    let map = Builder::default().seed(7).build(points, values);
+    eprintln!("hnsw build: {:?} for {} vectors", t.elapsed(), exact.len());
+    let q = P(query.into());
+    let truth: Vec<u32> = exact.nearest(query, 10).into_iter().map(|x| x.0).collect();
+    let mut search = Search::default();
+    let got: Vec<u32> = map
+        .search(&q, &mut search)
+        .take(10)
+        .map(|i| *i.value)
+        .collect();
+    let recall = got.iter().filter(|d| truth.contains(d)).count() as f32 / 10.0;
+    eprintln!("hnsw recall@10 vs exact on the probe query: {recall}");
+    c.bench_function("dense_hnsw_search_top10", |b| {
+        b.iter(|| {
+            let mut s = Search::default();
+            map.search(black_box(&q), &mut s).take(10).count()
+        })
+    });
+    c.bench_function("dense_exact_search_top10", |b| {
+        b.iter(|| exact.nearest(black_box(query), 10).len())
+    });
 }
 
 criterion_group! {

@@ -252,6 +252,11 @@ impl ExactIndex {
         Ok(ExactIndex { vectors })
     }
 
+    /// The stored vectors, in order.
+    pub fn rows(&self) -> impl Iterator<Item = Vec<f32>> + '_ {
+        self.vectors.rows().into_iter().map(|r| r.to_vec())
+    }
+
     /// Read a `vectors.bin` file.
     pub fn from_path(path: &Path) -> Result<ExactIndex, RetrieveError> {
         let data = std::fs::read(path)
