@@ -119,16 +119,26 @@ fn find_runtime_in_venv(venv: &Path) -> Option<PathBuf> {
 fn environment(runtime: &Path) -> Result<ort::environment::Environment, RetrieveError> {
     static ENV: OnceLock<Result<ort::environment::Environment, String>> = OnceLock::new();
     ENV.get_or_init(|| {
-        let builder = ort::init_from(runtime).map_err(|e| {
-            format!(
-                "cannot load the ONNX Runtime library {}: {e}",
+        // `ort` panics (rather than failing) on a library without the expected
+        // entry points or API version: turn that into an error too.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let builder = ort::init_from(runtime).map_err(|e| {
+                format!(
+                    "cannot load the ONNX Runtime library {}: {e}",
+                    runtime.display()
+                )
+            })?;
+            builder
+                .with_name("aws-mcp")
+                .build()
+                .map_err(|e| format!("cannot start ONNX Runtime: {e}"))
+        }))
+        .unwrap_or_else(|_| {
+            Err(format!(
+                "{} is not a usable ONNX Runtime 1.31 library (install onnxruntime==1.31.1 from PyPI)",
                 runtime.display()
-            )
-        })?;
-        builder
-            .with_name("aws-mcp")
-            .build()
-            .map_err(|e| format!("cannot start ONNX Runtime: {e}"))
+            ))
+        })
     })
     .clone()
     .map_err(|e| unavailable("dense", e))
