@@ -506,3 +506,26 @@ pub(crate) const SERVICE_ALIASES: &[(&str, &str)] = &[
     ("domain", "route53domains"),
     ("register domain", "route53domains"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Catalog;
+
+    #[test]
+    fn aliases_name_real_services() {
+        let c = Catalog::embedded();
+        for (k, svc) in SERVICE_ALIASES {
+            assert!(c.service(svc).is_some(), "{k:?} → {svc:?} is not a service");
+        }
+    }
+
+    #[test]
+    fn tables_are_lower_case_and_non_empty() {
+        for (k, v) in INTENTS.iter().chain(SYNONYMS).chain(SERVICE_ALIASES) {
+            assert_eq!(*k, k.to_lowercase());
+            assert!(!k.trim().is_empty() && !v.trim().is_empty(), "{k:?}");
+            assert!(k.split_whitespace().count() <= 3, "{k:?}");
+        }
+    }
+}
