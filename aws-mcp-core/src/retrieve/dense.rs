@@ -579,6 +579,21 @@ mod tests {
     }
 
     #[test]
+    fn shipped_vectors_were_made_from_the_embedded_corpus() {
+        use std::hash::Hasher;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/minilm");
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
+        let mut h = super::super::text::Fnv::default();
+        h.write(include_bytes!("../../data/retrieval.bin"));
+        assert_eq!(
+            meta["corpus_fnv64"].as_str().unwrap(),
+            format!("{:016x}", h.finish()),
+            "models/minilm is stale: rerun tools/catalog-gen/dense.py"
+        );
+    }
+
+    #[test]
     fn corrupt_vectors_are_errors() {
         assert!(ExactIndex::from_bytes(b"").is_err());
         assert!(ExactIndex::from_bytes(b"AWSMCPV1\x01\0\0\0\x02\0\0\0").is_err());
