@@ -8,7 +8,9 @@ use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 use aws_mcp_core::retrieve::{self, Retriever};
-use aws_mcp_core::Catalog;
+use aws_mcp_core::{
+    AccessTable, Catalog, Classifier, Policy, PolicyConfig, PolicyError, ValidatedCommand,
+};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
@@ -25,7 +27,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Print the command table: one JSON line per command (service, operation, api, args).
+    /// Print the command table: one JSON line per command (service, operation, api,
+    /// access_level, read_only, args).
     Catalog {
         /// Print counts instead of the commands.
         #[arg(long)]
@@ -124,8 +127,10 @@ fn run(cli: Cli) -> io::Result<()> {
                 serde_json::to_writer_pretty(&mut out, &st)?;
                 writeln!(out)?;
             } else {
+                let access = AccessTable::embedded();
                 for c in catalog.commands() {
                     let args = c.args().map_err(io::Error::other)?;
+                    let class = access.classify_name(c.service().name(), c.name());
                     let line = json!({
                         "service": c.service().name(),
                         "operation": c.name(),
@@ -134,6 +139,8 @@ fn run(cli: Cli) -> io::Result<()> {
                             "service": c.service().api_name(),
                             "operation": op,
                         })),
+                        "access_level": class.access_level,
+                        "read_only": class.read_only,
                         "args": args.iter().map(|a| json!({
                             "name": a.name,
                             "type": a.arg_type.as_str(),
@@ -147,4 +154,83 @@ fn run(cli: Cli) -> io::Result<()> {
         }
     }
     out.flush()
+}
+
+/// The policy the environment configures, exactly as the server will apply
+/// it (`READ_OPERATIONS_ONLY`, `REQUIRE_MUTATION_CONSENT`,
+/// `AWS_API_MCP_WORKING_DIR`, ..., and `~/.aws/aws-api-mcp/mcp-security-policy.json`).
+/// A bad value is an error naming the variable.
+#[allow(dead_code)] // called by `check` when the validator lands
+fn policy_from_env(catalog: &Catalog) -> Result<Policy, PolicyError> {
+    PolicyConfig::from_env(catalog, |k| std::env::var(k).ok()).map(Policy::new)
+}
+
+/// The fields `aws-mcp check` adds to its JSON for a validated command:
+/// `access_level`, `read_only`, `iam_actions`, `classification_source`,
+/// `classification_reason`, `decision` (`allow`, `deny`, `consent`) and
+/// `reason` (null when allowed). Merge the returned object into the `check`
+/// output; build `policy` once with [`policy_from_env`].
+#[cfg_attr(not(test), allow(dead_code))] // called by `check` when the validator lands
+fn policy_fields(cmd: &ValidatedCommand, policy: &Policy) -> serde_json::Value {
+    let class = AccessTable::embedded().classify(cmd);
+    let decision = policy.decide(cmd, &class);
+    json!({
+        "access_level": class.access_level,
+        "read_only": class.read_only,
+        "iam_actions": class.iam_actions,
+        "classification_source": class.source,
+        "classification_reason": class.reason,
+        "decision": decision.as_str(),
+        "reason": decision.reason(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_mcp_core::{ApiOperation, CommandKind};
+
+    fn cmd(service: &str, operation: &str, api: &str) -> ValidatedCommand {
+        ValidatedCommand {
+            service: service.into(),
+            operation: operation.into(),
+            kind: CommandKind::Operation,
+            api: Some(ApiOperation {
+                service: service.into(),
+                operation: api.into(),
+            }),
+            region: None,
+            globals: Default::default(),
+            parameters: Default::default(),
+            args: Vec::new(),
+            local_paths: Vec::new(),
+            argv: vec![service.into(), operation.into()],
+        }
+    }
+
+    #[test]
+    fn policy_fields_for_check() {
+        let dir = std::env::temp_dir();
+        let cat = Catalog::embedded();
+        let mut cfg = PolicyConfig::new(cat, "us-east-1", &dir).expect("temp dir exists");
+        cfg.read_operations_only = true;
+        let policy = Policy::new(cfg);
+        let v = policy_fields(&cmd("iam", "list-users", "ListUsers"), &policy);
+        assert_eq!(v["access_level"], "list");
+        assert_eq!(v["read_only"], true);
+        assert_eq!(v["decision"], "allow");
+        assert!(v["reason"].is_null());
+        let v = policy_fields(
+            &cmd("ec2", "terminate-instances", "TerminateInstances"),
+            &policy,
+        );
+        assert_eq!(v["access_level"], "write");
+        assert_eq!(v["read_only"], false);
+        assert_eq!(v["decision"], "deny");
+        assert!(v["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("READ_OPERATIONS_ONLY"));
+        assert_eq!(v["iam_actions"][0], "ec2:TerminateInstances");
+    }
 }

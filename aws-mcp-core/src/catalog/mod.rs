@@ -17,12 +17,14 @@
 
 mod error;
 pub mod format;
+mod info;
 mod model;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use error::CatalogError;
+pub use info::{ArgInfo, CommandInfo};
 pub use model::{
     Arg, ArgKind, ArgType, CommandDetail, CommandKind, EndpointTrait, HttpBinding, MemberRef,
     MemberTraits, Name, OperationModel, Paginator, Partition, Shape, ShapeRef, ShapeTraits,
