@@ -55,5 +55,5 @@ pub use command::{
 };
 pub use parse::tokenize;
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError};
-pub use validate::{validate, EnumCheck, ValidationError, Validator};
 pub use retrieve::{Engine, ParamInfo, RetrieveError, Retriever, Suggestion};
+pub use validate::{validate, EnumCheck, ValidationError, Validator};

@@ -123,6 +123,21 @@ pub enum RetrieveError {
     UnknownEngine(String),
 }
 
+impl RetrieveError {
+    /// A stable snake_case name of the error's kind, for programs and bindings.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RetrieveError::EmptyQuery => "empty_query",
+            RetrieveError::QueryTooLong { .. } => "query_too_long",
+            RetrieveError::Corpus(_) => "corpus",
+            RetrieveError::Catalog(_) => "catalog",
+            RetrieveError::EngineUnavailable { .. } => "engine_unavailable",
+            RetrieveError::Model(_) => "model",
+            RetrieveError::UnknownEngine(_) => "unknown_engine",
+        }
+    }
+}
+
 /// Check a request: not empty, not whitespace only, at most [`MAX_QUERY_CHARS`].
 /// Returns the trimmed request.
 pub fn check_query(query: &str) -> Result<&str, RetrieveError> {
