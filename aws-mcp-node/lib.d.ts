@@ -62,6 +62,22 @@ export interface Verdict {
   read_only: boolean
 }
 
+export interface ParamInfo {
+  name: string
+  type: string
+  required: boolean
+  doc: string
+}
+
+export interface Suggestion {
+  command: string
+  service: string
+  operation: string
+  description: string
+  score: number
+  parameters: ParamInfo[]
+}
+
 /** Version of the native addon. */
 export function version(): string
 /** Names of every top-level command (`ec2`, `s3api`, `s3`, ...). */
@@ -74,6 +90,9 @@ export function stats(): Record<string, string | number>
 export function validate(command: string): ValidatedCommand
 /** Access level and read-only flag of a command; throws ValidationError. */
 export function classify(command: string): Classification
+
+/** The k (default 3) commands most likely to do what `query` asks; rejects with RetrievalError. */
+export function suggest(query: string, k?: number): Promise<Suggestion[]>
 
 /** The security policy, configured from environment variables (default: process.env). */
 export class Policy {

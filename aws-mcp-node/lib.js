@@ -16,5 +16,12 @@ for (const [name, value] of Object.entries(native)) {
   if (typeof value === 'function' && name !== 'Policy') api[name] = errors.wrap(value)
 }
 
+const suggestJson = api.suggestJson
+delete api.suggestJson
+/** The k (default 3) commands most likely to do what `query` asks, best first. */
+async function suggest(query, k) {
+  return JSON.parse(await suggestJson(query, k))
+}
+
 const { wrap, ...errorClasses } = errors
-module.exports = { ...api, Policy, ...errorClasses }
+module.exports = { ...api, suggest, Policy, ...errorClasses }

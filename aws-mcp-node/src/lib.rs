@@ -134,3 +134,53 @@ impl Policy {
         }))
     }
 }
+
+static RETRIEVER: std::sync::OnceLock<Box<dyn aws_mcp_core::Retriever>> =
+    std::sync::OnceLock::new();
+
+fn retrieve_error(e: aws_mcp_core::RetrieveError) -> Error {
+    coded("retrieval", e.kind(), &e, &[])
+}
+
+fn run_suggest(query: &str, k: usize) -> Result<String> {
+    let r = match RETRIEVER.get() {
+        Some(r) => r,
+        None => {
+            let r = aws_mcp_core::retrieve::default_retriever(catalog()).map_err(retrieve_error)?;
+            RETRIEVER.get_or_init(|| r)
+        }
+    };
+    let found = r.suggest(query, k).map_err(retrieve_error)?;
+    serde_json::to_string(&found).map_err(|e| coded("internal", "internal", e, &[]))
+}
+
+/// The suggestion work, run on the libuv thread pool.
+pub struct SuggestTask {
+    query: String,
+    k: usize,
+}
+
+impl Task for SuggestTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<String> {
+        run_suggest(&self.query, self.k)
+    }
+
+    fn resolve(&mut self, _env: Env, output: String) -> Result<String> {
+        Ok(output)
+    }
+}
+
+/// The `k` (default 3) AWS CLI commands most likely to do what `query` asks,
+/// best first, each with its full parameter list, as a JSON array (`lib.js`
+/// parses it). Runs on the thread pool (the index is built on first use);
+/// rejects for an empty or over-long query.
+#[napi]
+pub fn suggest_json(query: String, k: Option<u32>) -> AsyncTask<SuggestTask> {
+    AsyncTask::new(SuggestTask {
+        query,
+        k: k.unwrap_or(3) as usize,
+    })
+}

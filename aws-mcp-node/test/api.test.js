@@ -55,3 +55,20 @@ test('policy configuration errors name the variable', () => {
     return true
   })
 })
+
+test('suggest resolves to commands with parameters', async () => {
+  const found = await aws.suggest('list my ec2 instances', 3)
+  assert.equal(found.length, 3)
+  assert.ok(found.some((s) => s.command === 'aws ec2 describe-instances'))
+  assert.ok(found[0].parameters.length > 0)
+})
+
+test('suggest rejects bad queries with RetrievalError', async () => {
+  for (const bad of ['', '   ', 'x'.repeat(2001)]) {
+    await assert.rejects(aws.suggest(bad), (err) => {
+      assert.ok(err instanceof aws.RetrievalError)
+      assert.ok(['empty_query', 'query_too_long'].includes(err.code))
+      return true
+    })
+  }
+})
