@@ -1,13 +1,27 @@
 'use strict'
-// Public entry point of the aws-mcp npm package: the native functions with
-// typed errors. See lib.d.ts for the types.
+// Public entry point of the aws-mcp npm package: the native functions and
+// classes with typed errors (see lib.d.ts for the types).
 const native = require('./index.js')
 const errors = require('./errors.js')
 
-const api = {}
-for (const [name, value] of Object.entries(native)) {
-  api[name] = typeof value === 'function' ? errors.wrap(value) : value
+class Policy {
+  constructor(env) {
+    this._inner = errors.wrap(() => new native.Policy(env))()
+    this.decide = errors.wrap(this._inner.decide.bind(this._inner))
+  }
 }
 
-module.exports = { ...api, ...errors, wrap: undefined }
-delete module.exports.wrap
+const api = {}
+for (const [name, value] of Object.entries(native)) {
+  if (typeof value === 'function' && name !== 'Policy') api[name] = errors.wrap(value)
+}
+
+const suggestJson = api.suggestJson
+delete api.suggestJson
+/** The k (default 3) commands most likely to do what `query` asks, best first. */
+async function suggest(query, k) {
+  return JSON.parse(await suggestJson(query, k))
+}
+
+const { wrap, ...errorClasses } = errors
+module.exports = { ...api, suggest, Policy, ...errorClasses }

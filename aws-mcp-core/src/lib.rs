@@ -32,6 +32,9 @@
 //! * **[`policy`]** — allow, deny or ask for consent: the policy file,
 //!   read-only mode, mutation consent, local file confinement, secrets,
 //!   endpoints and profiles.
+//! * **[`retrieve`]** — the engines behind `suggest_aws_commands`: a
+//!   field-weighted BM25 with AWS vocabulary synonyms over an embedded corpus
+//!   generated from the catalog and AWS's examples (see the module docs).
 //!
 //! Data flows one way through the crate: string → tokens → parsed command →
 //! validated command → policy decision. Later modules (parser, validator,
@@ -44,6 +47,7 @@ pub mod command;
 pub mod exec;
 pub mod parse;
 pub mod policy;
+pub mod retrieve;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod validate;
@@ -56,4 +60,5 @@ pub use command::{
 pub use exec::{ExecError, ExecOptions, ExecOutput, Executor};
 pub use parse::tokenize;
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError};
+pub use retrieve::{Engine, ParamInfo, RetrieveError, Retriever, Suggestion};
 pub use validate::{validate, EnumCheck, ValidationError, Validator};

@@ -7,7 +7,9 @@
 //! a `code` property, keeping the original as `cause`. Work that may block runs on the libuv thread pool
 //! (async functions).
 
-use aws_mcp_core::Catalog;
+use aws_mcp_core::{
+    AccessTable, Catalog, Classifier, Policy as CorePolicy, PolicyConfig, ValidatedCommand,
+};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
@@ -64,4 +66,121 @@ pub fn command(service: String, operation: String) -> Result<Value> {
 pub fn stats() -> Result<Value> {
     let st = catalog().stats().map_err(catalog_error)?;
     serde_json::to_value(st).map_err(|e| coded("internal", "internal", e, &[]))
+}
+
+fn validation_error(e: aws_mcp_core::ValidationError) -> Error {
+    coded("validation", e.kind(), &e, e.suggestions())
+}
+
+fn validated(command: &str) -> Result<ValidatedCommand> {
+    aws_mcp_core::validate(catalog(), command).map_err(validation_error)
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| coded("internal", "internal", e, &[]))
+}
+
+/// Validate one AWS CLI command string against the embedded command table.
+///
+/// Returns the validated command (service, operation, kind, api, region,
+/// globals, parameters keyed by API member names, args, local_paths, argv);
+/// throws a `ValidationError` whose `code` is the error kind and whose
+/// `suggestions` lists the closest valid names.
+#[napi(ts_return_type = "ValidatedCommand")]
+pub fn validate(command: String) -> Result<Value> {
+    to_value(&validated(&command)?)
+}
+
+/// Classify a command: access level, read-only flag, IAM actions and the
+/// source of the answer.
+#[napi(ts_return_type = "Classification")]
+pub fn classify(command: String) -> Result<Value> {
+    let cmd = validated(&command)?;
+    to_value(&AccessTable::embedded().classify(&cmd))
+}
+
+/// The security policy, configured like the server from environment variables.
+#[napi]
+pub struct Policy {
+    inner: CorePolicy,
+}
+
+#[napi]
+impl Policy {
+    /// Build the policy from `env` (default: `process.env`); throws a
+    /// `PolicyError` naming the variable or file at fault.
+    #[napi(constructor)]
+    pub fn new(env: Option<std::collections::HashMap<String, String>>) -> Result<Self> {
+        let env = env.unwrap_or_else(|| std::env::vars().collect());
+        let config = PolicyConfig::from_env(catalog(), |k| env.get(k).cloned())
+            .map_err(|e| coded("policy", "policy", e, &[]))?;
+        Ok(Policy {
+            inner: CorePolicy::new(config),
+        })
+    }
+
+    /// Decide whether `command` may run: `{decision: "allow" | "deny" |
+    /// "consent", reason, access_level, read_only}`.
+    #[napi(ts_return_type = "Verdict")]
+    pub fn decide(&self, command: String) -> Result<Value> {
+        let cmd = validated(&command)?;
+        let class = AccessTable::embedded().classify(&cmd);
+        let decision = self.inner.decide(&cmd, &class);
+        Ok(serde_json::json!({
+            "decision": decision.as_str(),
+            "reason": decision.reason(),
+            "access_level": class.access_level,
+            "read_only": class.read_only,
+        }))
+    }
+}
+
+static RETRIEVER: std::sync::OnceLock<Box<dyn aws_mcp_core::Retriever>> =
+    std::sync::OnceLock::new();
+
+fn retrieve_error(e: aws_mcp_core::RetrieveError) -> Error {
+    coded("retrieval", e.kind(), &e, &[])
+}
+
+fn run_suggest(query: &str, k: usize) -> Result<String> {
+    let r = match RETRIEVER.get() {
+        Some(r) => r,
+        None => {
+            let r = aws_mcp_core::retrieve::default_retriever(catalog()).map_err(retrieve_error)?;
+            RETRIEVER.get_or_init(|| r)
+        }
+    };
+    let found = r.suggest(query, k).map_err(retrieve_error)?;
+    serde_json::to_string(&found).map_err(|e| coded("internal", "internal", e, &[]))
+}
+
+/// The suggestion work, run on the libuv thread pool.
+pub struct SuggestTask {
+    query: String,
+    k: usize,
+}
+
+impl Task for SuggestTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<String> {
+        run_suggest(&self.query, self.k)
+    }
+
+    fn resolve(&mut self, _env: Env, output: String) -> Result<String> {
+        Ok(output)
+    }
+}
+
+/// The `k` (default 3) AWS CLI commands most likely to do what `query` asks,
+/// best first, each with its full parameter list, as a JSON array (`lib.js`
+/// parses it). Runs on the thread pool (the index is built on first use);
+/// rejects for an empty or over-long query.
+#[napi]
+pub fn suggest_json(query: String, k: Option<u32>) -> AsyncTask<SuggestTask> {
+    AsyncTask::new(SuggestTask {
+        query,
+        k: k.unwrap_or(3) as usize,
+    })
 }

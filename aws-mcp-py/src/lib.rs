@@ -326,6 +326,100 @@ impl Policy {
     }
 }
 
+fn retrieve_err(py: Python<'_>, e: aws_mcp_core::RetrieveError) -> PyErr {
+    raise(py, "RetrievalError", e.kind(), e.to_string(), &[])
+}
+
+static RETRIEVER: std::sync::OnceLock<Box<dyn aws_mcp_core::Retriever>> =
+    std::sync::OnceLock::new();
+
+fn default_retriever(py: Python<'_>) -> PyResult<&'static dyn aws_mcp_core::Retriever> {
+    if let Some(r) = RETRIEVER.get() {
+        return Ok(r.as_ref());
+    }
+    let r = py
+        .detach(|| aws_mcp_core::retrieve::default_retriever(CoreCatalog::embedded()))
+        .map_err(|e| retrieve_err(py, e))?;
+    Ok(RETRIEVER.get_or_init(|| r).as_ref())
+}
+
+/// A suggested command with its complete parameter list.
+#[pyclass(frozen, module = "aws_mcp._native")]
+pub struct Suggestion {
+    inner: aws_mcp_core::Suggestion,
+}
+
+#[pymethods]
+impl Suggestion {
+    /// The full command, `aws <service> <operation>`.
+    #[getter]
+    fn command(&self) -> &str {
+        &self.inner.command
+    }
+    /// The service as the CLI spells it.
+    #[getter]
+    fn service(&self) -> &str {
+        &self.inner.service
+    }
+    /// The command after the service.
+    #[getter]
+    fn operation(&self) -> &str {
+        &self.inner.operation
+    }
+    /// What the command does (one line).
+    #[getter]
+    fn description(&self) -> &str {
+        &self.inner.description
+    }
+    /// The engine's score (higher is better; comparable within one answer).
+    #[getter]
+    fn score(&self) -> f32 {
+        self.inner.score
+    }
+    /// Every parameter: `{"name", "type", "required", "doc"}`.
+    #[getter]
+    fn parameters<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(
+            py,
+            &serde_json::to_value(&self.inner.parameters).map_err(json_err)?,
+        )
+    }
+    /// Everything as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &serde_json::to_value(&self.inner).map_err(json_err)?)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Suggestion({:?}, score={:.3})",
+            self.inner.command, self.inner.score
+        )
+    }
+}
+
+/// The `k` AWS CLI commands most likely to do what `query` asks, best first.
+///
+/// Uses the best engine compiled into this build (the lexical engine in the
+/// default wheel). Raises `aws_mcp.RetrievalError` (a `ValueError`) for an
+/// empty or over-long query.
+#[pyfunction]
+#[pyo3(signature = (query, k=3))]
+fn suggest(py: Python<'_>, query: &str, k: usize) -> PyResult<Vec<Suggestion>> {
+    let r = default_retriever(py)?;
+    let found = py
+        .detach(|| r.suggest(query, k))
+        .map_err(|e| retrieve_err(py, e))?;
+    Ok(found
+        .into_iter()
+        .map(|inner| Suggestion { inner })
+        .collect())
+}
+
+/// The name of the suggestion engine `suggest` uses (`lexical`, `dense`, `hybrid`).
+#[pyfunction]
+fn suggest_engine(py: Python<'_>) -> PyResult<String> {
+    Ok(default_retriever(py)?.name().to_string())
+}
+
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -334,6 +428,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Policy>()?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(classify, m)?)?;
+    m.add_class::<Suggestion>()?;
+    m.add_function(wrap_pyfunction!(suggest, m)?)?;
+    m.add_function(wrap_pyfunction!(suggest_engine, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

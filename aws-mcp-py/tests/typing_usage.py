@@ -22,3 +22,7 @@ try:
     aws_mcp.validate("aws ec3 ls")
 except aws_mcp.ValidationError as err:
     first: list[str] = err.suggestions
+
+hits: list[aws_mcp.Suggestion] = aws_mcp.suggest("list my buckets", k=2)
+score: float = hits[0].score
+engine: str = aws_mcp.suggest_engine()

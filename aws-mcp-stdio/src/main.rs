@@ -8,6 +8,7 @@
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
+use aws_mcp_core::retrieve::{self, Retriever};
 use aws_mcp_core::{
     AccessTable, Catalog, Classifier, Policy, PolicyConfig, PolicyError, ValidatedCommand,
     Validator,
@@ -47,6 +48,19 @@ enum Cmd {
         /// The command (`"aws s3 ls"`), or `-` to read one command per line from stdin.
         command: String,
     },
+    /// Suggest the AWS CLI commands most likely to do what a request asks:
+    /// prints {"suggestions":[{command, description, score, parameters}]}.
+    Suggest {
+        /// The request in words; `-` reads one request per line from stdin
+        /// and prints one JSON line per request.
+        request: String,
+        /// The engine: lexical, dense or hybrid (default: the best available).
+        #[arg(long)]
+        engine: Option<String>,
+        /// How many suggestions.
+        #[arg(long, default_value_t = 3)]
+        count: usize,
+    },
 }
 
 const SERVE_ENV: &str = "Server configuration (environment):
@@ -85,6 +99,21 @@ fn load_catalog(path: Option<&std::path::Path>) -> io::Result<&'static Catalog> 
             let c = Catalog::from_path(p).map_err(io::Error::other)?;
             Ok(Box::leak(Box::new(c)))
         }
+    }
+}
+
+/// One request's answer: the suggestions, or the error as JSON.
+fn suggest_json(r: &dyn Retriever, request: &str, count: usize) -> serde_json::Value {
+    match r.suggest(request, count) {
+        Ok(s) => json!({
+            "suggestions": s.iter().map(|s| json!({
+                "command": s.command,
+                "description": s.description,
+                "score": s.score,
+                "parameters": s.parameters,
+            })).collect::<Vec<_>>(),
+        }),
+        Err(e) => json!({ "error": e.to_string() }),
     }
 }
 
@@ -128,6 +157,36 @@ fn run(cli: Cli) -> io::Result<()> {
     let mut out = io::BufWriter::new(stdout.lock());
     match cli.command {
         None | Some(Cmd::Serve) => {}
+        Some(Cmd::Suggest {
+            request,
+            engine,
+            count,
+        }) => {
+            let r = match engine {
+                None => retrieve::default_retriever(catalog),
+                Some(e) => e
+                    .parse::<retrieve::Engine>()
+                    .and_then(|e| retrieve::retriever(catalog, e)),
+            }
+            .map_err(io::Error::other)?;
+            if request == "-" {
+                for line in io::stdin().lock().lines() {
+                    let line = line?;
+                    serde_json::to_writer(&mut out, &suggest_json(r.as_ref(), &line, count))?;
+                    writeln!(out)?;
+                    out.flush()?;
+                }
+            } else {
+                let v = suggest_json(r.as_ref(), &request, count);
+                let failed = v.get("error").and_then(|e| e.as_str()).map(str::to_string);
+                serde_json::to_writer(&mut out, &v)?;
+                writeln!(out)?;
+                out.flush()?;
+                if let Some(e) = failed {
+                    return Err(io::Error::other(e));
+                }
+            }
+        }
         Some(Cmd::Catalog { stats }) => {
             if stats {
                 let st = catalog.stats().map_err(io::Error::other)?;

@@ -4,45 +4,18 @@
 //! The server only talks to [`Steps`]; each method is a few lines over the
 //! core modules, so the server does not depend on their internals:
 //! [`aws_mcp_core::validate`], [`aws_mcp_core::classify`] with the embedded
-//! access table, and [`aws_mcp_core::policy`].
-//!
-//! `suggest` is INTERIM until the core retriever (issue 5) lands: it counts
-//! query words found in each command's name and description. Its result has
-//! the retriever's `Suggestion` shape, so the swap is confined to this file.
+//! access table, [`aws_mcp_core::policy`] and [`aws_mcp_core::retrieve`].
+//! The retriever is built on first use (or warmed in the background by the
+//! server), so start-up does not wait for it.
 
+use std::sync::OnceLock;
+
+use aws_mcp_core::retrieve::{default_retriever, Retriever};
 use aws_mcp_core::{
     AccessTable, Catalog, Classifier, Decision, Policy, PolicyConfig, ValidatedCommand, Validator,
 };
 
-/// A suggested command (the shape of the core retriever's `Suggestion`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Suggested {
-    /// `aws <service> <operation>`.
-    pub command: String,
-    /// The service.
-    pub service: String,
-    /// The command after the service.
-    pub operation: String,
-    /// What it does.
-    pub description: String,
-    /// Relevance, higher is better.
-    pub score: f32,
-    /// Every parameter.
-    pub parameters: Vec<ParamInfo>,
-}
-
-/// One parameter of a suggested command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParamInfo {
-    /// The option as typed (`--instance-ids`; positional arguments without dashes).
-    pub name: String,
-    /// The CLI type.
-    pub param_type: String,
-    /// Whether the command requires it.
-    pub required: bool,
-    /// A one-line description.
-    pub doc: String,
-}
+pub use aws_mcp_core::Suggestion as Suggested;
 
 /// Why a command was rejected before it ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +45,7 @@ pub struct Steps {
     validator: Validator<'static>,
     classifier: &'static AccessTable,
     policy: Policy,
+    retriever: OnceLock<Result<Box<dyn Retriever>, String>>,
 }
 
 impl std::fmt::Debug for Steps {
@@ -88,6 +62,7 @@ impl Steps {
             validator: Validator::new(catalog),
             classifier: AccessTable::embedded(),
             policy: Policy::new(policy),
+            retriever: OnceLock::new(),
         }
     }
 
@@ -130,66 +105,23 @@ impl Steps {
         }
     }
 
-    /// Builds the suggestion engine now, if it needs building (the interim
-    /// engine needs none).
-    pub fn warm(&self) {}
+    /// Builds the retriever now, if not built yet.
+    pub fn warm(&self) {
+        let _ = self.retriever();
+    }
 
-    /// Suggest up to `k` commands for `query`. INTERIM: counts query words
-    /// found in each command's name and description.
+    fn retriever(&self) -> Result<&dyn Retriever, String> {
+        self.retriever
+            .get_or_init(|| default_retriever(self.catalog).map_err(|e| e.to_string()))
+            .as_ref()
+            .map(|r| r.as_ref())
+            .map_err(Clone::clone)
+    }
+
+    /// Suggest up to `k` commands for `query`.
     pub fn suggest(&self, query: &str, k: usize) -> Result<Vec<Suggested>, String> {
-        let words: Vec<String> = query
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| w.len() > 2)
-            .map(|w| w.to_ascii_lowercase())
-            .collect();
-        let mut scored: Vec<(f32, aws_mcp_core::Command<'static>)> = Vec::new();
-        for c in self.catalog.commands() {
-            if c.hidden() || c.deprecated() {
-                continue;
-            }
-            let name = format!("{} {}", c.service().name(), c.name()).to_ascii_lowercase();
-            let desc = c.description().to_ascii_lowercase();
-            let mut s = 0.0f32;
-            for w in &words {
-                if name.contains(w.as_str()) {
-                    s += 2.0;
-                } else if desc.contains(w.as_str()) {
-                    s += 1.0;
-                }
-            }
-            if s > 0.0 {
-                scored.push((s, c));
-            }
-        }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        Ok(scored
-            .into_iter()
-            .take(k)
-            .map(|(score, c)| Suggested {
-                command: c.full_name(),
-                service: c.service().name().to_string(),
-                operation: c.name().to_string(),
-                description: c.description().to_string(),
-                score,
-                parameters: c
-                    .args()
-                    .map(|a| {
-                        a.iter()
-                            .filter(|a| !a.hidden)
-                            .map(|a| ParamInfo {
-                                name: if a.positional {
-                                    a.name.to_string()
-                                } else {
-                                    format!("--{}", a.name)
-                                },
-                                param_type: a.arg_type.as_str().to_string(),
-                                required: a.required,
-                                doc: a.doc.to_string(),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            })
-            .collect())
+        self.retriever()?
+            .suggest(query, k)
+            .map_err(|e| e.to_string())
     }
 }

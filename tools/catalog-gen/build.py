@@ -22,12 +22,24 @@ RAW_DROP = {"documentation", "deprecatedMessage", "pattern", "error", "exception
 
 
 def strip(d):
-    """Raw model dict without documentation and error-only keys."""
-    if isinstance(d, dict):
-        return {k: strip(v) for k, v in d.items() if k not in RAW_DROP}
-    if isinstance(d, list):
-        return [strip(v) for v in d]
-    return d
+    """A raw model dict (shape, member reference or operation) without its
+    documentation and error-only keys.
+
+    Only trait keys are dropped: a structure's ``members`` map is keyed by
+    member names, which may well be ``pattern`` or ``error`` (codebuild's
+    ``WebhookFilter.pattern``), so member names are kept and only each
+    member reference is stripped.
+    """
+    out = {}
+    for k, v in d.items():
+        if k in RAW_DROP:
+            continue
+        if k == "members" and isinstance(v, dict):
+            v = {name: strip(ref) for name, ref in v.items()}
+        elif k in ("member", "key", "value") and isinstance(v, dict):
+            v = strip(v)
+        out[k] = v
+    return out
 
 
 class ServiceData:

@@ -23,7 +23,17 @@ from ._errors import (
     ServerError,
     ValidationError,
 )
-from ._native import Catalog, Policy, ValidatedCommand, __version__, classify, validate
+from ._native import (
+    Catalog,
+    Policy,
+    Suggestion,
+    ValidatedCommand,
+    __version__,
+    classify,
+    suggest,
+    suggest_engine,
+    validate,
+)
 
 __all__ = [
     "AwsMcpError",
@@ -34,8 +44,11 @@ __all__ = [
     "PolicyError",
     "RetrievalError",
     "ServerError",
+    "Suggestion",
     "ValidationError",
     "__version__",
     "classify",
+    "suggest",
+    "suggest_engine",
     "validate",
 ]

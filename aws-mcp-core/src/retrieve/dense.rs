@@ -1,0 +1,605 @@
+//! The dense and hybrid engines (cargo feature `dense`).
+//!
+//! * [`OnnxEmbedder`]: all-MiniLM-L6-v2, exported once to ONNX with mean
+//!   pooling and L2 normalisation inside the graph and quantised to int8
+//!   (per-channel), run with ONNX Runtime through `ort` (`load-dynamic`: the
+//!   library is loaded at run time, nothing is downloaded at build time) and
+//!   tokenised with the `tokenizers` crate (no padding, truncation at 256).
+//! * [`ExactIndex`]: every command's vector, precomputed by
+//!   `tools/catalog-gen/dense.py` with the same int8 model and shipped
+//!   quantised (int8 + one scale per vector); searched exactly with one
+//!   `ndarray` matrix–vector product (about 20,600 × 384), which at this size
+//!   costs about a millisecond and needs no index build.
+//! * [`DenseRetriever`] = embedder + index; [`HybridRetriever`] fuses the
+//!   lexical and dense rankings with weighted reciprocal rank fusion.
+//!
+//! Files ([`DenseFiles::locate`]): the model directory is `AWS_MCP_MODEL_DIR`
+//! or the repository's `models/minilm`; the ONNX Runtime library (1.31.1,
+//! from the PyPI `onnxruntime==1.31.1` wheel, `onnxruntime/capi/`) is
+//! `ORT_DYLIB_PATH` or the one in the repository's `.venv`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use ndarray::{Array1, Array2};
+
+use super::bm25::Bm25Retriever;
+use super::corpus::Corpus;
+use super::{
+    check_query, make_suggestion, Embedder, RetrieveError, Retriever, Suggestion, VectorIndex,
+};
+use crate::catalog::Catalog;
+
+const VECTORS_MAGIC: &[u8; 8] = b"AWSMCPV1";
+/// Tokens kept of a request.
+const MAX_TOKENS: usize = 256;
+
+fn unavailable(engine: &str, reason: impl Into<String>) -> RetrieveError {
+    RetrieveError::EngineUnavailable {
+        engine: engine.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// Where the dense engine's files are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DenseFiles {
+    /// The int8 ONNX model (`model.onnx`).
+    pub model: PathBuf,
+    /// The tokenizer (`tokenizer.json`).
+    pub tokenizer: PathBuf,
+    /// The command vectors (`vectors.bin`).
+    pub vectors: PathBuf,
+    /// The ONNX Runtime shared library.
+    pub runtime: PathBuf,
+}
+
+impl DenseFiles {
+    /// The files in `model_dir`, with the runtime library at `runtime`.
+    pub fn in_dir(model_dir: &Path, runtime: PathBuf) -> DenseFiles {
+        DenseFiles {
+            model: model_dir.join("model.onnx"),
+            tokenizer: model_dir.join("tokenizer.json"),
+            vectors: model_dir.join("vectors.bin"),
+            runtime,
+        }
+    }
+
+    /// Find the files: `AWS_MCP_MODEL_DIR` (else the repository's
+    /// `models/minilm`) and `ORT_DYLIB_PATH` (else the `onnxruntime` wheel in
+    /// the repository's `.venv`).
+    pub fn locate() -> Result<DenseFiles, RetrieveError> {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let dir = match std::env::var_os("AWS_MCP_MODEL_DIR") {
+            Some(d) if !d.is_empty() => PathBuf::from(d),
+            _ => repo.join("models").join("minilm"),
+        };
+        if !dir.join("model.onnx").is_file() {
+            return Err(unavailable(
+                "dense",
+                format!(
+                    "no model.onnx in {}; set AWS_MCP_MODEL_DIR to the directory made by tools/catalog-gen/dense.py",
+                    dir.display()
+                ),
+            ));
+        }
+        let runtime = match std::env::var_os("ORT_DYLIB_PATH") {
+            Some(p) if !p.is_empty() => PathBuf::from(p),
+            _ => find_runtime_in_venv(&repo.join(".venv")).ok_or_else(|| {
+                unavailable(
+                    "dense",
+                    "the ONNX Runtime library was not found; run `pip install onnxruntime==1.31.1` and set ORT_DYLIB_PATH to its onnxruntime/capi/libonnxruntime.so.1.31.1",
+                )
+            })?,
+        };
+        if !runtime.is_file() {
+            return Err(unavailable(
+                "dense",
+                format!("ORT_DYLIB_PATH {} is not a file", runtime.display()),
+            ));
+        }
+        Ok(DenseFiles::in_dir(&dir, runtime))
+    }
+}
+
+fn find_runtime_in_venv(venv: &Path) -> Option<PathBuf> {
+    for lib in std::fs::read_dir(venv.join("lib")).ok()?.flatten() {
+        let capi = lib.path().join("site-packages/onnxruntime/capi");
+        for f in std::fs::read_dir(&capi).ok()?.flatten() {
+            let name = f.file_name();
+            if name.to_string_lossy().starts_with("libonnxruntime.so.") {
+                return Some(f.path());
+            }
+        }
+    }
+    None
+}
+
+/// The ONNX Runtime environment, loaded once per process.
+fn environment(runtime: &Path) -> Result<ort::environment::Environment, RetrieveError> {
+    static ENV: OnceLock<Result<ort::environment::Environment, String>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        // `ort` panics (rather than failing) on a library without the expected
+        // entry points or API version: turn that into an error too.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let builder = ort::init_from(runtime).map_err(|e| {
+                format!(
+                    "cannot load the ONNX Runtime library {}: {e}",
+                    runtime.display()
+                )
+            })?;
+            builder
+                .with_name("aws-mcp")
+                .build()
+                .map_err(|e| format!("cannot start ONNX Runtime: {e}"))
+        }))
+        .unwrap_or_else(|_| {
+            Err(format!(
+                "{} is not a usable ONNX Runtime 1.31 library (install onnxruntime==1.31.1 from PyPI)",
+                runtime.display()
+            ))
+        })
+    })
+    .clone()
+    .map_err(|e| unavailable("dense", e))
+}
+
+/// A sentence-embedding model run with ONNX Runtime.
+pub struct OnnxEmbedder {
+    session: Mutex<ort::session::Session>,
+    tokenizer: tokenizers::Tokenizer,
+    dim: usize,
+}
+
+impl std::fmt::Debug for OnnxEmbedder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OnnxEmbedder")
+            .field("dim", &self.dim)
+            .finish()
+    }
+}
+
+impl OnnxEmbedder {
+    /// Load the model and tokenizer; runs on one thread.
+    pub fn load(files: &DenseFiles) -> Result<OnnxEmbedder, RetrieveError> {
+        let env = environment(&files.runtime)?;
+        let session = ort::session::Session::builder(&env)
+            .and_then(|b| b.with_intra_threads(1).map_err(Into::into))
+            .and_then(|mut b| b.commit_from_file(&files.model))
+            .map_err(|e| {
+                RetrieveError::Model(format!("cannot load {}: {e}", files.model.display()))
+            })?;
+        let mut tokenizer = tokenizers::Tokenizer::from_file(&files.tokenizer).map_err(|e| {
+            RetrieveError::Model(format!("cannot load {}: {e}", files.tokenizer.display()))
+        })?;
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(Some(tokenizers::TruncationParams {
+                max_length: MAX_TOKENS,
+                ..Default::default()
+            }))
+            .map_err(|e| RetrieveError::Model(e.to_string()))?;
+        let embedder = OnnxEmbedder {
+            session: Mutex::new(session),
+            tokenizer,
+            dim: 0,
+        };
+        let dim = embedder.run("probe")?.len();
+        Ok(OnnxEmbedder { dim, ..embedder })
+    }
+
+    fn run(&self, text: &str) -> Result<Vec<f32>, RetrieveError> {
+        let enc = self
+            .tokenizer
+            .encode(text, true)
+            .map_err(|e| RetrieveError::Model(e.to_string()))?;
+        let ids: Vec<i64> = enc.get_ids().iter().map(|&i| i64::from(i)).collect();
+        let n = ids.len();
+        let mask = vec![1i64; n];
+        let t_ids = ort::value::Tensor::from_array(([1usize, n], ids))
+            .map_err(|e| RetrieveError::Model(e.to_string()))?;
+        let t_mask = ort::value::Tensor::from_array(([1usize, n], mask))
+            .map_err(|e| RetrieveError::Model(e.to_string()))?;
+        let mut session = self
+            .session
+            .lock()
+            .map_err(|_| RetrieveError::Model("the model session was poisoned".into()))?;
+        let out = session
+            .run(ort::inputs!["input_ids" => t_ids, "attention_mask" => t_mask])
+            .map_err(|e| RetrieveError::Model(e.to_string()))?;
+        let (_, v) = out["embedding"]
+            .try_extract_tensor::<f32>()
+            .map_err(|e| RetrieveError::Model(e.to_string()))?;
+        Ok(v.to_vec())
+    }
+}
+
+impl Embedder for OnnxEmbedder {
+    fn dim(&self) -> usize {
+        self.dim
+    }
+
+    fn embed(&self, text: &str) -> Result<Vec<f32>, RetrieveError> {
+        self.run(text)
+    }
+}
+
+/// Exact inner-product search over unit vectors held in one `ndarray` matrix.
+#[derive(Debug, Clone)]
+pub struct ExactIndex {
+    vectors: Array2<f32>,
+}
+
+impl ExactIndex {
+    /// An index over the rows of `vectors`.
+    pub fn new(vectors: Array2<f32>) -> ExactIndex {
+        ExactIndex { vectors }
+    }
+
+    /// Decode a `vectors.bin` written by `tools/catalog-gen/dense.py`.
+    pub fn from_bytes(data: &[u8]) -> Result<ExactIndex, RetrieveError> {
+        let bad = |m: &str| RetrieveError::Corpus(format!("vectors file: {m}"));
+        let rest = data
+            .strip_prefix(VECTORS_MAGIC.as_slice())
+            .ok_or_else(|| bad("missing the AWSMCPV1 header"))?;
+        if rest.len() < 8 {
+            return Err(bad("truncated header"));
+        }
+        let u32_at =
+            |o: usize| u32::from_le_bytes([rest[o], rest[o + 1], rest[o + 2], rest[o + 3]]);
+        let (n, dim) = (u32_at(0) as usize, u32_at(4) as usize);
+        let body = &rest[8..];
+        let stride = dim.checked_add(4).ok_or_else(|| bad("bad dimension"))?;
+        if dim == 0 || n.checked_mul(stride) != Some(body.len()) {
+            return Err(bad("size does not match its header"));
+        }
+        let mut flat = Vec::with_capacity(n * dim);
+        for row in body.chunks_exact(stride) {
+            let scale = f32::from_le_bytes([row[0], row[1], row[2], row[3]]);
+            flat.extend(row[4..].iter().map(|&b| f32::from(b as i8) * scale));
+        }
+        let vectors = Array2::from_shape_vec((n, dim), flat).map_err(|e| bad(&e.to_string()))?;
+        Ok(ExactIndex { vectors })
+    }
+
+    /// The stored vectors, in order.
+    pub fn rows(&self) -> impl Iterator<Item = Vec<f32>> + '_ {
+        self.vectors.rows().into_iter().map(|r| r.to_vec())
+    }
+
+    /// Read a `vectors.bin` file.
+    pub fn from_path(path: &Path) -> Result<ExactIndex, RetrieveError> {
+        let data = std::fs::read(path)
+            .map_err(|e| unavailable("dense", format!("cannot read {}: {e}", path.display())))?;
+        ExactIndex::from_bytes(&data)
+    }
+}
+
+impl VectorIndex for ExactIndex {
+    fn dim(&self) -> usize {
+        self.vectors.ncols()
+    }
+
+    fn len(&self) -> usize {
+        self.vectors.nrows()
+    }
+
+    fn nearest(&self, query: &[f32], k: usize) -> Vec<(u32, f32)> {
+        if query.len() != self.dim() || k == 0 {
+            return Vec::new();
+        }
+        let q = Array1::from(query.to_vec());
+        let sims = self.vectors.dot(&q);
+        let mut all: Vec<(u32, f32)> = sims
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| (i as u32, s))
+            .collect();
+        let k = k.min(all.len());
+        all.select_nth_unstable_by(k - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        all.truncate(k);
+        all.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        all
+    }
+}
+
+#[derive(Debug)]
+struct Doc {
+    service: Box<str>,
+    operation: Box<str>,
+    description: Box<str>,
+}
+
+fn docs_of(corpus: &Corpus) -> Vec<Doc> {
+    corpus
+        .docs
+        .iter()
+        .map(|d| Doc {
+            service: d.service.as_str().into(),
+            operation: d.operation.as_str().into(),
+            description: d.description.as_str().into(),
+        })
+        .collect()
+}
+
+/// Sentence embeddings + nearest-neighbour search over every command.
+pub struct DenseRetriever {
+    catalog: &'static Catalog,
+    embedder: Box<dyn Embedder>,
+    index: Box<dyn VectorIndex>,
+    docs: Vec<Doc>,
+}
+
+impl std::fmt::Debug for DenseRetriever {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DenseRetriever")
+            .field("docs", &self.docs.len())
+            .finish()
+    }
+}
+
+impl DenseRetriever {
+    /// Load the model, tokenizer and vectors found by [`DenseFiles::locate`].
+    pub fn new(catalog: &'static Catalog) -> Result<DenseRetriever, RetrieveError> {
+        DenseRetriever::from_files(catalog, &DenseFiles::locate()?)
+    }
+
+    /// Load from the given files.
+    pub fn from_files(
+        catalog: &'static Catalog,
+        files: &DenseFiles,
+    ) -> Result<DenseRetriever, RetrieveError> {
+        let corpus = Corpus::embedded()?;
+        let index = ExactIndex::from_path(&files.vectors)?;
+        let embedder = OnnxEmbedder::load(files)?;
+        DenseRetriever::from_parts(catalog, &corpus, Box::new(embedder), Box::new(index))
+    }
+
+    /// Combine an embedder and an index whose rows are the corpus's commands, in order.
+    pub fn from_parts(
+        catalog: &'static Catalog,
+        corpus: &Corpus,
+        embedder: Box<dyn Embedder>,
+        index: Box<dyn VectorIndex>,
+    ) -> Result<DenseRetriever, RetrieveError> {
+        if index.len() != corpus.docs.len() {
+            return Err(RetrieveError::Corpus(format!(
+                "the vectors file has {} vectors for {} commands; regenerate it with tools/catalog-gen/dense.py",
+                index.len(),
+                corpus.docs.len()
+            )));
+        }
+        if index.dim() != embedder.dim() {
+            return Err(RetrieveError::Model(format!(
+                "the model makes {}-dimensional vectors, the index holds {}",
+                embedder.dim(),
+                index.dim()
+            )));
+        }
+        Ok(DenseRetriever {
+            catalog,
+            embedder,
+            index,
+            docs: docs_of(corpus),
+        })
+    }
+
+    /// Ranked (document number, similarity) for a checked query.
+    fn rank(&self, query: &str, k: usize) -> Result<Vec<(u32, f32)>, RetrieveError> {
+        // Identifiers and values (`i-0abc…`, account numbers) only distract the model.
+        let cleaned: Vec<&str> = query
+            .split_whitespace()
+            .filter(|w| {
+                !super::text::words(w)
+                    .iter()
+                    .any(|x| super::text::is_noise(x))
+            })
+            .collect();
+        let text = if cleaned.is_empty() {
+            query.to_string()
+        } else {
+            cleaned.join(" ")
+        };
+        let v = self.embedder.embed(&text)?;
+        Ok(self.index.nearest(&v, k))
+    }
+
+    fn suggestion(&self, d: u32, score: f32) -> Result<Suggestion, RetrieveError> {
+        let m = self
+            .docs
+            .get(d as usize)
+            .ok_or_else(|| RetrieveError::Corpus(format!("no command number {d}")))?;
+        make_suggestion(
+            self.catalog,
+            &m.service,
+            &m.operation,
+            &m.description,
+            score,
+        )
+    }
+}
+
+impl Retriever for DenseRetriever {
+    fn suggest(&self, query: &str, k: usize) -> Result<Vec<Suggestion>, RetrieveError> {
+        let q = check_query(query)?;
+        self.rank(q, k)?
+            .into_iter()
+            .map(|(d, s)| self.suggestion(d, s))
+            .collect()
+    }
+
+    fn name(&self) -> &str {
+        "dense"
+    }
+}
+
+/// Score fusion of the lexical and dense engines.
+///
+/// Over the union of each engine's top `depth`:
+/// `score(d) = lexical(d) / max lexical + w_dense · cosine(d)`, a command
+/// missing from one list taking that list's lowest value. Unlike rank fusion
+/// this keeps how sure each engine is (a lexical winner far ahead of the
+/// rest stays ahead).
+pub struct HybridRetriever {
+    lexical: Bm25Retriever,
+    dense: DenseRetriever,
+    /// The weight of the dense cosine similarity.
+    pub w_dense: f32,
+    /// How many of each ranking are fused.
+    pub depth: usize,
+}
+
+impl std::fmt::Debug for HybridRetriever {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HybridRetriever")
+            .field("w_dense", &self.w_dense)
+            .field("depth", &self.depth)
+            .finish()
+    }
+}
+
+impl HybridRetriever {
+    /// Both engines with their default files; fusion constants tuned on the development set.
+    pub fn new(catalog: &'static Catalog) -> Result<HybridRetriever, RetrieveError> {
+        let dense = DenseRetriever::new(catalog)?;
+        let lexical = Bm25Retriever::new(catalog)?;
+        Ok(HybridRetriever::from_engines(lexical, dense))
+    }
+
+    /// Fuse two engines built over the same corpus.
+    pub fn from_engines(lexical: Bm25Retriever, dense: DenseRetriever) -> HybridRetriever {
+        HybridRetriever {
+            lexical,
+            dense,
+            w_dense: 0.5,
+            depth: 100,
+        }
+    }
+}
+
+impl Retriever for HybridRetriever {
+    fn suggest(&self, query: &str, k: usize) -> Result<Vec<Suggestion>, RetrieveError> {
+        let q = check_query(query)?;
+        let lex = self.lexical.rank_ids(q, self.depth);
+        let den = self.dense.rank(q, self.depth)?;
+        let lex_max = lex.first().map_or(1.0, |x| x.1).max(1e-6);
+        let lex_min = lex.last().map_or(0.0, |x| x.1);
+        let den_min = den.last().map_or(0.0, |x| x.1);
+        let mut fused: std::collections::HashMap<u32, (f32, f32)> =
+            std::collections::HashMap::new();
+        for &(d, s) in &lex {
+            fused.entry(d).or_insert((lex_min, den_min)).0 = s;
+        }
+        for &(d, s) in &den {
+            fused.entry(d).or_insert((lex_min, den_min)).1 = s;
+        }
+        let mut all: Vec<(u32, f32)> = fused
+            .into_iter()
+            .map(|(d, (l, c))| (d, l / lex_max + self.w_dense * c))
+            .collect();
+        all.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        all.truncate(k);
+        all.into_iter()
+            .map(|(d, s)| self.dense.suggestion(d, s))
+            .collect()
+    }
+
+    fn name(&self) -> &str {
+        "hybrid"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hybrid() -> &'static HybridRetriever {
+        static H: OnceLock<HybridRetriever> = OnceLock::new();
+        H.get_or_init(|| {
+            HybridRetriever::new(Catalog::embedded())
+                .expect("the dense engine's files (run .ci/run, or set ORT_DYLIB_PATH)")
+        })
+    }
+
+    #[test]
+    fn embeddings_are_unit_vectors_and_meaningful() {
+        let e = &hybrid().dense.embedder;
+        assert_eq!(e.dim(), 384);
+        let a = e.embed("list my virtual machines").unwrap();
+        let b = e.embed("show ec2 instances").unwrap();
+        let c = e.embed("translate text into spanish").unwrap();
+        let norm: f32 = a.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-3);
+        let dot = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>();
+        assert!(dot(&a, &b) > dot(&a, &c));
+    }
+
+    #[test]
+    fn dense_finds_commands() {
+        let s = hybrid()
+            .dense
+            .suggest("list my lambda functions", 3)
+            .unwrap();
+        assert_eq!(s.len(), 3);
+        assert!(s.iter().any(|s| s.command == "aws lambda list-functions"));
+        assert!(!s[0].parameters.is_empty() || s[0].command == "aws lambda list-functions");
+    }
+
+    #[test]
+    fn hybrid_finds_commands_and_rejects_bad_input() {
+        let h = hybrid();
+        let s = h.suggest("show my vms", 3).unwrap();
+        assert!(s.iter().any(|s| s.command == "aws ec2 describe-instances"));
+        assert_eq!(h.suggest(" ", 3), Err(RetrieveError::EmptyQuery));
+        assert!(h.suggest(&"a".repeat(3000), 3).is_err());
+        for q in ["日本語", "🙂", "\u{0}"] {
+            assert!(h.suggest(q, 3).unwrap().len() <= 3);
+        }
+    }
+
+    #[test]
+    fn exact_index_orders_by_similarity() {
+        let v = Array2::from_shape_vec((3, 2), vec![1.0, 0.0, 0.0, 1.0, 0.6, 0.8]).unwrap();
+        let idx = ExactIndex::new(v);
+        let r = idx.nearest(&[0.0, 1.0], 2);
+        assert_eq!(r.iter().map(|x| x.0).collect::<Vec<_>>(), vec![1, 2]);
+        assert!(idx.nearest(&[1.0], 2).is_empty());
+        assert!(idx.nearest(&[1.0, 0.0], 0).is_empty());
+    }
+
+    #[test]
+    fn missing_files_are_errors_not_panics() {
+        let files = DenseFiles::in_dir(
+            Path::new("/nonexistent/model"),
+            "/nonexistent/lib.so".into(),
+        );
+        let e = DenseRetriever::from_files(Catalog::embedded(), &files).unwrap_err();
+        assert!(matches!(e, RetrieveError::EngineUnavailable { .. }), "{e}");
+        assert!(e.to_string().contains("vectors.bin"));
+    }
+
+    #[test]
+    fn shipped_vectors_were_made_from_the_embedded_corpus() {
+        use std::hash::Hasher;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/minilm");
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
+        let mut h = super::super::text::Fnv::default();
+        h.write(include_bytes!("../../data/retrieval.bin"));
+        assert_eq!(
+            meta["corpus_fnv64"].as_str().unwrap(),
+            format!("{:016x}", h.finish()),
+            "models/minilm is stale: rerun tools/catalog-gen/dense.py"
+        );
+    }
+
+    #[test]
+    fn corrupt_vectors_are_errors() {
+        assert!(ExactIndex::from_bytes(b"").is_err());
+        assert!(ExactIndex::from_bytes(b"AWSMCPV1\x01\0\0\0\x02\0\0\0").is_err());
+        let mut ok = b"AWSMCPV1\x01\0\0\0\x02\0\0\0".to_vec();
+        ok.extend(1.0f32.to_le_bytes());
+        ok.extend([127u8, 0]);
+        assert_eq!(ExactIndex::from_bytes(&ok).unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,158 @@
+//! Evaluate the suggestion engines on a JSONL file of
+//! `{"query", "expected": ["service operation"], "also_ok": [...]}`:
+//! recall@1, recall@3, MRR (within the top 10) and p50/p99 latency per engine.
+//!
+//! ```text
+//! cargo run --release -p aws-mcp-examples --example eval -- /work/shared/eval/suggest_dev.jsonl \
+//!     [--engine lexical|dense|hybrid|all] [--misses]
+//! ```
+//!
+//! `BM25_PARAMS=k1=1.5,b=0.6` overrides the lexical engine's constants, and
+//! `HYBRID_PARAMS=w_dense,depth` the hybrid fusion's (tuning runs; `--features dense`).
+#![allow(clippy::print_stdout)]
+
+use std::time::Instant;
+
+use aws_mcp_core::retrieve::{self, Engine};
+use aws_mcp_core::Catalog;
+
+struct Case {
+    query: String,
+    ok: Vec<String>,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut file = None;
+    let mut engines: Vec<Engine> = Vec::new();
+    let mut misses = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--engine" => {
+                let e = args.next().ok_or("--engine needs a value")?;
+                if e == "all" {
+                    engines.extend([Engine::Lexical, Engine::Dense, Engine::Hybrid]);
+                } else {
+                    engines.push(e.parse()?);
+                }
+            }
+            "--misses" => misses = true,
+            _ => file = Some(a),
+        }
+    }
+    let file = file.ok_or("usage: eval FILE.jsonl [--engine NAME] [--misses]")?;
+    if engines.is_empty() {
+        engines.extend([Engine::Lexical, Engine::Dense, Engine::Hybrid]);
+    }
+    let mut cases = Vec::new();
+    for line in std::fs::read_to_string(&file)?.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        let list = |k: &str| -> Vec<String> {
+            v[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut ok = list("expected");
+        ok.extend(list("also_ok"));
+        cases.push(Case {
+            query: v["query"].as_str().unwrap_or_default().to_string(),
+            ok,
+        });
+    }
+    let catalog = Catalog::embedded();
+    println!("{} queries from {file}", cases.len());
+    println!(
+        "{:<8} {:>9} {:>9} {:>7} {:>9} {:>9} {:>10}",
+        "engine", "recall@1", "recall@3", "MRR", "p50 ms", "p99 ms", "load ms"
+    );
+    for engine in engines {
+        let t0 = Instant::now();
+        let built = match (engine, std::env::var("BM25_PARAMS")) {
+            (Engine::Lexical, Ok(spec)) => {
+                let params = retrieve::Bm25Params::default().with_overrides(&spec)?;
+                let corpus = retrieve::Corpus::embedded()?;
+                Ok(Box::new(retrieve::Bm25Retriever::with_params(
+                    catalog, &corpus, params,
+                )) as Box<dyn retrieve::Retriever>)
+            }
+            #[cfg(feature = "dense")]
+            (Engine::Hybrid, _) if std::env::var("HYBRID_PARAMS").is_ok() => {
+                let spec = std::env::var("HYBRID_PARAMS").unwrap_or_default();
+                let v: Vec<f32> = spec
+                    .split(',')
+                    .filter_map(|x| x.trim().parse().ok())
+                    .collect();
+                let mut h = retrieve::HybridRetriever::new(catalog)?;
+                if let [w, depth] = v[..] {
+                    h.w_dense = w;
+                    h.depth = depth as usize;
+                }
+                Ok(Box::new(h) as Box<dyn retrieve::Retriever>)
+            }
+            _ => retrieve::retriever(catalog, engine),
+        };
+        let r = match built {
+            Ok(r) => r,
+            Err(e) => {
+                println!("{:<8} unavailable: {e}", engine.as_str());
+                continue;
+            }
+        };
+        let load = t0.elapsed().as_secs_f64() * 1e3;
+        // warm up: the first query decodes the services it returns
+        for c in &cases {
+            let _ = r.suggest(&c.query, 10);
+        }
+        let (mut h1, mut h3, mut mrr) = (0usize, 0usize, 0f64);
+        let mut lat = Vec::new();
+        for c in &cases {
+            let t = Instant::now();
+            let s = r.suggest(&c.query, 10)?;
+            lat.push(t.elapsed().as_secs_f64() * 1e3);
+            let names: Vec<String> = s
+                .iter()
+                .map(|s| format!("{} {}", s.service, s.operation))
+                .collect();
+            let rank = names.iter().position(|n| c.ok.contains(n));
+            if rank == Some(0) {
+                h1 += 1;
+            }
+            if rank.is_some_and(|r| r < 3) {
+                h3 += 1;
+            }
+            if let Some(r) = rank {
+                mrr += 1.0 / (r as f64 + 1.0);
+            }
+            if misses && rank.is_none_or(|r| r >= 3) {
+                println!(
+                    "  MISS {:?} want {:?} got {:?} (rank {:?})",
+                    c.query,
+                    c.ok,
+                    &names[..names.len().min(3)],
+                    rank.map(|r| r + 1)
+                );
+            }
+        }
+        lat.sort_by(f64::total_cmp);
+        let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
+        let n = cases.len().max(1) as f64;
+        println!(
+            "{:<8} {:>9.3} {:>9.3} {:>7.3} {:>9.3} {:>9.3} {:>10.1}",
+            engine.as_str(),
+            h1 as f64 / n,
+            h3 as f64 / n,
+            mrr / n,
+            pct(0.5),
+            pct(0.99),
+            load
+        );
+    }
+    Ok(())
+}
