@@ -320,6 +320,13 @@ async def test_suggest(server_env):
         for s in sugg:
             assert s["command"].startswith("aws ")
             assert isinstance(s["parameters"], list)
+        r = await c.call_tool("suggest_aws_commands", {"query": "create a dynamodb table"})
+        top = r.structured_content["suggestions"][0]
+        assert top["command"] == "aws dynamodb create-table"
+        names = {p["name"] for p in top["parameters"]}
+        assert {"--table-name", "--attribute-definitions", "--key-schema"} <= names
+        assert any(p["name"] == "--table-name" and p["required"] for p in top["parameters"])
+        assert all(p["type"] and "description" in p for p in top["parameters"])
         r = await c.call_tool("suggest_aws_commands", {"query": "   "})
         assert r.is_error
 
