@@ -16,6 +16,9 @@
 //!   shapes are decoded only when that service is first looked up, so start-up
 //!   cost does not grow with the size of the table.
 //!
+//! * **[`exec`]** — the async [`Executor`] trait that runs a validated
+//!   command, with the pure output cap and result-limit logic every executor
+//!   shares (no process code here).
 //! * **[`parse`](mod@parse)** — shell quoting without a shell: words, or a rejection of
 //!   the shell operators a shell would act on.
 //! * **[`validate`](mod@validate)** — the AWS CLI's own parsing and botocore's parameter
@@ -41,6 +44,7 @@
 pub mod catalog;
 pub mod classify;
 pub mod command;
+pub mod exec;
 pub mod parse;
 pub mod policy;
 pub mod retrieve;
@@ -53,6 +57,7 @@ pub use classify::{AccessLevel, AccessTable, Classification, Classifier};
 pub use command::{
     ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
 };
+pub use exec::{ExecError, ExecOptions, ExecOutput, Executor};
 pub use parse::tokenize;
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError};
 pub use retrieve::{Engine, ParamInfo, RetrieveError, Retriever, Suggestion};

@@ -1,0 +1,278 @@
+//! Server configuration from the environment.
+//!
+//! Every setting comes from an environment variable, under the names of the
+//! seed document and of the reference server (both accepted). A value that
+//! cannot be understood is an error at start-up naming the variable, never a
+//! silent default. [`ServerConfig::from_lookup`] takes the lookup function so
+//! that tests (and embedders) need not touch the process environment.
+//!
+//! The policy's settings (region, profile, working directory, read-only
+//! mode, consent, local file access, the policy file) are read by the core's
+//! [`PolicyConfig::from_env`]; this module adds what only the server needs:
+//! the `aws` program, timeouts, the output cap and the default result limit.
+
+use std::path::{Path, PathBuf};
+
+use std::time::Duration;
+
+use aws_mcp_core::{Catalog, PolicyConfig, PolicyError};
+
+/// A start-up configuration error; the message names the variable.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A policy setting is missing or wrong.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// A variable has a value that is not allowed.
+    #[error("{var}={value:?} is not valid: {reason}")]
+    Invalid {
+        /// The variable.
+        var: &'static str,
+        /// Its value.
+        value: String,
+        /// Why it is rejected, and what is allowed.
+        reason: String,
+    },
+}
+
+/// Everything the stdio server needs to run.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// `AWS_REGION`: the default region for commands without `--region`.
+    pub region: String,
+    /// `AWS_API_MCP_PROFILE_NAME` or `AWS_PROFILE`: the profile commands use
+    /// unless they name one.
+    pub profile: Option<String>,
+    /// `AWS_API_MCP_WORKING_DIR`: the commands' working directory.
+    pub working_dir: PathBuf,
+    /// The policy's configuration (from the same environment).
+    pub policy: PolicyConfig,
+    /// `AWS_MCP_AWS_CLI`: the `aws` program (default: `aws` found on `PATH`).
+    pub aws_cli: PathBuf,
+    /// `AWS_MCP_TIMEOUT` (seconds): the longest a command may run.
+    pub timeout: Duration,
+    /// `AWS_MCP_CONNECT_TIMEOUT` (seconds): the longest a connection may take.
+    pub connect_timeout: Duration,
+    /// `AWS_MCP_MAX_OUTPUT_BYTES`: the most bytes of output a command returns.
+    pub max_output_bytes: usize,
+    /// `AWS_MCP_DEFAULT_MAX_ITEMS`: the result limit of paginated commands
+    /// when the call gives no `max_results`.
+    pub default_max_items: u32,
+}
+
+/// The most results a call may ask for through `max_results`.
+pub const MAX_RESULTS_LIMIT: u32 = 10_000;
+
+impl ServerConfig {
+    /// Reads the configuration from the process environment.
+    pub fn from_env(catalog: &Catalog) -> Result<ServerConfig, ConfigError> {
+        Self::from_lookup(catalog, |k| std::env::var(k).ok())
+    }
+
+    /// Reads the configuration through `lookup` (a variable name to its value).
+    pub fn from_lookup(
+        catalog: &Catalog,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<ServerConfig, ConfigError> {
+        let policy = PolicyConfig::from_env(catalog, &lookup)?;
+        let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
+
+        // A relative path with a directory part is taken from the server's
+        // current directory (commands run in the working directory).
+        let aws_cli = match get("AWS_MCP_AWS_CLI").map(PathBuf::from) {
+            None => PathBuf::from("aws"),
+            Some(p) if p.is_relative() && p.components().count() > 1 => std::path::absolute(&p)
+                .map_err(|e| ConfigError::Invalid {
+                    var: "AWS_MCP_AWS_CLI",
+                    value: p.display().to_string(),
+                    reason: e.to_string(),
+                })?,
+            Some(p) => p,
+        };
+        let timeout = parse_secs(&get, "AWS_MCP_TIMEOUT", 60)?;
+        let connect_timeout = parse_secs(&get, "AWS_MCP_CONNECT_TIMEOUT", 10)?;
+        let max_output_bytes = parse_num(&get, "AWS_MCP_MAX_OUTPUT_BYTES", 256 * 1024, 1024)?;
+        let default_max_items = parse_num(
+            &get,
+            "AWS_MCP_DEFAULT_MAX_ITEMS",
+            100,
+            u64::from(MAX_RESULTS_LIMIT),
+        )?;
+
+        Ok(ServerConfig {
+            region: policy.region.clone(),
+            profile: policy.profile.clone(),
+            working_dir: policy.working_dir.clone(),
+            policy,
+            aws_cli,
+            timeout,
+            connect_timeout,
+            max_output_bytes: usize::try_from(max_output_bytes).unwrap_or(usize::MAX),
+            default_max_items: u32::try_from(default_max_items).unwrap_or(MAX_RESULTS_LIMIT),
+        })
+    }
+}
+
+fn parse_num(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: u64,
+    min_or_max: u64,
+) -> Result<u64, ConfigError> {
+    let Some(v) = get(var) else {
+        return Ok(default);
+    };
+    let n: u64 = v.trim().parse().map_err(|_| ConfigError::Invalid {
+        var,
+        value: v.clone(),
+        reason: "it must be a whole number".into(),
+    })?;
+    // AWS_MCP_MAX_OUTPUT_BYTES has a floor; AWS_MCP_DEFAULT_MAX_ITEMS a ceiling.
+    let ok = if var == "AWS_MCP_MAX_OUTPUT_BYTES" {
+        n >= min_or_max
+    } else {
+        (1..=min_or_max).contains(&n)
+    };
+    if !ok {
+        let reason = if var == "AWS_MCP_MAX_OUTPUT_BYTES" {
+            format!("it must be at least {min_or_max}")
+        } else {
+            format!("it must be between 1 and {min_or_max}")
+        };
+        return Err(ConfigError::Invalid {
+            var,
+            value: v,
+            reason,
+        });
+    }
+    Ok(n)
+}
+
+fn parse_secs(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: u64,
+) -> Result<Duration, ConfigError> {
+    let Some(v) = get(var) else {
+        return Ok(Duration::from_secs(default));
+    };
+    match v.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(Duration::from_secs_f64(s)),
+        _ => Err(ConfigError::Invalid {
+            var,
+            value: v,
+            reason: "it must be a number of seconds between 0 and 86400".into(),
+        }),
+    }
+}
+
+/// Creates `dir` (and its parents) readable by its owner only.
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_mcp_core::policy::FileAccess;
+    use std::collections::HashMap;
+
+    fn cfg(vars: &[(&str, &str)]) -> Result<ServerConfig, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ServerConfig::from_lookup(Catalog::embedded(), move |k| map.get(k).cloned())
+    }
+
+    fn tmp() -> String {
+        std::env::temp_dir().display().to_string()
+    }
+
+    #[test]
+    fn region_is_required_and_validated() {
+        let e = cfg(&[]).unwrap_err().to_string();
+        assert!(e.contains("AWS_REGION"), "{e}");
+        let e = cfg(&[("AWS_REGION", "mars-1")]).unwrap_err().to_string();
+        assert!(e.contains("AWS_REGION") && e.contains("mars-1"), "{e}");
+        let c = cfg(&[
+            ("AWS_REGION", "eu-west-2"),
+            ("AWS_API_MCP_WORKING_DIR", &tmp()),
+        ])
+        .unwrap();
+        assert_eq!(c.region, "eu-west-2");
+    }
+
+    #[test]
+    fn policy_settings_and_bad_values_name_the_variable() {
+        let t = tmp();
+        let c = cfg(&[
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_API_MCP_WORKING_DIR", &t),
+            ("READ_OPERATIONS_ONLY", "yes"),
+            ("REQUIRE_MUTATION_CONSENT", "1"),
+            (
+                "AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS",
+                "no-access",
+            ),
+            ("AWS_API_MCP_PROFILE_NAME", "dev"),
+            ("AWS_PROFILE", "other"),
+        ])
+        .unwrap();
+        assert!(c.policy.read_operations_only && c.policy.require_mutation_consent);
+        assert_eq!(c.policy.file_access, FileAccess::NoAccess);
+        assert_eq!(c.profile.as_deref(), Some("dev"));
+        for (var, bad) in [
+            ("READ_OPERATIONS_ONLY", "maybe"),
+            ("REQUIRE_MUTATION_CONSENT", "2"),
+            (
+                "AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS",
+                "everywhere",
+            ),
+            ("AWS_MCP_TIMEOUT", "-3"),
+            ("AWS_MCP_CONNECT_TIMEOUT", "soon"),
+            ("AWS_MCP_MAX_OUTPUT_BYTES", "10"),
+            ("AWS_MCP_DEFAULT_MAX_ITEMS", "0"),
+            ("AWS_MCP_TELEMETRY", "perhaps"),
+            ("AWS_API_MCP_WORKING_DIR", "relative/dir"),
+        ] {
+            let mut vars = vec![("AWS_REGION", "us-east-1"), (var, bad)];
+            if var != "AWS_API_MCP_WORKING_DIR" {
+                vars.push(("AWS_API_MCP_WORKING_DIR", &t));
+            }
+            let e = cfg(&vars).unwrap_err().to_string();
+            assert!(e.contains(var), "{var}: {e}");
+        }
+    }
+
+    #[test]
+    fn relative_aws_program_is_made_absolute() {
+        let t = tmp();
+        let c = cfg(&[
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_API_MCP_WORKING_DIR", &t),
+            ("AWS_MCP_AWS_CLI", ".venv/bin/aws"),
+        ])
+        .unwrap();
+        assert!(c.aws_cli.is_absolute() && c.aws_cli.ends_with(".venv/bin/aws"));
+        let c = cfg(&[
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_API_MCP_WORKING_DIR", &t),
+            ("AWS_MCP_AWS_CLI", "aws2"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.aws_cli,
+            PathBuf::from("aws2"),
+            "a bare name is looked up on PATH"
+        );
+    }
+}

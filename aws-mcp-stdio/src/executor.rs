@@ -1,0 +1,386 @@
+//! The subprocess executor: runs the installed `aws` program.
+//!
+//! ## Design
+//!
+//! * **No shell.** The validated argv goes straight to `exec` through
+//!   [`tokio::process::Command`]; no word is ever interpreted by a shell.
+//! * **Region and profile.** A command without `--region` gets the
+//!   configured default region appended; the configured profile is passed as
+//!   `AWS_PROFILE` (a `--profile` on the command line still wins, as in the CLI).
+//! * **No URL fetching.** awscli v1 fetches `http(s)://` parameter values
+//!   unless the profile's `cli_follow_urlparam` is `false`, and it reads that
+//!   only from the config file. So each run gets its own config file: a copy
+//!   of the user's (`$AWS_CONFIG_FILE` or `~/.aws/config`, read fresh each
+//!   time, never modified) in which every `[default]` / `[profile …]` section
+//!   says `cli_follow_urlparam = false` (any user setting of it is dropped),
+//!   with sections added for the profile in use when missing. The copy lives
+//!   in an owner-only private directory, is passed as `AWS_CONFIG_FILE`, and
+//!   is removed when the run ends. Credentials files are not touched: botocore
+//!   merges them as usual.
+//! * **Bounded.** The run is killed when it outlives the timeout or when its
+//!   future is dropped (a client's cancellation drops it): the child is its
+//!   own process group, and the whole group gets `SIGKILL`, so nothing it
+//!   started lingers. Standard output and error are read concurrently and
+//!   kept up to their caps; the rest is counted and dropped.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use aws_mcp_core::exec::{bounded_argv, cap_output, Capped};
+use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// Runs commands with the installed `aws` program.
+#[derive(Debug)]
+pub struct SubprocessExecutor {
+    program: PathBuf,
+    region: String,
+    profile: Option<String>,
+    working_dir: PathBuf,
+    private_dir: PathBuf,
+    user_config: Option<PathBuf>,
+    counter: AtomicU64,
+}
+
+impl SubprocessExecutor {
+    /// An executor running `program` (a path, or a name looked up on `PATH`)
+    /// in `working_dir`, with `region` as the default region and `profile` as
+    /// the default profile. It reads the user's AWS config file from
+    /// `$AWS_CONFIG_FILE` or `~/.aws/config`.
+    pub fn new(
+        program: impl Into<PathBuf>,
+        region: impl Into<String>,
+        profile: Option<String>,
+        working_dir: impl Into<PathBuf>,
+    ) -> Result<SubprocessExecutor, ExecError> {
+        let user_config = std::env::var_os("AWS_CONFIG_FILE")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".aws/config")));
+        let private_dir = std::env::temp_dir().join(format!(
+            "aws-mcp-run-{}-{}",
+            std::process::id(),
+            unique_suffix()
+        ));
+        crate::config::create_private_dir(&private_dir).map_err(|e| {
+            ExecError::Config(format!(
+                "cannot create the private directory {}: {e}",
+                private_dir.display()
+            ))
+        })?;
+        Ok(SubprocessExecutor {
+            program: program.into(),
+            region: region.into(),
+            profile,
+            working_dir: working_dir.into(),
+            private_dir,
+            user_config,
+            counter: AtomicU64::new(0),
+        })
+    }
+
+    /// Reads the user's AWS config from `path` instead of the default place.
+    pub fn with_user_config(mut self, path: Option<PathBuf>) -> Self {
+        self.user_config = path;
+        self
+    }
+
+    /// The program this executor runs.
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+
+    /// The full argument list for `command` (without the program name).
+    pub fn argv(&self, command: &ValidatedCommand, options: &ExecOptions) -> Vec<String> {
+        let mut argv = bounded_argv(command, options);
+        if command.region.is_none() && command.globals.region.is_none() {
+            argv.push("--region".into());
+            argv.push(self.region.clone());
+        }
+        argv
+    }
+
+    fn write_config(&self, command: &ValidatedCommand) -> Result<TempFile, ExecError> {
+        let user = match &self.user_config {
+            Some(p) => match std::fs::read_to_string(p) {
+                Ok(s) => s,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+                Err(e) => {
+                    return Err(ExecError::Config(format!(
+                        "cannot read the AWS config file {}: {e}",
+                        p.display()
+                    )))
+                }
+            },
+            None => String::new(),
+        };
+        let profile = command
+            .globals
+            .profile
+            .as_deref()
+            .or(self.profile.as_deref());
+        let text = no_url_follow_config(&user, profile);
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let path = self.private_dir.join(format!("config-{n}"));
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut f = opts.open(&path)?;
+            f.write_all(text.as_bytes())
+        };
+        write().map_err(|e| ExecError::Config(format!("cannot write {}: {e}", path.display())))?;
+        Ok(TempFile(path))
+    }
+}
+
+impl Drop for SubprocessExecutor {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.private_dir);
+    }
+}
+
+fn unique_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish()
+}
+
+/// A file removed when dropped.
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The user's AWS config text with `cli_follow_urlparam = false` in every
+/// profile section (and any user setting of it removed), plus `[default]`
+/// and the section of `profile` when they are missing.
+pub fn no_url_follow_config(user: &str, profile: Option<&str>) -> String {
+    const KEY: &str = "cli_follow_urlparam = false";
+    let mut out = String::with_capacity(user.len() + 128);
+    let mut have_default = false;
+    let mut have_profile = false;
+    for line in user.lines() {
+        let trimmed = line.trim();
+        // Top-level keys start at column 0; indented lines are nested values.
+        let is_top = !line.starts_with([' ', '\t']);
+        if is_top {
+            if let Some(name) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+                out.push_str(line);
+                out.push('\n');
+                let name = name.trim();
+                let section = if name == "default" {
+                    Some("default")
+                } else {
+                    name.strip_prefix("profile")
+                        .filter(|rest| rest.starts_with([' ', '\t']))
+                        .map(str::trim)
+                };
+                if let Some(s) = section {
+                    out.push_str(KEY);
+                    out.push('\n');
+                    if s == "default" {
+                        have_default = true;
+                    }
+                    if Some(s) == profile {
+                        have_profile = true;
+                    }
+                }
+                continue;
+            }
+            let key = trimmed.split(['=', ':']).next().unwrap_or("").trim();
+            if key == "cli_follow_urlparam" {
+                continue;
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if !have_default {
+        out.push_str("\n[default]\n");
+        out.push_str(KEY);
+        out.push('\n');
+    }
+    if let Some(p) = profile {
+        if !have_profile && p != "default" {
+            out.push_str(&format!("\n[profile {p}]\n{KEY}\n"));
+        }
+    }
+    out
+}
+
+/// Kills a process group when dropped, unless disarmed.
+struct GroupKill(Option<u32>);
+
+impl GroupKill {
+    fn kill(&mut self) {
+        if let Some(pid) = self.0.take() {
+            #[cfg(unix)]
+            {
+                if let Ok(pid) = i32::try_from(pid) {
+                    let _ = nix::sys::signal::killpg(
+                        nix::unistd::Pid::from_raw(pid),
+                        nix::sys::signal::Signal::SIGKILL,
+                    );
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = pid;
+        }
+    }
+}
+
+impl Drop for GroupKill {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Reads `reader` to its end, keeping at most `cap` bytes.
+async fn read_capped(mut reader: impl AsyncRead + Unpin, cap: usize) -> std::io::Result<Capped> {
+    let mut kept = Vec::with_capacity(cap.min(64 * 1024));
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = reader.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        // Keep a few bytes past the cap so the cut can find a char boundary.
+        let room = (cap + 4).saturating_sub(kept.len());
+        kept.extend_from_slice(&buf[..n.min(room)]);
+    }
+    Ok(cap_output(&kept, cap, total))
+}
+
+#[async_trait::async_trait]
+impl Executor for SubprocessExecutor {
+    async fn execute(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+    ) -> Result<ExecOutput, ExecError> {
+        let argv = self.argv(command, options);
+        let config = self.write_config(command)?;
+        let mut cmd = tokio::process::Command::new(&self.program);
+        cmd.args(&argv)
+            .current_dir(&self.working_dir)
+            .env("AWS_CONFIG_FILE", &config.0)
+            .env("AWS_PAGER", "")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        if let Some(p) = &self.profile {
+            cmd.env("AWS_PROFILE", p);
+        }
+        #[cfg(unix)]
+        cmd.process_group(0);
+        let started = Instant::now();
+        let mut child = cmd.spawn().map_err(|e| ExecError::Spawn {
+            program: self.program.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let mut group = GroupKill(child.id());
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| ExecError::Io("standard output was not captured".into()))?;
+        let stderr = child
+            .stderr
+            .take()
+            .ok_or_else(|| ExecError::Io("standard error was not captured".into()))?;
+        let run = async {
+            let (out, err, status) = tokio::join!(
+                read_capped(stdout, options.output_cap),
+                read_capped(stderr, options.error_cap),
+                child.wait()
+            );
+            let io = |e: std::io::Error| ExecError::Io(e.to_string());
+            Ok::<_, ExecError>((out.map_err(io)?, err.map_err(io)?, status.map_err(io)?))
+        };
+        match tokio::time::timeout(options.timeout, run).await {
+            Ok(Ok((out, err, status))) => {
+                // The leader exited; kill anything it left in its group.
+                group.kill();
+                drop(config);
+                Ok(ExecOutput::from_streams(
+                    status.code(),
+                    out,
+                    err,
+                    started.elapsed(),
+                ))
+            }
+            Ok(Err(e)) => Err(e),
+            Err(_) => {
+                group.kill();
+                Err(ExecError::Timeout {
+                    seconds: timeout_secs(options.timeout),
+                })
+            }
+        }
+    }
+}
+
+fn timeout_secs(d: Duration) -> u64 {
+    d.as_secs_f64().ceil() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_copy_turns_url_following_off_everywhere() {
+        let user = "[default]\nregion = us-east-1\ncli_follow_urlparam = true\n\n[profile dev]\nregion=eu-west-1\ns3 =\n  cli_follow_urlparam = x\n[sso-session corp]\nsso_region = us-east-1\n";
+        let out = no_url_follow_config(user, Some("dev"));
+        assert_eq!(out.matches("cli_follow_urlparam = false").count(), 2);
+        assert!(!out.contains("cli_follow_urlparam = true"));
+        assert!(
+            out.contains("  cli_follow_urlparam = x"),
+            "nested values are kept"
+        );
+        assert!(out.contains("[sso-session corp]\nsso_region = us-east-1"));
+        assert!(!out.contains("[profile dev]\ncli_follow_urlparam = false\n\n[profile dev]"));
+    }
+
+    #[test]
+    fn config_copy_adds_missing_sections() {
+        let out = no_url_follow_config("", Some("ci"));
+        assert_eq!(
+            out,
+            "\n[default]\ncli_follow_urlparam = false\n\n[profile ci]\ncli_follow_urlparam = false\n"
+        );
+        let out = no_url_follow_config("[profile x]\nregion = a\n", None);
+        assert!(out.starts_with("[profile x]\ncli_follow_urlparam = false\nregion = a\n"));
+        assert!(out.contains("[default]\ncli_follow_urlparam = false"));
+    }
+
+    #[tokio::test]
+    async fn read_capped_keeps_the_cap_and_counts_all() {
+        let data = "é".repeat(100_000); // 200,000 bytes
+        let c = read_capped(data.as_bytes(), 1001).await.unwrap();
+        assert_eq!(c.total_bytes, 200_000);
+        assert!(c.truncated);
+        assert_eq!(c.text.len(), 1000);
+        let c = read_capped(&b"short"[..], 1001).await.unwrap();
+        assert_eq!(c.text, "short");
+        assert!(!c.truncated);
+    }
+}

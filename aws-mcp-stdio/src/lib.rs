@@ -1,0 +1,79 @@
+//! # aws-mcp-stdio
+//!
+//! The `aws-mcp` MCP server over stdio, as a library so that the Python and
+//! Node packages run the very same server: [`serve`] reads nothing but the
+//! [`ServerConfig`] it is given and serves until the client goes away.
+//!
+//! * [`config`] — configuration from the environment (start-up errors name
+//!   the variable).
+//! * [`executor`] — [`SubprocessExecutor`], the [`aws_mcp_core::Executor`]
+//!   that runs the installed `aws` program without a shell.
+//! * [`server`] — the MCP tools `call_aws` and `suggest_aws_commands`.
+//! * [`steps`] — the call pipeline's steps (check, decide, suggest) behind
+//!   small seams over the core crate.
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod executor;
+pub mod server;
+pub mod steps;
+
+use std::sync::Arc;
+
+use aws_mcp_core::Catalog;
+pub use config::{ConfigError, ServerConfig};
+pub use executor::SubprocessExecutor;
+pub use server::AwsMcpServer;
+
+/// Why the server stopped with an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The executor could not be set up.
+    #[error(transparent)]
+    Exec(#[from] aws_mcp_core::ExecError),
+    /// The MCP session could not start or failed.
+    #[error("MCP session failed: {0}")]
+    Protocol(String),
+    /// Standard input or output failed.
+    #[error("standard input/output failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Builds the server for `config` over `catalog`, running commands with the
+/// installed `aws` program.
+pub fn build_server(
+    catalog: &'static Catalog,
+    config: ServerConfig,
+) -> Result<AwsMcpServer, ServeError> {
+    let executor = SubprocessExecutor::new(
+        config.aws_cli.clone(),
+        config.region.clone(),
+        config.profile.clone(),
+        config.working_dir.clone(),
+    )?;
+    let steps = steps::Steps::new(catalog, config.policy.clone());
+    Ok(AwsMcpServer::new(steps, Arc::new(executor), config))
+}
+
+/// Serves MCP over stdin/stdout with the embedded catalog until stdin closes.
+pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
+    serve_with(Catalog::embedded(), config).await
+}
+
+/// Serves MCP over stdin/stdout with `catalog` until stdin closes.
+pub async fn serve_with(catalog: &'static Catalog, config: ServerConfig) -> Result<(), ServeError> {
+    use rmcp::ServiceExt;
+    let server = build_server(catalog, config)?;
+    server.warm();
+    let running = server
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| ServeError::Protocol(e.to_string()))?;
+    let reason = running
+        .waiting()
+        .await
+        .map_err(|e| ServeError::Protocol(e.to_string()))?;
+    tracing::info!(?reason, "session ended");
+    Ok(())
+}
