@@ -94,6 +94,9 @@ export function classify(command: string): Classification
 /** The k (default 3) commands most likely to do what `query` asks; rejects with RetrievalError. */
 export function suggest(query: string, k?: number): Promise<Suggestion[]>
 
+/** Serve MCP over stdin/stdout until stdin closes (blocks); throws ServerError for a bad configuration. */
+export function serve(): void
+
 /** The security policy, configured from environment variables (default: process.env). */
 export class Policy {
   constructor(env?: Record<string, string>)

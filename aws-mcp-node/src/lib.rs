@@ -184,3 +184,12 @@ pub fn suggest_json(query: String, k: Option<u32>) -> AsyncTask<SuggestTask> {
         k: k.unwrap_or(3) as usize,
     })
 }
+
+/// Serve MCP over stdin/stdout until the client closes stdin (the `aws-mcp`
+/// bin). Blocks the calling thread: the bin does nothing else. Configuration
+/// comes from the environment, exactly as for the Rust binary; a bad value
+/// throws a `ServerError` naming the variable.
+#[napi]
+pub fn serve() -> Result<()> {
+    aws_mcp_stdio::serve_stdio_blocking(catalog()).map_err(|e| coded("server", e.kind(), &e, &[]))
+}

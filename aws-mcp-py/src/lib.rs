@@ -420,6 +420,15 @@ fn suggest_engine(py: Python<'_>) -> PyResult<String> {
     Ok(default_retriever(py)?.name().to_string())
 }
 
+/// Serve MCP over stdin/stdout until the client closes stdin (the `aws-mcp`
+/// console script). Configuration comes from the environment, exactly as for
+/// the Rust binary; the GIL is released while serving.
+#[pyfunction]
+fn serve(py: Python<'_>) -> PyResult<()> {
+    py.detach(|| aws_mcp_stdio::serve_stdio_blocking(CoreCatalog::embedded()))
+        .map_err(|e| raise(py, "ServerError", e.kind(), e.to_string(), &[]))
+}
+
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -431,6 +440,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Suggestion>()?;
     m.add_function(wrap_pyfunction!(suggest, m)?)?;
     m.add_function(wrap_pyfunction!(suggest_engine, m)?)?;
+    m.add_function(wrap_pyfunction!(serve, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

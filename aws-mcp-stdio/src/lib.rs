@@ -77,3 +77,52 @@ pub async fn serve_with(catalog: &'static Catalog, config: ServerConfig) -> Resu
     tracing::info!(?reason, "session ended");
     Ok(())
 }
+
+/// Why [`serve_stdio_blocking`] could not serve or stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The environment holds a bad configuration value (the message names it).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    /// The server failed.
+    #[error(transparent)]
+    Serve(#[from] ServeError),
+}
+
+impl StartError {
+    /// A stable snake_case name of the error's kind (for the Python and Node packages).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StartError::Config(_) => "config",
+            StartError::Runtime(_) => "runtime",
+            StartError::Serve(_) => "serve",
+        }
+    }
+}
+
+/// Serves MCP over stdio until stdin closes, as the `aws-mcp` binary does:
+/// logs to stderr (level from `RUST_LOG`, default `warn`), configuration from
+/// the environment, a current-thread runtime. The Python and Node packages'
+/// `aws-mcp` entry points call this, so every package runs the same server.
+pub fn serve_stdio_blocking(catalog: &'static Catalog) -> Result<(), StartError> {
+    // Another subscriber may already be installed by an embedding program: keep it.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .try_init();
+    let config = ServerConfig::from_env(catalog)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(StartError::Runtime)?;
+    rt.block_on(serve_with(catalog, config))?;
+    Ok(())
+}

@@ -1,6 +1,6 @@
-//! `figures`: prints the catalog's load-time and memory figures as JSON.
+//! `catalog-figures`: prints the catalog's load-time and memory figures as JSON.
 //!
-//! Run with `cargo run --release -p aws-mcp-benches`. Criterion benches
+//! Run with `cargo run --release -p aws-mcp-benches --bin catalog-figures`. Criterion benches
 //! (`cargo bench -p aws-mcp-benches`) give the statistically careful timings;
 //! this binary measures what criterion cannot: first-use cost in a fresh
 //! process and resident memory.

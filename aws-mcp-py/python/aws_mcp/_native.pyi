@@ -69,3 +69,6 @@ def suggest(query: str, k: int = 3) -> list[Suggestion]:
 
 def suggest_engine() -> str:
     """The engine suggest() uses: lexical, dense or hybrid."""
+
+def serve() -> None:
+    """Serve MCP over stdin/stdout until stdin closes; raises aws_mcp.ServerError."""
