@@ -396,57 +396,22 @@ fn local_paths(cmd: &ValidatedCommand) -> Vec<(String, PathAccess, String)> {
             out.push((v.to_string(), PathAccess::Write, "outfile".into()));
         }
     }
-    const PATH_ARGS: &[(&str, &str, &str, PathAccess)] = &[
-        (
-            "cloudformation",
-            "package",
-            "template-file",
-            PathAccess::Read,
-        ),
-        (
-            "cloudformation",
-            "package",
-            "output-template-file",
-            PathAccess::Write,
-        ),
-        (
-            "cloudformation",
-            "deploy",
-            "template-file",
-            PathAccess::Read,
-        ),
-        ("gamelift", "upload-build", "build-root", PathAccess::Read),
-        ("deploy", "push", "source", PathAccess::Read),
-        (
-            "servicecatalog",
-            "generate product",
-            "file-path",
-            PathAccess::Read,
-        ),
-        (
-            "servicecatalog",
-            "generate provisioning-artifact",
-            "file-path",
-            PathAccess::Read,
-        ),
-        ("eks", "update-kubeconfig", "kubeconfig", PathAccess::Write),
-        (
-            "gamelift",
-            "get-game-session-log",
-            "save-as",
-            PathAccess::Write,
-        ),
+    // Streaming blobs that take a plain path. The validator finds these from
+    // the catalog's shapes; the policy, which has no catalog here, keeps the
+    // common ones as a second line of defence.
+    const STREAMING_PATH_ARGS: &[(&str, &str, &str, PathAccess)] = &[
         ("s3api", "put-object", "body", PathAccess::Read),
         ("s3api", "upload-part", "body", PathAccess::Read),
         ("glacier", "upload-archive", "body", PathAccess::Read),
         ("glacier", "upload-multipart-part", "body", PathAccess::Read),
         ("mediastore-data", "put-object", "body", PathAccess::Read),
         ("ebs", "put-snapshot-block", "block-data", PathAccess::Read),
-        ("cloudfront", "sign", "private-key", PathAccess::Read),
-        ("ecs", "deploy", "task-definition", PathAccess::Read),
-        ("ecs", "deploy", "codedeploy-appspec", PathAccess::Read),
     ];
-    for (s, o, a, access) in PATH_ARGS {
+    // Customization path arguments: the validator's own table, so the two never disagree.
+    let tables = crate::validate::files::CUSTOM_PATH_ARGS
+        .iter()
+        .chain(STREAMING_PATH_ARGS);
+    for (s, o, a, access) in tables {
         if *s == svc && *o == op {
             for v in arg_values(cmd, a) {
                 let v = v.strip_prefix("file://").unwrap_or(v);

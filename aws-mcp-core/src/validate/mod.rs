@@ -36,7 +36,7 @@
 mod args;
 mod ec2;
 mod error;
-mod files;
+pub(crate) mod files;
 mod globals;
 mod shorthand;
 pub mod suggest;
