@@ -48,7 +48,6 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -660,22 +659,12 @@ def main():
         print(f"access.py: {n} commands -> {args.out} ({os.path.getsize(args.out)} bytes)")
         return
     sys.path.insert(0, HERE)
-    from generate import prepare_env  # noqa: E402
+    from generate import run_inner  # noqa: E402
 
-    import tempfile
-    tmp = None
-    venv = args.venv
-    if not venv:
-        tmp = tempfile.TemporaryDirectory(prefix="aws-mcp-gen-")
-        venv = tmp.name
-    py, data_path = prepare_env(os.path.abspath(venv))
-    env = dict(os.environ, AWS_DATA_PATH=data_path, PYTHONPATH=HERE,
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-    env.pop("AWS_PROFILE", None)
-    cmd = [py, os.path.abspath(__file__), "--inner", "--out", os.path.abspath(args.out)]
+    extra = ["--out", os.path.abspath(args.out)]
     if args.report:
-        cmd += ["--report", os.path.abspath(args.report)]
-    subprocess.check_call(cmd, env=env)
+        extra += ["--report", os.path.abspath(args.report)]
+    run_inner(__file__, args.venv, extra)
 
 
 if __name__ == "__main__":

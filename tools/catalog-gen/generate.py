@@ -60,6 +60,24 @@ def prepare_env(venv):
     return py, data_path
 
 
+def run_inner(script, venv, extra_args):
+    """Run ``script --inner EXTRA_ARGS`` inside the pinned environment.
+
+    Creates (or reuses) ``venv`` (a temporary one when None), points awscli at
+    the newer botocore data and hides the user's AWS configuration, so that
+    every generator walks the same command table.
+    """
+    tmp = None
+    if not venv:
+        tmp = tempfile.TemporaryDirectory(prefix="aws-mcp-gen-")
+        venv = tmp.name
+    py, data_path = prepare_env(os.path.abspath(venv))
+    env = dict(os.environ, AWS_DATA_PATH=data_path, PYTHONPATH=HERE,
+               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+    env.pop("AWS_PROFILE", None)
+    subprocess.check_call([py, os.path.abspath(script), "--inner", *extra_args], env=env)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--venv", help="virtualenv to create or reuse (default: a temporary one)")
@@ -72,19 +90,12 @@ def main():
         from build import build_catalog  # noqa: runs inside the venv
         write_container(build_catalog(PINS), args.out)
         return
-    tmp = None
-    venv = args.venv
-    if not venv:
-        tmp = tempfile.TemporaryDirectory(prefix="aws-mcp-gen-")
-        venv = tmp.name
-    py, data_path = prepare_env(os.path.abspath(venv))
     if args.prepare_only:
-        print(data_path)
+        if not args.venv:
+            sys.exit("--prepare-only needs --venv DIR")
+        print(prepare_env(os.path.abspath(args.venv))[1])
         return
-    env = dict(os.environ, AWS_DATA_PATH=data_path, PYTHONPATH=HERE,
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-    env.pop("AWS_PROFILE", None)
-    subprocess.check_call([py, os.path.abspath(__file__), "--inner", "--out", os.path.abspath(args.out)], env=env)
+    run_inner(__file__, args.venv, ["--out", os.path.abspath(args.out)])
 
 
 def dedupe_args(detail):
