@@ -124,8 +124,7 @@ impl Catalog {
             return Ok(None);
         };
         let info = aws_mcp_core::catalog::CommandInfo::new(&c).map_err(|e| catalog_err(py, e))?;
-        let v = serde_json::to_value(info).map_err(|e| PyException::new_err(e.to_string()))?;
-        to_py(py, &v).map(Some)
+        ser(py, &info).map(Some)
     }
 
     /// Counts over the whole table (decodes every service).
@@ -133,8 +132,7 @@ impl Catalog {
         let st = py
             .detach(|| self.inner.stats())
             .map_err(|e| catalog_err(py, e))?;
-        let v = serde_json::to_value(st).map_err(|e| PyException::new_err(e.to_string()))?;
-        to_py(py, &v)
+        ser(py, &st)
     }
 
     fn __repr__(&self) -> String {
@@ -162,6 +160,11 @@ fn json_err(e: serde_json::Error) -> PyErr {
     PyException::new_err(e.to_string())
 }
 
+/// Any serializable core value as the equivalent Python object.
+fn ser<'py, T: serde::Serialize + ?Sized>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &serde_json::to_value(v).map_err(json_err)?)
+}
+
 /// A command that exists in the AWS CLI table and whose arguments are valid.
 ///
 /// Attributes are converted to Python values when read; `to_dict()` returns
@@ -186,18 +189,12 @@ impl ValidatedCommand {
     /// `operation`, `custom` or `waiter`.
     #[getter]
     fn kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(
-            py,
-            &serde_json::to_value(self.inner.kind).map_err(json_err)?,
-        )
+        ser(py, &self.inner.kind)
     }
     /// `{"service": ..., "operation": ...}` as botocore names them, or None.
     #[getter]
     fn api<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(
-            py,
-            &serde_json::to_value(&self.inner.api).map_err(json_err)?,
-        )
+        ser(py, &self.inner.api)
     }
     /// `--region`, if given.
     #[getter]
@@ -215,10 +212,7 @@ impl ValidatedCommand {
     /// Local files the command would read or write.
     #[getter]
     fn local_paths<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(
-            py,
-            &serde_json::to_value(&self.inner.local_paths).map_err(json_err)?,
-        )
+        ser(py, &self.inner.local_paths)
     }
     /// The words after `aws`, normalized.
     #[getter]
@@ -227,7 +221,7 @@ impl ValidatedCommand {
     }
     /// Everything as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &serde_json::to_value(&self.inner).map_err(json_err)?)
+        ser(py, &self.inner)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -379,14 +373,11 @@ impl Suggestion {
     /// Every parameter: `{"name", "type", "required", "doc"}`.
     #[getter]
     fn parameters<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(
-            py,
-            &serde_json::to_value(&self.inner.parameters).map_err(json_err)?,
-        )
+        ser(py, &self.inner.parameters)
     }
     /// Everything as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &serde_json::to_value(&self.inner).map_err(json_err)?)
+        ser(py, &self.inner)
     }
     fn __repr__(&self) -> String {
         format!(
