@@ -51,3 +51,14 @@ fn proc_status_kb(key: &str) -> Option<u64> {
         .parse()
         .ok()
 }
+
+/// Print a figures document as pretty JSON on stdout (the figures binaries' output).
+pub fn print_figures(figures: &serde_json::Value) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(figures).unwrap_or_default()
+    );
+}

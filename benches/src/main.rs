@@ -5,7 +5,6 @@
 //! this binary measures what criterion cannot: first-use cost in a fresh
 //! process and resident memory.
 
-use std::io::Write;
 use std::time::Instant;
 
 use aws_mcp_benches::{live_heap_bytes, peak_rss_bytes, rss_bytes, CountingAlloc};
@@ -44,10 +43,5 @@ fn main() {
         "live_heap_all_loaded_bytes": heap_all,
         "peak_rss_bytes": peak_rss_bytes(),
     });
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "{}",
-        serde_json::to_string_pretty(&figures).unwrap_or_default()
-    );
+    aws_mcp_benches::print_figures(&figures);
 }

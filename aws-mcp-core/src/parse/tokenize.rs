@@ -202,20 +202,30 @@ impl Lexer<'_> {
         Ok(self.words)
     }
 
+    /// Copy the bytes up to the next one that `stop` accepts into the word at
+    /// once; false when there is nothing to copy. Stop bytes are ASCII, so
+    /// the run ends on a character boundary.
+    fn copy_run(&mut self, stop: impl Fn(u8) -> bool) -> bool {
+        let bytes = self.src.as_bytes();
+        let mut end = self.pos;
+        while end < bytes.len() && !stop(bytes[end]) {
+            end += 1;
+        }
+        if end == self.pos {
+            return false;
+        }
+        self.word.push_str(&self.src[self.pos..end]);
+        self.pos = end;
+        true
+    }
+
     fn single_quoted(&mut self, open: usize) -> Result<(), ValidationError> {
         loop {
             if self.continuation() {
                 continue;
             }
             // Copy the run up to the next quote, backslash or NUL at once.
-            let bytes = self.src.as_bytes();
-            let mut end = self.pos;
-            while end < bytes.len() && !matches!(bytes[end], b'\'' | b'\\' | 0) {
-                end += 1;
-            }
-            if end > self.pos {
-                self.word.push_str(&self.src[self.pos..end]);
-                self.pos = end;
+            if self.copy_run(|b| matches!(b, b'\'' | b'\\' | 0)) {
                 continue;
             }
             match self.bump() {
@@ -238,14 +248,7 @@ impl Lexer<'_> {
                 continue;
             }
             let at = self.pos;
-            let bytes = self.src.as_bytes();
-            let mut end = self.pos;
-            while end < bytes.len() && !matches!(bytes[end], b'"' | b'\\' | b'`' | b'$' | 0) {
-                end += 1;
-            }
-            if end > self.pos {
-                self.word.push_str(&self.src[self.pos..end]);
-                self.pos = end;
+            if self.copy_run(|b| matches!(b, b'"' | b'\\' | b'`' | b'$' | 0)) {
                 continue;
             }
             match self.bump() {

@@ -32,12 +32,19 @@ fn bad(arg: &str, expected: &str, value: &str) -> ValidationError {
     }
 }
 
-fn first_interface(params: &mut Map<String, Value>) -> &mut Map<String, Value> {
+/// The first object of the list `key`, created as `[seed]` when the value
+/// is not a list that starts with an object (awscli builds `NetworkInterfaces`
+/// and `IpPermissions` from top-level arguments this way).
+fn first_object<'a>(
+    params: &'a mut Map<String, Value>,
+    key: &str,
+    seed: fn() -> Value,
+) -> &'a mut Map<String, Value> {
     let list = params
-        .entry("NetworkInterfaces")
-        .or_insert_with(|| json!([{"DeviceIndex": 0}]));
+        .entry(key)
+        .or_insert_with(|| Value::Array(vec![seed()]));
     if !matches!(list, Value::Array(a) if a.first().is_some_and(Value::is_object)) {
-        *list = json!([{"DeviceIndex": 0}]);
+        *list = Value::Array(vec![seed()]);
     }
     match list {
         Value::Array(a) => match a.first_mut() {
@@ -54,18 +61,12 @@ fn unreachable_map() -> &'static mut Map<String, Value> {
     Box::leak(Box::default())
 }
 
+fn first_interface(params: &mut Map<String, Value>) -> &mut Map<String, Value> {
+    first_object(params, "NetworkInterfaces", || json!({"DeviceIndex": 0}))
+}
+
 fn permission(params: &mut Map<String, Value>) -> &mut Map<String, Value> {
-    let list = params.entry("IpPermissions").or_insert_with(|| json!([{}]));
-    if !matches!(list, Value::Array(a) if a.first().is_some_and(Value::is_object)) {
-        *list = json!([{}]);
-    }
-    match list {
-        Value::Array(a) => match a.first_mut() {
-            Some(Value::Object(o)) => o,
-            _ => unreachable_map(),
-        },
-        _ => unreachable_map(),
-    }
+    first_object(params, "IpPermissions", || json!({}))
 }
 
 /// Apply the EC2 customizations of one command to its parameters.

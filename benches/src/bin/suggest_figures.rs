@@ -5,7 +5,6 @@
 //! (`--features dense` for dense and hybrid). Run one engine per process to
 //! read its peak RSS: "start + one suggest" is what the server pays.
 
-use std::io::Write;
 use std::time::Instant;
 
 use aws_mcp_benches::{live_heap_bytes, peak_rss_bytes, rss_bytes, CountingAlloc};
@@ -60,10 +59,5 @@ fn main() {
             })
         }
     };
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "{}",
-        serde_json::to_string_pretty(&figures).unwrap_or_default()
-    );
+    aws_mcp_benches::print_figures(&figures);
 }
