@@ -32,6 +32,9 @@
 //! * **[`policy`]** — allow, deny or ask for consent: the policy file,
 //!   read-only mode, mutation consent, local file confinement, secrets,
 //!   endpoints and profiles.
+//! * **[`protocol`]** — the AWS wire protocols (query, ec2, json, rest-json,
+//!   rest-xml): API parameters to an HTTP request, responses to the JSON the
+//!   AWS CLI prints; pure, the native executor owns the network.
 //! * **[`retrieve`]** — the engines behind `suggest_aws_commands`: a
 //!   field-weighted BM25 with AWS vocabulary synonyms over an embedded corpus
 //!   generated from the catalog and AWS's examples (see the module docs).
@@ -47,6 +50,7 @@ pub mod command;
 pub mod exec;
 pub mod parse;
 pub mod policy;
+pub mod protocol;
 pub mod retrieve;
 #[cfg(test)]
 pub(crate) mod testutil;

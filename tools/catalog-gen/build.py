@@ -4,9 +4,15 @@ Data model (JSON, before compression), documented for the Rust side in
 ``aws-mcp-core/src/catalog/format.rs``:
 
 index:   {format, sources, global_args: [Arg], partitions: [Partition],
+          partitions_data: "<botocore partitions.json text>",
           services: [{name, api, full_name, protocol, api_version, signing_name,
-                      endpoint_prefix, commands: [Summary], blob}]}
-service: {commands: [{args: [Arg], paginator, op}], shapes: {name: Shape}}
+                      endpoint_prefix, metadata, commands: [Summary], blob}]}
+service: {commands: [{args: [Arg], paginator, op}], shapes: {name: Shape},
+          endpoint_rules: "<endpoint-rule-set-1.json text>"}
+
+Shapes are every shape reachable from an operation's input, output and
+errors, in botocore's raw form without documentation. Structure members keep
+the model's order (the AWS CLI prints response members in that order).
 """
 import json
 import os
@@ -17,8 +23,9 @@ from awscli.customizations.paginate import PageArgument
 
 import walk
 
-RAW_DROP = {"documentation", "deprecatedMessage", "pattern", "error", "exception", "fault",
-            "retryable", "documentationUrl", "examples", "errors"}
+RAW_DROP = {"documentation", "deprecatedMessage", "pattern", "retryable", "documentationUrl",
+            "examples"}
+METADATA_DROP = {"documentation"}
 
 
 def strip(d):
@@ -49,7 +56,30 @@ class ServiceData:
             self.paginators = loader.load_service_model(name, "paginators-1", api_version)["pagination"]
         except Exception:
             self.paginators = {}
+        try:
+            rules = loader.load_service_model(name, "endpoint-rule-set-1", api_version)
+            self.endpoint_rules = json.dumps(rules, separators=(",", ":"))
+        except Exception:
+            self.endpoint_rules = None
         self.shapes = {}
+
+    def metadata(self):
+        """The service metadata (protocols, JSON version, target prefix, XML
+        namespace, signing) and the client context parameters of the
+        endpoint rules, without documentation."""
+        md = {k: v for k, v in self.raw.get("metadata", {}).items() if k not in METADATA_DROP}
+        if "clientContextParams" in self.raw:
+            md["clientContextParams"] = {k: {kk: vv for kk, vv in v.items() if kk != "documentation"}
+                                         for k, v in self.raw["clientContextParams"].items()}
+        return md
+
+    def add_operation(self, raw_op):
+        """Add the shapes an operation reads, writes and fails with."""
+        for key in ("input", "output"):
+            if key in raw_op:
+                self.add_shape_closure(raw_op[key]["shape"])
+        for err in raw_op.get("errors", []):
+            self.add_shape_closure(err["shape"])
 
     def add_shape_closure(self, name):
         todo = [name]
@@ -183,6 +213,7 @@ def build_catalog(pins):
                               "api_version": sm.api_version, "signing_name": sm.signing_name,
                               "endpoint_prefix": sm.endpoint_prefix, "service_id": md.get("serviceId")})
                 svc_data[top_name] = ServiceData(loader, api, sm.api_version)
+                entry["metadata"] = svc_data[top_name].metadata()
             else:
                 entry["full_name"] = walk.one_line(walk.command_description(top), 120)
             services[top_name] = entry
@@ -216,21 +247,23 @@ def build_catalog(pins):
             raw_op = svc.raw["operations"].get(op_model.name, {})
             op = strip({k: v for k, v in raw_op.items() if k not in ("name",)})
             detail["op"] = op
-            if "input" in raw_op:
-                svc.add_shape_closure(raw_op["input"]["shape"])
+            svc.add_operation(raw_op)
             if kind == "operation" and op_model.name in svc.paginators:
                 detail["paginator"] = svc.paginators[op_model.name]
         entry["commands"].append(summary)
         entry["detail"]["commands"].append(detail)
     for name, svc in svc_data.items():
-        services[name]["detail"]["shapes"].update(svc.shapes)
+        services[name]["detail"]["shapes"] = {k: svc.shapes[k] for k in sorted(svc.shapes)}
+        if svc.endpoint_rules is not None:
+            services[name]["detail"]["endpoint_rules"] = svc.endpoint_rules
     from awscli import __version__ as awscli_version
 
     return {
-        "format": 1,
+        "format": 2,
         "sources": {"awscli": awscli_version, "botocore_data": pins["botocore"],
                     "generator": "tools/catalog-gen/generate.py"},
         "global_args": global_args,
         "partitions": partitions,
+        "partitions_data": json.dumps(loader.load_data("partitions"), separators=(",", ":")),
         "services": [services[n] for n in order],
     }

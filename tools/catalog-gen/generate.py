@@ -133,7 +133,8 @@ def write_container(catalog, out):
     offset = 0
     for svc in catalog["services"]:
         detail = dedupe_args(svc.pop("detail"))
-        blob = cctx.compress(json.dumps(detail, separators=(",", ":"), sort_keys=True).encode())
+        # Not sort_keys: structure members keep the model's order.
+        blob = cctx.compress(json.dumps(detail, separators=(",", ":")).encode())
         svc["blob"] = [offset, len(blob)]
         offset += len(blob)
         blobs.append(blob)

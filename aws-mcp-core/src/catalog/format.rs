@@ -7,7 +7,8 @@
 //!                      partitions, services with command summaries and the
 //!                      [offset, length] of their detail frame)
 //! offset 12+N          one zstd frame per service: detail JSON (commands'
-//!                      arguments, paginators, operation models, input shapes)
+//!                      arguments, paginators, operation models, input,
+//!                      output and error shapes, endpoint rule set text)
 //! ```
 //!
 //! Each service lives in its own frame so that looking up one command decodes
@@ -19,7 +20,7 @@ use super::model::{Index, ServiceDetail};
 /// The magic bytes at the start of a catalog file.
 pub const MAGIC: &[u8; 8] = b"AWSMCPC1";
 /// The data format version this crate reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Upper bound on one decompressed frame (a guard against corrupt files).
 const MAX_FRAME: usize = 256 << 20;
 

@@ -26,16 +26,16 @@ use std::sync::OnceLock;
 pub use error::CatalogError;
 pub use info::{ArgInfo, CommandInfo};
 pub use model::{
-    Arg, ArgKind, ArgType, CommandDetail, CommandKind, EndpointTrait, HttpBinding, MemberRef,
-    MemberTraits, Name, OperationModel, Paginator, Partition, Shape, ShapeRef, ShapeTraits,
-    ShapeType, Sources,
+    Arg, ArgKind, ArgType, CommandDetail, CommandKind, EndpointTrait, ErrorTrait, HttpBinding,
+    MemberRef, MemberTraits, Name, OperationModel, Paginator, Partition, ServiceMetadata, Shape,
+    ShapeRef, ShapeTraits, ShapeType, Sources, XmlNamespace,
 };
 use model::{Index, ServiceDetail};
 
 static EMBEDDED_DATA: &[u8] = include_bytes!("../../data/catalog.bin");
 static EMBEDDED: OnceLock<Catalog> = OnceLock::new();
 
-/// The AWS CLI command table: services, commands, arguments and input shapes.
+/// The AWS CLI command table: services, commands, arguments and shapes.
 pub struct Catalog {
     data: std::borrow::Cow<'static, [u8]>,
     frames_start: usize,
@@ -134,6 +134,12 @@ impl Catalog {
     /// The partitions and their regions.
     pub fn partitions(&self) -> &[Partition] {
         &self.index.partitions
+    }
+
+    /// botocore's `partitions.json` as JSON text (the partition data the
+    /// endpoint rules' `aws.partition` function reads).
+    pub fn partitions_data(&self) -> &str {
+        &self.index.partitions_data
     }
 
     /// The partition that lists `region`, if any.
@@ -273,7 +279,7 @@ pub struct CatalogStats {
     pub args: usize,
     /// Hidden arguments (aliases, hidden pagination members).
     pub hidden_args: usize,
-    /// Input shapes.
+    /// Shapes (inputs, outputs and errors).
     pub shapes: usize,
     /// Global options.
     pub global_args: usize,
@@ -339,6 +345,23 @@ impl<'a> Service<'a> {
         self.entry().service_id.as_deref()
     }
 
+    /// botocore's service metadata (protocols, JSON version, target prefix,
+    /// XML namespace, signing), or `None` for customization-only commands.
+    pub fn metadata(&self) -> Option<&'a ServiceMetadata> {
+        self.entry().metadata.as_deref()
+    }
+
+    /// The service's endpoint rule set (botocore's `endpoint-rule-set-1.json`)
+    /// as JSON text, when the service has one.
+    pub fn endpoint_rules(&self) -> Result<Option<&'a str>, CatalogError> {
+        Ok(self.detail()?.endpoint_rules.as_deref())
+    }
+
+    /// Every shape of this service (inputs, outputs and errors), by name.
+    pub fn shapes(&self) -> Result<&'a HashMap<Name, Shape>, CatalogError> {
+        Ok(&self.detail()?.shapes)
+    }
+
     /// The catalog this service belongs to.
     pub fn catalog(&self) -> &'a Catalog {
         self.catalog
@@ -360,7 +383,7 @@ impl<'a> Service<'a> {
             })
     }
 
-    /// An input shape of this service by name.
+    /// A shape of this service (input, output or error) by name.
     pub fn shape(&self, name: &str) -> Result<Option<&'a Shape>, CatalogError> {
         Ok(self.detail()?.shapes.get(name))
     }
@@ -586,6 +609,77 @@ mod tests {
         let st = s.shape(&member.shape).unwrap().expect("struct");
         assert_eq!(st.shape_type, ShapeType::Structure);
         assert!(st.member_ref("DeviceName").is_some());
+    }
+
+    #[test]
+    fn wire_model_for_native_calls() {
+        // Metadata: protocol details a client needs.
+        let sqs = cat().service("sqs").expect("sqs");
+        let md = sqs.metadata().expect("metadata");
+        assert_eq!(md.target_prefix.as_deref(), Some("AmazonSQS"));
+        assert!(md.protocols.iter().any(|p| p == "json"));
+        let s3 = cat().service("s3api").expect("s3api");
+        let md = s3.metadata().expect("metadata");
+        assert_eq!(md.protocol.as_deref(), Some("rest-xml"));
+        assert!(md.client_context_params.contains_key("ForcePathStyle"));
+        // Endpoint rules and partitions are shipped as JSON text.
+        let rules: serde_json::Value =
+            serde_json::from_str(s3.endpoint_rules().unwrap().expect("rules")).unwrap();
+        assert!(rules["rules"].is_array());
+        let parts: serde_json::Value = serde_json::from_str(cat().partitions_data()).unwrap();
+        assert!(parts["partitions"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty()));
+        // Output shapes, in model member order, with their XML traits.
+        let op = s3
+            .command("list-objects-v2")
+            .unwrap()
+            .detail()
+            .unwrap()
+            .op
+            .as_deref()
+            .expect("op");
+        let out = s3
+            .shape(&op.output.as_ref().expect("output").shape)
+            .unwrap()
+            .expect("output shape");
+        let names: Vec<&str> = out.members.iter().map(|(n, _)| &**n).collect();
+        assert_eq!(&names[..3], ["IsTruncated", "Contents", "Name"]);
+        let contents = &out.member_ref("Contents").unwrap().shape;
+        assert!(s3.shape(contents).unwrap().unwrap().traits().flattened);
+        let ec2 = cat().service("ec2").expect("ec2");
+        let op = ec2
+            .command("describe-instances")
+            .unwrap()
+            .detail()
+            .unwrap()
+            .op
+            .as_deref()
+            .expect("op");
+        assert!(ec2
+            .shape(&op.output.as_ref().unwrap().shape)
+            .unwrap()
+            .is_some());
+        // Query outputs name their result wrapper; errors carry their code.
+        let iam = cat().service("iam").expect("iam");
+        let op = iam
+            .command("get-user")
+            .unwrap()
+            .detail()
+            .unwrap()
+            .op
+            .as_deref()
+            .expect("op");
+        assert_eq!(
+            op.output.as_ref().unwrap().result_wrapper.as_deref(),
+            Some("GetUserResult")
+        );
+        let err = iam.shape("NoSuchEntityException").unwrap().expect("error");
+        assert!(err.traits().exception);
+        assert_eq!(
+            err.traits().error.as_ref().and_then(|e| e.code.as_deref()),
+            Some("NoSuchEntity")
+        );
     }
 
     #[test]

@@ -98,6 +98,9 @@ pub(crate) struct Index {
     pub sources: Sources,
     pub global_args: Vec<Arg>,
     pub partitions: Vec<Partition>,
+    /// botocore's `partitions.json`, as text (parsed by whoever needs it).
+    #[serde(default)]
+    pub partitions_data: String,
     pub services: Vec<ServiceEntry>,
 }
 
@@ -143,6 +146,8 @@ pub(crate) struct ServiceEntry {
     pub endpoint_prefix: Option<String>,
     #[serde(default)]
     pub service_id: Option<String>,
+    #[serde(default)]
+    pub metadata: Option<Box<ServiceMetadata>>,
     pub commands: Vec<CommandSummary>,
     pub blob: [u64; 2],
 }
@@ -182,6 +187,107 @@ pub(crate) struct ServiceDetail {
     pub commands: Vec<CommandDetail>,
     #[serde(deserialize_with = "de_shapes")]
     pub shapes: std::collections::HashMap<Name, Shape>,
+    #[serde(default)]
+    pub endpoint_rules: Option<String>,
+}
+
+/// A service's botocore metadata: what a client needs to talk to it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ServiceMetadata {
+    /// The protocol botocore's model names first (`query`, `json`, ...).
+    #[serde(default)]
+    pub protocol: Option<String>,
+    /// Every protocol the service speaks, in preference order (newer models).
+    #[serde(default)]
+    pub protocols: Vec<String>,
+    /// The JSON protocol version (`1.0`, `1.1`).
+    #[serde(default)]
+    pub json_version: Option<String>,
+    /// The `X-Amz-Target` prefix of JSON protocols.
+    #[serde(default)]
+    pub target_prefix: Option<String>,
+    /// The API version (`2016-11-15`).
+    #[serde(default)]
+    pub api_version: Option<String>,
+    /// The endpoint prefix (`ec2`).
+    #[serde(default)]
+    pub endpoint_prefix: Option<String>,
+    /// The SigV4 signing name, when it differs from the endpoint prefix.
+    #[serde(default)]
+    pub signing_name: Option<String>,
+    /// The signature version (`v4`, `s3`, `s3v4`, `bearer`).
+    #[serde(default)]
+    pub signature_version: Option<String>,
+    /// Supported auth schemes (`aws.auth#sigv4`, ...), newer models.
+    #[serde(default)]
+    pub auth: Vec<String>,
+    /// The XML namespace of query and rest-xml services.
+    #[serde(default)]
+    pub xml_namespace: Option<String>,
+    /// The service id (`EC2`).
+    #[serde(default)]
+    pub service_id: Option<String>,
+    /// The global endpoint of partition-global services.
+    #[serde(default)]
+    pub global_endpoint: Option<String>,
+    /// JSON service answering with query-protocol error codes.
+    #[serde(default)]
+    pub aws_query_compatible: Option<serde_json::Value>,
+    /// The endpoint rule set's client context parameters (`ForcePathStyle`, ...).
+    #[serde(default)]
+    pub client_context_params: serde_json::Map<String, serde_json::Value>,
+}
+
+/// An XML namespace: a URI and an optional prefix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct XmlNamespace {
+    /// The namespace URI.
+    pub uri: Name,
+    /// The prefix (`xmlns:prefix`), when there is one.
+    pub prefix: Option<Name>,
+}
+
+impl<'de> Deserialize<'de> for XmlNamespace {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Uri(IStr),
+            Full {
+                #[serde(default)]
+                uri: Option<IStr>,
+                #[serde(default)]
+                prefix: Option<IStr>,
+            },
+        }
+        Ok(match Raw::deserialize(d)? {
+            Raw::Uri(u) => XmlNamespace {
+                uri: u.0,
+                prefix: None,
+            },
+            Raw::Full { uri, prefix } => XmlNamespace {
+                uri: uri.map(|u| u.0).unwrap_or_else(|| Arc::from("")),
+                prefix: prefix.map(|p| p.0),
+            },
+        })
+    }
+}
+
+/// An error shape's `error` trait.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorTrait {
+    /// The error code on the wire, when it differs from the shape name.
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub code: Option<Name>,
+    /// The HTTP status code.
+    #[serde(default)]
+    pub http_status_code: Option<u16>,
+    /// A client (sender) fault.
+    #[serde(default)]
+    pub sender_fault: bool,
 }
 
 /// The full description of one command.
@@ -383,6 +489,13 @@ impl Shape {
             timestamp_format: None,
             payload: None,
             location_name: None,
+            xml_namespace: None,
+            exception: false,
+            error: None,
+            streaming: false,
+            event_stream: false,
+            event: false,
+            wrapper: false,
         };
         self.traits.as_deref().unwrap_or(&DEFAULT)
     }
@@ -413,6 +526,27 @@ pub struct ShapeTraits {
     /// XML/query name of a list member or map entry.
     #[serde(default, deserialize_with = "de_opt_name")]
     pub location_name: Option<Name>,
+    /// The XML namespace of a structure (rest-xml payloads).
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    /// An error structure.
+    #[serde(default)]
+    pub exception: bool,
+    /// The error trait of an error structure.
+    #[serde(default)]
+    pub error: Option<ErrorTrait>,
+    /// A streaming blob (S3 object bodies).
+    #[serde(default)]
+    pub streaming: bool,
+    /// An event stream union.
+    #[serde(default, rename = "eventstream")]
+    pub event_stream: bool,
+    /// An event of an event stream.
+    #[serde(default)]
+    pub event: bool,
+    /// A wrapper structure (query protocol outputs).
+    #[serde(default)]
+    pub wrapper: bool,
 }
 
 impl ShapeTraits {
@@ -458,6 +592,20 @@ struct RawShape {
     payload: Option<Name>,
     #[serde(default, deserialize_with = "de_opt_name")]
     location_name: Option<Name>,
+    #[serde(default)]
+    xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    exception: bool,
+    #[serde(default)]
+    error: Option<ErrorTrait>,
+    #[serde(default)]
+    streaming: bool,
+    #[serde(default, rename = "eventstream")]
+    event_stream: bool,
+    #[serde(default)]
+    event: bool,
+    #[serde(default)]
+    wrapper: bool,
 }
 
 impl From<RawShape> for Shape {
@@ -481,6 +629,13 @@ impl From<RawShape> for Shape {
                     timestamp_format: r.timestamp_format,
                     payload: r.payload,
                     location_name: r.location_name,
+                    xml_namespace: r.xml_namespace,
+                    exception: r.exception,
+                    error: r.error,
+                    streaming: r.streaming,
+                    event_stream: r.event_stream,
+                    event: r.event,
+                    wrapper: r.wrapper,
                 };
                 (!t.is_default()).then(|| Box::new(t))
             },
@@ -513,6 +668,13 @@ impl From<Shape> for RawShape {
             timestamp_format: t.timestamp_format,
             payload: t.payload,
             location_name: t.location_name,
+            xml_namespace: t.xml_namespace,
+            exception: t.exception,
+            error: t.error,
+            streaming: t.streaming,
+            event_stream: t.event_stream,
+            event: t.event,
+            wrapper: t.wrapper,
         }
     }
 }
@@ -540,6 +702,12 @@ impl MemberRef {
             flattened: false,
             streaming: false,
             deprecated: false,
+            xml_attribute: false,
+            xml_namespace: None,
+            timestamp_format: None,
+            context_param: None,
+            event_payload: false,
+            event_header: false,
         };
         self.traits.as_deref().unwrap_or(&DEFAULT)
     }
@@ -576,6 +744,32 @@ pub struct MemberTraits {
     /// Deprecated member.
     #[serde(default)]
     pub deprecated: bool,
+    /// Serialized as an XML attribute.
+    #[serde(default)]
+    pub xml_attribute: bool,
+    /// The member's XML namespace.
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    /// Timestamp wire format set on the reference (overrides the shape's).
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub timestamp_format: Option<Name>,
+    /// The endpoint rule parameter this member feeds (`contextParam.name`).
+    #[serde(default, deserialize_with = "de_context_param")]
+    pub context_param: Option<Name>,
+    /// The payload of an event.
+    #[serde(default)]
+    pub event_payload: bool,
+    /// A header of an event.
+    #[serde(default)]
+    pub event_header: bool,
+}
+
+fn de_context_param<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Name>, D::Error> {
+    #[derive(Deserialize)]
+    struct ContextParam {
+        name: IStr,
+    }
+    Ok(Option::<ContextParam>::deserialize(d)?.map(|c| c.name.0))
 }
 
 #[derive(Deserialize, Serialize)]
@@ -601,6 +795,34 @@ struct RawMemberRef {
     streaming: bool,
     #[serde(default)]
     deprecated: bool,
+    #[serde(default)]
+    xml_attribute: bool,
+    #[serde(default)]
+    xml_namespace: Option<XmlNamespace>,
+    #[serde(default, deserialize_with = "de_opt_name")]
+    timestamp_format: Option<Name>,
+    #[serde(
+        default,
+        deserialize_with = "de_context_param",
+        serialize_with = "ser_context_param"
+    )]
+    context_param: Option<Name>,
+    #[serde(default)]
+    event_payload: bool,
+    #[serde(default)]
+    event_header: bool,
+}
+
+fn ser_context_param<S: serde::Serializer>(v: &Option<Name>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    match v {
+        None => s.serialize_none(),
+        Some(n) => {
+            let mut st = s.serialize_struct("ContextParam", 1)?;
+            st.serialize_field("name", &**n)?;
+            st.end()
+        }
+    }
 }
 
 impl From<RawMemberRef> for MemberRef {
@@ -615,6 +837,12 @@ impl From<RawMemberRef> for MemberRef {
             flattened: r.flattened,
             streaming: r.streaming,
             deprecated: r.deprecated,
+            xml_attribute: r.xml_attribute,
+            xml_namespace: r.xml_namespace,
+            timestamp_format: r.timestamp_format,
+            context_param: r.context_param,
+            event_payload: r.event_payload,
+            event_header: r.event_header,
         };
         let traits = (t != MemberTraits::default()).then(|| Box::new(t));
         MemberRef {
@@ -638,6 +866,12 @@ impl From<MemberRef> for RawMemberRef {
             flattened: t.flattened,
             streaming: t.streaming,
             deprecated: t.deprecated,
+            xml_attribute: t.xml_attribute,
+            xml_namespace: t.xml_namespace,
+            timestamp_format: t.timestamp_format,
+            context_param: t.context_param,
+            event_payload: t.event_payload,
+            event_header: t.event_header,
         }
     }
 }
@@ -681,6 +915,27 @@ pub struct OperationModel {
     /// Endpoint host prefix.
     #[serde(default)]
     pub endpoint: Option<EndpointTrait>,
+    /// Error shapes the operation declares.
+    #[serde(default)]
+    pub errors: Vec<ShapeRef>,
+    /// Legacy auth type (`none`, `v4`, `v4-unsigned-body`, `bearer`).
+    #[serde(default)]
+    pub authtype: Option<String>,
+    /// Auth schemes (`smithy.api#noAuth`, `aws.auth#sigv4`, ...).
+    #[serde(default)]
+    pub auth: Vec<String>,
+    /// The request must carry a checksum (`Content-MD5` or a flexible checksum).
+    #[serde(default)]
+    pub http_checksum_required: bool,
+    /// Flexible checksum settings.
+    #[serde(default)]
+    pub http_checksum: Option<serde_json::Value>,
+    /// Endpoint rule parameters the operation sets (`{"UseS3ExpressControlEndpoint": {"value": true}}`).
+    #[serde(default)]
+    pub static_context_params: serde_json::Map<String, serde_json::Value>,
+    /// Endpoint rule parameters taken from the input by JMESPath.
+    #[serde(default)]
+    pub operation_context_params: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An operation's HTTP method and URI template.
@@ -693,14 +948,27 @@ pub struct HttpBinding {
     /// URI template, such as `/{Bucket}/{Key+}`.
     #[serde(default, deserialize_with = "de_name")]
     pub request_uri: Name,
+    /// The success status code, when it is not 200.
+    #[serde(default)]
+    pub response_code: Option<u16>,
 }
 
-/// A reference to a named shape.
+/// A reference to a named shape (an operation's input, output or error).
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ShapeRef {
     /// The shape's name.
     #[serde(deserialize_with = "de_name")]
     pub shape: Name,
+    /// The XML element name of a rest-xml input.
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub location_name: Option<Name>,
+    /// The XML namespace of a rest-xml input.
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    /// The element wrapping a query-protocol result (`DescribeStacksResult`).
+    #[serde(default, deserialize_with = "de_opt_name")]
+    pub result_wrapper: Option<Name>,
 }
 
 /// The endpoint trait of an operation.
