@@ -32,6 +32,8 @@
 //! * **[`policy`]** — allow, deny or ask for consent: the policy file,
 //!   read-only mode, mutation consent, local file confinement, secrets,
 //!   endpoints and profiles.
+//! * **[`paginate`]** — the AWS CLI's pagination (merge pages, `--max-items`
+//!   cut, resume tokens compatible with botocore's) as a pure state machine.
 //! * **[`protocol`]** — the AWS wire protocols (query, ec2, json, rest-json,
 //!   rest-xml): API parameters to an HTTP request, responses to the JSON the
 //!   AWS CLI prints; pure, the native executor owns the network.
@@ -48,6 +50,7 @@ pub mod catalog;
 pub mod classify;
 pub mod command;
 pub mod exec;
+pub mod paginate;
 pub mod parse;
 pub mod policy;
 pub mod protocol;

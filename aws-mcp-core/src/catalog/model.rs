@@ -894,6 +894,9 @@ pub struct Paginator {
     /// Response expression telling whether more results exist.
     #[serde(default)]
     pub more_results: Option<String>,
+    /// Response members taken from the first page into the full result.
+    #[serde(default)]
+    pub non_aggregate_keys: Vec<String>,
 }
 
 /// The parts of a botocore operation model the core uses.

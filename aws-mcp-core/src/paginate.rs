@@ -1,0 +1,667 @@
+//! Pagination as the AWS CLI does it: fetch pages, merge them into one
+//! result, stop at `--max-items` and hand back a resume token.
+//!
+//! ## Design
+//!
+//! * Pure: a [`Pages`] value is a small state machine. The executor asks it
+//!   for the next request's token parameters ([`Pages::next_request`]), sends
+//!   the request, and feeds the parsed page back ([`Pages::add_page`]);
+//!   [`Pages::finish`] returns the merged result. No I/O here.
+//! * The behaviour is botocore's `PageIterator` + `build_full_result`, which
+//!   is what `aws ... --output json` prints: result keys are concatenated
+//!   over pages (numbers and strings added), the paginator's
+//!   `non_aggregate_keys` come from the first page, and when `--max-items`
+//!   cuts a page the result carries `NextToken`: base64 of the JSON
+//!   `{"<input token>": ..., "boto_truncate_amount": N}` exactly as botocore
+//!   encodes it, so a token from the AWS CLI resumes here and the reverse.
+//! * Guarded: a service that returns the same token twice stops the loop
+//!   with an error instead of spinning; [`MAX_PAGES`] bounds the walk.
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::catalog::Paginator;
+
+/// The most pages one command fetches (a guard against runaway loops; the
+/// byte cap on output usually stops much earlier).
+pub const MAX_PAGES: usize = 10_000;
+
+/// What the command asked for (`PaginationConfig`: `--max-items`,
+/// `--page-size`, `--starting-token`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Stop after this many items of the primary result key.
+    pub max_items: Option<u64>,
+    /// Ask the service for pages of this size (the paginator's limit key).
+    pub page_size: Option<u64>,
+    /// Resume from a token printed by an earlier call.
+    pub starting_token: Option<String>,
+}
+
+impl PageRequest {
+    /// Read `PaginationConfig` (as the validator builds it) from API
+    /// parameters, removing it from them.
+    pub fn take_from(params: &mut Map<String, Value>) -> Result<PageRequest, PaginateError> {
+        let Some(cfg) = params.remove("PaginationConfig") else {
+            return Ok(PageRequest::default());
+        };
+        let num = |key: &str| -> Result<Option<u64>, PaginateError> {
+            match cfg.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| bad_number(key)),
+                Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| bad_number(key)),
+                Some(_) => Err(bad_number(key)),
+            }
+        };
+        Ok(PageRequest {
+            max_items: num("MaxItems")?,
+            page_size: num("PageSize")?,
+            starting_token: cfg
+                .get("StartingToken")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        })
+    }
+}
+
+fn bad_number(key: &str) -> PaginateError {
+    PaginateError::BadConfig(format!("{key} must be a positive integer"))
+}
+
+/// Why pagination failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PaginateError {
+    /// `--starting-token` is not a token this CLI (or the AWS CLI) printed.
+    #[error("--starting-token is not a valid pagination token: {0}")]
+    BadToken(String),
+    /// `PaginationConfig` holds a bad value.
+    #[error("bad pagination setting: {0}")]
+    BadConfig(String),
+    /// The paginator's expressions do not compile.
+    #[error("the paginator expression {expr:?} is invalid: {detail}")]
+    BadExpression {
+        /// The expression.
+        expr: String,
+        /// The JMESPath error.
+        detail: String,
+    },
+    /// The service returned the same continuation token twice.
+    #[error("the service returned the same continuation token twice ({0}); stopping")]
+    RepeatedToken(String),
+    /// More than [`MAX_PAGES`] pages.
+    #[error("more than {MAX_PAGES} pages; narrow the request or use --max-items")]
+    TooManyPages,
+}
+
+/// One paginated walk (see the module docs).
+#[derive(Debug)]
+pub struct Pages<'a> {
+    paginator: &'a Paginator,
+    max_items: Option<u64>,
+    page_size: Option<u64>,
+    /// Token values for the next request, by input token name.
+    next: Map<String, Value>,
+    previous: Option<Map<String, Value>>,
+    starting_truncation: u64,
+    total_items: u64,
+    pages: usize,
+    first: bool,
+    done: bool,
+    result: Map<String, Value>,
+    non_aggregate: Map<String, Value>,
+    resume: Option<Map<String, Value>>,
+}
+
+impl<'a> Pages<'a> {
+    /// Start a walk.
+    pub fn new(paginator: &'a Paginator, req: &PageRequest) -> Result<Pages<'a>, PaginateError> {
+        let mut next = Map::new();
+        for t in &paginator.input_token {
+            next.insert(t.clone(), Value::Null);
+        }
+        let mut starting_truncation = 0;
+        if let Some(tok) = &req.starting_token {
+            let (tokens, trunc) = decode_token(tok, &paginator.input_token)?;
+            next = tokens;
+            starting_truncation = trunc;
+        }
+        for e in paginator
+            .result_key
+            .iter()
+            .chain(&paginator.output_token)
+            .chain(&paginator.more_results)
+            .chain(&paginator.non_aggregate_keys)
+        {
+            compile(e)?;
+        }
+        Ok(Pages {
+            paginator,
+            max_items: req.max_items,
+            page_size: req.page_size,
+            next,
+            previous: None,
+            starting_truncation,
+            total_items: 0,
+            pages: 0,
+            first: true,
+            done: false,
+            result: Map::new(),
+            non_aggregate: Map::new(),
+            resume: None,
+        })
+    }
+
+    /// The parameters to add to the next request (continuation tokens and
+    /// the page size), or `None` when the walk is over.
+    pub fn next_request(&self) -> Option<Map<String, Value>> {
+        if self.done {
+            return None;
+        }
+        let mut p: Map<String, Value> = self
+            .next
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if let (Some(limit), Some(size)) = (&self.paginator.limit_key, self.page_size) {
+            p.insert(limit.clone(), Value::from(size));
+        }
+        Some(p)
+    }
+
+    /// Feed one parsed page; returns whether another page is wanted.
+    pub fn add_page(&mut self, mut page: Value) -> Result<bool, PaginateError> {
+        if self.done {
+            return Ok(false);
+        }
+        self.pages += 1;
+        if self.pages > MAX_PAGES {
+            return Err(PaginateError::TooManyPages);
+        }
+        let primary = self.paginator.result_key.first().cloned();
+        if self.first {
+            self.first = false;
+            if self.starting_truncation > 0 {
+                if let Some(pk) = &primary {
+                    let all = search(pk, &page)?;
+                    let rest = match all {
+                        Value::Array(a) => Value::Array(
+                            a.into_iter()
+                                .skip(self.starting_truncation as usize)
+                                .collect(),
+                        ),
+                        Value::String(s) => Value::String(
+                            s.chars().skip(self.starting_truncation as usize).collect(),
+                        ),
+                        _ => Value::Null,
+                    };
+                    set_path(&mut page, pk, rest);
+                    self.empty_secondary(&mut page)?;
+                }
+            }
+            for k in &self.paginator.non_aggregate_keys {
+                let v = search(k, &page)?;
+                set_path_map(&mut self.non_aggregate, k, v);
+            }
+        }
+        let count = match &primary {
+            Some(pk) => match search(pk, &page)? {
+                Value::Array(a) => a.len() as u64,
+                Value::String(s) => s.chars().count() as u64,
+                _ => 0,
+            },
+            None => 0,
+        };
+        if let (Some(max), Some(pk)) = (self.max_items, &primary) {
+            let over = (self.total_items + count).saturating_sub(max);
+            if over > 0 {
+                // Cut this page and resume inside it next time.
+                let keep = count - over;
+                if let Value::Array(a) = search(pk, &page)? {
+                    set_path(
+                        &mut page,
+                        pk,
+                        Value::Array(a.into_iter().take(keep as usize).collect()),
+                    );
+                }
+                self.empty_secondary(&mut page)?;
+                let mut tok = self.next.clone();
+                tok.insert(
+                    "boto_truncate_amount".into(),
+                    Value::from(keep + self.starting_truncation),
+                );
+                self.resume = Some(tok);
+                self.merge(&page)?;
+                self.done = true;
+                return Ok(false);
+            }
+        }
+        self.merge(&page)?;
+        self.total_items += count;
+        let next = self.next_token(&page)?;
+        if next.values().all(Value::is_null) {
+            self.done = true;
+            return Ok(false);
+        }
+        if self.max_items == Some(self.total_items) {
+            self.resume = Some(next);
+            self.done = true;
+            return Ok(false);
+        }
+        if self.previous.as_ref() == Some(&next) {
+            return Err(PaginateError::RepeatedToken(
+                serde_json::to_string(&next).unwrap_or_default(),
+            ));
+        }
+        self.previous = Some(next.clone());
+        self.next = next;
+        self.starting_truncation = 0;
+        Ok(true)
+    }
+
+    /// The merged result, with `NextToken` when the walk stopped early.
+    pub fn finish(self) -> Value {
+        let mut out = self.result;
+        merge_dicts(&mut out, self.non_aggregate);
+        if let Some(tok) = self.resume {
+            out.insert("NextToken".into(), Value::String(encode_token(&tok)));
+        }
+        Value::Object(out)
+    }
+
+    fn empty_secondary(&self, page: &mut Value) -> Result<(), PaginateError> {
+        for k in self.paginator.result_key.iter().skip(1) {
+            let empty = match search(k, page)? {
+                Value::Array(_) => Value::Array(Vec::new()),
+                Value::String(_) => Value::String(String::new()),
+                Value::Number(_) => Value::from(0),
+                _ => Value::Null,
+            };
+            set_path(page, k, empty);
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, page: &Value) -> Result<(), PaginateError> {
+        for k in &self.paginator.result_key {
+            let v = search(k, page)?;
+            if v.is_null() {
+                continue;
+            }
+            let mut whole = Value::Object(std::mem::take(&mut self.result));
+            let existing = search(k, &whole)?;
+            let merged = match (existing, v) {
+                (Value::Null, v) => v,
+                (Value::Array(mut a), Value::Array(b)) => {
+                    a.extend(b);
+                    Value::Array(a)
+                }
+                (Value::String(a), Value::String(b)) => Value::String(a + &b),
+                (Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
+                    (Some(x), Some(y)) => Value::from(x.saturating_add(y)),
+                    _ => Value::from(a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0)),
+                },
+                (a, _) => a,
+            };
+            set_path(&mut whole, k, merged);
+            if let Value::Object(m) = whole {
+                self.result = m;
+            }
+        }
+        Ok(())
+    }
+
+    fn next_token(&self, page: &Value) -> Result<Map<String, Value>, PaginateError> {
+        let mut out = Map::new();
+        if let Some(more) = &self.paginator.more_results {
+            if !truthy(&search(more, page)?) {
+                return Ok(out);
+            }
+        }
+        for (name, expr) in self
+            .paginator
+            .input_token
+            .iter()
+            .zip(&self.paginator.output_token)
+        {
+            let v = search(expr, page)?;
+            let v = match v {
+                Value::String(s) if s.is_empty() => Value::Null,
+                v => v,
+            };
+            out.insert(name.clone(), v);
+        }
+        Ok(out)
+    }
+}
+
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        Value::Number(_) => true,
+    }
+}
+
+fn compile(expr: &str) -> Result<jmespath::Expression<'static>, PaginateError> {
+    jmespath::compile(expr).map_err(|e| PaginateError::BadExpression {
+        expr: expr.to_string(),
+        detail: e.to_string(),
+    })
+}
+
+fn search(expr: &str, v: &Value) -> Result<Value, PaginateError> {
+    let e = compile(expr)?;
+    let r = e.search(v).map_err(|err| PaginateError::BadExpression {
+        expr: expr.to_string(),
+        detail: err.to_string(),
+    })?;
+    Ok(serde_json::to_value(&*r).unwrap_or(Value::Null))
+}
+
+/// botocore's `set_value_from_jmespath`: a dotted path, creating objects.
+fn set_path(v: &mut Value, path: &str, value: Value) {
+    if let Value::Object(m) = v {
+        set_path_map(m, path, value);
+    }
+}
+
+fn set_path_map(m: &mut Map<String, Value>, path: &str, value: Value) {
+    match path.split_once('.') {
+        None => {
+            m.insert(path.to_string(), value);
+        }
+        Some((head, rest)) => {
+            let slot = m
+                .entry(head.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !slot.is_object() {
+                *slot = Value::Object(Map::new());
+            }
+            set_path(slot, rest, value);
+        }
+    }
+}
+
+/// botocore's `merge_dicts`: `extra` into `base`, recursing into objects.
+fn merge_dicts(base: &mut Map<String, Value>, extra: Map<String, Value>) {
+    for (k, v) in extra {
+        match (base.get_mut(&k), v) {
+            (Some(Value::Object(b)), Value::Object(e)) => merge_dicts(b, e),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Encode a resume token as botocore does: `json.dumps` then base64.
+pub fn encode_token(tok: &Map<String, Value>) -> String {
+    // Python's json.dumps separators: ", " and ": ", ASCII escapes.
+    let mut s = String::from("{");
+    for (i, (k, v)) in tok.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&py_json(&Value::String(k.clone())));
+        s.push_str(": ");
+        s.push_str(&py_json(v));
+    }
+    s.push('}');
+    base64::engine::general_purpose::STANDARD.encode(s.as_bytes())
+}
+
+fn py_json(v: &Value) -> String {
+    match v {
+        Value::String(s) => {
+            let mut out = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                        let mut buf = [0u16; 2];
+                        for u in c.encode_utf16(&mut buf) {
+                            out.push_str(&format!("\\u{u:04x}"));
+                        }
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+        Value::Object(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}: {}", py_json(&Value::String(k.clone())), py_json(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Array(a) => {
+            let parts: Vec<String> = a.iter().map(py_json).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Null => "null".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Decode a starting token: the tokens by input name and the truncation.
+fn decode_token(tok: &str, inputs: &[String]) -> Result<(Map<String, Value>, u64), PaginateError> {
+    let json = base64::engine::general_purpose::STANDARD
+        .decode(tok.trim())
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+    let mut map = match json {
+        Some(Value::Object(m)) => m,
+        _ => {
+            // botocore's legacy format: "token___N" (one input token).
+            let (t, n) = match tok.rsplit_once("___") {
+                Some((t, n)) => (t, n.parse::<u64>().map_err(|_| bad_token(tok))?),
+                None => (tok, 0),
+            };
+            if inputs.len() != 1 || t.is_empty() {
+                return Err(bad_token(tok));
+            }
+            let mut m = Map::new();
+            m.insert(inputs[0].clone(), Value::String(t.to_string()));
+            return Ok((m, n));
+        }
+    };
+    let trunc = match map.remove("boto_truncate_amount") {
+        None => 0,
+        Some(v) => v.as_u64().ok_or_else(|| bad_token(tok))?,
+    };
+    if map.keys().any(|k| !inputs.contains(k)) {
+        return Err(bad_token(tok));
+    }
+    let mut out = Map::new();
+    for i in inputs {
+        out.insert(i.clone(), map.remove(i).unwrap_or(Value::Null));
+    }
+    Ok((out, trunc))
+}
+
+fn bad_token(tok: &str) -> PaginateError {
+    let shown: String = tok.chars().take(40).collect();
+    PaginateError::BadToken(format!(
+        "{shown:?} does not decode to this operation's token"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pg(v: Value) -> Paginator {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn walk(
+        p: &Paginator,
+        req: PageRequest,
+        pages: &[(Option<&str>, Value)],
+    ) -> (Value, Vec<Map<String, Value>>) {
+        let mut w = Pages::new(p, &req).unwrap();
+        let mut sent = Vec::new();
+        let by_token: std::collections::HashMap<Option<String>, Value> = pages
+            .iter()
+            .map(|(t, v)| (t.map(str::to_string), v.clone()))
+            .collect();
+        while let Some(params) = w.next_request() {
+            let tok = params
+                .get("NextToken")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            sent.push(params);
+            let page = by_token.get(&tok).cloned().expect("known page");
+            if !w.add_page(page).unwrap() {
+                break;
+            }
+        }
+        (w.finish(), sent)
+    }
+
+    fn basic() -> Paginator {
+        pg(
+            json!({"input_token": "NextToken", "output_token": "NextToken",
+                  "limit_key": "MaxResults", "result_key": "Items"}),
+        )
+    }
+
+    fn three_pages() -> Vec<(Option<&'static str>, Value)> {
+        vec![
+            (None, json!({"Items": [1, 2], "NextToken": "a"})),
+            (Some("a"), json!({"Items": [3, 4], "NextToken": "b"})),
+            (Some("b"), json!({"Items": [5]})),
+        ]
+    }
+
+    #[test]
+    fn merges_every_page() {
+        let (out, sent) = walk(&basic(), PageRequest::default(), &three_pages());
+        assert_eq!(out, json!({"Items": [1, 2, 3, 4, 5]}));
+        assert_eq!(sent.len(), 3);
+    }
+
+    #[test]
+    fn max_items_cuts_and_resumes_like_botocore() {
+        let req = PageRequest {
+            max_items: Some(3),
+            page_size: Some(2),
+            ..Default::default()
+        };
+        let (out, sent) = walk(&basic(), req, &three_pages());
+        assert_eq!(out["Items"], json!([1, 2, 3]));
+        assert_eq!(sent[0]["MaxResults"], json!(2));
+        let tok = out["NextToken"].as_str().unwrap();
+        // botocore's encoding of {"NextToken": "a", "boto_truncate_amount": 1}.
+        assert_eq!(
+            tok,
+            "eyJOZXh0VG9rZW4iOiAiYSIsICJib3RvX3RydW5jYXRlX2Ftb3VudCI6IDF9"
+        );
+        let req = PageRequest {
+            starting_token: Some(tok.into()),
+            ..Default::default()
+        };
+        let (rest, sent) = walk(&basic(), req, &three_pages());
+        assert_eq!(rest, json!({"Items": [4, 5]}));
+        assert_eq!(sent[0]["NextToken"], json!("a"));
+    }
+
+    #[test]
+    fn max_items_on_a_page_boundary_gives_the_next_token() {
+        let req = PageRequest {
+            max_items: Some(2),
+            ..Default::default()
+        };
+        let (out, _) = walk(&basic(), req, &three_pages());
+        assert_eq!(out["Items"], json!([1, 2]));
+        assert_eq!(
+            out["NextToken"],
+            json!(encode_token(
+                &json!({"NextToken": "a"}).as_object().unwrap().clone()
+            ))
+        );
+    }
+
+    #[test]
+    fn more_results_and_non_aggregate_keys() {
+        let p = pg(
+            json!({"input_token": "Marker", "output_token": "NextMarker || Contents[-1].Key",
+            "more_results": "IsTruncated", "result_key": ["Contents", "CommonPrefixes"],
+            "non_aggregate_keys": ["Name"]}),
+        );
+        let mut w = Pages::new(&p, &PageRequest::default()).unwrap();
+        assert!(w
+            .add_page(json!({"IsTruncated": true, "Name": "b", "Contents": [{"Key": "k1"}]}))
+            .unwrap());
+        assert_eq!(w.next_request().unwrap()["Marker"], json!("k1"));
+        assert!(!w
+            .add_page(json!({"IsTruncated": false, "Name": "b", "Contents": [{"Key": "k2"}]}))
+            .unwrap());
+        assert_eq!(
+            w.finish(),
+            json!({"Contents": [{"Key": "k1"}, {"Key": "k2"}], "Name": "b"})
+        );
+    }
+
+    #[test]
+    fn repeated_token_stops() {
+        let p = basic();
+        let mut w = Pages::new(&p, &PageRequest::default()).unwrap();
+        assert!(w.add_page(json!({"Items": [1], "NextToken": "x"})).unwrap());
+        assert!(matches!(
+            w.add_page(json!({"Items": [2], "NextToken": "x"})),
+            Err(PaginateError::RepeatedToken(_))
+        ));
+    }
+
+    #[test]
+    fn bad_tokens_and_config_are_errors() {
+        for t in ["", "eyJPdGhlciI6ICJ4In0="] {
+            let req = PageRequest {
+                starting_token: Some(t.into()),
+                ..Default::default()
+            };
+            assert!(
+                matches!(Pages::new(&basic(), &req), Err(PaginateError::BadToken(_))),
+                "{t}"
+            );
+        }
+        // botocore's legacy forms: "token___N", or the bare token.
+        for (t, want) in [("abc___2", "abc"), ("%%%", "%%%")] {
+            let legacy = PageRequest {
+                starting_token: Some(t.into()),
+                ..Default::default()
+            };
+            let p = basic();
+            let w = Pages::new(&p, &legacy).unwrap();
+            assert_eq!(w.next_request().unwrap()["NextToken"], json!(want));
+        }
+        let mut p = json!({"PaginationConfig": {"MaxItems": "x"}})
+            .as_object()
+            .unwrap()
+            .clone();
+        assert!(matches!(
+            PageRequest::take_from(&mut p),
+            Err(PaginateError::BadConfig(_))
+        ));
+        let mut p = json!({"PaginationConfig": {"MaxItems": 5, "PageSize": "2"}, "A": 1})
+            .as_object()
+            .unwrap()
+            .clone();
+        let r = PageRequest::take_from(&mut p).unwrap();
+        assert_eq!((r.max_items, r.page_size), (Some(5), Some(2)));
+        assert!(!p.contains_key("PaginationConfig"));
+    }
+}
