@@ -59,6 +59,34 @@ pub struct ServerConfig {
     /// `AWS_MCP_DEFAULT_MAX_ITEMS`: the result limit of paginated commands
     /// when the call gives no `max_results`.
     pub default_max_items: u32,
+    /// Which executor runs commands (`AWS_MCP_EXECUTOR`).
+    pub executor: ExecutorMode,
+}
+
+/// Which executor runs commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ExecutorMode {
+    /// The native executor for the commands it covers, the `aws` program for
+    /// the rest (the default).
+    #[default]
+    Auto,
+    /// Only the native executor; other commands fail with the reason.
+    Native,
+    /// Only the `aws` program.
+    Subprocess,
+}
+
+impl std::str::FromStr for ExecutorMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(ExecutorMode::Auto),
+            "native" => Ok(ExecutorMode::Native),
+            "subprocess" | "aws" | "cli" => Ok(ExecutorMode::Subprocess),
+            _ => Err("it must be auto, native or subprocess".into()),
+        }
+    }
 }
 
 /// The most results a call may ask for through `max_results`.
@@ -100,6 +128,15 @@ impl ServerConfig {
             u64::from(MAX_RESULTS_LIMIT),
         )?;
 
+        let executor = match get("AWS_MCP_EXECUTOR") {
+            None => ExecutorMode::Auto,
+            Some(v) => v.parse().map_err(|reason| ConfigError::Invalid {
+                var: "AWS_MCP_EXECUTOR",
+                value: v.clone(),
+                reason,
+            })?,
+        };
+
         Ok(ServerConfig {
             region: policy.region.clone(),
             profile: policy.profile.clone(),
@@ -110,6 +147,7 @@ impl ServerConfig {
             connect_timeout,
             max_output_bytes: usize::try_from(max_output_bytes).unwrap_or(usize::MAX),
             default_max_items: u32::try_from(default_max_items).unwrap_or(MAX_RESULTS_LIMIT),
+            executor,
         })
     }
 }

@@ -8,6 +8,9 @@
 //!   the variable).
 //! * [`executor`] — [`SubprocessExecutor`], the [`aws_mcp_core::Executor`]
 //!   that runs the installed `aws` program without a shell.
+//! * [`route`] — [`RoutingExecutor`]: the native executor
+//!   ([`aws_mcp_native`], API calls in-process) for the commands it covers,
+//!   the `aws` program for the rest (`AWS_MCP_EXECUTOR`).
 //! * [`server`] — the MCP tools `call_aws` and `suggest_aws_commands`.
 //! * [`steps`] — the call pipeline's steps (check, decide, suggest) behind
 //!   small seams over the core crate.
@@ -15,6 +18,7 @@
 
 pub mod config;
 pub mod executor;
+pub mod route;
 pub mod server;
 pub mod steps;
 
@@ -23,6 +27,7 @@ use std::sync::Arc;
 use aws_mcp_core::Catalog;
 pub use config::{ConfigError, ServerConfig};
 pub use executor::SubprocessExecutor;
+pub use route::RoutingExecutor;
 pub use server::AwsMcpServer;
 
 /// Why the server stopped with an error.
@@ -40,8 +45,8 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// Builds the server for `config` over `catalog`, running commands with the
-/// installed `aws` program.
+/// Builds the server for `config` over `catalog`, running commands natively
+/// or with the installed `aws` program (see [`route`]).
 pub fn build_server(
     catalog: &'static Catalog,
     config: ServerConfig,
@@ -52,6 +57,9 @@ pub fn build_server(
         config.profile.clone(),
         config.working_dir.clone(),
     )?;
+    let native = aws_mcp_native::NativeExecutor::new(catalog)
+        .with_defaults(Some(config.region.clone()), config.profile.clone());
+    let executor = RoutingExecutor::new(catalog, config.executor, native, executor);
     let steps = steps::Steps::new(catalog, config.policy.clone());
     Ok(AwsMcpServer::new(steps, Arc::new(executor), config))
 }

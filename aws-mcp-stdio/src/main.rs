@@ -48,6 +48,21 @@ enum Cmd {
         /// The command (`"aws s3 ls"`), or `-` to read one command per line from stdin.
         command: String,
     },
+    /// Run one AWS CLI command the way the server's call_aws does (validate,
+    /// apply the policy from the environment, execute) and print what it
+    /// printed; exits with the command's exit code. Unlike call_aws, no
+    /// result limit is added: the output is the AWS CLI's.
+    Run {
+        /// The command (`"aws s3api list-buckets"`).
+        command: String,
+        /// The executor: auto (default: native when it covers the command),
+        /// native or subprocess. Default: AWS_MCP_EXECUTOR.
+        #[arg(long)]
+        executor: Option<String>,
+        /// Run a command the policy would ask consent for.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Suggest the AWS CLI commands most likely to do what a request asks:
     /// prints {"suggestions":[{command, description, score, parameters}]}.
     Suggest {
@@ -82,6 +97,19 @@ fn main() -> ExitCode {
     if matches!(cli.command, None | Some(Cmd::Serve)) {
         return serve(cli.catalog_file.as_deref());
     }
+    if let Some(Cmd::Run {
+        command,
+        executor,
+        yes,
+    }) = &cli.command
+    {
+        return run_command(
+            cli.catalog_file.as_deref(),
+            command,
+            executor.as_deref(),
+            *yes,
+        );
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -114,6 +142,100 @@ fn suggest_json(r: &dyn Retriever, request: &str, count: usize) -> serde_json::V
             })).collect::<Vec<_>>(),
         }),
         Err(e) => json!({ "error": e.to_string() }),
+    }
+}
+
+/// `aws-mcp run`: validate, decide, execute, print; the command's exit code.
+fn run_command(
+    catalog_file: Option<&std::path::Path>,
+    command: &str,
+    executor: Option<&str>,
+    yes: bool,
+) -> ExitCode {
+    use aws_mcp_core::{Decision, Executor as _};
+    let fail = |msg: String| {
+        let _ = writeln!(io::stderr(), "aws-mcp: {msg}");
+        ExitCode::from(2)
+    };
+    let catalog = match load_catalog(catalog_file) {
+        Ok(c) => c,
+        Err(e) => return fail(e.to_string()),
+    };
+    let mut config = match aws_mcp_stdio::ServerConfig::from_env(catalog) {
+        Ok(c) => c,
+        Err(e) => return fail(e.to_string()),
+    };
+    if let Some(e) = executor {
+        match e.parse() {
+            Ok(m) => config.executor = m,
+            Err(why) => return fail(format!("--executor {e}: {why}")),
+        }
+    }
+    let cmd = match Validator::new(catalog).validate(command) {
+        Ok(c) => c,
+        Err(e) => return fail(format!("invalid command ({}): {e}", e.kind())),
+    };
+    let class = AccessTable::embedded().classify(&cmd);
+    match Policy::new(config.policy.clone()).decide(&cmd, &class) {
+        Decision::Allow => {}
+        Decision::NeedsConsent(_) if yes => {}
+        d => {
+            return fail(format!(
+                "refused by the policy ({}): {}",
+                d.as_str(),
+                d.reason().unwrap_or_default()
+            ))
+        }
+    }
+    let options = aws_mcp_core::ExecOptions {
+        max_items: None,
+        timeout: config.timeout,
+        connect_timeout: config.connect_timeout,
+        output_cap: 64 << 20,
+        error_cap: 1 << 20,
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(e.to_string()),
+    };
+    let route = aws_mcp_stdio::route::route(catalog, config.executor, &cmd);
+    let native = aws_mcp_native::NativeExecutor::new(catalog)
+        .with_defaults(Some(config.region.clone()), config.profile.clone());
+    let result = rt.block_on(async {
+        if route.executor == "native" {
+            return native.run(&cmd, &options).await.map_err(|e| e.to_string());
+        }
+        if route.executor != "subprocess" {
+            return Err(route.reason.unwrap_or_default());
+        }
+        let exec = aws_mcp_stdio::SubprocessExecutor::new(
+            config.aws_cli.clone(),
+            config.region.clone(),
+            config.profile.clone(),
+            config.working_dir.clone(),
+        )
+        .map_err(|e| e.to_string())?;
+        let out = exec
+            .execute(&cmd, &options)
+            .await
+            .map_err(|e| e.to_string())?;
+        let text = match (&out.json, &out.text) {
+            (Some(j), _) => serde_json::to_string_pretty(j).unwrap_or_default() + "\n",
+            (None, Some(t)) => t.clone(),
+            (None, None) => String::new(),
+        };
+        Ok((out.exit_code.unwrap_or(255), text, out.stderr))
+    });
+    match result {
+        Ok((code, out, err)) => {
+            let _ = io::stdout().write_all(out.as_bytes());
+            let _ = io::stderr().write_all(err.as_bytes());
+            ExitCode::from(u8::try_from(code).unwrap_or(255))
+        }
+        Err(e) => fail(e),
     }
 }
 
@@ -219,6 +341,7 @@ fn run(cli: Cli) -> io::Result<()> {
             }
         }
         Some(Cmd::Check { command }) => check(catalog, &command, &mut out)?,
+        Some(Cmd::Run { .. }) => {}
     }
     out.flush()
 }
@@ -246,6 +369,15 @@ fn check_json(
                 if let serde_json::Value::Object(extra) = policy_fields(&c, p) {
                     obj.extend(extra);
                 }
+            }
+            let mode = std::env::var("AWS_MCP_EXECUTOR")
+                .ok()
+                .and_then(|m| m.parse().ok())
+                .unwrap_or_default();
+            let route = aws_mcp_stdio::route::route(validator.catalog(), mode, &c);
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("executor".into(), json!(route.executor));
+                obj.insert("executor_reason".into(), json!(route.reason));
             }
             v
         }

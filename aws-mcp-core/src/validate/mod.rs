@@ -154,6 +154,11 @@ impl<'c> Validator<'c> {
         }
     }
 
+    /// The catalog commands are validated against.
+    pub fn catalog(&self) -> &'c Catalog {
+        self.catalog
+    }
+
     /// Limit the length of a command string (default [`MAX_COMMAND_BYTES`]).
     pub fn max_command_bytes(mut self, n: usize) -> Self {
         self.max_command_bytes = n;

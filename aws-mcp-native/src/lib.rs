@@ -1,0 +1,604 @@
+//! # aws-mcp-native
+//!
+//! The native executor: runs a validated AWS CLI command by calling the AWS
+//! API in-process — no Python, no `aws` program, no process start-up.
+//!
+//! ## Design
+//!
+//! The pipeline mirrors what the AWS CLI v1 does for a generated command,
+//! with every pure step in `aws-mcp-core` and only the I/O here:
+//!
+//! 1. **Coverage** ([`native_support`]): generated operations of services
+//!    speaking `query`, `ec2`, `json`, `rest-json` or `rest-xml`, without
+//!    local files, streaming bodies, event streams, bearer auth, hand-written
+//!    arguments, or one of the botocore request/response handlers listed in
+//!    [`NOT_NATIVE`]. Anything else is left to the `aws` subprocess (the
+//!    stdio server routes it) or refused with the reason.
+//! 2. **Request**: the core's protocol serializer turns the typed parameters
+//!    into an HTTP request; botocore's own request rules that matter are
+//!    applied first (S3's bucket comes out of the path; IAM policy documents
+//!    are decoded in responses; S3 listings ask for and decode URL-encoded
+//!    keys; idempotency tokens are fresh UUIDs).
+//! 3. **Endpoint**: `--endpoint-url`, `AWS_ENDPOINT_URL_<SERVICE>`,
+//!    `AWS_ENDPOINT_URL`, then the service's endpoint rule set (the core's
+//!    interpreter), which also says how to sign.
+//! 4. **Identity**: credentials and the default region from the standard
+//!    provider chain (`aws-config`: environment, profiles, SSO, web identity,
+//!    container, instance metadata), cached per profile until near expiry;
+//!    SigV4 with `aws-sigv4` (S3's single-encoding rules where needed).
+//! 5. **Send**: one pooled HTTP/1.1 client (rustls), retries with jittered
+//!    backoff for throttling, 5xx and connection errors (3 attempts), the
+//!    command's timeout over the whole call, cancellation by dropping the
+//!    future.
+//! 6. **Response**: the core's parser (timestamps and blobs exactly as the
+//!    CLI prints them), pagination like botocore's `build_full_result`
+//!    (`--max-items`, `--starting-token`, `--page-size`), then `--query` and
+//!    `--output` by the core's renderer. API errors print the CLI's message
+//!    (`An error occurred (Code) when calling the Op operation: ...`) with
+//!    exit code 255, like `aws`.
+
+#![warn(missing_docs)]
+
+mod endpoint;
+mod quirks;
+mod transport;
+
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, OperationModel, Service};
+use aws_mcp_core::endpoint::{Partitions, RuleSet};
+use aws_mcp_core::exec::{cap_output, Capped};
+use aws_mcp_core::paginate::{PageRequest, Pages};
+use aws_mcp_core::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
+use aws_mcp_core::protocol::serialize::{serialize, SerializeOptions};
+use aws_mcp_core::protocol::{HttpResponse, Protocol, ServiceModel};
+use aws_mcp_core::render::{render, OutputFormat};
+use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
+use bytes::Bytes;
+use http_body_util::Full;
+use serde_json::{Map, Value};
+use tokio::sync::Mutex;
+
+pub use endpoint::{env_suffix, join_url, EndpointEnv};
+
+/// botocore handlers that change requests or responses of these operations
+/// in ways the native executor does not reproduce; they run through the
+/// `aws` program instead. `service:*` covers a whole service.
+pub const NOT_NATIVE: &[&str] = &[
+    "s3:CopyObject",
+    "s3:UploadPartCopy",
+    "s3:GetBucketLocation",
+    "s3:HeadObject",
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:CreateMultipartUpload",
+    "s3:UploadPart",
+    "s3:CompleteMultipartUpload",
+    "s3:SelectObjectContent",
+    "s3:DeleteObjects",
+    "s3:PutBucketLifecycleConfiguration",
+    "ec2:RunInstances",
+    "ec2:CopySnapshot",
+    "ec2:GetConsoleOutput",
+    "cloudformation:GetTemplate",
+    "rds:CopyDBClusterSnapshot",
+    "rds:CreateDBCluster",
+    "rds:CopyDBSnapshot",
+    "rds:CreateDBInstanceReadReplica",
+    "neptune:*",
+    "docdb:*",
+    "glacier:*",
+    "route53:*",
+    "machinelearning:*",
+    "cloudsearchdomain:*",
+    "s3control:*",
+    "sqs:ReceiveMessage",
+];
+
+/// The largest response body read (64 MiB); larger bodies are an error.
+pub const MAX_BODY: usize = 64 << 20;
+
+/// Why a call failed before AWS answered it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NativeError {
+    /// The command is not covered by the native executor.
+    #[error("not supported by the native executor: {0}")]
+    Unsupported(String),
+    /// No region was given or configured.
+    #[error("You must specify a region. You can also configure your region by running \"aws configure\".")]
+    NoRegion,
+    /// No credentials could be found.
+    #[error("Unable to locate credentials ({0}). You can configure credentials by running \"aws configure\".")]
+    NoCredentials(String),
+    /// The endpoint could not be resolved.
+    #[error("could not resolve the endpoint: {0}")]
+    Endpoint(String),
+    /// The request could not be built.
+    #[error("could not build the request: {0}")]
+    Request(String),
+    /// Signing failed.
+    #[error("could not sign the request: {0}")]
+    Sign(String),
+    /// The connection failed.
+    #[error("the request failed: {0}")]
+    Http(String),
+    /// The response body was larger than the limit.
+    #[error("the response body is larger than {0} bytes")]
+    TooLarge(usize),
+    /// The response could not be read or paginated.
+    #[error("could not read the response: {0}")]
+    Response(String),
+    /// The executor is configured wrongly.
+    #[error("the native executor is not configured correctly: {0}")]
+    Config(String),
+}
+
+/// Whether `command` can run natively, or why not.
+pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), NativeError> {
+    let no = |why: String| Err(NativeError::Unsupported(why));
+    if command.kind != CommandKind::Operation {
+        return no(format!(
+            "`{} {}` is a hand-written AWS CLI command, not a single API call",
+            command.service, command.operation
+        ));
+    }
+    let Some(api) = &command.api else {
+        return no("the command has no API operation".into());
+    };
+    let Some(service) = catalog.service(&command.service) else {
+        return no(format!("unknown service {}", command.service));
+    };
+    let Some(md) = service.metadata() else {
+        return no("the service has no API model".into());
+    };
+    let Some(protocol) = Protocol::for_service(md) else {
+        return no(format!(
+            "the {} protocol is not implemented",
+            md.protocol.as_deref().unwrap_or("unknown")
+        ));
+    };
+    if protocol == Protocol::RpcV2Cbor {
+        return no("the smithy-rpc-v2-cbor protocol is not implemented".into());
+    }
+    if NOT_NATIVE.iter().any(|e| {
+        *e == format!("{}:{}", api.service, api.operation) || *e == format!("{}:*", api.service)
+    }) {
+        return no(format!(
+            "{} {} has AWS CLI request/response handling the native executor does not reproduce",
+            api.service, api.operation
+        ));
+    }
+    if !command.local_paths.is_empty() {
+        return no("the command reads or writes local files".into());
+    }
+    if md.signature_version.as_deref() == Some("bearer") {
+        return no("the service uses bearer-token auth".into());
+    }
+    let cmd = service
+        .command(&command.operation)
+        .ok_or_else(|| NativeError::Unsupported("unknown command".into()))?;
+    let op = op_model(
+        &cmd.detail()
+            .map_err(|e| NativeError::Config(e.to_string()))?
+            .op,
+    )?;
+    if matches!(op.authtype.as_deref(), Some("bearer"))
+        || op
+            .auth
+            .iter()
+            .any(|a| a.contains("bearer") || a.contains("sigv4a"))
+    {
+        return no("the operation needs an auth scheme other than SigV4".into());
+    }
+    let args = cmd.args().map_err(|e| NativeError::Config(e.to_string()))?;
+    for given in &command.args {
+        if let Some(arg) = args.get(&given.name) {
+            if arg.kind == ArgKind::Custom && command.service != "ec2" {
+                return no(format!(
+                    "--{} is an AWS CLI argument, not an API parameter",
+                    given.name
+                ));
+            }
+        }
+    }
+    let g = &command.globals;
+    if g.no_verify_ssl || g.ca_bundle.is_some() {
+        return no("--no-verify-ssl and --ca-bundle are left to the AWS CLI".into());
+    }
+    if let Some(o) = &g.output {
+        o.parse::<OutputFormat>()
+            .map_err(|e| NativeError::Unsupported(e.to_string()))?;
+    }
+    let shapes = service
+        .shapes()
+        .map_err(|e| NativeError::Config(e.to_string()))?;
+    for r in [&op.input, &op.output].into_iter().flatten() {
+        if let Some(sh) = shapes.get(&r.shape) {
+            for (name, m) in sh.members.iter() {
+                let target = shapes.get(&m.shape);
+                if m.traits().streaming
+                    || target.is_some_and(|t| t.traits().streaming || t.traits().event_stream)
+                {
+                    return no(format!("{name} is a streaming or event-stream member"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn op_model(op: &Option<Box<OperationModel>>) -> Result<&OperationModel, NativeError> {
+    op.as_deref()
+        .ok_or_else(|| NativeError::Unsupported("the command has no operation model".into()))
+}
+
+/// Runs generated AWS CLI commands natively (see the crate docs).
+pub struct NativeExecutor {
+    catalog: &'static Catalog,
+    env: EndpointEnv,
+    identity: transport::Identity,
+    client: OnceLock<Result<transport::HttpClient, NativeError>>,
+    rules: Mutex<std::collections::HashMap<String, Arc<RuleSet>>>,
+    partitions: OnceLock<Result<Partitions, NativeError>>,
+    default_region: Option<String>,
+    default_profile: Option<String>,
+}
+
+impl std::fmt::Debug for NativeExecutor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NativeExecutor")
+            .field("env", &self.env)
+            .finish()
+    }
+}
+
+impl NativeExecutor {
+    /// An executor over `catalog`, reading endpoint settings from the
+    /// process environment.
+    pub fn new(catalog: &'static Catalog) -> NativeExecutor {
+        let ids: Vec<&str> = catalog.services().filter_map(|s| s.service_id()).collect();
+        let env = EndpointEnv::from_lookup(|k| std::env::var(k).ok(), &ids);
+        NativeExecutor::with_env(catalog, env)
+    }
+
+    /// An executor with explicit endpoint settings.
+    pub fn with_env(catalog: &'static Catalog, env: EndpointEnv) -> NativeExecutor {
+        NativeExecutor {
+            catalog,
+            env,
+            identity: transport::Identity::default(),
+            client: OnceLock::new(),
+            rules: Mutex::new(Default::default()),
+            partitions: OnceLock::new(),
+            default_region: None,
+            default_profile: None,
+        }
+    }
+
+    /// The region and profile used when a command names none (the server's
+    /// `AWS_REGION` and `AWS_API_MCP_PROFILE_NAME`); without them the
+    /// standard configuration chain decides.
+    pub fn with_defaults(
+        mut self,
+        region: Option<String>,
+        profile: Option<String>,
+    ) -> NativeExecutor {
+        self.default_region = region.filter(|r| !r.is_empty());
+        self.default_profile = profile.filter(|p| !p.is_empty());
+        self
+    }
+
+    fn client(&self, connect_timeout: Duration) -> Result<&transport::HttpClient, NativeError> {
+        self.client
+            .get_or_init(|| transport::HttpClient::new(connect_timeout))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn partitions(&self) -> Result<&Partitions, NativeError> {
+        self.partitions
+            .get_or_init(|| {
+                let v: Value = serde_json::from_str(self.catalog.partitions_data())
+                    .map_err(|e| NativeError::Config(format!("partitions data: {e}")))?;
+                Partitions::from_json(&v).map_err(|e| NativeError::Config(e.to_string()))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    async fn rules(&self, service: Service<'_>) -> Result<Arc<RuleSet>, NativeError> {
+        let mut map = self.rules.lock().await;
+        if let Some(r) = map.get(service.name()) {
+            return Ok(r.clone());
+        }
+        let text = service
+            .endpoint_rules()
+            .map_err(|e| NativeError::Config(e.to_string()))?
+            .ok_or_else(|| {
+                NativeError::Endpoint(format!("{} has no endpoint rules", service.name()))
+            })?;
+        let v: Value =
+            serde_json::from_str(text).map_err(|e| NativeError::Config(e.to_string()))?;
+        let r = Arc::new(RuleSet::from_json(&v).map_err(|e| NativeError::Config(e.to_string()))?);
+        map.insert(service.name().to_string(), r.clone());
+        Ok(r)
+    }
+
+    /// Run a command natively and return what the AWS CLI would print:
+    /// `Ok((exit code, stdout, stderr))`. API errors are an exit code 255
+    /// with the CLI's message, not an `Err`.
+    pub async fn run(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+    ) -> Result<(i32, String, String), NativeError> {
+        native_support(self.catalog, command)?;
+        let service = self
+            .catalog
+            .service(&command.service)
+            .ok_or_else(|| NativeError::Unsupported("unknown service".into()))?;
+        let api = command
+            .api
+            .as_ref()
+            .ok_or_else(|| NativeError::Unsupported("no API".into()))?;
+        let md = service
+            .metadata()
+            .ok_or_else(|| NativeError::Unsupported("no model".into()))?;
+        let protocol =
+            Protocol::for_service(md).ok_or_else(|| NativeError::Unsupported("protocol".into()))?;
+        let shapes = service
+            .shapes()
+            .map_err(|e| NativeError::Config(e.to_string()))?;
+        let cmd = service
+            .command(&command.operation)
+            .ok_or_else(|| NativeError::Unsupported("unknown command".into()))?;
+        let detail = cmd
+            .detail()
+            .map_err(|e| NativeError::Config(e.to_string()))?;
+        let mut op = op_model(&detail.op)?.clone();
+        let model = ServiceModel {
+            metadata: md,
+            shapes,
+            protocol,
+        };
+        let g = &command.globals;
+        let profile = g.profile.clone().or_else(|| self.default_profile.clone());
+        let region = match command
+            .region
+            .clone()
+            .or_else(|| g.region.clone())
+            .or_else(|| self.default_region.clone())
+        {
+            Some(r) => r,
+            None => self
+                .identity
+                .region(profile.as_deref())
+                .await
+                .ok_or(NativeError::NoRegion)?,
+        };
+        let mut params = command.parameters.clone();
+        let mut paging =
+            PageRequest::take_from(&mut params).map_err(|e| NativeError::Request(e.to_string()))?;
+        if paging.max_items.is_none() {
+            paging.max_items = options.max_items.map(u64::from);
+        }
+        let input_shape = op.input.as_ref().and_then(|r| shapes.get(&r.shape));
+        let applied = quirks::before_request(&api.service, &api.operation, &mut op, &mut params);
+
+        let sid = md.service_id.clone().unwrap_or_default();
+        let override_url = g
+            .endpoint_url
+            .clone()
+            .or_else(|| self.env.configured(&sid).map(str::to_string));
+        let rules = self.rules(service).await?;
+        let ep = endpoint::resolve(
+            service,
+            &rules,
+            self.partitions()?,
+            &op,
+            input_shape,
+            &params,
+            &region,
+            override_url.as_deref(),
+            &self.env,
+        )?;
+        let creds = if g.no_sign_request {
+            None
+        } else {
+            Some(self.identity.credentials(profile.as_deref()).await?)
+        };
+        let connect = g
+            .cli_connect_timeout
+            .filter(|t| *t > 0)
+            .map(|t| Duration::from_secs(t as u64))
+            .unwrap_or(options.connect_timeout);
+        let client = self.client(connect)?;
+        let paginator = detail.paginator.as_deref().filter(|_| !g.no_paginate);
+        let mut pages = match paginator {
+            Some(p) => {
+                Some(Pages::new(p, &paging).map_err(|e| NativeError::Request(e.to_string()))?)
+            }
+            None => None,
+        };
+        let call = Call {
+            model: &model,
+            op_name: &api.operation,
+            op: &op,
+            ep: &ep,
+            region: &region,
+            creds: creds.as_ref(),
+            s3: matches!(api.service.as_str(), "s3" | "s3control"),
+            signing_default: md
+                .signing_name
+                .clone()
+                .or_else(|| md.endpoint_prefix.clone())
+                .unwrap_or_else(|| api.service.clone()),
+        };
+        let result = loop {
+            let mut p = params.clone();
+            if let Some(w) = &pages {
+                match w.next_request() {
+                    Some(extra) => p.extend(extra),
+                    None => break Value::Null,
+                }
+            }
+            let page = match call.once(client, &p).await? {
+                Ok(v) => v,
+                Err(err) => {
+                    let msg = format!(
+                        "\nAn error occurred ({}) when calling the {} operation: {}\n",
+                        err.code, api.operation, err.message
+                    );
+                    return Ok((255, String::new(), msg));
+                }
+            };
+            let page =
+                quirks::after_response(&api.service, &api.operation, &model, &op, applied, page);
+            match &mut pages {
+                Some(w) => {
+                    if !w
+                        .add_page(page)
+                        .map_err(|e| NativeError::Response(e.to_string()))?
+                    {
+                        break Value::Null;
+                    }
+                }
+                None => break page,
+            }
+        };
+        let result = match pages {
+            Some(w) => w.finish(),
+            None => result,
+        };
+        let format = match &g.output {
+            Some(o) => o
+                .parse::<OutputFormat>()
+                .map_err(|e| NativeError::Request(e.to_string()))?,
+            None => OutputFormat::Json,
+        };
+        let text = render(&result, format, g.query.as_deref(), &api.operation)
+            .map_err(|e| NativeError::Response(e.to_string()))?;
+        Ok((0, text, String::new()))
+    }
+}
+
+struct Call<'a> {
+    model: &'a ServiceModel<'a>,
+    op_name: &'a str,
+    op: &'a OperationModel,
+    ep: &'a endpoint::Resolved,
+    region: &'a str,
+    creds: Option<&'a aws_credential_types::Credentials>,
+    s3: bool,
+    signing_default: String,
+}
+
+impl Call<'_> {
+    /// One API call with retries: the parsed page or the API error.
+    async fn once(
+        &self,
+        client: &transport::HttpClient,
+        params: &Map<String, Value>,
+    ) -> Result<Result<Value, aws_mcp_core::protocol::ApiError>, NativeError> {
+        let opts = SerializeOptions {
+            idempotency_token: Some(uuid::Uuid::new_v4().to_string()),
+        };
+        let req = serialize(self.model, self.op_name, self.op, params, &opts)
+            .map_err(|e| NativeError::Request(e.to_string()))?;
+        let url = join_url(&self.ep.url, &req.path, req.host_prefix.as_deref());
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let mut builder = http::Request::builder()
+                .method(req.method.as_str())
+                .uri(&url);
+            for (k, v) in req.headers.iter().chain(&self.ep.headers) {
+                builder = builder.header(k, v);
+            }
+            builder = builder.header(
+                "User-Agent",
+                concat!("aws-mcp/", env!("CARGO_PKG_VERSION"), " native"),
+            );
+            let mut hreq = builder
+                .body(Full::new(Bytes::from(req.body.clone())))
+                .map_err(|e| NativeError::Request(e.to_string()))?;
+            if let Some(creds) = self.creds {
+                let name = self
+                    .ep
+                    .signing_name
+                    .as_deref()
+                    .unwrap_or(&self.signing_default);
+                let region = self.ep.signing_region.as_deref().unwrap_or(self.region);
+                let spec = transport::SignSpec {
+                    name,
+                    region,
+                    s3: self.s3 || self.ep.disable_double_encoding,
+                };
+                transport::sign_request(&mut hreq, &req.body, creds, &spec)?;
+            }
+            let sent = client.send(hreq, MAX_BODY).await;
+            let (status, headers, body) = match sent {
+                Ok(r) => r,
+                Err(NativeError::Http(e)) if attempt < 3 => {
+                    tracing::debug!(attempt, error = %e, "retrying after a connection error");
+                    tokio::time::sleep(transport::backoff(attempt)).await;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let resp = HttpResponse {
+                status,
+                headers: &headers,
+                body: &body,
+            };
+            let popts = ParseOptions {
+                timestamps: TimestampMode::Raw,
+                blobs: BlobMode::Base64,
+            };
+            let parsed = parse_response(self.model, self.op_name, self.op, &resp, &popts)
+                .map_err(|e| NativeError::Response(e.to_string()))?;
+            if let Err(err) = &parsed {
+                if attempt < 3
+                    && (status >= 500 || status == 429 || transport::retryable_code(&err.code))
+                {
+                    tracing::debug!(attempt, code = %err.code, "retrying");
+                    tokio::time::sleep(transport::backoff(attempt)).await;
+                    continue;
+                }
+            }
+            return Ok(parsed);
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Executor for NativeExecutor {
+    async fn execute(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+    ) -> Result<ExecOutput, ExecError> {
+        let start = Instant::now();
+        let run = tokio::time::timeout(options.timeout, self.run(command, options)).await;
+        let (code, out, err) = match run {
+            Err(_) => {
+                return Err(ExecError::Timeout {
+                    seconds: options.timeout.as_secs(),
+                });
+            }
+            Ok(Ok(r)) => r,
+            Ok(Err(NativeError::Unsupported(why))) => return Err(ExecError::Config(why)),
+            Ok(Err(e)) => (255, String::new(), format!("\n{e}\n")),
+        };
+        let stdout = cap_output(out.as_bytes(), options.output_cap, out.len() as u64);
+        let stderr: Capped = cap_output(err.as_bytes(), options.error_cap, err.len() as u64);
+        Ok(ExecOutput::from_streams(
+            Some(code),
+            stdout,
+            stderr,
+            start.elapsed(),
+        ))
+    }
+}

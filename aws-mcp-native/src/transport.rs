@@ -1,0 +1,239 @@
+//! Sending: credentials from the standard provider chain, SigV4 signing,
+//! one shared HTTP client, retries with backoff.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode,
+};
+use aws_sigv4::sign::v4;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use tokio::sync::Mutex;
+
+use crate::NativeError;
+
+type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// The shared HTTP client (HTTP/1.1, rustls with the system's roots).
+#[derive(Clone)]
+pub(crate) struct HttpClient {
+    client: Client<Https, Full<Bytes>>,
+}
+
+impl HttpClient {
+    pub(crate) fn new(connect_timeout: Duration) -> Result<HttpClient, NativeError> {
+        let mut http = HttpConnector::new();
+        http.set_connect_timeout(Some(connect_timeout));
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()
+            .map_err(|e| NativeError::Config(format!("no TLS root certificates: {e}")))?
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        let client = Client::builder(hyper_util::rt::TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build(https);
+        Ok(HttpClient { client })
+    }
+
+    /// Send one request; the response's status, headers and body.
+    pub(crate) async fn send(
+        &self,
+        req: http::Request<Full<Bytes>>,
+        body_cap: usize,
+    ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), NativeError> {
+        let resp = self
+            .client
+            .request(req)
+            .await
+            .map_err(|e| NativeError::Http(format!("{e}: {}", source_chain(&e))))?;
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = resp.into_body();
+        let mut buf = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| NativeError::Http(e.to_string()))?;
+            if let Some(d) = frame.data_ref() {
+                if buf.len() + d.len() > body_cap {
+                    return Err(NativeError::TooLarge(body_cap));
+                }
+                buf.extend_from_slice(d);
+            }
+        }
+        Ok((status, headers, buf))
+    }
+}
+
+fn source_chain(e: &dyn std::error::Error) -> String {
+    let mut out = Vec::new();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        out.push(s.to_string());
+        cur = s.source();
+    }
+    out.join(": ")
+}
+
+/// Credentials and default regions per profile, loaded once from the
+/// standard chain (environment, profile files, SSO, web identity, container,
+/// instance metadata) and refreshed before they expire.
+#[derive(Default)]
+pub(crate) struct Identity {
+    configs: Mutex<HashMap<Option<String>, Arc<aws_config::SdkConfig>>>,
+    cached: Mutex<HashMap<Option<String>, Credentials>>,
+}
+
+impl Identity {
+    async fn config(&self, profile: Option<&str>) -> Arc<aws_config::SdkConfig> {
+        let key = profile.map(str::to_string);
+        let mut map = self.configs.lock().await;
+        if let Some(c) = map.get(&key) {
+            return c.clone();
+        }
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        if let Some(p) = profile {
+            loader = loader.profile_name(p);
+        }
+        let cfg = Arc::new(loader.load().await);
+        map.insert(key, cfg.clone());
+        cfg
+    }
+
+    /// The region configured for a profile (environment, then config file).
+    pub(crate) async fn region(&self, profile: Option<&str>) -> Option<String> {
+        self.config(profile).await.region().map(|r| r.to_string())
+    }
+
+    /// Credentials for a profile.
+    pub(crate) async fn credentials(
+        &self,
+        profile: Option<&str>,
+    ) -> Result<Credentials, NativeError> {
+        let key = profile.map(str::to_string);
+        {
+            let cached = self.cached.lock().await;
+            if let Some(c) = cached.get(&key) {
+                let fresh = c
+                    .expiry()
+                    .is_none_or(|exp| exp > SystemTime::now() + Duration::from_secs(300));
+                if fresh {
+                    return Ok(c.clone());
+                }
+            }
+        }
+        let cfg = self.config(profile).await;
+        let provider = cfg
+            .credentials_provider()
+            .ok_or(NativeError::NoCredentials(
+                "no credential provider is configured".into(),
+            ))?;
+        let creds = provider
+            .provide_credentials()
+            .await
+            .map_err(|e| NativeError::NoCredentials(format!("{e}: {}", source_chain(&e))))?;
+        self.cached.lock().await.insert(key, creds.clone());
+        Ok(creds)
+    }
+}
+
+/// How to sign one request.
+pub(crate) struct SignSpec<'a> {
+    pub name: &'a str,
+    pub region: &'a str,
+    /// S3's rules: single encoding, no path normalisation, `x-amz-content-sha256`.
+    pub s3: bool,
+}
+
+/// Sign `req` in place with SigV4.
+pub(crate) fn sign_request(
+    req: &mut http::Request<Full<Bytes>>,
+    body: &[u8],
+    creds: &Credentials,
+    spec: &SignSpec<'_>,
+) -> Result<(), NativeError> {
+    let identity = creds.clone().into();
+    let mut settings = SigningSettings::default();
+    if spec.s3 {
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(spec.region)
+        .name(spec.name)
+        .time(SystemTime::now())
+        .settings(settings)
+        .build()
+        .map_err(|e| NativeError::Sign(e.to_string()))?
+        .into();
+    let uri = req.uri().to_string();
+    let headers: Vec<(&str, &str)> = req
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v)))
+        .collect();
+    let signable = SignableRequest::new(
+        req.method().as_str(),
+        &uri,
+        headers.into_iter(),
+        SignableBody::Bytes(body),
+    )
+    .map_err(|e| NativeError::Sign(e.to_string()))?;
+    let (instructions, _) = sign(signable, &params)
+        .map_err(|e| NativeError::Sign(e.to_string()))?
+        .into_parts();
+    instructions.apply_to_request_http1x(req);
+    Ok(())
+}
+
+/// Error codes botocore retries (throttling and transient), besides 5xx.
+pub(crate) fn retryable_code(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "RequestThrottledException"
+            | "TooManyRequestsException"
+            | "ProvisionedThroughputExceededException"
+            | "TransactionInProgressException"
+            | "RequestLimitExceeded"
+            | "BandwidthLimitExceeded"
+            | "LimitExceededException"
+            | "RequestThrottled"
+            | "SlowDown"
+            | "PriorRequestNotComplete"
+            | "EC2ThrottledException"
+            | "RequestTimeout"
+            | "RequestTimeoutException"
+            | "IDPCommunicationError"
+    )
+}
+
+/// The wait before attempt `n` (1-based retries): full jitter over an
+/// exponential base of 50 ms, capped at 20 s (botocore's standard mode).
+pub(crate) fn backoff(n: u32) -> Duration {
+    let base = 50u64.saturating_mul(1 << n.min(9)).min(20_000);
+    let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) * base / 255;
+    Duration::from_millis(jitter.max(base / 4))
+}

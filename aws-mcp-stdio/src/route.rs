@@ -1,0 +1,104 @@
+//! Choosing the executor per command: the native executor for what it
+//! covers, the `aws` program for the rest (`AWS_MCP_EXECUTOR=auto`, the
+//! default), or one of them only.
+
+use aws_mcp_core::{Catalog, ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
+use aws_mcp_native::{native_support, NativeExecutor};
+
+use crate::config::ExecutorMode;
+use crate::executor::SubprocessExecutor;
+
+/// Which executor a command goes to, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// `native` or `subprocess`.
+    pub executor: &'static str,
+    /// Why not native, when the command goes to the `aws` program (or
+    /// cannot run in `native` mode).
+    pub reason: Option<String>,
+}
+
+/// The route of `command` under `mode`.
+pub fn route(catalog: &Catalog, mode: ExecutorMode, command: &ValidatedCommand) -> Route {
+    match mode {
+        ExecutorMode::Subprocess => Route {
+            executor: "subprocess",
+            reason: Some("AWS_MCP_EXECUTOR=subprocess".into()),
+        },
+        _ => match native_support(catalog, command) {
+            Ok(()) => Route {
+                executor: "native",
+                reason: None,
+            },
+            Err(e) => Route {
+                executor: if mode == ExecutorMode::Native {
+                    "none"
+                } else {
+                    "subprocess"
+                },
+                reason: Some(e.to_string()),
+            },
+        },
+    }
+}
+
+/// An executor that routes each command (see [`route`]).
+pub struct RoutingExecutor {
+    catalog: &'static Catalog,
+    mode: ExecutorMode,
+    native: NativeExecutor,
+    subprocess: SubprocessExecutor,
+}
+
+impl std::fmt::Debug for RoutingExecutor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoutingExecutor")
+            .field("mode", &self.mode)
+            .finish()
+    }
+}
+
+impl RoutingExecutor {
+    /// Route between `native` and `subprocess` under `mode`.
+    pub fn new(
+        catalog: &'static Catalog,
+        mode: ExecutorMode,
+        native: NativeExecutor,
+        subprocess: SubprocessExecutor,
+    ) -> RoutingExecutor {
+        RoutingExecutor {
+            catalog,
+            mode,
+            native,
+            subprocess,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Executor for RoutingExecutor {
+    async fn execute(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+    ) -> Result<ExecOutput, ExecError> {
+        let r = route(self.catalog, self.mode, command);
+        match r.executor {
+            "native" => self.native.execute(command, options).await,
+            "subprocess" => match self.subprocess.execute(command, options).await {
+                Err(ExecError::Spawn { program, reason }) => Err(ExecError::Spawn {
+                    program,
+                    reason: format!(
+                        "{reason}; the native executor does not cover this command ({})",
+                        r.reason.unwrap_or_default()
+                    ),
+                }),
+                other => other,
+            },
+            _ => Err(ExecError::Config(format!(
+                "AWS_MCP_EXECUTOR=native and {}",
+                r.reason.unwrap_or_default()
+            ))),
+        }
+    }
+}
