@@ -32,6 +32,10 @@
 //! * **[`policy`]** — allow, deny or ask for consent: the policy file,
 //!   read-only mode, mutation consent, local file confinement, secrets,
 //!   endpoints and profiles.
+//! * **[`endpoint`]** — an interpreter for AWS's Smithy endpoint rule sets
+//!   (botocore's `endpoint-rule-set-1.json` and `partitions.json`): the URL,
+//!   headers and auth properties of a request from its endpoint parameters,
+//!   for executors that call AWS without the CLI.
 //! * **[`retrieve`]** — the engines behind `suggest_aws_commands`: a
 //!   field-weighted BM25 with AWS vocabulary synonyms over an embedded corpus
 //!   generated from the catalog and AWS's examples (see the module docs).
@@ -44,6 +48,7 @@
 pub mod catalog;
 pub mod classify;
 pub mod command;
+pub mod endpoint;
 pub mod exec;
 pub mod parse;
 pub mod policy;
