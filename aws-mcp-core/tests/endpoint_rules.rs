@@ -18,7 +18,7 @@ use serde_json::Value;
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .unwrap()
+        .expect("the crate lives in the workspace")
         .to_path_buf()
 }
 
@@ -51,15 +51,15 @@ fn botocore_data() -> PathBuf {
 /// Read a JSON file, or its `.gz` twin.
 fn read_json(path: &Path) -> Option<Value> {
     if let Ok(text) = std::fs::read(path) {
-        return Some(serde_json::from_slice(&text).unwrap());
+        return Some(serde_json::from_slice(&text).expect("botocore's JSON parses"));
     }
     let gz = PathBuf::from(format!("{}.gz", path.display()));
     let bytes = std::fs::read(gz).ok()?;
     let mut text = Vec::new();
     flate2::read::GzDecoder::new(&bytes[..])
         .read_to_end(&mut text)
-        .unwrap();
-    Some(serde_json::from_slice(&text).unwrap())
+        .expect("botocore's .json.gz decompresses");
+    Some(serde_json::from_slice(&text).expect("botocore's JSON parses"))
 }
 
 /// The rule set of the newest API version of `service` that has one.
@@ -126,7 +126,7 @@ fn check(rules: &RuleSet, partitions: &Partitions, case: &Value) -> Result<(), S
     }
     let want_headers: std::collections::BTreeMap<String, Vec<String>> = want
         .get("headers")
-        .map(|h| serde_json::from_value(h.clone()).unwrap())
+        .map(|h| serde_json::from_value(h.clone()).expect("headers are string lists"))
         .unwrap_or_default();
     if want_headers != ep.headers {
         return Err(format!(
@@ -216,8 +216,10 @@ fn every_botocore_rule_set_loads() {
         if let Some(rs) = rule_set_json(&data, &service) {
             let rules = RuleSet::from_json(&rs)
                 .unwrap_or_else(|e| panic!("rule set of {service} does not load: {e}"));
-            assert!(rules.parameters().iter().any(|p| p.name == "Region"
-                || p.built_in.as_deref() == Some("SDK::Endpoint")));
+            assert!(rules
+                .parameters()
+                .iter()
+                .any(|p| p.name == "Region" || p.built_in.as_deref() == Some("SDK::Endpoint")));
             n += 1;
         }
     }

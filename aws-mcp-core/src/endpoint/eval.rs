@@ -41,9 +41,12 @@ impl Value {
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => Value::Int(n.as_i64()?),
             serde_json::Value::String(s) => Value::Str(Arc::from(s.as_str())),
-            serde_json::Value::Array(a) => {
-                Value::Array(a.iter().filter_map(Value::from_json).collect::<Vec<_>>().into())
-            }
+            serde_json::Value::Array(a) => Value::Array(
+                a.iter()
+                    .filter_map(Value::from_json)
+                    .collect::<Vec<_>>()
+                    .into(),
+            ),
             serde_json::Value::Object(m) => Value::object(
                 m.iter()
                     .filter_map(|(k, v)| Some((k.as_str(), Value::from_json(v)?)))
@@ -224,7 +227,10 @@ impl Eval<'_> {
             Prop::Literal(v) => v.clone(),
             Prop::Template(t) => serde_json::Value::String(self.template(t)?),
             Prop::Array(items) => serde_json::Value::Array(
-                items.iter().map(|i| self.prop(i)).collect::<Result<_, _>>()?,
+                items
+                    .iter()
+                    .map(|i| self.prop(i))
+                    .collect::<Result<_, _>>()?,
             ),
             Prop::Object(fields) => {
                 let mut m = serde_json::Map::new();
@@ -389,11 +395,9 @@ impl Eval<'_> {
             Func::IsVirtualHostableS3Bucket => {
                 let s = arg(0)?;
                 let sub = bool_arg(arg(1)?, "aws.isVirtualHostableS3Bucket")?;
-                Some(Value::Bool(
-                    s.as_ref()
-                        .and_then(Value::as_str)
-                        .is_some_and(|s| stdlib::is_virtual_hostable_s3_bucket(s, sub)),
-                ))
+                Some(Value::Bool(s.as_ref().and_then(Value::as_str).is_some_and(
+                    |s| stdlib::is_virtual_hostable_s3_bucket(s, sub),
+                )))
             }
             Func::Partition => match arg(0)? {
                 Some(Value::Str(region)) => Some(self.partitions.lookup(&region)),

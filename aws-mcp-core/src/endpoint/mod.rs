@@ -172,3 +172,6 @@ pub fn resolve(
 ) -> Result<Endpoint, EndpointError> {
     eval::resolve(rules, partitions, params)
 }
+
+#[cfg(test)]
+mod tests;

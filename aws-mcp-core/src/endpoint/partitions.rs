@@ -194,7 +194,10 @@ mod tests {
         assert_eq!(p.partition_of("mars-east-1"), "aws", "fallback");
         assert_eq!(p.partition_of(""), "aws");
         let r = p.lookup("cn-north-1");
-        assert_eq!(r.get("dnsSuffix").and_then(Value::as_str), Some("amazonaws.com.cn"));
+        assert_eq!(
+            r.get("dnsSuffix").and_then(Value::as_str),
+            Some("amazonaws.com.cn")
+        );
         assert_eq!(r.get("supportsFIPS"), Some(&Value::Bool(true)));
         assert_eq!(
             r.get("implicitGlobalRegion").and_then(Value::as_str),
@@ -216,13 +219,22 @@ mod tests {
         for (doc, want) in [
             (json!([]), "needs a `partitions` array"),
             (json!({"partitions": []}), "is empty"),
-            (json!({"partitions": [{"regionRegex": "x", "outputs": {}}]}), "`id`"),
-            (json!({"partitions": [{"id": "a", "outputs": {}}]}), "`regionRegex`"),
+            (
+                json!({"partitions": [{"regionRegex": "x", "outputs": {}}]}),
+                "`id`",
+            ),
+            (
+                json!({"partitions": [{"id": "a", "outputs": {}}]}),
+                "`regionRegex`",
+            ),
             (
                 json!({"partitions": [{"id": "a", "regionRegex": "(", "outputs": {}}]}),
                 "bad `regionRegex`",
             ),
-            (json!({"partitions": [{"id": "a", "regionRegex": "x"}]}), "`outputs`"),
+            (
+                json!({"partitions": [{"id": "a", "regionRegex": "x"}]}),
+                "`outputs`",
+            ),
             (
                 json!({"partitions": [{"id": "a", "regionRegex": "x", "outputs": {},
                                        "regions": {"r": 1}}]}),

@@ -16,8 +16,8 @@ use super::eval::Value;
 use super::{EndpointError, ParamValue};
 
 /// The deepest nesting of rules and function calls accepted (real rule sets
-/// nest about twenty deep).
-const MAX_DEPTH: usize = 256;
+/// nest about twenty deep; `serde_json` itself parses at most 128 levels).
+const MAX_DEPTH: usize = 128;
 
 /// The type of an endpoint parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -328,9 +328,11 @@ impl Compiler {
                 let e = obj
                     .get("endpoint")
                     .ok_or_else(|| invalid(place, "an endpoint rule needs `endpoint`"))?;
-                RuleKind::Endpoint(Box::new(
-                    self.endpoint(e, &format!("{place}.endpoint"), depth)?,
-                ))
+                RuleKind::Endpoint(Box::new(self.endpoint(
+                    e,
+                    &format!("{place}.endpoint"),
+                    depth,
+                )?))
             }
             "error" => {
                 let e = obj
@@ -430,7 +432,10 @@ impl Compiler {
             Json::Object(m) => {
                 let mut out = Vec::with_capacity(m.len());
                 for (k, it) in m {
-                    out.push((k.clone(), self.prop(it, &format!("{place}.{k}"), depth + 1)?));
+                    out.push((
+                        k.clone(),
+                        self.prop(it, &format!("{place}.{k}"), depth + 1)?,
+                    ));
                 }
                 if out.iter().all(|(_, p)| matches!(p, Prop::Literal(_))) {
                     Prop::Literal(v.clone())
@@ -447,9 +452,12 @@ impl Compiler {
             return Err(invalid(place, "expressions are nested too deeply"));
         }
         match v {
-            Json::Object(m) if m.contains_key("fn") => {
-                Ok(Expr::Call(Box::new(self.call(v, place, depth + 1, false)?)))
-            }
+            Json::Object(m) if m.contains_key("fn") => Ok(Expr::Call(Box::new(self.call(
+                v,
+                place,
+                depth + 1,
+                false,
+            )?))),
             Json::Object(m) if m.contains_key("ref") => {
                 let name = m
                     .get("ref")
@@ -538,10 +546,7 @@ impl Compiler {
         if argv.len() != arity {
             return Err(invalid(
                 place,
-                &format!(
-                    "`{name}` takes {arity} argument(s), {} given",
-                    argv.len()
-                ),
+                &format!("`{name}` takes {arity} argument(s), {} given", argv.len()),
             ));
         }
         let mut func = func;

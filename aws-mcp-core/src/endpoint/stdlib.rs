@@ -361,7 +361,10 @@ mod tests {
         assert!(is_virtual_hostable_s3_bucket("my-bucket", false));
         assert!(is_virtual_hostable_s3_bucket("abc", false));
         assert!(!is_virtual_hostable_s3_bucket("ab", false), "too short");
-        assert!(!is_virtual_hostable_s3_bucket("My-Bucket", false), "upper case");
+        assert!(
+            !is_virtual_hostable_s3_bucket("My-Bucket", false),
+            "upper case"
+        );
         assert!(!is_virtual_hostable_s3_bucket("192.168.1.1", true), "IPv4");
         assert!(!is_virtual_hostable_s3_bucket("my.bucket", false));
         assert!(is_virtual_hostable_s3_bucket("my.bucket", true));
