@@ -37,6 +37,10 @@
 //! * **[`protocol`]** — the AWS wire protocols (query, ec2, json, rest-json,
 //!   rest-xml): API parameters to an HTTP request, responses to the JSON the
 //!   AWS CLI prints; pure, the native executor owns the network.
+//! * **[`endpoint`]** — an interpreter for AWS's Smithy endpoint rule sets
+//!   (botocore's `endpoint-rule-set-1.json` and `partitions.json`): the URL,
+//!   headers and auth properties of a request from its endpoint parameters,
+//!   for executors that call AWS without the CLI.
 //! * **[`retrieve`]** — the engines behind `suggest_aws_commands`: a
 //!   field-weighted BM25 with AWS vocabulary synonyms over an embedded corpus
 //!   generated from the catalog and AWS's examples (see the module docs).
@@ -49,6 +53,7 @@
 pub mod catalog;
 pub mod classify;
 pub mod command;
+pub mod endpoint;
 pub mod exec;
 pub mod paginate;
 pub mod parse;
