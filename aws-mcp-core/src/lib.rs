@@ -32,6 +32,9 @@
 //! * **[`policy`]** — allow, deny or ask for consent: the policy file,
 //!   read-only mode, mutation consent, local file confinement, secrets,
 //!   endpoints and profiles.
+//! * **[`render`](mod@render)** — API results printed exactly as AWS CLI v1
+//!   prints them with `--output json|text|table` and `--query` (a JMESPath
+//!   interpreter with the Python library's semantics).
 //! * **[`retrieve`]** — the engines behind `suggest_aws_commands`: a
 //!   field-weighted BM25 with AWS vocabulary synonyms over an embedded corpus
 //!   generated from the catalog and AWS's examples (see the module docs).
@@ -47,6 +50,7 @@ pub mod command;
 pub mod exec;
 pub mod parse;
 pub mod policy;
+pub mod render;
 pub mod retrieve;
 #[cfg(test)]
 pub(crate) mod testutil;
@@ -60,5 +64,6 @@ pub use command::{
 pub use exec::{ExecError, ExecOptions, ExecOutput, Executor};
 pub use parse::tokenize;
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError};
+pub use render::{apply_query, render, OutputFormat, RenderError};
 pub use retrieve::{Engine, ParamInfo, RetrieveError, Retriever, Suggestion};
 pub use validate::{validate, EnumCheck, ValidationError, Validator};
