@@ -352,7 +352,7 @@ QUERIES = {
         "nope(@)",
         "foo[?",
     ],
-    "GetCallerIdentity": [None, "Account", "[Account, Arn]", "@", "*", "to_number(Account)", "length(Arn)", "UserId && Account", "missing || Account", "!Account"],
+    "GetCallerIdentity": [None, "Account", "[Account, Arn]", "@", "*", "to_number(Account)", "length(Arn)", "UserId && Account", "missing || Account", "!Account", "`{\"b\": 1, \"a\": {\"d\": 2.0, \"c\": null}}`", "[`2`, `2.0`, `\"x\"`, `x`]"],
     "DescribeAlarms": [
         None,
         "MetricAlarms[].Threshold",
@@ -439,6 +439,63 @@ def rand_list(rng, depth):
     return [rand_value(rng, depth) for _ in range(n)]
 
 
+RANDOM_QUERIES = [
+    "Items[].Name",
+    "Items[*].[Name, Id]",
+    "Items[].{n: Name, t: Type, c: Count}",
+    "Items[?Count > `5`].Id",
+    "Items[?Count <= `100`] | length(@)",
+    "Items[?Name == 'prod' || Enabled]",
+    "Items[?!Enabled].Type",
+    "Items[?Enabled == `false`]",
+    "Items[?Value != `null`].Value",
+    "Items[?contains(keys(@), 'Name')].Name",
+    "Items[?starts_with(Name, 'a')]",
+    "sort_by(Items, &Name)[].Name",
+    "sort_by(Items, &Count)[].Count",
+    "max_by(Items, &Count).Count",
+    "min_by(Items, &Name).Name",
+    "Items[].Tags[]",
+    "Items[].Items[]",
+    "Items[].*",
+    "Items[0].*",
+    "Items[::2]",
+    "Items[-1:]",
+    "Items[1:3].Id",
+    "Items[::-1].Name",
+    "Items[].Count | sum(@)",
+    "Items[].Count | avg(@)",
+    "Items[].Count | max(@)",
+    "Items[].Name | sort(@)",
+    "Items[].Name | join(',', @)",
+    "map(&Name, Items)",
+    "map(&to_string(@), Items)",
+    "map(&length(keys(@)), Items)",
+    "Items[].to_number(Id)",
+    "Items[].to_array(Name)",
+    "Items[].type(Value)",
+    "Items[].not_null(Name, Id, Count, 'none')",
+    "values(Other)",
+    "keys(Other)",
+    "Other.*",
+    "Other.State",
+    "Other.[Name, Id][]",
+    "merge(Other, `{\"Zeta\": 1, \"alpha\": 2}`)",
+    "merge(Other, `{\"zz\": 1, \"Name\": [2, 2.0], \"aa\": {\"y\": 1, \"x\": 2}}`)",
+    "to_string(Other)",
+    "length(Other)",
+    "Other | {a: Name, b: Id, c: Tags}",
+    "[Items[0], Other]",
+    "abs(Other.Count)",
+    "Items[?Count > `0`].Count | [ceil(max(@)), floor(min(@))]",
+    "Items[].reverse(Name)",
+    "Items[?Id == `1`]",
+    "@ | [Items, Other][]",
+    "Items[].Count || `0`",
+    "Items[].Enabled && Name",
+]
+
+
 def run(doc, fmt, query, title, width):
     """Run the CLI's formatter; return ("expected", text) or ("error", kind)."""
     compiled = None
@@ -491,6 +548,15 @@ def main():
                 cases.append((f"RandomQ{i}", doc, fmt, query, 80))
 
     documents = {}
+    # Random documents under a spread of JMESPath features (many raise in
+    # Python on random data; those vectors expect query_failed).
+    for i in range(40):
+        doc = {"Items": [rand_dict(rng, 2) for _ in range(rng.randrange(0, 6))], "Other": rand_dict(rng, 2)}
+        for query in RANDOM_QUERIES:
+            cases.append((f"RandomJ{i}", doc, "json", query, 80))
+        for query in rng.sample(RANDOM_QUERIES, 4):
+            cases.append((f"RandomJ{i}", doc, rng.choice(["text", "table"]), query, 80))
+
     vectors = []
     for title, doc, fmt, query, width in cases:
         documents.setdefault(title, doc)

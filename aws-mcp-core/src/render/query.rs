@@ -16,9 +16,8 @@
 //! * `to_string` is `json.dumps(separators=(',', ':'))` with Python's
 //!   default `ensure_ascii`, so non-ASCII is `\uXXXX`-escaped.
 //!
-//! Object literals inside the expression (`` `{"b":1,"a":2}` ``) come from
-//! the crate's parser with sorted keys; that is the one known ordering
-//! difference.
+//! JSON literals (`` `{"b":1,"a":2}` ``) are re-read from the expression
+//! text with `serde_json`, because the crate's parser sorts their keys.
 
 use std::cmp::Ordering;
 
@@ -39,13 +38,43 @@ pub fn apply_query(value: &Value, query: &str) -> Result<Value, RenderError> {
         query: query.to_string(),
         message: e.to_string().lines().next().unwrap_or_default().to_string(),
     })?;
-    eval(&ast, value).map_err(|message| RenderError::QueryFailed {
+    let expr = legacy_literals(query);
+    let cx = Cx { expr: &expr };
+    eval(&cx, &ast, value).map_err(|message| RenderError::QueryFailed {
         query: query.to_string(),
         message,
     })
 }
 
 type R<T> = Result<T, String>;
+
+/// The expression being evaluated (after the legacy-literal rewrite).
+struct Cx<'q> {
+    expr: &'q str,
+}
+
+impl Cx<'_> {
+    /// A `` `json` `` literal re-read from the expression text with
+    /// `serde_json`, which keeps object keys in the order written (the
+    /// crate's parser sorts them). `None` for raw strings or when the text
+    /// cannot be re-read; the parser's value is used then.
+    fn literal_at(&self, offset: usize) -> Option<Value> {
+        let rest = self.expr.get(offset..)?.strip_prefix('`')?;
+        let mut buf = String::new();
+        let mut chars = rest.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '`' => return serde_json::from_str(&buf.replace("\\`", "`")).ok(),
+                '\\' => {
+                    buf.push(c);
+                    buf.push(chars.next()?);
+                }
+                c => buf.push(c),
+            }
+        }
+        None
+    }
+}
 
 fn truthy(v: &Value) -> bool {
     match v {
@@ -164,15 +193,18 @@ fn order(a: &Value, b: &Value) -> R<Ordering> {
     }
 }
 
-fn eval(ast: &Ast, data: &Value) -> R<Value> {
+fn eval(cx: &Cx<'_>, ast: &Ast, data: &Value) -> R<Value> {
     Ok(match ast {
         Ast::Field { name, .. } => match data {
             Value::Object(m) => m.get(name).cloned().unwrap_or(Value::Null),
             _ => Value::Null,
         },
-        Ast::Subexpr { lhs, rhs, .. } => eval(rhs, &eval(lhs, data)?)?,
+        Ast::Subexpr { lhs, rhs, .. } => eval(cx, rhs, &eval(cx, lhs, data)?)?,
         Ast::Identity { .. } => data.clone(),
-        Ast::Literal { value, .. } => serde_json::to_value(&**value).map_err(|e| e.to_string())?,
+        Ast::Literal { value, offset } => match cx.literal_at(*offset) {
+            Some(v) => v,
+            None => serde_json::to_value(&**value).map_err(|e| e.to_string())?,
+        },
         Ast::Index { idx, .. } => match data {
             Value::Array(a) => {
                 let i = if *idx < 0 {
@@ -195,23 +227,23 @@ fn eval(ast: &Ast, data: &Value) -> R<Value> {
             _ => Value::Null,
         },
         Ast::Or { lhs, rhs, .. } => {
-            let l = eval(lhs, data)?;
+            let l = eval(cx, lhs, data)?;
             if truthy(&l) {
                 l
             } else {
-                eval(rhs, data)?
+                eval(cx, rhs, data)?
             }
         }
         Ast::And { lhs, rhs, .. } => {
-            let l = eval(lhs, data)?;
+            let l = eval(cx, lhs, data)?;
             if !truthy(&l) {
                 l
             } else {
-                eval(rhs, data)?
+                eval(cx, rhs, data)?
             }
         }
         Ast::Not { node, .. } => {
-            let v = eval(node, data)?;
+            let v = eval(cx, node, data)?;
             match v {
                 Value::Number(_) => Value::Bool(false),
                 v => Value::Bool(!truthy(&v)),
@@ -220,8 +252,8 @@ fn eval(ast: &Ast, data: &Value) -> R<Value> {
         Ast::Condition {
             predicate, then, ..
         } => {
-            if truthy(&eval(predicate, data)?) {
-                eval(then, data)?
+            if truthy(&eval(cx, predicate, data)?) {
+                eval(cx, then, data)?
             } else {
                 Value::Null
             }
@@ -232,8 +264,8 @@ fn eval(ast: &Ast, data: &Value) -> R<Value> {
             rhs,
             ..
         } => {
-            let l = eval(lhs, data)?;
-            let r = eval(rhs, data)?;
+            let l = eval(cx, lhs, data)?;
+            let r = eval(cx, rhs, data)?;
             match comparator {
                 Comparator::Equal => Value::Bool(jp_equals(&l, &r)),
                 Comparator::NotEqual => Value::Bool(!jp_equals(&l, &r)),
@@ -252,15 +284,15 @@ fn eval(ast: &Ast, data: &Value) -> R<Value> {
                 }
             }
         }
-        Ast::ObjectValues { node, .. } => match eval(node, data)? {
+        Ast::ObjectValues { node, .. } => match eval(cx, node, data)? {
             Value::Object(m) => Value::Array(m.into_iter().map(|(_, v)| v).collect()),
             _ => Value::Null,
         },
-        Ast::Projection { lhs, rhs, .. } => match eval(lhs, data)? {
+        Ast::Projection { lhs, rhs, .. } => match eval(cx, lhs, data)? {
             Value::Array(items) => {
                 let mut out = Vec::new();
                 for e in &items {
-                    let v = eval(rhs, e)?;
+                    let v = eval(cx, rhs, e)?;
                     if !v.is_null() {
                         out.push(v);
                     }
@@ -269,7 +301,7 @@ fn eval(ast: &Ast, data: &Value) -> R<Value> {
             }
             _ => Value::Null,
         },
-        Ast::Flatten { node, .. } => match eval(node, data)? {
+        Ast::Flatten { node, .. } => match eval(cx, node, data)? {
             Value::Array(items) => {
                 let mut out = Vec::new();
                 for e in items {
@@ -286,7 +318,12 @@ fn eval(ast: &Ast, data: &Value) -> R<Value> {
             if data.is_null() {
                 Value::Null
             } else {
-                Value::Array(elements.iter().map(|e| eval(e, data)).collect::<R<_>>()?)
+                Value::Array(
+                    elements
+                        .iter()
+                        .map(|e| eval(cx, e, data))
+                        .collect::<R<_>>()?,
+                )
             }
         }
         Ast::MultiHash { elements, .. } => {
@@ -295,7 +332,7 @@ fn eval(ast: &Ast, data: &Value) -> R<Value> {
             } else {
                 let mut m = Map::new();
                 for kv in elements {
-                    let v = eval(&kv.value, data)?;
+                    let v = eval(cx, &kv.value, data)?;
                     m.insert(kv.key.clone(), v);
                 }
                 Value::Object(m)
@@ -304,7 +341,7 @@ fn eval(ast: &Ast, data: &Value) -> R<Value> {
         Ast::Expref { .. } => {
             return Err("an expression reference (&expr) can only be a function argument".into())
         }
-        Ast::Function { name, args, .. } => call(name, args, data)?,
+        Ast::Function { name, args, .. } => call(cx, name, args, data)?,
     })
 }
 
@@ -457,11 +494,17 @@ fn sum(ns: &[Num]) -> Num {
 }
 
 /// Keys from an expression over each element, all numbers or all strings.
-fn keys_by(func: &str, items: &[Value], e: &Ast, first_decides: bool) -> R<Vec<Value>> {
+fn keys_by(
+    cx: &Cx<'_>,
+    func: &str,
+    items: &[Value],
+    e: &Ast,
+    first_decides: bool,
+) -> R<Vec<Value>> {
     let mut keys = Vec::with_capacity(items.len());
     let mut want: Option<&'static str> = None;
     for item in items {
-        let k = eval(e, item)?;
+        let k = eval(cx, e, item)?;
         let t = type_name(&k);
         if t != "number" && t != "string" {
             return Err(type_error(func, &k, "number, string"));
@@ -478,12 +521,12 @@ fn keys_by(func: &str, items: &[Value], e: &Ast, first_decides: bool) -> R<Vec<V
     Ok(keys)
 }
 
-fn call(name: &str, arg_asts: &[Ast], data: &Value) -> R<Value> {
+fn call(cx: &Cx<'_>, name: &str, arg_asts: &[Ast], data: &Value) -> R<Value> {
     let mut args = Vec::with_capacity(arg_asts.len());
     for a in arg_asts {
         args.push(match a {
             Ast::Expref { ast, .. } => Arg::Expref(ast),
-            a => Arg::Val(eval(a, data)?),
+            a => Arg::Val(eval(cx, a, data)?),
         });
     }
     let f = name;
@@ -580,7 +623,7 @@ fn call(name: &str, arg_asts: &[Ast], data: &Value) -> R<Value> {
             arity(f, &args, 2)?;
             let e = expref(f, &args[0])?;
             let items = array_arg(f, &args[1])?;
-            Value::Array(items.iter().map(|i| eval(e, i)).collect::<R<_>>()?)
+            Value::Array(items.iter().map(|i| eval(cx, e, i)).collect::<R<_>>()?)
         }
         "max" | "min" => {
             arity(f, &args, 1)?;
@@ -607,7 +650,7 @@ fn call(name: &str, arg_asts: &[Ast], data: &Value) -> R<Value> {
             arity(f, &args, 2)?;
             let items = array_arg(f, &args[0])?;
             let e = expref(f, &args[1])?;
-            let keys = keys_by(f, items, e, false)?;
+            let keys = keys_by(cx, f, items, e, false)?;
             let mut best: Option<usize> = None;
             for i in 0..items.len() {
                 best = Some(match best {
@@ -672,7 +715,7 @@ fn call(name: &str, arg_asts: &[Ast], data: &Value) -> R<Value> {
             arity(f, &args, 2)?;
             let items = array_arg(f, &args[0])?;
             let e = expref(f, &args[1])?;
-            let keys = keys_by(f, items, e, true)?;
+            let keys = keys_by(cx, f, items, e, true)?;
             let mut idx: Vec<usize> = (0..items.len()).collect();
             idx.sort_by(|&x, &y| order(&keys[x], &keys[y]).unwrap_or(Ordering::Equal));
             Value::Array(idx.into_iter().map(|i| items[i].clone()).collect())
@@ -830,6 +873,16 @@ mod tests {
         assert_eq!(q(&v, "to_string(Items[0])"), json!(r#"{"z":1,"a":2.5}"#));
         assert_eq!(q(&json!("é"), "to_string(@)"), json!("é"));
         assert_eq!(q(&json!(["é"]), "to_string(@)"), json!("[\"\\u00e9\"]"));
+    }
+
+    #[test]
+    fn literals_keep_their_key_order() {
+        let r = q(&json!({}), "`{\"b\": 1, \"a\": [2.0, \"x\"]}`");
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"b":1,"a":[2.0,"x"]}"#
+        );
+        assert_eq!(q(&json!({}), "`Name`"), json!("Name"));
     }
 
     #[test]
