@@ -64,6 +64,6 @@ pub use command::{
 pub use exec::{ExecError, ExecOptions, ExecOutput, Executor};
 pub use parse::tokenize;
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError};
-pub use render::{apply_query, render, OutputFormat, RenderError};
+pub use render::{apply_query, render, render_text_pages, OutputFormat, RenderError};
 pub use retrieve::{Engine, ParamInfo, RetrieveError, Retriever, Suggestion};
 pub use validate::{validate, EnumCheck, ValidationError, Validator};

@@ -1,8 +1,9 @@
 //! Byte-for-byte comparison of `aws_mcp_core::render` with the AWS CLI v1's
 //! own formatters, over the vectors `tools/testdata/render_vectors.py`
-//! generates with awscli 1.46.3 (`tests/data/render_vectors.json`).
+//! generates with awscli 1.46.3 (`tests/data/render_vectors.json`),
+//! including paginated text output through `render_text_pages`.
 
-use aws_mcp_core::render::{render_with_width, OutputFormat, RenderError};
+use aws_mcp_core::render::{render_text_pages, render_with_width, OutputFormat, RenderError};
 use serde_json::Value;
 
 #[test]
@@ -24,7 +25,28 @@ fn every_vector_matches_the_cli() {
         let query = v["query"].as_str();
         let title = v["title"].as_str().unwrap();
         let width = v["width"].as_u64().unwrap() as usize;
-        let got = render_with_width(doc, format, query, title, width);
+        let got = match v.get("result_keys") {
+            // Paginated text output, from the pages.
+            Some(keys) => {
+                let strs = |x: &Value| -> Vec<String> {
+                    x.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|k| k.as_str().unwrap().to_string())
+                        .collect()
+                };
+                let result_keys = strs(keys);
+                let non_agg = strs(&v["non_aggregate_keys"]);
+                render_text_pages(
+                    doc.as_array().unwrap(),
+                    &result_keys.iter().map(String::as_str).collect::<Vec<_>>(),
+                    &non_agg.iter().map(String::as_str).collect::<Vec<_>>(),
+                    v["resume_token"].as_str(),
+                    query,
+                )
+            }
+            None => render_with_width(doc, format, query, title, width),
+        };
         let ok = match (
             &got,
             v.get("expected"),

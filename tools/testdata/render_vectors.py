@@ -25,7 +25,10 @@ vector holds ``doc`` (a document name), ``format``, ``query`` (or null),
 ``title`` (the operation name), ``width`` and either ``expected`` (the exact
 output) or ``error``: ``invalid_query`` (the query does not compile),
 ``query_failed`` (it raises while searching) or ``unrenderable`` (the
-formatter itself raises).
+formatter itself raises). Vectors with ``result_keys`` are paginated text
+output: the document is the list of pages, run through the TextFormatter's
+PageIterator path (per-page formatting and querying) with the given
+``result_keys``, ``non_aggregate_keys`` and ``resume_token``.
 
 Run with the pinned environment (awscli 1.46.3):
 
@@ -496,6 +499,88 @@ RANDOM_QUERIES = [
 ]
 
 
+class FakePages(awscli_formatter.PageIterator):
+    """A PageIterator over recorded pages: what the CLI's TextFormatter reads
+    (result keys, the non-aggregate part recorded from the first page, the
+    resume token) without making requests."""
+
+    def __init__(self, pages, result_keys, non_aggregate_keys, resume_token):
+        self._pages = pages
+        self._result_keys = [jmespath.compile(k) for k in result_keys]
+        self._non_aggregate_key_exprs = [jmespath.compile(k) for k in non_aggregate_keys]
+        self._non_aggregate_part = {}
+        self._resume_token = resume_token
+
+    def __iter__(self):
+        for i, page in enumerate(self._pages):
+            if i == 0:
+                self._record_non_aggregate_key_values(page)
+            yield page
+
+
+def page(doc, token=None):
+    d = dict(doc)
+    if token:
+        d["NextToken"] = token
+    d["ResponseMetadata"] = META
+    return d
+
+
+INSTANCES = DOCS["DescribeInstances"]["Reservations"]
+PAGED = {
+    "DescribeInstancesPages": (
+        [page({"Reservations": INSTANCES[:1]}, "tok1"), page({"Reservations": INSTANCES[1:]}, "tok2"), page({"Reservations": []})],
+        ["Reservations"], [], None,
+        [None, "length(Reservations)", "Reservations[].Instances[].InstanceId", "Reservations[0].ReservationId", "Reservations[].Instances[].[InstanceId, State.Name]"],
+    ),
+    "ScanPages": (
+        [
+            page({"Items": [{"pk": {"S": "a"}, "n": {"N": "1"}}, {"pk": {"S": "b"}, "flag": {"BOOL": True}}], "Count": 2, "ScannedCount": 5, "ConsumedCapacity": {"TableName": "t", "CapacityUnits": 0.5}, "LastEvaluatedKey": {"pk": {"S": "b"}}}),
+            page({"Items": [{"pk": {"S": "c"}, "list": {"L": [{"S": "x"}, {"N": "2"}]}}], "Count": 1, "ScannedCount": 1, "ConsumedCapacity": {"TableName": "t", "CapacityUnits": 1.0}}),
+        ],
+        ["Items", "Count", "ScannedCount"], ["ConsumedCapacity"], None,
+        [None, "Count", "Items[].pk.S", "ConsumedCapacity", "@"],
+    ),
+    "ListObjectsV2Pages": (
+        [
+            page({"IsTruncated": True, "Contents": [{"Key": "a/1.txt", "LastModified": "2024-01-01T00:00:00.000Z", "ETag": "\"abc\"", "Size": 12, "StorageClass": "STANDARD"}], "Name": "bucket", "Prefix": "", "Delimiter": "/", "MaxKeys": 1, "CommonPrefixes": [{"Prefix": "a/"}, {"Prefix": "日本/"}], "KeyCount": 1, "NextContinuationToken": "ct1"}),
+            page({"IsTruncated": False, "Contents": [{"Key": "b.txt", "Size": 0, "StorageClass": "GLACIER"}], "Name": "bucket", "Prefix": "", "MaxKeys": 1, "KeyCount": 1}),
+        ],
+        ["Contents", "CommonPrefixes"], ["Name", "Prefix", "Delimiter", "MaxKeys", "EncodingType"], "eyJDb250aW51YXRpb25Ub2tlbiI6ICJjdDIifQ==",
+        [None, "Contents[].Key", "[Name, MaxKeys]", "NextToken", "length(Contents)"],
+    ),
+    "ListDistributionsPages": (
+        [
+            page({"DistributionList": {"Marker": "", "NextMarker": "m1", "MaxItems": 1, "IsTruncated": True, "Quantity": 1, "Items": [{"Id": "E1", "DomainName": "d1.cloudfront.net", "Enabled": True}]}}),
+            page({"DistributionList": {"Marker": "m1", "MaxItems": 1, "IsTruncated": False, "Quantity": 1, "Items": [{"Id": "E2", "DomainName": "d2.cloudfront.net", "Enabled": False}]}}),
+            page({"DistributionList": {"Marker": "m2", "MaxItems": 1, "IsTruncated": False, "Quantity": 0}}),
+        ],
+        ["DistributionList.Items"], ["DistributionList.MaxItems", "DistributionList.Marker"], None,
+        [None, "DistributionList.Items[].Id", "DistributionList"],
+    ),
+}
+
+
+def run_pages(pages, result_keys, non_aggregate_keys, resume_token, query):
+    """The CLI's text output of a paginated response."""
+    compiled = None
+    if query is not None:
+        try:
+            compiled = jmespath.compile(query)
+        except Exception:
+            return "error", "invalid_query"
+    args = argparse.Namespace(query=compiled, color="off")
+    stream = io.StringIO()
+    response = FakePages(copy.deepcopy(pages), result_keys, non_aggregate_keys, resume_token)
+    try:
+        awscli_formatter.get_formatter("text", args)("Paginated", response, stream)
+    except jmespath.exceptions.JMESPathError:
+        return "error", "query_failed"
+    except Exception:
+        return "error", "unrenderable"
+    return "expected", stream.getvalue()
+
+
 def run(doc, fmt, query, title, width):
     """Run the CLI's formatter; return ("expected", text) or ("error", kind)."""
     compiled = None
@@ -552,7 +637,8 @@ def main():
     # Python on random data; those vectors expect query_failed).
     for i in range(40):
         doc = {"Items": [rand_dict(rng, 2) for _ in range(rng.randrange(0, 6))], "Other": rand_dict(rng, 2)}
-        for query in RANDOM_QUERIES:
+        # Every query on the first documents, a sample on the rest (size).
+        for query in RANDOM_QUERIES if i < 10 else rng.sample(RANDOM_QUERIES, 12):
             cases.append((f"RandomJ{i}", doc, "json", query, 80))
         for query in rng.sample(RANDOM_QUERIES, 4):
             cases.append((f"RandomJ{i}", doc, rng.choice(["text", "table"]), query, 80))
@@ -564,6 +650,22 @@ def main():
         v = {"doc": title, "title": title, "format": fmt, "query": query, "width": width}
         v[kind] = result
         vectors.append(v)
+    for name, (pages, result_keys, non_agg, token, queries) in PAGED.items():
+        documents[name] = pages
+        for query in queries:
+            kind, result = run_pages(pages, result_keys, non_agg, token, query)
+            v = {
+                "doc": name,
+                "title": name,
+                "format": "text",
+                "query": query,
+                "width": 80,
+                "result_keys": result_keys,
+                "non_aggregate_keys": non_agg,
+                "resume_token": token,
+            }
+            v[kind] = result
+            vectors.append(v)
     with open(OUT, "w", encoding="utf-8") as f:
         json.dump(
             {

@@ -52,10 +52,14 @@
 //!   (`awscli/data/cli.json`); `yaml` and `yaml-stream` are v2 formats, and
 //!   [`OutputFormat::from_str`](std::str::FromStr) rejects them with that
 //!   explanation.
-//! * Paginated text output: for a paginated operation the CLI formats and
-//!   queries each page separately in `text` mode (and prints a `NEXTTOKEN`
-//!   line when `--max-items` stops early); [`render`] formats the merged
-//!   result it is given, which is the same output for a single page.
+//! * Paginated text output is the one place the CLI does not format the
+//!   merged result: it formats and queries each page separately, keeping
+//!   only the paginator's result keys (and, on the first page, its
+//!   non-aggregate keys), then a `NEXTTOKEN` line when `--max-items` stops
+//!   early. [`render_text_pages`] does that from the pages; [`render`] with
+//!   [`OutputFormat::Text`] is right for operations that do not paginate.
+//!   For `json` and `table` the CLI formats the merged result
+//!   (`PageIterator.build_full_result`), which the executor builds.
 //!
 //! Test vectors generated through awscli's real formatters
 //! (`tools/testdata/render_vectors.py`) are compared byte for byte in
@@ -209,6 +213,88 @@ pub fn render_with_width(
 /// query) as `--output table` for a terminal `width` columns wide.
 pub fn render_table(value: &Value, title: &str, width: usize) -> Result<String, RenderError> {
     table::format_table(value, title, width)
+}
+
+/// `--output text` of a paginated operation, as the CLI prints it from its
+/// `PageIterator`: each page in turn, reduced to the paginator's
+/// `result_keys` (JMESPath expressions such as `Reservations` or
+/// `DistributionList.Items`, set back under the same dotted path) with, on
+/// the first page only, the `non_aggregate_keys` read from that first page;
+/// the query is applied to each reduced page separately. When pagination
+/// stopped early (`--max-items`), `resume_token` is the token the CLI
+/// prints, formatted (and queried) as `{"NextToken": {"NextToken": token}}`.
+///
+/// `pages` are the parsed pages as the paginator yields them (after any
+/// `--max-items` truncation).
+pub fn render_text_pages(
+    pages: &[Value],
+    result_keys: &[&str],
+    non_aggregate_keys: &[&str],
+    resume_token: Option<&str>,
+    query: Option<&str>,
+) -> Result<String, RenderError> {
+    let mut out = String::new();
+    let emit = |current: &Value, out: &mut String| -> Result<(), RenderError> {
+        let data = match query {
+            Some(q) => apply_query(current, q)?,
+            None => current.clone(),
+        };
+        out.push_str(&text::format_text(&data)?);
+        Ok(())
+    };
+    let mut first_part = serde_json::Map::new();
+    if let Some(first) = pages.first() {
+        for key in non_aggregate_keys {
+            let v = apply_query(first, key)?;
+            set_dotted(&mut first_part, key, v)?;
+        }
+    }
+    for (i, page) in pages.iter().enumerate() {
+        let mut current = if i == 0 {
+            first_part.clone()
+        } else {
+            serde_json::Map::new()
+        };
+        for key in result_keys {
+            let v = apply_query(page, key)?;
+            set_dotted(&mut current, key, v)?;
+        }
+        emit(&Value::Object(current), &mut out)?;
+    }
+    if let Some(token) = resume_token {
+        let v = serde_json::json!({"NextToken": {"NextToken": token}});
+        emit(&v, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// botocore's `set_value_from_jmespath`: set `value` at a dotted path,
+/// creating structures on the way (and replacing nothing but the last key).
+fn set_dotted(
+    map: &mut serde_json::Map<String, Value>,
+    path: &str,
+    value: Value,
+) -> Result<(), RenderError> {
+    let bad = || RenderError::QueryFailed {
+        query: path.to_string(),
+        message: "a paginator key must be a dotted path of names".into(),
+    };
+    match path.split_once('.') {
+        None if !path.is_empty() => {
+            map.insert(path.to_string(), value);
+            Ok(())
+        }
+        Some((head, rest)) if !head.is_empty() => {
+            let slot = map
+                .entry(head.to_string())
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+            match slot {
+                Value::Object(inner) => set_dotted(inner, rest, value),
+                _ => Err(bad()),
+            }
+        }
+        _ => Err(bad()),
+    }
 }
 
 /// Remove the top-level `ResponseMetadata`, then apply the query.
