@@ -16,8 +16,8 @@
 //! * **Scalars** are printed with Python's `str()`: `True`, `False`, `None`,
 //!   and floats in Python's shortest round-trip `repr` (`1e-05`, `1e+16`,
 //!   `2.0`). A nested structure that the text format prints as a scalar is
-//!   printed as Python's `repr` of a dict or list (`{'a': 1}`); see
-//!   [`pyfmt`](self) internals.
+//!   printed as Python's `repr` of a dict or list (`{'a': 1}`), with
+//!   Python's escaping of unprintable characters.
 //! * **`json`** is `json.dump(indent=4, ensure_ascii=False)`: non-ASCII is
 //!   written as is, control characters as `\u00XX`. A result equal to `{}`
 //!   prints nothing (the CLI's rule for operations without a body).
@@ -148,7 +148,7 @@ pub enum RenderError {
         hint: &'static str,
     },
     /// The `--query` expression does not parse.
-    #[error("bad value for --query {query}: {message}")]
+    #[error("Bad value for --query {query}: {message}")]
     InvalidQuery {
         /// The expression.
         query: String,
