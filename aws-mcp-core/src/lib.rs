@@ -41,6 +41,9 @@
 //!   (botocore's `endpoint-rule-set-1.json` and `partitions.json`): the URL,
 //!   headers and auth properties of a request from its endpoint parameters,
 //!   for executors that call AWS without the CLI.
+//! * **[`render`](mod@render)** — API results printed exactly as AWS CLI v1
+//!   prints them with `--output json|text|table` and `--query` (a JMESPath
+//!   interpreter with the Python library's semantics).
 //! * **[`retrieve`]** — the engines behind `suggest_aws_commands`: a
 //!   field-weighted BM25 with AWS vocabulary synonyms over an embedded corpus
 //!   generated from the catalog and AWS's examples (see the module docs).
@@ -59,6 +62,7 @@ pub mod paginate;
 pub mod parse;
 pub mod policy;
 pub mod protocol;
+pub mod render;
 pub mod retrieve;
 #[cfg(test)]
 pub(crate) mod testutil;
@@ -72,5 +76,6 @@ pub use command::{
 pub use exec::{ExecError, ExecOptions, ExecOutput, Executor};
 pub use parse::tokenize;
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError};
+pub use render::{apply_query, render, render_text_pages, OutputFormat, RenderError};
 pub use retrieve::{Engine, ParamInfo, RetrieveError, Retriever, Suggestion};
 pub use validate::{validate, EnumCheck, ValidationError, Validator};

@@ -37,7 +37,7 @@ mod args;
 mod ec2;
 mod error;
 pub(crate) mod files;
-mod globals;
+pub(crate) mod globals;
 mod shorthand;
 pub mod suggest;
 mod types;

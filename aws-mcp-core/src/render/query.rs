@@ -1,0 +1,909 @@
+//! `--query`: JMESPath with the semantics of the Python `jmespath` library
+//! (1.1) the AWS CLI runs, over `serde_json::Value`.
+//!
+//! The expression is parsed by the `jmespath` crate (after the same rewrite
+//! of legacy `` `literal` `` strings the validator applies); the tree is
+//! evaluated here, so that:
+//!
+//! * objects keep their key order (multi-select hashes in expression order,
+//!   `merge`, `keys` and `values` in insertion order), as Python dicts do;
+//! * integers stay integers and floats stay floats (`sum` of integers is an
+//!   integer, `avg` always a float, `ceil` and `floor` integers,
+//!   `to_number('2')` an integer);
+//! * ordering comparisons accept numbers and strings, and comparing a
+//!   string with a number is an error, as Python's `<` raises;
+//! * `0`/`1` never equal `false`/`true`, `!0` is `false`;
+//! * `to_string` is `json.dumps(separators=(',', ':'))` with Python's
+//!   default `ensure_ascii`, so non-ASCII is `\uXXXX`-escaped.
+//!
+//! JSON literals (`` `{"b":1,"a":2}` ``) are re-read from the expression
+//! text with `serde_json`, because the crate's parser sorts their keys.
+
+use std::cmp::Ordering;
+
+use jmespath::ast::{Ast, Comparator};
+use serde_json::{Map, Number, Value};
+
+use super::pyfmt::float_repr;
+use super::RenderError;
+use crate::validate::globals::legacy_literals;
+
+/// Apply a JMESPath `query` to `value` as the AWS CLI's `--query` does.
+///
+/// Errors: [`RenderError::InvalidQuery`] with the parser's message when the
+/// expression does not parse, [`RenderError::QueryFailed`] when it fails
+/// while running (unknown function, wrong argument types or count).
+pub fn apply_query(value: &Value, query: &str) -> Result<Value, RenderError> {
+    let ast = jmespath::parse(&legacy_literals(query)).map_err(|e| RenderError::InvalidQuery {
+        query: query.to_string(),
+        message: e.to_string().lines().next().unwrap_or_default().to_string(),
+    })?;
+    let expr = legacy_literals(query);
+    let cx = Cx { expr: &expr };
+    eval(&cx, &ast, value).map_err(|message| RenderError::QueryFailed {
+        query: query.to_string(),
+        message,
+    })
+}
+
+type R<T> = Result<T, String>;
+
+/// The expression being evaluated (after the legacy-literal rewrite).
+struct Cx<'q> {
+    expr: &'q str,
+}
+
+impl Cx<'_> {
+    /// A `` `json` `` literal re-read from the expression text with
+    /// `serde_json`, which keeps object keys in the order written (the
+    /// crate's parser sorts them). `None` for raw strings or when the text
+    /// cannot be re-read; the parser's value is used then.
+    fn literal_at(&self, offset: usize) -> Option<Value> {
+        let rest = self.expr.get(offset..)?.strip_prefix('`')?;
+        let mut buf = String::new();
+        let mut chars = rest.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '`' => return serde_json::from_str(&buf.replace("\\`", "`")).ok(),
+                '\\' => {
+                    buf.push(c);
+                    buf.push(chars.next()?);
+                }
+                c => buf.push(c),
+            }
+        }
+        None
+    }
+}
+
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(m) => !m.is_empty(),
+        Value::Number(_) => true,
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::Number(_) => "number",
+    }
+}
+
+/// A number as Python sees it: an integer or a float.
+#[derive(Clone, Copy)]
+enum Num {
+    Int(i128),
+    Float(f64),
+}
+
+fn num(n: &Number) -> Num {
+    if let Some(i) = n.as_i64() {
+        Num::Int(i as i128)
+    } else if let Some(u) = n.as_u64() {
+        Num::Int(u as i128)
+    } else {
+        Num::Float(n.as_f64().unwrap_or(0.0))
+    }
+}
+
+fn num_value(n: Num) -> Value {
+    match n {
+        Num::Int(i) => {
+            if let Ok(v) = i64::try_from(i) {
+                Value::from(v)
+            } else if let Ok(v) = u64::try_from(i) {
+                Value::from(v)
+            } else {
+                Number::from_f64(i as f64).map_or(Value::Null, Value::Number)
+            }
+        }
+        Num::Float(f) => Number::from_f64(f).map_or(Value::Null, Value::Number),
+    }
+}
+
+fn num_f64(n: Num) -> f64 {
+    match n {
+        Num::Int(i) => i as f64,
+        Num::Float(f) => f,
+    }
+}
+
+fn num_cmp(a: Num, b: Num) -> Ordering {
+    match (a, b) {
+        (Num::Int(x), Num::Int(y)) => x.cmp(&y),
+        _ => num_f64(a)
+            .partial_cmp(&num_f64(b))
+            .unwrap_or(Ordering::Equal),
+    }
+}
+
+/// Python `==` between JSON values (numbers compare by value across int and
+/// float, objects regardless of order).
+fn py_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => num_cmp(num(x), num(y)) == Ordering::Equal,
+        // Python: True == 1 and False == 0 inside containers.
+        (Value::Bool(x), Value::Number(y)) | (Value::Number(y), Value::Bool(x)) => {
+            num_cmp(num(y), Num::Int(*x as i128)) == Ordering::Equal
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| py_eq(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// JMESPath `==` as the Python library does it: `0`/`1` never equal booleans.
+fn jp_equals(a: &Value, b: &Value) -> bool {
+    let special = |x: &Value, y: &Value| {
+        matches!(x, Value::Number(n) if matches!(num(n), Num::Int(0 | 1)) || matches!(num(n), Num::Float(f) if f == 0.0 || f == 1.0))
+            && y.is_boolean()
+    };
+    if special(a, b) || special(b, a) {
+        return false;
+    }
+    py_eq(a, b)
+}
+
+fn comparable(v: &Value) -> bool {
+    matches!(v, Value::Number(_) | Value::String(_))
+}
+
+fn order(a: &Value, b: &Value) -> R<Ordering> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Ok(num_cmp(num(x), num(y))),
+        (Value::String(x), Value::String(y)) => Ok(x.as_str().cmp(y.as_str())),
+        _ => Err(format!(
+            "'<' not supported between a {} and a {}",
+            type_name(a),
+            type_name(b)
+        )),
+    }
+}
+
+fn eval(cx: &Cx<'_>, ast: &Ast, data: &Value) -> R<Value> {
+    Ok(match ast {
+        Ast::Field { name, .. } => match data {
+            Value::Object(m) => m.get(name).cloned().unwrap_or(Value::Null),
+            _ => Value::Null,
+        },
+        Ast::Subexpr { lhs, rhs, .. } => eval(cx, rhs, &eval(cx, lhs, data)?)?,
+        Ast::Identity { .. } => data.clone(),
+        Ast::Literal { value, offset } => match cx.literal_at(*offset) {
+            Some(v) => v,
+            None => serde_json::to_value(&**value).map_err(|e| e.to_string())?,
+        },
+        Ast::Index { idx, .. } => match data {
+            Value::Array(a) => {
+                let i = if *idx < 0 {
+                    a.len() as i64 + *idx as i64
+                } else {
+                    *idx as i64
+                };
+                if i >= 0 {
+                    a.get(i as usize).cloned().unwrap_or(Value::Null)
+                } else {
+                    Value::Null
+                }
+            }
+            _ => Value::Null,
+        },
+        Ast::Slice {
+            start, stop, step, ..
+        } => match data {
+            Value::Array(a) => Value::Array(slice(a, *start, *stop, *step)?),
+            _ => Value::Null,
+        },
+        Ast::Or { lhs, rhs, .. } => {
+            let l = eval(cx, lhs, data)?;
+            if truthy(&l) {
+                l
+            } else {
+                eval(cx, rhs, data)?
+            }
+        }
+        Ast::And { lhs, rhs, .. } => {
+            let l = eval(cx, lhs, data)?;
+            if !truthy(&l) {
+                l
+            } else {
+                eval(cx, rhs, data)?
+            }
+        }
+        Ast::Not { node, .. } => {
+            let v = eval(cx, node, data)?;
+            match v {
+                Value::Number(_) => Value::Bool(false),
+                v => Value::Bool(!truthy(&v)),
+            }
+        }
+        Ast::Condition {
+            predicate, then, ..
+        } => {
+            if truthy(&eval(cx, predicate, data)?) {
+                eval(cx, then, data)?
+            } else {
+                Value::Null
+            }
+        }
+        Ast::Comparison {
+            comparator,
+            lhs,
+            rhs,
+            ..
+        } => {
+            let l = eval(cx, lhs, data)?;
+            let r = eval(cx, rhs, data)?;
+            match comparator {
+                Comparator::Equal => Value::Bool(jp_equals(&l, &r)),
+                Comparator::NotEqual => Value::Bool(!jp_equals(&l, &r)),
+                c => {
+                    if !(comparable(&l) && comparable(&r)) {
+                        Value::Null
+                    } else {
+                        let o = order(&l, &r)?;
+                        Value::Bool(match c {
+                            Comparator::LessThan => o == Ordering::Less,
+                            Comparator::LessThanEqual => o != Ordering::Greater,
+                            Comparator::GreaterThan => o == Ordering::Greater,
+                            _ => o != Ordering::Less,
+                        })
+                    }
+                }
+            }
+        }
+        Ast::ObjectValues { node, .. } => match eval(cx, node, data)? {
+            Value::Object(m) => Value::Array(m.into_iter().map(|(_, v)| v).collect()),
+            _ => Value::Null,
+        },
+        Ast::Projection { lhs, rhs, .. } => match eval(cx, lhs, data)? {
+            Value::Array(items) => {
+                let mut out = Vec::new();
+                for e in &items {
+                    let v = eval(cx, rhs, e)?;
+                    if !v.is_null() {
+                        out.push(v);
+                    }
+                }
+                Value::Array(out)
+            }
+            _ => Value::Null,
+        },
+        Ast::Flatten { node, .. } => match eval(cx, node, data)? {
+            Value::Array(items) => {
+                let mut out = Vec::new();
+                for e in items {
+                    match e {
+                        Value::Array(inner) => out.extend(inner),
+                        e => out.push(e),
+                    }
+                }
+                Value::Array(out)
+            }
+            _ => Value::Null,
+        },
+        Ast::MultiList { elements, .. } => {
+            if data.is_null() {
+                Value::Null
+            } else {
+                Value::Array(
+                    elements
+                        .iter()
+                        .map(|e| eval(cx, e, data))
+                        .collect::<R<_>>()?,
+                )
+            }
+        }
+        Ast::MultiHash { elements, .. } => {
+            if data.is_null() {
+                Value::Null
+            } else {
+                let mut m = Map::new();
+                for kv in elements {
+                    let v = eval(cx, &kv.value, data)?;
+                    m.insert(kv.key.clone(), v);
+                }
+                Value::Object(m)
+            }
+        }
+        Ast::Expref { .. } => {
+            return Err("an expression reference (&expr) can only be a function argument".into())
+        }
+        Ast::Function { name, args, .. } => call(cx, name, args, data)?,
+    })
+}
+
+/// Python list slicing (`slice.indices`).
+fn slice(a: &[Value], start: Option<i32>, stop: Option<i32>, step: i32) -> R<Vec<Value>> {
+    if step == 0 {
+        return Err("slice step cannot be zero".into());
+    }
+    let len = a.len() as i64;
+    let step = step as i64;
+    let adjust = |v: Option<i32>, default_pos: i64, default_neg: i64| -> i64 {
+        match v {
+            None => {
+                if step < 0 {
+                    default_neg
+                } else {
+                    default_pos
+                }
+            }
+            Some(v) => {
+                let mut v = v as i64;
+                if v < 0 {
+                    v += len;
+                    if v < 0 {
+                        v = if step < 0 { -1 } else { 0 };
+                    }
+                } else if v >= len {
+                    v = if step < 0 { len - 1 } else { len };
+                }
+                v
+            }
+        }
+    };
+    let s = adjust(start, 0, len - 1);
+    let e = adjust(stop, len, -1);
+    let mut out = Vec::new();
+    let mut i = s;
+    while (step > 0 && i < e) || (step < 0 && i > e) {
+        if let Some(v) = a.get(i as usize) {
+            out.push(v.clone());
+        }
+        i += step;
+    }
+    Ok(out)
+}
+
+enum Arg<'a> {
+    Val(Value),
+    Expref(&'a Ast),
+}
+
+fn type_error(func: &str, v: &Value, expected: &str) -> String {
+    format!(
+        "In function {func}(), invalid type for value: {}, expected one of: {expected}, received: \"{}\"",
+        super::pyfmt::py_repr(v),
+        type_name(v)
+    )
+}
+
+fn arity(func: &str, args: &[Arg<'_>], n: usize) -> R<()> {
+    if args.len() != n {
+        return Err(format!(
+            "Expected {n} argument{} for function {func}(), received {}",
+            if n == 1 { "" } else { "s" },
+            args.len()
+        ));
+    }
+    Ok(())
+}
+
+fn val<'b>(func: &str, a: &'b Arg<'_>) -> R<&'b Value> {
+    match a {
+        Arg::Val(v) => Ok(v),
+        Arg::Expref(_) => Err(format!(
+            "In function {func}(), invalid type for value: an expression reference"
+        )),
+    }
+}
+
+fn expref<'a>(func: &str, a: &Arg<'a>) -> R<&'a Ast> {
+    match a {
+        Arg::Expref(e) => Ok(e),
+        Arg::Val(v) => Err(type_error(func, v, "expref")),
+    }
+}
+
+fn number_arg(func: &str, a: &Arg<'_>) -> R<Num> {
+    match val(func, a)? {
+        Value::Number(n) => Ok(num(n)),
+        v => Err(type_error(func, v, "number")),
+    }
+}
+
+fn string_arg<'b>(func: &str, a: &'b Arg<'_>) -> R<&'b str> {
+    match val(func, a)? {
+        Value::String(s) => Ok(s),
+        v => Err(type_error(func, v, "string")),
+    }
+}
+
+fn array_arg<'b>(func: &str, a: &'b Arg<'_>) -> R<&'b Vec<Value>> {
+    match val(func, a)? {
+        Value::Array(x) => Ok(x),
+        v => Err(type_error(func, v, "array")),
+    }
+}
+
+fn object_arg<'b>(func: &str, a: &'b Arg<'_>) -> R<&'b Map<String, Value>> {
+    match val(func, a)? {
+        Value::Object(m) => Ok(m),
+        v => Err(type_error(func, v, "object")),
+    }
+}
+
+fn numbers(func: &str, a: &[Value]) -> R<Vec<Num>> {
+    a.iter()
+        .map(|v| match v {
+            Value::Number(n) => Ok(num(n)),
+            v => Err(type_error(func, v, "array-number")),
+        })
+        .collect()
+}
+
+/// An array that is all numbers or all strings (decided by its first
+/// element), as `max`, `min` and `sort` require.
+fn homogeneous<'b>(func: &str, a: &'b [Value]) -> R<&'b [Value]> {
+    if let Some(first) = a.first() {
+        let want = type_name(first);
+        if want != "number" && want != "string" {
+            return Err(type_error(func, first, "array-number, array-string"));
+        }
+        if let Some(bad) = a.iter().find(|v| type_name(v) != want) {
+            return Err(type_error(func, bad, "array-number, array-string"));
+        }
+    }
+    Ok(a)
+}
+
+fn sum(ns: &[Num]) -> Num {
+    let mut acc = Num::Int(0);
+    for n in ns {
+        acc = match (acc, *n) {
+            (Num::Int(x), Num::Int(y)) => x
+                .checked_add(y)
+                .map_or(Num::Float(x as f64 + y as f64), Num::Int),
+            (x, y) => Num::Float(num_f64(x) + num_f64(y)),
+        };
+    }
+    acc
+}
+
+/// Keys from an expression over each element, all numbers or all strings.
+fn keys_by(
+    cx: &Cx<'_>,
+    func: &str,
+    items: &[Value],
+    e: &Ast,
+    first_decides: bool,
+) -> R<Vec<Value>> {
+    let mut keys = Vec::with_capacity(items.len());
+    let mut want: Option<&'static str> = None;
+    for item in items {
+        let k = eval(cx, e, item)?;
+        let t = type_name(&k);
+        if t != "number" && t != "string" {
+            return Err(type_error(func, &k, "number, string"));
+        }
+        if first_decides {
+            match want {
+                None => want = Some(t),
+                Some(w) if w != t => return Err(type_error(func, &k, w)),
+                _ => {}
+            }
+        }
+        keys.push(k);
+    }
+    Ok(keys)
+}
+
+fn call(cx: &Cx<'_>, name: &str, arg_asts: &[Ast], data: &Value) -> R<Value> {
+    let mut args = Vec::with_capacity(arg_asts.len());
+    for a in arg_asts {
+        args.push(match a {
+            Ast::Expref { ast, .. } => Arg::Expref(ast),
+            a => Arg::Val(eval(cx, a, data)?),
+        });
+    }
+    let f = name;
+    Ok(match name {
+        "abs" => {
+            arity(f, &args, 1)?;
+            match number_arg(f, &args[0])? {
+                Num::Int(i) => num_value(Num::Int(i.abs())),
+                Num::Float(x) => num_value(Num::Float(x.abs())),
+            }
+        }
+        "avg" => {
+            arity(f, &args, 1)?;
+            let ns = numbers(f, array_arg(f, &args[0])?)?;
+            if ns.is_empty() {
+                Value::Null
+            } else {
+                num_value(Num::Float(num_f64(sum(&ns)) / ns.len() as f64))
+            }
+        }
+        "ceil" | "floor" => {
+            arity(f, &args, 1)?;
+            match number_arg(f, &args[0])? {
+                Num::Int(i) => num_value(Num::Int(i)),
+                Num::Float(x) => {
+                    let r = if name == "ceil" { x.ceil() } else { x.floor() };
+                    num_value(Num::Int(r as i128))
+                }
+            }
+        }
+        "contains" => {
+            arity(f, &args, 2)?;
+            let search = val(f, &args[1])?;
+            match val(f, &args[0])? {
+                Value::Array(a) => Value::Bool(a.iter().any(|e| py_eq(e, search))),
+                Value::String(s) => match search {
+                    Value::String(sub) => Value::Bool(s.contains(sub.as_str())),
+                    other => {
+                        return Err(format!(
+                            "In function contains(), 'in <string>' requires string as left operand, not {}",
+                            type_name(other)
+                        ))
+                    }
+                },
+                v => return Err(type_error(f, v, "array, string")),
+            }
+        }
+        "ends_with" | "starts_with" => {
+            arity(f, &args, 2)?;
+            let s = string_arg(f, &args[0])?;
+            let p = string_arg(f, &args[1])?;
+            Value::Bool(if name == "ends_with" {
+                s.ends_with(p)
+            } else {
+                s.starts_with(p)
+            })
+        }
+        "join" => {
+            arity(f, &args, 2)?;
+            let sep = string_arg(f, &args[0])?;
+            let parts = array_arg(f, &args[1])?
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.as_str()),
+                    v => Err(type_error(f, v, "array-string")),
+                })
+                .collect::<R<Vec<_>>>()?;
+            Value::String(parts.join(sep))
+        }
+        "keys" => {
+            arity(f, &args, 1)?;
+            Value::Array(
+                object_arg(f, &args[0])?
+                    .keys()
+                    .cloned()
+                    .map(Value::String)
+                    .collect(),
+            )
+        }
+        "values" => {
+            arity(f, &args, 1)?;
+            Value::Array(object_arg(f, &args[0])?.values().cloned().collect())
+        }
+        "length" => {
+            arity(f, &args, 1)?;
+            Value::from(match val(f, &args[0])? {
+                Value::String(s) => s.chars().count(),
+                Value::Array(a) => a.len(),
+                Value::Object(m) => m.len(),
+                v => return Err(type_error(f, v, "string, array, object")),
+            })
+        }
+        "map" => {
+            arity(f, &args, 2)?;
+            let e = expref(f, &args[0])?;
+            let items = array_arg(f, &args[1])?;
+            Value::Array(items.iter().map(|i| eval(cx, e, i)).collect::<R<_>>()?)
+        }
+        "max" | "min" => {
+            arity(f, &args, 1)?;
+            let a = homogeneous(f, array_arg(f, &args[0])?)?;
+            let mut best: Option<&Value> = None;
+            for v in a {
+                best = Some(match best {
+                    None => v,
+                    Some(b) => {
+                        let o = order(v, b)?;
+                        if (name == "max" && o == Ordering::Greater)
+                            || (name == "min" && o == Ordering::Less)
+                        {
+                            v
+                        } else {
+                            b
+                        }
+                    }
+                });
+            }
+            best.cloned().unwrap_or(Value::Null)
+        }
+        "max_by" | "min_by" => {
+            arity(f, &args, 2)?;
+            let items = array_arg(f, &args[0])?;
+            let e = expref(f, &args[1])?;
+            let keys = keys_by(cx, f, items, e, false)?;
+            let mut best: Option<usize> = None;
+            for i in 0..items.len() {
+                best = Some(match best {
+                    None => i,
+                    Some(b) => {
+                        let o = order(&keys[i], &keys[b])?;
+                        if (name == "max_by" && o == Ordering::Greater)
+                            || (name == "min_by" && o == Ordering::Less)
+                        {
+                            i
+                        } else {
+                            b
+                        }
+                    }
+                });
+            }
+            best.map(|i| items[i].clone()).unwrap_or(Value::Null)
+        }
+        "merge" => {
+            if args.is_empty() {
+                return Err("Expected at least 1 argument for function merge(), received 0".into());
+            }
+            let mut m = Map::new();
+            for a in &args {
+                for (k, v) in object_arg(f, a)? {
+                    m.insert(k.clone(), v.clone());
+                }
+            }
+            Value::Object(m)
+        }
+        "not_null" => {
+            if args.is_empty() {
+                return Err(
+                    "Expected at least 1 argument for function not_null(), received 0".into(),
+                );
+            }
+            let mut found = Value::Null;
+            for a in &args {
+                let v = val(f, a)?;
+                if !v.is_null() {
+                    found = v.clone();
+                    break;
+                }
+            }
+            found
+        }
+        "reverse" => {
+            arity(f, &args, 1)?;
+            match val(f, &args[0])? {
+                Value::String(s) => Value::String(s.chars().rev().collect()),
+                Value::Array(a) => Value::Array(a.iter().rev().cloned().collect()),
+                v => return Err(type_error(f, v, "array, string")),
+            }
+        }
+        "sort" => {
+            arity(f, &args, 1)?;
+            let mut a = homogeneous(f, array_arg(f, &args[0])?)?.to_vec();
+            a.sort_by(|x, y| order(x, y).unwrap_or(Ordering::Equal));
+            Value::Array(a)
+        }
+        "sort_by" => {
+            arity(f, &args, 2)?;
+            let items = array_arg(f, &args[0])?;
+            let e = expref(f, &args[1])?;
+            let keys = keys_by(cx, f, items, e, true)?;
+            let mut idx: Vec<usize> = (0..items.len()).collect();
+            idx.sort_by(|&x, &y| order(&keys[x], &keys[y]).unwrap_or(Ordering::Equal));
+            Value::Array(idx.into_iter().map(|i| items[i].clone()).collect())
+        }
+        "sum" => {
+            arity(f, &args, 1)?;
+            num_value(sum(&numbers(f, array_arg(f, &args[0])?)?))
+        }
+        "to_array" => {
+            arity(f, &args, 1)?;
+            match val(f, &args[0])? {
+                Value::Array(a) => Value::Array(a.clone()),
+                v => Value::Array(vec![v.clone()]),
+            }
+        }
+        "to_string" => {
+            arity(f, &args, 1)?;
+            match val(f, &args[0])? {
+                Value::String(s) => Value::String(s.clone()),
+                v => Value::String(compact_ascii_json(v)),
+            }
+        }
+        "to_number" => {
+            arity(f, &args, 1)?;
+            match val(f, &args[0])? {
+                Value::Number(n) => Value::Number(n.clone()),
+                Value::String(s) => parse_py_number(s),
+                _ => Value::Null,
+            }
+        }
+        "type" => {
+            arity(f, &args, 1)?;
+            Value::String(type_name(val(f, &args[0])?).into())
+        }
+        other => return Err(format!("Unknown function: {other}()")),
+    })
+}
+
+/// Python's `int(s)`, else `float(s)`, else `None` (for `to_number`).
+fn parse_py_number(s: &str) -> Value {
+    let t = s.trim();
+    let plain = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let digits_ok = |p: &str| {
+        !p.is_empty()
+            && !p.starts_with('_')
+            && !p.ends_with('_')
+            && !p.contains("__")
+            && p.chars().all(|c| c.is_ascii_digit() || c == '_')
+    };
+    if digits_ok(plain) {
+        let cleaned: String = t.chars().filter(|c| *c != '_').collect();
+        if let Ok(i) = cleaned.parse::<i128>() {
+            return num_value(Num::Int(i));
+        }
+    }
+    let lower = plain.to_ascii_lowercase();
+    if ["inf", "infinity", "nan"].contains(&lower.as_str()) {
+        // Python gives inf/nan, which JSON cannot hold.
+        return Value::Null;
+    }
+    let float_chars = |p: &str| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    };
+    if float_chars(plain) {
+        if let Ok(f) = t.parse::<f64>() {
+            return num_value(Num::Float(f));
+        }
+    }
+    Value::Null
+}
+
+/// `json.dumps(v, separators=(',', ':'))` with `ensure_ascii=True`.
+fn compact_ascii_json(v: &Value) -> String {
+    let mut out = String::new();
+    fn go(v: &Value, out: &mut String) {
+        match v {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => match num(n) {
+                Num::Float(f) => out.push_str(&float_repr(f)),
+                Num::Int(i) => out.push_str(&i.to_string()),
+            },
+            Value::String(s) => {
+                out.push('"');
+                for c in s.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        '\u{8}' => out.push_str("\\b"),
+                        '\u{c}' => out.push_str("\\f"),
+                        c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                            let mut buf = [0u16; 2];
+                            for u in c.encode_utf16(&mut buf) {
+                                out.push_str(&format!("\\u{:04x}", u));
+                            }
+                        }
+                        c => out.push(c),
+                    }
+                }
+                out.push('"');
+            }
+            Value::Array(a) => {
+                out.push('[');
+                for (i, e) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    go(e, out);
+                }
+                out.push(']');
+            }
+            Value::Object(m) => {
+                out.push('{');
+                for (i, (k, e)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    go(&Value::String(k.clone()), out);
+                    out.push(':');
+                    go(e, out);
+                }
+                out.push('}');
+            }
+        }
+    }
+    go(v, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn q(v: &Value, e: &str) -> Value {
+        apply_query(v, e).unwrap()
+    }
+
+    #[test]
+    fn keeps_key_order_and_number_kinds() {
+        let v = json!({"Items": [{"z": 1, "a": 2.5}, {"z": 3, "a": 4}]});
+        let r = q(&v, "Items[].{Z: z, A: a}");
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"[{"Z":1,"A":2.5},{"Z":3,"A":4}]"#
+        );
+        assert_eq!(q(&v, "sum(Items[].z)"), json!(4));
+        assert_eq!(q(&v, "avg(Items[].z)"), json!(2.0));
+        assert_eq!(q(&v, "keys(Items[0])"), json!(["z", "a"]));
+        assert_eq!(q(&v, "to_string(Items[0])"), json!(r#"{"z":1,"a":2.5}"#));
+        assert_eq!(q(&json!("é"), "to_string(@)"), json!("é"));
+        assert_eq!(q(&json!(["é"]), "to_string(@)"), json!("[\"\\u00e9\"]"));
+    }
+
+    #[test]
+    fn literals_keep_their_key_order() {
+        let r = q(&json!({}), "`{\"b\": 1, \"a\": [2.0, \"x\"]}`");
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"b":1,"a":[2.0,"x"]}"#
+        );
+        assert_eq!(q(&json!({}), "`Name`"), json!("Name"));
+    }
+
+    #[test]
+    fn python_semantics() {
+        assert_eq!(q(&json!({"a": 0}), "!a"), json!(false));
+        assert_eq!(q(&json!({"a": 1}), "a == `true`"), json!(false));
+        assert_eq!(q(&json!([1, 2, 3, 4]), "[::-2]"), json!([4, 2]));
+        assert_eq!(q(&json!({"a": "b"}), "a < `true`"), json!(null));
+        assert!(apply_query(&json!({"a": "b", "n": 1}), "a < n").is_err());
+        assert_eq!(q(&json!(null), "to_number('12')"), json!(12));
+        assert_eq!(q(&json!(null), "to_number('1.5')"), json!(1.5));
+        assert!(matches!(
+            apply_query(&json!({}), "nope(@)"),
+            Err(RenderError::QueryFailed { .. })
+        ));
+        assert_eq!(
+            q(
+                &json!({"Tags": [{"Key": "Name", "Value": "x"}]}),
+                "Tags[?Key==`Name`].Value | [0]"
+            ),
+            json!("x")
+        );
+    }
+}
