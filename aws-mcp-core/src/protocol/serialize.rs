@@ -1,2 +1,0 @@
-//! Requests: API parameters to an [`HttpRequest`](super::HttpRequest).
-//! (Being written; see the protocol module docs.)
