@@ -1,0 +1,216 @@
+//! botocore's service-specific response handlers (`botocore/handlers.py`)
+//! that change what the CLI prints:
+//!
+//! * IAM: members of shape `policyDocumentType` are URL-decoded and parsed
+//!   as JSON (`json_decode_policies`); left as they are when that fails.
+//! * EC2 `GetConsoleOutput`: `Output` base64-decoded (`decode_console_output`).
+//! * CloudFormation `GetTemplate`: a JSON `TemplateBody` parsed
+//!   (`json_decode_template_body`); YAML stays a string.
+//! * S3 `GetBucketLocation`: `LocationConstraint` is the root element's
+//!   text, `null` when empty (`parse_get_bucket_location`).
+//! * S3 `Expires`: the header also comes back as `ExpiresString`, and an
+//!   `Expires` that is not a date is dropped (`handle_expires_header`).
+//! * S3 200 errors: a 200 whose body is an `<Error>` document, or not XML
+//!   at all, is an error with status 500 (`_handle_200_error`).
+//! * SQS: a query-compatible error keeps the code of its `__type`
+//!   (`_handle_sqs_compatible_error`).
+//!
+//! Not done here: S3's `ListObjects*` key decoding, which botocore applies
+//! only when it added `EncodingType=url` to the request itself; a caller
+//! that adds it must decode the keys.
+
+use serde_json::{Map, Value};
+
+use super::xml::parse_doc;
+use super::{header, time, Cx, R};
+use crate::catalog::{OperationModel, ShapeType};
+use crate::protocol::{HttpResponse, ProtocolError};
+
+fn service_is(cx: &Cx<'_, '_>, service_id: &str, endpoint_prefix: &str) -> bool {
+    let md = cx.svc.metadata;
+    match md.service_id.as_deref() {
+        Some(id) => id == service_id,
+        None => md.endpoint_prefix.as_deref() == Some(endpoint_prefix),
+    }
+}
+
+/// The service is SQS.
+pub(crate) fn is_sqs(cx: &Cx<'_, '_>) -> bool {
+    service_is(cx, "SQS", "sqs")
+}
+
+fn is_s3(cx: &Cx<'_, '_>) -> bool {
+    service_is(cx, "S3", "s3")
+}
+
+/// An S3 200 response that is really an error.
+pub(crate) fn is_s3_200_error(
+    cx: &Cx<'_, '_>,
+    op: &OperationModel,
+    resp: &HttpResponse<'_>,
+) -> Result<bool, ProtocolError> {
+    if resp.status != 200 || resp.body.is_empty() || !is_s3(cx) {
+        return Ok(false);
+    }
+    let Some(out) = &op.output else {
+        return Ok(false);
+    };
+    let shape = cx.svc.shape(&out.shape)?;
+    for (name, m) in shape.members.iter() {
+        let target = cx.svc.shape(&m.shape)?;
+        if target.traits().event_stream {
+            return Ok(false);
+        }
+        if shape.traits().payload.as_deref() == Some(&**name)
+            && matches!(target.shape_type, ShapeType::Blob | ShapeType::String)
+        {
+            return Ok(false);
+        }
+    }
+    Ok(match parse_doc(cx, resp.body) {
+        Err(_) => true,
+        Ok(doc) => {
+            let root = doc.root_element().tag_name();
+            root.name() == "Error" && root.namespace().is_none()
+        }
+    })
+}
+
+/// S3 headers without an `Expires` that is not a date, when the output has
+/// an `Expires` member; `None` when nothing changes.
+pub(crate) fn s3_headers(
+    cx: &Cx<'_, '_>,
+    op: &OperationModel,
+    headers: &[(String, String)],
+) -> Result<Option<Vec<(String, String)>>, ProtocolError> {
+    if !is_s3(cx) || !has_expires_member(cx, op)? {
+        return Ok(None);
+    }
+    match header(headers, "Expires") {
+        Some(v) if time::parse_timestamp(&v).is_none() => Ok(Some(
+            headers
+                .iter()
+                .filter(|(k, _)| !k.eq_ignore_ascii_case("Expires"))
+                .cloned()
+                .collect(),
+        )),
+        _ => Ok(None),
+    }
+}
+
+fn has_expires_member(cx: &Cx<'_, '_>, op: &OperationModel) -> Result<bool, ProtocolError> {
+    let Some(out) = &op.output else {
+        return Ok(false);
+    };
+    let shape = cx.svc.shape(&out.shape)?;
+    Ok(shape.members.iter().any(|(name, m)| {
+        &**name == "Expires" && m.traits().location_name.as_deref() == Some("Expires")
+    }))
+}
+
+/// Apply the after-call handlers to a parsed success.
+pub(crate) fn after_call<'a>(
+    cx: &Cx<'_, 'a>,
+    op_name: &str,
+    op: &'a OperationModel,
+    resp: &HttpResponse<'_>,
+    out: &mut Map<String, Value>,
+) -> Result<(), ProtocolError> {
+    if service_is(cx, "IAM", "iam") {
+        if let Some(o) = &op.output {
+            let r = cx.top(&o.shape)?;
+            let mut v = Value::Object(std::mem::take(out));
+            decode_policies(cx, &r, &mut v)?;
+            if let Value::Object(m) = v {
+                *out = m;
+            }
+        }
+    } else if service_is(cx, "EC2", "ec2") && op_name == "GetConsoleOutput" {
+        if let Some(Value::String(s)) = out.get_mut("Output") {
+            let latin1: Option<String> = s.chars().all(|c| (c as u32) < 256).then(|| s.clone());
+            if let Some(bytes) = latin1.as_deref().and_then(super::decode_base64) {
+                *s = String::from_utf8_lossy(&bytes).into_owned();
+            }
+        }
+    } else if service_is(cx, "CloudFormation", "cloudformation") && op_name == "GetTemplate" {
+        if let Some(v) = out.get_mut("TemplateBody") {
+            if let Some(parsed) = v
+                .as_str()
+                .and_then(|s| serde_json::from_str::<Value>(s).ok())
+            {
+                *v = parsed;
+            }
+        }
+    } else if is_s3(cx) {
+        if op_name == "GetBucketLocation" && !resp.body.is_empty() {
+            let doc = parse_doc(cx, resp.body)?;
+            let loc = doc.root_element().text();
+            out.insert(
+                "LocationConstraint".into(),
+                loc.map_or(Value::Null, |s| Value::String(s.to_string())),
+            );
+        }
+        if has_expires_member(cx, op)? {
+            if let Some(v) = header(resp.headers, "Expires") {
+                out.insert("ExpiresString".into(), Value::String(v.into_owned()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// IAM's `_decode_policy_types`: walk structures and lists, decoding every
+/// string member whose shape is `policyDocumentType`.
+fn decode_policies<'a>(cx: &Cx<'_, 'a>, r: &R<'a>, v: &mut Value) -> Result<(), ProtocolError> {
+    match (r.shape.shape_type, v) {
+        (ShapeType::Structure, Value::Object(obj)) => {
+            for (name, mref) in r.shape.members.iter() {
+                let Some(x) = obj.get_mut(&**name) else {
+                    continue;
+                };
+                let m = cx.resolve(mref)?;
+                if m.shape.shape_type == ShapeType::String && m.name == "policyDocumentType" {
+                    if let Value::String(s) = x {
+                        if let Ok(doc) = serde_json::from_str::<Value>(&percent_decode(s)) {
+                            *x = doc;
+                        }
+                    }
+                } else {
+                    decode_policies(cx, &m, x)?;
+                }
+            }
+        }
+        (ShapeType::List, Value::Array(items)) => {
+            let m = cx.part(r, r.shape.member.as_deref(), "list member")?;
+            for i in items {
+                decode_policies(cx, &m, i)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Python's `urllib.parse.unquote`: `%XX` escapes decoded as UTF-8 (invalid
+/// sequences replaced), `+` left alone.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}

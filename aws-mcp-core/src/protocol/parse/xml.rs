@@ -1,0 +1,390 @@
+//! XML bodies: `query`, `ec2` and `rest-xml` (botocore's
+//! `BaseXMLResponseParser`, `QueryParser`, `EC2QueryParser` and the body
+//! half of `RestXMLParser`).
+
+use indexmap::IndexMap;
+use roxmltree::{Document, Node, ParsingOptions};
+use serde_json::{Map, Value};
+
+use super::{header_request_id, status_error, Cx, R};
+use crate::catalog::ShapeType;
+use crate::protocol::{ApiError, HttpResponse, Protocol, ProtocolError};
+
+/// One element, or the elements of a repeated tag (botocore's "list of
+/// nodes" from `_build_name_to_xml_node`).
+#[derive(Clone)]
+pub(crate) enum XNode<'a, 'i> {
+    One(Node<'a, 'i>),
+    Many(Vec<Node<'a, 'i>>),
+}
+
+impl<'a, 'i> XNode<'a, 'i> {
+    fn first(&self) -> Node<'a, 'i> {
+        match self {
+            XNode::One(n) => *n,
+            XNode::Many(v) => v[0],
+        }
+    }
+
+    /// The items of a list or map: the nodes of a repeated tag, the node
+    /// itself when `flattened`, else its child elements.
+    fn items(&self, flattened: bool) -> Vec<Node<'a, 'i>> {
+        match self {
+            XNode::Many(v) => v.clone(),
+            XNode::One(n) if flattened => vec![*n],
+            XNode::One(n) => elements(*n).collect(),
+        }
+    }
+}
+
+/// The child elements of a node.
+pub(crate) fn elements<'a, 'i>(n: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
+    n.children().filter(|c| c.is_element())
+}
+
+/// The child elements of a node by local tag name, repeated tags collected.
+fn by_name<'a, 'i>(n: Node<'a, 'i>) -> IndexMap<&'a str, XNode<'a, 'i>> {
+    let mut m: IndexMap<&'a str, XNode<'a, 'i>> = IndexMap::new();
+    for c in elements(n) {
+        let tag = c.tag_name().name();
+        match m.get_mut(tag) {
+            None => {
+                m.insert(tag, XNode::One(c));
+            }
+            Some(XNode::One(prev)) => {
+                let prev = *prev;
+                m.insert(tag, XNode::Many(vec![prev, c]));
+            }
+            Some(XNode::Many(v)) => v.push(c),
+        }
+    }
+    m
+}
+
+/// An element's text (`""` when empty), as ElementTree's `.text`.
+fn text<'a>(n: Node<'a, '_>) -> &'a str {
+    n.text().unwrap_or("")
+}
+
+/// A parsed XML document.
+pub(crate) fn parse_doc<'i>(
+    cx: &Cx<'_, '_>,
+    body: &'i [u8],
+) -> Result<Document<'i>, ProtocolError> {
+    let s = std::str::from_utf8(body).map_err(|e| cx.bad(format!("the body is not UTF-8: {e}")))?;
+    Document::parse_with_options(
+        s,
+        ParsingOptions {
+            allow_dtd: true,
+            ..ParsingOptions::default()
+        },
+    )
+    .map_err(|e| cx.bad(format!("invalid XML ({e})")))
+}
+
+/// A simplified error body: tags to texts or nested maps (botocore's
+/// `_replace_nodes`).
+#[derive(Debug, Clone)]
+pub(crate) enum Tree {
+    Text(String),
+    Map(IndexMap<String, Tree>),
+}
+
+impl Tree {
+    fn get(&self, k: &str) -> Option<&Tree> {
+        match self {
+            Tree::Map(m) => m.get(k),
+            Tree::Text(_) => None,
+        }
+    }
+
+    fn text(&self) -> Option<&str> {
+        match self {
+            Tree::Text(s) => Some(s),
+            Tree::Map(_) => None,
+        }
+    }
+}
+
+fn tree(n: &XNode<'_, '_>) -> Tree {
+    let first = n.first();
+    if elements(first).next().is_some() || matches!(n, XNode::Many(_)) {
+        Tree::Map(
+            by_name(first)
+                .iter()
+                .map(|(k, v)| (k.to_string(), tree(v)))
+                .collect(),
+        )
+    } else {
+        Tree::Text(text(first).to_string())
+    }
+}
+
+fn tree_map(root: Node<'_, '_>) -> IndexMap<String, Tree> {
+    by_name(root)
+        .iter()
+        .map(|(k, v)| (k.to_string(), tree(v)))
+        .collect()
+}
+
+impl<'a> Cx<'_, 'a> {
+    /// Any shape from an XML node.
+    pub(crate) fn xml_value(
+        &self,
+        r: &R<'a>,
+        node: &XNode<'_, '_>,
+    ) -> Result<Value, ProtocolError> {
+        match r.shape.shape_type {
+            ShapeType::Structure => Ok(Value::Object(self.xml_struct(r, node.first())?)),
+            ShapeType::List => {
+                let m = self.part(r, r.shape.member.as_deref(), "list member")?;
+                node.items(r.flattened())
+                    .into_iter()
+                    .map(|item| self.xml_value(&m, &XNode::One(item)))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Value::Array)
+            }
+            ShapeType::Map => {
+                let k = self.part(r, r.shape.key.as_deref(), "map key")?;
+                let v = self.part(r, r.shape.value.as_deref(), "map value")?;
+                let kname = k.location_name().unwrap_or("key");
+                let vname = v.location_name().unwrap_or("value");
+                let mut out = Map::new();
+                for entry in node.items(r.flattened()) {
+                    let (mut key, mut val) = (None, None);
+                    for pair in elements(entry) {
+                        let tag = pair.tag_name().name();
+                        if tag == kname {
+                            key = Some(self.xml_value(&k, &XNode::One(pair))?);
+                        } else if tag == vname {
+                            val = Some(self.xml_value(&v, &XNode::One(pair))?);
+                        } else {
+                            return Err(self.bad(format!("unknown tag <{tag}> in a map entry")));
+                        }
+                    }
+                    match (key, val) {
+                        (Some(key), Some(val)) => {
+                            let key = match key {
+                                Value::String(s) => s,
+                                other => other.to_string(),
+                            };
+                            out.insert(key, val);
+                        }
+                        _ => {
+                            return Err(self.bad(format!(
+                                "a map entry lacks its <{kname}> or <{vname}> element"
+                            )))
+                        }
+                    }
+                }
+                Ok(Value::Object(out))
+            }
+            _ => self.scalar_text(r, text(node.first()), false),
+        }
+    }
+
+    /// The element holding an exception's members.
+    fn error_root<'x, 'i>(&self, root: Node<'x, 'i>) -> Node<'x, 'i> {
+        if self.svc.protocol == Protocol::Ec2 {
+            for c in elements(root) {
+                if c.tag_name().name() == "Errors" {
+                    if let Some(e) = elements(c).find(|e| e.tag_name().name() == "Error") {
+                        return e;
+                    }
+                }
+            }
+            root
+        } else if root.tag_name().name() == "ErrorResponse" {
+            elements(root)
+                .find(|e| e.tag_name().name() == "Error")
+                .unwrap_or(root)
+        } else {
+            root
+        }
+    }
+
+    /// A structure from its element.
+    pub(crate) fn xml_struct(
+        &self,
+        r: &R<'a>,
+        node: Node<'_, '_>,
+    ) -> Result<Map<String, Value>, ProtocolError> {
+        let node = if r.shape.traits().exception {
+            self.error_root(node)
+        } else {
+            node
+        };
+        let dict = by_name(node);
+        if r.shape.traits().union {
+            if dict.len() != 1 {
+                return Err(self.bad(format!("{} must have one and only one member set", r.name)));
+            }
+            let tag = dict.keys().next().copied().unwrap_or_default();
+            let known = r.shape.members.iter().any(|(n, m)| {
+                let name = m
+                    .traits()
+                    .location_name
+                    .as_deref()
+                    .or_else(|| {
+                        self.svc
+                            .shapes
+                            .get(&*m.shape)
+                            .and_then(|s| s.traits().location_name.as_deref())
+                    })
+                    .unwrap_or(n);
+                name == tag
+            });
+            if !known {
+                let mut inner = Map::new();
+                inner.insert("name".into(), Value::String(tag.to_string()));
+                let mut out = Map::new();
+                out.insert("SDK_UNKNOWN_MEMBER".into(), Value::Object(inner));
+                return Ok(out);
+            }
+        }
+        let mut out = Map::new();
+        for (name, mref) in r.shape.members.iter() {
+            let mt = mref.traits();
+            if matches!(
+                mt.location.as_deref(),
+                Some("header" | "headers" | "statusCode")
+            ) || mt.event_header
+            {
+                continue;
+            }
+            let m = self.resolve(mref)?;
+            let key = member_key_name(self, &m, name);
+            if let Some(x) = dict.get(key) {
+                out.insert(name.to_string(), self.xml_value(&m, x)?);
+            } else if mt.xml_attribute {
+                let loc = m.location_name().unwrap_or(name);
+                let prefix = loc.split(':').next().unwrap_or(loc);
+                for a in node.attributes() {
+                    let k = match a.namespace() {
+                        Some(_) => format!("{prefix}:{}", a.name()),
+                        None => a.name().to_string(),
+                    };
+                    if k == loc {
+                        out.insert(name.to_string(), Value::String(a.value().to_string()));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A `query` or `ec2` success: the output structure, inside its
+    /// `resultWrapper` element when it has one.
+    pub(crate) fn xml_rpc_success(
+        &self,
+        r: R<'a>,
+        wrapper: Option<&str>,
+        body: &[u8],
+    ) -> Result<Map<String, Value>, ProtocolError> {
+        if body.trim_ascii().is_empty() {
+            return Ok(Map::new());
+        }
+        let doc = parse_doc(self, body)?;
+        let root = doc.root_element();
+        let start = match wrapper {
+            Some(w) => match elements(root).find(|e| e.tag_name().name() == w) {
+                Some(e) => e,
+                // botocore raises a KeyError here; an empty result is kinder.
+                None => return Ok(Map::new()),
+            },
+            None => root,
+        };
+        self.xml_struct(&r, start)
+    }
+
+    /// The modeled members of a `query`/`ec2` error.
+    pub(crate) fn xml_error_details(
+        &self,
+        r: R<'a>,
+        body: &[u8],
+    ) -> Result<Map<String, Value>, ProtocolError> {
+        let doc = parse_doc(self, body)?;
+        self.xml_struct(&r, doc.root_element())
+    }
+
+    /// A `query` or `ec2` error: `<ErrorResponse><Error>` or
+    /// `<Response><Errors><Error>`.
+    pub(crate) fn xml_rpc_error(&self, resp: &HttpResponse<'_>) -> Result<ApiError, ProtocolError> {
+        let doc = parse_doc(self, resp.body)?;
+        let mut parsed = tree_map(doc.root_element());
+        if let Some(Tree::Map(errors)) = parsed.shift_remove("Errors") {
+            parsed.extend(errors);
+        }
+        let rid_key = if self.svc.protocol == Protocol::Ec2 {
+            "RequestID"
+        } else {
+            "RequestId"
+        };
+        let request_id = parsed
+            .get(rid_key)
+            .and_then(Tree::text)
+            .map(str::to_string)
+            .or_else(|| header_request_id(resp.headers));
+        let err = parsed.get("Error");
+        let field = |k: &str| {
+            err.and_then(|e| e.get(k))
+                .map(|t| t.text().unwrap_or_default().to_string())
+                .unwrap_or_else(|| "Unknown".to_string())
+        };
+        Ok(ApiError {
+            code: field("Code"),
+            message: field("Message"),
+            request_id,
+            status: resp.status,
+        })
+    }
+
+    /// A `rest-xml` error: S3's `<Error>` or `<ErrorResponse><Error>`; an
+    /// empty or unreadable body gives the status (`404`, `Not Found`).
+    pub(crate) fn rest_xml_error(&self, resp: &HttpResponse<'_>) -> ApiError {
+        if resp.body.is_empty() {
+            return status_error(resp, None);
+        }
+        let Ok(doc) = parse_doc(self, resp.body) else {
+            return status_error(resp, None);
+        };
+        let root = doc.root_element();
+        let parsed = tree_map(root);
+        let text = |t: Option<&Tree>| t.map(|t| t.text().unwrap_or_default().to_string());
+        if root.tag_name().name() == "Error" && root.tag_name().namespace().is_none() {
+            return ApiError {
+                code: text(parsed.get("Code")).unwrap_or_else(|| "Unknown".into()),
+                message: text(parsed.get("Message")).unwrap_or_else(|| "Unknown".into()),
+                request_id: header_request_id(resp.headers),
+                status: resp.status,
+            };
+        }
+        let err = parsed.get("Error");
+        let field = |k: &str| text(err.and_then(|e| e.get(k))).unwrap_or_default();
+        ApiError {
+            code: field("Code"),
+            message: field("Message"),
+            request_id: text(parsed.get("RequestId")).or_else(|| header_request_id(resp.headers)),
+            status: resp.status,
+        }
+    }
+}
+
+/// The tag of a member's element: a flattened list's member name when set,
+/// else the member's `locationName`, else its name.
+fn member_key_name<'a>(cx: &Cx<'_, 'a>, m: &R<'a>, name: &'a str) -> &'a str {
+    if m.shape.shape_type == ShapeType::List && m.flattened() {
+        if let Some(item) = m.shape.member.as_deref() {
+            let item_name = item.traits().location_name.as_deref().or_else(|| {
+                cx.svc
+                    .shapes
+                    .get(&*item.shape)
+                    .and_then(|s| s.traits().location_name.as_deref())
+            });
+            if let Some(n) = item_name {
+                return n;
+            }
+        }
+    }
+    m.location_name().unwrap_or(name)
+}
