@@ -82,3 +82,56 @@ fn every_vector_matches_the_cli() {
             .join("\n\n")
     );
 }
+
+/// Every case of the JMESPath compliance suite answered as the Python
+/// `jmespath` library answers it (`tools/testdata/jmespath_vectors.py`).
+#[test]
+fn jmespath_compliance_matches_python() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/jmespath_vectors.json"
+    );
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{path}: {e}; run tools/testdata/jmespath_vectors.py"));
+    let data: Value = serde_json::from_str(&text).unwrap();
+    let docs = data["documents"].as_array().unwrap();
+    let vectors = data["vectors"].as_array().unwrap();
+    assert!(vectors.len() > 800, "only {} cases", vectors.len());
+    let mut failures = Vec::new();
+    for v in vectors {
+        let doc = &docs[v["doc"].as_u64().unwrap() as usize];
+        let query = v["query"].as_str().unwrap();
+        let got = render_with_width(doc, OutputFormat::Json, Some(query), "Op", 80);
+        let ok = match (
+            &got,
+            v.get("expected"),
+            v.get("error").and_then(Value::as_str),
+        ) {
+            (Ok(out), Some(Value::String(want)), _) => out == want,
+            (Err(RenderError::InvalidQuery { .. }), _, Some("invalid_query")) => true,
+            (Err(RenderError::QueryFailed { .. }), _, Some("query_failed")) => true,
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!(
+                "{} {query:?}:\n--- want\n{}\n--- got\n{}",
+                v["file"],
+                v.get("expected")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("error {}", v["error"])),
+                match &got {
+                    Ok(s) => s.clone(),
+                    Err(e) => format!("error {e:?}"),
+                }
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        vectors.len(),
+        failures.join("\n\n")
+    );
+}

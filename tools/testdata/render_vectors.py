@@ -212,6 +212,10 @@ DOCS = {
             {"Timestamp": "2024-05-01T12:05:00+00:00", "Average": 1.0, "Maximum": 100.0, "Unit": "Percent"},
             {"Timestamp": "2024-05-01T12:10:00+00:00", "Average": 1.5e16, "Maximum": -0.0, "Unit": "Percent"},
             {"Timestamp": "2024-05-01T12:15:00+00:00", "Average": 123456789012345.6, "Maximum": 2.5e-7, "SampleCount": 9007199254740993, "Unit": "Count"},
+            # Floats whose shortest form serde_json only reads back exactly
+            # with its float_roundtrip feature.
+            {"Timestamp": "2024-05-01T12:20:00+00:00", "Average": 1.0715660391465826e-75, "Maximum": -1.603964615428183e143, "Minimum": 0.30000000000000004, "Sum": 2.2250738585072014e-308, "SampleCount": 5e-324, "Unit": "None"},
+            {"Timestamp": "2024-05-01T12:25:00+00:00", "Average": -1.81996730402717e-179, "Maximum": 1.7976931348623157e308, "Minimum": 1e22, "Sum": 9.999999999999999e22, "Unit": "None"},
         ],
     }),
     "Empty": with_meta({}),

@@ -46,6 +46,18 @@
 //! a table of a list mixing structures and scalars), [`render`] returns
 //! [`RenderError::Unrenderable`] instead of panicking.
 //!
+//! ## What the executor hands over
+//!
+//! The value the CLI would format: botocore's parsed response, members the
+//! service did not send left out, keys in model order. Timestamps stay as
+//! they came on the wire (v1's default `cli_timestamp_format = wire`): ISO
+//! strings from XML and REST services, epoch numbers from JSON protocols,
+//! integer or float as sent. Blobs are base64 strings. Floats must be read
+//! exactly (the workspace enables `serde_json`'s `float_roundtrip`; without
+//! it some floats read back one unit off and print differently). Integers
+//! past 64 bits, which Python keeps and `serde_json::Value` cannot, are out
+//! of reach; API integer shapes are 64-bit.
+//!
 //! ## Not covered
 //!
 //! * YAML: AWS CLI v1's `--output` accepts only `json`, `text` and `table`
@@ -62,8 +74,9 @@
 //!   (`PageIterator.build_full_result`), which the executor builds.
 //!
 //! Test vectors generated through awscli's real formatters
-//! (`tools/testdata/render_vectors.py`) are compared byte for byte in
-//! `aws-mcp-core/tests/render.rs`.
+//! (`tools/testdata/render_vectors.py`) and the JMESPath compliance suite
+//! answered by Python's `jmespath` (`tools/testdata/jmespath_vectors.py`)
+//! are compared byte for byte in `aws-mcp-core/tests/render.rs`.
 
 mod json;
 mod pyfmt;
