@@ -160,6 +160,63 @@ pub struct Endpoint {
     pub properties: serde_json::Map<String, serde_json::Value>,
 }
 
+/// One entry of an endpoint's `authSchemes` property: how to sign requests
+/// to it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuthScheme {
+    /// The scheme: `sigv4`, `sigv4a`, `sigv4-s3express`, `none`, ...
+    pub name: String,
+    /// The service name to sign with, when the endpoint sets one.
+    pub signing_name: Option<String>,
+    /// The region to sign with (`sigv4`), when the endpoint sets one.
+    pub signing_region: Option<String>,
+    /// The regions to sign for (`sigv4a`), such as `["*"]`; empty when unset.
+    pub signing_region_set: Vec<String>,
+    /// Whether the path must not be encoded a second time when signing (S3).
+    pub disable_double_encoding: bool,
+}
+
+impl Endpoint {
+    /// The endpoint's `authSchemes`, in preference order; empty when the
+    /// endpoint gives none (sign as the service model says). Entries that
+    /// are not objects with a string `name` are skipped.
+    pub fn auth_schemes(&self) -> Vec<AuthScheme> {
+        let Some(list) = self
+            .properties
+            .get("authSchemes")
+            .and_then(|v| v.as_array())
+        else {
+            return Vec::new();
+        };
+        let string = |o: &serde_json::Map<String, serde_json::Value>, k: &str| {
+            o.get(k).and_then(|v| v.as_str()).map(str::to_string)
+        };
+        list.iter()
+            .filter_map(|v| v.as_object())
+            .filter_map(|o| {
+                Some(AuthScheme {
+                    name: string(o, "name")?,
+                    signing_name: string(o, "signingName"),
+                    signing_region: string(o, "signingRegion"),
+                    signing_region_set: o
+                        .get("signingRegionSet")
+                        .and_then(|v| v.as_array())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|r| r.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    disable_double_encoding: o
+                        .get("disableDoubleEncoding")
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false),
+                })
+            })
+            .collect()
+    }
+}
+
 /// Resolve the endpoint for `params` with `rules` and `partitions`.
 ///
 /// Parameters the rule set does not declare are ignored; declared ones that
