@@ -750,3 +750,12 @@ fn auth_schemes_are_typed() {
         ]
     );
 }
+
+#[test]
+fn loaded_data_is_shareable_across_threads() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    shareable::<RuleSet>();
+    shareable::<Partitions>();
+    shareable::<Endpoint>();
+    shareable::<EndpointError>();
+}
