@@ -247,7 +247,11 @@ fn s3_resolution_is_fast() {
     .collect();
     let ep = resolve(&rules, &partitions, &params).unwrap();
     assert_eq!(ep.url, "https://my-bucket.s3.us-west-2.amazonaws.com");
-    let n = 2000;
+    // ENDPOINT_BENCH_N sets the count, for a timing in a release build.
+    let n: u32 = std::env::var("ENDPOINT_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
     let start = Instant::now();
     for _ in 0..n {
         std::hint::black_box(resolve(&rules, &partitions, &params).unwrap());
@@ -266,8 +270,198 @@ fn s3_resolution_is_fast() {
         ep.url,
         "https://myendpoint-123456789012.s3-accesspoint.us-west-2.amazonaws.com"
     );
+    let auth = ep.auth_schemes();
+    assert_eq!(auth[0].name, "sigv4");
+    assert_eq!(auth[0].signing_name.as_deref(), Some("s3"));
+    assert_eq!(auth[0].signing_region.as_deref(), Some("us-west-2"));
+    assert!(auth[0].disable_double_encoding);
+    // Built-ins bind by their `builtIn` names.
+    let bound = rules.bind_builtins([
+        ("AWS::Region", ParamValue::from("eu-central-1")),
+        ("AWS::UseDualStack", ParamValue::from(true)),
+        ("AWS::S3::ForcePathStyle", ParamValue::from(true)),
+    ]);
+    let mut with_bucket = bound.clone();
+    with_bucket.insert("Bucket".into(), ParamValue::from("b1"));
+    assert_eq!(
+        resolve(&rules, &partitions, &with_bucket).unwrap().url,
+        "https://s3.dualstack.eu-central-1.amazonaws.com/b1"
+    );
     assert!(matches!(
         resolve(&rules, &partitions, &HashMap::new()),
         Err(EndpointError::Rule(_)) | Err(EndpointError::MissingParameter(_))
     ));
+}
+
+/// xorshift64*, seeded: the same inputs on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Every JSON pointer in `v`.
+fn pointers(v: &Value, here: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, c) in m {
+                let p = format!("{here}/{}", k.replace('~', "~0").replace('/', "~1"));
+                out.push(p.clone());
+                pointers(c, p, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter().enumerate() {
+                let p = format!("{here}/{i}");
+                out.push(p.clone());
+                pointers(c, p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A random value of the parameter's type, drawn from what breaks parsers:
+/// URLs with brackets, ports, queries and zones, ARNs, dots, upper case,
+/// non-ASCII.
+fn odd_param(rng: &mut Rng, kind: aws_mcp_core::endpoint::ParamType) -> ParamValue {
+    use aws_mcp_core::endpoint::ParamType;
+    const PIECES: &[&str] = &[
+        "https://",
+        "http://",
+        "ftp://",
+        "[",
+        "]",
+        "::1",
+        "%25",
+        "%",
+        ":",
+        "443",
+        "99999",
+        "/",
+        "..",
+        ".",
+        "?",
+        "#",
+        "@",
+        "arn:",
+        "aws",
+        "s3",
+        "us-east-1",
+        "cn-north-1",
+        "accesspoint",
+        "outpost",
+        "--x-s3",
+        "--op-s3",
+        "-",
+        "A",
+        "\u{e9}",
+        " ",
+        "",
+        "a",
+        "123456789012",
+        "1.2.3.4",
+        "{Region}",
+        "}",
+        "{",
+    ];
+    match kind {
+        ParamType::Boolean => ParamValue::Bool(rng.below(2) == 1),
+        ParamType::StringArray => ParamValue::StringArray(
+            (0..rng.below(3))
+                .map(|_| PIECES[rng.below(PIECES.len())].to_string())
+                .collect(),
+        ),
+        _ => ParamValue::String(
+            (0..rng.below(8))
+                .map(|_| PIECES[rng.below(PIECES.len())])
+                .collect::<String>(),
+        ),
+    }
+}
+
+/// Nothing panics: not rule sets with a random node replaced by a value of
+/// another shape, and not resolutions with odd parameter values. Errors are
+/// fine; a panic fails the test.
+#[test]
+fn mutated_rule_sets_and_odd_parameters_never_panic() {
+    let data = botocore_data();
+    let partitions =
+        Partitions::from_json(&read_json(&data.join("partitions.json")).unwrap()).unwrap();
+    let replacements = [
+        Value::Null,
+        serde_json::json!(1),
+        serde_json::json!(-1),
+        serde_json::json!("x"),
+        serde_json::json!("{Region}"),
+        serde_json::json!("{Nope#a[9]}"),
+        serde_json::json!({}),
+        serde_json::json!([]),
+        serde_json::json!(true),
+        serde_json::json!({"ref": "Bucket"}),
+        serde_json::json!({"fn": "getAttr", "argv": [{"ref": "Region"}, "a[0]"]}),
+    ];
+    let mut rng = Rng(0x5EED_E4D0_1234_5678);
+    let (mut loaded, mut rejected, mut resolved) = (0, 0, 0);
+    for service in ["s3", "s3control", "ec2", "dynamodb", "sts"] {
+        let original = rule_set_json(&data, service).unwrap();
+        let rules = RuleSet::from_json(&original).unwrap();
+        // Odd parameters against the real rule set.
+        for _ in 0..300 {
+            let mut params = HashMap::new();
+            for p in rules.parameters() {
+                if rng.below(4) != 0 {
+                    params.insert(p.name.clone(), odd_param(&mut rng, p.kind));
+                }
+            }
+            if resolve(&rules, &partitions, &params).is_ok() {
+                resolved += 1;
+            }
+        }
+        // Mutated rule sets.
+        let mut ptrs = Vec::new();
+        pointers(&original, String::new(), &mut ptrs);
+        for _ in 0..40 {
+            let mut doc = original.clone();
+            for _ in 0..1 + rng.below(3) {
+                let p = &ptrs[rng.below(ptrs.len())];
+                if let Some(slot) = doc.pointer_mut(p) {
+                    *slot = replacements[rng.below(replacements.len())].clone();
+                }
+            }
+            match RuleSet::from_json(&doc) {
+                Err(e) => {
+                    assert!(
+                        e.to_string().starts_with("invalid endpoint rule set: "),
+                        "{e}"
+                    );
+                    rejected += 1;
+                }
+                Ok(rs) => {
+                    loaded += 1;
+                    for _ in 0..20 {
+                        let params: HashMap<String, ParamValue> = rs
+                            .parameters()
+                            .iter()
+                            .map(|p| (p.name.clone(), odd_param(&mut rng, p.kind)))
+                            .collect();
+                        let _ = resolve(&rs, &partitions, &params);
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "mutations: {loaded} loaded, {rejected} rejected; odd parameters: {resolved} of 1500 \
+         resolved to an endpoint"
+    );
+    assert!(rejected > 0 && loaded > 0);
 }

@@ -1,5 +1,6 @@
 //! Evaluating a compiled rule set against one request's parameters.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -178,15 +179,14 @@ impl Eval<'_> {
 
     fn rule(&mut self, rule: &Rule) -> Result<Option<Endpoint>, EndpointError> {
         for c in &rule.conditions {
-            match self.call(c)? {
-                None | Some(Value::Bool(false)) => return Ok(None),
-                Some(_) => {}
+            if !self.condition(c)? {
+                return Ok(None);
             }
         }
         match &rule.kind {
             RuleKind::Tree(children) => self.rules(children),
             RuleKind::Error(e) => {
-                let msg = match self.expr(e)? {
+                let msg = match self.expr_ro(e)? {
                     Some(Value::Str(s)) => s.to_string(),
                     other => {
                         return Err(EndpointError::Evaluation(format!(
@@ -279,69 +279,64 @@ impl Eval<'_> {
         Ok(out)
     }
 
-    /// An expression outside conditions (URL, headers): no assignments
-    /// happen there in valid rule sets, but calls are allowed.
+    /// An expression's value (assignments happen only in conditions).
     fn expr_ro(&self, e: &Expr) -> Result<Option<Value>, EndpointError> {
-        match e {
-            Expr::Literal(v) => Ok(Some(v.clone())),
-            Expr::Ref(slot) => Ok(self.slots[*slot].clone()),
-            Expr::Template(t) => Ok(Some(Value::Str(Arc::from(self.template(t)?)))),
-            Expr::Call(c) => self.apply(c),
-        }
+        Ok(self.arg(e)?.map(Cow::into_owned))
     }
 
-    fn expr(&mut self, e: &Expr) -> Result<Option<Value>, EndpointError> {
-        match e {
-            Expr::Call(c) => self.call(c),
-            _ => self.expr_ro(e),
-        }
+    /// An expression's value, borrowed where it can be: references and
+    /// literals are not copied, so comparing a parameter costs no reference
+    /// counting.
+    fn arg<'s>(&'s self, e: &'s Expr) -> Result<Option<Cow<'s, Value>>, EndpointError> {
+        Ok(match e {
+            Expr::Literal(v) => Some(Cow::Borrowed(v)),
+            Expr::Ref(slot) => self.slots[*slot].as_ref().map(Cow::Borrowed),
+            Expr::Template(t) => Some(Cow::Owned(Value::Str(Arc::from(self.template(t)?)))),
+            Expr::Call(inner) => self.apply(inner)?.map(Cow::Owned),
+        })
     }
 
-    fn call(&mut self, c: &Call) -> Result<Option<Value>, EndpointError> {
+    /// Evaluate a rule's condition, storing its value when it assigns one:
+    /// whether it holds (is set and not `false`).
+    fn condition(&mut self, c: &Call) -> Result<bool, EndpointError> {
         let v = self.apply(c)?;
+        let holds = !matches!(v, None | Some(Value::Bool(false)));
         if let Some(slot) = c.assign {
-            self.slots[slot] = v.clone();
+            self.slots[slot] = v;
         }
-        Ok(v)
+        Ok(holds)
     }
 
-    /// Apply a function (nested calls' assignments are honoured too).
+    /// Apply a function to its arguments.
     fn apply(&self, c: &Call) -> Result<Option<Value>, EndpointError> {
-        let arg = |i: usize| -> Result<Option<Value>, EndpointError> {
-            match &c.args[i] {
-                Expr::Call(inner) => {
-                    // An `assign` on a nested call is never used by the rule
-                    // sets; its value is still computed.
-                    self.apply(inner)
-                }
-                e => self.expr_ro(e),
-            }
-        };
+        let arg = |i: usize| self.arg(&c.args[i]);
         Ok(match &c.func {
             Func::IsSet => Some(Value::Bool(arg(0)?.is_some())),
-            Func::Not => Some(Value::Bool(!arg(0)?.as_ref().is_some_and(Value::truthy))),
+            Func::Not => Some(Value::Bool(!arg(0)?.as_deref().is_some_and(Value::truthy))),
             Func::BooleanEquals => {
                 let (a, b) = (arg(0)?, arg(1)?);
-                match (&a, &b) {
+                let (a, b) = (a.as_deref(), b.as_deref());
+                match (a, b) {
                     (Some(Value::Bool(x)), Some(Value::Bool(y))) => Some(Value::Bool(x == y)),
                     _ => {
                         return Err(EndpointError::Evaluation(format!(
                             "booleanEquals needs two booleans, not a {} and a {}",
-                            type_name(a.as_ref()),
-                            type_name(b.as_ref())
+                            type_name(a),
+                            type_name(b)
                         )))
                     }
                 }
             }
             Func::StringEquals => {
                 let (a, b) = (arg(0)?, arg(1)?);
-                match (&a, &b) {
+                let (a, b) = (a.as_deref(), b.as_deref());
+                match (a, b) {
                     (Some(Value::Str(x)), Some(Value::Str(y))) => Some(Value::Bool(x == y)),
                     _ => {
                         return Err(EndpointError::Evaluation(format!(
                             "stringEquals needs two strings, not a {} and a {}",
-                            type_name(a.as_ref()),
-                            type_name(b.as_ref())
+                            type_name(a),
+                            type_name(b)
                         )))
                     }
                 }
@@ -358,14 +353,14 @@ impl Eval<'_> {
                     // The compiler admits only literals here.
                     _ => return Ok(None),
                 };
-                match s {
+                match s.as_deref() {
                     None => None,
                     Some(Value::Str(s)) => {
                         let (start, stop) = (
                             usize::try_from(start).unwrap_or(usize::MAX),
                             usize::try_from(stop).unwrap_or(usize::MAX),
                         );
-                        stdlib::substring(&s, start, stop, rev).map(Value::str)
+                        stdlib::substring(s, start, stop, rev).map(Value::str)
                     }
                     Some(other) => {
                         return Err(EndpointError::Evaluation(format!(
@@ -375,32 +370,34 @@ impl Eval<'_> {
                     }
                 }
             }
-            Func::UriEncode => match arg(0)? {
-                Some(Value::Str(s)) => Some(Value::Str(Arc::from(stdlib::uri_encode(&s)))),
+            Func::UriEncode => match arg(0)?.as_deref() {
+                Some(Value::Str(s)) => Some(Value::Str(Arc::from(stdlib::uri_encode(s)))),
                 _ => None,
             },
-            Func::ParseUrl => match arg(0)? {
-                Some(Value::Str(s)) => stdlib::parse_url(&s).map(|u| u.to_value()),
+            Func::ParseUrl => match arg(0)?.as_deref() {
+                Some(Value::Str(s)) => stdlib::parse_url(s).map(|u| u.to_value()),
                 _ => None,
             },
             Func::IsValidHostLabel => {
                 let s = arg(0)?;
-                let sub = bool_arg(arg(1)?, "isValidHostLabel")?;
+                let sub = bool_arg(arg(1)?.as_deref(), "isValidHostLabel")?;
                 Some(Value::Bool(
-                    s.as_ref()
+                    s.as_deref()
                         .and_then(Value::as_str)
                         .is_some_and(|s| stdlib::is_valid_host_label(s, sub)),
                 ))
             }
             Func::IsVirtualHostableS3Bucket => {
                 let s = arg(0)?;
-                let sub = bool_arg(arg(1)?, "aws.isVirtualHostableS3Bucket")?;
-                Some(Value::Bool(s.as_ref().and_then(Value::as_str).is_some_and(
-                    |s| stdlib::is_virtual_hostable_s3_bucket(s, sub),
-                )))
+                let sub = bool_arg(arg(1)?.as_deref(), "aws.isVirtualHostableS3Bucket")?;
+                Some(Value::Bool(
+                    s.as_deref()
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| stdlib::is_virtual_hostable_s3_bucket(s, sub)),
+                ))
             }
-            Func::Partition => match arg(0)? {
-                Some(Value::Str(region)) => Some(self.partitions.lookup(&region)),
+            Func::Partition => match arg(0)?.as_deref() {
+                Some(Value::Str(region)) => Some(self.partitions.lookup(region)),
                 None => Some(self.partitions.lookup("")),
                 Some(other) => {
                     return Err(EndpointError::Evaluation(format!(
@@ -409,20 +406,20 @@ impl Eval<'_> {
                     )))
                 }
             },
-            Func::ParseArn => match arg(0)? {
-                Some(Value::Str(s)) => stdlib::parse_arn(&s).map(|a| a.to_value()),
+            Func::ParseArn => match arg(0)?.as_deref() {
+                Some(Value::Str(s)) => stdlib::parse_arn(s).map(|a| a.to_value()),
                 _ => None,
             },
         })
     }
 }
 
-fn bool_arg(v: Option<Value>, func: &str) -> Result<bool, EndpointError> {
+fn bool_arg(v: Option<&Value>, func: &str) -> Result<bool, EndpointError> {
     match v {
-        Some(Value::Bool(b)) => Ok(b),
+        Some(Value::Bool(b)) => Ok(*b),
         other => Err(EndpointError::Evaluation(format!(
             "the second argument of {func} must be a boolean, not a {}",
-            type_name(other.as_ref())
+            type_name(other)
         ))),
     }
 }

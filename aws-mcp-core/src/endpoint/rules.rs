@@ -124,6 +124,27 @@ impl RuleSet {
     pub fn parameter(&self, name: &str) -> Option<&Parameter> {
         self.params.iter().find(|p| p.name == name)
     }
+
+    /// Bind SDK built-in values (`AWS::Region`, `AWS::UseFIPS`,
+    /// `AWS::UseDualStack`, `SDK::Endpoint`, `AWS::S3::ForcePathStyle`, ...)
+    /// to the parameters declared with those `builtIn`s: a map ready for
+    /// [`resolve`](super::resolve), to which the caller adds the operation's
+    /// context parameters (`Bucket`, ...). Built-ins the rule set does not
+    /// use are left out.
+    pub fn bind_builtins<'a>(
+        &self,
+        builtins: impl IntoIterator<Item = (&'a str, ParamValue)>,
+    ) -> HashMap<String, ParamValue> {
+        let mut out = HashMap::new();
+        for (builtin, value) in builtins {
+            for p in &self.params {
+                if p.built_in.as_deref() == Some(builtin) {
+                    out.insert(p.name.clone(), value.clone());
+                }
+            }
+        }
+        out
+    }
 }
 
 fn invalid(place: &str, what: &str) -> EndpointError {

@@ -700,3 +700,62 @@ fn param_values_from_json() {
     assert_eq!(ParamValue::from_json(&json!(1)), None);
     assert_eq!(ParamValue::from_json(&json!(null)), None);
 }
+
+#[test]
+fn builtins_bind_to_their_parameters() {
+    let rs = RuleSet::from_json(&json!({"parameters": standard_params(), "rules": []})).unwrap();
+    let p = rs.bind_builtins([
+        ("AWS::Region", s("eu-west-1")),
+        ("AWS::UseFIPS", ParamValue::Bool(true)),
+        ("AWS::UseDualStack", ParamValue::Bool(true)),
+    ]);
+    assert_eq!(
+        p,
+        params(&[
+            ("Region", s("eu-west-1")),
+            ("UseFIPS", ParamValue::Bool(true))
+        ])
+    );
+}
+
+#[test]
+fn auth_schemes_are_typed() {
+    let mut ep = Endpoint::default();
+    assert!(ep.auth_schemes().is_empty());
+    ep.properties.insert(
+        "authSchemes".into(),
+        json!([
+            {"name": "sigv4a", "signingName": "s3", "signingRegionSet": ["*"],
+             "disableDoubleEncoding": true},
+            {"name": "sigv4", "signingRegion": "us-east-1"},
+            {"signingName": "no-name"},
+            "junk"
+        ]),
+    );
+    assert_eq!(
+        ep.auth_schemes(),
+        vec![
+            AuthScheme {
+                name: "sigv4a".into(),
+                signing_name: Some("s3".into()),
+                signing_region: None,
+                signing_region_set: vec!["*".into()],
+                disable_double_encoding: true,
+            },
+            AuthScheme {
+                name: "sigv4".into(),
+                signing_region: Some("us-east-1".into()),
+                ..AuthScheme::default()
+            },
+        ]
+    );
+}
+
+#[test]
+fn loaded_data_is_shareable_across_threads() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    shareable::<RuleSet>();
+    shareable::<Partitions>();
+    shareable::<Endpoint>();
+    shareable::<EndpointError>();
+}
