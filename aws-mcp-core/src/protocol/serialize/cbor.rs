@@ -12,5 +12,7 @@ pub(super) fn serialize(
     _input: Option<&Shape>,
     _params: &Map<String, Value>,
 ) -> Result<HttpRequest, ProtocolError> {
-    Err(ProtocolError::UnsupportedProtocol("smithy-rpc-v2-cbor".into()))
+    Err(ProtocolError::UnsupportedProtocol(
+        "smithy-rpc-v2-cbor".into(),
+    ))
 }

@@ -88,9 +88,14 @@ pub fn serialize(
     let params = fill_idempotency_tokens(input, params, opts);
     let params = params.as_ref();
     let mut req = match svc.protocol {
-        Protocol::Query | Protocol::Ec2 => {
-            query::serialize(svc, op_name, op, input, params, svc.protocol == Protocol::Ec2)?
-        }
+        Protocol::Query | Protocol::Ec2 => query::serialize(
+            svc,
+            op_name,
+            op,
+            input,
+            params,
+            svc.protocol == Protocol::Ec2,
+        )?,
         Protocol::Json => json::serialize_rpc(svc, op_name, op, input, params)?,
         Protocol::RestJson | Protocol::RestXml => rest::serialize(svc, op, input, params)?,
         Protocol::RpcV2Cbor => cbor::serialize(svc, op_name, op, input, params)?,
@@ -155,16 +160,13 @@ fn host_prefix(
             break;
         };
         let label = &rest[open + 1..open + close];
-        let is_label = input.is_some_and(|sh| {
-            sh.member_ref(label)
-                .is_some_and(|m| m.traits().host_label)
-        });
+        let is_label =
+            input.is_some_and(|sh| sh.member_ref(label).is_some_and(|m| m.traits().host_label));
         let value = params.get(label).filter(|v| !v.is_null());
         match (is_label, value) {
             (true, Some(Value::String(s)))
                 if !s.is_empty()
-                    && s
-                        .bytes()
+                    && s.bytes()
                         .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.') =>
             {
                 out.push_str(s)
@@ -310,7 +312,10 @@ fn type_error(path: &str, expected: &str, v: &Value) -> ProtocolError {
 }
 
 /// The object a structure or map value must be.
-pub(crate) fn object<'v>(v: &'v Value, path: &str) -> Result<&'v Map<String, Value>, ProtocolError> {
+pub(crate) fn object<'v>(
+    v: &'v Value,
+    path: &str,
+) -> Result<&'v Map<String, Value>, ProtocolError> {
     v.as_object()
         .ok_or_else(|| type_error(path, "an object", v))
 }

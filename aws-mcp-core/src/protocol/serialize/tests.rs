@@ -146,19 +146,6 @@ fn parse_elem(s: &str, pos: &mut usize) -> Option<Node> {
     Some(Node::Elem(name.to_string(), attrs, children))
 }
 
-fn form_pairs(s: &str) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = s
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (k.to_string(), v.to_string())
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 /// Compare one case; `Err` says what differs.
 fn check_case(
     protocol: &str,
@@ -203,10 +190,10 @@ fn check_case(
         for (k, v) in h {
             let mut v = v.as_str().unwrap_or("").to_string();
             match protocol {
-                "query" | "ec2" if k.eq_ignore_ascii_case("content-type") => {
-                    if !v.contains("charset=utf-8") {
-                        v.push_str("; charset=utf-8");
-                    }
+                "query" | "ec2"
+                    if k.eq_ignore_ascii_case("content-type") && !v.contains("charset=utf-8") =>
+                {
+                    v.push_str("; charset=utf-8");
                 }
                 "rest-xml" if k.eq_ignore_ascii_case("content-type") => continue,
                 "rest-json"
@@ -221,7 +208,10 @@ fn check_case(
                 sh.members.iter().any(|(n, m)| {
                     let t = m.traits();
                     t.location.as_deref() == Some("header")
-                        && t.location_name.as_deref().unwrap_or(n).eq_ignore_ascii_case(k)
+                        && t.location_name
+                            .as_deref()
+                            .unwrap_or(n)
+                            .eq_ignore_ascii_case(k)
                         && shapes
                             .get(&m.shape)
                             .is_some_and(|s| s.shape_type == ShapeType::List)
@@ -267,7 +257,7 @@ fn check_case(
                 (Some(a), Some(b)) => a == b,
                 _ => actual.trim() == body.trim(),
             },
-            _ => actual == body || form_pairs(&actual) == form_pairs(body),
+            _ => actual == body,
         };
         if !same {
             return Err(format!("body\n  actual:   {actual}\n  expected: {body}"));
@@ -299,8 +289,10 @@ fn run_suite(file: &str) -> (usize, usize, Vec<String>) {
         let protocol = md.protocol.clone().unwrap_or_default();
         let shapes: HashMap<String, Shape> =
             serde_json::from_value(suite["shapes"].clone()).unwrap();
-        let shapes: HashMap<Name, Shape> =
-            shapes.into_iter().map(|(k, v)| (Name::from(k), v)).collect();
+        let shapes: HashMap<Name, Shape> = shapes
+            .into_iter()
+            .map(|(k, v)| (Name::from(k), v))
+            .collect();
         let endpoint = suite["clientEndpoint"].as_str();
         for case in suite["cases"].as_array().unwrap() {
             let id = case["id"].as_str().unwrap_or("?");
@@ -319,7 +311,8 @@ fn run_suite(file: &str) -> (usize, usize, Vec<String>) {
 
 fn suite(file: &str, floor: usize) {
     let (pass, total, failures) = run_suite(file);
-    eprintln!("{file}: {pass}/{total} input cases pass");
+    let skipped = SKIP.iter().filter(|(f, _, _)| *f == file).count();
+    eprintln!("{file}: {pass}/{total} input cases pass ({skipped} skipped)");
     for f in &failures {
         eprintln!("  FAIL {f}");
     }
@@ -332,35 +325,390 @@ fn suite(file: &str, floor: usize) {
 
 #[test]
 fn botocore_query_suite() {
-    suite("query", 0);
+    suite("query", 35);
 }
 
 #[test]
 fn botocore_ec2_suite() {
-    suite("ec2", 0);
+    suite("ec2", 27);
 }
 
 #[test]
 fn botocore_json_suite() {
-    suite("json", 0);
+    suite("json", 52);
 }
 
 #[test]
 fn botocore_json_1_0_suite() {
-    suite("json_1_0", 0);
+    suite("json_1_0", 19);
 }
 
 #[test]
 fn botocore_rest_json_suite() {
-    suite("rest-json", 0);
+    suite("rest-json", 109);
 }
 
 #[test]
 fn botocore_rest_xml_suite() {
-    suite("rest-xml", 0);
+    suite("rest-xml", 85);
 }
 
-#[allow(dead_code)]
-fn unused() -> (Map<String, Value>, Value, &'static Catalog) {
-    (Map::new(), json!(null), Catalog::embedded())
+/// A request for `aws <service> <command>` built from the embedded catalog.
+fn catalog_request(
+    service: &str,
+    command: &str,
+    params: Value,
+) -> Result<HttpRequest, ProtocolError> {
+    let cat = Catalog::embedded();
+    let cmd = cat
+        .command(service, command)
+        .expect("command in the catalog");
+    let svc = cmd.service();
+    let md = svc.metadata().expect("service metadata");
+    let model = ServiceModel {
+        metadata: md,
+        shapes: svc.shapes().unwrap(),
+        protocol: Protocol::for_service(md).expect("a supported protocol"),
+    };
+    let op = cmd
+        .detail()
+        .unwrap()
+        .op
+        .as_deref()
+        .expect("operation model");
+    let opts = SerializeOptions {
+        idempotency_token: Some("tok-1".into()),
+    };
+    serialize(
+        &model,
+        cmd.api_operation().unwrap(),
+        op,
+        params.as_object().unwrap(),
+        &opts,
+    )
+}
+
+fn header<'r>(r: &'r HttpRequest, name: &str) -> Option<&'r str> {
+    lookup(&r.headers, name)
+}
+
+fn body_json(r: &HttpRequest) -> Value {
+    serde_json::from_slice(&r.body).unwrap()
+}
+
+#[test]
+fn s3_put_object_binds_uri_headers_and_streaming_body() {
+    let r = catalog_request(
+        "s3api",
+        "put-object",
+        json!({"Bucket": "my-bucket", "Key": "dir/a b+c.txt", "Body": "hello",
+               "ContentType": "text/plain", "Metadata": {"owner": "me"}}),
+    )
+    .unwrap();
+    assert_eq!(r.method, "PUT");
+    assert_eq!(r.path, "/my-bucket/dir/a%20b%2Bc.txt");
+    assert_eq!(header(&r, "Content-Type"), Some("text/plain"));
+    assert_eq!(header(&r, "x-amz-meta-owner"), Some("me"));
+    assert_eq!(r.body, b"hello");
+    assert_eq!(r.host_prefix, None);
+    // Without the bucket the path cannot be built.
+    let e = catalog_request("s3api", "put-object", json!({"Key": "k"})).unwrap_err();
+    assert_eq!(e, ProtocolError::MissingLabel("Bucket".into()));
+}
+
+#[test]
+fn s3_list_objects_v2_appends_to_the_templates_query() {
+    let r = catalog_request(
+        "s3api",
+        "list-objects-v2",
+        json!({"Bucket": "b", "Prefix": "logs/2024 01", "MaxKeys": 10, "FetchOwner": true}),
+    )
+    .unwrap();
+    assert_eq!(r.method, "GET");
+    assert_eq!(
+        r.path,
+        "/b?list-type=2&prefix=logs%2F2024%2001&max-keys=10&fetch-owner=true"
+    );
+    assert!(r.body.is_empty());
+}
+
+#[test]
+fn s3_put_bucket_tagging_is_namespaced_xml_with_content_md5() {
+    let r = catalog_request(
+        "s3api",
+        "put-bucket-tagging",
+        json!({"Bucket": "b", "Tagging": {"TagSet": [{"Key": "team", "Value": "a&b"}]}}),
+    )
+    .unwrap();
+    assert_eq!(r.path, "/b?tagging");
+    let xml = "<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet><Tag>\
+               <Key>team</Key><Value>a&amp;b</Value></Tag></TagSet></Tagging>";
+    assert_eq!(String::from_utf8(r.body.clone()).unwrap(), xml);
+    // base64(md5(xml)), computed independently.
+    assert_eq!(header(&r, "Content-MD5"), Some("4ebkBM+nE2P76kVzJSY7dg=="));
+    assert_eq!(header(&r, "Content-Type"), None);
+}
+
+#[test]
+fn ec2_describe_instances_flattens_filters() {
+    let r = catalog_request(
+        "ec2",
+        "describe-instances",
+        json!({"InstanceIds": ["i-1", "i-2"],
+               "Filters": [{"Name": "instance-state-name", "Values": ["running", "stopped"]},
+                           {"Name": "tag:Name", "Values": ["web server"]}],
+               "DryRun": false, "MaxResults": 5}),
+    )
+    .unwrap();
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.path, "/");
+    assert_eq!(
+        header(&r, "Content-Type"),
+        Some("application/x-www-form-urlencoded; charset=utf-8")
+    );
+    assert_eq!(
+        String::from_utf8(r.body).unwrap(),
+        "Action=DescribeInstances&Version=2016-11-15&InstanceId.1=i-1&InstanceId.2=i-2\
+         &Filter.1.Name=instance-state-name&Filter.1.Value.1=running&Filter.1.Value.2=stopped\
+         &Filter.2.Name=tag%3AName&Filter.2.Value.1=web%20server&DryRun=false&MaxResults=5"
+    );
+    // A wrong type is an error naming the parameter.
+    let e =
+        catalog_request("ec2", "describe-instances", json!({"MaxResults": "five"})).unwrap_err();
+    assert!(
+        matches!(&e, ProtocolError::BadParameter { path, .. } if path == "MaxResults"),
+        "{e}"
+    );
+    let e = catalog_request(
+        "ec2",
+        "describe-instances",
+        json!({"Filters": [{"Nmae": "x"}]}),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, ProtocolError::BadParameter { path, .. } if path == "Filters[0].Nmae"),
+        "{e}"
+    );
+}
+
+#[test]
+fn ec2_run_instances_fills_the_idempotency_token() {
+    let r = catalog_request(
+        "ec2",
+        "run-instances",
+        json!({"ImageId": "ami-1", "MinCount": 1, "MaxCount": 1}),
+    )
+    .unwrap();
+    let body = String::from_utf8(r.body).unwrap();
+    assert!(body.ends_with("&ClientToken=tok-1"), "{body}");
+    // A token the caller gave is kept.
+    let r = catalog_request(
+        "ec2",
+        "run-instances",
+        json!({"ImageId": "ami-1", "MinCount": 1, "MaxCount": 1, "ClientToken": "mine"}),
+    )
+    .unwrap();
+    let body = String::from_utf8(r.body).unwrap();
+    assert!(
+        body.contains("ClientToken=mine") && !body.contains("tok-1"),
+        "{body}"
+    );
+}
+
+#[test]
+fn iam_create_user_uses_member_lists() {
+    let r = catalog_request(
+        "iam",
+        "create-user",
+        json!({"UserName": "alice", "Path": "/eng/", "Tags": [{"Key": "k", "Value": "v w"}]}),
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(r.body).unwrap(),
+        "Action=CreateUser&Version=2010-05-08&UserName=alice&Path=%2Feng%2F\
+         &Tags.member.1.Key=k&Tags.member.1.Value=v%20w"
+    );
+}
+
+#[test]
+fn sqs_send_message_speaks_json_with_query_mode() {
+    let r = catalog_request(
+        "sqs",
+        "send-message",
+        json!({"QueueUrl": "https://sqs.us-east-1.amazonaws.com/1/q", "MessageBody": "hi",
+               "DelaySeconds": 5,
+               "MessageAttributes": {"a": {"DataType": "Binary", "BinaryValue": "xyz"}}}),
+    )
+    .unwrap();
+    assert_eq!(header(&r, "X-Amz-Target"), Some("AmazonSQS.SendMessage"));
+    assert_eq!(
+        header(&r, "Content-Type"),
+        Some("application/x-amz-json-1.0")
+    );
+    assert_eq!(header(&r, "x-amzn-query-mode"), Some("true"));
+    assert_eq!(
+        body_json(&r),
+        json!({"QueueUrl": "https://sqs.us-east-1.amazonaws.com/1/q", "MessageBody": "hi",
+               "DelaySeconds": 5,
+               "MessageAttributes": {"a": {"DataType": "Binary", "BinaryValue": "eHl6"}}})
+    );
+}
+
+#[test]
+fn dynamodb_put_item_and_empty_input() {
+    let item = json!({"id": {"S": "1"}, "n": {"N": "5"}, "tags": {"SS": ["a", "b"]}});
+    let r = catalog_request(
+        "dynamodb",
+        "put-item",
+        json!({"TableName": "t", "Item": item.clone()}),
+    )
+    .unwrap();
+    assert_eq!(
+        header(&r, "X-Amz-Target"),
+        Some("DynamoDB_20120810.PutItem")
+    );
+    assert_eq!(
+        header(&r, "Content-Type"),
+        Some("application/x-amz-json-1.0")
+    );
+    assert_eq!(body_json(&r), json!({"TableName": "t", "Item": item}));
+    let r = catalog_request("dynamodb", "list-tables", json!({})).unwrap();
+    assert_eq!(r.body, b"{}");
+}
+
+#[test]
+fn lambda_invoke_and_list_functions() {
+    let r = catalog_request(
+        "lambda",
+        "invoke",
+        json!({"FunctionName": "my-fn", "InvocationType": "Event", "Payload": "{\"a\": 1}"}),
+    )
+    .unwrap();
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.path, "/2015-03-31/functions/my-fn/invocations");
+    assert_eq!(header(&r, "X-Amz-Invocation-Type"), Some("Event"));
+    assert_eq!(r.body, b"{\"a\": 1}");
+    assert_eq!(header(&r, "Content-Type"), None);
+    let r = catalog_request("lambda", "list-functions", json!({"MaxItems": 10})).unwrap();
+    assert_eq!(r.method, "GET");
+    assert_eq!(r.path, "/2015-03-31/functions?MaxItems=10");
+    assert!(r.body.is_empty());
+    assert_eq!(header(&r, "Content-Type"), None);
+    // An ARN label is percent-encoded whole.
+    let r = catalog_request(
+        "lambda",
+        "get-function",
+        json!({"FunctionName": "arn:aws:lambda:us-east-1:1:function:f"}),
+    )
+    .unwrap();
+    assert_eq!(
+        r.path,
+        "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A1%3Afunction%3Af"
+    );
+}
+
+#[test]
+fn timestamps_follow_each_protocols_default() {
+    // query (Auto Scaling): ISO 8601, converted to UTC.
+    let r = catalog_request(
+        "autoscaling",
+        "describe-scheduled-actions",
+        json!({"StartTime": "2024-01-31T10:00:00+02:00", "EndTime": 1706702400}),
+    )
+    .unwrap();
+    let body = String::from_utf8(r.body).unwrap();
+    assert!(
+        body.contains("&StartTime=2024-01-31T08%3A00%3A00Z&EndTime=2024-01-31T12%3A00%3A00Z"),
+        "{body}"
+    );
+    // JSON (CloudWatch): epoch seconds.
+    let r = catalog_request(
+        "cloudwatch",
+        "get-metric-statistics",
+        json!({"Namespace": "AWS/EC2", "MetricName": "CPUUtilization",
+               "StartTime": "2024-01-31T10:00:00+02:00", "EndTime": "2024-01-31T12:00:00.5Z",
+               "Period": 300, "Statistics": ["Average"]}),
+    )
+    .unwrap();
+    let b = body_json(&r);
+    assert_eq!(b["StartTime"], json!(1706688000));
+    assert_eq!(b["EndTime"], json!(1706702400.5));
+    let e = catalog_request(
+        "cloudwatch",
+        "get-metric-statistics",
+        json!({"Namespace": "n", "MetricName": "m", "StartTime": "yesterday"}),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, ProtocolError::BadParameter { path, .. } if path == "StartTime"),
+        "{e}"
+    );
+}
+
+#[test]
+fn s3control_fills_the_host_prefix_from_its_label() {
+    let r = catalog_request(
+        "s3control",
+        "get-public-access-block",
+        json!({"AccountId": "123456789012"}),
+    )
+    .unwrap();
+    assert_eq!(r.host_prefix.as_deref(), Some("123456789012."));
+    assert_eq!(header(&r, "x-amz-account-id"), Some("123456789012"));
+    let e = catalog_request(
+        "s3control",
+        "get-public-access-block",
+        json!({"AccountId": "evil.com/x"}),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, ProtocolError::BadParameter { path, .. } if path == "AccountId"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_shapes_and_bad_inputs_are_errors() {
+    let md = ServiceMetadata::default();
+    let shapes = HashMap::new();
+    let svc = ServiceModel {
+        metadata: &md,
+        shapes: &shapes,
+        protocol: Protocol::Json,
+    };
+    let op: OperationModel = serde_json::from_value(json!({"input": {"shape": "Nope"}})).unwrap();
+    let e = serialize(&svc, "Op", &op, &Map::new(), &SerializeOptions::default()).unwrap_err();
+    assert_eq!(e, ProtocolError::UnknownShape("Nope".into()));
+    // Every protocol rejects values of the wrong JSON type without panicking.
+    for (service, command, params) in [
+        ("s3api", "list-objects-v2", json!({"Bucket": ["b"]})),
+        (
+            "s3api",
+            "put-bucket-tagging",
+            json!({"Bucket": "b", "Tagging": "x"}),
+        ),
+        ("lambda", "list-functions", json!({"MaxItems": true})),
+        (
+            "dynamodb",
+            "put-item",
+            json!({"TableName": "t", "Item": [1]}),
+        ),
+        ("iam", "create-user", json!({"UserName": {"a": 1}})),
+        (
+            "ec2",
+            "describe-instances",
+            json!({"Filters": {"Name": "x"}}),
+        ),
+        (
+            "sqs",
+            "send-message",
+            json!({"QueueUrl": "q", "MessageBody": "b", "DelaySeconds": 1.5}),
+        ),
+    ] {
+        let e = catalog_request(service, command, params).unwrap_err();
+        assert!(
+            matches!(e, ProtocolError::BadParameter { .. }),
+            "{service} {command}: {e}"
+        );
+    }
 }
