@@ -100,7 +100,7 @@ pub fn serialize(
         Protocol::RestJson | Protocol::RestXml => rest::serialize(svc, op, input, params)?,
         Protocol::RpcV2Cbor => cbor::serialize(svc, op_name, op, input, params)?,
     };
-    req.host_prefix = host_prefix(svc, op, input, params)?;
+    req.host_prefix = host_prefix(op, input, params)?;
     let checksum_required = op.http_checksum_required
         || op
             .http_checksum
@@ -140,7 +140,6 @@ fn fill_idempotency_tokens<'p>(
 /// The operation's host prefix with its `{Label}`s filled from the
 /// `hostLabel` members (which must be letters, digits, hyphens and dots).
 fn host_prefix(
-    svc: &ServiceModel<'_>,
     op: &OperationModel,
     input: Option<&Shape>,
     params: &Map<String, Value>,
@@ -151,7 +150,6 @@ fn host_prefix(
     if tpl.is_empty() {
         return Ok(None);
     }
-    let _ = svc;
     let mut out = String::new();
     let mut rest = tpl;
     while let Some(open) = rest.find('{') {
