@@ -3,22 +3,33 @@
 //! ## Design
 //!
 //! * One entry point, [`serialize`], dispatching on the service's
-//!   [`Protocol`]; one module per body format: [`query`] (the `query` and
-//!   `ec2` form encodings), [`json`] (AWS JSON 1.0/1.1 and the JSON bodies
-//!   of `rest-json`), [`xml`] (the XML bodies of `rest-xml`), [`cbor`]
-//!   (`smithy-rpc-v2-cbor`), and [`rest`] for the HTTP bindings both REST
+//!   [`Protocol`]; one module per body format: `query` (the `query` and
+//!   `ec2` form encodings), `json` (AWS JSON 1.0/1.1 and the JSON bodies
+//!   of `rest-json`), `xml` (the XML bodies of `rest-xml`), `cbor`
+//!   (`smithy-rpc-v2-cbor`), and `rest` for the HTTP bindings both REST
 //!   protocols share (URI labels, query string, headers, payload members).
 //! * The rules are botocore's (`botocore/serialize.py` plus the handlers
-//!   that fill idempotency tokens and `Content-MD5`), so that a native call
-//!   sends what `aws ...` would send. Where botocore's own protocol test
-//!   suite records botocore as wrong (its ignore list) and the fix is
-//!   unambiguous, the Smithy rule is followed instead: explicit query
-//!   members win over query-parameter maps, null values are left out,
-//!   document payloads are the document itself, XML payload roots fall back
-//!   to the shape name.
+//!   that fill idempotency tokens and the request checksum), so that a
+//!   native call sends what `aws ...` would send. Where botocore's own
+//!   protocol test suite records botocore as wrong (its ignore list) and the
+//!   fix cannot change a request botocore gets right, the Smithy rule is
+//!   followed instead: null values are left out (botocore writes JSON
+//!   `null`), explicitly bound query members win over a query-parameter
+//!   map, an unset union payload sends no body, a document payload is the
+//!   document itself, EC2 capitalises plain member names too, and an XML
+//!   root without a `locationName` takes the shape's name (botocore fails).
+//! * Checksums: an operation that requires one (`httpChecksumRequired` or
+//!   `httpChecksum.requestChecksumRequired`) gets `Content-MD5`, unless a
+//!   member already set it. botocore 1.36+ sends `x-amz-checksum-crc32`
+//!   instead; services accept either.
+//! * Left to the sender: `Host`, `Content-Length`, signing, request
+//!   compression (`requestcompression`), and botocore's per-service
+//!   customizations (S3: SSE-C key encoding and `...KeyMD5`,
+//!   `EncodingType=url` on `ListObjects*`, flexible checksums other than the
+//!   required one; virtual-hosted bucket addressing is endpoint resolution).
 //! * Shapes are the catalog's botocore shapes. A member's serialization
 //!   traits are the member reference's traits over the target shape's, as
-//!   botocore merges them ([`Ser`]).
+//!   botocore merges them (`Ser`).
 //! * Values are typed as the validator leaves them: strings, numbers,
 //!   booleans, arrays and objects; timestamps as ISO 8601/RFC 822 strings or
 //!   epoch numbers; blobs as strings whose UTF-8 bytes are the data; a

@@ -869,9 +869,13 @@ fn unknown_shapes_and_bad_inputs_are_errors() {
 }
 
 /// A well-typed sample value for a shape: every member set (one per list
-/// and map, the first of a union), nesting cut at a few levels.
-fn sample(shapes: &HashMap<Name, Shape>, m: &MemberRef, depth: usize) -> Option<Value> {
+/// and map, the first of a union), nesting cut at a few levels. The `alt`
+/// variant uses harder values: two items per list and map, the last union
+/// member, non-ASCII and reserved characters, fractional timestamps, large
+/// and negative numbers.
+fn sample(shapes: &HashMap<Name, Shape>, m: &MemberRef, depth: usize, alt: bool) -> Option<Value> {
     let sh = shapes.get(&m.shape)?;
+    let nested = |m: &MemberRef| sample(shapes, m, depth + 1, alt);
     Some(match sh.shape_type {
         ShapeType::Structure if sh.traits().document => json!({"doc": [1, "two"]}),
         ShapeType::Structure => {
@@ -879,8 +883,13 @@ fn sample(shapes: &HashMap<Name, Shape>, m: &MemberRef, depth: usize) -> Option<
                 return None;
             }
             let mut o = Map::new();
-            for (n, mm) in sh.members.iter() {
-                if let Some(v) = sample(shapes, mm, depth + 1) {
+            let members: Vec<_> = if sh.traits().union && alt {
+                sh.members.iter().rev().collect()
+            } else {
+                sh.members.iter().collect()
+            };
+            for (n, mm) in members {
+                if let Some(v) = nested(mm) {
                     o.insert(n.to_string(), v);
                     if sh.traits().union {
                         break;
@@ -889,17 +898,36 @@ fn sample(shapes: &HashMap<Name, Shape>, m: &MemberRef, depth: usize) -> Option<
             }
             Value::Object(o)
         }
-        ShapeType::List => json!([sample(shapes, sh.member.as_deref()?, depth + 1)?]),
-        ShapeType::Map => json!({"k-1": sample(shapes, sh.value.as_deref()?, depth + 1)?}),
+        ShapeType::List => {
+            let item = nested(sh.member.as_deref()?)?;
+            if alt {
+                json!([item.clone(), item])
+            } else {
+                json!([item])
+            }
+        }
+        ShapeType::Map => {
+            let item = nested(sh.value.as_deref()?)?;
+            if alt {
+                json!({"k 1": item.clone(), "k/ü": item})
+            } else {
+                json!({"k-1": item})
+            }
+        }
         ShapeType::String if m.traits().host_label => json!("label-1"),
         ShapeType::String => match sh.enum_values.first() {
             Some(e) => json!(&**e),
+            None if alt => json!("ü, \"q\" &<x>/+?=#%~"),
             None => json!("a b/c"),
         },
+        ShapeType::Integer | ShapeType::Long if alt => json!(-123456789),
         ShapeType::Integer | ShapeType::Long => json!(3),
+        ShapeType::Float | ShapeType::Double if alt => json!(1e16),
         ShapeType::Float | ShapeType::Double => json!(1.5),
-        ShapeType::Boolean => json!(true),
+        ShapeType::Boolean => json!(!alt),
+        ShapeType::Timestamp if alt => json!("2024-01-31T14:00:00.25+02:00"),
         ShapeType::Timestamp => json!("2024-01-31T12:00:00Z"),
+        ShapeType::Blob if alt => json!("b\u{fc}tes\n"),
         ShapeType::Blob => json!("bytes"),
     })
 }
@@ -950,6 +978,7 @@ fn every_catalog_operation_serializes() {
                         traits: None,
                     },
                     0,
+                    ops % 2 == 0,
                 )
                 .unwrap_or_else(|| json!({})),
                 None => json!({}),
