@@ -17,11 +17,11 @@
 //!   keys are appended to the prefix `locationName`.
 //! * no location: the body. The input's `payload` member, when there is
 //!   one, is the whole body: a blob or string verbatim (no `Content-Type`),
-//!   a structure, union or document serialized (an unset one is `{}` in
-//!   rest-json, nothing in rest-xml). Without a payload member the
-//!   unbound members form the body; rest-json sends `{}` when the input has
-//!   body members but none is set. rest-json bodies get
-//!   `Content-Type: application/json`.
+//!   a structure, union or document serialized (an unset structure is `{}`
+//!   in rest-json, an unset union or any unset rest-xml payload nothing).
+//!   Without a payload member the unbound members form the body; rest-json
+//!   sends `{}` when the input has body members but none is set. rest-json
+//!   bodies get `Content-Type: application/json`.
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};

@@ -823,6 +823,24 @@ fn s3control_fills_the_host_prefix_from_its_label() {
 }
 
 #[test]
+fn iot_data_publish_encodes_a_json_header_and_a_blob_payload() {
+    let r = catalog_request(
+        "iot-data",
+        "publish",
+        json!({"topic": "dev/1 up", "qos": 1, "retain": true, "payload": "hi",
+               "userProperties": [{"deviceName": "alpha", "note": "\u{fc}"}]}),
+    )
+    .unwrap();
+    assert_eq!(r.path, "/topics/dev%2F1%20up?qos=1&retain=true");
+    // base64 of Python's json.dumps(..., separators=(',', ':')), ASCII-escaped.
+    assert_eq!(
+        header(&r, "x-amz-mqtt5-user-properties"),
+        Some("W3siZGV2aWNlTmFtZSI6ImFscGhhIiwibm90ZSI6Ilx1MDBmYyJ9XQ==")
+    );
+    assert_eq!(r.body, b"hi");
+}
+
+#[test]
 fn unknown_shapes_and_bad_inputs_are_errors() {
     let md = ServiceMetadata::default();
     let shapes = HashMap::new();
