@@ -166,6 +166,8 @@ fn host_prefix(
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let Some(close) = rest[open..].find('}') else {
+            out.push_str(&rest[open..]);
+            rest = "";
             break;
         };
         let label = &rest[open + 1..open + close];
@@ -190,10 +192,16 @@ fn host_prefix(
                     ),
                 ))
             }
-            _ => {
+            (true, None) => {
                 return Err(bad(
                     label,
                     "is required: it is part of the endpoint's host name",
+                ))
+            }
+            (false, _) => {
+                return Err(bad(
+                    label,
+                    "the model's host prefix names it, but it is not a host label member",
                 ))
             }
         }

@@ -48,6 +48,9 @@ fn from_decimal(s: &str) -> Option<Instant> {
         Some(i) => (&body[..i], body[i + 1..].parse::<i32>().ok()?),
         None => (body, 0),
     };
+    if !(-400..=400).contains(&exp) {
+        return None;
+    }
     let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
     if int.is_empty() && frac.is_empty() {
         return None;
@@ -252,7 +255,7 @@ fn build(
         30,
         31,
     ];
-    if y == 0 || !(1..=12).contains(&mo) || d == 0 || d > mdays[mo as usize - 1] {
+    if !(1..=9999).contains(&y) || !(1..=12).contains(&mo) || d == 0 || d > mdays[mo as usize - 1] {
         return None;
     }
     if h > 23 || mi > 59 || sec > 59 {
