@@ -85,7 +85,10 @@ pub(super) fn structure(
         }
         let (msh, mser) = resolve(svc, m)?;
         let name = mser.name.unwrap_or(k);
-        out.insert(name.to_string(), value(svc, msh, &mser, mv, &join(path, k), ts)?);
+        out.insert(
+            name.to_string(),
+            value(svc, msh, &mser, mv, &join(path, k), ts)?,
+        );
     }
     Ok(Value::Object(out))
 }
@@ -99,7 +102,12 @@ pub(super) fn value(
     path: &str,
     ts: Format,
 ) -> Result<Value, ProtocolError> {
-    let wrong = |expected: &str| super::bad(path, format!("expected {expected}, got {}", super::short(v)));
+    let wrong = |expected: &str| {
+        super::bad(
+            path,
+            format!("expected {expected}, got {}", super::short(v)),
+        )
+    };
     Ok(match sh.shape_type {
         ShapeType::Structure if sh.traits().document => v.clone(),
         ShapeType::Structure => structure(svc, sh, object(v, path)?, path, ts)?,

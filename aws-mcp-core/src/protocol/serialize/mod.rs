@@ -3,22 +3,33 @@
 //! ## Design
 //!
 //! * One entry point, [`serialize`], dispatching on the service's
-//!   [`Protocol`]; one module per body format: [`query`] (the `query` and
-//!   `ec2` form encodings), [`json`] (AWS JSON 1.0/1.1 and the JSON bodies
-//!   of `rest-json`), [`xml`] (the XML bodies of `rest-xml`), [`cbor`]
-//!   (`smithy-rpc-v2-cbor`), and [`rest`] for the HTTP bindings both REST
+//!   [`Protocol`]; one module per body format: `query` (the `query` and
+//!   `ec2` form encodings), `json` (AWS JSON 1.0/1.1 and the JSON bodies
+//!   of `rest-json`), `xml` (the XML bodies of `rest-xml`), `cbor`
+//!   (`smithy-rpc-v2-cbor`), and `rest` for the HTTP bindings both REST
 //!   protocols share (URI labels, query string, headers, payload members).
 //! * The rules are botocore's (`botocore/serialize.py` plus the handlers
-//!   that fill idempotency tokens and `Content-MD5`), so that a native call
-//!   sends what `aws ...` would send. Where botocore's own protocol test
-//!   suite records botocore as wrong (its ignore list) and the fix is
-//!   unambiguous, the Smithy rule is followed instead: explicit query
-//!   members win over query-parameter maps, null values are left out,
-//!   document payloads are the document itself, XML payload roots fall back
-//!   to the shape name.
+//!   that fill idempotency tokens and the request checksum), so that a
+//!   native call sends what `aws ...` would send. Where botocore's own
+//!   protocol test suite records botocore as wrong (its ignore list) and the
+//!   fix cannot change a request botocore gets right, the Smithy rule is
+//!   followed instead: null values are left out (botocore writes JSON
+//!   `null`), explicitly bound query members win over a query-parameter
+//!   map, an unset union payload sends no body, a document payload is the
+//!   document itself, EC2 capitalises plain member names too, and an XML
+//!   root without a `locationName` takes the shape's name (botocore fails).
+//! * Checksums: an operation that requires one (`httpChecksumRequired` or
+//!   `httpChecksum.requestChecksumRequired`) gets `Content-MD5`, unless a
+//!   member already set it. botocore 1.36+ sends `x-amz-checksum-crc32`
+//!   instead; services accept either.
+//! * Left to the sender: `Host`, `Content-Length`, signing, request
+//!   compression (`requestcompression`), and botocore's per-service
+//!   customizations (S3: SSE-C key encoding and `...KeyMD5`,
+//!   `EncodingType=url` on `ListObjects*`, flexible checksums other than the
+//!   required one; virtual-hosted bucket addressing is endpoint resolution).
 //! * Shapes are the catalog's botocore shapes. A member's serialization
 //!   traits are the member reference's traits over the target shape's, as
-//!   botocore merges them ([`Ser`]).
+//!   botocore merges them (`Ser`).
 //! * Values are typed as the validator leaves them: strings, numbers,
 //!   booleans, arrays and objects; timestamps as ISO 8601/RFC 822 strings or
 //!   epoch numbers; blobs as strings whose UTF-8 bytes are the data; a
@@ -88,14 +99,19 @@ pub fn serialize(
     let params = fill_idempotency_tokens(input, params, opts);
     let params = params.as_ref();
     let mut req = match svc.protocol {
-        Protocol::Query | Protocol::Ec2 => {
-            query::serialize(svc, op_name, op, input, params, svc.protocol == Protocol::Ec2)?
-        }
+        Protocol::Query | Protocol::Ec2 => query::serialize(
+            svc,
+            op_name,
+            op,
+            input,
+            params,
+            svc.protocol == Protocol::Ec2,
+        )?,
         Protocol::Json => json::serialize_rpc(svc, op_name, op, input, params)?,
         Protocol::RestJson | Protocol::RestXml => rest::serialize(svc, op, input, params)?,
         Protocol::RpcV2Cbor => cbor::serialize(svc, op_name, op, input, params)?,
     };
-    req.host_prefix = host_prefix(svc, op, input, params)?;
+    req.host_prefix = host_prefix(op, input, params)?;
     let checksum_required = op.http_checksum_required
         || op
             .http_checksum
@@ -135,7 +151,6 @@ fn fill_idempotency_tokens<'p>(
 /// The operation's host prefix with its `{Label}`s filled from the
 /// `hostLabel` members (which must be letters, digits, hyphens and dots).
 fn host_prefix(
-    svc: &ServiceModel<'_>,
     op: &OperationModel,
     input: Option<&Shape>,
     params: &Map<String, Value>,
@@ -146,25 +161,23 @@ fn host_prefix(
     if tpl.is_empty() {
         return Ok(None);
     }
-    let _ = svc;
     let mut out = String::new();
     let mut rest = tpl;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let Some(close) = rest[open..].find('}') else {
+            out.push_str(&rest[open..]);
+            rest = "";
             break;
         };
         let label = &rest[open + 1..open + close];
-        let is_label = input.is_some_and(|sh| {
-            sh.member_ref(label)
-                .is_some_and(|m| m.traits().host_label)
-        });
+        let is_label =
+            input.is_some_and(|sh| sh.member_ref(label).is_some_and(|m| m.traits().host_label));
         let value = params.get(label).filter(|v| !v.is_null());
         match (is_label, value) {
             (true, Some(Value::String(s)))
                 if !s.is_empty()
-                    && s
-                        .bytes()
+                    && s.bytes()
                         .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.') =>
             {
                 out.push_str(s)
@@ -179,10 +192,16 @@ fn host_prefix(
                     ),
                 ))
             }
-            _ => {
+            (true, None) => {
                 return Err(bad(
                     label,
                     "is required: it is part of the endpoint's host name",
+                ))
+            }
+            (false, _) => {
+                return Err(bad(
+                    label,
+                    "the model's host prefix names it, but it is not a host label member",
                 ))
             }
         }
@@ -310,7 +329,10 @@ fn type_error(path: &str, expected: &str, v: &Value) -> ProtocolError {
 }
 
 /// The object a structure or map value must be.
-pub(crate) fn object<'v>(v: &'v Value, path: &str) -> Result<&'v Map<String, Value>, ProtocolError> {
+pub(crate) fn object<'v>(
+    v: &'v Value,
+    path: &str,
+) -> Result<&'v Map<String, Value>, ProtocolError> {
     v.as_object()
         .ok_or_else(|| type_error(path, "an object", v))
 }

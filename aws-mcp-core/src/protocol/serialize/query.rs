@@ -73,23 +73,28 @@ struct Query<'s, 'a> {
 }
 
 impl<'a> Query<'_, 'a> {
-    /// The wire name of a member or map key/value (`default` when unnamed).
-    fn name(&self, ser: &Ser<'_>, default: &str) -> String {
-        if self.ec2 {
-            if let Some(q) = ser.query_name {
-                return q.to_string();
-            }
-            // botocore capitalises only a locationName; Smithy's ec2Query
-            // also capitalises a plain member name (EC2's own members
-            // already start with a capital, so both agree on real models).
-            let n = ser.name.unwrap_or(default);
-            let mut c = n.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect(),
-                None => String::new(),
-            }
-        } else {
-            ser.name.unwrap_or(default).to_string()
+    /// The wire name of a structure member (`default`: its API name) or of
+    /// a map's key or value (`default`: `key`, `value`).
+    fn name(&self, ser: &Ser<'_>, default: &str, is_member: bool) -> String {
+        if !self.ec2 {
+            return ser.name.unwrap_or(default).to_string();
+        }
+        if let Some(q) = ser.query_name {
+            return q.to_string();
+        }
+        // botocore capitalises only a locationName; Smithy's ec2Query also
+        // capitalises a plain member name (EC2's own members already start
+        // with a capital, so both agree on real models). Map entry names
+        // stay `key` and `value`.
+        let n = match ser.name {
+            Some(n) => n,
+            None if is_member => default,
+            None => return default.to_string(),
+        };
+        let mut c = n.chars();
+        match c.next() {
+            Some(f) => f.to_uppercase().chain(c).collect(),
+            None => String::new(),
         }
     }
 
@@ -134,7 +139,7 @@ impl<'a> Query<'_, 'a> {
         for (k, mv) in v {
             let m = member(sh, k, path)?;
             let (msh, mser) = resolve(self.svc, m)?;
-            let name = self.name(&mser, k);
+            let name = self.name(&mser, k, true);
             let p = if prefix.is_empty() {
                 name
             } else {
@@ -207,8 +212,8 @@ impl<'a> Query<'_, 'a> {
         } else {
             format!("{prefix}.entry")
         };
-        let kname = self.name(&kser, "key");
-        let vname = self.name(&vser, "value");
+        let kname = self.name(&kser, "key", false);
+        let vname = self.name(&vser, "value", false);
         for (i, (key, value)) in v.iter().enumerate() {
             let p = super::join(path, key);
             self.value(

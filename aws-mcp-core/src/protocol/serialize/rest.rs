@@ -17,20 +17,19 @@
 //!   keys are appended to the prefix `locationName`.
 //! * no location: the body. The input's `payload` member, when there is
 //!   one, is the whole body: a blob or string verbatim (no `Content-Type`),
-//!   a structure, union or document serialized (an unset one is `{}` in
-//!   rest-json, nothing in rest-xml). Without a payload member the
-//!   unbound members form the body; rest-json sends `{}` when the input has
-//!   body members but none is set. rest-json bodies get
-//!   `Content-Type: application/json`.
+//!   a structure, union or document serialized (an unset structure is `{}`
+//!   in rest-json, an unset union or any unset rest-xml payload nothing).
+//!   Without a payload member the unbound members form the body; rest-json
+//!   sends `{}` when the input has body members but none is set. rest-json
+//!   bodies get `Content-Type: application/json`.
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::time::{self, Format};
 use super::{
-    array, base64, encode_pairs, has_header, json, member, object, percent_encode,
-    py_json_compact, resolve, scalar_text, timestamp, xml, HttpRequest, Protocol, ProtocolError,
-    Ser, ServiceModel,
+    array, base64, encode_pairs, has_header, json, member, object, percent_encode, py_json_compact,
+    resolve, scalar_text, timestamp, xml, HttpRequest, Protocol, ProtocolError, Ser, ServiceModel,
 };
 use crate::catalog::{OperationModel, Shape, ShapeType};
 
@@ -204,7 +203,13 @@ pub(super) fn serialize(
                     Some(v) if is_json => {
                         let j = if psh.shape_type == ShapeType::Structure && !psh.traits().document
                         {
-                            json::structure(svc, psh, object(v, pname)?, pname, Format::UnixTimestamp)?
+                            json::structure(
+                                svc,
+                                psh,
+                                object(v, pname)?,
+                                pname,
+                                Format::UnixTimestamp,
+                            )?
                         } else {
                             json::value(svc, psh, &pser, v, pname, Format::UnixTimestamp)?
                         };
@@ -235,10 +240,7 @@ pub(super) fn serialize(
                     ser.xml_namespace = Some(ns);
                 }
             }
-            let root = ser
-                .name
-                .or(iref.map(|r| &*r.shape))
-                .unwrap_or("Input");
+            let root = ser.name.or(iref.map(|r| &*r.shape)).unwrap_or("Input");
             xml::document(svc, root, sh, &ser, &Value::Object(body), "")?
         };
     } else if is_json
@@ -272,7 +274,10 @@ fn plain(v: &Value, path: &str) -> Result<String, ProtocolError> {
         Value::String(s) => Ok(s.clone()),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Number(n) => Ok(super::number_text(n)),
-        _ => Err(super::bad(path, format!("expected a string, got {}", super::short(v)))),
+        _ => Err(super::bad(
+            path,
+            format!("expected a string, got {}", super::short(v)),
+        )),
     }
 }
 
@@ -396,9 +401,9 @@ fn render_uri(
                 // Name the API member whose locationName is the label.
                 let member = input
                     .and_then(|sh| {
-                        sh.members.iter().find(|(n, m)| {
-                            m.traits().location_name.as_deref().unwrap_or(n) == name
-                        })
+                        sh.members
+                            .iter()
+                            .find(|(n, m)| m.traits().location_name.as_deref().unwrap_or(n) == name)
                     })
                     .map(|(n, _)| n.to_string())
                     .unwrap_or_else(|| name.to_string());
