@@ -1,0 +1,264 @@
+"""Differential tests: the native executor against the real AWS CLI.
+
+Every case runs the same command twice against the same moto server: once
+with the `aws` program, once with `aws-mcp run --executor native`. The JSON
+printed must be equal, after masking what legitimately differs between two
+calls (request ids, timestamps, generated ids of resources each run creates);
+failures must carry the same error code and exit status.
+
+Cases name their wire protocol; the suite asserts its own breadth (at least
+60 commands, 15 services, all five protocols).
+
+`{n}` in a command is replaced by `cli` or `native`, so that commands that
+create something create one thing each; their outputs are compared with the
+suffix normalised.
+"""
+
+import json
+import os
+import re
+import shlex
+import subprocess
+
+import pytest
+
+from conftest import AWS, BIN
+
+BUCKET = "diff-bucket"
+
+# (protocol, command, compare): compare is "exact" (equal after masking),
+# "shape" (same keys and value types: for outputs holding generated ids).
+CASES = [
+    # S3: rest-xml
+    ("rest-xml", "aws s3api list-buckets", "exact"),
+    ("rest-xml", f"aws s3api list-objects-v2 --bucket {BUCKET}", "exact"),
+    ("rest-xml", f"aws s3api list-objects-v2 --bucket {BUCKET} --max-items 2", "exact"),
+    ("rest-xml", f"aws s3api list-objects-v2 --bucket {BUCKET} --prefix dir/ --delimiter /", "exact"),
+    ("rest-xml", f"aws s3api list-objects --bucket {BUCKET}", "exact"),
+    ("rest-xml", f"aws s3api list-object-versions --bucket {BUCKET}", "exact"),
+    ("rest-xml", f"aws s3api get-bucket-versioning --bucket {BUCKET}", "exact"),
+    ("rest-xml", f"aws s3api get-bucket-tagging --bucket {BUCKET}", "exact"),
+    ("rest-xml", f"aws s3api get-object-tagging --bucket {BUCKET} --key dir/a.txt", "exact"),
+    ("rest-xml", f"aws s3api head-bucket --bucket {BUCKET}", "exact"),
+    ("rest-xml", f"aws s3api get-bucket-acl --bucket {BUCKET}", "exact"),
+    ("rest-xml", f"aws s3api get-bucket-policy --bucket {BUCKET}", "exact"),
+    ("rest-xml", "aws s3api get-bucket-tagging --bucket no-such-bucket-here", "exact"),
+    ("rest-xml", "aws s3api create-bucket --bucket diff-new-{n}", "exact"),
+    ("rest-xml", f"aws s3api put-bucket-tagging --bucket {BUCKET} --tagging TagSet=[{{Key=k,Value=v}}]", "exact"),
+    # EC2: ec2
+    ("ec2", "aws ec2 describe-vpcs", "exact"),
+    ("ec2", "aws ec2 describe-subnets --filters Name=default-for-az,Values=true", "exact"),
+    ("ec2", "aws ec2 describe-security-groups --group-names default", "exact"),
+    ("ec2", "aws ec2 describe-key-pairs", "exact"),
+    ("ec2", "aws ec2 describe-instances", "exact"),
+    ("ec2", "aws ec2 describe-availability-zones", "exact"),
+    ("ec2", "aws ec2 describe-internet-gateways", "exact"),
+    ("ec2", "aws ec2 describe-route-tables --max-items 1", "shape"),
+    ("ec2", "aws ec2 describe-volumes", "exact"),
+    ("ec2", "aws ec2 describe-instances --instance-ids i-0123456789abcdef0", "exact"),
+    ("ec2", "aws ec2 create-key-pair --key-name kp-{n}", "shape"),
+    ("ec2", "aws ec2 create-security-group --group-name sg-{n} --description diff", "shape"),
+    # IAM, STS, SNS, CloudFormation, ELBv2, RDS, Auto Scaling: query
+    ("query", "aws iam list-users", "exact"),
+    ("query", "aws iam get-user --user-name diff-user", "exact"),
+    ("query", "aws iam get-user --user-name nobody-here", "exact"),
+    ("query", "aws iam list-roles", "exact"),
+    ("query", "aws iam get-role --role-name diff-role", "exact"),
+    ("query", "aws iam get-role-policy --role-name diff-role --policy-name inline", "exact"),
+    ("query", "aws iam list-role-policies --role-name diff-role", "exact"),
+    ("query", "aws iam list-groups", "exact"),
+    ("query", "aws iam list-access-keys --user-name diff-user", "exact"),
+    ("query", "aws iam create-user --user-name u-{n}", "shape"),
+    ("query", "aws sts get-caller-identity", "exact"),
+    ("query", "aws sns list-topics", "exact"),
+    ("query", "aws sns create-topic --name topic-{n}", "exact"),
+    ("query", "aws sns list-subscriptions", "exact"),
+    ("query", "aws cloudformation list-stacks", "exact"),
+    ("query", "aws cloudformation describe-stacks", "exact"),
+    ("query", "aws elbv2 describe-load-balancers", "exact"),
+    ("query", "aws rds describe-db-instances", "exact"),
+    ("query", "aws autoscaling describe-auto-scaling-groups", "exact"),
+    ("query", "aws ses list-identities", "exact"),
+    # SQS, DynamoDB, Logs, KMS, ECS, ECR, SSM, Kinesis, Events, Secrets Manager: json
+    ("json", "aws sqs list-queues", "exact"),
+    ("json", "aws sqs get-queue-url --queue-name diff-queue", "exact"),
+    ("json", "aws sqs get-queue-url --queue-name no-such-queue", "exact"),
+    ("json", "aws sqs create-queue --queue-name q-{n}", "exact"),
+    ("json", "aws dynamodb list-tables", "exact"),
+    ("json", "aws dynamodb describe-table --table-name diff-table", "exact"),
+    ("json", "aws dynamodb describe-table --table-name no-such-table", "exact"),
+    ("json", "aws dynamodb get-item --table-name diff-table --key '{\"id\":{\"S\":\"1\"}}'", "exact"),
+    ("json", "aws dynamodb scan --table-name diff-table", "exact"),
+    ("json", "aws logs describe-log-groups", "exact"),
+    ("json", "aws logs create-log-group --log-group-name lg-{n}", "exact"),
+    ("json", "aws kms list-keys", "shape"),
+    ("json", "aws ecs list-clusters", "exact"),
+    ("json", "aws ecs create-cluster --cluster-name c-{n}", "exact"),
+    ("json", "aws ecr describe-repositories", "exact"),
+    ("json", "aws ssm get-parameter --name /diff/param", "exact"),
+    ("json", "aws ssm describe-parameters", "exact"),
+    ("json", "aws kinesis list-streams", "exact"),
+    ("json", "aws events list-event-buses", "exact"),
+    ("json", "aws events list-rules", "exact"),
+    ("json", "aws secretsmanager list-secrets", "exact"),
+    ("json", "aws stepfunctions list-state-machines", "exact"),
+    # Lambda, API Gateway: rest-json
+    ("rest-json", "aws lambda list-functions", "exact"),
+    ("rest-json", "aws lambda get-function --function-name no-such-function", "exact"),
+    ("rest-json", "aws lambda list-layers", "exact"),
+    ("rest-json", "aws apigateway get-rest-apis", "exact"),
+    ("rest-json", "aws apigateway create-rest-api --name api-{n}", "shape"),
+    ("rest-json", "aws apigateway get-rest-api --rest-api-id nope", "exact"),
+]
+
+SETUP = [
+    f"s3api create-bucket --bucket {BUCKET}",
+    f"s3api put-object --bucket {BUCKET} --key dir/a.txt --body {{readme}}",
+    f"s3api put-object --bucket {BUCKET} --key dir/b.txt --body {{readme}}",
+    f"s3api put-object --bucket {BUCKET} --key top+plus%20x.txt --body {{readme}}",
+    f"s3api put-bucket-tagging --bucket {BUCKET} --tagging TagSet=[{{Key=team,Value=diff}}]",
+    "iam create-user --user-name diff-user",
+    "iam create-access-key --user-name diff-user",
+    "iam create-role --role-name diff-role --assume-role-policy-document "
+    + shlex.quote(json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})),
+    "iam put-role-policy --role-name diff-role --policy-name inline --policy-document "
+    + shlex.quote(json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})),
+    "sqs create-queue --queue-name diff-queue",
+    "dynamodb create-table --table-name diff-table --attribute-definitions AttributeName=id,AttributeType=S "
+    "--key-schema AttributeName=id,KeyType=HASH --billing-mode PAY_PER_REQUEST",
+    "dynamodb put-item --table-name diff-table --item '{\"id\":{\"S\":\"1\"},\"n\":{\"N\":\"1.50\"}}'",
+    "logs create-log-group --log-group-name diff-group",
+    "ssm put-parameter --name /diff/param --value v1 --type String",
+    "ec2 create-volume --availability-zone us-east-1a --size 8",
+]
+
+REQUEST_ID = re.compile(r"^(RequestId|ResponseMetadata|requestId)$")
+TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+VOLATILE_KEYS = re.compile(r"(Date|Time|Timestamp|LastModified)$", re.I)
+
+
+def mask(v, key=""):
+    if isinstance(v, dict):
+        return {k: mask(x, k) for k, x in v.items() if not REQUEST_ID.match(k)}
+    if isinstance(v, list):
+        return [mask(x, key) for x in v]
+    if isinstance(v, str) and (TIMESTAMP.match(v) or VOLATILE_KEYS.search(key)):
+        return "<time>"
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and VOLATILE_KEYS.search(key):
+        return "<time>"
+    return v
+
+
+def shape(v):
+    if isinstance(v, dict):
+        return {k: shape(x) for k, x in v.items() if not REQUEST_ID.match(k)}
+    if isinstance(v, list):
+        return [shape(v[0])] if v else []
+    return type(v).__name__
+
+
+def error_code(stderr):
+    m = re.search(r"An error occurred \(([^)]+)\)", stderr)
+    return m.group(1) if m else None
+
+
+@pytest.fixture(scope="module")
+def diff_env(moto_url, tmp_path_factory):
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(moto_url + "/moto-api/reset", method="POST"), timeout=10)
+    home = tmp_path_factory.mktemp("home")
+    work = tmp_path_factory.mktemp("work")
+    readme = work / "body.txt"
+    readme.write_text("hello from the differential tests\n")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": moto_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_MCP_AWS_CLI": str(AWS),
+        "AWS_API_MCP_WORKING_DIR": str(work),
+        "AWS_MCP_ALLOW_ENDPOINT_URLS": "true",
+    }
+    if os.environ.get("AWS_DATA_PATH"):
+        env["AWS_DATA_PATH"] = os.environ["AWS_DATA_PATH"]
+    for cmd in SETUP:
+        cmd = legacy_endpoint(env, "aws " + cmd)
+        argv = [str(AWS)] + [a.replace("{readme}", str(readme)) for a in shlex.split(cmd)[1:]]
+        r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, f"setup {cmd}: {r.stderr}"
+    return env
+
+
+def legacy_endpoint_services():
+    """Services awscli v1 points at a legacy host name in us-east-1 unless
+    --endpoint-url is given (its update_endpoint_url handler ignores
+    AWS_ENDPOINT_URL): SQS, RDS, ... Read from the installed awscli."""
+    code = ("import json; from awscli.customizations.overridesslcommonname import SSL_COMMON_NAMES as s; "
+            "print(json.dumps(sorted(k for k, v in s.items() if 'us-east-1' in v)))")
+    r = subprocess.run([str(AWS.parent / "python"), "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return set(json.loads(r.stdout))
+
+
+LEGACY = legacy_endpoint_services()
+
+
+def legacy_endpoint(env, cmd):
+    """Commands of LEGACY services name moto explicitly."""
+    if shlex.split(cmd)[1] in LEGACY:
+        return cmd + " --endpoint-url " + env["AWS_ENDPOINT_URL"]
+    return cmd
+
+
+def run_cli(env, cmd):
+    cmd = legacy_endpoint(env, cmd)
+    r = subprocess.run([str(AWS)] + shlex.split(cmd)[1:], env=env, capture_output=True, text=True, timeout=120)
+    return r.returncode, r.stdout, r.stderr
+
+
+def run_native(env, cmd):
+    cmd = legacy_endpoint(env, cmd)
+    r = subprocess.run([str(BIN), "run", "--executor", "native", cmd], env=env,
+                       capture_output=True, text=True, timeout=120)
+    return r.returncode, r.stdout, r.stderr
+
+
+def parse(out):
+    return json.loads(out) if out.strip() else None
+
+
+def test_breadth():
+    services = {shlex.split(c)[1] for _, c, _ in CASES}
+    protocols = {p for p, _, _ in CASES}
+    assert len(CASES) >= 60
+    assert len(services) >= 15, services
+    assert protocols == {"query", "ec2", "json", "rest-json", "rest-xml"}
+
+
+def test_check_names_the_executor(diff_env):
+    r = subprocess.run([str(BIN), "check", "-"], input="aws s3api list-buckets\naws s3 ls\n",
+                       env=diff_env, capture_output=True, text=True, timeout=60)
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert lines[0]["executor"] == "native" and lines[0]["executor_reason"] is None
+    assert lines[1]["executor"] == "subprocess" and "hand-written" in lines[1]["executor_reason"]
+
+
+@pytest.mark.parametrize("protocol,cmd,compare", CASES, ids=[c for _, c, _ in CASES])
+def test_native_equals_cli(diff_env, protocol, cmd, compare):
+    cli_rc, cli_out, cli_err = run_cli(diff_env, cmd.replace("{n}", "cli"))
+    nat_rc, nat_out, nat_err = run_native(diff_env, cmd.replace("{n}", "native"))
+    assert "not supported by the native executor" not in nat_err, nat_err
+    assert nat_rc == cli_rc, f"exit {nat_rc} != {cli_rc}\nnative: {nat_err}\ncli: {cli_err}"
+    if cli_rc != 0:
+        assert error_code(nat_err) == error_code(cli_err), f"native: {nat_err}\ncli: {cli_err}"
+        return
+    cli_json = parse(cli_out.replace("-cli", "-<n>").replace("_cli", "_<n>"))
+    nat_json = parse(nat_out.replace("-native", "-<n>").replace("_native", "_<n>"))
+    if compare == "shape":
+        assert shape(nat_json) == shape(cli_json)
+    else:
+        assert mask(nat_json) == mask(cli_json)
