@@ -378,7 +378,8 @@ async def test_client_cancellation_kills_the_command(server_env):
 
     sock, conns = _silent_server()
     port = sock.getsockname()[1]
-    env = dict(server_env, AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}", AWS_MCP_TIMEOUT="60")
+    env = dict(server_env, AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}", AWS_MCP_TIMEOUT="60",
+               AWS_MCP_EXECUTOR="subprocess")
     try:
         async with connect(env) as c:
             seen = []
@@ -400,6 +401,37 @@ async def test_client_cancellation_kills_the_command(server_env):
             assert _aws_processes_for(port) == []
             assert conns, "the aws program had connected before the cancellation"
             # The server still answers.
+            tools = await c.list_tools()
+            assert len(tools.tools) == 2
+    finally:
+        sock.close()
+        for c in conns:
+            c.close()
+
+
+async def test_native_cancellation_drops_the_request(server_env):
+    """The native executor: cancelling the call closes its connection to
+    AWS (the request future is dropped) and the server keeps answering."""
+    import anyio
+
+    sock, conns = _silent_server()
+    port = sock.getsockname()[1]
+    env = dict(server_env, AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}", AWS_MCP_TIMEOUT="60",
+               AWS_MCP_EXECUTOR="native")
+    try:
+        async with connect(env) as c:
+            with anyio.move_on_after(3):
+                await call(c, "aws sqs list-queues --region eu-central-2")
+            assert conns, "the native executor had connected before the cancellation"
+            deadline = time.monotonic() + 5
+            closed = False
+            while time.monotonic() < deadline and not closed:
+                conns[0].settimeout(0.2)
+                try:
+                    closed = conns[0].recv(65536) == b"" or closed
+                except socket.timeout:
+                    pass
+            assert closed, "the connection was closed after the cancellation"
             tools = await c.list_tools()
             assert len(tools.tools) == 2
     finally:
