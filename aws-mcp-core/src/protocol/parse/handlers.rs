@@ -12,8 +12,9 @@
 //!   `Expires` that is not a date is dropped (`handle_expires_header`).
 //! * S3 200 errors: a 200 whose body is an `<Error>` document, or not XML
 //!   at all, is an error with status 500 (`_handle_200_error`).
-//! * SQS: a query-compatible error keeps the code of its `__type`
-//!   (`_handle_sqs_compatible_error`).
+//!
+//! SQS's `_handle_sqs_compatible_error` only picks the exception class: the
+//! CLI still prints the query-compatible code (`AWS.SimpleQueueService.NonExistentQueue`).
 //!
 //! Not done here: S3's `ListObjects*` key decoding, which botocore applies
 //! only when it added `EncodingType=url` to the request itself; a caller
@@ -32,11 +33,6 @@ fn service_is(cx: &Cx<'_, '_>, service_id: &str, endpoint_prefix: &str) -> bool 
         Some(id) => id == service_id,
         None => md.endpoint_prefix.as_deref() == Some(endpoint_prefix),
     }
-}
-
-/// The service is SQS.
-pub(crate) fn is_sqs(cx: &Cx<'_, '_>) -> bool {
-    service_is(cx, "SQS", "sqs")
 }
 
 fn is_s3(cx: &Cx<'_, '_>) -> bool {
