@@ -876,3 +876,93 @@ fn unsupported_protocol_and_event_streams() {
         Err(ProtocolError::Streaming(_))
     ));
 }
+
+/// Differential check against botocore: `AWS_MCP_PARSE_DIFF=cases.jsonl
+/// cargo test -p aws-mcp-core parse_diff -- --ignored`, with cases made by
+/// `tools/testdata/parse-diff.py` (synthetic responses for real operations,
+/// each with what botocore and awscli's scalar parsers make of it).
+#[test]
+#[ignore = "needs cases from tools/testdata/parse-diff.py in AWS_MCP_PARSE_DIFF"]
+fn parse_diff() {
+    let path = std::env::var("AWS_MCP_PARSE_DIFF").expect("set AWS_MCP_PARSE_DIFF");
+    let text = std::fs::read_to_string(path).unwrap();
+    let cat = Catalog::embedded();
+    let (mut passed, mut failed, mut missing) = (0, Vec::new(), 0);
+    for line in text.lines() {
+        let case: Value = serde_json::from_str(line).unwrap();
+        let (api, op_name) = (
+            case["service"].as_str().unwrap(),
+            case["op"].as_str().unwrap(),
+        );
+        let Some(svc) = cat.services().find(|s| s.api_name() == Some(api)) else {
+            missing += 1;
+            continue;
+        };
+        let Some(cmd) = svc.commands().find(|c| {
+            c.api_operation() == Some(op_name) && c.kind() == crate::catalog::CommandKind::Operation
+        }) else {
+            missing += 1;
+            continue;
+        };
+        let Some(op) = cmd.detail().unwrap().op.as_deref() else {
+            missing += 1;
+            continue;
+        };
+        let md = svc.metadata().unwrap();
+        let model = ServiceModel {
+            metadata: md,
+            shapes: svc.shapes().unwrap(),
+            protocol: Protocol::for_service(md).unwrap(),
+        };
+        let headers: Vec<(String, String)> = case["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h[0].as_str().unwrap().to_string(),
+                    h[1].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let body = case["body"].as_str().unwrap();
+        let resp = HttpResponse {
+            status: case["status"].as_u64().unwrap() as u16,
+            headers: &headers,
+            body: body.as_bytes(),
+        };
+        let got = parse_response(&model, op_name, op, &resp, &ParseOptions::CLI);
+        if let Some(why) = case.get("raises") {
+            match &got {
+                Err(ProtocolError::BadResponse { .. }) => passed += 1,
+                _ => failed.push(format!(
+                    "{api} {op_name}: got {got:?}, want BadResponse like botocore's {why}"
+                )),
+            }
+            continue;
+        }
+        if let Some(want) = case.get("error") {
+            let want = (want[0].as_str().unwrap(), want[1].as_str().unwrap());
+            match &got {
+                Ok(Err(e)) if (e.code.as_str(), e.message.as_str()) == want => passed += 1,
+                _ => failed.push(format!("{api} {op_name}: got {got:?}\n  want {want:?}\n  body {body}\n  headers {headers:?}")),
+            }
+            continue;
+        }
+        let want = serde_json::to_string(&case["expected"]).unwrap();
+        match got {
+            Ok(Ok(v)) if serde_json::to_string(&v).unwrap() == want => passed += 1,
+            other => failed.push(format!(
+                "{api} {op_name}: got {other:?}\n  want {want}\n  body {body}\n  headers {headers:?}"
+            )),
+        }
+    }
+    for f in failed.iter().take(15) {
+        eprintln!("FAILED {f}");
+    }
+    eprintln!(
+        "parse_diff: {passed} passed, {} failed, {missing} without a command",
+        failed.len()
+    );
+    assert!(failed.is_empty());
+}

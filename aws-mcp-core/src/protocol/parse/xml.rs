@@ -83,10 +83,11 @@ pub(crate) fn parse_doc<'i>(
 }
 
 /// A simplified error body: tags to texts or nested maps (botocore's
-/// `_replace_nodes`).
+/// `_replace_nodes`). An empty element's text is `None`, which the CLI
+/// prints as `None`.
 #[derive(Debug, Clone)]
 pub(crate) enum Tree {
-    Text(String),
+    Text(Option<String>),
     Map(IndexMap<String, Tree>),
 }
 
@@ -98,9 +99,11 @@ impl Tree {
         }
     }
 
+    /// The text as the CLI prints it (`None` for an empty element), or
+    /// `None` for a nested map.
     fn text(&self) -> Option<&str> {
         match self {
-            Tree::Text(s) => Some(s),
+            Tree::Text(s) => Some(s.as_deref().unwrap_or("None")),
             Tree::Map(_) => None,
         }
     }
@@ -116,7 +119,7 @@ fn tree(n: &XNode<'_, '_>) -> Tree {
                 .collect(),
         )
     } else {
-        Tree::Text(text(first).to_string())
+        Tree::Text(first.text().map(str::to_string))
     }
 }
 
