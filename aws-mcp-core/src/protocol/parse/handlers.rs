@@ -16,9 +16,10 @@
 //! SQS's `_handle_sqs_compatible_error` only picks the exception class: the
 //! CLI still prints the query-compatible code (`AWS.SimpleQueueService.NonExistentQueue`).
 //!
-//! Not done here: S3's `ListObjects*` key decoding, which botocore applies
-//! only when it added `EncodingType=url` to the request itself; a caller
-//! that adds it must decode the keys.
+//! Not applied by [`parse_response`](super::parse_response): S3's
+//! `ListObjects*` key decoding, which botocore does only when it added
+//! `EncodingType=url` to the request itself; see
+//! [`decode_s3_list_keys`](super::decode_s3_list_keys).
 
 use serde_json::{Map, Value};
 
@@ -209,4 +210,55 @@ fn percent_decode(s: &str) -> String {
 
 fn hex(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
+}
+
+/// botocore's `decode_list_object`, `decode_list_object_v2` and
+/// `decode_list_object_versions`: with `"EncodingType": "url"` in the
+/// output, URL-decode (`unquote_plus`) the keys and prefixes S3 encoded.
+pub(crate) fn decode_s3_list_keys(op_name: &str, out: &mut Value) {
+    let (top, nested): (&[&str], &[(&str, &str)]) = match op_name {
+        // botocore leaves ListObjects' Prefix encoded.
+        "ListObjects" => (
+            &["Delimiter", "Marker", "NextMarker"],
+            &[("Contents", "Key"), ("CommonPrefixes", "Prefix")],
+        ),
+        "ListObjectsV2" => (
+            &["Delimiter", "Prefix", "StartAfter"],
+            &[("Contents", "Key"), ("CommonPrefixes", "Prefix")],
+        ),
+        "ListObjectVersions" => (
+            &["KeyMarker", "NextKeyMarker", "Prefix", "Delimiter"],
+            &[
+                ("Versions", "Key"),
+                ("DeleteMarkers", "Key"),
+                ("CommonPrefixes", "Prefix"),
+            ],
+        ),
+        _ => return,
+    };
+    let Some(obj) = out.as_object_mut() else {
+        return;
+    };
+    if obj.get("EncodingType").and_then(Value::as_str) != Some("url") {
+        return;
+    }
+    let decode = |v: &mut Value| {
+        if let Value::String(s) = v {
+            *s = percent_decode(&s.replace('+', " "));
+        }
+    };
+    for k in top {
+        if let Some(v) = obj.get_mut(*k) {
+            decode(v);
+        }
+    }
+    for (list, key) in nested {
+        if let Some(Value::Array(items)) = obj.get_mut(*list) {
+            for item in items {
+                if let Some(v) = item.get_mut(*key) {
+                    decode(v);
+                }
+            }
+        }
+    }
 }

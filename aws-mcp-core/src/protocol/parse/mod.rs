@@ -199,6 +199,19 @@ pub fn parse_error_details(
     Ok(Some(Value::Object(out)))
 }
 
+/// URL-decode the keys of an S3 `ListObjects`, `ListObjectsV2` or
+/// `ListObjectVersions` output (parsed by [`parse_response`]) whose
+/// `EncodingType` is `url`, as botocore's `decode_list_object*` handlers do.
+///
+/// botocore adds `EncodingType=url` to every such request that does not set
+/// it, and decodes the answer only then (leaving `"EncodingType": "url"` in
+/// what the CLI prints); a caller that does the same calls this, a caller
+/// that passes the user's own `--encoding-type url` does not. Other
+/// operations and outputs without `"EncodingType": "url"` are left alone.
+pub fn decode_s3_list_keys(op_name: &str, output: &mut Value) {
+    handlers::decode_s3_list_keys(op_name, output)
+}
+
 /// A resolved reference: the target shape with the traits botocore merges
 /// from the member reference over the shape.
 #[derive(Clone, Copy)]

@@ -966,3 +966,37 @@ fn parse_diff() {
     );
     assert!(failed.is_empty());
 }
+
+#[test]
+fn s3_list_keys_decoded_when_the_caller_asked_for_url_encoding() {
+    let body = S3_LIST
+        .replace(
+            "<Prefix>logs/</Prefix>",
+            "<Prefix>logs%2F</Prefix><EncodingType>url</EncodingType>",
+        )
+        .replace("<Key>logs/a.txt</Key>", "<Key>logs/a+b%26c.txt</Key>")
+        .replace(
+            "<Prefix>logs/2024/</Prefix>",
+            "<Prefix>logs/2024+%C3%BC/</Prefix>",
+        );
+    let mut v = cli("s3api", "list-objects-v2", 200, &[], &body)
+        .unwrap()
+        .unwrap();
+    let before = v.clone();
+    decode_s3_list_keys("ListObjects", &mut json!({"EncodingType": "url"}));
+    decode_s3_list_keys("ListBuckets", &mut v);
+    assert_eq!(v, before);
+    decode_s3_list_keys("ListObjectsV2", &mut v);
+    assert_eq!(v["Prefix"], "logs/");
+    assert_eq!(v["EncodingType"], "url");
+    assert_eq!(v["Contents"][0]["Key"], "logs/a b&c.txt");
+    assert_eq!(v["Contents"][1]["Key"], "logs/b.txt");
+    assert_eq!(v["CommonPrefixes"][0]["Prefix"], "logs/2024 ü/");
+    // ListObjects (v1): botocore leaves Prefix encoded.
+    let mut v1 = json!({"Prefix": "a%2F", "Marker": "m%2F", "EncodingType": "url"});
+    decode_s3_list_keys("ListObjects", &mut v1);
+    assert_eq!(
+        v1,
+        json!({"Prefix": "a%2F", "Marker": "m/", "EncodingType": "url"})
+    );
+}

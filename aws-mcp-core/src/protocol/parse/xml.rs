@@ -358,7 +358,8 @@ impl<'a> Cx<'_, 'a> {
             return ApiError {
                 code: text(parsed.get("Code")).unwrap_or_else(|| "Unknown".into()),
                 message: text(parsed.get("Message")).unwrap_or_else(|| "Unknown".into()),
-                request_id: header_request_id(resp.headers),
+                request_id: header_request_id(resp.headers)
+                    .or_else(|| text(parsed.get("RequestId"))),
                 status: resp.status,
             };
         }
