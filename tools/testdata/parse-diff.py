@@ -16,6 +16,10 @@ import botocore.session
 from botocore.parsers import ResponseParserFactory, ResponseParserError
 from botocore.awsrequest import HeadersDict
 import botocore.handlers as h
+from botocore.utils import parse_timestamp
+import os, time
+os.environ['TZ'] = 'UTC'
+time.tzset()
 from xml.sax.saxutils import escape
 
 MAXOPS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
@@ -24,6 +28,9 @@ rnd = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
 sess = botocore.session.get_session()
 fac = ResponseParserFactory()
 fac.set_parser_defaults(timestamp_parser=lambda x: x, blob_parser=lambda x: x)
+# cli_timestamp_format = iso8601 (epoch numbers in the local zone: run with TZ=UTC).
+fac_iso = ResponseParserFactory()
+fac_iso.set_parser_defaults(timestamp_parser=lambda x: parse_timestamp(x).isoformat(), blob_parser=lambda x: x)
 SUPPORTED = ('query', 'ec2', 'json', 'rest-json', 'rest-xml')
 
 def sval(shape, proto, where='body'):
@@ -122,6 +129,13 @@ def header_text(m, proto):
     if isinstance(v, bool): return 'true' if v else 'false'
     return str(v)
 
+def post_handlers(model, op, opname, parsed):
+    sid = model.metadata.get('serviceId')
+    if sid == 'IAM': h.json_decode_policies(parsed, op)
+    if sid == 'EC2' and opname == 'GetConsoleOutput': h.decode_console_output(parsed)
+    if sid == 'CloudFormation' and opname == 'GetTemplate': h.json_decode_template_body(parsed)
+
+
 def gen_case(svc, model, opname):
     op = model.operation_model(opname)
     out = op.output_shape
@@ -185,16 +199,23 @@ def gen_case(svc, model, opname):
         raise
     parsed.update(customized)
     parsed.pop('ResponseMetadata', None)
-    sid = model.metadata.get('serviceId')
-    if sid == 'IAM': h.json_decode_policies(parsed, op)
-    if sid == 'EC2' and opname == 'GetConsoleOutput': h.decode_console_output(parsed)
-    if sid == 'CloudFormation' and opname == 'GetTemplate': h.json_decode_template_body(parsed)
-    if sid == 'S3' and opname == 'GetBucketLocation': return None
+    if model.metadata.get('serviceId') == 'S3' and opname == 'GetBucketLocation': return None
+    iso = None
+    try:
+        iso = fac_iso.create_parser(proto).parse(resp, out)
+        iso.update(customized)
+        iso.pop('ResponseMetadata', None)
+        post_handlers(model, op, opname, iso)
+    except ValueError:
+        pass
+    post_handlers(model, op, opname, parsed)
     payload = out.serialization.get('payload')
     if payload and out.members[payload].serialization.get('streaming'):
+        if iso is not None:
+            iso.pop(payload, None)
         # The CLI writes a streamed body to its outfile and drops the key.
         parsed.pop(payload, None)
-    return {'service': svc, 'op': opname, 'status': status, 'headers': list(expected_headers.items()), 'body': body, 'expected': parsed}
+    return {'service': svc, 'op': opname, 'status': status, 'headers': list(expected_headers.items()), 'body': body, 'expected': parsed, 'expected_iso8601': iso}
 
 
 CODES = ['NoSuchEntity', 'Throttling', 'InvalidParameterValue', 'AccessDenied', 'ValidationException']

@@ -85,6 +85,11 @@ pub enum TimestampMode {
     /// Parsed to seconds since the epoch (a JSON number): what botocore's
     /// protocol tests expect.
     EpochSeconds,
+    /// Python's `isoformat()` of the parsed time (`2024-01-02T03:04:05+00:00`,
+    /// the offset as written, none for a time written without one, epoch
+    /// numbers in UTC): what AWS CLI v1 prints with `cli_timestamp_format =
+    /// iso8601`.
+    Iso8601,
 }
 
 /// How blobs are returned.
@@ -315,15 +320,18 @@ impl<'s, 'a> Cx<'s, 'a> {
     pub fn timestamp(&self, v: Value) -> Result<Value, ProtocolError> {
         match self.opts.timestamps {
             TimestampMode::Raw => Ok(v),
-            TimestampMode::EpochSeconds => {
-                let secs = match &v {
-                    Value::Number(n) => n.as_f64(),
-                    Value::String(s) => time::parse_timestamp(s),
+            mode => {
+                let stamp = match &v {
+                    Value::Number(n) => n.as_f64().and_then(time::from_epoch),
+                    Value::String(s) => time::parse(s),
                     _ => None,
                 };
-                secs.and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-                    .ok_or_else(|| self.bad(format!("{v} is not a timestamp")))
+                let stamp = stamp.ok_or_else(|| self.bad(format!("{v} is not a timestamp")))?;
+                Ok(if mode == TimestampMode::Iso8601 {
+                    Value::String(stamp.isoformat())
+                } else {
+                    float_value(stamp.epoch())
+                })
             }
         }
     }

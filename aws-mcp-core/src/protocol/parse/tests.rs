@@ -949,6 +949,19 @@ fn parse_diff() {
             }
             continue;
         }
+        if let Some(iso) = case.get("expected_iso8601").filter(|v| !v.is_null()) {
+            let opts = ParseOptions {
+                timestamps: TimestampMode::Iso8601,
+                blobs: BlobMode::Base64,
+            };
+            let want = serde_json::to_string(iso).unwrap();
+            match parse_response(&model, op_name, op, &resp, &opts) {
+                Ok(Ok(v)) if serde_json::to_string(&v).unwrap() == want => passed += 1,
+                other => failed.push(format!(
+                    "{api} {op_name} (iso8601): got {other:?}\n  want {want}\n  body {body}\n  headers {headers:?}"
+                )),
+            }
+        }
         let want = serde_json::to_string(&case["expected"]).unwrap();
         match got {
             Ok(Ok(v)) if serde_json::to_string(&v).unwrap() == want => passed += 1,
@@ -998,5 +1011,37 @@ fn s3_list_keys_decoded_when_the_caller_asked_for_url_encoding() {
     assert_eq!(
         v1,
         json!({"Prefix": "a%2F", "Marker": "m/", "EncodingType": "url"})
+    );
+}
+
+#[test]
+fn iso8601_timestamps_like_cli_timestamp_format_iso8601() {
+    let cat = Catalog::embedded();
+    let svc = cat.service("dynamodb").unwrap();
+    let md = svc.metadata().unwrap();
+    let model = ServiceModel {
+        metadata: md,
+        shapes: svc.shapes().unwrap(),
+        protocol: Protocol::for_service(md).unwrap(),
+    };
+    let cmd = svc.command("describe-table").unwrap();
+    let op = cmd.detail().unwrap().op.as_deref().unwrap();
+    let body = br#"{"Table":{"TableName":"Music","CreationDateTime":1.7040672E9,"ProvisionedThroughput":{"LastIncreaseDateTime":1704067200.5}}}"#;
+    let resp = HttpResponse {
+        status: 200,
+        headers: &[],
+        body,
+    };
+    let opts = ParseOptions {
+        timestamps: TimestampMode::Iso8601,
+        blobs: BlobMode::Base64,
+    };
+    let v = parse_response(&model, "DescribeTable", op, &resp, &opts)
+        .unwrap()
+        .unwrap();
+    assert_eq!(v["Table"]["CreationDateTime"], "2024-01-01T00:00:00+00:00");
+    assert_eq!(
+        v["Table"]["ProvisionedThroughput"]["LastIncreaseDateTime"],
+        "2024-01-01T00:00:00.500000+00:00"
     );
 }
