@@ -22,9 +22,11 @@
 //! * `handlers`: botocore's service-specific after-call handlers that change
 //!   what the CLI prints (IAM policy documents decoded to JSON, EC2 console
 //!   output decoded, CloudFormation templates parsed, S3's bucket location,
-//!   `ExpiresString`, errors in S3 200 responses, SQS error codes).
+//!   `ExpiresString`, errors in S3 200 responses), and
+//!   [`decode_s3_list_keys`] for callers that add `EncodingType=url`.
 //! * `time`: botocore's `parse_timestamp` (epoch numbers, ISO 8601,
-//!   RFC 1123), used only in [`TimestampMode::EpochSeconds`].
+//!   RFC 1123) for [`TimestampMode::EpochSeconds`] and
+//!   [`TimestampMode::Iso8601`].
 //!
 //! ## Output
 //!
@@ -38,10 +40,20 @@
 //! CLI writes it to the outfile and removes it; the caller has the bytes in
 //! [`HttpResponse::body`]. [`ParseOptions::BOTOCORE`] gives what botocore's
 //! own protocol tests expect (epoch-second timestamps, decoded blobs, the
-//! streaming payload as text).
+//! streaming payload as text). [`TimestampMode::Iso8601`] prints timestamps
+//! as the CLI does with `cli_timestamp_format = iso8601`.
 //!
 //! Floats that are not finite (`NaN`, `Infinity`) have no JSON number and
 //! come out as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
+//!
+//! ## Checks
+//!
+//! The tests run every output case of botocore's protocol suites (skipping
+//! only the cases botocore's own runner skips), hand-written responses for
+//! real operations of the embedded catalog, and corrupted bodies. The
+//! ignored test `parse_diff` compares with botocore itself on synthetic
+//! responses for every operation of every service
+//! (`tools/testdata/parse-diff.py`).
 //!
 //! ## Errors
 //!
@@ -50,12 +62,13 @@
 //! (CODE) when calling the OP operation: MESSAGE`. A 5xx answer with an
 //! empty or HTML body gets the status as its code and the HTTP reason as its
 //! message, as does an S3 error without a body (`HeadObject`'s 404 prints
-//! `(404) ... Not Found`). When the body names no code or message, the
-//! field is `Unknown`, which is what the CLI prints then. A body that cannot
-//! be read as its protocol's format is a [`ProtocolError::BadResponse`],
-//! except where botocore tolerates it (a JSON error body that is not JSON
-//! becomes the message; a rest-xml error body that is not XML falls back to
-//! the status).
+//! `(404) ... Not Found`). When an XML body names no code or message, the
+//! field is `Unknown`, and when its element is empty, `None`: what the CLI
+//! prints then. A body that cannot be read as its protocol's format is a
+//! [`ProtocolError::BadResponse`], except where botocore tolerates it (a
+//! JSON error body that is not JSON becomes the message; a rest-xml error
+//! body that is not XML falls back to the status). [`parse_error_details`]
+//! reads the modeled members of an error (botocore's second pass).
 
 mod handlers;
 mod json;

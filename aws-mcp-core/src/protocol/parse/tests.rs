@@ -1045,3 +1045,135 @@ fn iso8601_timestamps_like_cli_timestamp_format_iso8601() {
         "2024-01-01T00:00:00.500000+00:00"
     );
 }
+
+#[test]
+fn s3_acl_xsi_type_attribute() {
+    let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a</ID><DisplayName>mtd@amazon.com</DisplayName></Owner><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a</ID><DisplayName>mtd@amazon.com</DisplayName></Grantee><Permission>FULL_CONTROL</Permission></Grant><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>"#;
+    assert_prints(
+        cli(
+            "s3api",
+            "get-object-acl",
+            200,
+            &[("x-amz-request-charged", "requester")],
+            body,
+        ),
+        r#"{"RequestCharged": "requester", "Owner": {"DisplayName": "mtd@amazon.com", "ID": "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"}, "Grants": [{"Grantee": {"DisplayName": "mtd@amazon.com", "ID": "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a", "Type": "CanonicalUser"}, "Permission": "FULL_CONTROL"}, {"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"}, "Permission": "READ"}]}"#,
+    );
+}
+
+#[test]
+fn sts_and_route53() {
+    let body = r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+   <Arn>arn:aws:iam::123456789012:user/Alice</Arn>
+    <UserId>AIDACKCEVSQ6C2EXAMPLE</UserId>
+    <Account>123456789012</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata>
+    <RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>
+  </ResponseMetadata>
+</GetCallerIdentityResponse>"#;
+    assert_prints(
+        cli("sts", "get-caller-identity", 200, &[], body),
+        r#"{"UserId": "AIDACKCEVSQ6C2EXAMPLE", "Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/Alice"}"#,
+    );
+    let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListHostedZonesResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HostedZones><HostedZone><Id>/hostedzone/Z111111QQQQQQQ</Id><Name>example.com.</Name><CallerReference>2014-10-01T11:22:33</CallerReference><Config><Comment>Delegation test</Comment><PrivateZone>false</PrivateZone></Config><ResourceRecordSetCount>17</ResourceRecordSetCount></HostedZone></HostedZones><IsTruncated>true</IsTruncated><NextMarker>Z222222VVVVVVV</NextMarker><MaxItems>1</MaxItems></ListHostedZonesResponse>"#;
+    assert_prints(
+        cli("route53", "list-hosted-zones", 200, &[], body),
+        r#"{"HostedZones": [{"Id": "/hostedzone/Z111111QQQQQQQ", "Name": "example.com.", "CallerReference": "2014-10-01T11:22:33", "Config": {"Comment": "Delegation test", "PrivateZone": false}, "ResourceRecordSetCount": 17}], "IsTruncated": true, "NextMarker": "Z222222VVVVVVV", "MaxItems": "1"}"#,
+    );
+    // Route 53 errors: <ErrorResponse><Error> in rest-xml.
+    let body = r#"<?xml version="1.0"?>
+<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type><Code>NoSuchHostedZone</Code><Message>No hosted zone found with ID: Z1</Message></Error><RequestId>f4ed0c9d-example</RequestId></ErrorResponse>"#;
+    let e = api_error(cli("route53", "get-hosted-zone", 404, &[], body));
+    assert_eq!(
+        e,
+        ApiError {
+            code: "NoSuchHostedZone".into(),
+            message: "No hosted zone found with ID: Z1".into(),
+            request_id: Some("f4ed0c9d-example".into()),
+            status: 404,
+        }
+    );
+}
+
+/// Cut-off and corrupted bodies, and odd header values, never panic.
+#[test]
+fn corrupted_responses_do_not_panic() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("s3api", "list-objects-v2", S3_LIST),
+        ("ec2", "describe-instances", EC2_DESCRIBE),
+        ("dynamodb", "get-item", r#"{"Item":{"A":{"S":"x"},"B":{"N":"1"},"C":{"L":[{"B":"aGk="}]}},"ConsumedCapacity":{"CapacityUnits":0.5}}"#),
+        ("lambda", "get-function", r#"{"Configuration":{"FunctionName":"f","CodeSize":1,"LastModified":"2024-10-10T12:34:56.000+0000"},"Tags":{"a":"b"}}"#),
+        ("iam", "get-user", "<GetUserResponse><GetUserResult><User><UserName>b</UserName><CreateDate>2013-10-02T17:01:44Z</CreateDate></User></GetUserResult></GetUserResponse>"),
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let junk = [
+        "", "\u{0}", "<", "&", "ü", "-", "+", ":", "9", "]", "}", "\"", "<a>", "T", "Z",
+    ];
+    let opts = [
+        ParseOptions::CLI,
+        ParseOptions::BOTOCORE,
+        ParseOptions {
+            timestamps: TimestampMode::Iso8601,
+            blobs: BlobMode::Base64,
+        },
+    ];
+    for (service, command, body) in cases {
+        let cat = Catalog::embedded();
+        let svc = cat.service(service).unwrap();
+        let md = svc.metadata().unwrap();
+        let model = ServiceModel {
+            metadata: md,
+            shapes: svc.shapes().unwrap(),
+            protocol: Protocol::for_service(md).unwrap(),
+        };
+        let cmd = svc.command(command).unwrap();
+        let op = cmd.detail().unwrap().op.as_deref().unwrap();
+        let name = cmd.api_operation().unwrap();
+        let chars: Vec<char> = body.chars().collect();
+        for i in 0..400 {
+            let mut b = chars.clone();
+            let at = (next() as usize) % (b.len() + 1);
+            if i % 3 == 0 {
+                b.truncate(at);
+            } else {
+                let j = junk[(next() as usize) % junk.len()];
+                let end = (at + (next() as usize) % 4).min(b.len());
+                b.splice(at..end, j.chars());
+            }
+            let b: String = b.into_iter().collect();
+            let h = junk[(next() as usize) % junk.len()];
+            let headers = vec![
+                (
+                    "Last-Modified".to_string(),
+                    format!("Tue, 02 Jan 2024 03:04:{h}5 GMT"),
+                ),
+                ("Content-Length".to_string(), h.to_string()),
+                ("x-amzn-query-error".to_string(), h.to_string()),
+                ("x-amzn-ErrorType".to_string(), h.to_string()),
+            ];
+            for status in [200, 400, 500] {
+                let resp = HttpResponse {
+                    status,
+                    headers: &headers,
+                    body: b.as_bytes(),
+                };
+                for o in &opts {
+                    let r = parse_response(&model, name, op, &resp, o);
+                    if let Ok(Err(e)) = &r {
+                        let _ = parse_error_details(&model, op, &resp, e, o);
+                    }
+                }
+            }
+        }
+    }
+}

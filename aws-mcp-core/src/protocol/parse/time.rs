@@ -143,12 +143,15 @@ fn offset(tz: &str) -> Option<i64> {
     {
         return Some(0);
     }
-    let (sign, rest) = match tz.as_bytes()[0] {
+    let (sign, rest) = match *tz.as_bytes().first()? {
         b'+' => (1, &tz[1..]),
         b'-' => (-1, &tz[1..]),
         _ => return None,
     };
     let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let (h, m) = match digits.len() {
         2 => (num(&digits)?, 0),
         4 => (num(&digits[..2])?, num(&digits[2..])?),
@@ -294,6 +297,8 @@ mod tests {
         assert_eq!(parse_timestamp("not a date"), None);
         assert_eq!(parse_timestamp("2014-13-29T18:30:38Z"), None);
         assert_eq!(parse_timestamp(""), None);
+        assert_eq!(parse_timestamp("2024-01-02T03:04:05+ü1"), None);
+        assert_eq!(parse_timestamp("2024-01-02T03:04:05+"), None);
     }
 
     /// Python's `botocore.utils.parse_timestamp(v).isoformat()` with TZ=UTC.
