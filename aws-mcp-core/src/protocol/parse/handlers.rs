@@ -100,9 +100,14 @@ fn has_expires_member(cx: &Cx<'_, '_>, op: &OperationModel) -> Result<bool, Prot
         return Ok(false);
     };
     let shape = cx.svc.shape(&out.shape)?;
-    Ok(shape.members.iter().any(|(name, m)| {
-        &**name == "Expires" && m.traits().location_name.as_deref() == Some("Expires")
-    }))
+    // botocore's `_has_expires_shape`: a member whose shape is named
+    // `Expires` and whose wire name is `Expires`.
+    for (_, m) in shape.members.iter() {
+        if &*m.shape == "Expires" && cx.resolve(m)?.location_name() == Some("Expires") {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Apply the after-call handlers to a parsed success.

@@ -177,7 +177,7 @@ pub fn parse_response(
                 Protocol::RestJson | Protocol::RestXml => {
                     cx.rest_success(op_name, r, &parse_resp)?
                 }
-                Protocol::RpcV2Cbor => unreachable!("rejected by Cx::new"),
+                Protocol::RpcV2Cbor => return Err(cx.unsupported()),
             }
         }
     };
@@ -212,7 +212,7 @@ pub fn parse_error_details(
         }
         Protocol::Json => cx.json_body_struct(r, resp.body)?,
         Protocol::RestJson | Protocol::RestXml => cx.rest_fields(r, resp)?,
-        Protocol::RpcV2Cbor => unreachable!("rejected by Cx::new"),
+        Protocol::RpcV2Cbor => return Err(cx.unsupported()),
     };
     Ok(Some(Value::Object(out)))
 }
@@ -288,6 +288,11 @@ impl<'s, 'a> Cx<'s, 'a> {
             opts,
             proto: svc.protocol.name(),
         })
+    }
+
+    /// A [`ProtocolError::UnsupportedProtocol`].
+    fn unsupported(&self) -> ProtocolError {
+        ProtocolError::UnsupportedProtocol(self.proto.to_string())
     }
 
     /// A [`ProtocolError::BadResponse`].
@@ -462,7 +467,7 @@ impl<'s, 'a> Cx<'s, 'a> {
             Protocol::Query | Protocol::Ec2 => self.xml_rpc_error(resp),
             Protocol::RestXml => Ok(self.rest_xml_error(resp)),
             Protocol::Json | Protocol::RestJson => Ok(self.json_error(resp)),
-            Protocol::RpcV2Cbor => Err(ProtocolError::UnsupportedProtocol(self.proto.into())),
+            Protocol::RpcV2Cbor => Err(self.unsupported()),
         }
     }
 }
