@@ -10,6 +10,7 @@ with the code and message the CLI prints.
     AWS_MCP_PARSE_DIFF=/tmp/cases.jsonl cargo test -p aws-mcp-core parse_diff -- --ignored
 
 Runs with the pinned awscli/botocore of tools/catalog-gen (the .venv).
+PARSE_DIFF_SERVICES=s3,ec2 limits the services.
 """
 import sys, json, random, base64
 import botocore.session
@@ -67,6 +68,10 @@ def gen_xml(shape, name, proto, depth, flat_ok=True):
             if m.serialization.get('location') in ('header', 'headers', 'statusCode', 'uri', 'querystring'): continue
             if rnd.random() < 0.2: continue
             if m.serialization.get('xmlAttribute'):
+                loc = m.serialization.get('name') or mname
+                if ':' in loc:
+                    attrs += ' xmlns:%s="http://www.w3.org/2001/XMLSchema-instance"' % loc.split(':')[0]
+                attrs += ' %s="%s"' % (loc, xml_text(sval(m, proto)).replace('"', '&quot;'))
                 continue
             inner += gen_member_xml(m, mname, proto, depth + 1)
         return '<%s%s>%s</%s>' % (name, attrs, inner, name)
@@ -271,8 +276,11 @@ def error_cases(svc, model, proto):
             yield {'service': svc, 'op': opname, 'status': status, 'headers': list(headers.items()), 'body': body, 'error': [str(code), str(msg)]}
 
 
+only = [x for x in os.environ.get('PARSE_DIFF_SERVICES', '').split(',') if x]
 n = 0
 for svc in sess.get_available_services():
+    if only and svc not in only:
+        continue
     model = sess.get_service_model(svc)
     proto = (model.metadata.get('protocols') or [model.metadata['protocol']])[0]
     if proto not in SUPPORTED:

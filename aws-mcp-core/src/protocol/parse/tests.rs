@@ -1177,3 +1177,12 @@ fn corrupted_responses_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn xml_with_a_byte_order_mark() {
+    let body = "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?><GetCallerIdentityResponse><GetCallerIdentityResult><Account>1</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
+    assert_prints(
+        cli("sts", "get-caller-identity", 200, &[], body),
+        r#"{"Account": "1"}"#,
+    );
+}
