@@ -1186,3 +1186,21 @@ fn xml_with_a_byte_order_mark() {
         r#"{"Account": "1"}"#,
     );
 }
+
+/// Checked against the real CLI: `An error occurred (Throttling) when
+/// calling the GetUser operation: None`.
+#[test]
+fn empty_error_message_prints_none() {
+    let body = "<ErrorResponse><Error><Code>Throttling</Code><Message/></Error></ErrorResponse>";
+    let e = api_error(cli("iam", "get-user", 400, &[], body));
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        ("Throttling", "None")
+    );
+    let body = "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>";
+    let e = api_error(cli("iam", "get-user", 400, &[], body));
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        ("Throttling", "Unknown")
+    );
+}
