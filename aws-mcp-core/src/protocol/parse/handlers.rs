@@ -12,12 +12,14 @@
 //!   `Expires` that is not a date is dropped (`handle_expires_header`).
 //! * S3 200 errors: a 200 whose body is an `<Error>` document, or not XML
 //!   at all, is an error with status 500 (`_handle_200_error`).
-//! * SQS: a query-compatible error keeps the code of its `__type`
-//!   (`_handle_sqs_compatible_error`).
 //!
-//! Not done here: S3's `ListObjects*` key decoding, which botocore applies
-//! only when it added `EncodingType=url` to the request itself; a caller
-//! that adds it must decode the keys.
+//! SQS's `_handle_sqs_compatible_error` only picks the exception class: the
+//! CLI still prints the query-compatible code (`AWS.SimpleQueueService.NonExistentQueue`).
+//!
+//! Not applied by [`parse_response`](super::parse_response): S3's
+//! `ListObjects*` key decoding, which botocore does only when it added
+//! `EncodingType=url` to the request itself; see
+//! [`decode_s3_list_keys`](super::decode_s3_list_keys).
 
 use serde_json::{Map, Value};
 
@@ -32,11 +34,6 @@ fn service_is(cx: &Cx<'_, '_>, service_id: &str, endpoint_prefix: &str) -> bool 
         Some(id) => id == service_id,
         None => md.endpoint_prefix.as_deref() == Some(endpoint_prefix),
     }
-}
-
-/// The service is SQS.
-pub(crate) fn is_sqs(cx: &Cx<'_, '_>) -> bool {
-    service_is(cx, "SQS", "sqs")
 }
 
 fn is_s3(cx: &Cx<'_, '_>) -> bool {
@@ -103,9 +100,14 @@ fn has_expires_member(cx: &Cx<'_, '_>, op: &OperationModel) -> Result<bool, Prot
         return Ok(false);
     };
     let shape = cx.svc.shape(&out.shape)?;
-    Ok(shape.members.iter().any(|(name, m)| {
-        &**name == "Expires" && m.traits().location_name.as_deref() == Some("Expires")
-    }))
+    // botocore's `_has_expires_shape`: a member whose shape is named
+    // `Expires` and whose wire name is `Expires`.
+    for (_, m) in shape.members.iter() {
+        if &*m.shape == "Expires" && cx.resolve(m)?.location_name() == Some("Expires") {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Apply the after-call handlers to a parsed success.
@@ -213,4 +215,55 @@ fn percent_decode(s: &str) -> String {
 
 fn hex(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
+}
+
+/// botocore's `decode_list_object`, `decode_list_object_v2` and
+/// `decode_list_object_versions`: with `"EncodingType": "url"` in the
+/// output, URL-decode (`unquote_plus`) the keys and prefixes S3 encoded.
+pub(crate) fn decode_s3_list_keys(op_name: &str, out: &mut Value) {
+    let (top, nested): (&[&str], &[(&str, &str)]) = match op_name {
+        // botocore leaves ListObjects' Prefix encoded.
+        "ListObjects" => (
+            &["Delimiter", "Marker", "NextMarker"],
+            &[("Contents", "Key"), ("CommonPrefixes", "Prefix")],
+        ),
+        "ListObjectsV2" => (
+            &["Delimiter", "Prefix", "StartAfter"],
+            &[("Contents", "Key"), ("CommonPrefixes", "Prefix")],
+        ),
+        "ListObjectVersions" => (
+            &["KeyMarker", "NextKeyMarker", "Prefix", "Delimiter"],
+            &[
+                ("Versions", "Key"),
+                ("DeleteMarkers", "Key"),
+                ("CommonPrefixes", "Prefix"),
+            ],
+        ),
+        _ => return,
+    };
+    let Some(obj) = out.as_object_mut() else {
+        return;
+    };
+    if obj.get("EncodingType").and_then(Value::as_str) != Some("url") {
+        return;
+    }
+    let decode = |v: &mut Value| {
+        if let Value::String(s) = v {
+            *s = percent_decode(&s.replace('+', " "));
+        }
+    };
+    for k in top {
+        if let Some(v) = obj.get_mut(*k) {
+            decode(v);
+        }
+    }
+    for (list, key) in nested {
+        if let Some(Value::Array(items)) = obj.get_mut(*list) {
+            for item in items {
+                if let Some(v) = item.get_mut(*key) {
+                    decode(v);
+                }
+            }
+        }
+    }
 }

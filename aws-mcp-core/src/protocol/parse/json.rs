@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{float_value, handlers, header, Cx, R};
+use super::{float_value, header, Cx, R};
 use crate::catalog::ShapeType;
 use crate::protocol::{ApiError, HttpResponse, Protocol, ProtocolError};
 
@@ -182,9 +182,7 @@ impl<'a> Cx<'_, 'a> {
         };
         if let Some(q) = header(resp.headers, "x-amzn-query-error") {
             let parts: Vec<&str> = q.split(';').collect();
-            if parts.len() == 2 && !parts[0].is_empty() && !handlers::is_sqs(self) {
-                // SQS keeps the shape's name (botocore's
-                // `_handle_sqs_compatible_error`).
+            if parts.len() == 2 && !parts[0].is_empty() {
                 code = parts[0].to_string();
             }
         }

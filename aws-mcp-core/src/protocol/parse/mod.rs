@@ -22,9 +22,11 @@
 //! * `handlers`: botocore's service-specific after-call handlers that change
 //!   what the CLI prints (IAM policy documents decoded to JSON, EC2 console
 //!   output decoded, CloudFormation templates parsed, S3's bucket location,
-//!   `ExpiresString`, errors in S3 200 responses, SQS error codes).
+//!   `ExpiresString`, errors in S3 200 responses), and
+//!   [`decode_s3_list_keys`] for callers that add `EncodingType=url`.
 //! * `time`: botocore's `parse_timestamp` (epoch numbers, ISO 8601,
-//!   RFC 1123), used only in [`TimestampMode::EpochSeconds`].
+//!   RFC 1123) for [`TimestampMode::EpochSeconds`] and
+//!   [`TimestampMode::Iso8601`].
 //!
 //! ## Output
 //!
@@ -38,10 +40,20 @@
 //! CLI writes it to the outfile and removes it; the caller has the bytes in
 //! [`HttpResponse::body`]. [`ParseOptions::BOTOCORE`] gives what botocore's
 //! own protocol tests expect (epoch-second timestamps, decoded blobs, the
-//! streaming payload as text).
+//! streaming payload as text). [`TimestampMode::Iso8601`] prints timestamps
+//! as the CLI does with `cli_timestamp_format = iso8601`.
 //!
 //! Floats that are not finite (`NaN`, `Infinity`) have no JSON number and
 //! come out as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
+//!
+//! ## Checks
+//!
+//! The tests run every output case of botocore's protocol suites (skipping
+//! only the cases botocore's own runner skips), hand-written responses for
+//! real operations of the embedded catalog, and corrupted bodies. The
+//! ignored test `parse_diff` compares with botocore itself on synthetic
+//! responses for every operation of every service
+//! (`tools/testdata/parse-diff.py`).
 //!
 //! ## Errors
 //!
@@ -50,12 +62,13 @@
 //! (CODE) when calling the OP operation: MESSAGE`. A 5xx answer with an
 //! empty or HTML body gets the status as its code and the HTTP reason as its
 //! message, as does an S3 error without a body (`HeadObject`'s 404 prints
-//! `(404) ... Not Found`). When the body names no code or message, the
-//! field is `Unknown`, which is what the CLI prints then. A body that cannot
-//! be read as its protocol's format is a [`ProtocolError::BadResponse`],
-//! except where botocore tolerates it (a JSON error body that is not JSON
-//! becomes the message; a rest-xml error body that is not XML falls back to
-//! the status).
+//! `(404) ... Not Found`). When an XML body names no code or message, the
+//! field is `Unknown`, and when its element is empty, `None`: what the CLI
+//! prints then. A body that cannot be read as its protocol's format is a
+//! [`ProtocolError::BadResponse`], except where botocore tolerates it (a
+//! JSON error body that is not JSON becomes the message; a rest-xml error
+//! body that is not XML falls back to the status). [`parse_error_details`]
+//! reads the modeled members of an error (botocore's second pass).
 
 mod handlers;
 mod json;
@@ -85,6 +98,11 @@ pub enum TimestampMode {
     /// Parsed to seconds since the epoch (a JSON number): what botocore's
     /// protocol tests expect.
     EpochSeconds,
+    /// Python's `isoformat()` of the parsed time (`2024-01-02T03:04:05+00:00`,
+    /// the offset as written, none for a time written without one, epoch
+    /// numbers in UTC): what AWS CLI v1 prints with `cli_timestamp_format =
+    /// iso8601`.
+    Iso8601,
 }
 
 /// How blobs are returned.
@@ -159,7 +177,7 @@ pub fn parse_response(
                 Protocol::RestJson | Protocol::RestXml => {
                     cx.rest_success(op_name, r, &parse_resp)?
                 }
-                Protocol::RpcV2Cbor => unreachable!("rejected by Cx::new"),
+                Protocol::RpcV2Cbor => return Err(cx.unsupported()),
             }
         }
     };
@@ -194,9 +212,22 @@ pub fn parse_error_details(
         }
         Protocol::Json => cx.json_body_struct(r, resp.body)?,
         Protocol::RestJson | Protocol::RestXml => cx.rest_fields(r, resp)?,
-        Protocol::RpcV2Cbor => unreachable!("rejected by Cx::new"),
+        Protocol::RpcV2Cbor => return Err(cx.unsupported()),
     };
     Ok(Some(Value::Object(out)))
+}
+
+/// URL-decode the keys of an S3 `ListObjects`, `ListObjectsV2` or
+/// `ListObjectVersions` output (parsed by [`parse_response`]) whose
+/// `EncodingType` is `url`, as botocore's `decode_list_object*` handlers do.
+///
+/// botocore adds `EncodingType=url` to every such request that does not set
+/// it, and decodes the answer only then (leaving `"EncodingType": "url"` in
+/// what the CLI prints); a caller that does the same calls this, a caller
+/// that passes the user's own `--encoding-type url` does not. Other
+/// operations and outputs without `"EncodingType": "url"` are left alone.
+pub fn decode_s3_list_keys(op_name: &str, output: &mut Value) {
+    handlers::decode_s3_list_keys(op_name, output)
 }
 
 /// A resolved reference: the target shape with the traits botocore merges
@@ -259,6 +290,11 @@ impl<'s, 'a> Cx<'s, 'a> {
         })
     }
 
+    /// A [`ProtocolError::UnsupportedProtocol`].
+    fn unsupported(&self) -> ProtocolError {
+        ProtocolError::UnsupportedProtocol(self.proto.to_string())
+    }
+
     /// A [`ProtocolError::BadResponse`].
     pub fn bad(&self, detail: impl Into<String>) -> ProtocolError {
         ProtocolError::BadResponse {
@@ -302,15 +338,18 @@ impl<'s, 'a> Cx<'s, 'a> {
     pub fn timestamp(&self, v: Value) -> Result<Value, ProtocolError> {
         match self.opts.timestamps {
             TimestampMode::Raw => Ok(v),
-            TimestampMode::EpochSeconds => {
-                let secs = match &v {
-                    Value::Number(n) => n.as_f64(),
-                    Value::String(s) => time::parse_timestamp(s),
+            mode => {
+                let stamp = match &v {
+                    Value::Number(n) => n.as_f64().and_then(time::from_epoch),
+                    Value::String(s) => time::parse(s),
                     _ => None,
                 };
-                secs.and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-                    .ok_or_else(|| self.bad(format!("{v} is not a timestamp")))
+                let stamp = stamp.ok_or_else(|| self.bad(format!("{v} is not a timestamp")))?;
+                Ok(if mode == TimestampMode::Iso8601 {
+                    Value::String(stamp.isoformat())
+                } else {
+                    float_value(stamp.epoch())
+                })
             }
         }
     }
@@ -428,7 +467,7 @@ impl<'s, 'a> Cx<'s, 'a> {
             Protocol::Query | Protocol::Ec2 => self.xml_rpc_error(resp),
             Protocol::RestXml => Ok(self.rest_xml_error(resp)),
             Protocol::Json | Protocol::RestJson => Ok(self.json_error(resp)),
-            Protocol::RpcV2Cbor => Err(ProtocolError::UnsupportedProtocol(self.proto.into())),
+            Protocol::RpcV2Cbor => Err(self.unsupported()),
         }
     }
 }

@@ -1,15 +1,98 @@
-//! Timestamps to seconds since the epoch, as botocore's `parse_timestamp`
-//! reads them: a number (epoch seconds), ISO 8601 (`2014-04-29T18:30:38Z`,
-//! fractions and offsets allowed, no offset meaning UTC), or an HTTP date
-//! (`Tue, 29 Apr 2014 18:30:38 GMT`, RFC 850 and asctime forms too).
+//! Timestamps as botocore's `parse_timestamp` reads them: a number (epoch
+//! seconds), ISO 8601 (`2014-04-29T18:30:38Z`, fractions and offsets
+//! allowed), or an HTTP date (`Tue, 29 Apr 2014 18:30:38 GMT`, RFC 850 and
+//! asctime forms too); to epoch seconds, or to Python's `isoformat()` of the
+//! parsed `datetime` (what the CLI prints with `cli_timestamp_format =
+//! iso8601`). Python gives epoch numbers the machine's local zone; here
+//! that is UTC. Fractions keep microseconds, truncated as dateutil does.
+
+/// A parsed timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    /// Whole seconds since the epoch (UTC).
+    secs: i64,
+    /// Microseconds past `secs`.
+    micros: u32,
+    /// The written UTC offset in seconds; `None` for a time without one
+    /// (a naive `datetime`).
+    offset: Option<i64>,
+}
+
+impl Stamp {
+    /// Seconds since the epoch (a time without offset taken as UTC).
+    pub(crate) fn epoch(&self) -> f64 {
+        self.secs as f64 + f64::from(self.micros) / 1e6
+    }
+
+    /// Python's `datetime.isoformat()`.
+    pub(crate) fn isoformat(&self) -> String {
+        let off = self.offset.unwrap_or(0);
+        let local = self.secs + off;
+        let (days, rem) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+        let (y, m, d) = civil_from_days(days);
+        let mut out = format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        );
+        if self.micros != 0 {
+            out.push_str(&format!(".{:06}", self.micros));
+        }
+        if let Some(o) = self.offset {
+            let sign = if o < 0 { '-' } else { '+' };
+            let o = o.abs();
+            out.push_str(&format!("{sign}{:02}:{:02}", o / 3600, o % 3600 / 60));
+        }
+        out
+    }
+}
+
+/// A timestamp from epoch seconds.
+pub(crate) fn from_epoch(f: f64) -> Option<Stamp> {
+    if !f.is_finite() || f.abs() > 1e14 {
+        return None;
+    }
+    let secs = f.floor();
+    let mut micros = ((f - secs) * 1e6).round() as i64;
+    let mut secs = secs as i64;
+    if micros >= 1_000_000 {
+        secs += 1;
+        micros -= 1_000_000;
+    }
+    Some(Stamp {
+        secs,
+        micros: micros as u32,
+        offset: Some(0),
+    })
+}
+
+/// Parse a timestamp's text.
+pub(crate) fn parse(s: &str) -> Option<Stamp> {
+    let s = s.trim();
+    if let Ok(f) = s.parse::<f64>() {
+        return from_epoch(f);
+    }
+    iso8601(s).or_else(|| http_date(s))
+}
 
 /// Seconds since the epoch, or `None` when `s` is no timestamp.
 pub(crate) fn parse_timestamp(s: &str) -> Option<f64> {
-    let s = s.trim();
-    if let Ok(f) = s.parse::<f64>() {
-        return f.is_finite().then_some(f);
-    }
-    iso8601(s).or_else(|| http_date(s))
+    parse(s).map(|t| t.epoch())
+}
+
+/// The civil date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm).
@@ -23,18 +106,27 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn epoch(y: i64, mo: u32, d: u32, h: u32, mi: u32, sec: f64, offset_secs: i64) -> Option<f64> {
-    if !(1..=12).contains(&mo)
-        || !(1..=31).contains(&d)
-        || h > 24
-        || mi > 59
-        || !(0.0..61.0).contains(&sec)
-    {
+fn stamp(
+    y: i64,
+    mo: u32,
+    d: u32,
+    (h, mi, sec, micros): Clock,
+    offset: Option<i64>,
+) -> Option<Stamp> {
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 24 || mi > 59 || sec > 60 {
         return None;
     }
     let days = days_from_civil(y, mo, d);
-    Some((days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 - offset_secs) as f64 + sec)
+    Some(Stamp {
+        secs: days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(sec)
+            - offset.unwrap_or(0),
+        micros,
+        offset,
+    })
 }
+
+/// Hours, minutes, seconds, microseconds.
+type Clock = (u32, u32, u32, u32);
 
 fn num(s: &str) -> Option<u32> {
     (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
@@ -42,22 +134,24 @@ fn num(s: &str) -> Option<u32> {
         .flatten()
 }
 
-/// `Z`, `UTC`, `GMT`, `+01:00`, `-0100`, `+01`, or empty: the offset in seconds.
+/// `Z`, `UTC`, `GMT`, `+01:00`, `-0100` or `+01`: the offset in seconds.
 fn offset(tz: &str) -> Option<i64> {
     let tz = tz.trim();
-    if tz.is_empty()
-        || tz.eq_ignore_ascii_case("z")
+    if tz.eq_ignore_ascii_case("z")
         || tz.eq_ignore_ascii_case("utc")
         || tz.eq_ignore_ascii_case("gmt")
     {
         return Some(0);
     }
-    let (sign, rest) = match tz.as_bytes()[0] {
+    let (sign, rest) = match *tz.as_bytes().first()? {
         b'+' => (1, &tz[1..]),
         b'-' => (-1, &tz[1..]),
         _ => return None,
     };
     let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let (h, m) = match digits.len() {
         2 => (num(&digits)?, 0),
         4 => (num(&digits[..2])?, num(&digits[2..])?),
@@ -67,30 +161,31 @@ fn offset(tz: &str) -> Option<i64> {
 }
 
 /// `HH:MM[:SS[.frac]]`.
-fn clock(t: &str) -> Option<(u32, u32, f64)> {
+fn clock(t: &str) -> Option<Clock> {
     let mut parts = t.split(':');
     let h = num(parts.next()?)?;
     let m = num(parts.next()?)?;
-    let s = match parts.next() {
-        None => 0.0,
+    let (s, micros) = match parts.next() {
+        None => (0, 0),
         Some(s) => {
             let (whole, frac) = s.split_once(['.', ',']).unwrap_or((s, ""));
-            let whole = f64::from(num(whole)?);
+            let whole = num(whole)?;
             if frac.is_empty() {
-                whole
+                (whole, 0)
             } else {
                 num(frac)?;
-                whole + format!("0.{frac}").parse::<f64>().ok()?
+                let six: String = frac.chars().chain(std::iter::repeat('0')).take(6).collect();
+                (whole, num(&six)?)
             }
         }
     };
     if parts.next().is_some() {
         return None;
     }
-    Some((h, m, s))
+    Some((h, m, s, micros))
 }
 
-fn iso8601(s: &str) -> Option<f64> {
+fn iso8601(s: &str) -> Option<Stamp> {
     let (date, rest) = match s.find(['T', 't', ' ']) {
         Some(i) => (&s[..i], &s[i + 1..]),
         None => (s, ""),
@@ -104,16 +199,21 @@ fn iso8601(s: &str) -> Option<f64> {
     }
     let rest = rest.trim();
     if rest.is_empty() {
-        return epoch(i64::from(y), mo, d, 0, 0, 0.0, 0);
+        return stamp(i64::from(y), mo, d, (0, 0, 0, 0), None);
     }
     let tz_at = rest
         .char_indices()
-        .find(|(_, c)| matches!(c, 'Z' | 'z' | '+' | '-'))
+        .find(|(_, c)| matches!(c, '+' | '-' | ' ') || c.is_ascii_alphabetic())
         .map(|(i, _)| i)
         .unwrap_or(rest.len());
-    let (h, mi, sec) = clock(rest[..tz_at].trim())?;
-    let off = offset(&rest[tz_at..])?;
-    epoch(i64::from(y), mo, d, h, mi, sec, off)
+    let time = clock(rest[..tz_at].trim())?;
+    let tz = rest[tz_at..].trim();
+    let off = if tz.is_empty() {
+        None
+    } else {
+        Some(offset(tz)?)
+    };
+    stamp(i64::from(y), mo, d, time, off)
 }
 
 fn month(s: &str) -> Option<u32> {
@@ -129,7 +229,7 @@ fn month(s: &str) -> Option<u32> {
 
 /// RFC 1123 (`Tue, 29 Apr 2014 18:30:38 GMT`), RFC 850
 /// (`Tuesday, 29-Apr-14 18:30:38 GMT`) and asctime (`Tue Apr 29 18:30:38 2014`).
-fn http_date(s: &str) -> Option<f64> {
+fn http_date(s: &str) -> Option<Stamp> {
     let tokens: Vec<&str> = s
         .split([' ', ','])
         .flat_map(|t| {
@@ -141,7 +241,7 @@ fn http_date(s: &str) -> Option<f64> {
         })
         .filter(|t| !t.is_empty())
         .collect();
-    let (mut day, mut mon, mut year, mut time, mut tz) = (None, None, None, None, 0i64);
+    let (mut day, mut mon, mut year, mut time, mut tz) = (None, None, None, None, None);
     for t in tokens {
         if t.contains(':') && time.is_none() {
             time = Some(clock(t)?);
@@ -164,18 +264,17 @@ fn http_date(s: &str) -> Option<f64> {
             || t.eq_ignore_ascii_case("utc")
             || t.eq_ignore_ascii_case("z")
         {
-            tz = offset(t)?;
+            tz = Some(offset(t)?);
         } else if !t.chars().all(|c| c.is_ascii_alphabetic()) {
             return None;
         }
     }
-    let (h, mi, sec) = time.unwrap_or((0, 0, 0.0));
-    epoch(year?, mon?, day?, h, mi, sec, tz)
+    stamp(year?, mon?, day?, time.unwrap_or((0, 0, 0, 0)), tz)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_timestamp;
+    use super::{from_epoch, parse, parse_timestamp};
 
     #[test]
     fn formats() {
@@ -198,5 +297,37 @@ mod tests {
         assert_eq!(parse_timestamp("not a date"), None);
         assert_eq!(parse_timestamp("2014-13-29T18:30:38Z"), None);
         assert_eq!(parse_timestamp(""), None);
+        assert_eq!(parse_timestamp("2024-01-02T03:04:05+ü1"), None);
+        assert_eq!(parse_timestamp("2024-01-02T03:04:05+"), None);
+    }
+
+    /// Python's `botocore.utils.parse_timestamp(v).isoformat()` with TZ=UTC.
+    #[test]
+    fn isoformat_like_python() {
+        let iso = |s: &str| parse(s).unwrap().isoformat();
+        assert_eq!(iso("2024-01-02T03:04:05Z"), "2024-01-02T03:04:05+00:00");
+        assert_eq!(
+            iso("2024-01-02T03:04:05.1234567Z"),
+            "2024-01-02T03:04:05.123456+00:00"
+        );
+        assert_eq!(
+            iso("2024-01-02T03:04:05+01:00"),
+            "2024-01-02T03:04:05+01:00"
+        );
+        assert_eq!(iso("2024-01-02T03:04:05"), "2024-01-02T03:04:05");
+        assert_eq!(
+            iso("Tue, 02 Jan 2024 03:04:05 GMT"),
+            "2024-01-02T03:04:05+00:00"
+        );
+        assert_eq!(iso("2024-01-02T03:04:05.000Z"), "2024-01-02T03:04:05+00:00");
+        assert_eq!(iso("1704067200"), "2024-01-01T00:00:00+00:00");
+        assert_eq!(iso("2024-01-02T03:04:05-0130"), "2024-01-02T03:04:05-01:30");
+        assert_eq!(iso("2024-01-02T03:04:05 UTC"), "2024-01-02T03:04:05+00:00");
+        let num = |f: f64| from_epoch(f).unwrap().isoformat();
+        assert_eq!(num(1704067200.5), "2024-01-01T00:00:00.500000+00:00");
+        assert_eq!(num(1.7040672E9), "2024-01-01T00:00:00+00:00");
+        assert_eq!(num(1704067200.0000005), "2024-01-01T00:00:00+00:00");
+        assert_eq!(num(-1.5), "1969-12-31T23:59:58.500000+00:00");
+        assert_eq!(iso("2000-02-29T23:59:59Z"), "2000-02-29T23:59:59+00:00");
     }
 }

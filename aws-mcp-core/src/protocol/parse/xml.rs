@@ -83,10 +83,11 @@ pub(crate) fn parse_doc<'i>(
 }
 
 /// A simplified error body: tags to texts or nested maps (botocore's
-/// `_replace_nodes`).
+/// `_replace_nodes`). An empty element's text is `None`, which the CLI
+/// prints as `None`.
 #[derive(Debug, Clone)]
 pub(crate) enum Tree {
-    Text(String),
+    Text(Option<String>),
     Map(IndexMap<String, Tree>),
 }
 
@@ -98,9 +99,11 @@ impl Tree {
         }
     }
 
+    /// The text as the CLI prints it (`None` for an empty element), or
+    /// `None` for a nested map.
     fn text(&self) -> Option<&str> {
         match self {
-            Tree::Text(s) => Some(s),
+            Tree::Text(s) => Some(s.as_deref().unwrap_or("None")),
             Tree::Map(_) => None,
         }
     }
@@ -116,7 +119,7 @@ fn tree(n: &XNode<'_, '_>) -> Tree {
                 .collect(),
         )
     } else {
-        Tree::Text(text(first).to_string())
+        Tree::Text(first.text().map(str::to_string))
     }
 }
 
@@ -220,20 +223,10 @@ impl<'a> Cx<'_, 'a> {
                 return Err(self.bad(format!("{} must have one and only one member set", r.name)));
             }
             let tag = dict.keys().next().copied().unwrap_or_default();
-            let known = r.shape.members.iter().any(|(n, m)| {
-                let name = m
-                    .traits()
-                    .location_name
-                    .as_deref()
-                    .or_else(|| {
-                        self.svc
-                            .shapes
-                            .get(&*m.shape)
-                            .and_then(|s| s.traits().location_name.as_deref())
-                    })
-                    .unwrap_or(n);
-                name == tag
-            });
+            let mut known = false;
+            for (n, m) in r.shape.members.iter() {
+                known |= self.resolve(m)?.location_name().unwrap_or(n) == tag;
+            }
             if !known {
                 let mut inner = Map::new();
                 inner.insert("name".into(), Value::String(tag.to_string()));
@@ -253,7 +246,7 @@ impl<'a> Cx<'_, 'a> {
                 continue;
             }
             let m = self.resolve(mref)?;
-            let key = member_key_name(self, &m, name);
+            let key = member_key_name(self, &m, name)?;
             if let Some(x) = dict.get(key) {
                 out.insert(name.to_string(), self.xml_value(&m, x)?);
             } else if mt.xml_attribute {
@@ -355,7 +348,8 @@ impl<'a> Cx<'_, 'a> {
             return ApiError {
                 code: text(parsed.get("Code")).unwrap_or_else(|| "Unknown".into()),
                 message: text(parsed.get("Message")).unwrap_or_else(|| "Unknown".into()),
-                request_id: header_request_id(resp.headers),
+                request_id: header_request_id(resp.headers)
+                    .or_else(|| text(parsed.get("RequestId"))),
                 status: resp.status,
             };
         }
@@ -372,19 +366,17 @@ impl<'a> Cx<'_, 'a> {
 
 /// The tag of a member's element: a flattened list's member name when set,
 /// else the member's `locationName`, else its name.
-fn member_key_name<'a>(cx: &Cx<'_, 'a>, m: &R<'a>, name: &'a str) -> &'a str {
+fn member_key_name<'a>(
+    cx: &Cx<'_, 'a>,
+    m: &R<'a>,
+    name: &'a str,
+) -> Result<&'a str, ProtocolError> {
     if m.shape.shape_type == ShapeType::List && m.flattened() {
         if let Some(item) = m.shape.member.as_deref() {
-            let item_name = item.traits().location_name.as_deref().or_else(|| {
-                cx.svc
-                    .shapes
-                    .get(&*item.shape)
-                    .and_then(|s| s.traits().location_name.as_deref())
-            });
-            if let Some(n) = item_name {
-                return n;
+            if let Some(n) = cx.resolve(item)?.location_name() {
+                return Ok(n);
             }
         }
     }
-    m.location_name().unwrap_or(name)
+    Ok(m.location_name().unwrap_or(name))
 }
