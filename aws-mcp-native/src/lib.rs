@@ -16,9 +16,10 @@
 //!    stdio server routes it) or refused with the reason.
 //! 2. **Request**: the core's protocol serializer turns the typed parameters
 //!    into an HTTP request; botocore's own request rules that matter are
-//!    applied first (S3's bucket comes out of the path; IAM policy documents
-//!    are decoded in responses; S3 listings ask for and decode URL-encoded
-//!    keys; idempotency tokens are fresh UUIDs).
+//!    applied first (S3's bucket comes out of the path; S3 listings ask for
+//!    and decode URL-encoded keys; idempotency tokens are fresh UUIDs); the
+//!    parser applies the response handlers (IAM policy documents, EC2
+//!    console output, CloudFormation templates, S3 bucket locations).
 //! 3. **Endpoint**: `--endpoint-url`, `AWS_ENDPOINT_URL_<SERVICE>`,
 //!    `AWS_ENDPOINT_URL`, then the service's endpoint rule set (the core's
 //!    interpreter), which also says how to sign.
@@ -68,7 +69,6 @@ pub use endpoint::{env_suffix, join_url, EndpointEnv};
 pub const NOT_NATIVE: &[&str] = &[
     "s3:CopyObject",
     "s3:UploadPartCopy",
-    "s3:GetBucketLocation",
     "s3:HeadObject",
     "s3:GetObject",
     "s3:PutObject",
@@ -80,8 +80,6 @@ pub const NOT_NATIVE: &[&str] = &[
     "s3:PutBucketLifecycleConfiguration",
     "ec2:RunInstances",
     "ec2:CopySnapshot",
-    "ec2:GetConsoleOutput",
-    "cloudformation:GetTemplate",
     "rds:CopyDBClusterSnapshot",
     "rds:CreateDBCluster",
     "rds:CopyDBSnapshot",
@@ -277,6 +275,24 @@ impl NativeExecutor {
         }
     }
 
+    /// Sign with these credentials instead of the standard provider chain
+    /// (for embedders that manage credentials themselves, and tests).
+    pub fn with_credentials(
+        mut self,
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: Option<String>,
+    ) -> NativeExecutor {
+        self.identity.fixed = Some(aws_credential_types::Credentials::new(
+            access_key_id,
+            secret_access_key,
+            session_token,
+            None,
+            "aws-mcp",
+        ));
+        self
+    }
+
     /// The region and profile used when a command names none (the server's
     /// `AWS_REGION` and `AWS_API_MCP_PROFILE_NAME`); without them the
     /// standard configuration chain decides.
@@ -454,8 +470,7 @@ impl NativeExecutor {
                     return Ok((255, String::new(), msg));
                 }
             };
-            let page =
-                quirks::after_response(&api.service, &api.operation, &model, &op, applied, page);
+            let page = quirks::after_response(&api.operation, applied, page);
             match &mut pages {
                 Some(w) => {
                     if !w

@@ -3,8 +3,7 @@
 //! names the botocore handler it reproduces; operations whose handlers are
 //! not reproduced are listed in [`crate::NOT_NATIVE`].
 
-use aws_mcp_core::catalog::{OperationModel, ShapeType};
-use aws_mcp_core::protocol::ServiceModel;
+use aws_mcp_core::catalog::OperationModel;
 use serde_json::{Map, Value};
 
 /// What a request handler decided that its response handler needs.
@@ -44,122 +43,46 @@ pub(crate) fn before_request(
     applied
 }
 
-/// After parsing one page: botocore's `json_decode_policies` (IAM) and
-/// `decode_list_object*` (S3).
-pub(crate) fn after_response(
-    service: &str,
-    operation: &str,
-    model: &ServiceModel<'_>,
-    op: &OperationModel,
-    applied: Applied,
-    mut page: Value,
-) -> Value {
-    if service == "iam" {
-        if let Some(out) = &op.output {
-            decode_policies(&mut page, &out.shape, model, 0);
-        }
-    }
-    if service == "s3" && applied.encoding_auto_set && page["EncodingType"].as_str() == Some("url")
-    {
-        let (top, nested): (&[&str], &[(&str, &str)]) = match operation {
-            "ListObjects" => (
-                &["Delimiter", "Marker", "NextMarker"],
-                &[("Contents", "Key"), ("CommonPrefixes", "Prefix")],
-            ),
-            "ListObjectsV2" => (
-                &["Delimiter", "Prefix", "StartAfter"],
-                &[("Contents", "Key"), ("CommonPrefixes", "Prefix")],
-            ),
-            "ListObjectVersions" => (
-                &["KeyMarker", "NextKeyMarker", "Prefix", "Delimiter"],
-                &[
-                    ("Versions", "Key"),
-                    ("DeleteMarkers", "Key"),
-                    ("CommonPrefixes", "Prefix"),
-                ],
-            ),
-            _ => (&[], &[]),
-        };
-        if let Value::Object(m) = &mut page {
-            for k in top {
-                if let Some(Value::String(s)) = m.get_mut(*k) {
-                    *s = unquote_plus(s);
-                }
-            }
-            for (list, key) in nested {
-                if let Some(Value::Array(items)) = m.get_mut(*list) {
-                    for it in items {
-                        if let Some(Value::String(s)) = it.get_mut(*key) {
-                            *s = unquote_plus(s);
-                        }
-                    }
-                }
-            }
-        }
+/// After parsing one page: botocore's `decode_list_object*` (S3) when we
+/// asked for URL-encoded keys. (The parser itself applies the handlers that
+/// do not depend on the request: IAM policy documents, EC2 console output,
+/// CloudFormation templates, S3 bucket locations.)
+pub(crate) fn after_response(operation: &str, applied: Applied, mut page: Value) -> Value {
+    if applied.encoding_auto_set {
+        aws_mcp_core::protocol::parse::decode_s3_list_keys(operation, &mut page);
     }
     page
-}
-
-fn decode_policies(v: &mut Value, shape_name: &str, model: &ServiceModel<'_>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let Some(shape) = model.shapes.get(shape_name) else {
-        return;
-    };
-    match (shape.shape_type, v) {
-        (ShapeType::Structure, Value::Object(m)) => {
-            for (name, mref) in shape.members.iter() {
-                let Some(child) = m.get_mut(&**name) else {
-                    continue;
-                };
-                let is_doc = &*mref.shape == "policyDocumentType"
-                    && model
-                        .shapes
-                        .get(&mref.shape)
-                        .is_some_and(|s| s.shape_type == ShapeType::String);
-                if is_doc {
-                    if let Value::String(s) = child {
-                        if let Ok(doc) = serde_json::from_str::<Value>(&unquote(s)) {
-                            *child = doc;
-                        }
-                    }
-                } else {
-                    decode_policies(child, &mref.shape, model, depth + 1);
-                }
-            }
-        }
-        (ShapeType::List, Value::Array(items)) => {
-            if let Some(member) = &shape.member {
-                for it in items {
-                    decode_policies(it, &member.shape, model, depth + 1);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Python's `urllib.parse.unquote` (UTF-8, bad escapes kept).
-fn unquote(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
-}
-
-/// Python's `urllib.parse.unquote_plus`.
-fn unquote_plus(s: &str) -> String {
-    unquote(&s.replace('+', " "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_mcp_core::Catalog;
+
+    fn op(service: &str, command: &str) -> OperationModel {
+        let c = Catalog::embedded().command(service, command).unwrap();
+        c.detail().unwrap().op.as_deref().unwrap().clone()
+    }
 
     #[test]
-    fn unquoting_matches_python() {
-        assert_eq!(unquote_plus("a+b%2Fc%20d"), "a b/c d");
-        assert_eq!(unquote("%7B%22a%22%3A1%7D"), "{\"a\":1}");
-        assert_eq!(unquote("100%"), "100%");
+    fn s3_bucket_leaves_the_path_and_listings_ask_for_encoded_keys() {
+        let mut o = op("s3api", "list-objects-v2");
+        let mut p = Map::new();
+        let a = before_request("s3", "ListObjectsV2", &mut o, &mut p);
+        assert_eq!(&*o.http.as_ref().unwrap().request_uri, "/?list-type=2");
+        assert!(a.encoding_auto_set);
+        assert_eq!(p["EncodingType"], "url");
+        let page = serde_json::json!({"EncodingType": "url", "Contents": [{"Key": "a+b%2Fc"}]});
+        let page = after_response("ListObjectsV2", a, page);
+        assert_eq!(page["Contents"][0]["Key"], "a b/c");
+        // The user's own --encoding-type is left alone, and so is the answer.
+        let mut o = op("s3api", "get-object-tagging");
+        let mut p = Map::new();
+        p.insert("EncodingType".into(), "url".into());
+        let a = before_request("s3", "ListObjects", &mut o, &mut p);
+        assert!(!a.encoding_auto_set);
+        assert_eq!(&*o.http.as_ref().unwrap().request_uri, "/{Key+}?tagging");
+        let page = serde_json::json!({"EncodingType": "url", "Contents": [{"Key": "a+b"}]});
+        assert_eq!(after_response("ListObjects", a, page.clone()), page);
     }
 }

@@ -100,6 +100,8 @@ fn source_chain(e: &dyn std::error::Error) -> String {
 pub(crate) struct Identity {
     configs: Mutex<HashMap<Option<String>, Arc<aws_config::SdkConfig>>>,
     cached: Mutex<HashMap<Option<String>, Credentials>>,
+    /// Credentials given by the embedder, used instead of the chain.
+    pub(crate) fixed: Option<Credentials>,
 }
 
 impl Identity {
@@ -128,6 +130,9 @@ impl Identity {
         &self,
         profile: Option<&str>,
     ) -> Result<Credentials, NativeError> {
+        if let Some(c) = &self.fixed {
+            return Ok(c.clone());
+        }
         let key = profile.map(str::to_string);
         {
             let cached = self.cached.lock().await;
