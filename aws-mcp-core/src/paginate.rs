@@ -111,6 +111,7 @@ pub struct Pages<'a> {
     result: Map<String, Value>,
     non_aggregate: Map<String, Value>,
     resume: Option<Map<String, Value>>,
+    kept: Option<Vec<Value>>,
 }
 
 impl<'a> Pages<'a> {
@@ -149,7 +150,20 @@ impl<'a> Pages<'a> {
             result: Map::new(),
             non_aggregate: Map::new(),
             resume: None,
+            kept: None,
         })
+    }
+
+    /// Keep every page as yielded (after any `--max-items` cut), for output
+    /// formats printed page by page (`--output text`); see [`Pages::finish_pages`].
+    pub fn keep_pages(&mut self) {
+        self.kept.get_or_insert_with(Vec::new);
+    }
+
+    /// The merged result and the pages kept (empty unless [`Pages::keep_pages`]).
+    pub fn finish_pages(mut self) -> (Value, Vec<Value>) {
+        let kept = self.kept.take().unwrap_or_default();
+        (self.finish(), kept)
     }
 
     /// The parameters to add to the next request (continuation tokens and
@@ -233,11 +247,17 @@ impl<'a> Pages<'a> {
                 );
                 self.resume = Some(tok);
                 self.merge(&page)?;
+                if let Some(k) = &mut self.kept {
+                    k.push(page);
+                }
                 self.done = true;
                 return Ok(false);
             }
         }
         self.merge(&page)?;
+        if let Some(k) = &mut self.kept {
+            k.push(page.clone());
+        }
         self.total_items += count;
         let next = self.next_token(&page)?;
         if next.values().all(Value::is_null) {
@@ -544,6 +564,32 @@ mod tests {
             (Some("a"), json!({"Items": [3, 4], "NextToken": "b"})),
             (Some("b"), json!({"Items": [5]})),
         ]
+    }
+
+    #[test]
+    fn kept_pages_are_the_cut_pages() {
+        let p = basic();
+        let req = PageRequest {
+            max_items: Some(3),
+            ..Default::default()
+        };
+        let mut w = Pages::new(&p, &req).unwrap();
+        w.keep_pages();
+        assert!(w
+            .add_page(json!({"Items": [1, 2], "NextToken": "a"}))
+            .unwrap());
+        assert!(!w
+            .add_page(json!({"Items": [3, 4], "NextToken": "b"}))
+            .unwrap());
+        let (all, pages) = w.finish_pages();
+        assert_eq!(all["Items"], json!([1, 2, 3]));
+        assert_eq!(
+            pages,
+            vec![
+                json!({"Items": [1, 2], "NextToken": "a"}),
+                json!({"Items": [3], "NextToken": "b"})
+            ]
+        );
     }
 
     #[test]

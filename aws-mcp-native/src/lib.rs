@@ -54,7 +54,7 @@ use aws_mcp_core::paginate::{PageRequest, Pages};
 use aws_mcp_core::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
 use aws_mcp_core::protocol::serialize::{serialize, SerializeOptions};
 use aws_mcp_core::protocol::{HttpResponse, Protocol, ServiceModel};
-use aws_mcp_core::render::{render, OutputFormat};
+use aws_mcp_core::render::{render, render_text_pages, OutputFormat};
 use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
 use bytes::Bytes;
 use http_body_util::Full;
@@ -431,10 +431,21 @@ impl NativeExecutor {
             .map(|t| Duration::from_secs(t as u64))
             .unwrap_or(options.connect_timeout);
         let client = self.client(connect)?;
+        let format = match &g.output {
+            Some(o) => o
+                .parse::<OutputFormat>()
+                .map_err(|e| NativeError::Request(e.to_string()))?,
+            None => OutputFormat::Json,
+        };
         let paginator = detail.paginator.as_deref().filter(|_| !g.no_paginate);
         let mut pages = match paginator {
             Some(p) => {
-                Some(Pages::new(p, &paging).map_err(|e| NativeError::Request(e.to_string()))?)
+                let mut w =
+                    Pages::new(p, &paging).map_err(|e| NativeError::Request(e.to_string()))?;
+                if format == OutputFormat::Text {
+                    w.keep_pages();
+                }
+                Some(w)
             }
             None => None,
         };
@@ -483,18 +494,24 @@ impl NativeExecutor {
                 None => break page,
             }
         };
-        let result = match pages {
-            Some(w) => w.finish(),
-            None => result,
-        };
-        let format = match &g.output {
-            Some(o) => o
-                .parse::<OutputFormat>()
-                .map_err(|e| NativeError::Request(e.to_string()))?,
-            None => OutputFormat::Json,
-        };
-        let text = render(&result, format, g.query.as_deref(), &api.operation)
-            .map_err(|e| NativeError::Response(e.to_string()))?;
+        let text = match (pages, paginator) {
+            (Some(w), Some(p)) if format == OutputFormat::Text => {
+                // The CLI prints text page by page (its PageIterator).
+                let (all, kept) = w.finish_pages();
+                let keys: Vec<&str> = p.result_key.iter().map(String::as_str).collect();
+                let non_agg: Vec<&str> = p.non_aggregate_keys.iter().map(String::as_str).collect();
+                render_text_pages(
+                    &kept,
+                    &keys,
+                    &non_agg,
+                    all["NextToken"].as_str(),
+                    g.query.as_deref(),
+                )
+            }
+            (Some(w), _) => render(&w.finish(), format, g.query.as_deref(), &api.operation),
+            (None, _) => render(&result, format, g.query.as_deref(), &api.operation),
+        }
+        .map_err(|e| NativeError::Response(e.to_string()))?;
         Ok((0, text, String::new()))
     }
 }

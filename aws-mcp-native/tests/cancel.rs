@@ -1,4 +1,5 @@
 //! Cancellation and timeouts against a real (silent) TCP server on 127.0.0.1.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Read;
 use std::net::TcpListener;

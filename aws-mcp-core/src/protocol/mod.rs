@@ -9,8 +9,10 @@
 //!   executor) resolves the endpoint, signs the [`HttpRequest`] and hands the
 //!   bytes it received back as an [`HttpResponse`].
 //! * One module per direction: [`serialize`](mod@serialize) builds requests for the `query`,
-//!   `ec2`, `json`, `rest-json` and `rest-xml` protocols, and [`parse`](mod@parse) turns
-//!   responses (results and errors) into [`serde_json::Value`]s.
+//!   `ec2`, `json`, `rest-json`, `rest-xml` and `smithy-rpc-v2-cbor` protocols, and
+//!   [`parse`](mod@parse) turns responses (results and errors) of the first five into
+//!   [`serde_json::Value`]s, applying botocore's response handlers that change what the CLI
+//!   prints.
 //! * Output follows the AWS CLI v1 with its default configuration, so that a
 //!   native call prints what `aws ... --output json` would print: members in
 //!   model order, `ResponseMetadata` removed, timestamps as the service sent

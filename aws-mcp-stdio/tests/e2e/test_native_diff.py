@@ -27,7 +27,8 @@ from conftest import AWS, BIN
 BUCKET = "diff-bucket"
 
 # (protocol, command, compare): compare is "exact" (equal after masking),
-# "shape" (same keys and value types: for outputs holding generated ids).
+# "shape" (same keys and value types: for outputs holding generated ids),
+# "raw" (the printed text byte for byte: --output text/table, --query).
 CASES = [
     # S3: rest-xml
     ("rest-xml", "aws s3api list-buckets", "exact"),
@@ -109,6 +110,15 @@ CASES = [
     ("rest-json", "aws apigateway get-rest-apis", "exact"),
     ("rest-json", "aws apigateway create-rest-api --name api-{n}", "shape"),
     ("rest-json", "aws apigateway get-rest-api --rest-api-id nope", "exact"),
+    # --output text/table and --query: compared byte for byte
+    ("ec2", "aws ec2 describe-vpcs --output text", "raw"),
+    ("ec2", "aws ec2 describe-availability-zones --output table", "raw"),
+    ("query", "aws iam list-users --output table", "raw"),
+    ("query", "aws iam list-users --query Users[].UserName --output text", "raw"),
+    ("rest-xml", f"aws s3api list-objects-v2 --bucket {BUCKET} --output text --max-items 2", "raw"),
+    ("rest-xml", f"aws s3api list-objects-v2 --bucket {BUCKET} --query Contents[].Key", "raw"),
+    ("json", "aws dynamodb scan --table-name diff-table --query Items[0] --output text", "raw"),
+    ("json", "aws dynamodb describe-table --table-name diff-table --output table", "raw"),
 ]
 
 SETUP = [
@@ -255,6 +265,9 @@ def test_native_equals_cli(diff_env, protocol, cmd, compare):
     assert nat_rc == cli_rc, f"exit {nat_rc} != {cli_rc}\nnative: {nat_err}\ncli: {cli_err}"
     if cli_rc != 0:
         assert error_code(nat_err) == error_code(cli_err), f"native: {nat_err}\ncli: {cli_err}"
+        return
+    if compare == "raw":
+        assert nat_out == cli_out
         return
     cli_json = parse(cli_out.replace("-cli", "-<n>").replace("_cli", "_<n>"))
     nat_json = parse(nat_out.replace("-native", "-<n>").replace("_native", "_<n>"))
