@@ -421,57 +421,8 @@ fn merge_dicts(base: &mut Map<String, Value>, extra: Map<String, Value>) {
 
 /// Encode a resume token as botocore does: `json.dumps` then base64.
 pub fn encode_token(tok: &Map<String, Value>) -> String {
-    // Python's json.dumps separators: ", " and ": ", ASCII escapes.
-    let mut s = String::from("{");
-    for (i, (k, v)) in tok.iter().enumerate() {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push_str(&py_json(&Value::String(k.clone())));
-        s.push_str(": ");
-        s.push_str(&py_json(v));
-    }
-    s.push('}');
-    base64::engine::general_purpose::STANDARD.encode(s.as_bytes())
-}
-
-fn py_json(v: &Value) -> String {
-    match v {
-        Value::String(s) => {
-            let mut out = String::from("\"");
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
-                    c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                        let mut buf = [0u16; 2];
-                        for u in c.encode_utf16(&mut buf) {
-                            out.push_str(&format!("\\u{u:04x}"));
-                        }
-                    }
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            out
-        }
-        Value::Object(m) => {
-            let parts: Vec<String> = m
-                .iter()
-                .map(|(k, v)| format!("{}: {}", py_json(&Value::String(k.clone())), py_json(v)))
-                .collect();
-            format!("{{{}}}", parts.join(", "))
-        }
-        Value::Array(a) => {
-            let parts: Vec<String> = a.iter().map(py_json).collect();
-            format!("[{}]", parts.join(", "))
-        }
-        Value::Null => "null".into(),
-        other => other.to_string(),
-    }
+    let text = crate::render::query::ascii_json(&Value::Object(tok.clone()), ", ", ": ");
+    base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
 }
 
 /// Decode a starting token: the tokens by input name and the truncation.

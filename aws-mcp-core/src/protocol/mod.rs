@@ -25,6 +25,7 @@ use std::collections::HashMap;
 
 use crate::catalog::{Name, ServiceMetadata, Shape};
 
+mod calendar;
 pub mod parse;
 pub mod serialize;
 

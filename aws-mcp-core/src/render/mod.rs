@@ -80,7 +80,7 @@
 
 mod json;
 mod pyfmt;
-mod query;
+pub(crate) mod query;
 mod table;
 mod text;
 mod unicode_tables;

@@ -735,7 +735,7 @@ fn call(cx: &Cx<'_>, name: &str, arg_asts: &[Ast], data: &Value) -> R<Value> {
             arity(f, &args, 1)?;
             match val(f, &args[0])? {
                 Value::String(s) => Value::String(s.clone()),
-                v => Value::String(compact_ascii_json(v)),
+                v => Value::String(ascii_json(v, ",", ":")),
             }
         }
         "to_number" => {
@@ -789,10 +789,13 @@ fn parse_py_number(s: &str) -> Value {
     Value::Null
 }
 
-/// `json.dumps(v, separators=(',', ':'))` with `ensure_ascii=True`.
-fn compact_ascii_json(v: &Value) -> String {
+/// Python's `json.dumps(v, separators=(item_sep, key_sep))` with
+/// `ensure_ascii=True` (the default): `(",", ":")` is JMESPath's
+/// `to_string`, `(", ", ": ")` plain `json.dumps` (botocore's pagination
+/// tokens).
+pub(crate) fn ascii_json(v: &Value, item_sep: &str, key_sep: &str) -> String {
     let mut out = String::new();
-    fn go(v: &Value, out: &mut String) {
+    fn go(v: &Value, out: &mut String, seps: (&str, &str)) {
         match v {
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -826,9 +829,9 @@ fn compact_ascii_json(v: &Value) -> String {
                 out.push('[');
                 for (i, e) in a.iter().enumerate() {
                     if i > 0 {
-                        out.push(',');
+                        out.push_str(seps.0);
                     }
-                    go(e, out);
+                    go(e, out, seps);
                 }
                 out.push(']');
             }
@@ -836,17 +839,17 @@ fn compact_ascii_json(v: &Value) -> String {
                 out.push('{');
                 for (i, (k, e)) in m.iter().enumerate() {
                     if i > 0 {
-                        out.push(',');
+                        out.push_str(seps.0);
                     }
-                    go(&Value::String(k.clone()), out);
-                    out.push(':');
-                    go(e, out);
+                    go(&Value::String(k.clone()), out, seps);
+                    out.push_str(seps.1);
+                    go(e, out, seps);
                 }
                 out.push('}');
             }
         }
     }
-    go(v, &mut out);
+    go(v, &mut out, (item_sep, key_sep));
     out
 }
 
