@@ -114,9 +114,11 @@ async fn invalid_commands_and_unrunnable_programs_are_tool_errors() {
         let s = r.structured_content.expect("structured");
         assert_eq!(s["results"][0]["status"], "rejected", "{bad}: {s}");
     }
-    // A valid command with no `aws` program: an error result naming the fix.
-    let r = call(&client, "aws s3api list-buckets").await;
+    // A valid command the native executor does not cover, with no `aws`
+    // program: an error result naming the fix and why it was not native.
+    let r = call(&client, "aws s3 ls").await;
     assert_eq!(r.is_error, Some(true));
     assert!(text(&r).contains("AWS_MCP_AWS_CLI"), "{}", text(&r));
+    assert!(text(&r).contains("hand-written"), "{}", text(&r));
     client.cancel().await.expect("close");
 }
