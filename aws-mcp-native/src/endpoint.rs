@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use aws_mcp_core::catalog::{OperationModel, Service, Shape};
+use aws_mcp_core::catalog::{OperationModel, Shape};
 use aws_mcp_core::endpoint::{self, ParamValue, Partitions, RuleSet};
 use serde_json::{Map, Value};
 
@@ -91,7 +91,6 @@ pub struct Resolved {
 /// Resolve the endpoint of one call.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn resolve(
-    service: Service<'_>,
     rules: &RuleSet,
     partitions: &Partitions,
     op: &OperationModel,
@@ -102,15 +101,9 @@ pub(crate) fn resolve(
     env: &EndpointEnv,
 ) -> Result<Resolved, NativeError> {
     let mut p: HashMap<String, ParamValue> = HashMap::new();
-    let raw: Value = service
-        .endpoint_rules()
-        .ok()
-        .flatten()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or(Value::Null);
-    let defs = raw["parameters"].as_object().cloned().unwrap_or_default();
-    for (name, def) in &defs {
-        let value = match def["builtIn"].as_str() {
+    for def in rules.parameters() {
+        let name = &def.name;
+        let value = match def.built_in.as_deref() {
             Some("AWS::Region") => Some(ParamValue::String(region.to_string())),
             Some("AWS::UseFIPS") => Some(ParamValue::Bool(env.use_fips)),
             Some("AWS::UseDualStack") => Some(ParamValue::Bool(env.use_dual_stack)),

@@ -410,7 +410,6 @@ impl NativeExecutor {
             .or_else(|| self.env.configured(&sid).map(str::to_string));
         let rules = self.rules(service).await?;
         let ep = endpoint::resolve(
-            service,
             &rules,
             self.partitions()?,
             &op,
