@@ -8,7 +8,8 @@
 //! ```
 //!
 //! `BM25_PARAMS=k1=1.5,b=0.6` overrides the lexical engine's constants, and
-//! `HYBRID_PARAMS=w_dense,depth` the hybrid fusion's (tuning runs; `--features dense`).
+//! `HYBRID_PARAMS=w_dense,depth` the hybrid fusion's and `DENSE_PRIOR=w` the dense
+//! engine's prior weight (tuning runs; `--features dense`).
 #![allow(clippy::print_stdout)]
 
 use std::time::Instant;
@@ -83,16 +84,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 )) as Box<dyn retrieve::Retriever>)
             }
             #[cfg(feature = "dense")]
-            (Engine::Hybrid, _) if std::env::var("HYBRID_PARAMS").is_ok() => {
+            (Engine::Dense, _) if std::env::var("DENSE_PRIOR").is_ok() => {
+                let mut d = retrieve::DenseRetriever::new(catalog)?;
+                d.prior_weight = std::env::var("DENSE_PRIOR")?.parse()?;
+                Ok(Box::new(d) as Box<dyn retrieve::Retriever>)
+            }
+            #[cfg(feature = "dense")]
+            (Engine::Hybrid, _)
+                if std::env::var("HYBRID_PARAMS").is_ok()
+                    || std::env::var("DENSE_PRIOR").is_ok() =>
+            {
                 let spec = std::env::var("HYBRID_PARAMS").unwrap_or_default();
                 let v: Vec<f32> = spec
                     .split(',')
                     .filter_map(|x| x.trim().parse().ok())
                     .collect();
                 let mut h = retrieve::HybridRetriever::new(catalog)?;
-                if let [w, depth] = v[..] {
+                if let [w, depth, ..] = v[..] {
                     h.w_dense = w;
                     h.depth = depth as usize;
+                }
+                if let Ok(p) = std::env::var("DENSE_PRIOR") {
+                    h.dense_mut().prior_weight = p.parse()?;
                 }
                 Ok(Box::new(h) as Box<dyn retrieve::Retriever>)
             }

@@ -20,7 +20,8 @@ use std::collections::{HashMap, HashSet};
 use super::corpus::{Corpus, CorpusDoc};
 use super::synonyms::{INTENTS, SERVICE_ALIASES, SYNONYMS};
 use super::text::{
-    edit_distance, for_each_word, is_noise, is_stopword, letter_mask, stem, words, FastMap,
+    edit_distance, for_each_word, is_noise, is_stopword, letter_mask, stem, value_hint, words,
+    FastMap,
 };
 use super::{check_query, make_suggestion, RetrieveError, Retriever, Suggestion};
 use crate::catalog::Catalog;
@@ -135,6 +136,20 @@ impl Bm25Params {
         Ok(self)
     }
 }
+
+/// First words that make a request a question about state ("which", "is",
+/// "do we have"): its answer is a read, whatever other verbs it contains.
+/// "can"/"could" are left out: "can you delete …" is a request to act.
+const QUESTION_WORDS: &[&str] = &[
+    "what", "whats", "which", "who", "whose", "where", "when", "is", "are", "was", "were", "do",
+    "does", "did", "has", "have", "any",
+];
+
+/// Operation verbs that only read.
+const READ_VERBS: &[&str] = &[
+    "describe", "list", "get", "search", "lookup", "scan", "query", "check", "estimate", "preview",
+    "validate", "test", "detect", "batch",
+];
 
 /// How many of the best candidates the second stage re-scores.
 const RERANK: usize = 300;
@@ -258,18 +273,7 @@ impl Bm25Retriever {
         let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();
         let mut docs = Vec::with_capacity(corpus.docs.len());
         let mut services = HashMap::new();
-        let mut examples_per_service: HashMap<&str, u32> = HashMap::new();
-        for d in &corpus.docs {
-            if d.has_examples {
-                *examples_per_service.entry(d.service.as_str()).or_default() += 1;
-            }
-        }
-        let max_ex = examples_per_service
-            .values()
-            .copied()
-            .max()
-            .unwrap_or(1)
-            .max(1) as f32;
+        let priors = priors(corpus, &p);
         // pass 1: (term, field) occurrences of every document, and field lengths
         let fields = [
             (p.w_name, 0.0),
@@ -282,7 +286,7 @@ impl Bm25Retriever {
         let mut bounds: Vec<usize> = Vec::with_capacity(corpus.docs.len() + 1);
         let mut flens: Vec<[f32; 5]> = Vec::with_capacity(corpus.docs.len());
         bounds.push(0);
-        for d in &corpus.docs {
+        for (d, &prior) in corpus.docs.iter().zip(&priors) {
             let name = format!("{} {}", d.service, d.operation);
             let texts = [
                 name.as_str(),
@@ -307,11 +311,6 @@ impl Bm25Retriever {
                 .skip(1)
                 .filter_map(|w| b.word(w))
                 .collect();
-            let n_ex = examples_per_service
-                .get(d.service.as_str())
-                .copied()
-                .unwrap_or(0) as f32;
-            let prior = prior_of(d, &p) + p.service_prior * (1.0 + n_ex).ln() / (1.0 + max_ex).ln();
             docs.push(DocMeta {
                 service: d.service.as_str().into(),
                 operation: d.operation.as_str().into(),
@@ -455,7 +454,27 @@ impl Bm25Retriever {
         let mut a = Analysed::default();
         // (stemmed word, weight): typed words, or their spelling correction
         let mut stems: Vec<(String, f32)> = Vec::new();
-        for w in words(query) {
+        let mut typed: Vec<String> = Vec::new();
+        for tok in query.split_whitespace() {
+            match value_hint(tok) {
+                Some(hint) => {
+                    for w in words(&hint) {
+                        if let Some(svc) = self.services.get(&w) {
+                            a.implied.insert(svc.clone());
+                        }
+                        stems.push((stem(&w), self.params.w_synonym));
+                    }
+                }
+                None => typed.extend(words(tok)),
+            }
+        }
+        let question = typed
+            .first()
+            .is_some_and(|w| QUESTION_WORDS.contains(&w.as_str()))
+            || typed.len() >= 2
+                && typed[0] == "how"
+                && matches!(typed[1].as_str(), "many" | "much");
+        for w in typed {
             if is_noise(&w) {
                 continue;
             }
@@ -506,6 +525,16 @@ impl Bm25Retriever {
                 }
             }
         }
+        if question {
+            // "which instance types can I launch", "is the recorder running":
+            // the verbs of a question describe the state asked about; the
+            // request is to read it.
+            a.verbs.retain(|v| READ_VERBS.contains(&v.as_str()));
+            if a.verbs.is_empty() {
+                a.verbs
+                    .extend(["describe", "get", "list"].map(String::from));
+            }
+        }
         for (s, w) in &stems {
             if !is_stopword(s) {
                 // a verb the intent bonus already handles counts less as a plain word
@@ -518,6 +547,33 @@ impl Bm25Retriever {
             }
         }
         a
+    }
+
+    /// The non-BM25 parts of document `i`'s score: prior, service, coverage, intent.
+    fn bonuses(&self, i: usize, a: &Analysed) -> [f32; 4] {
+        let p = &self.params;
+        let doc = &self.docs[i];
+        let service = if a.services.contains(&*doc.service) {
+            p.service_bonus
+        } else if a.implied.contains(&*doc.service) {
+            p.service_bonus * p.implied_service
+        } else {
+            0.0
+        };
+        let mut coverage = 0.0;
+        if !doc.op_terms.is_empty() {
+            let matched = doc
+                .op_terms
+                .iter()
+                .filter(|t| a.terms.contains_key(t))
+                .count();
+            coverage = p.coverage_bonus * matched as f32 / doc.op_terms.len() as f32;
+        }
+        let intent = match a.verbs.iter().position(|v| **v == *doc.verb) {
+            Some(pos) => p.intent_bonus / (1.0 + 0.25 * pos as f32),
+            None => 0.0,
+        };
+        [doc.prior, service, coverage, intent]
     }
 
     /// Ranked (document number, score) for a checked query.
@@ -540,23 +596,7 @@ impl Bm25Retriever {
             if !hit[i] && !named {
                 continue;
             }
-            let mut s = scores[i] + doc.prior;
-            if named {
-                s += p.service_bonus;
-            } else if a.implied.contains(&*doc.service) {
-                s += p.service_bonus * p.implied_service;
-            }
-            if !doc.op_terms.is_empty() {
-                let matched = doc
-                    .op_terms
-                    .iter()
-                    .filter(|t| a.terms.contains_key(t))
-                    .count();
-                s += p.coverage_bonus * matched as f32 / doc.op_terms.len() as f32;
-            }
-            if let Some(pos) = a.verbs.iter().position(|v| **v == *doc.verb) {
-                s += p.intent_bonus / (1.0 + 0.25 * pos as f32);
-            }
+            let s = scores[i] + self.bonuses(i, &a).iter().sum::<f32>();
             out.push((i as u32, s));
         }
         // second stage: the best candidates gain when their operation's words
@@ -640,6 +680,35 @@ fn verb_of(d: &CorpusDoc) -> String {
     first
 }
 
+/// Every command's prior: [`prior_of`] plus the service's share of commands
+/// with AWS examples (log scale, `service_prior` for the best-documented
+/// service). Popular, documented commands are what most requests want.
+pub(crate) fn priors(corpus: &Corpus, p: &Bm25Params) -> Vec<f32> {
+    let mut examples_per_service: HashMap<&str, u32> = HashMap::new();
+    for d in &corpus.docs {
+        if d.has_examples {
+            *examples_per_service.entry(d.service.as_str()).or_default() += 1;
+        }
+    }
+    let max_ex = examples_per_service
+        .values()
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .max(1) as f32;
+    corpus
+        .docs
+        .iter()
+        .map(|d| {
+            let n_ex = examples_per_service
+                .get(d.service.as_str())
+                .copied()
+                .unwrap_or(0) as f32;
+            prior_of(d, p) + p.service_prior * (1.0 + n_ex).ln() / (1.0 + max_ex).ln()
+        })
+        .collect()
+}
+
 fn prior_of(d: &CorpusDoc, p: &Bm25Params) -> f32 {
     let mut prior = 0.0;
     if d.has_examples {
@@ -688,6 +757,41 @@ mod tests {
             .into_iter()
             .map(|(s, o, _)| format!("{s} {o}"))
             .collect()
+    }
+
+    /// Development aid: `EXPLAIN="query|service op" cargo test -p aws-mcp-core explain -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    #[allow(clippy::print_stdout)]
+    fn explain() {
+        let e = engine();
+        let spec = std::env::var("EXPLAIN").unwrap_or_default();
+        for item in spec.split(';').filter(|x| !x.trim().is_empty()) {
+            let (q, want) = item.split_once('|').unwrap_or((item, ""));
+            let a = e.analyse(q);
+            let mut terms: Vec<_> = a
+                .terms
+                .iter()
+                .map(|(t, w)| format!("{}:{w:.2}", e.terms[*t as usize]))
+                .collect();
+            terms.sort();
+            println!(
+                "== {q}\n   terms {terms:?}\n   verbs {:?} services {:?} implied {:?}",
+                a.verbs, a.services, a.implied
+            );
+            let ranked = e.rank(q, 2000);
+            for (r, (d, s)) in ranked.iter().enumerate() {
+                let m = &e.docs[*d as usize];
+                let name = format!("{} {}", m.service, m.operation);
+                if r < 5 || name == want {
+                    println!(
+                        "   {:>3} {s:7.2} {name} {:?}",
+                        r + 1,
+                        e.bonuses(*d as usize, &a)
+                    );
+                }
+            }
+        }
     }
 
     #[test]

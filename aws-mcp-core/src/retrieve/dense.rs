@@ -21,7 +21,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use ndarray::{Array1, Array2};
+use ndarray::Array2;
 
 use super::bm25::Bm25Retriever;
 use super::corpus::Corpus;
@@ -30,7 +30,8 @@ use super::{
 };
 use crate::catalog::Catalog;
 
-const VECTORS_MAGIC: &[u8; 8] = b"AWSMCPV1";
+const VECTORS_MAGIC: &[u8; 8] = b"AWSMCPV2";
+const VECTORS_MAGIC_V1: &[u8; 8] = b"AWSMCPV1";
 /// Tokens kept of a request.
 const MAX_TOKENS: usize = 256;
 
@@ -224,47 +225,113 @@ impl Embedder for OnnxEmbedder {
     }
 }
 
-/// Exact inner-product search over unit vectors held in one `ndarray` matrix.
+/// Exact inner-product search over int8 unit vectors, several per document.
+///
+/// Vectors stay int8 in memory (a quarter of the f32 size); the query is
+/// quantised to i16 and each row costs one integer dot product, which the
+/// compiler vectorises. A document scores its best vector (max-sim).
 #[derive(Debug, Clone)]
 pub struct ExactIndex {
-    vectors: Array2<f32>,
+    dim: usize,
+    docs: usize,
+    /// `len × dim` int8 values, row-major.
+    values: Vec<i8>,
+    /// One scale per vector (value = int8 × scale).
+    scales: Vec<f32>,
+    /// The document each vector belongs to (ascending).
+    owners: Vec<u32>,
+}
+
+fn quantise_row(row: &[f32], out: &mut Vec<i8>) -> f32 {
+    let max = row.iter().fold(0f32, |m, x| m.max(x.abs()));
+    let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+    out.extend(
+        row.iter()
+            .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8),
+    );
+    scale
 }
 
 impl ExactIndex {
-    /// An index over the rows of `vectors`.
+    /// An index with one document per row of `vectors` (quantised to int8).
     pub fn new(vectors: Array2<f32>) -> ExactIndex {
-        ExactIndex { vectors }
+        let (n, dim) = vectors.dim();
+        let mut values = Vec::with_capacity(n * dim);
+        let mut scales = Vec::with_capacity(n);
+        for row in vectors.rows() {
+            let row: Vec<f32> = row.to_vec();
+            scales.push(quantise_row(&row, &mut values));
+        }
+        ExactIndex {
+            dim,
+            docs: n,
+            values,
+            scales,
+            owners: (0..n as u32).collect(),
+        }
     }
 
-    /// Decode a `vectors.bin` written by `tools/catalog-gen/dense.py`.
+    /// Decode a `vectors.bin` written by `tools/catalog-gen/dense.py`:
+    /// `AWSMCPV2` (several vectors per document) or `AWSMCPV1` (one each).
     pub fn from_bytes(data: &[u8]) -> Result<ExactIndex, RetrieveError> {
         let bad = |m: &str| RetrieveError::Corpus(format!("vectors file: {m}"));
-        let rest = data
-            .strip_prefix(VECTORS_MAGIC.as_slice())
-            .ok_or_else(|| bad("missing the AWSMCPV1 header"))?;
-        if rest.len() < 8 {
+        let (rest, v2) = if let Some(r) = data.strip_prefix(VECTORS_MAGIC.as_slice()) {
+            (r, true)
+        } else if let Some(r) = data.strip_prefix(VECTORS_MAGIC_V1.as_slice()) {
+            (r, false)
+        } else {
+            return Err(bad("missing the AWSMCPV2 header"));
+        };
+        let header = if v2 { 12 } else { 8 };
+        if rest.len() < header {
             return Err(bad("truncated header"));
         }
-        let u32_at =
-            |o: usize| u32::from_le_bytes([rest[o], rest[o + 1], rest[o + 2], rest[o + 3]]);
-        let (n, dim) = (u32_at(0) as usize, u32_at(4) as usize);
-        let body = &rest[8..];
-        let stride = dim.checked_add(4).ok_or_else(|| bad("bad dimension"))?;
+        let u32_at = |b: &[u8], o: usize| u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
+        let (n, dim) = (u32_at(rest, 0) as usize, u32_at(rest, 4) as usize);
+        let docs = if v2 { u32_at(rest, 8) as usize } else { n };
+        let body = &rest[header..];
+        let lead = if v2 { 8 } else { 4 };
+        let stride = dim.checked_add(lead).ok_or_else(|| bad("bad dimension"))?;
         if dim == 0 || n.checked_mul(stride) != Some(body.len()) {
             return Err(bad("size does not match its header"));
         }
-        let mut flat = Vec::with_capacity(n * dim);
-        for row in body.chunks_exact(stride) {
-            let scale = f32::from_le_bytes([row[0], row[1], row[2], row[3]]);
-            flat.extend(row[4..].iter().map(|&b| f32::from(b as i8) * scale));
+        let mut values = Vec::with_capacity(n * dim);
+        let mut scales = Vec::with_capacity(n);
+        let mut owners = Vec::with_capacity(n);
+        for (i, row) in body.chunks_exact(stride).enumerate() {
+            let owner = if v2 { u32_at(row, 0) } else { i as u32 };
+            if owner as usize >= docs || owners.last().is_some_and(|&o| o > owner) {
+                return Err(bad("document numbers out of order or out of range"));
+            }
+            owners.push(owner);
+            scales.push(f32::from_le_bytes([
+                row[lead - 4],
+                row[lead - 3],
+                row[lead - 2],
+                row[lead - 1],
+            ]));
+            values.extend(row[lead..].iter().map(|&b| b as i8));
         }
-        let vectors = Array2::from_shape_vec((n, dim), flat).map_err(|e| bad(&e.to_string()))?;
-        Ok(ExactIndex { vectors })
+        Ok(ExactIndex {
+            dim,
+            docs,
+            values,
+            scales,
+            owners,
+        })
     }
 
-    /// The stored vectors, in order.
+    /// The stored vectors, in order (dequantised).
     pub fn rows(&self) -> impl Iterator<Item = Vec<f32>> + '_ {
-        self.vectors.rows().into_iter().map(|r| r.to_vec())
+        self.values
+            .chunks_exact(self.dim)
+            .zip(&self.scales)
+            .map(|(r, &s)| r.iter().map(|&v| f32::from(v) * s).collect())
+    }
+
+    /// The document of each stored vector, in order.
+    pub fn owners(&self) -> &[u32] {
+        &self.owners
     }
 
     /// Read a `vectors.bin` file.
@@ -277,25 +344,67 @@ impl ExactIndex {
 
 impl VectorIndex for ExactIndex {
     fn dim(&self) -> usize {
-        self.vectors.ncols()
+        self.dim
     }
 
     fn len(&self) -> usize {
-        self.vectors.nrows()
+        self.scales.len()
+    }
+
+    fn docs(&self) -> usize {
+        self.docs
     }
 
     fn nearest(&self, query: &[f32], k: usize) -> Vec<(u32, f32)> {
-        if query.len() != self.dim() || k == 0 {
+        if query.len() != self.dim || k == 0 || self.docs == 0 {
             return Vec::new();
         }
-        let q = Array1::from(query.to_vec());
-        let sims = self.vectors.dot(&q);
-        let mut all: Vec<(u32, f32)> = sims
+        let max = query.iter().fold(0f32, |m, x| m.max(x.abs()));
+        if !max.is_finite() {
+            return Vec::new();
+        }
+        let qscale = if max > 0.0 { max / 32767.0 } else { 1.0 };
+        let q: Vec<i16> = query
             .iter()
+            .map(|x| (x / qscale).round().clamp(-32767.0, 32767.0) as i16)
+            .collect();
+        // |Σ| ≤ 384 · 127 · 32767 < i32::MAX for dim ≤ 384; i64 above that.
+        let mut best = vec![f32::NEG_INFINITY; self.docs];
+        for ((row, &scale), &owner) in self
+            .values
+            .chunks_exact(self.dim)
+            .zip(&self.scales)
+            .zip(&self.owners)
+        {
+            let dot: i64 = if self.dim <= 512 {
+                i64::from(
+                    row.iter()
+                        .zip(&q)
+                        .map(|(&a, &b)| i32::from(a) * i32::from(b))
+                        .sum::<i32>(),
+                )
+            } else {
+                row.iter()
+                    .zip(&q)
+                    .map(|(&a, &b)| i64::from(a) * i64::from(b))
+                    .sum()
+            };
+            let sim = dot as f32 * scale * qscale;
+            let b = &mut best[owner as usize];
+            if sim > *b {
+                *b = sim;
+            }
+        }
+        let mut all: Vec<(u32, f32)> = best
+            .into_iter()
             .enumerate()
-            .map(|(i, &s)| (i as u32, s))
+            .filter(|x| x.1.is_finite())
+            .map(|(i, s)| (i as u32, s))
             .collect();
         let k = k.min(all.len());
+        if k == 0 {
+            return Vec::new();
+        }
         all.select_nth_unstable_by(k - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         all.truncate(k);
         all.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -328,7 +437,14 @@ pub struct DenseRetriever {
     embedder: Box<dyn Embedder>,
     index: Box<dyn VectorIndex>,
     docs: Vec<Doc>,
+    /// Every command's prior (the lexical engine's, scaled to at most 1).
+    priors: Vec<f32>,
+    /// The weight of the prior added to the cosine similarity.
+    pub prior_weight: f32,
 }
+
+/// How many nearest commands the prior re-orders.
+const PRIOR_DEPTH: usize = 200;
 
 impl std::fmt::Debug for DenseRetriever {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -362,10 +478,10 @@ impl DenseRetriever {
         embedder: Box<dyn Embedder>,
         index: Box<dyn VectorIndex>,
     ) -> Result<DenseRetriever, RetrieveError> {
-        if index.len() != corpus.docs.len() {
+        if index.docs() != corpus.docs.len() {
             return Err(RetrieveError::Corpus(format!(
-                "the vectors file has {} vectors for {} commands; regenerate it with tools/catalog-gen/dense.py",
-                index.len(),
+                "the vectors file has vectors for {} commands, the corpus {}; regenerate it with tools/catalog-gen/dense.py",
+                index.docs(),
                 corpus.docs.len()
             )));
         }
@@ -376,18 +492,28 @@ impl DenseRetriever {
                 index.dim()
             )));
         }
+        let p = super::bm25::Bm25Params::default();
+        let top = (p.example_prior + p.service_prior).max(1e-6);
+        let priors = super::bm25::priors(corpus, &p)
+            .into_iter()
+            .map(|x| x / top)
+            .collect();
         Ok(DenseRetriever {
             catalog,
             embedder,
             index,
             docs: docs_of(corpus),
+            priors,
+            prior_weight: 0.05,
         })
     }
 
     /// Ranked (document number, similarity) for a checked query.
     fn rank(&self, query: &str, k: usize) -> Result<Vec<(u32, f32)>, RetrieveError> {
-        // Identifiers and values (`i-0abc…`, account numbers) only distract the model.
-        let cleaned: Vec<&str> = query
+        // Identifiers and values (`i-0abc…`, account numbers) only distract the
+        // model: say what they are instead (`instance ec2`), or drop them.
+        let replaced = super::text::replace_values(query);
+        let cleaned: Vec<&str> = replaced
             .split_whitespace()
             .filter(|w| {
                 !super::text::words(w)
@@ -401,7 +527,13 @@ impl DenseRetriever {
             cleaned.join(" ")
         };
         let v = self.embedder.embed(&text)?;
-        Ok(self.index.nearest(&v, k))
+        let mut near = self.index.nearest(&v, k.max(PRIOR_DEPTH));
+        for (d, s) in near.iter_mut() {
+            *s += self.prior_weight * self.priors.get(*d as usize).copied().unwrap_or(0.0);
+        }
+        near.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        near.truncate(k);
+        Ok(near)
     }
 
     fn suggestion(&self, d: u32, score: f32) -> Result<Suggestion, RetrieveError> {
@@ -464,6 +596,11 @@ impl HybridRetriever {
         let dense = DenseRetriever::new(catalog)?;
         let lexical = Bm25Retriever::new(catalog)?;
         Ok(HybridRetriever::from_engines(lexical, dense))
+    }
+
+    /// The dense half, to adjust its constants.
+    pub fn dense_mut(&mut self) -> &mut DenseRetriever {
+        &mut self.dense
     }
 
     /// Fuse two engines built over the same corpus.

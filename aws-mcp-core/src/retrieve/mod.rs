@@ -177,11 +177,16 @@ pub trait VectorIndex: Send + Sync {
     fn dim(&self) -> usize;
     /// How many vectors are stored.
     fn len(&self) -> usize;
+    /// How many documents the vectors belong to (a document may have several).
+    fn docs(&self) -> usize {
+        self.len()
+    }
     /// Whether the index is empty.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// The `k` stored vectors most similar to `query`: (document number, similarity), best first.
+    /// The `k` documents most similar to `query` (each by its best vector):
+    /// (document number, similarity), best first.
     fn nearest(&self, query: &[f32], k: usize) -> Vec<(u32, f32)>;
 }
 
