@@ -69,6 +69,10 @@ pub struct Bm25Params {
     pub service_prior: f32,
     /// Bonus times the share of the operation's words typed in exactly that form.
     pub form_bonus: f32,
+    /// Query weight of a word inside a hyphenated name (`image-resizer`).
+    pub w_name_part: f32,
+    /// Penalty when the request only reads and the operation writes, or the reverse.
+    pub mismatch_penalty: f32,
 }
 
 impl Default for Bm25Params {
@@ -93,6 +97,8 @@ impl Default for Bm25Params {
             coverage_bonus: 4.5,
             service_prior: 3.0,
             form_bonus: 2.0,
+            w_name_part: 0.6,
+            mismatch_penalty: 3.0,
         }
     }
 }
@@ -129,6 +135,8 @@ impl Bm25Params {
                 "coverage_bonus" => &mut self.coverage_bonus,
                 "service_prior" => &mut self.service_prior,
                 "form_bonus" => &mut self.form_bonus,
+                "w_name_part" => &mut self.w_name_part,
+                "mismatch_penalty" => &mut self.mismatch_penalty,
                 other => return Err(format!("unknown parameter {other:?}")),
             };
             *slot = v;
@@ -143,6 +151,13 @@ impl Bm25Params {
 const QUESTION_WORDS: &[&str] = &[
     "what", "whats", "which", "who", "whose", "where", "when", "is", "are", "was", "were", "do",
     "does", "did", "has", "have", "any",
+];
+
+/// Words after which a verb-like word is a noun: articles, possessives and
+/// prepositions ("the build", "with tag", "by status").
+const NOUN_MARKERS: &[&str] = &[
+    "the", "a", "an", "my", "our", "your", "this", "that", "these", "those", "its", "their", "with",
+    "without", "by", "from", "of", "for", "in", "on", "at", "per", "each", "every",
 ];
 
 /// Operation verbs that only read.
@@ -185,6 +200,8 @@ struct Analysed {
     implied: HashSet<String>,
     /// The request's words as typed (lower case), for exact-form matches.
     raw: HashSet<String>,
+    /// `Some(true)` when every wanted verb only reads, `Some(false)` when none does.
+    reads: Option<bool>,
 }
 
 /// Field-weighted BM25 over every command (see the module docs).
@@ -203,6 +220,8 @@ pub struct Bm25Retriever {
     intents: HashMap<String, Vec<String>>,
     synonyms: HashMap<String, Vec<String>>,
     aliases: HashMap<String, String>,
+    /// Every stemmed word of the vocabulary tables: never spell-corrected.
+    known: HashSet<String>,
 }
 
 impl std::fmt::Debug for Bm25Retriever {
@@ -398,6 +417,13 @@ impl Bm25Retriever {
             terms,
             df,
             services,
+            known: INTENTS
+                .iter()
+                .chain(SYNONYMS)
+                .chain(SERVICE_ALIASES)
+                .flat_map(|(k, _)| words(k))
+                .map(|w| stem(&w))
+                .collect(),
             intents: table(INTENTS, false),
             synonyms: table(SYNONYMS, true),
             aliases: SERVICE_ALIASES
@@ -452,9 +478,12 @@ impl Bm25Retriever {
 
     fn analyse(&self, query: &str) -> Analysed {
         let mut a = Analysed::default();
-        // (stemmed word, weight): typed words, or their spelling correction
-        let mut stems: Vec<(String, f32)> = Vec::new();
-        let mut typed: Vec<String> = Vec::new();
+        // (stemmed word, weight, typed as a plain word rather than a value's
+        // hint or part of a name, can be the request's verb): typed words, or
+        // their spelling correction
+        let mut stems: Vec<(String, f32, bool, bool)> = Vec::new();
+        // (word, part of a hyphenated name)
+        let mut typed: Vec<(String, bool)> = Vec::new();
         for tok in query.split_whitespace() {
             match value_hint(tok) {
                 Some(hint) => {
@@ -462,30 +491,50 @@ impl Bm25Retriever {
                         if let Some(svc) = self.services.get(&w) {
                             a.implied.insert(svc.clone());
                         }
-                        stems.push((stem(&w), self.params.w_synonym));
+                        stems.push((stem(&w), self.params.w_synonym, false, false));
                     }
                 }
-                None => typed.extend(words(tok)),
+                None => {
+                    let ws = words(tok);
+                    let name = is_name(tok, &ws);
+                    typed.extend(ws.into_iter().map(|w| (w, name)));
+                }
             }
         }
         let question = typed
             .first()
-            .is_some_and(|w| QUESTION_WORDS.contains(&w.as_str()))
+            .is_some_and(|w| QUESTION_WORDS.contains(&w.0.as_str()))
             || typed.len() >= 2
-                && typed[0] == "how"
-                && matches!(typed[1].as_str(), "many" | "much");
-        for w in typed {
+                && typed[0].0 == "how"
+                && matches!(typed[1].0.as_str(), "many" | "much");
+        let mut prev = String::new();
+        for (w, name) in typed {
             if is_noise(&w) {
                 continue;
             }
             a.raw.insert(w.clone());
             let s = stem(&w);
-            if is_stopword(&w) || self.vocab.contains_key(&s) || self.services.contains_key(&w) {
-                stems.push((s, 1.0));
+            let weight = if name { self.params.w_name_part } else { 1.0 };
+            // "the build", "with tag", "tagged", "running": nouns and
+            // participles, not the action asked for
+            let inflected = (w.ends_with("ed") || w.ends_with("ing")) && s != w;
+            let verb = !name && !inflected && !NOUN_MARKERS.contains(&prev.as_str());
+            prev.clone_from(&w);
+            if is_stopword(&w)
+                || self.vocab.contains_key(&s)
+                || self.services.contains_key(&w)
+                || self.known.contains(&s)
+            {
+                stems.push((s, weight, !name, verb));
             } else if let Some(id) = self.correct(&s) {
-                stems.push((self.terms[id as usize].to_string(), self.params.w_typo));
+                stems.push((
+                    self.terms[id as usize].to_string(),
+                    self.params.w_typo * weight,
+                    !name,
+                    verb,
+                ));
             } else {
-                stems.push((s, 1.0));
+                stems.push((s, weight, !name, verb));
             }
         }
         let add = |a: &mut Analysed, term: &str, w: f32| {
@@ -501,7 +550,8 @@ impl Bm25Retriever {
                     .map(|x| x.0.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                if let Some(verbs) = self.intents.get(&phrase) {
+                let plain = win.iter().all(|x| x.2);
+                if let Some(verbs) = self.intents.get(&phrase).filter(|_| plain && win[0].3) {
                     for v in verbs {
                         if !a.verbs.contains(v) {
                             a.verbs.push(v.clone());
@@ -516,12 +566,23 @@ impl Bm25Retriever {
                         }
                     }
                 }
+                // a service named inside a name ("prod-eks") or a value only implies it
+                let named = if plain {
+                    &mut a.services
+                } else {
+                    &mut a.implied
+                };
                 if let Some(svc) = self.aliases.get(&phrase) {
-                    a.services.insert(svc.clone());
+                    named.insert(svc.clone());
                 }
                 let joined: String = win.iter().map(|x| x.0.as_str()).collect();
                 if let Some(svc) = self.services.get(&joined) {
-                    a.services.insert(svc.clone());
+                    named.insert(svc.clone());
+                }
+                // a compound typed as two words: "fail over" → failover, "sign in" → signin
+                if n == 2 && plain {
+                    let w = win.iter().map(|x| x.1).fold(1.0, f32::min);
+                    add(&mut a, &stem(&joined), w);
                 }
             }
         }
@@ -535,7 +596,17 @@ impl Bm25Retriever {
                     .extend(["describe", "get", "list"].map(String::from));
             }
         }
-        for (s, w) in &stems {
+        let reading = a
+            .verbs
+            .iter()
+            .filter(|v| READ_VERBS.contains(&v.as_str()))
+            .count();
+        a.reads = match reading {
+            0 if !a.verbs.is_empty() => Some(false),
+            n if n > 0 && n == a.verbs.len() => Some(true),
+            _ => None,
+        };
+        for (s, w, _, _) in &stems {
             if !is_stopword(s) {
                 // a verb the intent bonus already handles counts less as a plain word
                 let w = if self.intents.contains_key(s) {
@@ -571,6 +642,10 @@ impl Bm25Retriever {
         }
         let intent = match a.verbs.iter().position(|v| **v == *doc.verb) {
             Some(pos) => p.intent_bonus / (1.0 + 0.25 * pos as f32),
+            // "show the timeout config" is not update-function-configuration
+            None if a.reads.is_some_and(|r| r != READ_VERBS.contains(&&*doc.verb)) => {
+                -p.mismatch_penalty
+            }
             None => 0.0,
         };
         [doc.prior, service, coverage, intent]
@@ -655,6 +730,16 @@ impl Bm25Retriever {
             })
             .collect())
     }
+}
+
+/// Whether a typed token is a name (`image-resizer`, `web_app`): words
+/// joined by hyphens or underscores, none of them a particle. English
+/// compounds keep their particles ("site-to-site", "on-demand", "sign-in")
+/// and count fully; a name's words describe the resource only loosely
+/// ("web-deploy" is a pipeline, not CodeDeploy), so they weigh less and
+/// state no intent.
+fn is_name(token: &str, words: &[String]) -> bool {
+    words.len() >= 2 && token.contains(['-', '_']) && !words.iter().any(|w| is_stopword(w))
 }
 
 fn stem_phrase(p: &str) -> String {

@@ -257,6 +257,15 @@ pub(crate) fn value_hint(token: &str) -> Option<String> {
             });
         }
     }
+    // version numbers (1.30, 3.8, 2.4.1): of an engine, a runtime, Kubernetes…
+    let dotted: Vec<&str> = l.split('.').collect();
+    if (2..=3).contains(&dotted.len())
+        && dotted
+            .iter()
+            .all(|x| !x.is_empty() && x.len() <= 3 && x.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some(String::new());
+    }
     let ip = |s: &str| {
         let o: Vec<&str> = s.split('.').collect();
         o.len() == 4
@@ -283,7 +292,16 @@ pub(crate) fn value_hint(token: &str) -> Option<String> {
             return Some("email address".into());
         }
     }
-    if l.contains('/') && l.len() > 1 {
+    // paths and names with slashes (/aws/lambda/x, 2024/05/01, alias/s3),
+    // but not "role/creds" (two words)
+    let segments: Vec<&str> = l.split('/').collect();
+    if segments.len() > 1
+        && (l.starts_with('/')
+            || segments.len() > 2
+            || segments
+                .iter()
+                .any(|x| x.is_empty() || !x.bytes().all(|b| b.is_ascii_lowercase())))
+    {
         return Some(String::new());
     }
     if let Some((base, ext)) = l.rsplit_once('.') {
@@ -510,6 +528,8 @@ mod tests {
         assert_eq!(h("api.example.com").as_deref(), Some("domain dns record"));
         assert_eq!(h("policy.json").as_deref(), Some("policy file"));
         assert_eq!(h("/aws/lambda/x").as_deref(), Some(""));
+        assert_eq!(h("alias/s3").as_deref(), Some(""));
+        assert_eq!(h("1.30").as_deref(), Some(""));
         for word in [
             "bucket",
             "site-to-site",
