@@ -156,8 +156,8 @@ const QUESTION_WORDS: &[&str] = &[
 /// Words after which a verb-like word is a noun: articles, possessives and
 /// prepositions ("the build", "with tag", "by status").
 const NOUN_MARKERS: &[&str] = &[
-    "the", "a", "an", "my", "our", "your", "this", "that", "these", "those", "its", "their", "with",
-    "without", "by", "from", "of", "for", "in", "on", "at", "per", "each", "every",
+    "the", "a", "an", "my", "our", "your", "this", "that", "these", "those", "its", "their",
+    "with", "without", "by", "from", "of", "for", "in", "on", "at", "per", "each", "every",
 ];
 
 /// Operation verbs that only read.
@@ -479,9 +479,9 @@ impl Bm25Retriever {
     fn analyse(&self, query: &str) -> Analysed {
         let mut a = Analysed::default();
         // (stemmed word, weight, typed as a plain word rather than a value's
-        // hint or part of a name, can be the request's verb): typed words, or
-        // their spelling correction
-        let mut stems: Vec<(String, f32, bool, bool)> = Vec::new();
+        // hint or part of a name, can be the request's verb, word as typed):
+        // typed words, or their spelling correction
+        let mut stems: Vec<(String, f32, bool, bool, String)> = Vec::new();
         // (word, part of a hyphenated name)
         let mut typed: Vec<(String, bool)> = Vec::new();
         for tok in query.split_whitespace() {
@@ -491,7 +491,7 @@ impl Bm25Retriever {
                         if let Some(svc) = self.services.get(&w) {
                             a.implied.insert(svc.clone());
                         }
-                        stems.push((stem(&w), self.params.w_synonym, false, false));
+                        stems.push((stem(&w), self.params.w_synonym, false, false, w));
                     }
                 }
                 None => {
@@ -525,16 +525,17 @@ impl Bm25Retriever {
                 || self.services.contains_key(&w)
                 || self.known.contains(&s)
             {
-                stems.push((s, weight, !name, verb));
+                stems.push((s, weight, !name, verb, w));
             } else if let Some(id) = self.correct(&s) {
                 stems.push((
                     self.terms[id as usize].to_string(),
                     self.params.w_typo * weight,
                     !name,
                     verb,
+                    w,
                 ));
             } else {
-                stems.push((s, weight, !name, verb));
+                stems.push((s, weight, !name, verb, w));
             }
         }
         let add = |a: &mut Analysed, term: &str, w: f32| {
@@ -579,10 +580,25 @@ impl Bm25Retriever {
                 if let Some(svc) = self.services.get(&joined) {
                     named.insert(svc.clone());
                 }
+                // a phrase typed as one word ("SecureString", "EventBridge")
+                let whole = stem(&win.iter().map(|x| x.4.as_str()).collect::<String>());
+                if n >= 2 {
+                    if let Some(svc) = self.aliases.get(&whole) {
+                        named.insert(svc.clone());
+                    }
+                    if let Some(exp) = self.synonyms.get(&whole) {
+                        for t in exp {
+                            add(&mut a, t, self.params.w_synonym);
+                            if let Some(svc) = self.services.get(t) {
+                                a.implied.insert(svc.clone());
+                            }
+                        }
+                    }
+                }
                 // a compound typed as two words: "fail over" → failover, "sign in" → signin
                 if n == 2 && plain {
                     let w = win.iter().map(|x| x.1).fold(1.0, f32::min);
-                    add(&mut a, &stem(&joined), w);
+                    add(&mut a, &whole, w);
                 }
             }
         }
@@ -606,7 +622,7 @@ impl Bm25Retriever {
             n if n > 0 && n == a.verbs.len() => Some(true),
             _ => None,
         };
-        for (s, w, _, _) in &stems {
+        for (s, w, ..) in &stems {
             if !is_stopword(s) {
                 // a verb the intent bonus already handles counts less as a plain word
                 let w = if self.intents.contains_key(s) {
@@ -643,7 +659,10 @@ impl Bm25Retriever {
         let intent = match a.verbs.iter().position(|v| **v == *doc.verb) {
             Some(pos) => p.intent_bonus / (1.0 + 0.25 * pos as f32),
             // "show the timeout config" is not update-function-configuration
-            None if a.reads.is_some_and(|r| r != READ_VERBS.contains(&&*doc.verb)) => {
+            None if a
+                .reads
+                .is_some_and(|r| r != READ_VERBS.contains(&&*doc.verb)) =>
+            {
                 -p.mismatch_penalty
             }
             None => 0.0,

@@ -441,6 +441,8 @@ pub struct DenseRetriever {
     priors: Vec<f32>,
     /// The weight of the prior added to the cosine similarity.
     pub prior_weight: f32,
+    /// Append the vocabulary tables' words to the request.
+    pub expand: bool,
 }
 
 /// How many nearest commands the prior re-orders.
@@ -505,6 +507,7 @@ impl DenseRetriever {
             docs: docs_of(corpus),
             priors,
             prior_weight: 0.05,
+            expand: std::env::var_os("DENSE_NOEXPAND").is_none(),
         })
     }
 
@@ -521,11 +524,17 @@ impl DenseRetriever {
                     .any(|x| super::text::is_noise(x))
             })
             .collect();
-        let text = if cleaned.is_empty() {
+        let mut text = if cleaned.is_empty() {
             query.to_string()
         } else {
             cleaned.join(" ")
         };
+        if self.expand {
+            let extra = super::synonyms::expansions(&text);
+            if !extra.is_empty() {
+                text = format!("{text} ({})", extra.join(" "));
+            }
+        }
         let v = self.embedder.embed(&text)?;
         let mut near = self.index.nearest(&v, k.max(PRIOR_DEPTH));
         for (d, s) in near.iter_mut() {

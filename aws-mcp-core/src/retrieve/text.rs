@@ -292,7 +292,12 @@ pub(crate) fn value_hint(token: &str) -> Option<String> {
             return Some("email address".into());
         }
     }
-    // paths and names with slashes (/aws/lambda/x, 2024/05/01, alias/s3),
+    // CloudWatch Logs group names by AWS's conventions: /aws/<service>/…
+    // (Lambda, CodeBuild, EKS, RDS…) and /ecs/<task definition>
+    if l.starts_with("/aws/") || l.starts_with("/ecs/") {
+        return Some("logs log group".into());
+    }
+    // paths and names with slashes (/prod/app, 2024/05/01, alias/s3),
     // but not "role/creds" (two words)
     let segments: Vec<&str> = l.split('/').collect();
     if segments.len() > 1
@@ -527,7 +532,8 @@ mod tests {
         assert_eq!(h("ops@example.com").as_deref(), Some("email address"));
         assert_eq!(h("api.example.com").as_deref(), Some("domain dns record"));
         assert_eq!(h("policy.json").as_deref(), Some("policy file"));
-        assert_eq!(h("/aws/lambda/x").as_deref(), Some(""));
+        assert_eq!(h("/aws/lambda/x").as_deref(), Some("logs log group"));
+        assert_eq!(h("/prod/db-password").as_deref(), Some(""));
         assert_eq!(h("alias/s3").as_deref(), Some(""));
         assert_eq!(h("1.30").as_deref(), Some(""));
         for word in [
