@@ -544,7 +544,7 @@ mod tests {
             "web-app",
             "ec2",
             "e.g.",
-            "1.30",
+            "role/creds",
             "-",
             "日本",
         ] {
