@@ -346,12 +346,18 @@ impl ExactIndex {
 /// sum fits an i32). 32 independent accumulators let the compiler use wide
 /// integer multiply-adds even for the baseline x86-64 target: 2.5× the
 /// speed of a plain `zip().sum()`.
+/// Kept out of line, on fixed-size arrays: inlined into its caller, the
+/// compiler was seen to emit scalar code (4× slower) in some builds.
+#[inline(never)]
 fn dot_i8_i16(a: &[i8], b: &[i16]) -> i32 {
     const LANES: usize = 32;
     let mut acc = [0i32; LANES];
     let (ac, bc) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
     let (ar, br) = (ac.remainder(), bc.remainder());
     for (x, y) in ac.zip(bc) {
+        let (Ok(x), Ok(y)) = (<&[i8; LANES]>::try_from(x), <&[i16; LANES]>::try_from(y)) else {
+            continue;
+        };
         for i in 0..LANES {
             acc[i] += i32::from(x[i]) * i32::from(y[i]);
         }
@@ -731,6 +737,50 @@ mod tests {
             "dense rank {:.3} ms",
             t.elapsed().as_secs_f64() * 1e3 / n as f64
         );
+        let file = std::env::var("TIMING_QUERIES").unwrap_or_default();
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let qs: Vec<String> = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["query"].as_str().map(String::from))
+            .collect();
+        let (mut te, mut tr) = (0.0, 0.0);
+        for q in &qs {
+            let t = Instant::now();
+            h.dense.embedder.embed(q).unwrap();
+            te += t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            h.dense.rank(q, 10).unwrap();
+            tr += t.elapsed().as_secs_f64();
+        }
+        let m = qs.len().max(1) as f64;
+        println!(
+            "eval queries: embed {:.3} rank {:.3} ms",
+            te * 1e3 / m,
+            tr * 1e3 / m
+        );
+        for q in [
+            "list my servers",
+            "stop i-0f1e2d3c4b5a69788 for the weekend, we don't need it",
+            "show our reserved instances and when they expire",
+        ] {
+            let t = Instant::now();
+            for _ in 0..n {
+                std::hint::black_box(h.dense.embedder.embed(q).unwrap());
+            }
+            let e = t.elapsed().as_secs_f64() * 1e3 / n as f64;
+            let t = Instant::now();
+            for _ in 0..n {
+                std::hint::black_box(h.dense.rank(q, 10).unwrap());
+            }
+            let r = t.elapsed().as_secs_f64() * 1e3 / n as f64;
+            let t = Instant::now();
+            for _ in 0..n {
+                std::hint::black_box(h.dense.suggest(q, 10).unwrap());
+            }
+            let s = t.elapsed().as_secs_f64() * 1e3 / n as f64;
+            println!("{q}: embed {e:.3} rank {r:.3} suggest10 {s:.3} ms");
+        }
         let t = Instant::now();
         for _ in 0..n {
             std::hint::black_box(h.suggest(q, 3).unwrap());
