@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo run --release -p aws-mcp-examples --example eval -- /work/shared/eval/suggest_dev.jsonl \
-//!     [--engine lexical|dense|hybrid|all] [--misses]
+//!     [--engine lexical|dense|hybrid|all] [--misses] [--ranks]
 //! ```
 //!
 //! `BM25_PARAMS=k1=1.5,b=0.6` overrides the lexical engine's constants, and
@@ -26,6 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut file = None;
     let mut engines: Vec<Engine> = Vec::new();
     let mut misses = false;
+    let mut ranks = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -38,6 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
             "--misses" => misses = true,
+            "--ranks" => ranks = true,
             _ => file = Some(a),
         }
     }
@@ -142,6 +144,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             if let Some(r) = rank {
                 mrr += 1.0 / (r as f64 + 1.0);
+            }
+            if ranks {
+                println!("  RANK {} {:?}", rank.map_or(0, |r| r + 1), c.query);
             }
             if misses && rank.is_none_or(|r| r >= 3) {
                 println!(

@@ -13,7 +13,32 @@
 //!
 //! `tf_d(t)` sums the term's occurrences over the fields with per-field
 //! weights (names count most, parameter names least). `w_q(t)` is 1 for a
-//! word typed, lower for a synonym or a spelling correction.
+//! word typed, lower for a synonym, a spelling correction or a word inside a
+//! name.
+//!
+//! Reading the request (`analyse`), general rules rather than per-query
+//! vocabulary:
+//!
+//! * **Values are not words** ([`super::text::value_hint`]): an S3 URL, an
+//!   ARN, a resource ID (`i-0abc…`), a region, an instance type, an IP
+//!   address, a phone number, a host name, a path or a file name stands for
+//!   what it is ("s3 bucket object", "instance ec2", …) and its own words
+//!   (`s3://archive/db.dump` is not about databases) are dropped.
+//! * **Names** (`image-resizer`, `web-deploy`: hyphenated words without a
+//!   particle) weigh `w_name_part`, state no intent, and only imply a
+//!   service they contain.
+//! * **Questions** ("which…", "is…", "do we…", "how many…") ask to read:
+//!   their other verbs ("can I launch", "is it running") describe the state
+//!   asked about, so only read verbs stay wanted.
+//! * **Verbs** come from base forms not after an article, possessive or
+//!   preposition: "the build", "with tag", "tagged", "running" are not
+//!   actions asked for.
+//! * **Read/write mismatch**: when every wanted verb reads (or none does),
+//!   operations of the other kind lose `mismatch_penalty`.
+//! * **Compounds and run-together phrases**: "fail over" also looks up
+//!   `failover`, "SecureString" also looks up "securestring" in the tables.
+//! * Words of the vocabulary tables are never spell-corrected ("dump" is not
+//!   a typo of "bump").
 
 use std::collections::{HashMap, HashSet};
 

@@ -5,13 +5,23 @@
 //!   (per-channel), run with ONNX Runtime through `ort` (`load-dynamic`: the
 //!   library is loaded at run time, nothing is downloaded at build time) and
 //!   tokenised with the `tokenizers` crate (no padding, truncation at 256).
-//! * [`ExactIndex`]: every command's vector, precomputed by
+//! * [`ExactIndex`]: the commands' vectors, precomputed by
 //!   `tools/catalog-gen/dense.py` with the same int8 model and shipped
-//!   quantised (int8 + one scale per vector); searched exactly with one
-//!   `ndarray` matrix–vector product (about 20,600 × 384), which at this size
-//!   costs about a millisecond and needs no index build.
-//! * [`DenseRetriever`] = embedder + index; [`HybridRetriever`] fuses the
-//!   lexical and dense rankings with weighted reciprocal rank fusion.
+//!   quantised (int8 + one scale per vector): one per command for its name
+//!   and description, and one per title of AWS's examples for it (27,220
+//!   vectors for 20,600 commands), because requests are phrased like
+//!   example titles ("To list the objects in a bucket") more than like API
+//!   reference text. A command scores its best vector (max-sim). Vectors
+//!   stay int8 in memory (10 MB) and are searched exactly with an integer
+//!   dot product (under a millisecond; no index build).
+//! * [`DenseRetriever`] = embedder + index. The request is embedded with its
+//!   values replaced by what they are (`i-0abc…` → "instance ec2") and the
+//!   vocabulary tables' words appended ("my servers" + "(instance ec2)"),
+//!   the lexical engine's knowledge of AWS words the model lacks; the
+//!   similarity gains a small prior (the lexical engine's: documented,
+//!   popular services' commands first), which keeps obscure services'
+//!   look-alike commands from the top.
+//! * [`HybridRetriever`] fuses the lexical and dense scores.
 //!
 //! Files ([`DenseFiles::locate`]): the model directory is `AWS_MCP_MODEL_DIR`
 //! or the repository's `models/minilm`; the ONNX Runtime library (1.31.1,

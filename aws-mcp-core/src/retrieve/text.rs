@@ -1,6 +1,8 @@
 //! Text normalisation shared by the index and the queries: words (Unicode
 //! letters and digits, camelCase split), lower case, a light English stemmer
-//! (plurals, -ing, -ed, final e) and a bounded edit distance for spelling.
+//! (plurals, -ing, -ed, final e), a bounded edit distance for spelling, and
+//! the recognition of values typed in requests (IDs, URLs, ARNs, regions,
+//! paths…: [`value_hint`]), which both engines replace by what they are.
 
 /// FNV-1a: a fast hash for the short keys of the index (words, terms).
 #[derive(Debug, Clone, Copy)]
