@@ -330,6 +330,7 @@ pub(crate) fn value_hint(token: &str) -> Option<String> {
 
 /// A request with its values replaced by what they are ([`value_hint`]):
 /// `stop i-0abc… now` → `stop instance ec2 now`.
+#[cfg_attr(not(feature = "dense"), allow(dead_code))]
 pub(crate) fn replace_values(query: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for tok in query.split_whitespace() {
