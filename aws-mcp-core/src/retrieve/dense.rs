@@ -633,7 +633,9 @@ impl std::fmt::Debug for HybridRetriever {
 }
 
 impl HybridRetriever {
-    /// Both engines with their default files; fusion constants tuned on the development set.
+    /// Both engines with their default files. `w_dense` = 0.2: with the
+    /// lexical engine the stronger of the two, a larger weight gained a
+    /// point of recall@3 on the development set but lost two of recall@1.
     pub fn new(catalog: &'static Catalog) -> Result<HybridRetriever, RetrieveError> {
         let dense = DenseRetriever::new(catalog)?;
         let lexical = Bm25Retriever::new(catalog)?;
@@ -650,7 +652,7 @@ impl HybridRetriever {
         HybridRetriever {
             lexical,
             dense,
-            w_dense: 0.5,
+            w_dense: 0.2,
             depth: 100,
         }
     }
