@@ -951,6 +951,75 @@ mod tests {
         assert!(top("list lamda functons", 3).contains(&"lambda list-functions".to_string()));
     }
 
+    /// The analysed request's terms as strings, with their weights.
+    fn terms_of(q: &str) -> HashMap<String, f32> {
+        let e = engine();
+        e.analyse(q)
+            .terms
+            .iter()
+            .map(|(t, w)| (e.terms[*t as usize].to_string(), *w))
+            .collect()
+    }
+
+    #[test]
+    fn values_stand_for_what_they_are() {
+        let a = engine().analyse("copy s3://backups/db.dump to the other region");
+        let t = terms_of("copy s3://backups/db.dump to the other region");
+        assert!(a.implied.contains("s3"), "{:?}", a.implied);
+        assert!(!t.contains_key("db") && !t.contains_key("backup"), "{t:?}");
+        let a = engine().analyse("terminate i-0abcdef1234567890 in eu-central-1");
+        assert!(a.implied.contains("ec2"));
+        assert!(top("terminate i-0abcdef1234567890 in eu-central-1", 3)
+            .contains(&"ec2 terminate-instances".to_string()));
+    }
+
+    #[test]
+    fn names_weigh_less_and_name_no_service() {
+        let a = engine().analyse("show pipeline web-deploy");
+        assert!(!a.services.contains("deploy") && a.implied.contains("deploy"));
+        let t = terms_of("show pipeline web-deploy");
+        assert_eq!(t.get("web"), Some(&Bm25Params::default().w_name_part));
+        // an English compound is not a name
+        assert_eq!(terms_of("switch to on-demand").get("demand"), Some(&1.0));
+        // a verb inside a name is no intent
+        assert!(engine().analyse("describe job nightly-build").verbs[0] == "describe");
+        assert!(!engine()
+            .analyse("describe job nightly-build")
+            .verbs
+            .contains(&"start".to_string()));
+    }
+
+    #[test]
+    fn questions_and_nouns_are_not_actions() {
+        let verbs = |q: &str| engine().analyse(q).verbs;
+        let v = verbs("which images can we launch in this account");
+        assert!(v.iter().all(|v| READ_VERBS.contains(&v.as_str())), "{v:?}");
+        let v = verbs("list instances with tag Owner");
+        assert!(!v.contains(&"tag".to_string()), "{v:?}");
+        let v = verbs("delete the snapshot tagged old");
+        assert!(v.contains(&"delete".to_string()) && !v.contains(&"tag".to_string()));
+        let v = verbs("restart the build");
+        assert!(
+            !v.contains(&"start".to_string()) || v[0] == "reboot",
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn compounds_and_table_words() {
+        assert!(terms_of("fail over the replica").contains_key("failover"));
+        let t = terms_of("put a SecureString");
+        assert!(
+            t.contains_key("ssm") && t.contains_key("parameter"),
+            "{t:?}"
+        );
+        // "dump" is a table word: kept, not corrected to a near word
+        assert!(engine()
+            .analyse("dump the table")
+            .verbs
+            .contains(&"scan".to_string()));
+    }
+
     #[test]
     fn suggestions_carry_parameters() {
         let s = engine().suggest("stop an ec2 instance", 3).unwrap();

@@ -11,6 +11,7 @@
 /// operations that do it. An operation whose verb matches gets a bonus.
 pub(crate) const INTENTS: &[(&str, &str)] = &[
     // reading
+    ("describe", "describe get list"),
     ("list", "list describe get"),
     ("show", "describe get list"),
     ("display", "describe get list"),
@@ -61,6 +62,7 @@ pub(crate) const INTENTS: &[(&str, &str)] = &[
     ("release", "release delete"),
     ("revoke", "revoke delete remove disable"),
     ("deregister", "deregister"),
+    ("cancel", "cancel stop delete"),
     // changing
     ("update", "update modify put"),
     ("change", "update modify put"),
@@ -111,6 +113,11 @@ pub(crate) const INTENTS: &[(&str, &str)] = &[
     ("export", "export"),
     ("attach", "attach associate"),
     ("detach", "detach disassociate"),
+    ("associate", "associate attach"),
+    ("disassociate", "disassociate detach"),
+    ("authorize", "authorize add"),
+    ("put", "put create update"),
+    ("reset", "reset"),
     ("send", "send publish put"),
     ("publish", "publish put"),
     ("push", "put publish send"),
