@@ -8,8 +8,9 @@
 //! ```
 //!
 //! `BM25_PARAMS=k1=1.5,b=0.6` overrides the lexical engine's constants, and
-//! `HYBRID_PARAMS=w_dense,depth` the hybrid fusion's and `DENSE_PRIOR=w` the dense
-//! engine's prior weight (tuning runs; `--features dense`).
+//! `HYBRID_PARAMS=w_dense,depth` the hybrid fusion's, `DENSE_PRIOR=w` the dense
+//! engine's prior weight and `DENSE_NOEXPAND=1` turns off its vocabulary
+//! expansion (tuning runs; `--features dense`).
 #![allow(clippy::print_stdout)]
 
 use std::time::Instant;
@@ -86,15 +87,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 )) as Box<dyn retrieve::Retriever>)
             }
             #[cfg(feature = "dense")]
-            (Engine::Dense, _) if std::env::var("DENSE_PRIOR").is_ok() => {
+            (Engine::Dense, _)
+                if std::env::var("DENSE_PRIOR").is_ok()
+                    || std::env::var("DENSE_NOEXPAND").is_ok() =>
+            {
                 let mut d = retrieve::DenseRetriever::new(catalog)?;
-                d.prior_weight = std::env::var("DENSE_PRIOR")?.parse()?;
+                if let Ok(p) = std::env::var("DENSE_PRIOR") {
+                    d.prior_weight = p.parse()?;
+                }
+                d.expand = std::env::var("DENSE_NOEXPAND").is_err();
                 Ok(Box::new(d) as Box<dyn retrieve::Retriever>)
             }
             #[cfg(feature = "dense")]
             (Engine::Hybrid, _)
                 if std::env::var("HYBRID_PARAMS").is_ok()
-                    || std::env::var("DENSE_PRIOR").is_ok() =>
+                    || std::env::var("DENSE_PRIOR").is_ok()
+                    || std::env::var("DENSE_NOEXPAND").is_ok() =>
             {
                 let spec = std::env::var("HYBRID_PARAMS").unwrap_or_default();
                 let v: Vec<f32> = spec
@@ -109,6 +117,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 if let Ok(p) = std::env::var("DENSE_PRIOR") {
                     h.dense_mut().prior_weight = p.parse()?;
                 }
+                h.dense_mut().expand = std::env::var("DENSE_NOEXPAND").is_err();
                 Ok(Box::new(h) as Box<dyn retrieve::Retriever>)
             }
             _ => retrieve::retriever(catalog, engine),

@@ -540,7 +540,7 @@ impl DenseRetriever {
             docs: docs_of(corpus),
             priors,
             prior_weight: 0.05,
-            expand: std::env::var_os("DENSE_NOEXPAND").is_none(),
+            expand: true,
         })
     }
 
