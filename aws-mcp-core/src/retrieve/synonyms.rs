@@ -11,6 +11,7 @@
 /// operations that do it. An operation whose verb matches gets a bonus.
 pub(crate) const INTENTS: &[(&str, &str)] = &[
     // reading
+    ("describe", "describe get list"),
     ("list", "list describe get"),
     ("show", "describe get list"),
     ("display", "describe get list"),
@@ -61,6 +62,7 @@ pub(crate) const INTENTS: &[(&str, &str)] = &[
     ("release", "release delete"),
     ("revoke", "revoke delete remove disable"),
     ("deregister", "deregister"),
+    ("cancel", "cancel stop delete"),
     // changing
     ("update", "update modify put"),
     ("change", "update modify put"),
@@ -111,6 +113,11 @@ pub(crate) const INTENTS: &[(&str, &str)] = &[
     ("export", "export"),
     ("attach", "attach associate"),
     ("detach", "detach disassociate"),
+    ("associate", "associate attach"),
+    ("disassociate", "disassociate detach"),
+    ("authorize", "authorize add"),
+    ("put", "put create update"),
+    ("reset", "reset"),
     ("send", "send publish put"),
     ("publish", "publish put"),
     ("push", "put publish send"),
@@ -507,10 +514,56 @@ pub(crate) const SERVICE_ALIASES: &[(&str, &str)] = &[
     ("register domain", "route53domains"),
 ];
 
+/// The words [`SYNONYMS`] and [`SERVICE_ALIASES`] add to a request (each
+/// once, in order): the dense engine appends them to the request it embeds,
+/// so that it too reads "my servers" as EC2 instances.
+#[cfg_attr(not(feature = "dense"), allow(dead_code))]
+pub(crate) fn expansions(query: &str) -> Vec<&'static str> {
+    use super::text::{stem, words};
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static TABLE: OnceLock<HashMap<String, Vec<&'static str>>> = OnceLock::new();
+    let key = |p: &str| {
+        words(p)
+            .iter()
+            .map(|w| stem(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let table = TABLE.get_or_init(|| {
+        let mut m: HashMap<String, Vec<&'static str>> = HashMap::new();
+        for (k, v) in SYNONYMS.iter().chain(SERVICE_ALIASES) {
+            m.entry(key(k)).or_default().extend(v.split_whitespace());
+        }
+        m
+    });
+    let stems: Vec<String> = words(query).iter().map(|w| stem(w)).collect();
+    let mut out: Vec<&'static str> = Vec::new();
+    for n in 1..=3 {
+        for win in stems.windows(n) {
+            if let Some(v) = table.get(&win.join(" ")) {
+                for w in v {
+                    if !out.contains(w) && !stems.contains(&stem(w)) {
+                        out.push(w);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Catalog;
+
+    #[test]
+    fn expansions_add_the_cli_words() {
+        assert_eq!(expansions("list my VMs"), vec!["instance", "ec2"]);
+        assert!(expansions("show the cloud formation stacks").contains(&"cloudformation"));
+        assert!(expansions("nothing here").is_empty());
+    }
 
     #[test]
     fn aliases_name_real_services() {
