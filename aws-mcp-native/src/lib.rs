@@ -182,11 +182,15 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
             .map_err(|e| NativeError::Config(e.to_string()))?
             .op,
     )?;
+    let sigv4_or_none = |schemes: &[String]| {
+        schemes.is_empty()
+            || schemes
+                .iter()
+                .any(|a| a == "aws.auth#sigv4" || a == "smithy.api#noAuth")
+    };
     if matches!(op.authtype.as_deref(), Some("bearer"))
-        || op
-            .auth
-            .iter()
-            .any(|a| a.contains("bearer") || a.contains("sigv4a"))
+        || !sigv4_or_none(&op.auth)
+        || (op.auth.is_empty() && !sigv4_or_none(&md.auth))
     {
         return no("the operation needs an auth scheme other than SigV4".into());
     }
@@ -419,7 +423,10 @@ impl NativeExecutor {
             override_url.as_deref(),
             &self.env,
         )?;
-        let creds = if g.no_sign_request {
+        // Operations modelled without auth are sent unsigned, as botocore does.
+        let unsigned = op.authtype.as_deref() == Some("none")
+            || (!op.auth.is_empty() && op.auth.iter().all(|a| a == "smithy.api#noAuth"));
+        let creds = if g.no_sign_request || unsigned {
             None
         } else {
             Some(self.identity.credentials(profile.as_deref()).await?)
@@ -631,5 +638,63 @@ impl Executor for NativeExecutor {
             stderr,
             start.elapsed(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_mcp_core::Validator;
+
+    fn support(cmd: &str) -> Result<(), NativeError> {
+        let c = Validator::new(Catalog::embedded())
+            .validate(cmd)
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+        native_support(Catalog::embedded(), &c)
+    }
+
+    fn reason(cmd: &str) -> String {
+        match support(cmd) {
+            Err(NativeError::Unsupported(why)) => why,
+            other => panic!("{cmd}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn generated_operations_of_the_five_protocols_are_native() {
+        for cmd in [
+            "aws s3api list-objects-v2 --bucket b",
+            "aws ec2 describe-instances --filters Name=tag:a,Values=b",
+            "aws iam list-users --output table --query Users[].UserName",
+            "aws dynamodb list-tables --max-items 5",
+            "aws lambda list-functions",
+            "aws ec2 run-instances --image-id ami-1 --count 2",
+            "aws cognito-identity get-id --identity-pool-id us-east-1:x",
+        ] {
+            if cmd.contains("run-instances") {
+                // botocore base64-encodes UserData for RunInstances: left to the CLI.
+                assert!(reason(cmd).contains("does not reproduce"), "{cmd}");
+            } else {
+                assert_eq!(support(cmd), Ok(()), "{cmd}");
+            }
+        }
+    }
+
+    #[test]
+    fn what_is_left_to_the_aws_program_says_why() {
+        for (cmd, why) in [
+            ("aws s3 ls", "hand-written"),
+            ("aws ec2 wait instance-running --instance-ids i-1", "hand-written"),
+            ("aws s3api get-object --bucket b --key k out.txt", "does not reproduce"),
+            ("aws route53 list-hosted-zones", "does not reproduce"),
+            ("aws iam create-policy --policy-name p --policy-document file://p.json", "local files"),
+            ("aws sts get-caller-identity --ca-bundle /tmp/ca.pem", "local files"),
+            ("aws sts get-caller-identity --no-verify-ssl", "--no-verify-ssl"),
+            ("aws lambda invoke --function-name f out.json", "local files"),
+            ("aws ebs put-snapshot-block --snapshot-id s --block-index 0 --block-data abc --data-length 3 --checksum x --checksum-algorithm SHA256", "streaming"),
+        ] {
+            let r = reason(cmd);
+            assert!(r.contains(why), "{cmd}: {r}");
+        }
     }
 }
