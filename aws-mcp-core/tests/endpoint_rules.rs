@@ -15,6 +15,9 @@ use std::time::Instant;
 use aws_mcp_core::endpoint::{resolve, EndpointError, ParamValue, Partitions, RuleSet};
 use serde_json::Value;
 
+mod common;
+use common::Rng;
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -291,21 +294,6 @@ fn s3_resolution_is_fast() {
         resolve(&rules, &partitions, &HashMap::new()),
         Err(EndpointError::Rule(_)) | Err(EndpointError::MissingParameter(_))
     ));
-}
-
-/// xorshift64*, seeded: the same inputs on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// Every JSON pointer in `v`.

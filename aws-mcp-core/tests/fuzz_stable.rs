@@ -18,20 +18,8 @@
 
 use aws_mcp_core::{tokenize, Catalog, Validator};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+mod common;
+use common::Rng;
 
 const SEEDS: &[&str] = &[
     "aws ec2 describe-instances --region us-west-2 --filters Name=instance-state-name,Values=running Name=tag:Env,Values=prod --query 'Reservations[].Instances[] | [0]'",
