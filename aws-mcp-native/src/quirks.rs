@@ -3,7 +3,10 @@
 //! names the botocore handler it reproduces; operations whose handlers are
 //! not reproduced are listed in [`crate::NOT_NATIVE`].
 
-use aws_mcp_core::catalog::OperationModel;
+use std::collections::HashMap;
+
+use aws_mcp_core::catalog::{Name, OperationModel, Shape};
+use base64::Engine as _;
 use serde_json::{Map, Value};
 
 /// What a request handler decided that its response handler needs.
@@ -16,15 +19,25 @@ pub(crate) struct Applied {
 const S3_LISTINGS: &[&str] = &["ListObjects", "ListObjectsV2", "ListObjectVersions"];
 
 /// Before serializing: botocore's `remove_bucket_from_url_paths_from_model`
-/// (S3's endpoint rules place the bucket) and
-/// `set_list_objects_encoding_type_url`.
+/// (S3's endpoint rules place the bucket), `set_list_objects_encoding_type_url`,
+/// `fix_route53_ids` and `base64_encode_user_data` (EC2 RunInstances).
 pub(crate) fn before_request(
     service: &str,
     operation: &str,
     op: &mut OperationModel,
+    model_shapes: &HashMap<Name, Shape>,
     params: &mut Map<String, Value>,
 ) -> Applied {
     let mut applied = Applied::default();
+    if service == "route53" {
+        fix_route53_ids(op, model_shapes, params);
+    }
+    if service == "ec2" && operation == "RunInstances" {
+        // botocore's base64_encode_user_data.
+        if let Some(Value::String(u)) = params.get_mut("UserData") {
+            *u = base64::engine::general_purpose::STANDARD.encode(u.as_bytes());
+        }
+    }
     if service == "s3" {
         if let Some(http) = &mut op.http {
             let uri = http.request_uri.replacen("/{Bucket}", "", 1);
@@ -41,6 +54,28 @@ pub(crate) fn before_request(
         }
     }
     applied
+}
+
+/// botocore's `fix_route53_ids`: members of shape `ResourceId`,
+/// `DelegationSetId` or `ChangeId` keep only their last `/` part, so that
+/// `/hostedzone/Z123` from one call's output works as another's input.
+fn fix_route53_ids(
+    op: &OperationModel,
+    shapes: &HashMap<Name, Shape>,
+    params: &mut Map<String, Value>,
+) {
+    let Some(input) = op.input.as_ref().and_then(|r| shapes.get(&r.shape)) else {
+        return;
+    };
+    for (name, m) in input.members.iter() {
+        if matches!(&*m.shape, "ResourceId" | "DelegationSetId" | "ChangeId") {
+            if let Some(Value::String(v)) = params.get_mut(&**name) {
+                if let Some(last) = v.rsplit('/').next() {
+                    *v = last.to_string();
+                }
+            }
+        }
+    }
 }
 
 /// After parsing one page: botocore's `decode_list_object*` (S3) when we
@@ -68,7 +103,12 @@ mod tests {
     fn s3_bucket_leaves_the_path_and_listings_ask_for_encoded_keys() {
         let mut o = op("s3api", "list-objects-v2");
         let mut p = Map::new();
-        let a = before_request("s3", "ListObjectsV2", &mut o, &mut p);
+        let shapes = Catalog::embedded()
+            .service("s3api")
+            .unwrap()
+            .shapes()
+            .unwrap();
+        let a = before_request("s3", "ListObjectsV2", &mut o, shapes, &mut p);
         assert_eq!(&*o.http.as_ref().unwrap().request_uri, "/?list-type=2");
         assert!(a.encoding_auto_set);
         assert_eq!(p["EncodingType"], "url");
@@ -79,10 +119,39 @@ mod tests {
         let mut o = op("s3api", "get-object-tagging");
         let mut p = Map::new();
         p.insert("EncodingType".into(), "url".into());
-        let a = before_request("s3", "ListObjects", &mut o, &mut p);
+        let a = before_request("s3", "ListObjects", &mut o, shapes, &mut p);
         assert!(!a.encoding_auto_set);
         assert_eq!(&*o.http.as_ref().unwrap().request_uri, "/{Key+}?tagging");
         let page = serde_json::json!({"EncodingType": "url", "Contents": [{"Key": "a+b"}]});
         assert_eq!(after_response("ListObjects", a, page.clone()), page);
+    }
+
+    #[test]
+    fn route53_ids_and_ec2_user_data() {
+        let shapes = Catalog::embedded()
+            .service("route53")
+            .unwrap()
+            .shapes()
+            .unwrap();
+        let mut o = op("route53", "get-hosted-zone");
+        let mut p = Map::new();
+        p.insert("Id".into(), "/hostedzone/Z123".into());
+        before_request("route53", "GetHostedZone", &mut o, shapes, &mut p);
+        assert_eq!(p["Id"], "Z123");
+        let mut o = op("route53", "get-change");
+        let mut p = Map::new();
+        p.insert("Id".into(), "C9".into());
+        before_request("route53", "GetChange", &mut o, shapes, &mut p);
+        assert_eq!(p["Id"], "C9");
+        let shapes = Catalog::embedded()
+            .service("ec2")
+            .unwrap()
+            .shapes()
+            .unwrap();
+        let mut o = op("ec2", "run-instances");
+        let mut p = Map::new();
+        p.insert("UserData".into(), "#!/bin/sh\necho hi".into());
+        before_request("ec2", "RunInstances", &mut o, shapes, &mut p);
+        assert_eq!(p["UserData"], "IyEvYmluL3NoCmVjaG8gaGk=");
     }
 }

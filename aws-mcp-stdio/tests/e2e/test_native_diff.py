@@ -257,6 +257,32 @@ def test_check_names_the_executor(diff_env):
     assert lines[1]["executor"] == "subprocess" and "hand-written" in lines[1]["executor_reason"]
 
 
+def test_route53_ids_are_cut_like_botocore(diff_env):
+    """`fix_route53_ids`: an Id as another call printed it (/hostedzone/X) works."""
+    rc, out, err = run_cli(diff_env, "aws route53 create-hosted-zone --name diff.example.com --caller-reference diff-r1")
+    assert rc == 0, err
+    zone = json.loads(out)["HostedZone"]["Id"]
+    assert zone.startswith("/hostedzone/")
+    for cmd in [f"aws route53 get-hosted-zone --id {zone}", "aws route53 list-hosted-zones"]:
+        cli_rc, cli_out, cli_err = run_cli(diff_env, cmd)
+        nat_rc, nat_out, nat_err = run_native(diff_env, cmd)
+        assert (nat_rc, cli_rc) == (0, 0), nat_err + cli_err
+        assert mask(parse(nat_out)) == mask(parse(cli_out))
+
+
+def test_run_instances_user_data_is_base64_like_botocore(diff_env):
+    """`base64_encode_user_data`: the instance stores the same bytes either way."""
+    cmd = "aws ec2 run-instances --image-id ami-03cf127a --count 1 --user-data hello-diff --query Instances[0].InstanceId --output text"
+    ids = [run_cli(diff_env, cmd)[1].strip(), run_native(diff_env, cmd)[1].strip()]
+    assert all(i.startswith("i-") for i in ids), ids
+    values = []
+    for i in ids:
+        rc, out, err = run_cli(diff_env, f"aws ec2 describe-instance-attribute --instance-id {i} --attribute userData")
+        assert rc == 0, err
+        values.append(json.loads(out)["UserData"]["Value"])
+    assert values[0] == values[1] == "aGVsbG8tZGlmZg=="
+
+
 @pytest.mark.parametrize("protocol,cmd,compare", CASES, ids=[c for _, c, _ in CASES])
 def test_native_equals_cli(diff_env, protocol, cmd, compare):
     cli_rc, cli_out, cli_err = run_cli(diff_env, cmd.replace("{n}", "cli"))
