@@ -27,7 +27,9 @@
 //!    provider chain (`aws-config`: environment, profiles, SSO, web identity,
 //!    container, instance metadata), cached per profile until near expiry;
 //!    SigV4 with `aws-sigv4` (S3's single-encoding rules where needed).
-//! 5. **Send**: one pooled HTTP/1.1 client (rustls), retries with jittered
+//! 5. **Send**: one pooled HTTP/1.1 client (rustls; through the proxy
+//!    `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` name unless `NO_PROXY` excludes
+//!    the host, with a `CONNECT` tunnel), retries with jittered
 //!    backoff for throttling, 5xx and connection errors (5 attempts, as the CLI), the
 //!    command's timeout over the whole call, cancellation by dropping the
 //!    future.
@@ -62,6 +64,7 @@ use serde_json::{Map, Value};
 use tokio::sync::Mutex;
 
 pub use endpoint::{env_suffix, join_url, EndpointEnv};
+pub use transport::{proxies_from_lookup, Matcher};
 
 /// botocore handlers that change requests or responses of these operations
 /// in ways the native executor does not reproduce; they run through the
@@ -244,6 +247,7 @@ pub struct NativeExecutor {
     env: EndpointEnv,
     identity: transport::Identity,
     client: OnceLock<Result<transport::HttpClient, NativeError>>,
+    proxies: Option<Arc<transport::Matcher>>,
     rules: Mutex<std::collections::HashMap<String, Arc<RuleSet>>>,
     partitions: OnceLock<Result<Partitions, NativeError>>,
     default_region: Option<String>,
@@ -265,6 +269,7 @@ impl NativeExecutor {
         let ids: Vec<&str> = catalog.services().filter_map(|s| s.service_id()).collect();
         let env = EndpointEnv::from_lookup(|k| std::env::var(k).ok(), &ids);
         NativeExecutor::with_env(catalog, env)
+            .with_proxies(transport::proxies_from_lookup(|k| std::env::var(k).ok()))
     }
 
     /// An executor with explicit endpoint settings.
@@ -274,11 +279,20 @@ impl NativeExecutor {
             env,
             identity: transport::Identity::default(),
             client: OnceLock::new(),
+            proxies: None,
             rules: Mutex::new(Default::default()),
             partitions: OnceLock::new(),
             default_region: None,
             default_profile: None,
         }
+    }
+
+    /// Send through these proxies (see [`proxies_from_lookup`]); `None`
+    /// connects directly. [`NativeExecutor::new`] reads them from the
+    /// environment.
+    pub fn with_proxies(mut self, proxies: Option<transport::Matcher>) -> NativeExecutor {
+        self.proxies = proxies.map(Arc::new);
+        self
     }
 
     /// Sign with these credentials instead of the standard provider chain
@@ -314,7 +328,7 @@ impl NativeExecutor {
 
     fn client(&self, connect_timeout: Duration) -> Result<&transport::HttpClient, NativeError> {
         self.client
-            .get_or_init(|| transport::HttpClient::new(connect_timeout))
+            .get_or_init(|| transport::HttpClient::new(connect_timeout, self.proxies.clone()))
             .as_ref()
             .map_err(Clone::clone)
     }

@@ -1,5 +1,7 @@
 //! Sending: credentials from the standard provider chain, SigV4 signing,
-//! one shared HTTP client, retries with backoff.
+//! one shared HTTP client (through an HTTP proxy when `HTTPS_PROXY` /
+//! `HTTP_PROXY` / `ALL_PROXY` say so and `NO_PROXY` does not, as botocore
+//! does), retries with backoff.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,13 +16,82 @@ use aws_sigv4::http_request::{
 use aws_sigv4::sign::v4;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
+pub use hyper_util::client::proxy::matcher::Matcher;
 use tokio::sync::Mutex;
 
 use crate::NativeError;
 
-type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+type Https = hyper_rustls::HttpsConnector<ProxyConnector>;
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// TCP connections, direct or through an HTTP proxy's `CONNECT` tunnel
+/// (TLS then runs end to end inside the tunnel).
+#[derive(Clone)]
+pub(crate) struct ProxyConnector {
+    direct: HttpConnector,
+    proxies: Option<Arc<Matcher>>,
+}
+
+impl tower_service::Service<http::Uri> for ProxyConnector {
+    type Response = hyper_util::rt::TokioIo<tokio::net::TcpStream>;
+    type Error = BoxError;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Response, BoxError>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), BoxError>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, dst: http::Uri) -> Self::Future {
+        let mut direct = self.direct.clone();
+        match self.proxies.as_ref().and_then(|m| m.intercept(&dst)) {
+            None => Box::pin(async move { direct.call(dst).await.map_err(Into::into) }),
+            Some(via) => {
+                let mut tunnel = Tunnel::new(via.uri().clone(), direct);
+                if let Some(auth) = via.basic_auth() {
+                    tunnel = tunnel.with_auth(auth.clone());
+                }
+                Box::pin(async move { tunnel.call(dst).await.map_err(Into::into) })
+            }
+        }
+    }
+}
+
+/// The proxy settings of an environment lookup (`HTTPS_PROXY`,
+/// `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, upper or lower case), or `None`
+/// when no proxy is set.
+pub fn proxies_from_lookup(get: impl Fn(&str) -> Option<String>) -> Option<Matcher> {
+    let var = |k: &str| {
+        get(k)
+            .or_else(|| get(&k.to_ascii_lowercase()))
+            .filter(|v| !v.trim().is_empty())
+    };
+    let (all, http, https) = (var("ALL_PROXY"), var("HTTP_PROXY"), var("HTTPS_PROXY"));
+    if all.is_none() && http.is_none() && https.is_none() {
+        return None;
+    }
+    let mut b = Matcher::builder();
+    if let Some(v) = all {
+        b = b.all(v);
+    }
+    if let Some(v) = http {
+        b = b.http(v);
+    }
+    if let Some(v) = https {
+        b = b.https(v);
+    }
+    if let Some(v) = var("NO_PROXY") {
+        b = b.no(v);
+    }
+    Some(b.build())
+}
 
 /// The shared HTTP client (HTTP/1.1, rustls with the system's roots).
 #[derive(Clone)]
@@ -29,17 +100,24 @@ pub(crate) struct HttpClient {
 }
 
 impl HttpClient {
-    pub(crate) fn new(connect_timeout: Duration) -> Result<HttpClient, NativeError> {
+    pub(crate) fn new(
+        connect_timeout: Duration,
+        proxies: Option<Arc<Matcher>>,
+    ) -> Result<HttpClient, NativeError> {
         let mut http = HttpConnector::new();
         http.set_connect_timeout(Some(connect_timeout));
         http.enforce_http(false);
         http.set_nodelay(true);
+        let connector = ProxyConnector {
+            direct: http,
+            proxies,
+        };
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_native_roots()
             .map_err(|e| NativeError::Config(format!("no TLS root certificates: {e}")))?
             .https_or_http()
             .enable_http1()
-            .wrap_connector(http);
+            .wrap_connector(connector);
         let client = Client::builder(hyper_util::rt::TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(30))
             .build(https);
