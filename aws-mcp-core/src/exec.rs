@@ -6,9 +6,12 @@
 //! * The core crate holds no process or network code, so it only defines the
 //!   interface: an async [`Executor`] takes a validated command and
 //!   [`ExecOptions`] (result limit, timeouts, output cap) and returns an
-//!   [`ExecOutput`] or an [`ExecError`]. The stdio adapter implements it by
-//!   running the installed `aws` program; an embedder may implement it with an
-//!   SDK, a remote runner, or a recorder for tests.
+//!   [`ExecOutput`] or an [`ExecError`]. `aws-mcp-native` implements it by
+//!   calling the AWS API in-process (with this crate's protocol, endpoint,
+//!   pagination and rendering modules), the stdio adapter by running the
+//!   installed `aws` program for what the native executor does not cover; an
+//!   embedder may implement it with an SDK, a remote runner, or a recorder
+//!   for tests.
 //! * What is decided about a command before it runs is decided here, purely,
 //!   so that every executor agrees: [`bounded_argv`] adds the result limit
 //!   (`--max-items`) and a machine-readable output format, and
