@@ -66,6 +66,14 @@ fn write_value(v: &Value, level: usize, out: &mut String) {
 
 /// A JSON string as Python's encoder writes it with `ensure_ascii=False`.
 pub(crate) fn write_str(s: &str, out: &mut String) {
+    write_escaped(s, out, false)
+}
+
+/// A JSON string as Python's encoder writes it: with `ascii`
+/// (`ensure_ascii=True`, the default of `json.dumps`) everything outside
+/// printable ASCII becomes `\uXXXX` (UTF-16 units), without it only
+/// control characters do.
+pub(crate) fn write_escaped(s: &str, out: &mut String, ascii: bool) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -76,7 +84,12 @@ pub(crate) fn write_str(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 || (ascii && (c as u32) > 0x7e) => {
+                let mut buf = [0u16; 2];
+                for u in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
+            }
             c => out.push(c),
         }
     }

@@ -803,28 +803,7 @@ pub(crate) fn ascii_json(v: &Value, item_sep: &str, key_sep: &str) -> String {
                 Num::Float(f) => out.push_str(&float_repr(f)),
                 Num::Int(i) => out.push_str(&i.to_string()),
             },
-            Value::String(s) => {
-                out.push('"');
-                for c in s.chars() {
-                    match c {
-                        '"' => out.push_str("\\\""),
-                        '\\' => out.push_str("\\\\"),
-                        '\n' => out.push_str("\\n"),
-                        '\r' => out.push_str("\\r"),
-                        '\t' => out.push_str("\\t"),
-                        '\u{8}' => out.push_str("\\b"),
-                        '\u{c}' => out.push_str("\\f"),
-                        c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                            let mut buf = [0u16; 2];
-                            for u in c.encode_utf16(&mut buf) {
-                                out.push_str(&format!("\\u{:04x}", u));
-                            }
-                        }
-                        c => out.push(c),
-                    }
-                }
-                out.push('"');
-            }
+            Value::String(s) => super::json::write_escaped(s, out, true),
             Value::Array(a) => {
                 out.push('[');
                 for (i, e) in a.iter().enumerate() {
