@@ -611,6 +611,16 @@ mod tests {
         assert!(st.member_ref("DeviceName").is_some());
     }
 
+    fn op_of<'a>(s: &Service<'a>, command: &str) -> &'a OperationModel {
+        s.command(command)
+            .expect("command")
+            .detail()
+            .expect("detail")
+            .op
+            .as_deref()
+            .expect("op")
+    }
+
     #[test]
     fn wire_model_for_native_calls() {
         // Metadata: protocol details a client needs.
@@ -631,14 +641,7 @@ mod tests {
             .as_array()
             .is_some_and(|p| !p.is_empty()));
         // Output shapes, in model member order, with their XML traits.
-        let op = s3
-            .command("list-objects-v2")
-            .unwrap()
-            .detail()
-            .unwrap()
-            .op
-            .as_deref()
-            .expect("op");
+        let op = op_of(&s3, "list-objects-v2");
         let out = s3
             .shape(&op.output.as_ref().expect("output").shape)
             .unwrap()
@@ -648,28 +651,14 @@ mod tests {
         let contents = &out.member_ref("Contents").unwrap().shape;
         assert!(s3.shape(contents).unwrap().unwrap().traits().flattened);
         let ec2 = cat().service("ec2").expect("ec2");
-        let op = ec2
-            .command("describe-instances")
-            .unwrap()
-            .detail()
-            .unwrap()
-            .op
-            .as_deref()
-            .expect("op");
+        let op = op_of(&ec2, "describe-instances");
         assert!(ec2
             .shape(&op.output.as_ref().unwrap().shape)
             .unwrap()
             .is_some());
         // Query outputs name their result wrapper; errors carry their code.
         let iam = cat().service("iam").expect("iam");
-        let op = iam
-            .command("get-user")
-            .unwrap()
-            .detail()
-            .unwrap()
-            .op
-            .as_deref()
-            .expect("op");
+        let op = op_of(&iam, "get-user");
         assert_eq!(
             op.output.as_ref().unwrap().result_wrapper.as_deref(),
             Some("GetUserResult")
