@@ -72,12 +72,9 @@ pub use transport::{proxies_from_lookup, Matcher};
 pub const NOT_NATIVE: &[&str] = &[
     "s3:CopyObject",
     "s3:UploadPartCopy",
-    "s3:HeadObject",
     "s3:GetObject",
     "s3:PutObject",
-    "s3:CreateMultipartUpload",
     "s3:UploadPart",
-    "s3:CompleteMultipartUpload",
     "s3:SelectObjectContent",
     "s3:DeleteObjects",
     "s3:PutBucketLifecycleConfiguration",

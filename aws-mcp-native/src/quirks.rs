@@ -20,6 +20,7 @@ const S3_LISTINGS: &[&str] = &["ListObjects", "ListObjectsV2", "ListObjectVersio
 
 /// Before serializing: botocore's `remove_bucket_from_url_paths_from_model`
 /// (S3's endpoint rules place the bucket), `set_list_objects_encoding_type_url`,
+/// `sse_md5`,
 /// `fix_route53_ids` and `base64_encode_user_data` (EC2 RunInstances).
 pub(crate) fn before_request(
     service: &str,
@@ -39,6 +40,8 @@ pub(crate) fn before_request(
         }
     }
     if service == "s3" {
+        sse_md5(params, "SSECustomer");
+        sse_md5(params, "CopySourceSSECustomer");
         if let Some(http) = &mut op.http {
             let uri = http.request_uri.replacen("/{Bucket}", "", 1);
             let uri = if uri.is_empty() || uri.starts_with('?') {
@@ -54,6 +57,22 @@ pub(crate) fn before_request(
         }
     }
     applied
+}
+
+/// botocore's `sse_md5` / `copy_source_sse_md5`: an SSE-C key given as
+/// text is sent base64-encoded with the base64 MD5 of its bytes, unless the
+/// caller set the MD5 itself.
+fn sse_md5(params: &mut Map<String, Value>, prefix: &str) {
+    let (key, md5) = (format!("{prefix}Key"), format!("{prefix}KeyMD5"));
+    if params.contains_key(&md5) {
+        return;
+    }
+    if let Some(Value::String(k)) = params.get(&key) {
+        let digest = aws_mcp_core::protocol::serialize::base64_md5(k.as_bytes());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(k.as_bytes());
+        params.insert(key, Value::String(encoded));
+        params.insert(md5, Value::String(digest));
+    }
 }
 
 /// botocore's `fix_route53_ids`: members of shape `ResourceId`,
@@ -124,6 +143,40 @@ mod tests {
         assert_eq!(&*o.http.as_ref().unwrap().request_uri, "/{Key+}?tagging");
         let page = serde_json::json!({"EncodingType": "url", "Contents": [{"Key": "a+b"}]});
         assert_eq!(after_response("ListObjects", a, page.clone()), page);
+    }
+
+    #[test]
+    fn sse_c_keys_are_encoded_with_their_md5() {
+        let shapes = Catalog::embedded()
+            .service("s3api")
+            .unwrap()
+            .shapes()
+            .unwrap();
+        let mut o = op("s3api", "head-object");
+        let mut p = Map::new();
+        p.insert(
+            "SSECustomerKey".into(),
+            "0123456789abcdef0123456789abcdef".into(),
+        );
+        before_request("s3", "HeadObject", &mut o, shapes, &mut p);
+        // base64 and base64(md5) of the 32-byte key, as botocore computes them.
+        assert_eq!(
+            p["SSECustomerKey"],
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+        );
+        assert_eq!(p["SSECustomerKeyMD5"], "hRasmdxgYDKV3nvbahU1MA==");
+        // A caller-given MD5 leaves both alone.
+        let mut p = Map::new();
+        p.insert("SSECustomerKey".into(), "k".into());
+        p.insert("SSECustomerKeyMD5".into(), "m".into());
+        before_request("s3", "HeadObject", &mut o, shapes, &mut p);
+        assert_eq!(
+            (
+                p["SSECustomerKey"].as_str(),
+                p["SSECustomerKeyMD5"].as_str()
+            ),
+            (Some("k"), Some("m"))
+        );
     }
 
     #[test]

@@ -45,6 +45,9 @@ CASES = [
     ("rest-xml", f"aws s3api get-bucket-policy --bucket {BUCKET}", "exact"),
     ("rest-xml", "aws s3api get-bucket-tagging --bucket no-such-bucket-here", "exact"),
     ("rest-xml", "aws s3api create-bucket --bucket diff-new-{n}", "exact"),
+    ("rest-xml", f"aws s3api head-object --bucket {BUCKET} --key dir/a.txt", "exact"),
+    ("rest-xml", f"aws s3api head-object --bucket {BUCKET} --key no/such/key", "exact"),
+    ("rest-xml", f"aws s3api create-multipart-upload --bucket {BUCKET} --key mp-{{n}}", "shape"),
     ("rest-xml", f"aws s3api put-bucket-tagging --bucket {BUCKET} --tagging TagSet=[{{Key=k,Value=v}}]", "exact"),
     # EC2: ec2
     ("ec2", "aws ec2 describe-vpcs", "exact"),

@@ -120,12 +120,17 @@ pub fn serialize(
             .and_then(Value::as_bool)
             .unwrap_or(false);
     if checksum_required && !has_header(&req.headers, "Content-MD5") {
-        use md5::Digest as _;
-        let digest = md5::Md5::digest(&req.body);
-        req.headers
-            .push(("Content-MD5".into(), base64(digest.as_slice())));
+        let md5 = base64_md5(&req.body);
+        req.headers.push(("Content-MD5".into(), md5));
     }
     Ok(req)
+}
+
+/// The base64 of the MD5 digest of `bytes`: the form of `Content-MD5` and of
+/// S3's `SSECustomerKeyMD5`.
+pub fn base64_md5(bytes: &[u8]) -> String {
+    use md5::Digest as _;
+    base64(md5::Md5::digest(bytes).as_slice())
 }
 
 /// Top-level idempotency-token members left unset get the caller's token
