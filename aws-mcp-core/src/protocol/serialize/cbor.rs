@@ -154,11 +154,7 @@ fn value(
         ShapeType::Structure if sh.traits().document => document(v, out),
         ShapeType::Structure => structure(svc, sh, object(v, path)?, path, out)?,
         ShapeType::List => {
-            let m = sh
-                .member
-                .as_deref()
-                .ok_or_else(|| super::bad(path, "the list shape has no member"))?;
-            let msh = resolve(svc, m)?.0;
+            let msh = super::list_member(svc, sh, path)?.0;
             let items = array(v, path)?;
             head(out, 4, items.len() as u64);
             for (i, item) in items.iter().enumerate() {

@@ -55,12 +55,7 @@ pub(super) fn serialize_rpc(
         headers.push(("x-amzn-query-mode".into(), "true".into()));
     }
     Ok(HttpRequest {
-        method: op
-            .http
-            .as_ref()
-            .map(|h| h.method.to_string())
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| "POST".into()),
+        method: super::method(op, "POST"),
         path: "/".into(),
         headers,
         body: body.to_string().into_bytes(),
@@ -112,11 +107,7 @@ pub(super) fn value(
         ShapeType::Structure if sh.traits().document => v.clone(),
         ShapeType::Structure => structure(svc, sh, object(v, path)?, path, ts)?,
         ShapeType::List => {
-            let m = sh
-                .member
-                .as_deref()
-                .ok_or_else(|| super::bad(path, "the list shape has no member"))?;
-            let (msh, mser) = resolve(svc, m)?;
+            let (msh, mser) = super::list_member(svc, sh, path)?;
             let mut out = Vec::new();
             for (i, item) in array(v, path)?.iter().enumerate() {
                 out.push(if item.is_null() {

@@ -278,6 +278,28 @@ pub(crate) fn resolve<'a>(
     Ok((sh, Ser::of(Some(m), sh)))
 }
 
+/// The member shape of a list and its merged traits.
+pub(crate) fn list_member<'a>(
+    svc: &ServiceModel<'a>,
+    sh: &'a Shape,
+    path: &str,
+) -> Result<(&'a Shape, Ser<'a>), ProtocolError> {
+    let m = sh
+        .member
+        .as_deref()
+        .ok_or_else(|| bad(path, "the list shape has no member"))?;
+    resolve(svc, m)
+}
+
+/// The operation's HTTP method, or `default` when the model names none.
+pub(crate) fn method(op: &OperationModel, default: &str) -> String {
+    op.http
+        .as_ref()
+        .map(|h| h.method.to_string())
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| default.to_string())
+}
+
 /// A structure member by name, or an error naming the members that exist.
 pub(crate) fn member<'a>(
     sh: &'a Shape,

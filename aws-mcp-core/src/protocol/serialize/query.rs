@@ -50,12 +50,7 @@ pub(super) fn serialize(
     }
     let body = encode_pairs(q.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     Ok(HttpRequest {
-        method: op
-            .http
-            .as_ref()
-            .map(|h| h.method.to_string())
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| "POST".into()),
+        method: super::method(op, "POST"),
         path: "/".into(),
         headers: vec![(
             "Content-Type".into(),
@@ -158,11 +153,7 @@ impl<'a> Query<'_, 'a> {
         prefix: &str,
         path: &str,
     ) -> Result<(), ProtocolError> {
-        let m = sh
-            .member
-            .as_deref()
-            .ok_or_else(|| super::bad(path, "the list shape has no member"))?;
-        let (msh, mser) = resolve(self.svc, m)?;
+        let (msh, mser) = super::list_member(self.svc, sh, path)?;
         let list_prefix = if self.ec2 {
             prefix.to_string()
         } else {

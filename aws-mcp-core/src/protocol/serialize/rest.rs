@@ -46,23 +46,14 @@ pub(super) fn serialize(
     params: &Map<String, Value>,
 ) -> Result<HttpRequest, ProtocolError> {
     let is_json = svc.protocol == Protocol::RestJson;
-    let (method, uri) = match &op.http {
-        Some(h) => (
-            if h.method.is_empty() {
-                "POST".to_string()
-            } else {
-                h.method.to_string()
-            },
-            if h.request_uri.is_empty() {
-                "/"
-            } else {
-                &*h.request_uri
-            },
-        ),
-        None => ("POST".to_string(), "/"),
-    };
+    let uri = op
+        .http
+        .as_ref()
+        .map(|h| &*h.request_uri)
+        .filter(|u| !u.is_empty())
+        .unwrap_or("/");
     let mut req = HttpRequest {
-        method,
+        method: super::method(op, "POST"),
         ..Default::default()
     };
     let Some(sh) = input else {
@@ -91,11 +82,7 @@ pub(super) fn serialize(
             Some("querystring") => match msh.shape_type {
                 ShapeType::Map => query_map(svc, msh, v, k, &mut query)?,
                 ShapeType::List => {
-                    let item = msh
-                        .member
-                        .as_deref()
-                        .ok_or_else(|| super::bad(k, "the list shape has no member"))?;
-                    let (ish, iser) = resolve(svc, item)?;
+                    let (ish, iser) = super::list_member(svc, msh, k)?;
                     let mut values = Vec::new();
                     for (i, x) in array(v, k)?.iter().enumerate() {
                         if !x.is_null() {
@@ -301,11 +288,7 @@ fn query_map(
         }
         let p = super::join(path, k);
         let values = if vsh.shape_type == ShapeType::List {
-            let item = vsh
-                .member
-                .as_deref()
-                .ok_or_else(|| super::bad(&p, "the list shape has no member"))?;
-            let (ish, iser) = resolve(svc, item)?;
+            let (ish, iser) = super::list_member(svc, vsh, &p)?;
             array(x, &p)?
                 .iter()
                 .filter(|y| !y.is_null())
@@ -346,11 +329,7 @@ fn header_value(
             Ok(time::format(t, ser.ts_format(Format::Rfc822)))
         }
         ShapeType::List => {
-            let m = sh
-                .member
-                .as_deref()
-                .ok_or_else(|| super::bad(path, "the list shape has no member"))?;
-            let (msh, mser) = resolve(svc, m)?;
+            let (msh, mser) = super::list_member(svc, sh, path)?;
             let mut parts = Vec::new();
             for (i, x) in array(v, path)?.iter().enumerate() {
                 if x.is_null() {

@@ -169,11 +169,7 @@ impl<'a> Writer<'_, 'a> {
         v: &[Value],
         path: &str,
     ) -> Result<(), ProtocolError> {
-        let m = sh
-            .member
-            .as_deref()
-            .ok_or_else(|| super::bad(path, "the list shape has no member"))?;
-        let (msh, mser) = resolve(self.svc, m)?;
+        let (msh, mser) = super::list_member(self.svc, sh, path)?;
         if ser.flattened {
             for (i, item) in v.iter().enumerate() {
                 self.value(name, msh, &mser, item, &index(path, i))?;
