@@ -68,7 +68,9 @@ pub mod retrieve;
 pub(crate) mod testutil;
 pub mod validate;
 
-pub use catalog::{Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Service};
+pub use catalog::{
+    Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Dialect, Dialects, Service,
+};
 pub use classify::{AccessLevel, AccessTable, Classification, Classifier};
 pub use command::{
     ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
@@ -78,4 +80,4 @@ pub use parse::tokenize;
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError};
 pub use render::{apply_query, render, render_text_pages, OutputFormat, RenderError};
 pub use retrieve::{Engine, ParamInfo, RetrieveError, Retriever, Suggestion};
-pub use validate::{validate, EnumCheck, ValidationError, Validator};
+pub use validate::{validate, BinaryFormat, EnumCheck, ValidationError, Validator};

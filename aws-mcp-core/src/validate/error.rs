@@ -109,6 +109,50 @@ pub enum ValidationError {
         suggestions: Vec<String>,
     },
 
+    /// A command, or an option, of the other AWS CLI major version.
+    #[error("{what} is an {belongs_to} {noun}; this server validates for {validates_for}: {hint}")]
+    OtherDialect {
+        /// What was written (`` `--cli-binary-format` ``, `` `aws logs tail` ``).
+        what: String,
+        /// `option` or `command`.
+        noun: &'static str,
+        /// The dialect that has it.
+        belongs_to: crate::catalog::Dialect,
+        /// The AWS CLI in force (`aws-cli/1.46.3 (AWS CLI v1)`).
+        validates_for: String,
+        /// What to do instead.
+        hint: String,
+    },
+
+    /// A command or option that waits for a person at a terminal.
+    #[error(
+        "{what} is interactive (it waits for input at a terminal) and cannot run here: {instead}"
+    )]
+    Interactive {
+        /// What was written.
+        what: String,
+        /// What to do instead.
+        instead: String,
+    },
+
+    /// A blob value that AWS CLI v2 reads as base64 is not base64.
+    #[error("{arg}: Invalid base64: \"{value}\"; AWS CLI v2 reads binary parameters as base64: encode the value, or add `--cli-binary-format raw-in-base64-out` to pass it as text")]
+    InvalidBase64 {
+        /// The argument (`--payload`).
+        arg: String,
+        /// The value as written (shortened).
+        value: String,
+    },
+
+    /// `--cli-input-yaml` is not a YAML mapping.
+    #[error("{arg} is not valid YAML: {detail}")]
+    InvalidYaml {
+        /// The argument.
+        arg: String,
+        /// The parser's message.
+        detail: String,
+    },
+
     /// `help` cannot be run through this tool.
     #[error("`help` is not available here: ask for command suggestions instead, or run the operation itself")]
     HelpRequested,
@@ -340,6 +384,10 @@ impl ValidationError {
             ValidationError::UnknownOperation { .. } => "unknown_operation",
             ValidationError::HelpRequested => "help_requested",
             ValidationError::UnknownArgument { .. } => "unknown_argument",
+            ValidationError::OtherDialect { .. } => "other_cli_version",
+            ValidationError::Interactive { .. } => "interactive",
+            ValidationError::InvalidBase64 { .. } => "invalid_base64",
+            ValidationError::InvalidYaml { .. } => "invalid_yaml",
             ValidationError::AbbreviatedArgument { .. } => "abbreviated_argument",
             ValidationError::MissingValue { .. } => "missing_value",
             ValidationError::UnexpectedValue { .. } => "unexpected_value",
