@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod dialect;
 pub mod executor;
 pub mod route;
 pub mod server;
@@ -59,9 +60,12 @@ pub fn build_server(
     )?;
     let native = aws_mcp_native::NativeExecutor::new(catalog)
         .with_defaults(Some(config.region.clone()), config.profile.clone());
-    let executor = RoutingExecutor::new(catalog, config.executor, native, executor);
-    let steps = steps::Steps::new(catalog, config.policy.clone());
-    Ok(AwsMcpServer::new(steps, Arc::new(executor), config))
+    let cli = config.cli_dialect();
+    tracing::info!(dialect = %cli.describe(), "AWS CLI dialect");
+    let executor =
+        RoutingExecutor::new(catalog, config.executor, native, executor).with_dialect(&cli);
+    let steps = steps::Steps::new(catalog, config.policy.clone()).with_dialect(&cli);
+    Ok(AwsMcpServer::new(steps, Arc::new(executor), config).with_cli(&cli))
 }
 
 /// Serves MCP over stdin/stdout with the embedded catalog until stdin closes.

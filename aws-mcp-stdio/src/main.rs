@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use aws_mcp_core::retrieve::{self, Retriever};
 use aws_mcp_core::{
-    AccessTable, Catalog, Classifier, Policy, PolicyConfig, PolicyError, ValidatedCommand,
+    AccessTable, Catalog, Classifier, Dialect, Policy, PolicyConfig, PolicyError, ValidatedCommand,
     Validator,
 };
 use clap::{Parser, Subcommand};
@@ -25,6 +25,10 @@ struct Cli {
     /// Load the command table from this generated catalog file instead of the embedded one.
     #[arg(long, global = true, env = "AWS_MCP_CATALOG")]
     catalog_file: Option<std::path::PathBuf>,
+    /// The AWS CLI dialect to validate and run for: auto (read `aws --version`;
+    /// 2 when there is no `aws` program), 1 or 2.
+    #[arg(long, global = true, env = "AWS_MCP_CLI_VERSION")]
+    cli_version: Option<String>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -105,6 +109,7 @@ fn main() -> ExitCode {
     {
         return run_command(
             cli.catalog_file.as_deref(),
+            cli.cli_version.as_deref(),
             command,
             executor.as_deref(),
             *yes,
@@ -146,8 +151,31 @@ fn suggest_json(r: &dyn Retriever, request: &str, count: usize) -> serde_json::V
 }
 
 /// `aws-mcp run`: validate, decide, execute, print; the command's exit code.
+/// The dialect `--cli-version` / `AWS_MCP_CLI_VERSION` chooses (see `aws_mcp_stdio::dialect`).
+fn cli_dialect(flag: Option<&str>) -> io::Result<aws_mcp_stdio::dialect::CliDialect> {
+    let version = match flag.map(str::trim).filter(|v| !v.is_empty()) {
+        None => aws_mcp_stdio::dialect::CliVersion::Auto,
+        Some(v) => v.parse().map_err(|why| {
+            io::Error::other(format!("--cli-version / AWS_MCP_CLI_VERSION={v:?}: {why}"))
+        })?,
+    };
+    let program = std::env::var_os("AWS_MCP_AWS_CLI")
+        .filter(|p| !p.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "aws".into());
+    let profile = std::env::var("AWS_API_MCP_PROFILE_NAME")
+        .or_else(|_| std::env::var("AWS_PROFILE"))
+        .ok();
+    Ok(aws_mcp_stdio::dialect::resolve(
+        version,
+        &program,
+        profile.as_deref(),
+    ))
+}
+
 fn run_command(
     catalog_file: Option<&std::path::Path>,
+    cli_version: Option<&str>,
     command: &str,
     executor: Option<&str>,
     yes: bool,
@@ -171,7 +199,11 @@ fn run_command(
             Err(why) => return fail(format!("--executor {e}: {why}")),
         }
     }
-    let cmd = match Validator::new(catalog).validate(command) {
+    let cli = match cli_dialect(cli_version) {
+        Ok(c) => c,
+        Err(e) => return fail(e.to_string()),
+    };
+    let cmd = match validator_for(catalog, &cli).validate(command) {
         Ok(c) => c,
         Err(e) => return fail(format!("invalid command ({}): {e}", e.kind())),
     };
@@ -201,7 +233,12 @@ fn run_command(
         Ok(rt) => rt,
         Err(e) => return fail(e.to_string()),
     };
-    let route = aws_mcp_stdio::route::route(catalog, config.executor, &cmd);
+    let route = aws_mcp_stdio::route::route_for(
+        catalog,
+        config.executor,
+        &cmd,
+        cli.dialect == Dialect::V2 && cli.version.is_some(),
+    );
     let native = aws_mcp_native::NativeExecutor::new(catalog)
         .with_defaults(Some(config.region.clone()), config.profile.clone());
     let result = rt.block_on(async {
@@ -273,8 +310,28 @@ fn serve(catalog_file: Option<&std::path::Path>) -> ExitCode {
     }
 }
 
+/// A validator for the dialect in force.
+fn validator_for(
+    catalog: &'static Catalog,
+    cli: &aws_mcp_stdio::dialect::CliDialect,
+) -> Validator<'static> {
+    let v = Validator::new(catalog)
+        .dialect(cli.dialect)
+        .binary_format(cli.binary_format);
+    match &cli.version {
+        Some(ver) => v.cli_version(Box::leak(ver.clone().into_boxed_str())),
+        None => v,
+    }
+}
+
 fn run(cli: Cli) -> io::Result<()> {
     let catalog = load_catalog(cli.catalog_file.as_deref())?;
+    let dialect = match &cli.command {
+        Some(Cmd::Catalog { .. }) | Some(Cmd::Check { .. }) => {
+            Some(cli_dialect(cli.cli_version.as_deref())?)
+        }
+        _ => None,
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match cli.command {
@@ -311,12 +368,14 @@ fn run(cli: Cli) -> io::Result<()> {
         }
         Some(Cmd::Catalog { stats }) => {
             if stats {
-                let st = catalog.stats().map_err(io::Error::other)?;
+                let d = dialect.as_ref().map_or(Dialect::V1, |c| c.dialect);
+                let st = catalog.stats_in(d).map_err(io::Error::other)?;
                 serde_json::to_writer_pretty(&mut out, &st)?;
                 writeln!(out)?;
             } else {
                 let access = AccessTable::embedded();
-                for c in catalog.commands() {
+                let d = dialect.as_ref().map_or(Dialect::V1, |c| c.dialect);
+                for c in catalog.commands_in(d) {
                     let args = c.args().map_err(io::Error::other)?;
                     let class = access.classify_name(c.service().name(), c.name());
                     let line = json!({
@@ -340,7 +399,10 @@ fn run(cli: Cli) -> io::Result<()> {
                 }
             }
         }
-        Some(Cmd::Check { command }) => check(catalog, &command, &mut out)?,
+        Some(Cmd::Check { command }) => {
+            let cli = dialect.ok_or_else(|| io::Error::other("no dialect"))?;
+            check(catalog, &cli, &command, &mut out)?
+        }
         Some(Cmd::Run { .. }) => {}
     }
     out.flush()
@@ -350,6 +412,21 @@ fn run(cli: Cli) -> io::Result<()> {
 /// a valid command also gets the policy's fields ([`policy_fields`]).
 fn check_json(
     validator: &Validator<'_>,
+    cli: &aws_mcp_stdio::dialect::CliDialect,
+    policy: Option<&Policy>,
+    command: &str,
+) -> serde_json::Value {
+    let mut v = check_verdict(validator, cli, policy, command);
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("cli_version".into(), json!(cli.dialect.major()));
+        obj.insert("cli".into(), json!(cli.describe()));
+    }
+    v
+}
+
+fn check_verdict(
+    validator: &Validator<'_>,
+    cli: &aws_mcp_stdio::dialect::CliDialect,
     policy: Option<&Policy>,
     command: &str,
 ) -> serde_json::Value {
@@ -374,7 +451,12 @@ fn check_json(
                 .ok()
                 .and_then(|m| m.parse().ok())
                 .unwrap_or_default();
-            let route = aws_mcp_stdio::route::route(validator.catalog(), mode, &c);
+            let route = aws_mcp_stdio::route::route_for(
+                validator.catalog(),
+                mode,
+                &c,
+                cli.dialect == Dialect::V2 && cli.version.is_some(),
+            );
             if let Some(obj) = v.as_object_mut() {
                 obj.insert("executor".into(), json!(route.executor));
                 obj.insert("executor_reason".into(), json!(route.reason));
@@ -398,8 +480,13 @@ fn check_json(
     }
 }
 
-fn check(catalog: &Catalog, command: &str, out: &mut impl Write) -> io::Result<()> {
-    let validator = Validator::new(catalog);
+fn check(
+    catalog: &'static Catalog,
+    cli: &aws_mcp_stdio::dialect::CliDialect,
+    command: &str,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let validator = validator_for(catalog, cli);
     // The policy needs its environment (AWS_REGION, ...); without it the
     // verdicts are the validator's alone, and stderr says why.
     let policy = match policy_from_env(catalog) {
@@ -412,11 +499,17 @@ fn check(catalog: &Catalog, command: &str, out: &mut impl Write) -> io::Result<(
     if command == "-" {
         for line in io::stdin().lock().lines() {
             let line = line?;
-            serde_json::to_writer(&mut *out, &check_json(&validator, policy.as_ref(), &line))?;
+            serde_json::to_writer(
+                &mut *out,
+                &check_json(&validator, cli, policy.as_ref(), &line),
+            )?;
             writeln!(out)?;
         }
     } else {
-        serde_json::to_writer(&mut *out, &check_json(&validator, policy.as_ref(), command))?;
+        serde_json::to_writer(
+            &mut *out,
+            &check_json(&validator, cli, policy.as_ref(), command),
+        )?;
         writeln!(out)?;
     }
     Ok(())

@@ -185,6 +185,7 @@ struct Inner {
     executor: Arc<dyn Executor>,
     config: ServerConfig,
     pending: Mutex<HashMap<String, Pending>>,
+    instructions: String,
 }
 
 /// The aws-mcp MCP server.
@@ -230,9 +231,18 @@ impl AwsMcpServer {
                 executor,
                 config,
                 pending: Mutex::new(HashMap::new()),
+                instructions: instructions(None),
             }),
             tool_router,
         }
+    }
+
+    /// Say in the instructions which AWS CLI dialect commands are validated for.
+    pub fn with_cli(mut self, cli: &crate::dialect::CliDialect) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.instructions = instructions(Some(cli));
+        }
+        self
     }
 
     /// Builds the suggestion engine in the background, so that the first
@@ -714,6 +724,18 @@ pub const INSTRUCTIONS: &str = "This server runs AWS CLI commands against the us
 - No shell features (pipes, redirection, variables, $(...)). Local files must be inside the working directory.\n\
 - Commands that change resources may be refused (read-only mode) or need the user's approval.";
 
+/// [`INSTRUCTIONS`], with the dialect in force when it is known.
+pub fn instructions(cli: Option<&crate::dialect::CliDialect>) -> String {
+    match cli {
+        None => INSTRUCTIONS.to_string(),
+        Some(c) => format!(
+            "{INSTRUCTIONS}\n- Commands are validated and run for {}: write {} commands (the other version's options and commands are refused with the reason).",
+            c.describe(),
+            c.dialect
+        ),
+    }
+}
+
 #[tool_handler(router = self.tool_router)]
 impl ServerHandler for AwsMcpServer {
     fn get_info(&self) -> rmcp::model::ServerConfig {
@@ -722,7 +744,7 @@ impl ServerHandler for AwsMcpServer {
                 env!("CARGO_PKG_NAME"),
                 env!("CARGO_PKG_VERSION"),
             ))
-            .with_instructions(INSTRUCTIONS.to_string())
+            .with_instructions(self.inner.instructions.clone())
     }
 }
 

@@ -66,6 +66,25 @@ impl Steps {
         }
     }
 
+    /// Validate for the AWS CLI dialect in force (the `aws` program's).
+    pub fn with_dialect(mut self, cli: &crate::dialect::CliDialect) -> Steps {
+        let mut v = self
+            .validator
+            .dialect(cli.dialect)
+            .binary_format(cli.binary_format);
+        if let Some(version) = &cli.version {
+            // Once per process: the validator borrows it for its lifetime.
+            v = v.cli_version(Box::leak(version.clone().into_boxed_str()));
+        }
+        self.validator = v;
+        self
+    }
+
+    /// The dialect commands are validated for.
+    pub fn dialect(&self) -> aws_mcp_core::Dialect {
+        self.validator.cli_dialect()
+    }
+
     /// True when only read-only commands may run.
     pub fn read_only(&self) -> bool {
         self.policy.config().read_operations_only
@@ -88,7 +107,7 @@ impl Steps {
     /// Whether `command` accepts the CLI's `--max-items`.
     pub fn paginated(&self, command: &ValidatedCommand) -> bool {
         self.catalog
-            .command(&command.service, &command.operation)
+            .command_in(&command.service, &command.operation, self.dialect())
             .and_then(|c| c.arg("max-items").ok().flatten())
             .is_some()
     }
