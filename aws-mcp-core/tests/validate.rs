@@ -49,7 +49,8 @@ fn bad_globals() {
         err("aws s3 ls --region eu-wset-1").suggestions()[0],
         "eu-west-1"
     );
-    assert_eq!(err("aws s3 ls --output yaml").kind(), "invalid_choice");
+    assert_eq!(err("aws s3 ls --output xml").kind(), "invalid_choice");
+    assert_eq!(err("aws s3 ls --output yaml").kind(), "other_cli_version");
     assert_eq!(err("aws s3 ls --query 'a[?'").kind(), "invalid_query");
     assert_eq!(err("aws s3 ls --region").kind(), "missing_value");
     assert_eq!(err("aws s3 ls --debug=1").kind(), "unexpected_value");
@@ -322,8 +323,6 @@ fn v2(cmd: &str) -> Result<ValidatedCommand, ValidationError> {
 fn v2_commands_and_options_validate_in_v2_only() {
     for cmd in [
         "aws logs tail /aws/lambda/x",
-        "aws sso login",
-        "aws configure sso",
         "aws configure export-credentials",
         "aws configure list-profiles",
         "aws ddb select t",
@@ -338,6 +337,11 @@ fn v2_commands_and_options_validate_in_v2_only() {
         assert_eq!(e.kind(), "other_cli_version", "{cmd}: {e}");
         assert!(e.to_string().contains("AWS CLI v2"), "{e}");
         assert!(e.to_string().contains("aws-cli/1.46.3"), "{e}");
+    }
+    // Interactive v2 commands: v2 refuses them with the reason, v1 names the dialect.
+    for cmd in ["aws sso login", "aws configure sso"] {
+        assert_eq!(v2(cmd).unwrap_err().kind(), "interactive", "{cmd}");
+        assert_eq!(err(cmd).kind(), "other_cli_version", "{cmd}");
     }
     // v1-only in v2.
     let e = v2("aws ecr get-login").unwrap_err();
@@ -442,4 +446,31 @@ fn v2_cli_input_yaml_pager_and_prompt() {
     assert_eq!(e.kind(), "interactive");
     assert!(e.to_string().contains("complete command"), "{e}");
     assert!(v2("aws sts get-caller-identity --no-cli-auto-prompt").is_ok());
+}
+
+#[test]
+fn interactive_commands_are_refused_with_what_to_do() {
+    for (cmd, hint) in [
+        ("aws sso login", "terminal"),
+        ("aws configure sso", "aws configure set"),
+        ("aws lambda wizard new-function", "create-function"),
+        (
+            "aws ec2-instance-connect ssh --instance-id i-1",
+            "send-ssh-public-key",
+        ),
+        ("aws logs tail /aws/lambda/x --follow", "--since"),
+    ] {
+        let e = v2(cmd).unwrap_err();
+        assert_eq!(e.kind(), "interactive", "{cmd}: {e}");
+        assert!(e.to_string().contains(hint), "{cmd}: {e}");
+    }
+    // Not interactive: reads and the non-following tail.
+    for cmd in [
+        "aws logs tail /aws/lambda/x --since 10m",
+        "aws configure list-profiles",
+        "aws configure export-credentials",
+        "aws ddb select t",
+    ] {
+        v2(cmd).unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    }
 }

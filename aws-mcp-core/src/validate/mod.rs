@@ -92,6 +92,44 @@ impl BinaryFormat {
     }
 }
 
+/// AWS CLI v2 commands that wait for a person at a terminal (a browser
+/// sign-in, prompts, an SSH session, an endless stream), with what to do
+/// instead. They are refused before any policy: nothing could answer them.
+const INTERACTIVE: &[(&str, &str, &str)] = &[
+    ("sso", "login", "sign in once in a terminal (`aws sso login`), then call commands with that profile"),
+    ("login", "", "sign in once in a terminal (`aws login`), then call commands with that profile"),
+    ("configure", "sso", "set the profile up once in a terminal (`aws configure sso`), or write its sso_* settings with `aws configure set`"),
+    ("configure", "sso-session", "set the session up once in a terminal, or write it with `aws configure set`"),
+    ("configure", "wizard", "write the settings with `aws configure set`"),
+    ("configure", "mfa-login", "run it once in a terminal, where the MFA code can be typed"),
+    ("configure", "", "write each setting with `aws configure set KEY VALUE`"),
+    ("configure", "agent-toolkit", "run it once in a terminal"),
+    ("dynamodb", "wizard new-table", "create the table with `aws dynamodb create-table`"),
+    ("dynamodb", "wizard", "create the table with `aws dynamodb create-table`"),
+    ("events", "wizard new-rule", "create the rule with `aws events put-rule`"),
+    ("events", "wizard", "create the rule with `aws events put-rule`"),
+    ("iam", "wizard new-role", "create the role with `aws iam create-role`"),
+    ("iam", "wizard", "create the role with `aws iam create-role`"),
+    ("lambda", "wizard new-function", "create the function with `aws lambda create-function`"),
+    ("lambda", "wizard", "create the function with `aws lambda create-function`"),
+    ("cli-dev", "wizard-dev", "write the commands it would generate yourself"),
+    ("ec2-instance-connect", "ssh", "push a key with `aws ec2-instance-connect send-ssh-public-key` and connect from a terminal"),
+    ("ec2-instance-connect", "open-tunnel", "open the tunnel from a terminal"),
+    ("ecs", "monitor-express-gateway-service", "poll `aws ecs describe-express-gateway-service` instead"),
+    ("update", "", "update the AWS CLI outside this server"),
+];
+
+/// What to do instead of an interactive command, when it is one.
+fn interactive(service: &str, command: &str, words: &[&str]) -> Option<&'static str> {
+    if service == "logs" && command == "tail" && words.contains(&"--follow") {
+        return Some("drop `--follow` (it streams until stopped) and call again with `--since` to read what arrived since");
+    }
+    INTERACTIVE
+        .iter()
+        .find(|(s, c, _)| *s == service && *c == command)
+        .map(|(_, _, instead)| *instead)
+}
+
 /// `--cli-input-yaml`: a YAML mapping of API parameters, read into the same
 /// JSON values as `--cli-input-json`.
 fn yaml_input(text: &str, label: &str) -> Result<Map<String, Value>, ValidationError> {
@@ -475,6 +513,12 @@ impl<'c> Validator<'c> {
         };
         let (cmd, used) = self.operation(service, &rest[1..])?;
         let op_words = &rest[1 + used..];
+        if let Some(instead) = interactive(service.name(), cmd.name(), op_words) {
+            return Err(ValidationError::Interactive {
+                what: format!("`{}`", cmd.full_name()),
+                instead: instead.to_string(),
+            });
+        }
         let full = || cmd.full_name();
         let arg_table = cmd.args()?;
         let toplevel_bool = |a: &crate::catalog::Arg| self.toplevel_bool(service, arg_table, a);
