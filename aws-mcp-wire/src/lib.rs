@@ -36,4 +36,6 @@ pub mod render;
 #[cfg(test)]
 pub(crate) mod testutil;
 
-pub use render::{apply_query, render, render_text_pages, OutputFormat, RenderError};
+pub use render::{
+    apply_query, render, render_text_pages, render_yaml_stream_pages, OutputFormat, RenderError,
+};
