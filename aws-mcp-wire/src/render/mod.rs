@@ -75,6 +75,10 @@
 //!   ([`render_yaml_stream_pages`]);
 //! * `off` (2.34.0+): nothing on standard output.
 //!
+//! Errors, on standard error with the CLI's exit code, differ by version
+//! ([`error`]): v1 and v2 before 2.34.0 print the bare message, later
+//! v2 versions `aws: [ERROR]: ...` and the error's modeled details.
+//!
 //! ## Not covered
 //!
 //! * Paginated text output is the one place the CLI does not format the
@@ -91,6 +95,7 @@
 //! answered by Python's `jmespath` (`tools/testdata/jmespath_vectors.py`)
 //! are compared byte for byte in `aws-mcp-core/tests/render.rs`.
 
+pub mod error;
 mod json;
 mod pyfmt;
 pub(crate) mod query;
@@ -105,6 +110,7 @@ use std::str::FromStr;
 use aws_mcp_core::catalog::Dialect;
 use serde_json::Value;
 
+pub use error::{render_error, CliError, ErrorFormat, ErrorKind, ErrorStyle};
 pub use query::apply_query;
 
 /// Terminal width the CLI assumes for `--output table` when standard output
