@@ -374,13 +374,15 @@ fn compile(expr: &str) -> Result<jmespath::Expression<'static>, PaginateError> {
     })
 }
 
+/// A paginator expression's value, by the renderer's interpreter (Python's
+/// semantics): object keys keep the service's order and integers stay
+/// integers, as in botocore's merged result (the `jmespath` crate's own
+/// interpreter sorts keys and makes every number a float).
 fn search(expr: &str, v: &Value) -> Result<Value, PaginateError> {
-    let e = compile(expr)?;
-    let r = e.search(v).map_err(|err| PaginateError::BadExpression {
+    crate::render::apply_query(v, expr).map_err(|err| PaginateError::BadExpression {
         expr: expr.to_string(),
         detail: err.to_string(),
-    })?;
-    Ok(serde_json::to_value(&*r).unwrap_or(Value::Null))
+    })
 }
 
 /// botocore's `set_value_from_jmespath`: a dotted path, creating objects.
@@ -610,6 +612,17 @@ mod tests {
             w.finish(),
             json!({"Contents": [{"Key": "k1"}, {"Key": "k2"}], "Name": "b"})
         );
+    }
+
+    #[test]
+    fn merged_items_keep_key_order_and_integers() {
+        let p = basic();
+        let mut w = Pages::new(&p, &PageRequest::default()).unwrap();
+        w.add_page(json!({"Items": [{"Z": 1, "A": 2.5}], "NextToken": "x"}))
+            .unwrap();
+        w.add_page(json!({"Items": [{"Y": 3, "B": "b"}]})).unwrap();
+        let text = serde_json::to_string(&w.finish()).unwrap();
+        assert_eq!(text, r#"{"Items":[{"Z":1,"A":2.5},{"Y":3,"B":"b"}]}"#);
     }
 
     #[test]
