@@ -39,6 +39,19 @@
 //!    `--output` by the core's renderer. API errors print the CLI's message
 //!    (`An error occurred (Code) when calling the Op operation: ...`) with
 //!    exit code 255, like `aws`.
+//!
+//! ## AWS CLI v1 or v2
+//!
+//! [`NativeExecutor::with_cli`] says which CLI the output must match
+//! ([`CliOutput`]): v1 (the default) prints timestamps as the service sent
+//! them, v2 as ISO 8601 (`2024-01-02T03:04:05+00:00`; the profile's
+//! `cli_timestamp_format` changes either), v2 has `--output yaml`,
+//! `yaml-stream` (printed page by page) and `off`, and v2's errors have
+//! their own exit codes (254 for an API error) and, from 2.34.0, their own
+//! text (`aws: [ERROR]: ...`, `--cli-error-format`); see
+//! [`aws_mcp_wire::render::error`]. Blob parameters arrive as the validator
+//! leaves them for the dialect (text, or byte arrays for v2 base64 values
+//! that are not UTF-8) and are sent as bytes.
 
 #![warn(missing_docs)]
 
@@ -49,15 +62,20 @@ mod transport;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, OperationModel, Service};
+use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, Dialect, OperationModel, Service};
 use aws_mcp_core::exec::{cap_output, Capped};
 use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
-use aws_mcp_wire::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
+use aws_mcp_wire::protocol::parse::{
+    parse_error_details, parse_response, BlobMode, ParseOptions, TimestampMode,
+};
 use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
 use aws_mcp_wire::protocol::{HttpResponse, Protocol, ServiceModel};
-use aws_mcp_wire::render::{render, render_text_pages, OutputFormat};
+use aws_mcp_wire::render::{
+    render, render_error, render_text_pages, render_yaml_stream_pages, CliError, ErrorFormat,
+    ErrorKind, ErrorStyle, OutputFormat,
+};
 use bytes::Bytes;
 use http_body_util::Full;
 use serde_json::{Map, Value};
@@ -99,6 +117,70 @@ pub const MAX_ATTEMPTS: u32 = 5;
 /// The largest response body read (64 MiB); larger bodies are an error.
 pub const MAX_BODY: usize = 64 << 20;
 
+/// Which AWS CLI's output the native executor reproduces.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CliOutput {
+    /// AWS CLI v1 or v2 (default v1).
+    pub dialect: Dialect,
+    /// The installed AWS CLI v2's version (`2.9.19`), which decides its
+    /// error text; `None`: the newest (2.36.7's).
+    pub version: Option<String>,
+    /// The profile's `cli_timestamp_format` (`None`: the dialect's default,
+    /// `wire` in v1, `iso8601` in v2).
+    pub timestamp_format: Option<String>,
+    /// AWS CLI v2's error format when a command gives no
+    /// `--cli-error-format`: `AWS_CLI_ERROR_FORMAT`, else the profile's
+    /// `cli_error_format` (`None`: `enhanced`).
+    pub error_format: Option<String>,
+}
+
+impl CliOutput {
+    /// The output of `dialect`, other settings at their defaults.
+    pub fn new(dialect: Dialect) -> CliOutput {
+        CliOutput {
+            dialect,
+            ..CliOutput::default()
+        }
+    }
+
+    /// How timestamps are printed, or the CLI's error for a setting it
+    /// does not know.
+    fn timestamps(&self) -> Result<TimestampMode, (ErrorKind, String)> {
+        let (default, valid) = match self.dialect {
+            Dialect::V1 => ("wire", r#""none", "wire" or "iso8601""#),
+            _ => ("iso8601", r#""wire" or "iso8601""#),
+        };
+        match self.timestamp_format.as_deref().unwrap_or(default) {
+            "wire" => Ok(TimestampMode::Raw),
+            "none" if self.dialect == Dialect::V1 => Ok(TimestampMode::Raw),
+            "iso8601" => Ok(TimestampMode::Iso8601),
+            other => Err((
+                match self.dialect {
+                    Dialect::V1 => ErrorKind::General,
+                    _ => ErrorKind::Configuration,
+                },
+                format!("Unknown cli_timestamp_format value: {other}, valid values are {valid}"),
+            )),
+        }
+    }
+
+    /// How errors are printed for a command with `--cli-error-format`
+    /// `given`.
+    fn error_style(&self, given: Option<&str>) -> ErrorStyle {
+        match self.dialect {
+            Dialect::V1 => ErrorStyle::V1,
+            _ => ErrorStyle::v2(
+                self.version.as_deref(),
+                given
+                    .or(self.error_format.as_deref())
+                    .and_then(ErrorFormat::parse)
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+}
+
 /// Why a call failed before AWS answered it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -133,6 +215,19 @@ pub enum NativeError {
     /// The executor is configured wrongly.
     #[error("the native executor is not configured correctly: {0}")]
     Config(String),
+}
+
+impl NativeError {
+    /// How the AWS CLI classes this error (for its exit code and code).
+    pub fn cli_kind(&self) -> ErrorKind {
+        match self {
+            NativeError::NoRegion => ErrorKind::NoRegion,
+            NativeError::NoCredentials(_) => ErrorKind::NoCredentials,
+            NativeError::Request(_) => ErrorKind::ParamValidation,
+            NativeError::Config(_) => ErrorKind::Configuration,
+            _ => ErrorKind::General,
+        }
+    }
 }
 
 /// Whether `command` can run natively, or why not.
@@ -250,6 +345,7 @@ pub struct NativeExecutor {
     partitions: OnceLock<Result<Partitions, NativeError>>,
     default_region: Option<String>,
     default_profile: Option<String>,
+    cli: CliOutput,
 }
 
 impl std::fmt::Debug for NativeExecutor {
@@ -282,7 +378,19 @@ impl NativeExecutor {
             partitions: OnceLock::new(),
             default_region: None,
             default_profile: None,
+            cli: CliOutput::default(),
         }
+    }
+
+    /// Print what this AWS CLI prints (default: AWS CLI v1's output).
+    pub fn with_cli(mut self, cli: CliOutput) -> NativeExecutor {
+        self.cli = cli;
+        self
+    }
+
+    /// The AWS CLI whose output this executor prints.
+    pub fn cli(&self) -> &CliOutput {
+        &self.cli
     }
 
     /// Send through these proxies (see [`proxies_from_lookup`]); `None`
@@ -397,6 +505,14 @@ impl NativeExecutor {
             protocol,
         };
         let g = &command.globals();
+        let style = self.cli.error_style(g.cli_error_format.as_deref());
+        let timestamps = match self.cli.timestamps() {
+            Ok(t) => t,
+            Err((kind, msg)) => {
+                let (rc, err) = render_error(style, &CliError::other(kind, &msg));
+                return Ok((rc, String::new(), err));
+            }
+        };
         let profile = g.profile.clone().or_else(|| self.default_profile.clone());
         let region = match command
             .region()
@@ -454,6 +570,7 @@ impl NativeExecutor {
         let format = match &g.output {
             Some(o) => o
                 .parse::<OutputFormat>()
+                .and_then(|f| f.for_dialect(self.cli.dialect))
                 .map_err(|e| NativeError::Request(e.to_string()))?,
             None => OutputFormat::Json,
         };
@@ -462,7 +579,8 @@ impl NativeExecutor {
             Some(p) => {
                 let mut w =
                     Pages::new(p, &paging).map_err(|e| NativeError::Request(e.to_string()))?;
-                if format == OutputFormat::Text {
+                // Text and yaml-stream are printed page by page.
+                if matches!(format, OutputFormat::Text | OutputFormat::YamlStream) {
                     w.keep_pages();
                 }
                 Some(w)
@@ -477,6 +595,7 @@ impl NativeExecutor {
             region: &region,
             creds: creds.as_ref(),
             s3: matches!(api.service.as_str(), "s3" | "s3control"),
+            timestamps,
             signing_default: md
                 .signing_name
                 .clone()
@@ -493,12 +612,19 @@ impl NativeExecutor {
             }
             let page = match call.once(client, &p).await? {
                 Ok(v) => v,
-                Err(err) => {
-                    let msg = format!(
-                        "\nAn error occurred ({}) when calling the {} operation: {}\n",
-                        err.code, api.operation, err.message
+                Err((err, details)) => {
+                    let (rc, msg) = render_error(
+                        style,
+                        &CliError {
+                            kind: ErrorKind::Client,
+                            code: &err.code,
+                            message: &err.message,
+                            operation: &api.operation,
+                            json_protocol: matches!(protocol, Protocol::Json | Protocol::RestJson),
+                            details: details.as_ref().and_then(Value::as_object),
+                        },
                     );
-                    return Ok((255, String::new(), msg));
+                    return Ok((rc, String::new(), msg));
                 }
             };
             let page = quirks::after_response(&api.operation, applied, page);
@@ -528,6 +654,11 @@ impl NativeExecutor {
                     g.query.as_deref(),
                 )
             }
+            (Some(w), Some(_)) if format == OutputFormat::YamlStream => {
+                // v2's StreamedYAMLFormatter: one YAML document per page.
+                let (_, kept) = w.finish_pages();
+                render_yaml_stream_pages(&kept, g.query.as_deref())
+            }
             (Some(w), _) => render(&w.finish(), format, g.query.as_deref(), &api.operation),
             (None, _) => render(&result, format, g.query.as_deref(), &api.operation),
         }
@@ -544,8 +675,12 @@ struct Call<'a> {
     region: &'a str,
     creds: Option<&'a aws_credential_types::Credentials>,
     s3: bool,
+    timestamps: TimestampMode,
     signing_default: String,
 }
+
+/// An API error and the modeled fields of its error shape.
+type ApiFailure = (aws_mcp_wire::protocol::ApiError, Option<Value>);
 
 impl Call<'_> {
     /// One API call with retries: the parsed page or the API error.
@@ -553,7 +688,7 @@ impl Call<'_> {
         &self,
         client: &transport::HttpClient,
         params: &Map<String, Value>,
-    ) -> Result<Result<Value, aws_mcp_wire::protocol::ApiError>, NativeError> {
+    ) -> Result<Result<Value, ApiFailure>, NativeError> {
         let opts = SerializeOptions {
             idempotency_token: Some(uuid::Uuid::new_v4().to_string()),
         };
@@ -606,7 +741,7 @@ impl Call<'_> {
                 body: &body,
             };
             let popts = ParseOptions {
-                timestamps: TimestampMode::Raw,
+                timestamps: self.timestamps,
                 blobs: BlobMode::Base64,
             };
             let parsed = parse_response(self.model, self.op_name, self.op, &resp, &popts)
@@ -620,7 +755,12 @@ impl Call<'_> {
                     continue;
                 }
             }
-            return Ok(parsed);
+            return Ok(parsed.map_err(|err| {
+                // botocore's second pass: the error shape's modeled fields.
+                let details =
+                    parse_error_details(self.model, self.op, &resp, &err, &popts).unwrap_or(None);
+                (err, details)
+            }));
         }
     }
 }
@@ -642,7 +782,14 @@ impl Executor for NativeExecutor {
             }
             Ok(Ok(r)) => r,
             Ok(Err(NativeError::Unsupported(why))) => return Err(ExecError::Config(why)),
-            Ok(Err(e)) => (255, String::new(), format!("\n{e}\n")),
+            Ok(Err(e)) => {
+                let style = self
+                    .cli
+                    .error_style(command.globals().cli_error_format.as_deref());
+                let (rc, text) =
+                    render_error(style, &CliError::other(e.cli_kind(), &e.to_string()));
+                (rc, String::new(), text)
+            }
         };
         let stdout = cap_output(out.as_bytes(), options.output_cap, out.len() as u64);
         let stderr: Capped = cap_output(err.as_bytes(), options.error_cap, err.len() as u64);

@@ -61,8 +61,14 @@ pub fn routing_executor(
         config.working_dir.clone(),
     )?;
     let native = aws_mcp_native::NativeExecutor::new(catalog)
-        .with_defaults(Some(config.region.clone()), config.profile.clone());
-    Ok(RoutingExecutor::new(catalog, config.executor, native, executor).with_dialect(cli))
+        .with_defaults(Some(config.region.clone()), config.profile.clone())
+        .with_cli(cli.native_output());
+    Ok(RoutingExecutor::new(
+        catalog,
+        config.executor,
+        native,
+        executor,
+    ))
 }
 
 /// Builds the server for `config` over `catalog`, running commands natively

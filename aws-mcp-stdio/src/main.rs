@@ -240,7 +240,19 @@ fn run_command(
     );
     let plan = match pipeline.plan(&[command.to_string()], None) {
         Ok(p) => p,
-        Err(report) => return fail(report.text().to_string()),
+        Err(report) => {
+            let _ = writeln!(io::stderr(), "aws-mcp: {}", report.text());
+            // AWS CLI v2 exits with 252 on a parameter error.
+            let rejected = report
+                .results
+                .iter()
+                .any(|r| r.status == aws_mcp_core::pipeline::Status::Rejected);
+            return ExitCode::from(if rejected && cli.dialect == Dialect::V2 {
+                252
+            } else {
+                2
+            });
+        }
     };
     let plan = match plan.ready() {
         Ok(p) => p,
@@ -403,7 +415,7 @@ fn check_json(
     assessor: Option<&Assessor>,
     command: &str,
 ) -> serde_json::Value {
-    let mut v = check_verdict(validator, cli, assessor, command);
+    let mut v = check_verdict(validator, assessor, command);
     if let Some(obj) = v.as_object_mut() {
         obj.insert("cli_version".into(), json!(cli.dialect.major()));
         obj.insert("cli".into(), json!(cli.describe()));
@@ -413,7 +425,6 @@ fn check_json(
 
 fn check_verdict(
     validator: &Validator<'_>,
-    cli: &aws_mcp_stdio::dialect::CliDialect,
     assessor: Option<&Assessor>,
     command: &str,
 ) -> serde_json::Value {
@@ -438,8 +449,7 @@ fn check_verdict(
                 .ok()
                 .and_then(|m| m.parse().ok())
                 .unwrap_or_default();
-            let route =
-                aws_mcp_stdio::route::route_for(validator.catalog(), mode, &c, cli.v2_program());
+            let route = aws_mcp_stdio::route::route(validator.catalog(), mode, &c);
             if let Some(obj) = v.as_object_mut() {
                 obj.insert("executor".into(), json!(route.executor));
                 obj.insert("executor_reason".into(), json!(route.reason));
