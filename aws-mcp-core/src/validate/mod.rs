@@ -170,9 +170,10 @@ pub(crate) fn python_b64decode(s: &str) -> Option<Vec<u8>> {
 }
 
 /// AWS CLI v2 reads blob parameters as base64 (its `Base64DecodeVisitor`):
-/// decode each one, at any depth. The decoded bytes stand as text, as a v1
-/// blob would; bytes that are not UTF-8 stay base64 and the command is noted
-/// (`binary blob`) so that it runs where bytes can be passed.
+/// decode each one, at any depth. Decoded bytes that are UTF-8 stand as
+/// text, as a v1 blob would (the text's bytes are the blob); other bytes
+/// become an array of byte values (`[255, 0, 1]`), so that a blob value is
+/// never ambiguous and an executor sends exactly the decoded bytes.
 fn decode_blobs(
     service: Service<'_>,
     shape: &Shape,
@@ -219,7 +220,8 @@ fn decode_blobs(
                 }
             }
         }
-        (ShapeType::Blob, Value::String(text)) if !shape.traits().streaming => {
+        (ShapeType::Blob, blob @ Value::String(_)) if !shape.traits().streaming => {
+            let text = blob.as_str().unwrap_or_default();
             // fileb:// values are read as bytes by the CLI, never decoded.
             if text.starts_with("fileb://") || text.starts_with("file://") {
                 return Ok(());
@@ -228,9 +230,10 @@ fn decode_blobs(
                 arg: label.unwrap_or("a blob parameter").to_string(),
                 value: shorten(text),
             })?;
-            if let Ok(t) = String::from_utf8(bytes) {
-                *text = t;
-            }
+            *blob = match String::from_utf8(bytes) {
+                Ok(t) => Value::String(t),
+                Err(e) => Value::Array(e.into_bytes().into_iter().map(Value::from).collect()),
+            };
         }
         _ => {}
     }
