@@ -837,6 +837,50 @@ mod tests {
     }
 
     #[test]
+    fn cli_output_settings() {
+        let v1 = CliOutput::new(Dialect::V1);
+        let mut v2 = CliOutput::new(Dialect::V2);
+        assert_eq!(v1.timestamps(), Ok(TimestampMode::Raw));
+        assert_eq!(v2.timestamps(), Ok(TimestampMode::Iso8601));
+        for (fmt, want1, want2) in [
+            ("wire", Some(TimestampMode::Raw), Some(TimestampMode::Raw)),
+            ("none", Some(TimestampMode::Raw), None),
+            (
+                "iso8601",
+                Some(TimestampMode::Iso8601),
+                Some(TimestampMode::Iso8601),
+            ),
+            ("bogus", None, None),
+        ] {
+            let mut a = v1.clone();
+            a.timestamp_format = Some(fmt.into());
+            assert_eq!(a.timestamps().ok(), want1, "v1 {fmt}");
+            let mut b = v2.clone();
+            b.timestamp_format = Some(fmt.into());
+            assert_eq!(b.timestamps().ok(), want2, "v2 {fmt}");
+        }
+        let mut b = v2.clone();
+        b.timestamp_format = Some("none".into());
+        let (kind, msg) = b.timestamps().unwrap_err();
+        assert_eq!(kind, ErrorKind::Configuration);
+        assert!(msg.contains(r#""wire" or "iso8601""#), "{msg}");
+        assert_eq!(v1.error_style(Some("json")), ErrorStyle::V1);
+        assert_eq!(v2.error_style(None), ErrorStyle::V2(ErrorFormat::Enhanced));
+        assert_eq!(
+            v2.error_style(Some("json")),
+            ErrorStyle::V2(ErrorFormat::Structured(OutputFormat::Json))
+        );
+        v2.error_format = Some("legacy".into());
+        assert_eq!(v2.error_style(None), ErrorStyle::V2(ErrorFormat::Legacy));
+        assert_eq!(
+            v2.error_style(Some("table")),
+            ErrorStyle::V2(ErrorFormat::Structured(OutputFormat::Table))
+        );
+        v2.version = Some("2.9.19".into());
+        assert_eq!(v2.error_style(Some("json")), ErrorStyle::V2Legacy);
+    }
+
+    #[test]
     fn what_is_left_to_the_aws_program_says_why() {
         for (cmd, why) in [
             ("aws s3 ls", "hand-written"),

@@ -343,3 +343,39 @@ def test_blob_parameters_are_sent_as_the_decoded_bytes(diff_env):
     # Text that is not base64 is refused before anything runs, as v2 refuses it.
     rc, _, err = run_native(diff_env, f"aws kms encrypt --key-id {key} --plaintext 'not base64!'")
     assert rc == 252 and "Invalid base64" in err, (rc, err)
+
+
+# (AWS config file text, extra environment, command): the profile's output
+# settings, honoured by both (AWS_CLI_ERROR_FORMAT and cli_error_format only
+# exist from 2.34.0: older versions ignore them, and so does the native
+# executor when it prints for such a version).
+SETTINGS = [
+    ("[default]\ncli_timestamp_format = wire\n", {}, "aws iam list-users --query Users[0].CreateDate"),
+    ("[default]\ncli_timestamp_format = wire\n", {}, "aws dynamodb describe-table --table-name diff2-table --query Table.CreationDateTime"),
+    ("[default]\ncli_timestamp_format = iso8601\n", {}, "aws secretsmanager describe-secret --secret-id diff2-secret --output yaml"),
+    ("[default]\ncli_timestamp_format = none\n", {}, "aws iam list-users"),
+    ("", {"AWS_CLI_ERROR_FORMAT": "json"}, "aws iam get-user --user-name nobody-here"),
+    ("", {"AWS_CLI_ERROR_FORMAT": "yaml"}, "aws dynamodb describe-table --table-name no-such-table"),
+    ("", {"AWS_CLI_ERROR_FORMAT": "text"}, "aws ssm get-parameter --name /diff2/nope"),
+    ("[default]\ncli_error_format = legacy\n", {}, "aws secretsmanager get-secret-value --secret-id nope"),
+    ("[default]\ncli_error_format = table\n", {}, "aws lambda get-function --function-name no-such-function"),
+]
+
+
+@pytest.mark.parametrize("config,extra,cmd", SETTINGS, ids=[f"{c.strip()}{e}-{m}" for c, e, m in SETTINGS])
+def test_profile_output_settings(diff_env, tmp_path, config, extra, cmd):
+    cfg = tmp_path / "config"
+    cfg.write_text(config)
+    env = dict(diff_env, AWS_CONFIG_FILE=str(cfg), **extra)
+    cli, nat = both(env, cmd)
+    assert nat[0] == cli[0], f"exit {nat[0]} != {cli[0]}\nnative: {nat[2]}\ncli: {cli[2]}"
+    assert (nat[1], nat[2]) == (cli[1], cli[2])
+
+
+def test_error_format_option(diff_env):
+    """`--cli-error-format` (2.34.0 and later)."""
+    if minor() < 34:
+        pytest.skip(f"--cli-error-format is AWS CLI v2.34.0+; this is {v2_version()}")
+    for fmt in ["json", "yaml", "text", "table", "legacy", "enhanced"]:
+        cli, nat = both(diff_env, f"aws iam get-user --user-name nobody-here --cli-error-format {fmt}")
+        assert nat == cli, fmt
