@@ -86,7 +86,8 @@ pub fn build_server(
         Arc::new(executor),
         config.settings(),
     );
-    Ok(AwsMcpServer::new(pipeline, suggest::Suggester::new(catalog), &config).with_cli(&cli))
+    let suggester = suggest::Suggester::new(catalog).with_dialect(cli.dialect);
+    Ok(AwsMcpServer::new(pipeline, suggester, &config).with_cli(&cli))
 }
 
 /// Serves MCP over stdin/stdout with the embedded catalog until stdin closes.
