@@ -44,8 +44,9 @@
 //!
 //! [`NativeExecutor::with_cli`] says which CLI the output must match
 //! ([`CliOutput`]): v1 (the default) prints timestamps as the service sent
-//! them, v2 as ISO 8601 (`2024-01-02T03:04:05+00:00`; the profile's
-//! `cli_timestamp_format` changes either), v2 has `--output yaml`,
+//! them, v2 as ISO 8601 (`2024-01-02T03:04:05+00:00`, those sent as epoch
+//! numbers in the machine's zone, `TZ` first, as Python's `tzlocal()`; the
+//! profile's `cli_timestamp_format` changes either), v2 has `--output yaml`,
 //! `yaml-stream` (printed page by page) and `off`, and v2's errors have
 //! their own exit codes (254 for an API error) and, from 2.34.0, their own
 //! text (`aws: [ERROR]: ...`, `--cli-error-format`); see
@@ -68,7 +69,7 @@ use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedComman
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
 use aws_mcp_wire::protocol::parse::{
-    parse_error_details, parse_response, ParseOptions, TimestampMode,
+    parse_error_details, parse_response, LocalOffset, ParseOptions, TimestampMode,
 };
 use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
 use aws_mcp_wire::protocol::{HttpResponse, Protocol, ServiceModel};
@@ -698,6 +699,17 @@ struct Call<'a> {
     signing_default: String,
 }
 
+/// The machine's UTC offset at an instant (`TZ`, else the system's zone),
+/// as Python's `tzlocal()` gives it to the AWS CLI's ISO 8601 timestamps.
+fn local_offset(secs: i64) -> i32 {
+    use chrono::{Offset as _, TimeZone as _};
+    chrono::Local
+        .timestamp_opt(secs, 0)
+        .earliest()
+        .map(|t| t.offset().fix().local_minus_utc())
+        .unwrap_or(0)
+}
+
 /// An API error and the modeled fields of its error shape.
 type ApiFailure = (aws_mcp_wire::protocol::ApiError, Option<Value>);
 
@@ -760,6 +772,7 @@ impl Call<'_> {
             };
             let mut popts = ParseOptions::CLI;
             popts.timestamps = self.timestamps;
+            popts.local_offset = Some(LocalOffset(local_offset));
             let parsed = parse_response(self.model, self.op_name, self.op, &resp, &popts)
                 .map_err(|e| NativeError::Response(e.to_string()))?;
             if let Err(err) = &parsed {

@@ -354,6 +354,10 @@ SETTINGS = [
     ("[default]\ncli_timestamp_format = wire\n", {}, "aws dynamodb describe-table --table-name diff2-table --query Table.CreationDateTime"),
     ("[default]\ncli_timestamp_format = iso8601\n", {}, "aws secretsmanager describe-secret --secret-id diff2-secret --output yaml"),
     ("[default]\ncli_timestamp_format = none\n", {}, "aws iam list-users"),
+    # Epoch numbers in the machine's zone (Python's tzlocal()), zoned strings as written.
+    ("", {"TZ": "America/New_York"}, "aws dynamodb describe-table --table-name diff2-table --query Table.CreationDateTime"),
+    ("", {"TZ": "Asia/Kolkata"}, "aws secretsmanager describe-secret --secret-id diff2-secret --output yaml"),
+    ("", {"TZ": "Europe/Paris"}, "aws iam list-users --query Users[0].CreateDate"),
     ("", {"AWS_CLI_ERROR_FORMAT": "json"}, "aws iam get-user --user-name nobody-here"),
     ("", {"AWS_CLI_ERROR_FORMAT": "yaml"}, "aws dynamodb describe-table --table-name no-such-table"),
     ("", {"AWS_CLI_ERROR_FORMAT": "text"}, "aws ssm get-parameter --name /diff2/nope"),
