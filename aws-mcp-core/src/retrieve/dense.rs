@@ -36,7 +36,8 @@ use ndarray::Array2;
 use super::bm25::Bm25Retriever;
 use super::corpus::Corpus;
 use super::{
-    check_query, make_suggestion, Embedder, RetrieveError, Retriever, Suggestion, VectorIndex,
+    check_query, complete_all, make_suggestion, Embedder, RetrieveError, Retriever, Suggestion,
+    VectorIndex,
 };
 use crate::catalog::Catalog;
 
@@ -596,10 +597,13 @@ impl DenseRetriever {
 impl Retriever for DenseRetriever {
     fn suggest(&self, query: &str, k: usize) -> Result<Vec<Suggestion>, RetrieveError> {
         let q = check_query(query)?;
-        self.rank(q, k)?
+        let mut out = self
+            .rank(q, k)?
             .into_iter()
             .map(|(d, s)| self.suggestion(d, s))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        complete_all(self.catalog, q, &mut out);
+        Ok(out)
     }
 
     fn name(&self) -> &str {
@@ -688,9 +692,12 @@ impl Retriever for HybridRetriever {
         let mut all = fuse(&lex, &den, self.w_dense);
         all.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         all.truncate(k);
-        all.into_iter()
+        let mut out = all
+            .into_iter()
             .map(|(d, s)| self.dense.suggestion(d, s))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        complete_all(self.dense.catalog, q, &mut out);
+        Ok(out)
     }
 
     fn name(&self) -> &str {

@@ -42,6 +42,7 @@ mod bm25;
 mod corpus;
 #[cfg(feature = "dense")]
 mod dense;
+mod fill;
 mod synonyms;
 mod text;
 
@@ -72,6 +73,16 @@ pub struct Suggestion {
     pub score: f32,
     /// Every parameter the command takes.
     pub parameters: Vec<ParamInfo>,
+    /// The command with the values the request names put where the command takes them
+    /// (`aws ec2 describe-route-tables --filters Name=vpc-id,Values=vpc-0a1b…`), and a
+    /// `--option <option>` placeholder for each required option the request does not give.
+    /// It validates (with [`crate::validate`]); when no such line could be made, it is
+    /// [`command`](Self::command) alone.
+    pub ready: String,
+    /// The options [`ready`](Self::ready) fills from the request (`paths` for positional ones).
+    pub filled: Vec<String>,
+    /// The required options the request does not give (placeholders in `ready`).
+    pub missing: Vec<String>,
 }
 
 /// One parameter of a suggested command.
@@ -311,13 +322,23 @@ pub(crate) fn make_suggestion(
         format!("aws {service} {operation}")
     };
     Ok(Suggestion {
+        ready: command.clone(),
         command,
         service: service.to_string(),
         operation: operation.to_string(),
         description,
         score,
         parameters,
+        filled: Vec::new(),
+        missing: Vec::new(),
     })
+}
+
+/// Fill every suggestion's ready command from `query` (see the `fill` module).
+pub(crate) fn complete_all(catalog: &Catalog, query: &str, suggestions: &mut [Suggestion]) {
+    for s in suggestions {
+        fill::complete(catalog, query, s);
+    }
 }
 
 /// The first sentence of `doc`, at most `max` characters (cut on a char boundary).
