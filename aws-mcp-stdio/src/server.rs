@@ -158,6 +158,12 @@ pub struct Suggestion {
     pub confidence: f32,
     /// Every parameter of the command.
     pub parameters: Vec<SuggestedParam>,
+    /// The command ready to run: the values the query names filled in (IDs, names, ARNs,
+    /// regions, S3 URLs) and a quoted `'<option>'` placeholder for each required parameter
+    /// still to give. It passes validation.
+    pub ready_command: String,
+    /// The required parameters the query does not give (placeholders in `ready_command`).
+    pub missing_parameters: Vec<String>,
 }
 
 /// Output of `suggest_aws_commands`.
@@ -165,6 +171,9 @@ pub struct Suggestion {
 pub struct SuggestOutput {
     /// The most likely commands, best first.
     pub suggestions: Vec<Suggestion>,
+    /// The engine that answered: `hybrid` (lexical + sentence embeddings), `dense`, or
+    /// `lexical` (when the model or the ONNX Runtime library is not available).
+    pub engine: String,
 }
 
 /// The consent form.
@@ -681,13 +690,15 @@ impl AwsMcpServer {
         if q.is_empty() {
             return Err("the query is empty; describe what you want to do in AWS".into());
         }
-        let suggestions = self
-            .inner
-            .steps
-            .suggest(q, 3)?
+        let answer = self.inner.steps.suggest(q, 3)?;
+        let engine = answer.engine;
+        let suggestions = answer
+            .suggestions
             .into_iter()
             .map(|s| Suggestion {
                 command: s.command,
+                ready_command: s.ready,
+                missing_parameters: s.missing,
                 description: s.description,
                 confidence: s.score,
                 parameters: s
@@ -702,7 +713,10 @@ impl AwsMcpServer {
                     .collect(),
             })
             .collect();
-        Ok(rmcp::Json(SuggestOutput { suggestions }))
+        Ok(rmcp::Json(SuggestOutput {
+            suggestions,
+            engine,
+        }))
     }
 }
 

@@ -10,7 +10,7 @@
 
 use std::sync::OnceLock;
 
-use aws_mcp_core::retrieve::{default_retriever, Retriever};
+use aws_mcp_core::retrieve::{best_retriever, Answer, Retriever};
 use aws_mcp_core::{
     AccessTable, Catalog, Classifier, Decision, Policy, PolicyConfig, ValidatedCommand, Validator,
 };
@@ -45,7 +45,7 @@ pub struct Steps {
     validator: Validator<'static>,
     classifier: &'static AccessTable,
     policy: Policy,
-    retriever: OnceLock<Result<Box<dyn Retriever>, String>>,
+    retriever: OnceLock<Result<(Box<dyn Retriever>, Vec<String>), String>>,
 }
 
 impl std::fmt::Debug for Steps {
@@ -110,18 +110,28 @@ impl Steps {
         let _ = self.retriever();
     }
 
-    fn retriever(&self) -> Result<&dyn Retriever, String> {
+    fn retriever(&self) -> Result<&(Box<dyn Retriever>, Vec<String>), String> {
         self.retriever
-            .get_or_init(|| default_retriever(self.catalog).map_err(|e| e.to_string()))
+            .get_or_init(|| {
+                best_retriever(self.catalog)
+                    .map(|(r, skipped)| (r, skipped.iter().map(|e| e.to_string()).collect()))
+                    .map_err(|e| e.to_string())
+            })
             .as_ref()
-            .map(|r| r.as_ref())
             .map_err(Clone::clone)
     }
 
-    /// Suggest up to `k` commands for `query`.
-    pub fn suggest(&self, query: &str, k: usize) -> Result<Vec<Suggested>, String> {
+    /// The suggestion engine in use, and why each better one is not (built on first use).
+    pub fn engine(&self) -> Result<(String, Vec<String>), String> {
+        self.retriever()
+            .map(|(r, why)| (r.name().to_string(), why.clone()))
+    }
+
+    /// Suggest up to `k` commands for `query`: the suggestions and the engine that answered.
+    pub fn suggest(&self, query: &str, k: usize) -> Result<Answer, String> {
         self.retriever()?
-            .suggest(query, k)
+            .0
+            .answer(query, k)
             .map_err(|e| e.to_string())
     }
 }

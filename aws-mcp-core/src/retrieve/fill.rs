@@ -336,6 +336,29 @@ fn quote(v: &str) -> String {
     }
 }
 
+/// The values a request names, as `(kind, text)` (`("id", "i-0abc…")`, `("s3_url", …)`,
+/// `("name", "resize-images")`…): what the ready commands are filled from.
+pub fn values_in(query: &str) -> Vec<(&'static str, String)> {
+    values(query)
+        .into_iter()
+        .map(|v| {
+            let k = match v.kind {
+                Kind::Id(_) => "id",
+                Kind::Arn(..) => "arn",
+                Kind::S3Url => "s3_url",
+                Kind::Region => "region",
+                Kind::Zone => "availability_zone",
+                Kind::InstanceType => "instance_type",
+                Kind::Account => "account",
+                Kind::Path => "path",
+                Kind::LocalFile => "local_file",
+                Kind::Name(_) => "name",
+            };
+            (k, v.text)
+        })
+        .collect()
+}
+
 /// Build the ready line of `s` for `query`.
 pub(crate) fn ready(query: &str, s: &Suggestion) -> Ready {
     let vals = values(query);

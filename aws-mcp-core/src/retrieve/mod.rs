@@ -54,6 +54,7 @@ pub use bm25::{Bm25Params, Bm25Retriever};
 pub use corpus::{Corpus, CorpusDoc};
 #[cfg(feature = "dense")]
 pub use dense::{DenseFiles, DenseRetriever, ExactIndex, HybridRetriever, OnnxEmbedder};
+pub use fill::values_in as request_values;
 
 /// The longest request accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 2000;
@@ -176,6 +177,23 @@ pub trait Retriever: Send + Sync {
     fn suggest(&self, query: &str, k: usize) -> Result<Vec<Suggestion>, RetrieveError>;
     /// The engine's name (`lexical`, `dense`, `hybrid`).
     fn name(&self) -> &str;
+    /// Like [`suggest`](Self::suggest), saying which engine answered: an engine that falls
+    /// back to another for one request (hybrid to lexical when the model fails) names it.
+    fn answer(&self, query: &str, k: usize) -> Result<Answer, RetrieveError> {
+        Ok(Answer {
+            engine: self.name().to_string(),
+            suggestions: self.suggest(query, k)?,
+        })
+    }
+}
+
+/// Suggestions with the engine that made them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    /// The engine that answered (`hybrid`, `dense`, `lexical`).
+    pub engine: String,
+    /// The commands, best first.
+    pub suggestions: Vec<Suggestion>,
 }
 
 /// Turns text into a vector (a sentence-embedding model).
@@ -273,14 +291,22 @@ pub fn retriever(
 
 /// The best engine available in this build and on this machine.
 pub fn default_retriever(catalog: &'static Catalog) -> Result<Box<dyn Retriever>, RetrieveError> {
-    let mut last = None;
+    best_retriever(catalog).map(|(r, _)| r)
+}
+
+/// The best engine available, with why each better one was not (empty when the best
+/// engine was built): hybrid, else dense, else lexical, which needs no file.
+pub fn best_retriever(
+    catalog: &'static Catalog,
+) -> Result<(Box<dyn Retriever>, Vec<RetrieveError>), RetrieveError> {
+    let mut skipped = Vec::new();
     for engine in Engine::ALL {
         match retriever(catalog, engine) {
-            Ok(r) => return Ok(r),
-            Err(e) => last = Some(e),
+            Ok(r) => return Ok((r, skipped)),
+            Err(e) => skipped.push(e),
         }
     }
-    Err(last.unwrap_or(RetrieveError::EngineUnavailable {
+    Err(skipped.pop().unwrap_or(RetrieveError::EngineUnavailable {
         engine: "any".into(),
         reason: "no engine is compiled in".into(),
     }))
