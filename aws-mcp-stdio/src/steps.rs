@@ -45,8 +45,11 @@ pub struct Steps {
     validator: Validator<'static>,
     classifier: &'static AccessTable,
     policy: Policy,
-    retriever: OnceLock<Result<(Box<dyn Retriever>, Vec<String>), String>>,
+    retriever: OnceLock<Result<Engine, String>>,
 }
+
+/// The suggestion engine, and why each better one is not in use.
+type Engine = (Box<dyn Retriever>, Vec<String>);
 
 impl std::fmt::Debug for Steps {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -107,10 +110,16 @@ impl Steps {
 
     /// Builds the retriever now, if not built yet.
     pub fn warm(&self) {
-        let _ = self.retriever();
+        match self.engine() {
+            Ok((engine, why)) if why.is_empty() => tracing::info!(engine, "suggestion engine"),
+            Ok((engine, why)) => {
+                tracing::info!(engine, not_used = why.join("; "), "suggestion engine")
+            }
+            Err(e) => tracing::warn!(error = e, "no suggestion engine"),
+        }
     }
 
-    fn retriever(&self) -> Result<&(Box<dyn Retriever>, Vec<String>), String> {
+    fn retriever(&self) -> Result<&Engine, String> {
         self.retriever
             .get_or_init(|| {
                 best_retriever(self.catalog)

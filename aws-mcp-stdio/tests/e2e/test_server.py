@@ -340,8 +340,8 @@ async def test_suggest_default_engine_and_ready_commands(server_env):
         )
         assert not r.is_error
         assert r.structured_content["engine"] == "hybrid"
-        top = r.structured_content["suggestions"][0]
-        assert top["command"] == "aws ec2 describe-route-tables"
+        found = {s["command"]: s for s in r.structured_content["suggestions"]}
+        top = found["aws ec2 describe-route-tables"]
         assert top["ready_command"] == (
             "aws ec2 describe-route-tables --filters Name=vpc-id,Values=vpc-0a1b2c3d4e5f67890"
         )
