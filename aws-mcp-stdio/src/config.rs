@@ -11,6 +11,7 @@
 //! [`PolicyConfig::from_env`]; this module adds what only the server needs:
 //! the `aws` program, timeouts, the output cap and the default result limit.
 
+use aws_mcp_core::pipeline::MAX_RESULTS_LIMIT;
 use std::path::{Path, PathBuf};
 
 use std::time::Duration;
@@ -61,10 +62,12 @@ pub struct ServerConfig {
     pub default_max_items: u32,
     /// Which executor runs commands (`AWS_MCP_EXECUTOR`).
     pub executor: ExecutorMode,
+    /// `AWS_MCP_CLI_VERSION`: the AWS CLI dialect (`auto`, `1`, `2`); see [`crate::dialect`].
+    pub cli_version: crate::dialect::CliVersion,
 }
 
 /// Which executor runs commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 #[non_exhaustive]
 pub enum ExecutorMode {
     /// The native executor for the commands it covers, the `aws` program for
@@ -89,10 +92,17 @@ impl std::str::FromStr for ExecutorMode {
     }
 }
 
-/// The most results a call may ask for through `max_results`.
-pub const MAX_RESULTS_LIMIT: u32 = 10_000;
-
 impl ServerConfig {
+    /// The limits every command runs with.
+    pub fn settings(&self) -> aws_mcp_core::pipeline::Settings {
+        let mut s = aws_mcp_core::pipeline::Settings::default();
+        s.default_max_items = self.default_max_items;
+        s.timeout = self.timeout;
+        s.connect_timeout = self.connect_timeout;
+        s.output_cap = self.max_output_bytes;
+        s
+    }
+
     /// Reads the configuration from the process environment.
     pub fn from_env(catalog: &Catalog) -> Result<ServerConfig, ConfigError> {
         Self::from_lookup(catalog, |k| std::env::var(k).ok())
@@ -137,6 +147,15 @@ impl ServerConfig {
             })?,
         };
 
+        let cli_version = match get("AWS_MCP_CLI_VERSION") {
+            None => crate::dialect::CliVersion::Auto,
+            Some(v) => v.parse().map_err(|reason| ConfigError::Invalid {
+                var: "AWS_MCP_CLI_VERSION",
+                value: v.clone(),
+                reason,
+            })?,
+        };
+
         Ok(ServerConfig {
             region: policy.region.clone(),
             profile: policy.profile.clone(),
@@ -148,7 +167,14 @@ impl ServerConfig {
             max_output_bytes: usize::try_from(max_output_bytes).unwrap_or(usize::MAX),
             default_max_items: u32::try_from(default_max_items).unwrap_or(MAX_RESULTS_LIMIT),
             executor,
+            cli_version,
         })
+    }
+
+    /// The AWS CLI dialect in force: runs `aws --version` when
+    /// `AWS_MCP_CLI_VERSION=auto` (once; see [`crate::dialect`]).
+    pub fn cli_dialect(&self) -> crate::dialect::CliDialect {
+        crate::dialect::resolve(self.cli_version, &self.aws_cli, self.profile.as_deref())
     }
 }
 

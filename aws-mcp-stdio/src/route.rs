@@ -8,11 +8,37 @@ use aws_mcp_native::{native_support, NativeExecutor};
 use crate::config::ExecutorMode;
 use crate::executor::SubprocessExecutor;
 
+/// The executor that runs a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum ExecutorKind {
+    /// The native executor (AWS API calls in-process).
+    Native,
+    /// The installed `aws` program.
+    Subprocess,
+    /// None: `AWS_MCP_EXECUTOR=native` and the native executor does not
+    /// cover the command.
+    None,
+}
+
+impl ExecutorKind {
+    /// `native`, `subprocess` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutorKind::Native => "native",
+            ExecutorKind::Subprocess => "subprocess",
+            ExecutorKind::None => "none",
+        }
+    }
+}
+
 /// Which executor a command goes to, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Route {
-    /// `native` or `subprocess`.
-    pub executor: &'static str,
+    /// The executor.
+    pub executor: ExecutorKind,
     /// Why not native, when the command goes to the `aws` program (or
     /// cannot run in `native` mode).
     pub reason: Option<String>,
@@ -20,21 +46,40 @@ pub struct Route {
 
 /// The route of `command` under `mode`.
 pub fn route(catalog: &Catalog, mode: ExecutorMode, command: &ValidatedCommand) -> Route {
+    route_for(catalog, mode, command, false)
+}
+
+/// The route of `command` under `mode`, when `v2_program` says whether the
+/// `aws` program is AWS CLI v2 (and the dialect v2): the native executor
+/// prints what AWS CLI v1 prints (timestamps as received, no YAML, v1's
+/// error text), so with v2 installed, `auto` leaves commands to it.
+pub fn route_for(
+    catalog: &Catalog,
+    mode: ExecutorMode,
+    command: &ValidatedCommand,
+    v2_program: bool,
+) -> Route {
+    if v2_program && mode == ExecutorMode::Auto {
+        return Route {
+            executor: ExecutorKind::Subprocess,
+            reason: Some("the `aws` program is AWS CLI v2, whose output (ISO 8601 timestamps, YAML, v2 errors) the native executor does not print yet".into()),
+        };
+    }
     match mode {
         ExecutorMode::Subprocess => Route {
-            executor: "subprocess",
+            executor: ExecutorKind::Subprocess,
             reason: Some("AWS_MCP_EXECUTOR=subprocess".into()),
         },
         _ => match native_support(catalog, command) {
             Ok(()) => Route {
-                executor: "native",
+                executor: ExecutorKind::Native,
                 reason: None,
             },
             Err(e) => Route {
                 executor: if mode == ExecutorMode::Native {
-                    "none"
+                    ExecutorKind::None
                 } else {
-                    "subprocess"
+                    ExecutorKind::Subprocess
                 },
                 reason: Some(e.to_string()),
             },
@@ -48,6 +93,7 @@ pub struct RoutingExecutor {
     mode: ExecutorMode,
     native: NativeExecutor,
     subprocess: SubprocessExecutor,
+    v2_program: bool,
 }
 
 impl std::fmt::Debug for RoutingExecutor {
@@ -71,7 +117,14 @@ impl RoutingExecutor {
             mode,
             native,
             subprocess,
+            v2_program: false,
         }
+    }
+
+    /// Route for the AWS CLI dialect in force (see [`route_for`]).
+    pub fn with_dialect(mut self, cli: &crate::dialect::CliDialect) -> RoutingExecutor {
+        self.v2_program = cli.dialect == aws_mcp_core::Dialect::V2 && cli.version.is_some();
+        self
     }
 }
 
@@ -82,10 +135,10 @@ impl Executor for RoutingExecutor {
         command: &ValidatedCommand,
         options: &ExecOptions,
     ) -> Result<ExecOutput, ExecError> {
-        let r = route(self.catalog, self.mode, command);
+        let r = route_for(self.catalog, self.mode, command, self.v2_program);
         match r.executor {
-            "native" => self.native.execute(command, options).await,
-            "subprocess" => match self.subprocess.execute(command, options).await {
+            ExecutorKind::Native => self.native.execute(command, options).await,
+            ExecutorKind::Subprocess => match self.subprocess.execute(command, options).await {
                 Err(ExecError::Spawn { program, reason }) => Err(ExecError::Spawn {
                     program,
                     reason: format!(
@@ -95,7 +148,7 @@ impl Executor for RoutingExecutor {
                 }),
                 other => other,
             },
-            _ => Err(ExecError::Config(format!(
+            ExecutorKind::None => Err(ExecError::Config(format!(
                 "AWS_MCP_EXECUTOR=native and {}",
                 r.reason.unwrap_or_default()
             ))),

@@ -11,7 +11,7 @@
 use super::args::looks_like_option;
 use super::error::ValidationError;
 use super::suggest::closest;
-use crate::catalog::{ArgType, Catalog};
+use crate::catalog::{ArgType, Catalog, Dialect};
 use crate::command::{GlobalOptions, LocalPath, PathAccess, PathOrigin};
 
 /// The result of the global pass.
@@ -25,16 +25,17 @@ pub(crate) struct Globals<'w> {
     pub paths: Vec<LocalPath>,
 }
 
-fn is_flag(catalog: &Catalog, name: &str) -> bool {
+fn is_flag(catalog: &Catalog, dialect: Dialect, name: &str) -> bool {
     name == "version"
         || catalog
-            .global_arg(name)
+            .global_arg_in(name, dialect)
             .is_some_and(|a| a.arg_type == ArgType::Boolean)
 }
 
-/// Take the global options out of `words` (everything after `aws`).
+/// Take the global options of `dialect` out of `words` (everything after `aws`).
 pub(crate) fn extract<'w>(
     catalog: &Catalog,
+    dialect: Dialect,
     words: &'w [String],
 ) -> Result<Globals<'w>, ValidationError> {
     let mut g = Globals {
@@ -57,10 +58,9 @@ pub(crate) fn extract<'w>(
             None => (w.as_str(), None),
         };
         let bare = &name[2..];
-        let Some(arg) = catalog.global_arg(bare) else {
+        let Some(arg) = catalog.global_arg_in(bare, dialect) else {
             let prefixed: Vec<String> = catalog
-                .global_args()
-                .iter()
+                .global_args_in(dialect)
                 .filter(|a| !bare.is_empty() && a.name.starts_with(bare))
                 .map(|a| format!("--{}", a.name))
                 .collect();
@@ -80,7 +80,7 @@ pub(crate) fn extract<'w>(
             });
         }
         seen.push(arg_name);
-        let value = if is_flag(catalog, bare) {
+        let value = if is_flag(catalog, dialect, bare) {
             if inline.is_some() {
                 return Err(ValidationError::UnexpectedValue {
                     arg: name.to_string(),
@@ -151,8 +151,8 @@ fn set(
         }
         ("output", v) => o.output = v,
         ("query", Some(q)) => {
-            jmespath::compile(&legacy_literals(&q)).map_err(|e| ValidationError::InvalidQuery {
-                detail: e.to_string().lines().next().unwrap_or_default().to_string(),
+            crate::query::parse(&q).map_err(|e| ValidationError::InvalidQuery {
+                detail: e.to_string(),
             })?;
             o.query = Some(q);
         }
@@ -186,79 +186,17 @@ fn set(
         ("no-sign-request", _) => o.no_sign_request = true,
         ("version", _) => o.version = true,
         ("v2-debug", _) => o.v2_debug = true,
+        ("cli-binary-format", v) => o.cli_binary_format = v,
+        ("cli-error-format", v) => o.cli_error_format = v,
+        ("no-cli-pager", _) => o.no_cli_pager = true,
+        ("no-cli-auto-prompt", _) => o.no_cli_auto_prompt = true,
+        ("cli-auto-prompt", _) => {
+            return Err(ValidationError::Interactive {
+                what: "`--cli-auto-prompt`".into(),
+                instead: "write the complete command with every argument; use suggest_aws_commands to find them".into(),
+            })
+        }
         _ => {}
     }
     Ok(())
-}
-
-/// Rewrite JMESPath literals that are not JSON (`` `Name` ``) as JSON strings,
-/// as the Python `jmespath` library the AWS CLI uses still does (a
-/// deprecated but accepted form that documentation uses widely).
-pub(crate) fn legacy_literals(q: &str) -> std::borrow::Cow<'_, str> {
-    if !q.contains('`') {
-        return std::borrow::Cow::Borrowed(q);
-    }
-    let mut out = String::with_capacity(q.len() + 8);
-    let mut chars = q.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                // Raw string or quoted identifier: copy through, with escapes.
-                out.push(c);
-                while let Some(d) = chars.next() {
-                    out.push(d);
-                    if d == '\\' {
-                        if let Some(e) = chars.next() {
-                            out.push(e);
-                        }
-                    } else if d == c {
-                        break;
-                    }
-                }
-            }
-            '`' => {
-                let mut lit = String::new();
-                while let Some(d) = chars.next() {
-                    if d == '\\' && chars.peek() == Some(&'`') {
-                        lit.push('`');
-                        chars.next();
-                    } else if d == '`' {
-                        break;
-                    } else {
-                        lit.push(d);
-                    }
-                }
-                out.push('`');
-                if serde_json::from_str::<serde_json::Value>(&lit).is_ok() {
-                    out.push_str(&lit.replace('`', "\\`"));
-                } else {
-                    let js = serde_json::Value::String(lit.trim_start().to_string()).to_string();
-                    out.push_str(&js.replace('`', "\\`"));
-                }
-                out.push('`');
-            }
-            _ => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::legacy_literals;
-
-    #[test]
-    fn legacy_string_literals_become_json_strings() {
-        assert_eq!(legacy_literals("a[?b==`Name`]"), "a[?b==`\"Name\"`]");
-        assert_eq!(legacy_literals("a[?b==`1`]"), "a[?b==`1`]");
-        assert_eq!(legacy_literals("a[?b==`\"x\"`]"), "a[?b==`\"x\"`]");
-        assert_eq!(legacy_literals("a[?b=='`x`']"), "a[?b=='`x`']");
-        for q in [
-            "Tags[?Key==`Name`]|[0].Value",
-            "[?Engine == `aurora-postgresql`]",
-            "[?d == `boolean`]",
-        ] {
-            assert!(jmespath::compile(&legacy_literals(q)).is_ok(), "{q}");
-        }
-    }
 }
