@@ -412,8 +412,8 @@ impl Suggestion {
 
 /// The `k` AWS CLI commands most likely to do what `query` asks, best first.
 ///
-/// Uses the best engine compiled into this build (the lexical engine in the
-/// default wheel). Raises `aws_mcp.RetrievalError` (a `ValueError`) for an
+/// Uses the best engine available: hybrid with the model files the wheel ships
+/// and the `onnxruntime` it depends on, else lexical (see `suggest_engine`). Raises `aws_mcp.RetrievalError` (a `ValueError`) for an
 /// empty or over-long query.
 #[pyfunction]
 #[pyo3(signature = (query, k=3))]
