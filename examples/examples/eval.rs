@@ -4,7 +4,7 @@
 //! same recalls per request length (1–5, 6–10 and 11+ words).
 //!
 //! ```text
-//! cargo run --release -p aws-mcp-examples --example eval -- /work/shared/eval/suggest_dev.jsonl \
+//! cargo run --release -p aws-mcp-examples --example eval -- ../shared/eval/suggest_dev.jsonl \
 //!     [--engine lexical|dense|hybrid|all] [--misses] [--ranks]
 //! ```
 //!

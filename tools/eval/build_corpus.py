@@ -5,7 +5,7 @@
 
 Each table line is ``query <TAB> expected[|also_ok,also_ok...] <TAB> style-or-URL``.
 Every command named must exist in the embedded catalog (``aws-mcp-core/data/retrieval.bin``);
-a request that repeats one of /work/shared/eval/suggest_dev.jsonl (when present) is refused.
+a request that repeats one of ../shared/eval/suggest_dev.jsonl (when present) is refused.
 The split is fixed by a hash of the request text (about 40 % held out), so adding lines never
 moves an old one. See tools/eval/README.md for who wrote what.
 """
@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CORPUS = os.path.join(ROOT, "aws-mcp-core", "data", "retrieval.bin")
 OUT = os.path.join(HERE, "suggest_corpus.jsonl")
-DEV = "/work/shared/eval/suggest_dev.jsonl"
+DEV = os.path.join(ROOT, "..", "shared", "eval", "suggest_dev.jsonl")
 HELD_OUT_PERCENT = 40
 
 
