@@ -219,17 +219,6 @@ impl ValidatedCommand {
     fn argv(&self) -> Vec<String> {
         self.inner.argv().to_vec()
     }
-    /// The command ready to run: the query's values filled in, a quoted `'<option>'`
-    /// placeholder for each required option still to give; it passes `validate`.
-    #[getter]
-    fn ready(&self) -> &str {
-        &self.inner.ready
-    }
-    /// The required options the query does not give.
-    #[getter]
-    fn missing(&self) -> Vec<String> {
-        self.inner.missing.clone()
-    }
     /// Everything as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         ser(py, &self.inner)
