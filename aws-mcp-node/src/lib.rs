@@ -193,3 +193,12 @@ pub fn suggest_json(query: String, k: Option<u32>) -> AsyncTask<SuggestTask> {
 pub fn serve() -> Result<()> {
     aws_mcp_stdio::serve_stdio_blocking(catalog()).map_err(|e| coded("server", e.kind(), &e, &[]))
 }
+
+/// Runs the `aws-mcp` command line with `args` (the first is the program
+/// name) and returns its exit status: `check`, `suggest`, `run`, `catalog`
+/// and `serve` exactly as the Rust binary does them (the npm bin). Blocks
+/// the calling thread.
+#[napi]
+pub fn cli_main(args: Vec<String>) -> u32 {
+    u32::from(aws_mcp_stdio::cli::main_with_args(args))
+}

@@ -420,6 +420,15 @@ fn serve(py: Python<'_>) -> PyResult<()> {
         .map_err(|e| raise(py, "ServerError", e.kind(), e.to_string(), &[]))
 }
 
+/// Run the `aws-mcp` command line with `args` (the first is the program
+/// name) and return its exit status: `check`, `suggest`, `run`, `catalog`
+/// and `serve` exactly as the Rust binary does them (the console script).
+/// The GIL is released while it runs.
+#[pyfunction]
+fn cli_main(py: Python<'_>, args: Vec<std::ffi::OsString>) -> u8 {
+    py.detach(|| aws_mcp_stdio::cli::main_with_args(args))
+}
+
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -432,6 +441,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(suggest, m)?)?;
     m.add_function(wrap_pyfunction!(suggest_engine, m)?)?;
     m.add_function(wrap_pyfunction!(serve, m)?)?;
+    m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

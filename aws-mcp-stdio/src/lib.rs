@@ -4,6 +4,8 @@
 //! Node packages run the very same server: [`serve`] reads nothing but the
 //! [`ServerConfig`] it is given and serves until the client goes away.
 //!
+//! * [`cli`] — the `aws-mcp` command line ([`cli::main_with_args`]), shared
+//!   by the binary and the packages' console scripts.
 //! * [`config`] — configuration from the environment (start-up errors name
 //!   the variable).
 //! * [`executor`] — [`SubprocessExecutor`], the [`aws_mcp_core::Executor`]
@@ -16,6 +18,7 @@
 //!   small seams over the core crate.
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod config;
 pub mod executor;
 pub mod route;

@@ -72,3 +72,6 @@ def suggest_engine() -> str:
 
 def serve() -> None:
     """Serve MCP over stdin/stdout until stdin closes; raises aws_mcp.ServerError."""
+
+def cli_main(args: list[str]) -> int:
+    """Run the `aws-mcp` command line (args[0] is the program name); return its exit status."""
