@@ -48,6 +48,10 @@
 //!   field-weighted BM25 with AWS vocabulary synonyms over an embedded corpus
 //!   generated from the catalog and AWS's examples (see the module docs).
 //!
+//! * **[`winpath`]** — Windows paths as text (drive letters, UNC, `\\?\`,
+//!   case-insensitive comparison, reserved names, the walk through junctions),
+//!   for local-file confinement on Windows; pure, tested on every OS.
+//!
 //! Data flows one way through the crate: string → tokens → parsed command →
 //! validated command → policy decision. Later modules (parser, validator,
 //! classifier, policy, retrieval) build on the catalog.
@@ -67,6 +71,7 @@ pub mod retrieve;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod validate;
+pub mod winpath;
 
 pub use catalog::{Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Service};
 pub use classify::{AccessLevel, AccessTable, Classification, Classifier};
