@@ -10,6 +10,7 @@
 //!   the variable).
 //! * [`executor`] — [`SubprocessExecutor`], the [`aws_mcp_core::Executor`]
 //!   that runs the installed `aws` program without a shell.
+//! * [`program`] — finding `aws.exe` / `aws.cmd` on Windows (`PATH`, `PATHEXT`).
 //! * [`route`] — [`RoutingExecutor`]: the native executor
 //!   ([`aws_mcp_native`], API calls in-process) for the commands it covers,
 //!   the `aws` program for the rest (`AWS_MCP_EXECUTOR`).
@@ -21,6 +22,8 @@
 pub mod cli;
 pub mod config;
 pub mod executor;
+mod process;
+pub mod program;
 pub mod route;
 pub mod server;
 pub mod steps;
