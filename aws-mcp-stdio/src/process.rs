@@ -115,10 +115,23 @@ mod tests {
     fn alive(pid: i32) -> bool {
         // Signal 0 checks for existence; a zombie (exited, not yet reaped by
         // its parent, init here) counts as gone.
-        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok()
-            && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .map(|s| s.split(") ").nth(1).is_some_and(|r| r.starts_with('Z')))
-                .unwrap_or(true)
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok() && !zombie(pid)
+    }
+
+    fn zombie(pid: i32) -> bool {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Ok(stat) => stat.split(") ").nth(1).is_some_and(|r| r.starts_with('Z')),
+            // No /proc (macOS): ask ps.
+            Err(_) => std::process::Command::new("ps")
+                .args(["-o", "stat=", "-p", &pid.to_string()])
+                .output()
+                .map(|o| {
+                    String::from_utf8_lossy(&o.stdout)
+                        .trim_start()
+                        .starts_with('Z')
+                })
+                .unwrap_or(false),
+        }
     }
 
     async fn grandchild_of(script: &str) -> (ProcessTree, i32) {
