@@ -73,6 +73,11 @@ pub(crate) mod testutil;
 pub mod validate;
 pub mod winpath;
 
+/// The crate README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use catalog::{Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Service};
 pub use classify::{AccessLevel, AccessTable, Classification, Classifier};
 pub use command::{
