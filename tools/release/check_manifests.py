@@ -32,7 +32,6 @@ NAPI_SUFFIX = {
     "aarch64-apple-darwin": "darwin-arm64",
     "x86_64-pc-windows-msvc": "win32-x64-msvc",
 }
-PUBLISHED_CRATES = ["aws-mcp-core", "aws-mcp-native", "aws-mcp-stdio"]
 
 
 def main() -> int:
@@ -88,11 +87,16 @@ def main() -> int:
     if not (ROOT / "aws-mcp-node/README.md").is_file():
         problems.append("aws-mcp-node/README.md (the npm page) is missing")
 
-    for crate in PUBLISHED_CRATES:
+    published = []
+    for member in cargo["workspace"]["members"]:
+        manifest = tomllib.loads((ROOT / member / "Cargo.toml").read_text())
+        if manifest["package"].get("publish", True) is not False:
+            published.append(member)
+    if "aws-mcp-core" not in published or "aws-mcp-stdio" not in published:
+        problems.append(f"the published crates are {published}; aws-mcp-core and aws-mcp-stdio must be among them")
+    for crate in published:
         manifest = tomllib.loads((ROOT / crate / "Cargo.toml").read_text())
         pkg = manifest["package"]
-        if pkg.get("publish", True) is False:
-            problems.append(f"{crate} is marked publish = false")
         readme_name = pkg.get("readme")
         if not readme_name or not (ROOT / crate / readme_name).is_file():
             problems.append(f"{crate} names no README that exists (readme = {readme_name!r})")
