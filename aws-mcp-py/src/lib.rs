@@ -5,6 +5,12 @@
 //! `python/aws_mcp/_errors.py`, so that the Python package owns its public
 //! surface (docstrings, type stubs, exception hierarchy) and this crate stays
 //! a thin adapter. Long-running work releases the GIL.
+//!
+//! The API matches the Node package's operation for operation (`Catalog`,
+//! `validate`, `classify`, `Policy.decide`, `suggest`, `suggest_engine`,
+//! `serve`, `cli_main`; `suggestEngine`/`cliMain` there), and errors carry the
+//! same `kind` and `suggestions`. A catalog loaded from a file is shared by
+//! reference counting ([`SharedCatalog`]), never leaked.
 
 use aws_mcp_core::{
     AccessTable, Catalog as CoreCatalog, Classifier, Policy as CorePolicy, PolicyConfig,
@@ -12,8 +18,9 @@ use aws_mcp_core::{
 };
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyMapping};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Convert a JSON value into the equivalent Python object.
 pub(crate) fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
@@ -68,10 +75,28 @@ fn catalog_err(py: Python<'_>, e: aws_mcp_core::CatalogError) -> PyErr {
     raise(py, "CatalogError", "catalog", e.to_string(), &[])
 }
 
+/// The embedded catalog (lives for the whole process) or one loaded from a
+/// file, shared by the Python objects that use it and freed with the last.
+#[derive(Clone)]
+pub(crate) enum SharedCatalog {
+    Embedded(&'static CoreCatalog),
+    Loaded(Arc<CoreCatalog>),
+}
+
+impl std::ops::Deref for SharedCatalog {
+    type Target = CoreCatalog;
+    fn deref(&self) -> &CoreCatalog {
+        match self {
+            SharedCatalog::Embedded(c) => c,
+            SharedCatalog::Loaded(c) => c,
+        }
+    }
+}
+
 /// The AWS CLI command table.
 #[pyclass(frozen, module = "aws_mcp._native")]
 pub struct Catalog {
-    inner: &'static CoreCatalog,
+    inner: SharedCatalog,
 }
 
 #[pymethods]
@@ -80,7 +105,7 @@ impl Catalog {
     #[new]
     fn new() -> Self {
         Catalog {
-            inner: CoreCatalog::embedded(),
+            inner: SharedCatalog::Embedded(CoreCatalog::embedded()),
         }
     }
 
@@ -89,12 +114,16 @@ impl Catalog {
     fn from_path(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
         let loaded = py.detach(|| CoreCatalog::from_path(&path));
         match loaded {
-            // A loaded catalog lives for the rest of the process, like the embedded one.
             Ok(c) => Ok(Catalog {
-                inner: Box::leak(Box::new(c)),
+                inner: SharedCatalog::Loaded(Arc::new(c)),
             }),
             Err(e) => Err(catalog_err(py, e)),
         }
+    }
+
+    /// Validate `command` against this catalog (see the module's `validate`).
+    fn validate(&self, py: Python<'_>, command: &str) -> PyResult<ValidatedCommand> {
+        validate_in(py, &self.inner, command)
     }
 
     /// Names of every top-level command (`ec2`, `s3api`, `s3`, ...).
@@ -231,16 +260,28 @@ impl ValidatedCommand {
     }
 }
 
-/// Validate one AWS CLI command string against the embedded command table.
+fn validate_in(py: Python<'_>, catalog: &CoreCatalog, command: &str) -> PyResult<ValidatedCommand> {
+    match py.detach(|| aws_mcp_core::validate(catalog, command)) {
+        Ok(inner) => Ok(ValidatedCommand { inner }),
+        Err(e) => Err(validation_err(py, e)),
+    }
+}
+
+/// Validate one AWS CLI command string against `catalog` (default: the
+/// embedded command table).
 ///
 /// Raises `aws_mcp.ValidationError` (a `ValueError`) with `kind` and
 /// `suggestions` when the command is not valid.
 #[pyfunction]
-fn validate(py: Python<'_>, command: &str) -> PyResult<ValidatedCommand> {
-    let catalog = CoreCatalog::embedded();
-    match aws_mcp_core::validate(catalog, command) {
-        Ok(inner) => Ok(ValidatedCommand { inner }),
-        Err(e) => Err(validation_err(py, e)),
+#[pyo3(signature = (command, catalog=None))]
+fn validate(
+    py: Python<'_>,
+    command: &str,
+    catalog: Option<&Bound<'_, Catalog>>,
+) -> PyResult<ValidatedCommand> {
+    match catalog {
+        Some(c) => validate_in(py, &c.get().inner, command),
+        None => validate_in(py, CoreCatalog::embedded(), command),
     }
 }
 
@@ -279,18 +320,29 @@ pub struct Policy {
 
 #[pymethods]
 impl Policy {
-    /// Build the policy from `env` (a mapping; default: `os.environ`).
+    /// Build the policy from `env` (any mapping of str to str, such as
+    /// `os.environ` or a dict; default: the process environment).
     ///
-    /// Raises `aws_mcp.PolicyError` naming the variable or file at fault.
+    /// Raises `aws_mcp.PolicyError` naming the variable or file at fault, and
+    /// `TypeError` when `env` is not a mapping of strings.
     #[new]
     #[pyo3(signature = (env=None))]
-    fn new(
-        py: Python<'_>,
-        env: Option<std::collections::HashMap<String, String>>,
-    ) -> PyResult<Self> {
-        let env = match env {
-            Some(e) => e,
+    fn new(py: Python<'_>, env: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let env: std::collections::HashMap<String, String> = match env {
             None => std::env::vars().collect(),
+            Some(m) => {
+                let m = m.cast::<PyMapping>().map_err(|_| {
+                    pyo3::exceptions::PyTypeError::new_err(
+                        "env must be a mapping of str to str, such as os.environ or a dict",
+                    )
+                })?;
+                let mut out = std::collections::HashMap::new();
+                for item in m.items()?.iter() {
+                    let (k, v): (String, String) = item.extract()?;
+                    out.insert(k, v);
+                }
+                out
+            }
         };
         let config = PolicyConfig::from_env(CoreCatalog::embedded(), |k| env.get(k).cloned())
             .map_err(|e| raise(py, "PolicyError", "policy", e.to_string(), &[]))?;

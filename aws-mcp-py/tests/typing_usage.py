@@ -1,5 +1,7 @@
 """Checked with `mypy --strict`: the stubs describe the API as used."""
 
+import os
+
 import aws_mcp
 
 cat: aws_mcp.Catalog = aws_mcp.Catalog()
@@ -26,3 +28,8 @@ except aws_mcp.ValidationError as err:
 hits: list[aws_mcp.Suggestion] = aws_mcp.suggest("list my buckets", k=2)
 score: float = hits[0].score
 engine: str = aws_mcp.suggest_engine()
+
+env_policy = aws_mcp.Policy(os.environ)
+in_catalog: aws_mcp.ValidatedCommand = cat.validate("aws s3 ls")
+also: aws_mcp.ValidatedCommand = aws_mcp.validate("aws s3 ls", catalog=cat)
+status: int = aws_mcp.cli_main(["aws-mcp", "--version"])

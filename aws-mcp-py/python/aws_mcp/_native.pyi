@@ -13,6 +13,8 @@ class Catalog:
     def operations(self, service: str) -> list[str]: ...
     def command(self, service: str, operation: str) -> dict[str, Any] | None: ...
     def stats(self) -> dict[str, Any]: ...
+    def validate(self, command: str) -> ValidatedCommand:
+        """Validate an `aws ...` command against this catalog; raises aws_mcp.ValidationError."""
 
 class ValidatedCommand:
     """A command that exists in the AWS CLI table and whose arguments are valid."""
@@ -35,16 +37,18 @@ class ValidatedCommand:
     def argv(self) -> list[str]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
-def validate(command: str) -> ValidatedCommand:
-    """Validate an `aws ...` command; raises aws_mcp.ValidationError."""
+def validate(command: str, catalog: Catalog | None = None) -> ValidatedCommand:
+    """Validate an `aws ...` command (against `catalog`, default the embedded one);
+    raises aws_mcp.ValidationError."""
 
 def classify(command: str | ValidatedCommand) -> dict[str, Any]:
     """Access level, read-only flag, IAM actions and source of the classification."""
 
 class Policy:
-    """The security policy, configured from environment variables (default: os.environ)."""
+    """The security policy, configured from environment variables (default: the process's)."""
 
-    def __init__(self, env: Mapping[str, str] | None = None) -> None: ...
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        """`env`: any mapping of str to str (os.environ, a dict, ...); raises aws_mcp.PolicyError."""
     def decide(self, command: str | ValidatedCommand) -> dict[str, Any]: ...
 
 class Suggestion:
