@@ -516,6 +516,80 @@ pub fn resolve_with(
     Ok(out)
 }
 
+/// Why a local path named by a command cannot be allowed on Windows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LocalPathError {
+    /// The path is not one the policy can reason about.
+    #[error(transparent)]
+    Path(#[from] WinPathError),
+    /// `$VAR`, `${VAR}` or `%VAR%`: the AWS CLI runs `os.path.expandvars` on
+    /// `file://` paths, which on Windows expands all three forms.
+    #[error("contains `{0}`, which the AWS CLI may expand as an environment variable")]
+    Variable(char),
+    /// `~` without a home directory to expand it to.
+    #[error("starts with `~` but the home directory (USERPROFILE) is not set")]
+    NoHome,
+    /// `~user`, which is not resolved.
+    #[error("starts with `~user`, which is not resolved")]
+    OtherUsersHome,
+}
+
+/// Resolves a local path a command names, as the AWS CLI on Windows would
+/// open it from `working_dir`: `~` and `~\...` / `~/...` are the home
+/// directory, environment variables are refused, relative and root-relative
+/// paths are taken from the working directory, and the result is walked
+/// through the file system with `lookup` ([`resolve_with`]). The caller
+/// compares the result with the working directory ([`WinPath::starts_with`]).
+///
+/// # Errors
+///
+/// A [`LocalPathError`] saying why the path cannot be allowed.
+pub fn resolve_local(
+    raw: &str,
+    working_dir: &WinPath,
+    home: Option<&WinPath>,
+    lookup: impl Fn(&WinPath) -> Lookup,
+) -> Result<WinPath, LocalPathError> {
+    if let Some(c) = raw.chars().find(|c| matches!(c, '$' | '%')) {
+        return Err(LocalPathError::Variable(c));
+    }
+    let path = if raw == "~" || raw.starts_with("~/") || raw.starts_with("~\\") {
+        let home = home.ok_or(LocalPathError::NoHome)?;
+        let rest = raw[1..].trim_start_matches(is_sep);
+        if rest.is_empty() {
+            home.clone()
+        } else {
+            WinPath::parse(rest)?.absolute_in(home)?
+        }
+    } else if raw.starts_with('~') {
+        return Err(LocalPathError::OtherUsersHome);
+    } else {
+        WinPath::parse(raw)?.absolute_in(working_dir)?
+    };
+    Ok(resolve_with(&path, lookup)?)
+}
+
+/// What the real file system says about `path` (Windows only): missing,
+/// existing with its final path (`std::fs::canonicalize`, which follows
+/// symbolic links and junctions and expands short names), or a link whose
+/// target is missing.
+#[cfg(windows)]
+pub fn fs_lookup(path: &WinPath) -> Lookup {
+    let native = std::path::PathBuf::from(path.to_verbatim());
+    if std::fs::symlink_metadata(&native).is_err() {
+        return Lookup::Missing;
+    }
+    match std::fs::canonicalize(&native) {
+        Ok(real) => match real.to_str() {
+            Some(s) => Lookup::Exists(s.to_string()),
+            // Not valid Unicode: cannot be compared, so treat it as unusable.
+            None => Lookup::Dangling,
+        },
+        Err(_) => Lookup::Dangling,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -750,5 +824,47 @@ mod tests {
         // `..` is applied before the walk, as Win32 does.
         let back = resolve(r"out\..\data\x").unwrap();
         assert!(back.starts_with(&work));
+    }
+
+    #[test]
+    fn local_paths_as_the_cli_on_windows_opens_them() {
+        let work = p(r"\\?\C:\Users\alice\work");
+        let home = p(r"C:\Users\alice");
+        let resolve = |raw: &str| resolve_local(raw, &work, Some(&home), volume);
+        assert!(resolve(r"data\x.json").unwrap().starts_with(&work));
+        assert!(resolve(r"C:\Users\Alice\WORK\data\x.json")
+            .unwrap()
+            .starts_with(&work));
+        assert!(!resolve(r"~\.aws\credentials").unwrap().starts_with(&work));
+        assert_eq!(resolve("~").unwrap(), home);
+        assert!(resolve("~/work/a").unwrap().starts_with(&work));
+        for var in [
+            r"%USERPROFILE%\.aws\credentials",
+            r"$HOME\x",
+            r"${HOME}\x",
+            r"work\%TEMP%",
+        ] {
+            assert!(
+                matches!(resolve(var), Err(LocalPathError::Variable(_))),
+                "{var}"
+            );
+        }
+        assert_eq!(resolve(r"~bob\x"), Err(LocalPathError::OtherUsersHome));
+        assert_eq!(
+            resolve_local("~", &work, None, volume),
+            Err(LocalPathError::NoHome)
+        );
+        assert_eq!(
+            resolve(r"C:relative"),
+            Err(LocalPathError::Path(WinPathError::DriveRelative('C')))
+        );
+        assert_eq!(
+            resolve(r"out\..\..\secrets\x").map(|r| r.starts_with(&work)),
+            Ok(false)
+        );
+        assert_eq!(
+            resolve(r"broken\x"),
+            Err(LocalPathError::Path(WinPathError::DanglingLink))
+        );
     }
 }
