@@ -158,12 +158,12 @@ fn parser_and_validator_survive_random_input() {
         if let Ok(c) = v.validate(&input) {
             valid += 1;
             let mut again = vec!["aws".to_string()];
-            again.extend(c.argv.iter().cloned());
+            again.extend(c.argv().iter().cloned());
             let c2 = v
                 .validate_words(&again)
                 .unwrap_or_else(|e| panic!("argv of {input:?} does not validate: {e}"));
-            assert_eq!(c.parameters, c2.parameters, "{input:?}");
-            assert_eq!(c.local_paths, c2.local_paths, "{input:?}");
+            assert_eq!(c.parameters(), c2.parameters(), "{input:?}");
+            assert_eq!(c.local_paths(), c2.local_paths(), "{input:?}");
         }
     }
     println!("{iterations} inputs: {tokenized} tokenized ({agreed} compared with shell-words), {valid} valid");

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use aws_mcp_core::catalog::{OperationModel, Shape};
-use aws_mcp_core::endpoint::{self, ParamValue, Partitions, RuleSet};
+use aws_mcp_wire::endpoint::{self, ParamValue, Partitions, RuleSet};
 use serde_json::{Map, Value};
 
 use crate::NativeError;

@@ -159,7 +159,7 @@ impl Catalog {
 
 fn validated_in(env: &Env, catalog: &CoreCatalog, command: &str) -> Result<ValidatedCommand> {
     aws_mcp_core::validate(catalog, command)
-        .map_err(|e| js_error(env, "validation", e.kind(), &e, e.suggestions()))
+        .map_err(|e| js_error(env, "validation", e.kind().as_str(), &e, e.suggestions()))
 }
 
 /// Validate one AWS CLI command string against `catalog` (default: the

@@ -20,7 +20,7 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use crate::catalog::Paginator;
+use aws_mcp_core::catalog::Paginator;
 
 /// The most pages one command fetches (a guard against runaway loops; the
 /// byte cap on output usually stops much earlier).

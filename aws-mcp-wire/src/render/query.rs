@@ -26,7 +26,7 @@ use serde_json::{Map, Number, Value};
 
 use super::pyfmt::float_repr;
 use super::RenderError;
-use crate::validate::globals::legacy_literals;
+use aws_mcp_core::query::legacy_literals;
 
 /// Apply a JMESPath `query` to `value` as the AWS CLI's `--query` does.
 ///
@@ -34,9 +34,9 @@ use crate::validate::globals::legacy_literals;
 /// expression does not parse, [`RenderError::QueryFailed`] when it fails
 /// while running (unknown function, wrong argument types or count).
 pub fn apply_query(value: &Value, query: &str) -> Result<Value, RenderError> {
-    let ast = jmespath::parse(&legacy_literals(query)).map_err(|e| RenderError::InvalidQuery {
+    let ast = aws_mcp_core::query::parse(query).map_err(|e| RenderError::InvalidQuery {
         query: query.to_string(),
-        message: e.to_string().lines().next().unwrap_or_default().to_string(),
+        message: e.to_string(),
     })?;
     let expr = legacy_literals(query);
     let cx = Cx { expr: &expr };
