@@ -55,11 +55,17 @@ export interface Classification {
   flags: Record<string, boolean>
 }
 
-export interface Verdict {
-  decision: 'allow' | 'deny' | 'consent'
-  reason: string | null
+/** What the classifier and the policy say about one command (`rule` and `reason` only when not allowed). */
+export interface Assessment {
   access_level: Classification['access_level']
   read_only: boolean
+  iam_actions: string[]
+  classification_source: string
+  classification_reason: string
+  decision: 'allow' | 'deny' | 'consent'
+  /** The rule that refused or asked for consent: read_only, deny_list, secret, file, endpoint, profile, credential, interactive, consent, ... */
+  rule?: string
+  reason?: string
 }
 
 export interface ParamInfo {
@@ -117,7 +123,8 @@ export function cliMain(args: string[]): number
 /** The security policy, configured from environment variables (default: process.env). */
 export class Policy {
   constructor(env?: Record<string, string | undefined>)
-  decide(command: string): Verdict
+  /** Classify `command` and decide whether it may run, as the server does; throws ValidationError. */
+  assess(command: string): Assessment
 }
 
 export class AwsMcpError extends Error {

@@ -25,7 +25,7 @@ class Policy {
   constructor(env) {
     this._inner = errors.wrap(() => new native.Policy(env))()
   }
-  decide(command) { return errors.wrap(() => this._inner.decide(command))() }
+  assess(command) { return errors.wrap(() => this._inner.assess(command))() }
 }
 
 const validate = errors.wrap((command, catalog) => native.validate(command, catalog ? catalog._inner : undefined))

@@ -10,7 +10,7 @@
 //!
 //! The API matches the Python package's operation for operation: `Catalog`
 //! (`services`, `operations`, `command`, `stats`, `validate`, `fromPath`),
-//! `validate`, `classify`, `Policy.decide`, `suggest`, `suggestEngine`,
+//! `validate`, `classify`, `Policy.assess`, `suggest`, `suggestEngine`,
 //! `serve`, `cliMain`. A catalog loaded from a file is shared by reference
 //! counting, never leaked.
 
@@ -18,8 +18,7 @@ use std::fmt::Display;
 use std::sync::Arc;
 
 use aws_mcp_core::{
-    AccessTable, Catalog as CoreCatalog, Classifier, Policy as CorePolicy, PolicyConfig,
-    ValidatedCommand,
+    AccessTable, Assessor, Catalog as CoreCatalog, Classifier, PolicyConfig, ValidatedCommand,
 };
 use napi::bindgen_prelude::*;
 use napi::JsValue;
@@ -189,7 +188,7 @@ pub fn classify(env: Env, command: String) -> Result<Value> {
 /// The security policy, configured like the server from environment variables.
 #[napi]
 pub struct Policy {
-    inner: CorePolicy,
+    inner: Assessor,
 }
 
 #[napi]
@@ -202,23 +201,18 @@ impl Policy {
         let config = PolicyConfig::from_env(CoreCatalog::embedded(), |k| env.get(k).cloned())
             .map_err(|e| js_error(&js, "policy", "policy", e, &[]))?;
         Ok(Policy {
-            inner: CorePolicy::new(config),
+            inner: Assessor::new(config),
         })
     }
 
-    /// Decide whether `command` may run: `{decision: "allow" | "deny" |
-    /// "consent", reason, access_level, read_only}`.
-    #[napi(ts_return_type = "Verdict")]
-    pub fn decide(&self, env: Env, command: String) -> Result<Value> {
+    /// Classify `command` and decide whether it may run, as the server does:
+    /// `{access_level, read_only, iam_actions, classification_source,
+    /// classification_reason, decision: "allow" | "deny" | "consent"}`, and
+    /// for a refusal or a consent the `rule` that decided and the `reason`.
+    #[napi(ts_return_type = "Assessment")]
+    pub fn assess(&self, env: Env, command: String) -> Result<Value> {
         let cmd = validated_in(&env, CoreCatalog::embedded(), &command)?;
-        let class = AccessTable::embedded().classify(&cmd);
-        let decision = self.inner.decide(&cmd, &class);
-        Ok(serde_json::json!({
-            "decision": decision.as_str(),
-            "reason": decision.reason(),
-            "access_level": class.access_level,
-            "read_only": class.read_only,
-        }))
+        to_value(&env, &self.inner.assess(&cmd))
     }
 }
 

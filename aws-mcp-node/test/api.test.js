@@ -78,15 +78,18 @@ test('classify', () => {
 test('policy in read-only mode, from a plain object and from process.env', () => {
   const home = os.tmpdir()
   const p = new aws.Policy({ AWS_REGION: 'us-east-1', READ_OPERATIONS_ONLY: 'true', HOME: home, AWS_API_MCP_WORKING_DIR: home })
-  assert.equal(p.decide('aws s3api list-buckets').decision, 'allow')
-  const d = p.decide('aws s3api create-bucket --bucket b')
+  assert.equal(p.assess('aws s3api list-buckets').decision, 'allow')
+  assert.equal(p.assess('aws s3api list-buckets').rule, undefined)
+  const d = p.assess('aws s3api create-bucket --bucket b')
   assert.equal(d.decision, 'deny')
+  assert.equal(d.rule, 'read_only')
+  assert.equal(d.access_level, 'write')
   assert.ok(d.reason.length > 0)
   const saved = { ...process.env }
   try {
     Object.assign(process.env, { AWS_REGION: 'eu-west-1', READ_OPERATIONS_ONLY: 'true', AWS_API_MCP_WORKING_DIR: home })
-    assert.equal(new aws.Policy(process.env).decide('aws s3api create-bucket --bucket b').decision, 'deny')
-    assert.equal(new aws.Policy().decide('aws s3api create-bucket --bucket b').decision, 'deny')
+    assert.equal(new aws.Policy(process.env).assess('aws s3api create-bucket --bucket b').decision, 'deny')
+    assert.equal(new aws.Policy().assess('aws s3api create-bucket --bucket b').decision, 'deny')
   } finally {
     for (const k of ['AWS_REGION', 'READ_OPERATIONS_ONLY', 'AWS_API_MCP_WORKING_DIR']) {
       if (k in saved) process.env[k] = saved[k]; else delete process.env[k]

@@ -7,13 +7,13 @@
 //! a thin adapter. Long-running work releases the GIL.
 //!
 //! The API matches the Node package's operation for operation (`Catalog`,
-//! `validate`, `classify`, `Policy.decide`, `suggest`, `suggest_engine`,
+//! `validate`, `classify`, `Policy.assess`, `suggest`, `suggest_engine`,
 //! `serve`, `cli_main`; `suggestEngine`/`cliMain` there), and errors carry the
 //! same `kind` and `suggestions`. A catalog loaded from a file is shared by
 //! reference counting ([`SharedCatalog`]), never leaked.
 
 use aws_mcp_core::{
-    AccessTable, Catalog as CoreCatalog, Classifier, Policy as CorePolicy, PolicyConfig,
+    AccessTable, Assessor, Catalog as CoreCatalog, Classifier, PolicyConfig,
     ValidatedCommand as CoreValidated, ValidationError as CoreValidationError,
 };
 use pyo3::exceptions::PyException;
@@ -316,7 +316,7 @@ fn with_validated<R>(
 /// The security policy, configured like the server (environment variables).
 #[pyclass(frozen, module = "aws_mcp._native")]
 pub struct Policy {
-    inner: CorePolicy,
+    inner: Assessor,
 }
 
 #[pymethods]
@@ -348,28 +348,22 @@ impl Policy {
         let config = PolicyConfig::from_env(CoreCatalog::embedded(), |k| env.get(k).cloned())
             .map_err(|e| raise(py, "PolicyError", "policy", e.to_string(), &[]))?;
         Ok(Policy {
-            inner: CorePolicy::new(config),
+            inner: Assessor::new(config),
         })
     }
 
-    /// Decide whether `command` (a string or a ValidatedCommand) may run:
-    /// `{"decision": "allow" | "deny" | "consent", "reason": ...}` plus the classification.
-    fn decide<'py>(
+    /// Classify `command` (a string or a ValidatedCommand) and decide whether
+    /// it may run, as the server does: `access_level`, `read_only`,
+    /// `iam_actions`, `classification_source`, `classification_reason`,
+    /// `decision` (`allow`, `deny`, `consent`), and for a refusal or a
+    /// consent the `rule` that decided and the `reason`.
+    fn assess<'py>(
         &self,
         py: Python<'py>,
         command: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let v = with_validated(py, command, |cmd| {
-            let class = AccessTable::embedded().classify(cmd);
-            let decision = self.inner.decide(cmd, &class);
-            serde_json::json!({
-                "decision": decision.as_str(),
-                "reason": decision.reason(),
-                "access_level": class.access_level,
-                "read_only": class.read_only,
-            })
-        })?;
-        to_py(py, &v)
+        let assessment = with_validated(py, command, |cmd| self.inner.assess(cmd))?;
+        ser(py, &assessment)
     }
 }
 

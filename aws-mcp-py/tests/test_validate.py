@@ -43,9 +43,13 @@ def test_policy_read_only_mode(tmp_path):
     env = {"AWS_REGION": "us-east-1", "READ_OPERATIONS_ONLY": "true",
            "AWS_API_MCP_WORKING_DIR": str(tmp_path), "HOME": str(tmp_path)}
     policy = aws_mcp.Policy(env)
-    assert policy.decide("aws s3api list-buckets")["decision"] == "allow"
-    denied = policy.decide("aws s3api create-bucket --bucket b")
+    assert policy.assess("aws s3api list-buckets")["decision"] == "allow"
+    allowed = policy.assess("aws s3api list-buckets")
+    assert "rule" not in allowed and allowed["read_only"] is True
+    denied = policy.assess("aws s3api create-bucket --bucket b")
     assert denied["decision"] == "deny"
+    assert denied["rule"] == "read_only"
+    assert denied["access_level"] == "write"
     assert denied["reason"]
 
 
@@ -65,7 +69,7 @@ def test_policy_accepts_os_environ_and_any_mapping(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_API_MCP_WORKING_DIR", str(tmp_path))
     for policy in (aws_mcp.Policy(os.environ), aws_mcp.Policy(),
                    aws_mcp.Policy(types.MappingProxyType(dict(os.environ)))):
-        assert policy.decide("aws s3api create-bucket --bucket b")["decision"] == "deny"
+        assert policy.assess("aws s3api create-bucket --bucket b")["decision"] == "deny"
     with pytest.raises(TypeError, match="mapping"):
         aws_mcp.Policy(42)  # type: ignore[arg-type]
     with pytest.raises(TypeError):

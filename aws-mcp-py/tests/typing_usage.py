@@ -19,7 +19,7 @@ vcmd: aws_mcp.ValidatedCommand = aws_mcp.validate("aws sts get-caller-identity")
 params: dict[str, object] = vcmd.parameters
 level: object = aws_mcp.classify(vcmd)["access_level"]
 policy = aws_mcp.Policy({"AWS_REGION": "us-east-1"})
-verdict: object = policy.decide("aws s3 ls")["decision"]
+verdict: object = policy.assess("aws s3 ls")["decision"]
 try:
     aws_mcp.validate("aws ec3 ls")
 except aws_mcp.ValidationError as err:

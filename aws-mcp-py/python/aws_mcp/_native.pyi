@@ -49,7 +49,10 @@ class Policy:
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         """`env`: any mapping of str to str (os.environ, a dict, ...); raises aws_mcp.PolicyError."""
-    def decide(self, command: str | ValidatedCommand) -> dict[str, Any]: ...
+    def assess(self, command: str | ValidatedCommand) -> dict[str, Any]:
+        """Classify and decide, as the server does: access_level, read_only, iam_actions,
+        classification_source, classification_reason, decision ('allow' | 'deny' | 'consent'),
+        and for a refusal or a consent the deciding `rule` and the `reason`."""
 
 class Suggestion:
     """A suggested command with its complete parameter list."""
