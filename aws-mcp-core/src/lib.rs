@@ -88,7 +88,9 @@ pub mod winpath;
 pub struct ReadmeDoctests;
 
 pub use assess::{Assessment, Assessor};
-pub use catalog::{Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Service};
+pub use catalog::{
+    Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Dialect, Dialects, Service,
+};
 pub use classify::{AccessLevel, AccessTable, Classification, Classifier};
 pub use command::{
     ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
@@ -98,4 +100,4 @@ pub use parse::tokenize;
 pub use pipeline::{Pipeline, Report};
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError, Rule};
 pub use retrieve::{Engine, ParamInfo, RetrieveError, Retriever, Suggestion};
-pub use validate::{validate, EnumCheck, ErrorKind, ValidationError, Validator};
+pub use validate::{validate, BinaryFormat, EnumCheck, ErrorKind, ValidationError, Validator};
