@@ -6,8 +6,9 @@ from it, the npm package and its optional per-platform dependencies, the MCP
 Registry's server.json and its packages); the package names server.json
 announces are the ones the manifests build (PyPI `aws-cli-mcp`, npm
 `aws-mcp`); the registry's ownership markers are in place (`mcpName` in
-package.json, `mcp-name:` in the PyPI README); every napi target has its
-optional dependency; every crate that is published names a README that exists
+package.json, `mcp-name:` in the PyPI README); package.json lists no optional
+dependencies (`napi pre-publish` adds the platform packages at release) and
+every napi target is a known platform; every crate that is published names a README that exists
 and a version of each path dependency.
 
 Exit status 1 with one line per disagreement; 0 and "manifests agree" otherwise.
@@ -54,18 +55,14 @@ def main() -> int:
         problems.append(f"package.json is {package['name']}@{package['version']}, not {NPM_NAME}@{version}")
     if package.get("bin", {}).get("aws-mcp") is None:
         problems.append("package.json has no aws-mcp bin")
-    optional = package.get("optionalDependencies", {})
+    if package.get("optionalDependencies"):
+        problems.append(
+            "package.json must not list optionalDependencies: `napi pre-publish` adds the platform "
+            "packages at release (listed here, `npm ci` fails until they exist on the registry)"
+        )
     for target in package["napi"]["targets"]:
-        suffix = NAPI_SUFFIX.get(target)
-        if suffix is None:
+        if target not in NAPI_SUFFIX:
             problems.append(f"napi target {target} has no known npm platform name")
-            continue
-        dep = f"{NPM_NAME}-{suffix}"
-        if optional.get(dep) != version:
-            problems.append(f"optionalDependencies[{dep!r}] is {optional.get(dep)!r}, not {version!r}")
-    for dep in optional:
-        if dep.removeprefix(f"{NPM_NAME}-") not in {NAPI_SUFFIX.get(t) for t in package["napi"]["targets"]}:
-            problems.append(f"optional dependency {dep} matches no napi target")
 
     if server.get("version") != version:
         problems.append(f"server.json version {server.get('version')!r} is not {version!r}")
