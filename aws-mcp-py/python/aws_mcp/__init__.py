@@ -10,7 +10,9 @@ True
 {'service': 'sts', 'operation': 'GetCallerIdentity'}
 
 The heavy lifting is done by the Rust core (``aws-mcp-core``) through the
-native module ``aws_mcp._native``.
+native module ``aws_mcp._native``. The distribution is ``aws-cli-mcp`` on
+PyPI; the Node package ``aws-mcp`` offers the same operations under the same
+names (``suggestEngine``, ``cliMain`` in JavaScript's case).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from ._native import (  # noqa: E402
     ValidatedCommand,
     __version__,
     classify,
+    cli_main,
+    serve,
     suggest,
     suggest_engine,
     validate,
@@ -52,6 +56,8 @@ __all__ = [
     "ValidationError",
     "__version__",
     "classify",
+    "cli_main",
+    "serve",
     "suggest",
     "suggest_engine",
     "validate",
