@@ -16,9 +16,14 @@
 //! * [`suggest`] — the suggestion engine, built on first use.
 #![warn(missing_docs)]
 
+pub mod audit;
+pub mod caller;
 pub mod config;
+pub mod consent;
 pub mod dialect;
 pub mod executor;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod route;
 pub mod server;
 pub mod suggest;
@@ -73,14 +78,20 @@ pub fn build_server(
 ) -> Result<AwsMcpServer, ServeError> {
     let cli = config.cli_dialect();
     tracing::info!(dialect = %cli.describe(), "AWS CLI dialect");
-    let executor = routing_executor(catalog, &config, &cli)?;
+    let executor = Arc::new(routing_executor(catalog, &config, &cli)?);
     let pipeline = Pipeline::new(
         cli.validator(catalog),
         Assessor::new(config.policy.clone()),
-        Arc::new(executor),
+        executor.clone(),
         config.settings(),
     );
-    Ok(AwsMcpServer::new(pipeline, suggest::Suggester::new(catalog), &config).with_cli(&cli))
+    Ok(
+        AwsMcpServer::new(pipeline, suggest::Suggester::new(catalog), &config)
+            .with_cli(&cli)
+            .with_routes(executor)
+            .with_audit(config.audit.clone())
+            .with_consent(config.consent.clone()),
+    )
 }
 
 /// Serves MCP over stdin/stdout with the embedded catalog until stdin closes.
