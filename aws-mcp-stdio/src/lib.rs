@@ -49,6 +49,9 @@ pub enum ServeError {
     /// Standard input or output failed.
     #[error("standard input/output failed: {0}")]
     Io(#[from] std::io::Error),
+    /// A configuration value cannot be used (the message names it).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
 }
 
 /// The executor the server runs commands with: natively when the native

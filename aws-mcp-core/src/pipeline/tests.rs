@@ -324,8 +324,10 @@ fn credentials_reach_every_command_and_nothing_else_without_them() {
 
 #[test]
 fn the_call_limit_stops_a_batch_and_says_so() {
-    let mut settings = Settings::default();
-    settings.call_timeout = Some(Duration::from_millis(300));
+    let settings = Settings {
+        call_timeout: Some(Duration::from_millis(300)),
+        ..Settings::default()
+    };
     let (p, rec) = recording(Duration::from_millis(200), settings);
     let cmds = strings(&[
         "aws sts get-caller-identity",
