@@ -200,6 +200,7 @@ struct Inner {
     identities: Option<Arc<dyn CallerIdentities>>,
     routes: Option<Arc<RoutingExecutor>>,
     transport: &'static str,
+    suggest_slots: tokio::sync::Semaphore,
     instructions: String,
 }
 
@@ -312,6 +313,9 @@ impl AwsMcpServer {
                 identities: None,
                 routes: None,
                 transport: "stdio",
+                suggest_slots: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                ),
                 instructions: instructions(None),
             }),
             tool_router,
@@ -780,10 +784,21 @@ impl AwsMcpServer {
         if q.is_empty() {
             return Err("the query is empty; describe what you want to do in AWS".into());
         }
-        let suggestions = self
+        // Retrieval is CPU work: off the async workers, so that a burst of
+        // suggestions does not hold up other requests (HTTP serves many).
+        // At most one retrieval per core at a time; the rest wait in turn.
+        let _slot = self
             .inner
-            .suggester
-            .suggest(q, 3)?
+            .suggest_slots
+            .acquire()
+            .await
+            .map_err(|e| format!("the suggestion engine is closed: {e}"))?;
+        let inner = self.inner.clone();
+        let query = q.to_string();
+        let found = tokio::task::spawn_blocking(move || inner.suggester.suggest(&query, 3))
+            .await
+            .map_err(|e| format!("the suggestion engine failed: {e}"))??;
+        let suggestions = found
             .into_iter()
             .map(|s| Suggestion {
                 command: s.command,

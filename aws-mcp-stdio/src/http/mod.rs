@@ -134,9 +134,16 @@ pub fn host_allowed(value: &str, allowed: &[String]) -> bool {
     let Some((host, port)) = split_host(value) else {
         return false;
     };
-    allowed.iter().any(|a| match split_host(a) {
-        Some((h, p)) => h == host && (p.is_none() || p == port),
-        None => false,
+    allowed.iter().any(|a| {
+        match a
+            .parse::<std::net::IpAddr>()
+            .map(|ip| (ip.to_string(), None))
+            .ok()
+            .or_else(|| split_host(a))
+        {
+            Some((h, p)) => h == host && (p.is_none() || p == port),
+            None => false,
+        }
     })
 }
 
@@ -169,6 +176,20 @@ pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
         return false;
     };
     allowed.iter().any(|a| norm(a).as_ref() == Some(&o))
+}
+
+/// Whether a JSON-RPC body holds a request (a message with `method` and
+/// `id`), as opposed to answers and notifications only. A body that does
+/// not parse counts as a request (rmcp then refuses it).
+fn carries_request(body: &[u8]) -> bool {
+    fn is_request(v: &serde_json::Value) -> bool {
+        v.get("method").is_some() && v.get("id").is_some_and(|i| !i.is_null())
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Array(a)) => a.iter().any(is_request),
+        Ok(v) => is_request(&v),
+        Err(_) => true,
+    }
 }
 
 /// A response body that holds the caller's slot and counts as in flight
@@ -269,7 +290,7 @@ impl App {
         r
     }
 
-    async fn handle_mcp(self: Arc<Self>, mut req: Request<Incoming>) -> Response<Body_> {
+    async fn handle_mcp(self: Arc<Self>, req: Request<Incoming>) -> Response<Body_> {
         // 1. DNS rebinding and cross-site requests.
         let host = req
             .headers()
@@ -296,18 +317,7 @@ impl App {
                 return text(StatusCode::FORBIDDEN, "Forbidden: Origin is not allowed\n");
             }
         }
-        // 2. Draining: the balancer retries elsewhere.
-        if self.draining.load(Ordering::SeqCst) {
-            let mut r = text(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n");
-            r.headers_mut().insert(
-                header::CONNECTION,
-                header::HeaderValue::from_static("close"),
-            );
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-            return r;
-        }
-        // 3. Who is calling.
+        // 2. Who is calling.
         let caller = match &self.verifier {
             None => Caller::unauthenticated("anonymous"),
             Some(v) => match auth::bearer(req.headers().get(header::AUTHORIZATION)) {
@@ -321,13 +331,11 @@ impl App {
                 },
             },
         };
-        // 4. The body's size, when announced (rmcp also bounds it as it reads).
-        let announced = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if announced.is_some_and(|n| n > self.cfg.max_body_bytes as u64) {
+        // 3. The body, read up to its limit: whether it carries a new
+        // request (counted, refused while draining) or only answers and
+        // notifications (an elicitation's answer must reach the call
+        // waiting for it, whatever the limits).
+        let too_large = || {
             let mut r = text(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
@@ -339,6 +347,46 @@ impl App {
                 header::CONNECTION,
                 header::HeaderValue::from_static("close"),
             );
+            r
+        };
+        let announced = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > self.cfg.max_body_bytes as u64) {
+            return too_large();
+        }
+        let (parts, body) = req.into_parts();
+        let body = match http_body_util::Limited::new(body, self.cfg.max_body_bytes)
+            .collect()
+            .await
+        {
+            Ok(b) => b.to_bytes(),
+            Err(e)
+                if e.downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some() =>
+            {
+                return too_large()
+            }
+            Err(e) => {
+                return text(
+                    StatusCode::BAD_REQUEST,
+                    format!("cannot read the body: {e}\n"),
+                )
+            }
+        };
+        let new_request = parts.method == Method::POST && carries_request(&body);
+        let mut req = Request::from_parts(parts, Full::new(body));
+        // 4. Draining: new requests go elsewhere (the balancer retries them).
+        if new_request && self.draining.load(Ordering::SeqCst) {
+            let mut r = text(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n");
+            r.headers_mut().insert(
+                header::CONNECTION,
+                header::HeaderValue::from_static("close"),
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
             return r;
         }
         // 5. A session belongs to the caller who made it.
@@ -355,7 +403,7 @@ impl App {
             }
         }
         // 6. The caller's requests in flight.
-        let post = req.method() == Method::POST;
+        let post = new_request;
         let permit = if post {
             let sem = {
                 let mut m = match self.per_caller.lock() {
@@ -595,6 +643,23 @@ mod tests {
 
     fn v(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn requests_are_told_from_answers() {
+        assert!(carries_request(
+            br#"{"jsonrpc":"2.0","id":1,"method":"tools/call"}"#
+        ));
+        assert!(!carries_request(
+            br#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#
+        ));
+        assert!(!carries_request(
+            br#"{"jsonrpc":"2.0","id":3,"result":{"action":"accept"}}"#
+        ));
+        assert!(carries_request(
+            br#"[{"jsonrpc":"2.0","id":3,"result":{}},{"jsonrpc":"2.0","id":4,"method":"ping"}]"#
+        ));
+        assert!(carries_request(b"not json"));
     }
 
     #[test]
