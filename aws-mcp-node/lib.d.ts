@@ -76,6 +76,12 @@ export interface Suggestion {
   description: string
   score: number
   parameters: ParamInfo[]
+  /** The command ready to run: the query's values filled in, `'<option>'` placeholders for required options still to give. */
+  ready: string
+  /** Options of `ready` filled from the query. */
+  filled: string[]
+  /** Required options the query does not give. */
+  missing: string[]
 }
 
 /** Version of the native addon. */

@@ -1,6 +1,7 @@
 'use strict'
 // Public entry point of the aws-mcp npm package: the native functions and
 // classes with typed errors (see lib.d.ts for the types).
+require('./engine.js').configure()
 const native = require('./index.js')
 const errors = require('./errors.js')
 

@@ -63,6 +63,21 @@ test('suggest resolves to commands with parameters', async () => {
   assert.ok(found[0].parameters.length > 0)
 })
 
+test('suggestions carry a ready command with the request values, which validates', async () => {
+  const [top] = await aws.suggest('stop i-0f1e2d3c4b5a69788 for the weekend', 1)
+  assert.equal(top.command, 'aws ec2 stop-instances')
+  assert.equal(top.ready, 'aws ec2 stop-instances --instance-ids i-0f1e2d3c4b5a69788')
+  assert.deepEqual(top.missing, [])
+  assert.deepEqual(aws.validate(top.ready).parameters, { InstanceIds: ['i-0f1e2d3c4b5a69788'] })
+})
+
+test('the package finds its model files and the onnxruntime-node library', () => {
+  const main = require.resolve(process.env.AWS_MCP_PACKAGE || '..')
+  const engine = require(require('node:path').join(require('node:path').dirname(main), 'engine.js'))
+  assert.ok(process.env.AWS_MCP_MODEL_DIR && process.env.AWS_MCP_MODEL_DIR.endsWith('minilm'))
+  assert.ok(engine.runtimeLibrary(), 'onnxruntime-node is installed with the package')
+})
+
 test('suggest rejects bad queries with RetrievalError', async () => {
   for (const bad of ['', '   ', 'x'.repeat(2001)]) {
     await assert.rejects(aws.suggest(bad), (err) => {

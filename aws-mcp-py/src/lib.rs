@@ -376,6 +376,17 @@ impl Suggestion {
     fn parameters<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         ser(py, &self.inner.parameters)
     }
+    /// The command ready to run: the query's values filled in, a quoted `'<option>'`
+    /// placeholder for each required option still to give; it passes `validate`.
+    #[getter]
+    fn ready(&self) -> &str {
+        &self.inner.ready
+    }
+    /// The required options the query does not give.
+    #[getter]
+    fn missing(&self) -> Vec<String> {
+        self.inner.missing.clone()
+    }
     /// Everything as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         ser(py, &self.inner)
@@ -390,8 +401,8 @@ impl Suggestion {
 
 /// The `k` AWS CLI commands most likely to do what `query` asks, best first.
 ///
-/// Uses the best engine compiled into this build (the lexical engine in the
-/// default wheel). Raises `aws_mcp.RetrievalError` (a `ValueError`) for an
+/// Uses the best engine available: hybrid with the model files the wheel ships
+/// and the `onnxruntime` it depends on, else lexical (see `suggest_engine`). Raises `aws_mcp.RetrievalError` (a `ValueError`) for an
 /// empty or over-long query.
 #[pyfunction]
 #[pyo3(signature = (query, k=3))]

@@ -203,10 +203,13 @@ fn load_catalog(path: Option<&std::path::Path>) -> io::Result<&'static Catalog> 
 
 /// One request's answer: the suggestions, or the error as JSON.
 fn suggest_json(r: &dyn Retriever, request: &str, count: usize) -> serde_json::Value {
-    match r.suggest(request, count) {
-        Ok(s) => json!({
-            "suggestions": s.iter().map(|s| json!({
+    match r.answer(request, count) {
+        Ok(a) => json!({
+            "engine": a.engine,
+            "suggestions": a.suggestions.iter().map(|s| json!({
                 "command": s.command,
+                "ready_command": s.ready,
+                "missing_parameters": s.missing,
                 "description": s.description,
                 "score": s.score,
                 "parameters": s.parameters,

@@ -15,7 +15,11 @@ native module ``aws_mcp._native``.
 
 from __future__ import annotations
 
-from ._errors import (
+from . import _engine
+
+_engine.configure()
+
+from ._errors import (  # noqa: E402
     AwsMcpError,
     CatalogError,
     PolicyError,
@@ -23,7 +27,7 @@ from ._errors import (
     ServerError,
     ValidationError,
 )
-from ._native import (
+from ._native import (  # noqa: E402
     Catalog,
     Policy,
     Suggestion,
