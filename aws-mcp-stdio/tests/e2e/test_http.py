@@ -331,6 +331,16 @@ def test_load_through_the_balancer_with_a_replica_killed(oauth_env, issuer):
     reps, lb = scale_out(env, 3)
     try:
         token = issuer.token("loader", lb.mcp)
+        # Retrieval is CPU-bound and a debug build's is slow (about 0.5 s a
+        # query): few connections here, 64 in the bench.
+        s = run_wrk(lb.mcp, "suggest_aws_commands", {"query": "list my ec2 instances"}, token,
+                    connections=4, seconds=6)
+        print("suggest", s)
+        assert s["bad"] == 0 and s["non2xx"] == 0 and s["socket_errors"] == 0, s
+        # And one answered in full through the balancer.
+        one = _post(lb.mcp, modern_call("suggest_aws_commands", {"query": "list my ec2 instances"}),
+                    modern_headers("suggest_aws_commands", token), timeout=120)
+        assert one.status_code == 200 and "describe-instances" in one.text, one.text[:300]
         killer = threading.Timer(1.5, lambda: reps[0].proc.send_signal(signal.SIGKILL))
         killer.start()
         c = run_wrk(lb.mcp, "call_aws", {"cli_command": "aws sts get-caller-identity"}, token, seconds=4)
@@ -340,9 +350,6 @@ def test_load_through_the_balancer_with_a_replica_killed(oauth_env, issuer):
         # A debug build on a shared CI machine: the figures are the bench's;
         # here every answer must be complete and correct, none lost.
         assert c["bad"] == 0 and c["non2xx"] == 0 and c["socket_errors"] == 0 and c["requests"] > 0, c
-        s = run_wrk(lb.mcp, "suggest_aws_commands", {"query": "list my ec2 instances"}, token, seconds=5)
-        print("suggest", s)
-        assert s["bad"] == 0 and s["non2xx"] == 0 and s["socket_errors"] == 0 and s["requests"] > 0, s
     finally:
         lb.stop()
         for rep in reps:
