@@ -461,6 +461,16 @@ impl NativeExecutor {
             || (!op.auth.is_empty() && op.auth.iter().all(|a| a == "smithy.api#noAuth"));
         let creds = if g.no_sign_request || unsigned {
             None
+        } else if let Some(c) = &options.credentials {
+            // The caller's own credentials (a server acting for many
+            // callers): never the executor's identity.
+            Some(aws_credential_types::Credentials::new(
+                &c.access_key_id,
+                &c.secret_access_key,
+                c.session_token.clone(),
+                c.expires,
+                "aws-mcp-caller",
+            ))
         } else {
             Some(self.identity.credentials(profile.as_deref()).await?)
         };

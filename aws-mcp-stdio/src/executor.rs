@@ -233,6 +233,25 @@ pub fn no_url_follow_config(user: &str, profile: Option<&str>) -> String {
     out
 }
 
+/// Environment variables that choose credentials other than the
+/// environment's keys: removed when a command runs with a caller's own
+/// credentials.
+const CREDENTIAL_SOURCES: &[&str] = &[
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CREDENTIAL_EXPIRATION",
+];
+
 /// Reads `reader` to its end, keeping at most `cap` bytes.
 async fn read_capped(mut reader: impl AsyncRead + Unpin, cap: usize) -> std::io::Result<Capped> {
     let mut kept = Vec::with_capacity(cap.min(64 * 1024));
@@ -268,8 +287,25 @@ impl Executor for SubprocessExecutor {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        if let Some(p) = &self.profile {
-            cmd.env("AWS_PROFILE", p);
+        match &options.credentials {
+            // The caller's own credentials: the environment is the first
+            // source of the CLI's credential chain, and nothing points it at
+            // the server's profile or role.
+            Some(c) => {
+                for var in CREDENTIAL_SOURCES {
+                    cmd.env_remove(var);
+                }
+                cmd.env("AWS_ACCESS_KEY_ID", &c.access_key_id)
+                    .env("AWS_SECRET_ACCESS_KEY", &c.secret_access_key);
+                if let Some(t) = &c.session_token {
+                    cmd.env("AWS_SESSION_TOKEN", t);
+                }
+            }
+            None => {
+                if let Some(p) = &self.profile {
+                    cmd.env("AWS_PROFILE", p);
+                }
+            }
         }
         let started = Instant::now();
         let (mut tree, stdout, stderr) = ProcessTree::spawn(cmd).map_err(|e| ExecError::Spawn {

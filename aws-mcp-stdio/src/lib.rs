@@ -19,10 +19,15 @@
 //! * [`suggest`] — the suggestion engine, built on first use.
 #![warn(missing_docs)]
 
+pub mod audit;
+pub mod caller;
 pub mod cli;
 pub mod config;
+pub mod consent;
 pub mod dialect;
 pub mod executor;
+#[cfg(feature = "http")]
+pub mod http;
 mod process;
 pub mod program;
 pub mod route;
@@ -50,6 +55,9 @@ pub enum ServeError {
     /// Standard input or output failed.
     #[error("standard input/output failed: {0}")]
     Io(#[from] std::io::Error),
+    /// A configuration value cannot be used (the message names it).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
 }
 
 /// The executor the server runs commands with: natively when the native
@@ -79,14 +87,20 @@ pub fn build_server(
 ) -> Result<AwsMcpServer, ServeError> {
     let cli = config.cli_dialect();
     tracing::info!(dialect = %cli.describe(), "AWS CLI dialect");
-    let executor = routing_executor(catalog, &config, &cli)?;
+    let executor = Arc::new(routing_executor(catalog, &config, &cli)?);
     let pipeline = Pipeline::new(
         cli.validator(catalog),
         Assessor::new(config.policy.clone()),
-        Arc::new(executor),
+        executor.clone(),
         config.settings(),
     );
-    Ok(AwsMcpServer::new(pipeline, suggest::Suggester::new(catalog), &config).with_cli(&cli))
+    Ok(
+        AwsMcpServer::new(pipeline, suggest::Suggester::new(catalog), &config)
+            .with_cli(&cli)
+            .with_routes(executor)
+            .with_audit(config.audit.clone())
+            .with_consent(config.consent.clone()),
+    )
 }
 
 /// Serves MCP over stdin/stdout with the embedded catalog until stdin closes.

@@ -121,6 +121,11 @@ impl RoutingExecutor {
         }
     }
 
+    /// The route `command` takes (see [`route_for`]).
+    pub fn route(&self, command: &ValidatedCommand) -> Route {
+        route_for(self.catalog, self.mode, command, self.v2_program)
+    }
+
     /// Route for the AWS CLI dialect in force (see [`route_for`]).
     pub fn with_dialect(mut self, cli: &crate::dialect::CliDialect) -> RoutingExecutor {
         self.v2_program = cli.dialect == aws_mcp_core::Dialect::V2 && cli.version.is_some();
