@@ -136,6 +136,10 @@ pub enum NativeError {
 }
 
 /// Whether `command` can run natively, or why not.
+///
+/// # Errors
+/// [`NativeError::Unsupported`] naming why the native executor does not
+/// run this command (it then goes to the `aws` program).
 pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), NativeError> {
     let no = |why: String| Err(NativeError::Unsupported(why));
     if command.kind() != CommandKind::Operation {

@@ -44,6 +44,9 @@ pub struct PageRequest {
 impl PageRequest {
     /// Read `PaginationConfig` (as the validator builds it) from API
     /// parameters, removing it from them.
+    ///
+    /// # Errors
+    /// [`PaginateError::BadConfig`] for a non-numeric `MaxItems` or `PageSize`.
     pub fn take_from(params: &mut Map<String, Value>) -> Result<PageRequest, PaginateError> {
         let Some(cfg) = params.remove("PaginationConfig") else {
             return Ok(PageRequest::default());
@@ -195,6 +198,11 @@ pub struct Pages<'a> {
 
 impl<'a> Pages<'a> {
     /// Start a walk.
+    ///
+    /// # Errors
+    /// [`PaginateError::BadToken`] for a `--starting-token` this CLI did not
+    /// print; [`PaginateError::BadExpression`] for a paginator the catalog
+    /// describes wrongly.
     pub fn new(paginator: &'a Paginator, req: &PageRequest) -> Result<Pages<'a>, PaginateError> {
         let mut next = Map::new();
         for t in &paginator.input_token {
@@ -288,6 +296,11 @@ impl<'a> Pages<'a> {
     ///
     /// Linear in the page: the page's results are moved (not copied) into
     /// the merged result, and the merged result is never searched again.
+    ///
+    /// # Errors
+    /// [`PaginateError::TooManyPages`], [`PaginateError::RepeatedToken`] (the
+    /// service returned the same token twice), or a paginator expression that
+    /// does not evaluate.
     pub fn add_page(&mut self, mut page: Value) -> Result<bool, PaginateError> {
         if self.done {
             return Ok(false);

@@ -293,6 +293,10 @@ impl AccessTable {
     }
 
     /// Decode a table written by `tools/catalog-gen/access.py --out FILE`.
+    ///
+    /// # Errors
+    /// [`AccessTableError`] for data that is not an access table of the
+    /// format this build reads.
     pub fn from_bytes(data: Vec<u8>) -> Result<AccessTable, AccessTableError> {
         AccessTable::build(std::borrow::Cow::Owned(data))
     }

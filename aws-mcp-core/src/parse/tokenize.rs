@@ -29,6 +29,10 @@ pub const MAX_COMMAND_BYTES: usize = 32 * 1024;
 
 /// Split a command string into words, rejecting shell syntax (see the module
 /// docs); the limit is [`MAX_COMMAND_BYTES`].
+///
+/// # Errors
+/// [`ParseError`] for an empty or over-long command, an unquoted shell
+/// operator, an unclosed quote or other shell syntax.
 pub fn tokenize(input: &str) -> Result<Vec<String>, ParseError> {
     tokenize_with_limit(input, MAX_COMMAND_BYTES)
 }

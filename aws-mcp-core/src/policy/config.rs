@@ -133,6 +133,10 @@ impl PolicyConfig {
     /// A configuration with defaults: not read-only, no consent, files
     /// confined to `working_dir` (canonicalized; it must exist), no policy
     /// file, only the given region's partition checks.
+    ///
+    /// # Errors
+    /// [`PolicyError`] when the region is unknown or the working directory
+    /// is not an absolute, existing directory.
     pub fn new(
         catalog: &Catalog,
         region: &str,

@@ -54,6 +54,10 @@ use args::{looks_like_option, Given};
 use types::{Raw, Seg, Typer};
 
 /// Validate one command string against the catalog with the default options.
+///
+/// # Errors
+/// [`ValidationError`]: the first rule of parsing or validation the
+/// command breaks, with the closest valid names where there are some.
 pub fn validate(catalog: &Catalog, command: &str) -> Result<ValidatedCommand, ValidationError> {
     Validator::new(catalog).validate(command)
 }
@@ -459,6 +463,9 @@ impl<'c> Validator<'c> {
     }
 
     /// Validate one command string.
+    ///
+    /// # Errors
+    /// As [`validate`].
     pub fn validate(&self, command: &str) -> Result<ValidatedCommand, ValidationError> {
         let words = tokenize_with_limit(command, self.max_command_bytes)?;
         self.validate_words(&words)

@@ -196,6 +196,10 @@ pub enum RenderError {
 /// The result is the complete standard output, including its final newline;
 /// it is empty where the CLI prints nothing (a `json` result equal to `{}`,
 /// a `table` of an empty or false result, a `text` empty list).
+///
+/// # Errors
+/// [`RenderError`] when the `--query` does not parse or fails, or the
+/// value cannot be printed in the format.
 pub fn render(
     value: &Value,
     format: OutputFormat,
@@ -224,6 +228,9 @@ pub fn render_with_width(
 
 /// Render an already prepared result (no `ResponseMetadata` removal, no
 /// query) as `--output table` for a terminal `width` columns wide.
+///
+/// # Errors
+/// [`RenderError`] when the value cannot be laid out as a table.
 pub fn render_table(value: &Value, title: &str, width: usize) -> Result<String, RenderError> {
     table::format_table(value, title, width)
 }
