@@ -58,6 +58,7 @@ pub mod classify;
 pub mod command;
 pub mod endpoint;
 pub mod exec;
+pub mod jmes;
 pub mod paginate;
 pub mod parse;
 pub mod policy;

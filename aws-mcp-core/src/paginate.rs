@@ -368,7 +368,7 @@ fn truthy(v: &Value) -> bool {
 }
 
 fn compile(expr: &str) -> Result<jmespath::Expression<'static>, PaginateError> {
-    jmespath::compile(expr).map_err(|e| PaginateError::BadExpression {
+    crate::jmes::compile(expr).map_err(|e| PaginateError::BadExpression {
         expr: expr.to_string(),
         detail: e.to_string(),
     })

@@ -268,6 +268,13 @@ pub enum ValidationError {
         detail: String,
     },
 
+    /// `--query` nests deeper than the limit (see `aws_mcp_core::jmes`).
+    #[error("`--query` {detail}")]
+    QueryTooDeep {
+        /// What the limit is and what to do.
+        detail: String,
+    },
+
     /// Pagination options that cannot be combined.
     #[error("{detail}")]
     PaginationConflict {
@@ -355,6 +362,7 @@ impl ValidationError {
             ValidationError::InvalidRegion { .. } => "invalid_region",
             ValidationError::InvalidChoice { .. } => "invalid_choice",
             ValidationError::InvalidQuery { .. } => "invalid_query",
+            ValidationError::QueryTooDeep { .. } => "query_too_deep",
             ValidationError::PaginationConflict { .. } => "pagination_conflict",
             ValidationError::ConflictingArguments { .. } => "conflicting_arguments",
             ValidationError::Catalog(_) => "catalog",

@@ -151,8 +151,13 @@ fn set(
         }
         ("output", v) => o.output = v,
         ("query", Some(q)) => {
-            jmespath::compile(&legacy_literals(&q)).map_err(|e| ValidationError::InvalidQuery {
-                detail: e.to_string().lines().next().unwrap_or_default().to_string(),
+            crate::jmes::parse_query(&q).map_err(|e| match e {
+                crate::jmes::QueryError::TooDeep { .. } => ValidationError::QueryTooDeep {
+                    detail: e.to_string(),
+                },
+                _ => ValidationError::InvalidQuery {
+                    detail: e.to_string(),
+                },
             })?;
             o.query = Some(q);
         }
@@ -189,76 +194,4 @@ fn set(
         _ => {}
     }
     Ok(())
-}
-
-/// Rewrite JMESPath literals that are not JSON (`` `Name` ``) as JSON strings,
-/// as the Python `jmespath` library the AWS CLI uses still does (a
-/// deprecated but accepted form that documentation uses widely).
-pub(crate) fn legacy_literals(q: &str) -> std::borrow::Cow<'_, str> {
-    if !q.contains('`') {
-        return std::borrow::Cow::Borrowed(q);
-    }
-    let mut out = String::with_capacity(q.len() + 8);
-    let mut chars = q.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                // Raw string or quoted identifier: copy through, with escapes.
-                out.push(c);
-                while let Some(d) = chars.next() {
-                    out.push(d);
-                    if d == '\\' {
-                        if let Some(e) = chars.next() {
-                            out.push(e);
-                        }
-                    } else if d == c {
-                        break;
-                    }
-                }
-            }
-            '`' => {
-                let mut lit = String::new();
-                while let Some(d) = chars.next() {
-                    if d == '\\' && chars.peek() == Some(&'`') {
-                        lit.push('`');
-                        chars.next();
-                    } else if d == '`' {
-                        break;
-                    } else {
-                        lit.push(d);
-                    }
-                }
-                out.push('`');
-                if serde_json::from_str::<serde_json::Value>(&lit).is_ok() {
-                    out.push_str(&lit.replace('`', "\\`"));
-                } else {
-                    let js = serde_json::Value::String(lit.trim_start().to_string()).to_string();
-                    out.push_str(&js.replace('`', "\\`"));
-                }
-                out.push('`');
-            }
-            _ => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::legacy_literals;
-
-    #[test]
-    fn legacy_string_literals_become_json_strings() {
-        assert_eq!(legacy_literals("a[?b==`Name`]"), "a[?b==`\"Name\"`]");
-        assert_eq!(legacy_literals("a[?b==`1`]"), "a[?b==`1`]");
-        assert_eq!(legacy_literals("a[?b==`\"x\"`]"), "a[?b==`\"x\"`]");
-        assert_eq!(legacy_literals("a[?b=='`x`']"), "a[?b=='`x`']");
-        for q in [
-            "Tags[?Key==`Name`]|[0].Value",
-            "[?Engine == `aurora-postgresql`]",
-            "[?d == `boolean`]",
-        ] {
-            assert!(jmespath::compile(&legacy_literals(q)).is_ok(), "{q}");
-        }
-    }
 }
