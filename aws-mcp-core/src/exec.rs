@@ -215,7 +215,9 @@ pub fn bounded_argv(command: &ValidatedCommand, options: &ExecOptions) -> Vec<St
             })
     };
     if let Some(n) = options.max_items {
-        if !command.globals.no_paginate && !given("max-items") {
+        // A skeleton request calls nothing (with `output`, awscli would
+        // validate `--max-items` against the template and fail).
+        if !command.globals.no_paginate && !given("max-items") && !given("generate-cli-skeleton") {
             argv.push("--max-items".into());
             argv.push(n.to_string());
         }
@@ -372,6 +374,10 @@ mod tests {
 
         let mut c = cmd(&["ec2", "describe-instances", "--no-paginate"]);
         c.globals.no_paginate = true;
+        let argv = bounded_argv(&c, &opts);
+        assert!(!argv.iter().any(|w| w == "--max-items"));
+        // A skeleton request calls nothing: no result limit.
+        let c = cmd(&["ec2", "describe-vpcs", "--generate-cli-skeleton", "output"]);
         let argv = bounded_argv(&c, &opts);
         assert!(!argv.iter().any(|w| w == "--max-items"));
     }

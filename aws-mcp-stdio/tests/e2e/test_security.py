@@ -56,3 +56,26 @@ async def test_explosive_query_stops_with_a_clear_error(server_env):
         # The server still answers, and a reasonable query runs.
         urls = response(await call(c, "aws sqs list-queues --query QueueUrls"))
         assert len(urls) == 1 and urls[0].endswith("/boom")
+
+
+# Finding 0: a request for a skeleton ran the command (the native executor
+# ignored EC2's --generate-cli-skeleton).
+async def test_skeleton_requests_run_nothing(server_env):
+    async with connect(server_env) as c:
+        image = response(await call(c, "aws ec2 describe-images --owners amazon", max_results=1))["Images"][0]["ImageId"]
+        run = response(await call(c, f"aws ec2 run-instances --image-id {image} --count 1"))
+        instance = run["Instances"][0]["InstanceId"]
+        vpcs = [v["VpcId"] for v in response(await call(c, "aws ec2 describe-vpcs"))["Vpcs"]]
+        assert vpcs
+        r = ok(await call(c, f"aws ec2 terminate-instances --instance-ids {instance} --generate-cli-skeleton"))[0]
+        assert r["response"] == {"InstanceIds": [""], "Force": True, "SkipOsShutdown": True, "DryRun": True}, r
+        for cmd in ["aws ec2 describe-vpcs --generate-cli-skeleton", "aws ec2 describe-vpcs --generate-cli-skeleton output"]:
+            r = ok(await call(c, cmd))[0]
+            text = json.dumps(r.get("response") or r.get("output"))
+            assert not any(v in text for v in vpcs), (cmd, text)
+        state = response(await call(c, f"aws ec2 describe-instances --instance-ids {instance}"))
+        assert state["Reservations"][0]["Instances"][0]["State"]["Name"] == "running"
+    # With only the native executor, the command is refused with the reason.
+    async with connect(dict(server_env, AWS_MCP_EXECUTOR="native")) as c:
+        r = await call(c, f"aws ec2 terminate-instances --instance-ids {instance} --generate-cli-skeleton")
+        assert r.is_error and "JSON template" in result(r)["error"], result(r)
