@@ -79,3 +79,61 @@ async def test_skeleton_requests_run_nothing(server_env):
     async with connect(dict(server_env, AWS_MCP_EXECUTOR="native")) as c:
         r = await call(c, f"aws ec2 terminate-instances --instance-ids {instance} --generate-cli-skeleton")
         assert r.is_error and "JSON template" in result(r)["error"], result(r)
+
+
+class _Recorder:
+    """An HTTP server on 127.0.0.1 that records every request and answers
+    with a recognisable body."""
+
+    BODY = "SSRF-BODY-0f1e2d"
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        hits = self.hits = []
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                hits.append(self.path)
+                body = _Recorder.BODY.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# Finding 5: AWS_DEFAULT_PROFILE (preferred by awscli v1) named a profile that
+# exists only in the credentials file, so URL fetching stayed on.
+@pytest.mark.parametrize("config_file", [False, True])
+async def test_no_url_is_fetched_whatever_profile_the_cli_picks(server_env, tmp_path, config_file):
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    (home / ".aws" / "credentials").write_text(
+        "[evil]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
+    )
+    if config_file:
+        (home / ".aws" / "config").write_text("[default]\nregion = us-east-1\n")
+    rec = _Recorder()
+    env = dict(server_env, AWS_DEFAULT_PROFILE="evil", READ_OPERATIONS_ONLY="true", AWS_MCP_EXECUTOR="subprocess")
+    try:
+        async with connect(env) as c:
+            r = await call(c, f"aws ssm get-parameter --name {rec.url}/x")
+            text = r.content[0].text
+            assert rec.hits == [], f"the aws program fetched {rec.hits}"
+            assert _Recorder.BODY not in text
+            # The name went to SSM as written.
+            assert r.is_error and "ParameterNotFound" in text, text
+    finally:
+        rec.close()
