@@ -59,6 +59,7 @@ pub mod command;
 pub mod endpoint;
 pub mod exec;
 pub mod jmes;
+pub mod localpath;
 pub mod paginate;
 pub mod parse;
 pub mod policy;

@@ -122,6 +122,9 @@ pub struct PolicyConfig {
     pub rules: PolicyRules,
     /// The security policy file that was loaded, if one exists.
     pub policy_file: Option<PathBuf>,
+    /// `KUBECONFIG`: the files `eks update-kubeconfig` reads and writes
+    /// when `--kubeconfig` is not given (`:`-separated).
+    pub kubeconfig_env: Option<String>,
     /// Every region the catalog knows (for `--region`).
     pub(crate) known_regions: Vec<String>,
 }
@@ -153,6 +156,7 @@ impl PolicyConfig {
             allow_credential_commands: false,
             rules: PolicyRules::default(),
             policy_file: None,
+            kubeconfig_env: None,
             known_regions: known_regions(catalog),
         })
     }
@@ -170,7 +174,7 @@ impl PolicyConfig {
     /// `AWS_REGION` (else `AWS_DEFAULT_REGION`), `AWS_MCP_ALLOW_ENDPOINT_URLS`,
     /// `AWS_MCP_ALLOW_OTHER_PROFILES`, `AWS_MCP_ALLOW_CREDENTIAL_COMMANDS`,
     /// `AWS_MCP_TELEMETRY` / `AWS_API_MCP_TELEMETRY` (checked, unused),
-    /// `HOME`, `XDG_RUNTIME_DIR`, `TMPDIR`, `USER`.
+    /// `HOME`, `KUBECONFIG`, `XDG_RUNTIME_DIR`, `TMPDIR`, `USER`.
     pub fn from_env(
         catalog: &Catalog,
         lookup: impl Fn(&str) -> Option<String>,
@@ -240,6 +244,7 @@ impl PolicyConfig {
             allow_credential_commands: flag("AWS_MCP_ALLOW_CREDENTIAL_COMMANDS")?,
             rules,
             policy_file,
+            kubeconfig_env: get("KUBECONFIG"),
             known_regions: known_regions(catalog),
         })
     }

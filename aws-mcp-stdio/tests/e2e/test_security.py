@@ -137,3 +137,41 @@ async def test_no_url_is_fetched_whatever_profile_the_cli_picks(server_env, tmp_
             assert r.is_error and "ParameterNotFound" in text, text
     finally:
         rec.close()
+
+
+# Finding 1: `..` after a symbolic link; awscli's s3 commands collapse `..`
+# textually (os.path.abspath), the old check followed the link first.
+async def test_s3_paths_are_confined_as_awscli_resolves_them(server_env, workdir, tmp_path):
+    import os
+
+    real = tmp_path / "home" / ".aws"
+    real.mkdir(parents=True, exist_ok=True)
+    (real / "credentials").write_text("[unused]\naws_access_key_id = REAL-SECRET\n")
+    (workdir / "releases" / "v1").mkdir(parents=True)
+    os.symlink("releases/v1", workdir / "current")
+    decoy = workdir / "home" / ".aws"
+    decoy.mkdir(parents=True)
+    (decoy / "credentials").write_text("decoy\n")
+    (workdir / "a" / "b" / "c").mkdir(parents=True)
+    os.symlink("a/b/c", workdir / "deep")
+    (workdir / "site").mkdir()
+    (workdir / "site" / "index.html").write_text("<p>hi</p>\n")
+    os.symlink(real, workdir / "site" / "keys")
+    async with connect(server_env) as c:
+        ok(await call(c, "aws s3 mb s3://conf-bucket"))
+        ok(await call(c, "aws s3api put-object --bucket conf-bucket --key obj --body site/index.html"))
+        for cmd in [
+            "aws s3 cp current/../../home/.aws/credentials s3://conf-bucket/stolen",
+            "aws s3 cp s3://conf-bucket/obj deep/../../outside/F",
+            "aws s3 sync site s3://conf-bucket/site",
+        ]:
+            r = await call(c, cmd)
+            assert r.is_error, cmd
+            assert result(r)["status"] == "denied", result(r)
+        keys = response(await call(c, "aws s3api list-objects-v2 --bucket conf-bucket"))["Contents"]
+        assert [k["Key"] for k in keys] == ["obj"]
+        assert not (tmp_path / "outside").exists()
+        # Inside, the same commands run.
+        ok(await call(c, "aws s3 cp s3://conf-bucket/obj deep/../F"))
+        assert (workdir / "a" / "b" / "F").exists() is False and (workdir / "F").exists()
+        ok(await call(c, "aws s3 sync site s3://conf-bucket/site --no-follow-symlinks"))
