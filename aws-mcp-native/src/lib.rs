@@ -48,6 +48,7 @@
 #![warn(missing_docs)]
 
 mod endpoint;
+pub mod files;
 mod quirks;
 mod transport;
 

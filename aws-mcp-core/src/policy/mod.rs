@@ -39,6 +39,7 @@ mod rules;
 use serde::{Deserialize, Serialize};
 
 pub use config::{parse_bool, FileAccess, PolicyConfig, PolicyError, POLICY_FILE};
+pub use paths::{policy_location, MAX_TREE_ENTRIES};
 pub use rules::{Pattern, PolicyRules};
 
 use crate::classify::Classification;
@@ -279,7 +280,7 @@ impl Policy {
             }
         }
         for t in trees(cmd) {
-            if let Err(r) = paths::check_tree(&t.raw, t.semantics, t.follow, t.access, t.arg, cfg) {
+            if let Err(r) = paths::check_tree(t.raw, t.semantics, t.follow, t.access, t.arg, cfg) {
                 return Some(r);
             }
         }

@@ -63,6 +63,7 @@ impl Judge {
 }
 
 /// The file system as the policy sees it: `lstat` and `readlink` by path.
+/// The file system as the policy sees it (see [`policy_location`]).
 pub(crate) struct StdWalk;
 
 impl Walk for StdWalk {
@@ -129,6 +130,18 @@ pub(crate) fn resolve(
 ) -> Result<localpath::Resolved<PathBuf>, PathError> {
     let plan = localpath::plan(raw, semantics, &cfg.working_dir, cfg.home.as_deref())?;
     localpath::resolve(&plan, &mut StdWalk)
+}
+
+/// Where the policy finds that `raw` leads, resolved as `semantics` says
+/// over the real file system (path-based `lstat`/`readlink`): the physical
+/// location it judges against the working directory. Openers walk the same
+/// steps over directory handles (`aws_mcp_native::files`).
+pub fn policy_location(
+    raw: &str,
+    semantics: Semantics,
+    cfg: &PolicyConfig,
+) -> Result<PathBuf, PathError> {
+    Ok(resolve(raw, semantics, cfg)?.path())
 }
 
 /// Check one local path; `Err` holds the reason to deny.
