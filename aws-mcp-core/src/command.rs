@@ -11,39 +11,109 @@ use crate::catalog::CommandKind;
 
 /// A command that exists in the catalog and whose arguments have the right
 /// names and types.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Only the validator ([`crate::validate`]) makes one, so holding a
+/// `ValidatedCommand` proves the command was checked: its fields are private
+/// (read them with the accessors) and it cannot be deserialized. It
+/// serializes, so adapters can print what was validated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValidatedCommand {
     /// The top-level command as the CLI spells it (`s3api`, `ec2`, `s3`).
-    pub service: String,
+    pub(crate) service: String,
     /// The command's name after the service (`list-objects-v2`,
     /// `wait instance-running`, `cp`; empty for `aws configure` alone).
-    pub operation: String,
+    pub(crate) operation: String,
     /// Generated operation, customization or waiter.
-    pub kind: CommandKind,
+    pub(crate) kind: CommandKind,
     /// The botocore service and operation, for generated commands and waiters.
-    pub api: Option<ApiOperation>,
+    pub(crate) api: Option<ApiOperation>,
     /// The region the command will use: `--region` if given, else `None`
     /// (the executor applies the configured default).
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     /// The global options given on the command line.
-    pub globals: GlobalOptions,
+    pub(crate) globals: GlobalOptions,
     /// API parameters keyed by the API member names, with typed JSON values
     /// (numbers, booleans, structures, lists, maps), exactly as the AWS CLI
     /// would pass them to botocore. Empty for customizations, whose
     /// arguments are in [`ValidatedCommand::args`].
-    pub parameters: serde_json::Map<String, serde_json::Value>,
+    pub(crate) parameters: serde_json::Map<String, serde_json::Value>,
     /// Every command argument as given, under its full CLI name (positional
     /// arguments under their catalog name, such as `paths`), in order.
-    pub args: Vec<GivenArg>,
+    pub(crate) args: Vec<GivenArg>,
     /// Local files the command would read or write.
-    pub local_paths: Vec<LocalPath>,
+    pub(crate) local_paths: Vec<LocalPath>,
     /// The words after `aws`, normalized (full option names, `--opt=value`
     /// split), ready to hand to the `aws` program without a shell.
-    pub argv: Vec<String>,
+    pub(crate) argv: Vec<String>,
     /// Non-fatal remarks of the validator (a value outside the pinned
     /// model's enum when enum checks only note; see `EnumCheck`).
     #[serde(default)]
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
+}
+
+impl ValidatedCommand {
+    /// The top-level command as the CLI spells it (`s3api`, `ec2`, `s3`).
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// The command's name after the service (`list-objects-v2`,
+    /// `wait instance-running`, `cp`; empty for `aws configure` alone).
+    pub fn operation(&self) -> &str {
+        &self.operation
+    }
+
+    /// Generated operation, customization or waiter.
+    pub fn kind(&self) -> CommandKind {
+        self.kind
+    }
+
+    /// The botocore service and operation, for generated commands and waiters.
+    pub fn api(&self) -> Option<&ApiOperation> {
+        self.api.as_ref()
+    }
+
+    /// The region the command will use: `--region` if given, else `None`
+    /// (the executor applies the configured default).
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The global options given on the command line.
+    pub fn globals(&self) -> &GlobalOptions {
+        &self.globals
+    }
+
+    /// API parameters keyed by the API member names, with typed JSON values
+    /// (numbers, booleans, structures, lists, maps), exactly as the AWS CLI
+    /// would pass them to botocore. Empty for customizations, whose
+    /// arguments are in [`ValidatedCommand::args`].
+    pub fn parameters(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.parameters
+    }
+
+    /// Every command argument as given, under its full CLI name (positional
+    /// arguments under their catalog name, such as `paths`), in order.
+    pub fn args(&self) -> &[GivenArg] {
+        &self.args
+    }
+
+    /// Local files the command would read or write.
+    pub fn local_paths(&self) -> &[LocalPath] {
+        &self.local_paths
+    }
+
+    /// The words after `aws`, normalized (full option names, `--opt=value`
+    /// split), ready to hand to the `aws` program without a shell.
+    pub fn argv(&self) -> &[String] {
+        &self.argv
+    }
+
+    /// Non-fatal remarks of the validator (a value outside the pinned
+    /// model's enum when enum checks only note; see `EnumCheck`).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
 }
 
 /// A botocore service and operation name (`s3`, `ListObjectsV2`).

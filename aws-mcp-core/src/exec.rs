@@ -12,10 +12,8 @@
 //!   installed `aws` program for what the native executor does not cover; an
 //!   embedder may implement it with an SDK, a remote runner, or a recorder
 //!   for tests.
-//! * What is decided about a command before it runs is decided here, purely,
-//!   so that every executor agrees: [`bounded_argv`] adds the result limit
-//!   (`--max-items`) and a machine-readable output format, and
-//!   [`cap_output`] cuts output by bytes on a UTF-8 boundary and says so.
+//! * What every executor shares is decided here, purely: [`cap_output`] cuts
+//!   output by bytes on a UTF-8 boundary and says so.
 //! * Output is never held unbounded: an executor keeps at most
 //!   [`ExecOptions::output_cap`] bytes of standard output and
 //!   [`ExecOptions::error_cap`] bytes of standard error, and reports the total
@@ -68,7 +66,7 @@ pub struct ExecOutput {
     /// Standard output parsed as JSON, when the command printed JSON and the
     /// output was not cut.
     pub json: Option<serde_json::Value>,
-    /// Standard output as text (capped), when it was not parsed as JSON.
+    /// Standard output as printed (capped), whether or not it parsed as JSON.
     pub text: Option<String>,
     /// Standard error as text (capped); empty when the command printed
     /// nothing there.
@@ -101,10 +99,7 @@ impl ExecOutput {
         } else {
             None
         };
-        let text = match json {
-            Some(_) => None,
-            None => Some(stdout.text),
-        };
+        let text = Some(stdout.text);
         let mut err = stderr.text;
         if stderr.truncated {
             err.push_str(CUT_MARK);
@@ -199,61 +194,9 @@ pub fn cap_output(bytes: &[u8], cap: usize, total_bytes: u64) -> Capped {
     }
 }
 
-/// The words to hand to the `aws` program for `command`: its normalized argv,
-/// plus `--output json` when no output format was chosen (so the result can
-/// be parsed, whatever the user's profile says), `--max-items` from
-/// [`ExecOptions::max_items`] when the command does not bound itself, and
-/// `--cli-connect-timeout` from [`ExecOptions::connect_timeout`] when the
-/// command does not set it.
-pub fn bounded_argv(command: &ValidatedCommand, options: &ExecOptions) -> Vec<String> {
-    let mut argv = command.argv.clone();
-    let given = |name: &str| {
-        command.args.iter().any(|a| a.name == name)
-            || command.argv.iter().any(|w| {
-                w.strip_prefix("--")
-                    .is_some_and(|rest| rest == name || rest.starts_with(&format!("{name}=")))
-            })
-    };
-    if let Some(n) = options.max_items {
-        // A skeleton request calls nothing (with `output`, awscli would
-        // validate `--max-items` against the template and fail).
-        if !command.globals.no_paginate && !given("max-items") && !given("generate-cli-skeleton") {
-            argv.push("--max-items".into());
-            argv.push(n.to_string());
-        }
-    }
-    if command.globals.output.is_none() && !given("output") {
-        argv.push("--output".into());
-        argv.push("json".into());
-    }
-    if command.globals.cli_connect_timeout.is_none() && !given("cli-connect-timeout") {
-        argv.push("--cli-connect-timeout".into());
-        argv.push(options.connect_timeout.as_secs().max(1).to_string());
-    }
-    argv
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::CommandKind;
-    use crate::command::{GivenArg, GlobalOptions};
-
-    fn cmd(argv: &[&str]) -> ValidatedCommand {
-        ValidatedCommand {
-            service: "s3api".into(),
-            operation: "list-buckets".into(),
-            kind: CommandKind::Operation,
-            api: None,
-            region: None,
-            globals: GlobalOptions::default(),
-            parameters: serde_json::Map::new(),
-            args: Vec::new(),
-            local_paths: Vec::new(),
-            argv: argv.iter().map(|s| s.to_string()).collect(),
-            notes: Default::default(),
-        }
-    }
 
     #[test]
     fn cap_keeps_short_output() {
@@ -305,7 +248,7 @@ mod tests {
         );
         assert!(out.success());
         assert_eq!(out.json, Some(serde_json::json!({"Buckets": []})));
-        assert!(out.text.is_none());
+        assert_eq!(out.text.as_deref(), Some(r#"{"Buckets": []}"#));
 
         let out = ExecOutput::from_streams(
             Some(0),
@@ -326,59 +269,5 @@ mod tests {
         assert!(!out.success());
         assert!(out.json.is_none());
         assert!(out.stderr.starts_with("bo") && out.stderr.ends_with(CUT_MARK));
-    }
-
-    #[test]
-    fn argv_gets_limit_format_and_connect_timeout() {
-        let opts = ExecOptions {
-            max_items: Some(7),
-            ..ExecOptions::default()
-        };
-        let argv = bounded_argv(&cmd(&["s3api", "list-buckets"]), &opts);
-        assert_eq!(
-            argv,
-            [
-                "s3api",
-                "list-buckets",
-                "--max-items",
-                "7",
-                "--output",
-                "json",
-                "--cli-connect-timeout",
-                "10"
-            ]
-        );
-    }
-
-    #[test]
-    fn argv_respects_what_the_user_set() {
-        let mut c = cmd(&[
-            "s3api",
-            "list-objects-v2",
-            "--max-items",
-            "3",
-            "--output",
-            "text",
-        ]);
-        c.args.push(GivenArg {
-            name: "max-items".into(),
-            values: vec!["3".into()],
-        });
-        c.globals.output = Some("text".into());
-        c.globals.cli_connect_timeout = Some(4);
-        let opts = ExecOptions {
-            max_items: Some(100),
-            ..ExecOptions::default()
-        };
-        assert_eq!(bounded_argv(&c, &opts), c.argv);
-
-        let mut c = cmd(&["ec2", "describe-instances", "--no-paginate"]);
-        c.globals.no_paginate = true;
-        let argv = bounded_argv(&c, &opts);
-        assert!(!argv.iter().any(|w| w == "--max-items"));
-        // A skeleton request calls nothing: no result limit.
-        let c = cmd(&["ec2", "describe-vpcs", "--generate-cli-skeleton", "output"]);
-        let argv = bounded_argv(&c, &opts);
-        assert!(!argv.iter().any(|w| w == "--max-items"));
     }
 }

@@ -117,7 +117,7 @@ fn examples_validate_and_build_the_oracles_parameters() {
                             ok_model_accepted += 1;
                         }
                         compared += 1;
-                        let ours = normalize(Value::Object(c.parameters.clone()));
+                        let ours = normalize(Value::Object(c.parameters().clone()));
                         if ours == normalize(o["params"].clone()) {
                             matched += 1;
                         } else if verbose {

@@ -23,17 +23,17 @@ fn globals_anywhere_and_equals_form() {
         "aws ec2 describe-instances --region=eu-west-1",
     ] {
         let c = ok(cmd);
-        assert_eq!(c.region.as_deref(), Some("eu-west-1"), "{cmd}");
+        assert_eq!(c.region(), Some("eu-west-1"), "{cmd}");
         assert_eq!(
-            c.argv,
+            c.argv(),
             ["ec2", "describe-instances", "--region", "eu-west-1"]
         );
     }
     let c = ok("aws sts get-caller-identity --output text --query Account --no-paginate --debug --profile p");
-    assert_eq!(c.globals.output.as_deref(), Some("text"));
-    assert_eq!(c.globals.query.as_deref(), Some("Account"));
-    assert!(c.globals.no_paginate && c.globals.debug);
-    assert_eq!(c.globals.profile.as_deref(), Some("p"));
+    assert_eq!(c.globals().output.as_deref(), Some("text"));
+    assert_eq!(c.globals().query.as_deref(), Some("Account"));
+    assert!(c.globals().no_paginate && c.globals().debug);
+    assert_eq!(c.globals().profile.as_deref(), Some("p"));
 }
 
 #[test]
@@ -88,11 +88,11 @@ fn names_with_did_you_mean() {
 fn types_and_flags() {
     let c = ok("aws ec2 describe-instances --max-results 5 --dry-run --instance-ids i-1 i-2");
     assert_eq!(
-        serde_json::Value::Object(c.parameters),
+        serde_json::Value::Object(c.parameters().clone()),
         json!({"MaxResults": 5, "DryRun": true, "InstanceIds": ["i-1", "i-2"]})
     );
     let c = ok("aws ec2 describe-instances --no-dry-run");
-    assert_eq!(c.parameters["DryRun"], json!(false));
+    assert_eq!(c.parameters()["DryRun"], json!(false));
     assert_eq!(
         err("aws s3api list-objects-v2 --bucket b --max-keys ten").kind(),
         "invalid_type"
@@ -106,37 +106,43 @@ fn types_and_flags() {
         "duplicate_argument"
     );
     let c = ok("aws cloudwatch get-metric-statistics --namespace N --metric-name M --start-time 2024-01-01T00:00:00Z --end-time 1704153600 --period 60 --statistics Average");
-    assert_eq!(c.parameters["StartTime"], json!("2024-01-01T00:00:00Z"));
-    assert_eq!(c.parameters["Period"], json!(60));
+    assert_eq!(c.parameters()["StartTime"], json!("2024-01-01T00:00:00Z"));
+    assert_eq!(c.parameters()["Period"], json!(60));
     assert_eq!(
         err("aws cloudwatch get-metric-statistics --namespace N --metric-name M --start-time yesterday --end-time 1 --period 60").kind(),
         "invalid_type"
     );
     let c = ok("aws ec2 modify-subnet-attribute --subnet-id s --map-public-ip-on-launch");
-    assert_eq!(c.parameters["MapPublicIpOnLaunch"], json!({"Value": true}));
+    assert_eq!(
+        c.parameters()["MapPublicIpOnLaunch"],
+        json!({"Value": true})
+    );
     let c = ok("aws ec2 modify-subnet-attribute --subnet-id s --no-map-public-ip-on-launch");
-    assert_eq!(c.parameters["MapPublicIpOnLaunch"], json!({"Value": false}));
+    assert_eq!(
+        c.parameters()["MapPublicIpOnLaunch"],
+        json!({"Value": false})
+    );
 }
 
 #[test]
 fn shorthand_and_json() {
     let c = ok("aws ec2 describe-instances --filters Name=tag:Name,Values=a,b Name=x,Values=y");
     assert_eq!(
-        c.parameters["Filters"],
+        c.parameters()["Filters"],
         json!([{"Name": "tag:Name", "Values": ["a", "b"]}, {"Name": "x", "Values": ["y"]}])
     );
     let c = ok(r#"aws ec2 describe-instances --filters '[{"Name":"a","Values":["b"]}]'"#);
     assert_eq!(
-        c.parameters["Filters"],
+        c.parameters()["Filters"],
         json!([{"Name": "a", "Values": ["b"]}])
     );
     let c = ok("aws ec2 run-instances --image-id ami-1 --block-device-mappings 'DeviceName=/dev/sda1,Ebs={VolumeSize=20,DeleteOnTermination=true}'");
     assert_eq!(
-        c.parameters["BlockDeviceMappings"],
+        c.parameters()["BlockDeviceMappings"],
         json!([{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 20, "DeleteOnTermination": true}}])
     );
     let c = ok(r#"aws dynamodb get-item --table-name T --key '{"pk":{"S":"a"}}'"#);
-    assert_eq!(c.parameters["Key"], json!({"pk": {"S": "a"}}));
+    assert_eq!(c.parameters()["Key"], json!({"pk": {"S": "a"}}));
     assert_eq!(
         err("aws dynamodb get-item --table-name T --key '{\"pk\":'").kind(),
         "invalid_json"
@@ -166,7 +172,7 @@ fn enums_reject_by_default_or_note() {
         .enum_check(EnumCheck::Note)
         .validate(cmd)
         .expect("accepted with a note");
-    assert_eq!(c.notes.len(), 1);
+    assert_eq!(c.notes().len(), 1);
 }
 
 #[test]
@@ -183,23 +189,26 @@ fn file_references_are_recorded_not_read() {
     let c = ok(
         "aws sns publish --topic-arn arn:aws:sns:us-east-1:1:t --message file://~/.aws/credentials",
     );
-    assert_eq!(c.parameters["Message"], json!("file://~/.aws/credentials"));
-    assert_eq!(c.local_paths.len(), 1);
-    assert_eq!(c.local_paths[0].path, "~/.aws/credentials");
-    assert_eq!(c.local_paths[0].access, PathAccess::Read);
-    assert_eq!(c.local_paths[0].origin, PathOrigin::FileUrl);
+    assert_eq!(
+        c.parameters()["Message"],
+        json!("file://~/.aws/credentials")
+    );
+    assert_eq!(c.local_paths().len(), 1);
+    assert_eq!(c.local_paths()[0].path, "~/.aws/credentials");
+    assert_eq!(c.local_paths()[0].access, PathAccess::Read);
+    assert_eq!(c.local_paths()[0].origin, PathOrigin::FileUrl);
     let c = ok("aws secretsmanager create-secret --name x --secret-binary fileb://$HOME/k");
-    assert_eq!(c.local_paths[0].path, "$HOME/k");
-    assert_eq!(c.local_paths[0].origin, PathOrigin::FilebUrl);
+    assert_eq!(c.local_paths()[0].path, "$HOME/k");
+    assert_eq!(c.local_paths()[0].origin, PathOrigin::FilebUrl);
     let c = ok("aws ec2 run-instances --image-id ami-1 --cli-input-json file://in.json");
-    assert_eq!(c.local_paths[0].arg, "cli-input-json");
+    assert_eq!(c.local_paths()[0].arg, "cli-input-json");
     // http(s) values are plain strings.
     let c = ok("aws sqs get-queue-attributes --queue-url https://sqs.us-east-1.amazonaws.com/1/q");
-    assert!(c.local_paths.is_empty());
+    assert!(c.local_paths().is_empty());
     // `@=` inside shorthand reads a file too.
     let c = ok("aws ec2 describe-instances --filters Name@=file://name.txt,Values=a");
     assert!(c
-        .local_paths
+        .local_paths()
         .iter()
         .any(|p| p.path == "name.txt" && p.origin == PathOrigin::Nested));
 }
@@ -207,9 +216,9 @@ fn file_references_are_recorded_not_read() {
 #[test]
 fn cli_input_json_merges_under_the_arguments() {
     let c = ok(r#"aws iam get-role --cli-input-json '{"RoleName": "from-json"}'"#);
-    assert_eq!(c.parameters["RoleName"], json!("from-json"));
+    assert_eq!(c.parameters()["RoleName"], json!("from-json"));
     let c = ok(r#"aws iam get-role --role-name cli --cli-input-json '{"RoleName": "from-json"}'"#);
-    assert_eq!(c.parameters["RoleName"], json!("cli"));
+    assert_eq!(c.parameters()["RoleName"], json!("cli"));
     assert_eq!(
         err(r#"aws iam get-role --cli-input-json '{}'"#).kind(),
         "missing_required"
@@ -224,7 +233,7 @@ fn cli_input_json_merges_under_the_arguments() {
 fn pagination() {
     let c = ok("aws iam list-users --max-items 5 --page-size 2 --starting-token t");
     assert_eq!(
-        c.parameters["PaginationConfig"],
+        c.parameters()["PaginationConfig"],
         json!({"MaxItems": 5, "PageSize": 2, "StartingToken": "t"})
     );
     assert_eq!(
@@ -237,33 +246,33 @@ fn pagination() {
     );
     // With paging off, awscli gives a shadowed argument back to the API.
     let c = ok("aws iam list-users --max-items 5 --marker m");
-    assert_eq!(c.parameters["MaxItems"], json!(5));
-    assert_eq!(c.parameters["Marker"], json!("m"));
+    assert_eq!(c.parameters()["MaxItems"], json!(5));
+    assert_eq!(c.parameters()["Marker"], json!("m"));
 }
 
 #[test]
 fn customizations_positionals_and_local_paths() {
     let c = ok("aws s3 cp ./report.csv s3://b/r.csv --sse AES256");
-    assert_eq!(c.kind, aws_mcp_core::CommandKind::Custom);
-    assert!(c.parameters.is_empty());
+    assert_eq!(c.kind(), aws_mcp_core::CommandKind::Custom);
+    assert!(c.parameters().is_empty());
     assert_eq!(
-        c.args
+        c.args()
             .iter()
             .find(|a| a.name == "paths")
             .map(|a| a.values.len()),
         Some(2)
     );
     assert_eq!(
-        (c.local_paths[0].path.as_str(), c.local_paths[0].access),
+        (c.local_paths()[0].path.as_str(), c.local_paths()[0].access),
         ("./report.csv", PathAccess::Read)
     );
     let c = ok("aws s3 sync s3://b/ ~/backup");
     assert_eq!(
-        (c.local_paths[0].path.as_str(), c.local_paths[0].access),
+        (c.local_paths()[0].path.as_str(), c.local_paths()[0].access),
         ("~/backup", PathAccess::Write)
     );
     let c = ok("aws s3 ls s3://bucket/prefix --recursive");
-    assert!(c.local_paths.is_empty());
+    assert!(c.local_paths().is_empty());
     assert_eq!(err("aws s3 cp ./a").kind(), "missing_required");
     assert_eq!(err("aws s3 ls --sse-c").kind(), "unknown_argument");
     assert_eq!(
@@ -271,33 +280,33 @@ fn customizations_positionals_and_local_paths() {
         "invalid_choice"
     );
     let c = ok("aws s3api get-object --bucket b --key k ~/.ssh/authorized_keys");
-    assert_eq!(c.local_paths[0].access, PathAccess::Write);
-    assert_eq!(c.local_paths[0].origin, PathOrigin::OutputFile);
+    assert_eq!(c.local_paths()[0].access, PathAccess::Write);
+    assert_eq!(c.local_paths()[0].origin, PathOrigin::OutputFile);
     assert_eq!(
         err("aws s3api get-object --bucket b --key k").kind(),
         "missing_required"
     );
     let c = ok("aws s3api put-object --bucket b --key k --body ./f.txt");
-    assert_eq!(c.local_paths[0].path, "./f.txt");
+    assert_eq!(c.local_paths()[0].path, "./f.txt");
     let c = ok("aws eks update-kubeconfig --name c --kubeconfig /tmp/kc");
-    assert_eq!(c.local_paths[0].access, PathAccess::Write);
+    assert_eq!(c.local_paths()[0].access, PathAccess::Write);
     let c = ok("aws configure set region us-east-1");
-    assert_eq!(c.operation, "set");
+    assert_eq!(c.operation(), "set");
     let c = ok("aws ec2 wait instance-running --instance-ids i-1");
-    assert_eq!(c.operation, "wait instance-running");
-    assert_eq!(c.parameters["InstanceIds"], json!(["i-1"]));
+    assert_eq!(c.operation(), "wait instance-running");
+    assert_eq!(c.parameters()["InstanceIds"], json!(["i-1"]));
 }
 
 #[test]
 fn quoted_operators_are_data_unquoted_are_not() {
     let c = ok("aws ec2 describe-instances --query 'Reservations[] | [0]'");
-    assert_eq!(c.globals.query.as_deref(), Some("Reservations[] | [0]"));
+    assert_eq!(c.globals().query.as_deref(), Some("Reservations[] | [0]"));
     let c = ok(
         "aws ec2 describe-instances --query \"Reservations[?State=='x'].Tags[?Key==`Name`]\""
             .replace('`', "'")
             .as_str(),
     );
-    assert!(c.globals.query.is_some());
+    assert!(c.globals().query.is_some());
     assert_eq!(err("aws s3 ls; rm -rf /").kind(), "shell_operator");
     assert_eq!(
         err("aws ec2 describe-instances --query \"$(id)\"").kind(),
@@ -307,4 +316,14 @@ fn quoted_operators_are_data_unquoted_are_not() {
         err("aws ec2 describe-instances –-region us-east-1").kind(),
         "non_ascii_name"
     );
+}
+
+#[test]
+fn suggestions_are_never_empty_names() {
+    // `aws configure` alone is a command with the empty name: it must not be
+    // offered as "did you mean ``?".
+    let e = err("aws configure sso");
+    assert_eq!(e.kind(), "unknown_operation");
+    assert!(e.suggestions().iter().all(|s| !s.is_empty()), "{e:?}");
+    assert!(!e.to_string().contains("``"), "{e}");
 }

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use aws_mcp_core::catalog::{OperationModel, Shape};
-use aws_mcp_core::endpoint::{self, ParamValue, Partitions, RuleSet};
+use aws_mcp_wire::endpoint::{self, ParamValue, Partitions, RuleSet};
 use serde_json::{Map, Value};
 
 use crate::NativeError;
@@ -193,7 +193,7 @@ fn to_param(v: &Value) -> Option<ParamValue> {
 }
 
 fn jmespath_search(expr: &str, v: &Value) -> Result<Value, String> {
-    let e = aws_mcp_core::jmes::compile(expr).map_err(|e| e.to_string())?;
+    let e = aws_mcp_core::query::compile(expr).map_err(|e| e.to_string())?;
     let r = e.search(v).map_err(|e| e.to_string())?;
     serde_json::to_value(&*r).map_err(|e| e.to_string())
 }

@@ -56,14 +56,14 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, OperationModel, Service};
-use aws_mcp_core::endpoint::{Partitions, RuleSet};
 use aws_mcp_core::exec::{cap_output, Capped};
-use aws_mcp_core::paginate::{PageRequest, Pages};
-use aws_mcp_core::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
-use aws_mcp_core::protocol::serialize::{serialize, SerializeOptions};
-use aws_mcp_core::protocol::{HttpResponse, Protocol, ServiceModel};
-use aws_mcp_core::render::{render, render_text_pages, OutputFormat};
 use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
+use aws_mcp_wire::endpoint::{Partitions, RuleSet};
+use aws_mcp_wire::paginate::{PageRequest, Pages};
+use aws_mcp_wire::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
+use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
+use aws_mcp_wire::protocol::{HttpResponse, Protocol, ServiceModel};
+use aws_mcp_wire::render::{render, render_text_pages, OutputFormat};
 use bytes::Bytes;
 use http_body_util::Full;
 use serde_json::{Map, Value};
@@ -246,17 +246,18 @@ pub enum NativeError {
 /// Whether `command` can run natively, or why not.
 pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), NativeError> {
     let no = |why: String| Err(NativeError::Unsupported(why));
-    if command.kind != CommandKind::Operation {
+    if command.kind() != CommandKind::Operation {
         return no(format!(
             "`{} {}` is a hand-written AWS CLI command, not a single API call",
-            command.service, command.operation
+            command.service(),
+            command.operation()
         ));
     }
-    let Some(api) = &command.api else {
+    let Some(api) = &command.api() else {
         return no("the command has no API operation".into());
     };
-    let Some(service) = catalog.service(&command.service) else {
-        return no(format!("unknown service {}", command.service));
+    let Some(service) = catalog.service(command.service()) else {
+        return no(format!("unknown service {}", command.service()));
     };
     let Some(md) = service.metadata() else {
         return no("the service has no API model".into());
@@ -278,14 +279,14 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
             api.service, api.operation
         ));
     }
-    if !command.local_paths.is_empty() {
+    if !command.local_paths().is_empty() {
         return no("the command reads or writes local files".into());
     }
     if md.signature_version.as_deref() == Some("bearer") {
         return no("the service uses bearer-token auth".into());
     }
     let cmd = service
-        .command(&command.operation)
+        .command(command.operation())
         .ok_or_else(|| NativeError::Unsupported("unknown command".into()))?;
     let op = op_model(
         &cmd.detail()
@@ -305,7 +306,7 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
         return no("the operation needs an auth scheme other than SigV4".into());
     }
     let args = cmd.args().map_err(|e| NativeError::Config(e.to_string()))?;
-    for given in &command.args {
+    for given in command.args() {
         if let Some(arg) = args.get(&given.name) {
             if let Some(CliArgument::NotNative(why)) = cli_argument(service, cmd.name(), args, arg)
             {
@@ -313,7 +314,7 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
             }
         }
     }
-    let g = &command.globals;
+    let g = &command.globals();
     if g.no_verify_ssl || g.ca_bundle.is_some() {
         return no("--no-verify-ssl and --ca-bundle are left to the AWS CLI".into());
     }
@@ -476,11 +477,10 @@ impl NativeExecutor {
         native_support(self.catalog, command)?;
         let service = self
             .catalog
-            .service(&command.service)
+            .service(command.service())
             .ok_or_else(|| NativeError::Unsupported("unknown service".into()))?;
         let api = command
-            .api
-            .as_ref()
+            .api()
             .ok_or_else(|| NativeError::Unsupported("no API".into()))?;
         let md = service
             .metadata()
@@ -491,7 +491,7 @@ impl NativeExecutor {
             .shapes()
             .map_err(|e| NativeError::Config(e.to_string()))?;
         let cmd = service
-            .command(&command.operation)
+            .command(command.operation())
             .ok_or_else(|| NativeError::Unsupported("unknown command".into()))?;
         let detail = cmd
             .detail()
@@ -502,11 +502,11 @@ impl NativeExecutor {
             shapes,
             protocol,
         };
-        let g = &command.globals;
+        let g = &command.globals();
         let profile = g.profile.clone().or_else(|| self.default_profile.clone());
         let region = match command
-            .region
-            .clone()
+            .region()
+            .map(str::to_string)
             .or_else(|| g.region.clone())
             .or_else(|| self.default_region.clone())
         {
@@ -517,7 +517,7 @@ impl NativeExecutor {
                 .await
                 .ok_or(NativeError::NoRegion)?,
         };
-        let mut params = command.parameters.clone();
+        let mut params = command.parameters().clone();
         let mut paging =
             PageRequest::take_from(&mut params).map_err(|e| NativeError::Request(e.to_string()))?;
         if paging.max_items.is_none() {
@@ -659,7 +659,7 @@ impl Call<'_> {
         &self,
         client: &transport::HttpClient,
         params: &Map<String, Value>,
-    ) -> Result<Result<Value, aws_mcp_core::protocol::ApiError>, NativeError> {
+    ) -> Result<Result<Value, aws_mcp_wire::protocol::ApiError>, NativeError> {
         let opts = SerializeOptions {
             idempotency_token: Some(uuid::Uuid::new_v4().to_string()),
         };

@@ -68,7 +68,7 @@ fn sse_md5(params: &mut Map<String, Value>, prefix: &str) {
         return;
     }
     if let Some(Value::String(k)) = params.get(&key) {
-        let digest = aws_mcp_core::protocol::serialize::base64_md5(k.as_bytes());
+        let digest = aws_mcp_wire::protocol::serialize::base64_md5(k.as_bytes());
         let encoded = base64::engine::general_purpose::STANDARD.encode(k.as_bytes());
         params.insert(key, Value::String(encoded));
         params.insert(md5, Value::String(digest));
@@ -103,7 +103,7 @@ fn fix_route53_ids(
 /// CloudFormation templates, S3 bucket locations.)
 pub(crate) fn after_response(operation: &str, applied: Applied, mut page: Value) -> Value {
     if applied.encoding_auto_set {
-        aws_mcp_core::protocol::parse::decode_s3_list_keys(operation, &mut page);
+        aws_mcp_wire::protocol::parse::decode_s3_list_keys(operation, &mut page);
     }
     page
 }

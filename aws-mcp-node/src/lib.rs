@@ -69,7 +69,7 @@ pub fn stats() -> Result<Value> {
 }
 
 fn validation_error(e: aws_mcp_core::ValidationError) -> Error {
-    coded("validation", e.kind(), &e, e.suggestions())
+    coded("validation", e.kind().as_str(), &e, e.suggestions())
 }
 
 fn validated(command: &str) -> Result<ValidatedCommand> {

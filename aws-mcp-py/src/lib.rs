@@ -150,7 +150,7 @@ fn validation_err(py: Python<'_>, e: CoreValidationError) -> PyErr {
     raise(
         py,
         "ValidationError",
-        e.kind(),
+        e.kind().as_str(),
         e.to_string(),
         e.suggestions(),
     )
@@ -179,45 +179,45 @@ impl ValidatedCommand {
     /// The top-level command (`s3api`).
     #[getter]
     fn service(&self) -> &str {
-        &self.inner.service
+        self.inner.service()
     }
     /// The command after the service (`list-objects-v2`).
     #[getter]
     fn operation(&self) -> &str {
-        &self.inner.operation
+        self.inner.operation()
     }
     /// `operation`, `custom` or `waiter`.
     #[getter]
     fn kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        ser(py, &self.inner.kind)
+        ser(py, &self.inner.kind())
     }
     /// `{"service": ..., "operation": ...}` as botocore names them, or None.
     #[getter]
     fn api<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        ser(py, &self.inner.api)
+        ser(py, &self.inner.api())
     }
     /// `--region`, if given.
     #[getter]
     fn region(&self) -> Option<&str> {
-        self.inner.region.as_deref()
+        self.inner.region()
     }
     /// API parameters keyed by API member names, typed.
     #[getter]
     fn parameters<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(
             py,
-            &serde_json::Value::Object(self.inner.parameters.clone()),
+            &serde_json::Value::Object(self.inner.parameters().clone()),
         )
     }
     /// Local files the command would read or write.
     #[getter]
     fn local_paths<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        ser(py, &self.inner.local_paths)
+        ser(py, &self.inner.local_paths())
     }
     /// The words after `aws`, normalized.
     #[getter]
     fn argv(&self) -> Vec<String> {
-        self.inner.argv.clone()
+        self.inner.argv().to_vec()
     }
     /// Everything as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -226,7 +226,8 @@ impl ValidatedCommand {
     fn __repr__(&self) -> String {
         format!(
             "ValidatedCommand(aws {} {})",
-            self.inner.service, self.inner.operation
+            self.inner.service(),
+            self.inner.operation()
         )
     }
 }

@@ -11,6 +11,7 @@
 //! [`PolicyConfig::from_env`]; this module adds what only the server needs:
 //! the `aws` program, timeouts, the output cap and the default result limit.
 
+use aws_mcp_core::pipeline::MAX_RESULTS_LIMIT;
 use std::path::{Path, PathBuf};
 
 use std::time::Duration;
@@ -64,7 +65,7 @@ pub struct ServerConfig {
 }
 
 /// Which executor runs commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 #[non_exhaustive]
 pub enum ExecutorMode {
     /// The native executor for the commands it covers, the `aws` program for
@@ -89,10 +90,17 @@ impl std::str::FromStr for ExecutorMode {
     }
 }
 
-/// The most results a call may ask for through `max_results`.
-pub const MAX_RESULTS_LIMIT: u32 = 10_000;
-
 impl ServerConfig {
+    /// The limits every command runs with.
+    pub fn settings(&self) -> aws_mcp_core::pipeline::Settings {
+        let mut s = aws_mcp_core::pipeline::Settings::default();
+        s.default_max_items = self.default_max_items;
+        s.timeout = self.timeout;
+        s.connect_timeout = self.connect_timeout;
+        s.output_cap = self.max_output_bytes;
+        s
+    }
+
     /// Reads the configuration from the process environment.
     pub fn from_env(catalog: &Catalog) -> Result<ServerConfig, ConfigError> {
         Self::from_lookup(catalog, |k| std::env::var(k).ok())

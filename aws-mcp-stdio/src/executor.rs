@@ -35,7 +35,7 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use aws_mcp_core::exec::{bounded_argv, cap_output, Capped};
+use aws_mcp_core::exec::{cap_output, Capped};
 use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
@@ -110,7 +110,7 @@ impl SubprocessExecutor {
     /// configured one (`None`: the CLI's `default`).
     fn profile_for<'a>(&'a self, command: &'a ValidatedCommand) -> Option<&'a str> {
         command
-            .globals
+            .globals()
             .profile
             .as_deref()
             .or(self.profile.as_deref())
@@ -124,7 +124,7 @@ impl SubprocessExecutor {
     /// The full argument list for `command` (without the program name).
     pub fn argv(&self, command: &ValidatedCommand, options: &ExecOptions) -> Vec<String> {
         let mut argv = bounded_argv(command, options);
-        if command.region.is_none() && command.globals.region.is_none() {
+        if command.region().is_none() && command.globals().region.is_none() {
             argv.push("--region".into());
             argv.push(self.region.clone());
         }
@@ -391,6 +391,41 @@ impl Executor for SubprocessExecutor {
     }
 }
 
+/// The words to hand to the `aws` program for `command`: its normalized argv,
+/// plus `--output json` when no output format was chosen (so the result can
+/// be parsed, whatever the user's profile says), `--max-items` from
+/// [`ExecOptions::max_items`] when the command does not bound itself, and
+/// `--cli-connect-timeout` from [`ExecOptions::connect_timeout`] when the
+/// command does not set it.
+fn bounded_argv(command: &ValidatedCommand, options: &ExecOptions) -> Vec<String> {
+    let mut argv = command.argv().to_vec();
+    let given = |name: &str| {
+        command.args().iter().any(|a| a.name == name)
+            || command.argv().iter().any(|w| {
+                w.strip_prefix("--")
+                    .is_some_and(|rest| rest == name || rest.starts_with(&format!("{name}=")))
+            })
+    };
+    if let Some(n) = options.max_items {
+        // A skeleton request calls nothing (with `output`, awscli would
+        // validate `--max-items` against the template and fail).
+        if !command.globals().no_paginate && !given("max-items") && !given("generate-cli-skeleton")
+        {
+            argv.push("--max-items".into());
+            argv.push(n.to_string());
+        }
+    }
+    if command.globals().output.is_none() && !given("output") {
+        argv.push("--output".into());
+        argv.push("json".into());
+    }
+    if command.globals().cli_connect_timeout.is_none() && !given("cli-connect-timeout") {
+        argv.push("--cli-connect-timeout".into());
+        argv.push(options.connect_timeout.as_secs().max(1).to_string());
+    }
+    argv
+}
+
 fn timeout_secs(d: Duration) -> u64 {
     d.as_secs_f64().ceil() as u64
 }
@@ -398,6 +433,50 @@ fn timeout_secs(d: Duration) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cmd(text: &str) -> ValidatedCommand {
+        aws_mcp_core::validate(aws_mcp_core::Catalog::embedded(), text).expect("a valid command")
+    }
+
+    #[test]
+    fn argv_gets_limit_format_and_connect_timeout() {
+        let opts = ExecOptions {
+            max_items: Some(7),
+            ..ExecOptions::default()
+        };
+        let argv = bounded_argv(&cmd("aws s3api list-buckets"), &opts);
+        assert_eq!(
+            argv,
+            [
+                "s3api",
+                "list-buckets",
+                "--max-items",
+                "7",
+                "--output",
+                "json",
+                "--cli-connect-timeout",
+                "10"
+            ]
+        );
+    }
+
+    #[test]
+    fn argv_respects_what_the_user_set() {
+        let c = cmd("aws s3api list-objects-v2 --bucket b --max-items 3 --output text --cli-connect-timeout 4");
+        let opts = ExecOptions {
+            max_items: Some(100),
+            ..ExecOptions::default()
+        };
+        assert_eq!(bounded_argv(&c, &opts), c.argv());
+
+        let c = cmd("aws ec2 describe-instances --no-paginate");
+        let argv = bounded_argv(&c, &opts);
+        assert!(!argv.iter().any(|w| w == "--max-items"));
+        // A skeleton request calls nothing: no result limit.
+        let c = cmd("aws ec2 describe-vpcs --generate-cli-skeleton output");
+        let argv = bounded_argv(&c, &opts);
+        assert!(!argv.iter().any(|w| w == "--max-items"));
+    }
 
     #[test]
     fn config_copy_turns_url_following_off_everywhere() {

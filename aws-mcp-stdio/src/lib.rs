@@ -11,20 +11,20 @@
 //! * [`route`] — [`RoutingExecutor`]: the native executor
 //!   ([`aws_mcp_native`], API calls in-process) for the commands it covers,
 //!   the `aws` program for the rest (`AWS_MCP_EXECUTOR`).
-//! * [`server`] — the MCP tools `call_aws` and `suggest_aws_commands`.
-//! * [`steps`] — the call pipeline's steps (check, decide, suggest) behind
-//!   small seams over the core crate.
+//! * [`server`] — the MCP tools `call_aws` (over the core's
+//!   [`Pipeline`](aws_mcp_core::Pipeline)) and `suggest_aws_commands`.
+//! * [`suggest`] — the suggestion engine, built on first use.
 #![warn(missing_docs)]
 
 pub mod config;
 pub mod executor;
 pub mod route;
 pub mod server;
-pub mod steps;
+pub mod suggest;
 
 use std::sync::Arc;
 
-use aws_mcp_core::Catalog;
+use aws_mcp_core::{Assessor, Catalog, Pipeline};
 pub use config::{ConfigError, ServerConfig};
 pub use executor::SubprocessExecutor;
 pub use route::RoutingExecutor;
@@ -45,12 +45,13 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// Builds the server for `config` over `catalog`, running commands natively
-/// or with the installed `aws` program (see [`route`]).
-pub fn build_server(
+/// The executor the server runs commands with: natively when the native
+/// executor covers a command, else with the installed `aws` program, as
+/// `config.executor` says (see [`route`]).
+pub fn routing_executor(
     catalog: &'static Catalog,
-    config: ServerConfig,
-) -> Result<AwsMcpServer, ServeError> {
+    config: &ServerConfig,
+) -> Result<RoutingExecutor, ServeError> {
     let executor = SubprocessExecutor::new(
         config.aws_cli.clone(),
         config.region.clone(),
@@ -59,9 +60,32 @@ pub fn build_server(
     )?;
     let native = aws_mcp_native::NativeExecutor::new(catalog)
         .with_defaults(Some(config.region.clone()), config.profile.clone());
-    let executor = RoutingExecutor::new(catalog, config.executor, native, executor);
-    let steps = steps::Steps::new(catalog, config.policy.clone());
-    Ok(AwsMcpServer::new(steps, Arc::new(executor), config))
+    Ok(RoutingExecutor::new(
+        catalog,
+        config.executor,
+        native,
+        executor,
+    ))
+}
+
+/// Builds the server for `config` over `catalog`, running commands natively
+/// or with the installed `aws` program (see [`route`]).
+pub fn build_server(
+    catalog: &'static Catalog,
+    config: ServerConfig,
+) -> Result<AwsMcpServer, ServeError> {
+    let executor = routing_executor(catalog, &config)?;
+    let pipeline = Pipeline::new(
+        catalog,
+        Assessor::new(config.policy.clone()),
+        Arc::new(executor),
+        config.settings(),
+    );
+    Ok(AwsMcpServer::new(
+        pipeline,
+        suggest::Suggester::new(catalog),
+        &config,
+    ))
 }
 
 /// Serves MCP over stdin/stdout with the embedded catalog until stdin closes.

@@ -9,11 +9,9 @@ use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 use aws_mcp_core::retrieve::{self, Retriever};
-use aws_mcp_core::{
-    AccessTable, Catalog, Classifier, Policy, PolicyConfig, PolicyError, ValidatedCommand,
-    Validator,
-};
-use clap::{Parser, Subcommand};
+use aws_mcp_core::{AccessTable, Assessor, Catalog, PolicyConfig, PolicyError, Validator};
+use aws_mcp_stdio::config::ExecutorMode;
+use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
 /// Validate, check and run AWS CLI commands for AI assistants.
@@ -55,10 +53,10 @@ enum Cmd {
     Run {
         /// The command (`"aws s3api list-buckets"`).
         command: String,
-        /// The executor: auto (default: native when it covers the command),
-        /// native or subprocess. Default: AWS_MCP_EXECUTOR.
-        #[arg(long)]
-        executor: Option<String>,
+        /// The executor: auto (native when it covers the command, else the
+        /// aws program), native or subprocess. Default: AWS_MCP_EXECUTOR.
+        #[arg(long, value_enum)]
+        executor: Option<ExecutorMode>,
         /// Run a command the policy would ask consent for.
         #[arg(long)]
         yes: bool,
@@ -69,13 +67,34 @@ enum Cmd {
         /// The request in words; `-` reads one request per line from stdin
         /// and prints one JSON line per request.
         request: String,
-        /// The engine: lexical, dense or hybrid (default: the best available).
-        #[arg(long)]
-        engine: Option<String>,
+        /// The engine (default: the best this build has).
+        #[arg(long, value_enum)]
+        engine: Option<EngineArg>,
         /// How many suggestions.
         #[arg(long, default_value_t = 3)]
         count: usize,
     },
+}
+
+/// A suggestion engine, as `--engine` names it.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EngineArg {
+    /// Field-weighted BM25 (always available).
+    Lexical,
+    /// Sentence embeddings (builds with the `dense` feature).
+    Dense,
+    /// Lexical and dense scores together.
+    Hybrid,
+}
+
+impl From<EngineArg> for retrieve::Engine {
+    fn from(e: EngineArg) -> retrieve::Engine {
+        match e {
+            EngineArg::Lexical => retrieve::Engine::Lexical,
+            EngineArg::Dense => retrieve::Engine::Dense,
+            EngineArg::Hybrid => retrieve::Engine::Hybrid,
+        }
+    }
 }
 
 const SERVE_ENV: &str = "Server configuration (environment):
@@ -85,7 +104,12 @@ const SERVE_ENV: &str = "Server configuration (environment):
   REQUIRE_MUTATION_CONSENT       true/yes/1: ask the user before mutations
   AWS_API_MCP_WORKING_DIR        absolute, existing working directory
   AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS   workdir (default), unrestricted, no-access
+  AWS_MCP_ALLOW_ENDPOINT_URLS    true: --endpoint-url may leave AWS (and --no-verify-ssl)
+  AWS_MCP_ALLOW_OTHER_PROFILES   true: --profile may name any profile
+  AWS_MCP_ALLOW_CREDENTIAL_COMMANDS   true: commands returning credentials may run
   AWS_MCP_TELEMETRY, AWS_API_MCP_TELEMETRY   accepted; nothing is ever sent
+  AWS_MCP_CATALOG                a newer generated catalog file
+  AWS_MCP_EXECUTOR               auto (default), native, subprocess
   AWS_MCP_AWS_CLI                the aws program (default: aws on PATH)
   AWS_MCP_TIMEOUT, AWS_MCP_CONNECT_TIMEOUT   seconds (default 60, 10)
   AWS_MCP_MAX_OUTPUT_BYTES       output cap per command (default 262144)
@@ -103,12 +127,7 @@ fn main() -> ExitCode {
         yes,
     }) = &cli.command
     {
-        return run_command(
-            cli.catalog_file.as_deref(),
-            command,
-            executor.as_deref(),
-            *yes,
-        );
+        return run_command(cli.catalog_file.as_deref(), command, *executor, *yes);
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -145,14 +164,15 @@ fn suggest_json(r: &dyn Retriever, request: &str, count: usize) -> serde_json::V
     }
 }
 
-/// `aws-mcp run`: validate, decide, execute, print; the command's exit code.
+/// `aws-mcp run`: validate, decide, execute with the server's routing
+/// executor, print; the command's exit code.
 fn run_command(
     catalog_file: Option<&std::path::Path>,
     command: &str,
-    executor: Option<&str>,
+    executor: Option<ExecutorMode>,
     yes: bool,
 ) -> ExitCode {
-    use aws_mcp_core::{Decision, Executor as _};
+    use aws_mcp_core::Executor as _;
     let fail = |msg: String| {
         let _ = writeln!(io::stderr(), "aws-mcp: {msg}");
         ExitCode::from(2)
@@ -166,33 +186,34 @@ fn run_command(
         Err(e) => return fail(e.to_string()),
     };
     if let Some(e) = executor {
-        match e.parse() {
-            Ok(m) => config.executor = m,
-            Err(why) => return fail(format!("--executor {e}: {why}")),
-        }
+        config.executor = e;
     }
-    let cmd = match Validator::new(catalog).validate(command) {
-        Ok(c) => c,
-        Err(e) => return fail(format!("invalid command ({}): {e}", e.kind())),
+    let mut settings = config.settings();
+    settings.output_cap = 64 << 20;
+    settings.error_cap = 1 << 20;
+    let routing = match aws_mcp_stdio::routing_executor(catalog, &config) {
+        Ok(r) => std::sync::Arc::new(r),
+        Err(e) => return fail(e.to_string()),
     };
-    let class = AccessTable::embedded().classify(&cmd);
-    match Policy::new(config.policy.clone()).decide(&cmd, &class) {
-        Decision::Allow => {}
-        Decision::NeedsConsent(_) if yes => {}
-        d => {
+    let pipeline = aws_mcp_core::Pipeline::new(
+        catalog,
+        Assessor::new(config.policy.clone()),
+        routing.clone(),
+        settings,
+    );
+    let plan = match pipeline.plan(&[command.to_string()], None) {
+        Ok(p) => p,
+        Err(report) => return fail(report.text().to_string()),
+    };
+    let plan = match plan.ready() {
+        Ok(p) => p,
+        Err(p) if yes => p.approve(),
+        Err(p) => {
             return fail(format!(
-                "refused by the policy ({}): {}",
-                d.as_str(),
-                d.reason().unwrap_or_default()
+                "{} (run it again with --yes to consent)",
+                p.consent_question().replace('\n', " ")
             ))
         }
-    }
-    let options = aws_mcp_core::ExecOptions {
-        max_items: None,
-        timeout: config.timeout,
-        connect_timeout: config.connect_timeout,
-        output_cap: 64 << 20,
-        error_cap: 1 << 20,
     };
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -201,41 +222,23 @@ fn run_command(
         Ok(rt) => rt,
         Err(e) => return fail(e.to_string()),
     };
-    let route = aws_mcp_stdio::route::route(catalog, config.executor, &cmd);
-    let native = aws_mcp_native::NativeExecutor::new(catalog)
-        .with_defaults(Some(config.region.clone()), config.profile.clone());
-    let result = rt.block_on(async {
-        if route.executor == "native" {
-            return native.run(&cmd, &options).await.map_err(|e| e.to_string());
-        }
-        if route.executor != "subprocess" {
-            return Err(route.reason.unwrap_or_default());
-        }
-        let exec = aws_mcp_stdio::SubprocessExecutor::new(
-            config.aws_cli.clone(),
-            config.region.clone(),
-            config.profile.clone(),
-            config.working_dir.clone(),
-        )
-        .map_err(|e| e.to_string())?;
-        let out = exec
-            .execute(&cmd, &options)
-            .await
-            .map_err(|e| e.to_string())?;
-        let text = match (&out.json, &out.text) {
-            (Some(j), _) => serde_json::to_string_pretty(j).unwrap_or_default() + "\n",
-            (None, Some(t)) => t.clone(),
-            (None, None) => String::new(),
-        };
-        Ok((out.exit_code.unwrap_or(255), text, out.stderr))
-    });
+    // The pipeline's report keeps parsed JSON; `run` prints the bytes the
+    // executor printed, so it calls the routing executor on the planned
+    // command directly (no result limit: the output is the AWS CLI's).
+    let Some((cmd, _)) = plan.assessed().next() else {
+        return fail("nothing to run".into());
+    };
+    let mut options = pipeline.exec_options(cmd, None);
+    options.max_items = None;
+    let result = rt.block_on(routing.execute(cmd, &options));
     match result {
-        Ok((code, out, err)) => {
-            let _ = io::stdout().write_all(out.as_bytes());
-            let _ = io::stderr().write_all(err.as_bytes());
-            ExitCode::from(u8::try_from(code).unwrap_or(255))
+        Ok(out) => {
+            let text = out.text.unwrap_or_default();
+            let _ = io::stdout().write_all(text.as_bytes());
+            let _ = io::stderr().write_all(out.stderr.as_bytes());
+            ExitCode::from(u8::try_from(out.exit_code.unwrap_or(255)).unwrap_or(255))
         }
-        Err(e) => fail(e),
+        Err(e) => fail(e.to_string()),
     }
 }
 
@@ -286,9 +289,7 @@ fn run(cli: Cli) -> io::Result<()> {
         }) => {
             let r = match engine {
                 None => retrieve::default_retriever(catalog),
-                Some(e) => e
-                    .parse::<retrieve::Engine>()
-                    .and_then(|e| retrieve::retriever(catalog, e)),
+                Some(e) => retrieve::retriever(catalog, e.into()),
             }
             .map_err(io::Error::other)?;
             if request == "-" {
@@ -358,11 +359,12 @@ fn run(cli: Cli) -> io::Result<()> {
     out.flush()
 }
 
-/// The `check` verdict of one command, as one JSON object; with a policy,
-/// a valid command also gets the policy's fields ([`policy_fields`]).
+/// The `check` verdict of one command, as one JSON object; with an
+/// assessor, a valid command also gets the classification and the policy's
+/// decision ([`aws_mcp_core::Assessment`], serialized flat).
 fn check_json(
     validator: &Validator<'_>,
-    policy: Option<&Policy>,
+    assessor: Option<&Assessor>,
     command: &str,
 ) -> serde_json::Value {
     match validator.validate(command) {
@@ -371,14 +373,14 @@ fn check_json(
                 "command": command,
                 "valid": true,
                 "error": null,
-                "service": c.service,
-                "operation": c.operation,
-                "api": c.api,
-                "region": c.region,
-                "parameters": c.parameters,
+                "service": c.service(),
+                "operation": c.operation(),
+                "api": c.api(),
+                "region": c.region(),
+                "parameters": c.parameters(),
             });
-            if let (Some(p), Some(obj)) = (policy, v.as_object_mut()) {
-                if let serde_json::Value::Object(extra) = policy_fields(&c, p) {
+            if let (Some(a), Some(obj)) = (assessor, v.as_object_mut()) {
+                if let Ok(serde_json::Value::Object(extra)) = serde_json::to_value(a.assess(&c)) {
                     obj.extend(extra);
                 }
             }
@@ -414,8 +416,8 @@ fn check(catalog: &Catalog, command: &str, out: &mut impl Write) -> io::Result<(
     let validator = Validator::new(catalog);
     // The policy needs its environment (AWS_REGION, ...); without it the
     // verdicts are the validator's alone, and stderr says why.
-    let policy = match policy_from_env(catalog) {
-        Ok(p) => Some(p),
+    let assessor = match assessor_from_env(catalog) {
+        Ok(a) => Some(a),
         Err(e) => {
             writeln!(io::stderr(), "aws-mcp: policy not applied: {e}")?;
             None
@@ -424,90 +426,61 @@ fn check(catalog: &Catalog, command: &str, out: &mut impl Write) -> io::Result<(
     if command == "-" {
         for line in io::stdin().lock().lines() {
             let line = line?;
-            serde_json::to_writer(&mut *out, &check_json(&validator, policy.as_ref(), &line))?;
+            serde_json::to_writer(&mut *out, &check_json(&validator, assessor.as_ref(), &line))?;
             writeln!(out)?;
         }
     } else {
-        serde_json::to_writer(&mut *out, &check_json(&validator, policy.as_ref(), command))?;
+        serde_json::to_writer(
+            &mut *out,
+            &check_json(&validator, assessor.as_ref(), command),
+        )?;
         writeln!(out)?;
     }
     Ok(())
 }
 
-/// The policy the environment configures, exactly as the server will apply
-/// it (`READ_OPERATIONS_ONLY`, `REQUIRE_MUTATION_CONSENT`,
+/// The assessor the environment configures, exactly as the server will
+/// apply it (`READ_OPERATIONS_ONLY`, `REQUIRE_MUTATION_CONSENT`,
 /// `AWS_API_MCP_WORKING_DIR`, ..., and `~/.aws/aws-api-mcp/mcp-security-policy.json`).
 /// A bad value is an error naming the variable.
-fn policy_from_env(catalog: &Catalog) -> Result<Policy, PolicyError> {
-    PolicyConfig::from_env(catalog, |k| std::env::var(k).ok()).map(Policy::new)
-}
-
-/// The fields `aws-mcp check` adds to its JSON for a validated command:
-/// `access_level`, `read_only`, `iam_actions`, `classification_source`,
-/// `classification_reason`, `decision` (`allow`, `deny`, `consent`) and
-/// `reason` (null when allowed). `check` merges the returned object into its
-/// output; it builds `policy` once with [`policy_from_env`].
-fn policy_fields(cmd: &ValidatedCommand, policy: &Policy) -> serde_json::Value {
-    let class = AccessTable::embedded().classify(cmd);
-    let decision = policy.decide(cmd, &class);
-    json!({
-        "access_level": class.access_level,
-        "read_only": class.read_only,
-        "iam_actions": class.iam_actions,
-        "classification_source": class.source,
-        "classification_reason": class.reason,
-        "decision": decision.as_str(),
-        "reason": decision.reason(),
-    })
+fn assessor_from_env(catalog: &Catalog) -> Result<Assessor, PolicyError> {
+    PolicyConfig::from_env(catalog, |k| std::env::var(k).ok()).map(Assessor::new)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_mcp_core::{ApiOperation, CommandKind};
-
-    fn cmd(service: &str, operation: &str, api: &str) -> ValidatedCommand {
-        ValidatedCommand {
-            service: service.into(),
-            operation: operation.into(),
-            kind: CommandKind::Operation,
-            api: Some(ApiOperation {
-                service: service.into(),
-                operation: api.into(),
-            }),
-            region: None,
-            globals: Default::default(),
-            parameters: Default::default(),
-            args: Vec::new(),
-            local_paths: Vec::new(),
-            argv: vec![service.into(), operation.into()],
-            notes: Vec::new(),
-        }
-    }
 
     #[test]
-    fn policy_fields_for_check() {
+    fn check_carries_the_assessment() {
         let dir = std::env::temp_dir();
         let cat = Catalog::embedded();
         let mut cfg = PolicyConfig::new(cat, "us-east-1", &dir).expect("temp dir exists");
         cfg.read_operations_only = true;
-        let policy = Policy::new(cfg);
-        let v = policy_fields(&cmd("iam", "list-users", "ListUsers"), &policy);
+        let assessor = Assessor::new(cfg);
+        let validator = Validator::new(cat);
+        let v = check_json(&validator, Some(&assessor), "aws iam list-users");
         assert_eq!(v["access_level"], "list");
         assert_eq!(v["read_only"], true);
         assert_eq!(v["decision"], "allow");
-        assert!(v["reason"].is_null());
-        let v = policy_fields(
-            &cmd("ec2", "terminate-instances", "TerminateInstances"),
-            &policy,
+        assert!(v.get("reason").is_none() && v.get("rule").is_none());
+        let v = check_json(
+            &validator,
+            Some(&assessor),
+            "aws ec2 terminate-instances --instance-ids i-1",
         );
         assert_eq!(v["access_level"], "write");
         assert_eq!(v["read_only"], false);
         assert_eq!(v["decision"], "deny");
+        assert_eq!(v["rule"], "read_only");
         assert!(v["reason"]
             .as_str()
             .unwrap_or("")
             .contains("READ_OPERATIONS_ONLY"));
         assert_eq!(v["iam_actions"][0], "ec2:TerminateInstances");
+        assert_eq!(v["executor"], "native");
+        let v = check_json(&validator, None, "aws ec2 describe-instance");
+        assert_eq!(v["valid"], false);
+        assert_eq!(v["error"]["kind"], "unknown_operation");
     }
 }

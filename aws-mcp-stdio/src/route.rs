@@ -8,11 +8,37 @@ use aws_mcp_native::{native_support, NativeExecutor};
 use crate::config::ExecutorMode;
 use crate::executor::SubprocessExecutor;
 
+/// The executor that runs a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum ExecutorKind {
+    /// The native executor (AWS API calls in-process).
+    Native,
+    /// The installed `aws` program.
+    Subprocess,
+    /// None: `AWS_MCP_EXECUTOR=native` and the native executor does not
+    /// cover the command.
+    None,
+}
+
+impl ExecutorKind {
+    /// `native`, `subprocess` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutorKind::Native => "native",
+            ExecutorKind::Subprocess => "subprocess",
+            ExecutorKind::None => "none",
+        }
+    }
+}
+
 /// Which executor a command goes to, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Route {
-    /// `native` or `subprocess`.
-    pub executor: &'static str,
+    /// The executor.
+    pub executor: ExecutorKind,
     /// Why not native, when the command goes to the `aws` program (or
     /// cannot run in `native` mode).
     pub reason: Option<String>,
@@ -22,19 +48,19 @@ pub struct Route {
 pub fn route(catalog: &Catalog, mode: ExecutorMode, command: &ValidatedCommand) -> Route {
     match mode {
         ExecutorMode::Subprocess => Route {
-            executor: "subprocess",
+            executor: ExecutorKind::Subprocess,
             reason: Some("AWS_MCP_EXECUTOR=subprocess".into()),
         },
         _ => match native_support(catalog, command) {
             Ok(()) => Route {
-                executor: "native",
+                executor: ExecutorKind::Native,
                 reason: None,
             },
             Err(e) => Route {
                 executor: if mode == ExecutorMode::Native {
-                    "none"
+                    ExecutorKind::None
                 } else {
-                    "subprocess"
+                    ExecutorKind::Subprocess
                 },
                 reason: Some(e.to_string()),
             },
@@ -84,8 +110,8 @@ impl Executor for RoutingExecutor {
     ) -> Result<ExecOutput, ExecError> {
         let r = route(self.catalog, self.mode, command);
         match r.executor {
-            "native" => self.native.execute(command, options).await,
-            "subprocess" => match self.subprocess.execute(command, options).await {
+            ExecutorKind::Native => self.native.execute(command, options).await,
+            ExecutorKind::Subprocess => match self.subprocess.execute(command, options).await {
                 Err(ExecError::Spawn { program, reason }) => Err(ExecError::Spawn {
                     program,
                     reason: format!(
@@ -95,7 +121,7 @@ impl Executor for RoutingExecutor {
                 }),
                 other => other,
             },
-            _ => Err(ExecError::Config(format!(
+            ExecutorKind::None => Err(ExecError::Config(format!(
                 "AWS_MCP_EXECUTOR=native and {}",
                 r.reason.unwrap_or_default()
             ))),

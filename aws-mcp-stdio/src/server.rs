@@ -5,19 +5,24 @@
 //! * Tool names and input schemas follow the reference server, so a client
 //!   configuration switches by changing the command. `cli_command` is one
 //!   command line or a list of up to [`MAX_COMMANDS`].
-//! * One call runs the pipeline **check → decide → (consent) → execute →
-//!   cap**. A list is checked and decided as a whole before anything runs,
-//!   so a bad or refused command in a batch runs nothing; then the commands
-//!   run in order and the batch stops at the first failure.
+//! * One call runs the core's [`Pipeline`]: **check → decide → (consent) →
+//!   execute → cap**. A list is checked and decided as a whole before
+//!   anything runs, so a bad or refused command in a batch runs nothing;
+//!   then the commands run in order and the batch stops at the first
+//!   failure.
 //! * Every failure (rejected, refused, declined, failed to run, non-zero
 //!   exit) is an `isError: true` tool result with the reason in its text and
 //!   in `structuredContent`; protocol errors are kept for protocol faults.
-//! * Consent: on protocol 2026-07-28 and later the server answers with an
-//!   input-required result carrying an elicitation and an opaque
-//!   `requestState` (a random handle to a pending entry kept on the server,
-//!   bound to the exact command list); on earlier versions it sends an
-//!   elicitation request if the client declared the capability; otherwise
-//!   the call is refused with an explanation.
+//! * Consent is asked only of clients that declared the elicitation
+//!   capability (on every protocol version): on 2026-07-28 and later the
+//!   server answers with an input-required result carrying an elicitation
+//!   and an opaque `requestState` (a random handle to a pending entry kept
+//!   on the server, bound to the exact command list); on earlier versions it
+//!   sends an elicitation request. Any other client gets a refusal that says
+//!   why.
+//! * Schemas are plain JSON Schema: integers carry `minimum`/`maximum`, not
+//!   Rust-specific formats, and `max_results` also accepts a numeric string
+//!   (some clients send one).
 //! * Annotations are truthful: `call_aws` is read-only only when the server
 //!   is in read-only mode.
 //! * Cancellation: when the client cancels, the execution future is dropped,
@@ -27,7 +32,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
+use aws_mcp_core::pipeline::{Approved, Pipeline, Plan, Report, MAX_COMMANDS, MAX_RESULTS_LIMIT};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::{InputResponses, RequestState};
 use rmcp::handler::server::wrapper::Parameters;
@@ -40,17 +45,17 @@ use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{schemars, tool, tool_handler, tool_router, ErrorData, ServerHandler};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ServerConfig, MAX_RESULTS_LIMIT};
-use crate::steps::{Steps, Verdict};
-
-/// The most commands one `call_aws` call may carry.
-pub const MAX_COMMANDS: usize = 20;
+use crate::config::ServerConfig;
+use crate::suggest::Suggester;
 
 /// The most consent questions awaiting an answer (2026-07-28 flow).
 const MAX_PENDING: usize = 256;
 
 /// How long the user has to answer a consent question.
 const CONSENT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The most bytes one `suggest_aws_commands` answer may take.
+pub const SUGGEST_BUDGET_BYTES: usize = 12 * 1024;
 
 /// One command line, or a list of them.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
@@ -62,6 +67,16 @@ pub enum CliCommand {
     Many(#[schemars(length(min = 1, max = 20))] Vec<String>),
 }
 
+impl CliCommand {
+    /// The command lines.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            CliCommand::One(c) => vec![c.clone()],
+            CliCommand::Many(v) => v.clone(),
+        }
+    }
+}
+
 /// Input of `call_aws`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct CallAwsInput {
@@ -71,9 +86,46 @@ pub struct CallAwsInput {
     pub cli_command: CliCommand,
     /// Optional limit for the number of results of paginated commands (the
     /// output carries NextToken to continue with --starting-token).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 10000))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "number_or_numeric_string"
+    )]
+    #[schemars(schema_with = "max_results_schema")]
     pub max_results: Option<u32>,
+}
+
+fn max_results_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "integer",
+        "minimum": 1,
+        "maximum": MAX_RESULTS_LIMIT,
+        "description": "Optional limit for the number of results of paginated commands (the output carries NextToken to continue with --starting-token)."
+    })
+}
+
+/// `max_results` as a JSON number or a string of digits (older clients send
+/// form values as strings); anything else is refused with a clear message.
+fn number_or_numeric_string<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<u32>, D::Error> {
+    use serde::de::Error;
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    let bad = || {
+        D::Error::custom(format!(
+            "max_results must be an integer between 1 and {MAX_RESULTS_LIMIT}"
+        ))
+    };
+    match v {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Number(n)) => n
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(bad),
+        Some(serde_json::Value::String(s)) => s.trim().parse::<u32>().map(Some).map_err(|_| bad()),
+        Some(_) => Err(bad()),
+    }
 }
 
 /// Input of `suggest_aws_commands`.
@@ -83,54 +135,6 @@ pub struct SuggestInput {
     /// be detailed enough to capture the user's intent and any relevant
     /// context.
     pub query: String,
-}
-
-/// The outcome of one command.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct CommandResult {
-    /// The command as given.
-    pub command: String,
-    /// `success`, `failed` (ran, non-zero exit), `rejected` (invalid),
-    /// `denied` (policy), `declined` (no consent), `error` (could not run)
-    /// or `not_run` (an earlier command in the list failed).
-    pub status: String,
-    /// The exit code of the `aws` program, when it ran.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exit_code: Option<i32>,
-    /// The API response, parsed from the CLI's JSON output.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response: Option<serde_json::Value>,
-    /// The output as text, when it is not JSON (`--output text`, `s3 ls`) or was cut.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-    /// What went wrong, when something did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// The kind of error (`unknown_operation`, `read_only`, `timeout`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_kind: Option<String>,
-    /// Close valid names, for a rejected command.
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub suggestions: Vec<String>,
-    /// True when the output was longer than the cap and was cut.
-    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
-    pub truncated: bool,
-    /// The size of the full output in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_bytes: Option<u64>,
-    /// The result limit applied (`--max-items`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<u32>,
-    /// How long it ran, in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_ms: Option<u64>,
-}
-
-/// Output of `call_aws`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct CallAwsOutput {
-    /// One entry per command, in order.
-    pub results: Vec<CommandResult>,
 }
 
 /// One parameter of a suggested command.
@@ -143,7 +147,7 @@ pub struct SuggestedParam {
     pub param_type: String,
     /// Whether it is required.
     pub required: bool,
-    /// A short description.
+    /// A short description (empty when the answer's size budget left it out).
     pub description: String,
 }
 
@@ -154,10 +158,14 @@ pub struct Suggestion {
     pub command: String,
     /// What it does.
     pub description: String,
-    /// Relevance (higher is better).
-    pub confidence: f32,
-    /// Every parameter of the command.
+    /// The engine's relevance score (higher is better; comparable within one answer).
+    pub score: f32,
+    /// The command's parameters: every required one, then the optional ones
+    /// as far as the answer's size budget allows.
     pub parameters: Vec<SuggestedParam>,
+    /// Optional parameters left out to keep the answer small (see `aws <service> <operation> help`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_parameters: Vec<String>,
 }
 
 /// Output of `suggest_aws_commands`.
@@ -181,9 +189,8 @@ struct Pending {
 
 /// The server state shared by all requests.
 struct Inner {
-    steps: Steps,
-    executor: Arc<dyn Executor>,
-    config: ServerConfig,
+    pipeline: Pipeline<'static>,
+    suggester: Suggester,
     pending: Mutex<HashMap<String, Pending>>,
 }
 
@@ -200,17 +207,80 @@ impl std::fmt::Debug for AwsMcpServer {
     }
 }
 
-fn error_result(out: CallAwsOutput, text: String) -> CallToolResponse {
-    let mut r = CallToolResult::error(vec![ContentBlock::text(text)]);
-    r.structured_content = serde_json::to_value(&out).ok();
+/// The tool result for a report: `isError` unless every command succeeded,
+/// the report as structured content and its text for the model.
+fn respond(report: Report) -> CallToolResponse {
+    let text = report.text().to_string();
+    let structured = serde_json::to_value(&report).ok();
+    let mut r = if report.is_error() {
+        CallToolResult::error(vec![ContentBlock::text(text)])
+    } else {
+        CallToolResult::success(vec![ContentBlock::text(text)])
+    };
+    r.structured_content = structured;
     r.into()
 }
 
+/// A schema rewritten to plain JSON Schema: Rust integer formats (`uint32`,
+/// `int64`, ...) that clients do not know become `minimum`/`maximum`.
+pub fn standard_schema(mut v: serde_json::Value) -> serde_json::Value {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                let bounds: Option<(i64, u64)> = match m.get("format").and_then(|f| f.as_str()) {
+                    Some("uint8") => Some((0, u8::MAX as u64)),
+                    Some("uint16") => Some((0, u16::MAX as u64)),
+                    Some("uint32") => Some((0, u32::MAX as u64)),
+                    Some("uint64") | Some("uint") => Some((0, u64::MAX)),
+                    Some("int8") => Some((i8::MIN as i64, i8::MAX as u64)),
+                    Some("int16") => Some((i16::MIN as i64, i16::MAX as u64)),
+                    Some("int32") => Some((i32::MIN as i64, i32::MAX as u64)),
+                    Some("int64") | Some("int") => Some((i64::MIN, i64::MAX as u64)),
+                    Some("float") | Some("double") => Some((0, 0)),
+                    _ => None,
+                };
+                if let Some((lo, hi)) = bounds {
+                    m.remove("format");
+                    if hi > 0 {
+                        m.entry("minimum").or_insert(lo.into());
+                        if hi < u64::MAX && hi <= i64::MAX as u64 {
+                            m.entry("maximum").or_insert(hi.into());
+                        }
+                    }
+                }
+                for (_, x) in m.iter_mut() {
+                    walk(x);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut v);
+    v
+}
+
+fn schema_object(v: serde_json::Value) -> Arc<rmcp::model::JsonObject> {
+    match standard_schema(v) {
+        serde_json::Value::Object(m) => Arc::new(m),
+        _ => Arc::new(Default::default()),
+    }
+}
+
 impl AwsMcpServer {
-    /// A server with `steps`, running commands with `executor`.
-    pub fn new(steps: Steps, executor: Arc<dyn Executor>, config: ServerConfig) -> Self {
-        let read_only = steps.read_only();
+    /// A server over `pipeline`, suggesting with `suggester`.
+    pub fn new(pipeline: Pipeline<'static>, suggester: Suggester, config: &ServerConfig) -> Self {
+        let read_only = config.policy.read_operations_only;
         let mut tool_router = Self::tool_router();
+        for route in tool_router.map.values_mut() {
+            route.attr.input_schema = schema_object(serde_json::Value::Object(
+                (*route.attr.input_schema).clone(),
+            ));
+            if let Some(out) = &route.attr.output_schema {
+                route.attr.output_schema =
+                    Some(schema_object(serde_json::Value::Object((**out).clone())));
+            }
+        }
         if let Some(route) = tool_router.map.get_mut("call_aws") {
             route.attr.annotations = Some(ToolAnnotations::from_raw(
                 Some("Execute AWS CLI commands".into()),
@@ -219,16 +289,15 @@ impl AwsMcpServer {
                 Some(false),
                 Some(true),
             ));
-            route.attr.description = Some(call_aws_description(&config).into());
-            route.attr.output_schema = Some(rmcp::handler::server::tool::schema_for_output::<
-                CallAwsOutput,
-            >());
+            route.attr.description = Some(call_aws_description(config).into());
+            let out = rmcp::handler::server::tool::schema_for_output::<Report>();
+            route.attr.output_schema =
+                Some(schema_object(serde_json::Value::Object((*out).clone())));
         }
         AwsMcpServer {
             inner: Arc::new(Inner {
-                steps,
-                executor,
-                config,
+                pipeline,
+                suggester,
                 pending: Mutex::new(HashMap::new()),
             }),
             tool_router,
@@ -239,227 +308,118 @@ impl AwsMcpServer {
     /// `suggest_aws_commands` call does not wait for it.
     pub fn warm(&self) {
         let inner = self.inner.clone();
-        std::thread::spawn(move || inner.steps.warm());
+        std::thread::spawn(move || inner.suggester.warm());
     }
 
-    fn exec_options(&self, command: &ValidatedCommand, max_results: Option<u32>) -> ExecOptions {
-        let cfg = &self.inner.config;
-        let limit = max_results
-            .unwrap_or(cfg.default_max_items)
-            .clamp(1, MAX_RESULTS_LIMIT);
-        ExecOptions {
-            max_items: self.inner.steps.paginated(command).then_some(limit),
-            timeout: cfg.timeout,
-            connect_timeout: cfg.connect_timeout,
-            output_cap: cfg.max_output_bytes,
-            error_cap: 16 * 1024,
-        }
-    }
-
-    /// Checks and decides every command. `Err` is the finished error result.
-    #[allow(clippy::result_large_err)]
-    fn prepare(
+    async fn execute(
         &self,
-        commands: &[String],
-    ) -> Result<(Vec<ValidatedCommand>, Vec<String>), CallToolResponse> {
-        let mut out = CallAwsOutput::default();
-        let mut validated = Vec::new();
-        let mut consent = Vec::new();
-        let mut failure: Option<String> = None;
-        for text in commands {
-            let mut r = CommandResult {
-                command: text.clone(),
-                status: "not_run".into(),
-                ..Default::default()
-            };
-            if failure.is_none() {
-                match self.inner.steps.check(text) {
-                    Err(rej) => {
-                        r.status = "rejected".into();
-                        r.error = Some(rej.message.clone());
-                        r.error_kind = Some(rej.kind.into());
-                        r.suggestions = rej.suggestions.clone();
-                        let mut msg = format!("Invalid command `{text}`: {}", rej.message);
-                        if !rej.suggestions.is_empty() {
-                            msg.push_str(&format!(
-                                " Did you mean: {}?",
-                                rej.suggestions.join(", ")
-                            ));
-                        }
-                        failure = Some(msg);
-                    }
-                    Ok(cmd) => match self.inner.steps.decide(&cmd) {
-                        Verdict::Allow => validated.push(cmd),
-                        Verdict::NeedsConsent(why) => {
-                            consent.push(format!("{text} ({why})"));
-                            validated.push(cmd);
-                        }
-                        Verdict::Deny(why) => {
-                            r.status = "denied".into();
-                            r.error = Some(why.clone());
-                            r.error_kind = Some("denied".into());
-                            failure = Some(format!("Refused `{text}`: {why}"));
-                        }
-                    },
-                }
-            }
-            out.results.push(r);
-        }
-        match failure {
-            Some(msg) => {
-                let msg = if commands.len() > 1 {
-                    format!("{msg} Nothing in the list was run.")
-                } else {
-                    msg
-                };
-                Err(error_result(out, msg))
-            }
-            None => Ok((validated, consent)),
-        }
-    }
-
-    async fn run_all(
-        &self,
-        input: &CallAwsInput,
-        commands: &[String],
-        validated: Vec<ValidatedCommand>,
+        plan: Approved,
         context: &RequestContext<RoleServer>,
     ) -> CallToolResponse {
-        let mut out = CallAwsOutput::default();
-        let mut texts = Vec::new();
-        let mut failed = false;
-        for (text, cmd) in commands.iter().zip(validated) {
-            if failed {
-                out.results.push(CommandResult {
-                    command: text.clone(),
-                    status: "not_run".into(),
-                    ..Default::default()
-                });
-                continue;
-            }
-            let opts = self.exec_options(&cmd, input.max_results);
-            tracing::info!(service = %cmd.service, operation = %cmd.operation, "running");
-            let run = self.inner.executor.execute(&cmd, &opts);
-            let res = tokio::select! {
-                r = run => r,
-                _ = context.ct.cancelled() => Err(ExecError::Cancelled),
-            };
-            let r = to_result(text, res, opts.max_items);
-            if r.status != "success" {
-                failed = true;
-            }
-            texts.push(render(&r));
-            out.results.push(r);
+        for c in plan.commands() {
+            tracing::info!(command = %c.chars().take(120).collect::<String>(), "running");
         }
-        let text = texts.join("\n\n");
-        if failed {
-            error_result(out, text)
-        } else {
-            let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
-            r.structured_content = serde_json::to_value(&out).ok();
-            r.into()
-        }
+        respond(
+            self.inner
+                .pipeline
+                .execute(plan, context.ct.cancelled())
+                .await,
+        )
     }
 
-    fn refuse_consent(&self, commands: &[String], why: &str) -> CallToolResponse {
-        let out = CallAwsOutput {
-            results: commands
-                .iter()
-                .map(|c| CommandResult {
-                    command: c.clone(),
-                    status: "declined".into(),
-                    error: Some(why.to_string()),
-                    error_kind: Some("consent".into()),
-                    ..Default::default()
-                })
-                .collect(),
-        };
-        error_result(out, why.to_string())
-    }
-}
-
-fn to_result(
-    text: &str,
-    res: Result<ExecOutput, ExecError>,
-    max_items: Option<u32>,
-) -> CommandResult {
-    let mut r = CommandResult {
-        command: text.to_string(),
-        max_items,
-        ..Default::default()
-    };
-    match res {
-        Ok(o) => {
-            r.exit_code = o.exit_code;
-            r.truncated = o.truncated;
-            r.output_bytes = Some(o.output_bytes);
-            r.duration_ms = Some(o.duration_ms);
-            r.response = o.json;
-            r.output = o.text.filter(|t| !t.is_empty() || r.response.is_none());
-            if o.truncated {
-                if let Some(t) = r.output.as_mut() {
-                    t.push_str(aws_mcp_core::exec::CUT_MARK);
+    /// The 2026-07-28 flow: ask with an input-required result, or run when
+    /// the answer to an earlier one comes back.
+    async fn consent_by_input_required(
+        &self,
+        plan: Plan,
+        input: &CallAwsInput,
+        state: Option<String>,
+        responses: Option<&serde_json::Map<String, serde_json::Value>>,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let Some(handle) = state else {
+            let handle = uuid::Uuid::new_v4().simple().to_string();
+            if let Ok(mut p) = self.inner.pending.lock() {
+                // Unanswered questions do not pile up.
+                if p.len() >= MAX_PENDING {
+                    p.clear();
                 }
+                p.insert(
+                    handle.clone(),
+                    Pending {
+                        input: input.clone(),
+                    },
+                );
             }
-            if o.exit_code == Some(0) {
-                r.status = "success".into();
-            } else {
-                r.status = "failed".into();
-                r.error_kind = Some("aws_error".into());
-                let err = o.stderr.trim();
-                r.error = Some(if err.is_empty() {
-                    format!("the command exited with code {:?}", o.exit_code)
-                } else {
-                    err.to_string()
-                });
-            }
-        }
-        Err(e) => {
-            r.status = "error".into();
-            r.error_kind = Some(
-                match e {
-                    ExecError::Timeout { .. } => "timeout",
-                    ExecError::Cancelled => "cancelled",
-                    ExecError::Spawn { .. } => "spawn",
-                    _ => "exec",
-                }
-                .into(),
+            let schema = serde_json::from_value(serde_json::json!({
+                "type": "object",
+                "properties": {"approve": {"type": "boolean", "title": "Approve", "description": "Run the command(s)"}},
+                "required": ["approve"]
+            }))
+            .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+            let mut requests = InputRequests::new();
+            requests.insert(
+                "consent".into(),
+                InputRequest::Elicitation(ElicitRequest::new(
+                    ElicitRequestParams::FormElicitationParams {
+                        meta: None,
+                        message: plan.consent_question(),
+                        requested_schema: schema,
+                    },
+                )),
             );
-            r.error = Some(e.to_string());
+            return Ok(InputRequiredResult::new(Some(requests), Some(handle)).into());
+        };
+        let pending = self
+            .inner
+            .pending
+            .lock()
+            .ok()
+            .and_then(|mut p| p.remove(&handle));
+        if !pending.is_some_and(|p| p.input == *input) {
+            return Ok(respond(plan.decline(
+                "the consent answer does not match a pending request for these commands; call call_aws again",
+            )));
         }
+        let answer = responses
+            .and_then(|r| r.get("consent"))
+            .and_then(|v| serde_json::from_value::<ElicitResult>(v.clone()).ok());
+        let approved = answer.is_some_and(|a| {
+            a.action == ElicitationAction::Accept
+                && a.content
+                    .as_ref()
+                    .and_then(|c| c.get("approve"))
+                    .and_then(|v| v.as_bool())
+                    == Some(true)
+        });
+        if !approved {
+            return Ok(respond(plan.decline(
+                "the user did not approve the command(s), so nothing was run",
+            )));
+        }
+        Ok(self.execute(plan.approve(), context).await)
     }
-    r
-}
 
-fn render(r: &CommandResult) -> String {
-    let mut s = String::new();
-    if r.status != "success" {
-        s.push_str(&format!(
-            "`{}` {}: {}",
-            r.command,
-            r.status,
-            r.error.as_deref().unwrap_or("")
-        ));
-        if let Some(o) = &r.output {
-            if !o.is_empty() {
-                s.push('\n');
-                s.push_str(o);
+    /// The 2025-11-25 flow: an elicitation request within the call.
+    async fn consent_by_elicitation(
+        &self,
+        plan: Plan,
+        context: &RequestContext<RoleServer>,
+    ) -> CallToolResponse {
+        let answer = context
+            .peer
+            .elicit_with_timeout::<Consent>(plan.consent_question(), Some(CONSENT_TIMEOUT))
+            .await;
+        match answer {
+            Ok(Some(Consent { approve: true })) => self.execute(plan.approve(), context).await,
+            Ok(_) => {
+                respond(plan.decline("the user did not approve the command(s), so nothing was run"))
             }
+            Err(e) => respond(plan.decline(&format!(
+                "the user's consent could not be obtained ({e}), so nothing was run"
+            ))),
         }
-        return s;
     }
-    if let Some(v) = &r.response {
-        s.push_str(&v.to_string());
-    } else if let Some(o) = &r.output {
-        s.push_str(o);
-    }
-    if r.truncated {
-        s.push_str(&format!(
-            "\n[{} bytes in all; narrow the command with --query, filters or max_results]",
-            r.output_bytes.unwrap_or(0)
-        ));
-    }
-    s
 }
 
 fn supports_input_required(context: &RequestContext<RoleServer>) -> bool {
@@ -468,32 +428,11 @@ fn supports_input_required(context: &RequestContext<RoleServer>) -> bool {
         .is_some_and(|v| v.as_str() >= ProtocolVersion::V_2026_07_28.as_str())
 }
 
-fn consent_message(items: &[String]) -> String {
-    format!(
-        "An AI assistant wants to run AWS CLI command(s) that change resources in your AWS account:\n{}\nApprove?",
-        items
-            .iter()
-            .map(|i| format!("  - {i}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    )
-}
-
-fn new_handle() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut s = String::new();
-    for i in 0..2u8 {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u8(i);
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0),
-        );
-        s.push_str(&format!("{:016x}", h.finish()));
-    }
-    s
+fn client_can_elicit(context: &RequestContext<RoleServer>) -> bool {
+    context
+        .peer
+        .peer_info()
+        .is_some_and(|i| i.capabilities.elicitation.is_some())
 }
 
 fn call_aws_description(cfg: &ServerConfig) -> String {
@@ -519,6 +458,38 @@ This is the PRIMARY tool when you know the command; use suggest_aws_commands whe
     )
 }
 
+/// Suggestions bounded to [`SUGGEST_BUDGET_BYTES`]: every required
+/// parameter stays; optional parameters lose their descriptions, then their
+/// entries (named in `more_parameters`), from the last suggestion backwards.
+fn within_budget(mut out: SuggestOutput, budget: usize) -> SuggestOutput {
+    let size = |o: &SuggestOutput| serde_json::to_string(o).map(|s| s.len()).unwrap_or(0);
+    for i in (0..out.suggestions.len()).rev() {
+        if size(&out) <= budget {
+            return out;
+        }
+        for p in out.suggestions[i]
+            .parameters
+            .iter_mut()
+            .filter(|p| !p.required)
+        {
+            p.description.clear();
+        }
+    }
+    for i in (0..out.suggestions.len()).rev() {
+        while size(&out) > budget {
+            let s = &mut out.suggestions[i];
+            match s.parameters.iter().rposition(|p| !p.required) {
+                Some(k) => {
+                    let p = s.parameters.remove(k);
+                    s.more_parameters.insert(0, p.name);
+                }
+                None => break,
+            }
+        }
+    }
+    out
+}
+
 #[tool_router]
 impl AwsMcpServer {
     #[tool(
@@ -532,141 +503,36 @@ impl AwsMcpServer {
         RequestState(state): RequestState,
         InputResponses(responses): InputResponses,
     ) -> Result<CallToolResponse, ErrorData> {
-        let commands: Vec<String> = match &input.cli_command {
-            CliCommand::One(c) => vec![c.clone()],
-            CliCommand::Many(v) => v.clone(),
+        let commands = input.cli_command.lines();
+        let plan = match self.inner.pipeline.plan(&commands, input.max_results) {
+            Ok(p) => p,
+            Err(report) => return Ok(respond(report)),
         };
-        if commands.is_empty() || commands.len() > MAX_COMMANDS {
-            return Ok(error_result(
-                CallAwsOutput::default(),
-                format!(
-                    "cli_command holds {} commands; give between 1 and {MAX_COMMANDS}",
-                    commands.len()
-                ),
-            ));
-        }
-        if input.max_results == Some(0) || input.max_results > Some(MAX_RESULTS_LIMIT) {
-            return Ok(error_result(
-                CallAwsOutput::default(),
-                format!("max_results must be between 1 and {MAX_RESULTS_LIMIT}"),
-            ));
-        }
-        let (validated, consent) = match self.prepare(&commands) {
-            Ok(v) => v,
-            Err(e) => return Ok(e),
+        let plan = match plan.ready() {
+            Ok(approved) => return Ok(self.execute(approved, &context).await),
+            Err(plan) => plan,
         };
-        if !consent.is_empty() {
-            let message = consent_message(&consent);
-            if supports_input_required(&context) {
-                match state {
-                    None => {
-                        let handle = new_handle();
-                        if let Ok(mut p) = self.inner.pending.lock() {
-                            // Unanswered questions do not pile up.
-                            if p.len() >= MAX_PENDING {
-                                p.clear();
-                            }
-                            p.insert(
-                                handle.clone(),
-                                Pending {
-                                    input: input.clone(),
-                                },
-                            );
-                        }
-                        let schema = match serde_json::from_value(serde_json::json!({
-                            "type": "object",
-                            "properties": {"approve": {"type": "boolean", "title": "Approve", "description": "Run the command(s)"}},
-                            "required": ["approve"]
-                        })) {
-                            Ok(s) => s,
-                            Err(e) => return Err(ErrorData::internal_error(e.to_string(), None)),
-                        };
-                        let mut requests = InputRequests::new();
-                        requests.insert(
-                            "consent".into(),
-                            InputRequest::Elicitation(ElicitRequest::new(
-                                ElicitRequestParams::FormElicitationParams {
-                                    meta: None,
-                                    message,
-                                    requested_schema: schema,
-                                },
-                            )),
-                        );
-                        return Ok(InputRequiredResult::new(Some(requests), Some(handle)).into());
-                    }
-                    Some(handle) => {
-                        let pending = self
-                            .inner
-                            .pending
-                            .lock()
-                            .ok()
-                            .and_then(|mut p| p.remove(&handle));
-                        let Some(pending) = pending.filter(|p| p.input == input) else {
-                            return Ok(self.refuse_consent(
-                                &commands,
-                                "the consent answer does not match a pending request for these commands; call call_aws again",
-                            ));
-                        };
-                        let answer = responses
-                            .as_ref()
-                            .and_then(|r| r.get("consent"))
-                            .and_then(|v| serde_json::from_value::<ElicitResult>(v.clone()).ok());
-                        let approved = answer.is_some_and(|a| {
-                            a.action == ElicitationAction::Accept
-                                && a.content
-                                    .as_ref()
-                                    .and_then(|c| c.get("approve"))
-                                    .and_then(|v| v.as_bool())
-                                    == Some(true)
-                        });
-                        if !approved {
-                            return Ok(self.refuse_consent(
-                                &commands,
-                                "the user did not approve the command(s), so nothing was run",
-                            ));
-                        }
-                        let _ = pending;
-                    }
-                }
-            } else if context
-                .peer
-                .peer_info()
-                .is_some_and(|i| i.capabilities.elicitation.is_some())
-            {
-                let answer = context
-                    .peer
-                    .elicit_with_timeout::<Consent>(message, Some(CONSENT_TIMEOUT))
-                    .await;
-                match answer {
-                    Ok(Some(Consent { approve: true })) => {}
-                    Ok(_) => {
-                        return Ok(self.refuse_consent(
-                            &commands,
-                            "the user did not approve the command(s), so nothing was run",
-                        ))
-                    }
-                    Err(e) => {
-                        return Ok(self.refuse_consent(
-                            &commands,
-                            &format!(
-                            "the user's consent could not be obtained ({e}), so nothing was run"
-                        ),
-                        ))
-                    }
-                }
-            } else {
-                return Ok(self.refuse_consent(
-                    &commands,
-                    "these commands change resources and the server requires the user's consent (REQUIRE_MUTATION_CONSENT), but this client supports neither elicitation nor input-required results, so nothing was run",
-                ));
-            }
+        if !client_can_elicit(&context) {
+            return Ok(respond(plan.decline(
+                "these commands need the user's consent (REQUIRE_MUTATION_CONSENT or the policy file's elicitList), but this client did not declare the elicitation capability, so the user cannot be asked and nothing was run",
+            )));
         }
-        Ok(self.run_all(&input, &commands, validated, &context).await)
+        if supports_input_required(&context) {
+            let responses = responses.as_ref().map(|r| {
+                r.iter()
+                    .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
+                    .collect::<serde_json::Map<_, _>>()
+            });
+            return self
+                .consent_by_input_required(plan, &input, state, responses.as_ref(), &context)
+                .await;
+        }
+        Ok(self.consent_by_elicitation(plan, &context).await)
     }
 
     #[tool(
         name = "suggest_aws_commands",
-        description = "Suggest AWS CLI commands for a natural language query. A FALLBACK tool: use it when you are unsure of the exact service, operation or parameters; use call_aws when you know the command. Ask one query per single CLI command (break multi-step tasks into steps). Returns the 3 most likely commands from the complete AWS CLI command table (including services newer than your training), each with its description and its complete parameter list (name, type, required, short description).",
+        description = "Suggest AWS CLI commands for a natural language query. A FALLBACK tool: use it when you are unsure of the exact service, operation or parameters; use call_aws when you know the command. Ask one query per single CLI command (break multi-step tasks into steps). Returns the 3 most likely commands from the complete AWS CLI command table (including services newer than your training), each with its description and its parameters (name, type, required, short description).",
         annotations(
             title = "Suggest AWS CLI commands",
             read_only_hint = true,
@@ -683,13 +549,13 @@ impl AwsMcpServer {
         }
         let suggestions = self
             .inner
-            .steps
+            .suggester
             .suggest(q, 3)?
             .into_iter()
             .map(|s| Suggestion {
                 command: s.command,
                 description: s.description,
-                confidence: s.score,
+                score: s.score,
                 parameters: s
                     .parameters
                     .into_iter()
@@ -700,9 +566,13 @@ impl AwsMcpServer {
                         description: p.doc,
                     })
                     .collect(),
+                more_parameters: Vec::new(),
             })
             .collect();
-        Ok(rmcp::Json(SuggestOutput { suggestions }))
+        Ok(rmcp::Json(within_budget(
+            SuggestOutput { suggestions },
+            SUGGEST_BUDGET_BYTES,
+        )))
     }
 }
 
@@ -729,68 +599,95 @@ impl ServerHandler for AwsMcpServer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_mcp_core::exec::cap_output;
-
-    fn output(code: i32, out: &[u8], cap: usize, err: &[u8]) -> ExecOutput {
-        ExecOutput::from_streams(
-            Some(code),
-            cap_output(out, cap, 0),
-            cap_output(err, 1000, 0),
-            Duration::from_millis(3),
-        )
-    }
 
     #[test]
-    fn success_carries_the_parsed_response() {
-        let r = to_result("aws x y", Ok(output(0, br#"{"A": 1}"#, 100, b"")), Some(5));
-        assert_eq!(r.status, "success");
-        assert_eq!(r.response, Some(serde_json::json!({"A": 1})));
-        assert!(r.output.is_none() && r.error.is_none());
-        assert_eq!(r.max_items, Some(5));
-        assert_eq!(render(&r), r#"{"A":1}"#);
-    }
-
-    #[test]
-    fn failure_carries_stderr_and_cut_output_is_marked() {
-        let r = to_result(
-            "aws x y",
-            Ok(output(255, b"", 100, b"An error occurred (NoSuchBucket)")),
-            None,
+    fn schemas_are_plain_json_schema() {
+        let s = standard_schema(serde_json::json!({
+            "properties": {"a": {"type": "integer", "format": "uint32"}, "b": {"type": "integer", "format": "int32"}}
+        }));
+        assert_eq!(
+            s["properties"]["a"],
+            serde_json::json!({"type": "integer", "minimum": 0, "maximum": 4294967295u64})
         );
-        assert_eq!(r.status, "failed");
-        assert_eq!(r.error.as_deref(), Some("An error occurred (NoSuchBucket)"));
-        assert!(render(&r).contains("NoSuchBucket"));
-
-        let r = to_result("aws x y", Ok(output(0, b"0123456789", 4, b"")), None);
-        assert!(r.truncated);
-        let out = r.output.clone().unwrap_or_default();
-        assert!(out.starts_with("0123") && out.ends_with(aws_mcp_core::exec::CUT_MARK));
-        assert!(render(&r).contains("10 bytes in all"));
+        assert_eq!(s["properties"]["b"]["minimum"], i32::MIN);
+        let text = serde_json::to_string(&standard_schema(
+            serde_json::to_value(schemars::schema_for!(Report)).unwrap(),
+        ))
+        .unwrap();
+        assert!(!text.contains("uint") && !text.contains("int32"), "{text}");
     }
 
     #[test]
-    fn exec_errors_have_kinds() {
-        for (e, kind) in [
-            (ExecError::Timeout { seconds: 3 }, "timeout"),
-            (ExecError::Cancelled, "cancelled"),
-            (
-                ExecError::Spawn {
-                    program: "aws".into(),
-                    reason: "not found".into(),
-                },
-                "spawn",
-            ),
+    fn max_results_accepts_numbers_and_numeric_strings() {
+        let parse = |v: serde_json::Value| serde_json::from_value::<CallAwsInput>(v);
+        let ok = |v| parse(v).expect("accepted").max_results;
+        assert_eq!(
+            ok(serde_json::json!({"cli_command": "aws s3 ls", "max_results": 5})),
+            Some(5)
+        );
+        assert_eq!(
+            ok(serde_json::json!({"cli_command": "aws s3 ls", "max_results": "5"})),
+            Some(5)
+        );
+        assert_eq!(ok(serde_json::json!({"cli_command": "aws s3 ls"})), None);
+        for bad in [
+            serde_json::json!("five"),
+            serde_json::json!(-1),
+            serde_json::json!(1.5),
+            serde_json::json!([1]),
         ] {
-            let r = to_result("aws x y", Err(e), None);
-            assert_eq!(r.status, "error");
-            assert_eq!(r.error_kind.as_deref(), Some(kind));
+            let e = parse(serde_json::json!({"cli_command": "aws s3 ls", "max_results": bad}))
+                .expect_err("refused");
+            assert!(
+                e.to_string().contains("max_results must be an integer"),
+                "{e}"
+            );
         }
     }
 
     #[test]
-    fn consent_message_lists_every_command() {
-        let m = consent_message(&["aws s3 rb s3://a".into(), "aws s3 rb s3://b".into()]);
-        assert!(m.contains("s3://a") && m.contains("s3://b"));
-        assert_ne!(new_handle(), new_handle());
+    fn suggestions_fit_the_budget() {
+        let param = |i: usize, required: bool| SuggestedParam {
+            name: format!("--p{i}"),
+            param_type: "string".into(),
+            required,
+            description: "d".repeat(200),
+        };
+        let sugg = |n: usize| Suggestion {
+            command: "aws rds x".into(),
+            description: "x".into(),
+            score: 1.0,
+            parameters: (0..n).map(|i| param(i, i < 2)).collect(),
+            more_parameters: Vec::new(),
+        };
+        let out = within_budget(
+            SuggestOutput {
+                suggestions: vec![sugg(120), sugg(5), sugg(120)],
+            },
+            SUGGEST_BUDGET_BYTES,
+        );
+        let size = serde_json::to_string(&out).unwrap().len();
+        assert!(size <= SUGGEST_BUDGET_BYTES, "{size}");
+        for s in &out.suggestions {
+            assert_eq!(s.parameters.iter().filter(|p| p.required).count(), 2);
+            assert_eq!(
+                s.parameters.len() + s.more_parameters.len(),
+                if s.parameters.len() + s.more_parameters.len() == 5 {
+                    5
+                } else {
+                    120
+                }
+            );
+        }
+        let small = within_budget(
+            SuggestOutput {
+                suggestions: vec![sugg(3)],
+            },
+            SUGGEST_BUDGET_BYTES,
+        );
+        assert!(small.suggestions[0]
+            .parameters
+            .iter()
+            .all(|p| !p.description.is_empty()));
     }
 }

@@ -4,39 +4,24 @@
 //! service is decoded on first use: `classify_first_use_one_service`).
 #![allow(missing_docs)]
 
-use aws_mcp_core::command::{GivenArg, LocalPath, PathAccess, PathOrigin};
-use aws_mcp_core::{
-    AccessTable, Catalog, Classifier, CommandKind, Policy, PolicyConfig, ValidatedCommand,
-};
+use aws_mcp_core::{AccessTable, Catalog, Classifier, Policy, PolicyConfig, ValidatedCommand};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
 const DATA: &[u8] = include_bytes!("../../aws-mcp-core/data/access.bin");
 
-fn cmd(service: &str, operation: &str) -> ValidatedCommand {
-    ValidatedCommand {
-        service: service.into(),
-        operation: operation.into(),
-        kind: CommandKind::Operation,
-        api: None,
-        region: None,
-        globals: Default::default(),
-        parameters: Default::default(),
-        args: Vec::new(),
-        local_paths: Vec::new(),
-        argv: Vec::new(),
-        notes: Vec::new(),
-    }
+fn cmd(text: &str) -> ValidatedCommand {
+    aws_mcp_core::validate(Catalog::embedded(), text).expect("a valid command")
 }
 
 fn bench(c: &mut Criterion) {
     let table = AccessTable::embedded();
     let cmds = [
-        cmd("ec2", "describe-instances"),
-        cmd("s3api", "list-objects-v2"),
-        cmd("iam", "attach-user-policy"),
-        cmd("s3", "cp"),
-        cmd("ec2", "wait instance-running"),
-        cmd("ec2", "no-such-command"),
+        cmd("aws ec2 describe-instances"),
+        cmd("aws s3api list-objects-v2 --bucket b"),
+        cmd("aws iam attach-user-policy --user-name u --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        cmd("aws s3 cp s3://b/k s3://b/k2"),
+        cmd("aws ec2 wait instance-running"),
+        cmd("aws sts get-caller-identity"),
     ];
     c.bench_function("classify_one_command", |b| {
         b.iter(|| table.classify(black_box(&cmds[0])))
@@ -48,11 +33,8 @@ fn bench(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
-    let mut partiql = cmd("dynamodb", "execute-statement");
-    partiql.parameters.insert(
-        "Statement".into(),
-        "SELECT * FROM Orders WHERE pk = 'a'".into(),
-    );
+    let partiql =
+        cmd("aws dynamodb execute-statement --statement \"SELECT * FROM Orders WHERE pk = 'a'\"");
     c.bench_function("classify_partiql_select", |b| {
         b.iter(|| table.classify(black_box(&partiql)))
     });
@@ -60,22 +42,14 @@ fn bench(c: &mut Criterion) {
     let dir = std::env::temp_dir();
     let cfg = PolicyConfig::new(Catalog::embedded(), "us-east-1", &dir).expect("temp dir");
     let policy = Policy::new(cfg);
-    let plain = cmd("ec2", "describe-instances");
+    let plain = cmd("aws ec2 describe-instances");
     let plain_class = table.classify(&plain);
     c.bench_function("policy_decide_no_files", |b| {
         b.iter(|| policy.decide(black_box(&plain), black_box(&plain_class)))
     });
-    let mut with_file = cmd("sns", "publish");
-    with_file.args.push(GivenArg {
-        name: "message".into(),
-        values: vec!["file://msg.txt".into()],
-    });
-    with_file.local_paths.push(LocalPath {
-        path: "msg.txt".into(),
-        access: PathAccess::Read,
-        arg: "message".into(),
-        origin: PathOrigin::FileUrl,
-    });
+    let with_file = cmd(
+        "aws sns publish --topic-arn arn:aws:sns:us-east-1:123456789012:t --message file://msg.txt",
+    );
     let file_class = table.classify(&with_file);
     c.bench_function("policy_decide_one_local_file", |b| {
         b.iter(|| policy.decide(black_box(&with_file), black_box(&file_class)))

@@ -1,21 +1,23 @@
-//! Classify and decide validated commands under the policy the environment
+//! Classify and decide AWS CLI commands under the policy the environment
 //! configures (the same variables as the server).
 //!
-//! Reads one `ValidatedCommand` JSON document per line on stdin and writes
-//! one JSON line per command: `access_level`, `read_only`, `iam_actions`,
-//! `decision`, `reason`.
+//! Reads one AWS CLI command per line on stdin and writes one JSON line per
+//! command: the assessment (`access_level`, `read_only`, `iam_actions`,
+//! `decision`, `rule`, `reason`, ...), or `error` and `kind` when the command
+//! does not validate.
 //!
 //! ```sh
-//! AWS_REGION=us-east-1 cargo run -p aws-mcp-examples --example decide < commands.jsonl
+//! echo "aws s3 rb s3://b" | AWS_REGION=us-east-1 READ_OPERATIONS_ONLY=true \
+//!   cargo run -p aws-mcp-examples --example decide
 //! ```
 use std::io::{BufRead, Write};
 
-use aws_mcp_core::{AccessTable, Catalog, Classifier, Policy, PolicyConfig, ValidatedCommand};
+use aws_mcp_core::{Assessor, Catalog, PolicyConfig, Validator};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let catalog = Catalog::embedded();
-    let policy = Policy::new(PolicyConfig::from_env(catalog, |k| std::env::var(k).ok())?);
-    let table = AccessTable::embedded();
+    let assessor = Assessor::new(PolicyConfig::from_env(catalog, |k| std::env::var(k).ok())?);
+    let validator = Validator::new(catalog);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for line in std::io::stdin().lock().lines() {
@@ -23,17 +25,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if line.trim().is_empty() {
             continue;
         }
-        let cmd: ValidatedCommand = serde_json::from_str(&line)?;
-        let class = table.classify(&cmd);
-        let decision = policy.decide(&cmd, &class);
-        let v = serde_json::json!({
-            "command": cmd.argv.join(" "),
-            "access_level": class.access_level,
-            "read_only": class.read_only,
-            "iam_actions": class.iam_actions,
-            "decision": decision.as_str(),
-            "reason": decision.reason(),
-        });
+        let mut v = match validator.validate(&line) {
+            Ok(cmd) => serde_json::to_value(assessor.assess(&cmd))?,
+            Err(e) => serde_json::json!({"error": e.to_string(), "kind": e.kind()}),
+        };
+        if let Some(o) = v.as_object_mut() {
+            o.insert("command".into(), line.clone().into());
+        }
         writeln!(out, "{v}")?;
     }
     Ok(())

@@ -5,7 +5,8 @@
 //! explosive shapes (`[[[[...`, `!!!!...`, `@ | [@,@] | [@,@] ...`).
 #![no_main]
 
-use aws_mcp_core::{apply_query, Catalog, Validator};
+use aws_mcp_core::{Catalog, Validator};
+use aws_mcp_wire::render::apply_query;
 use libfuzzer_sys::fuzz_target;
 
 fn expression(data: &[u8]) -> Option<String> {

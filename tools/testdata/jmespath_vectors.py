@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate aws-mcp-core/tests/data/jmespath_vectors.json: what the Python
+"""Generate aws-mcp-wire/tests/data/jmespath_vectors.json: what the Python
 ``jmespath`` library the AWS CLI runs (1.1.0) answers for every case of the
 JMESPath compliance suite.
 
@@ -30,7 +30,7 @@ import os
 import jmespath
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-OUT = os.path.join(ROOT, "aws-mcp-core", "tests", "data", "jmespath_vectors.json")
+OUT = os.path.join(ROOT, "aws-mcp-wire", "tests", "data", "jmespath_vectors.json")
 
 
 def find_compliance():

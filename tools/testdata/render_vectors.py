@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate aws-mcp-core/tests/data/render_vectors.json: output vectors from
+"""Generate aws-mcp-wire/tests/data/render_vectors.json: output vectors from
 the AWS CLI v1's real formatters.
 
 Every vector is one (document, output format, --query, table width) case run
@@ -51,7 +51,7 @@ from awscli import table as awscli_table
 OUT = os.path.normpath(
     os.path.join(
         os.path.dirname(os.path.abspath(__file__)),
-        "..", "..", "aws-mcp-core", "tests", "data", "render_vectors.json",
+        "..", "..", "aws-mcp-wire", "tests", "data", "render_vectors.json",
     )
 )
 

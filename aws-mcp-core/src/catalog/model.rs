@@ -408,9 +408,13 @@ pub struct Arg {
 }
 
 /// A botocore shape type.
+///
+/// Exhaustive on purpose: the protocol serializers and parsers of
+/// `aws-mcp-wire` must handle every type, and a new one (which would come
+/// with a new botocore model format) has to fail their build, not fall
+/// through a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-#[non_exhaustive]
 pub enum ShapeType {
     /// A structure with named members.
     Structure,

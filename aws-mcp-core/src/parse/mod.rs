@@ -6,7 +6,8 @@
 //! implements, checked against it in the tests) and rejects everything else a
 //! shell would interpret; see [`tokenize`].
 
+mod error;
 mod tokenize;
 
-pub use crate::validate::ValidationError;
+pub use error::ParseError;
 pub use tokenize::{tokenize, tokenize_with_limit, MAX_COMMAND_BYTES};

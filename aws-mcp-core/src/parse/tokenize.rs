@@ -22,21 +22,21 @@
 //! policy resolves (it expands `~` and `$HOME` the way the CLI's own
 //! `file://` loader does) — they can never bypass the file policy.
 
-use crate::validate::ValidationError;
+use super::ParseError;
 
 /// The default limit on the length of a command string.
 pub const MAX_COMMAND_BYTES: usize = 32 * 1024;
 
 /// Split a command string into words, rejecting shell syntax (see the module
 /// docs); the limit is [`MAX_COMMAND_BYTES`].
-pub fn tokenize(input: &str) -> Result<Vec<String>, ValidationError> {
+pub fn tokenize(input: &str) -> Result<Vec<String>, ParseError> {
     tokenize_with_limit(input, MAX_COMMAND_BYTES)
 }
 
 /// [`tokenize`] with another length limit, in bytes.
-pub fn tokenize_with_limit(input: &str, max_bytes: usize) -> Result<Vec<String>, ValidationError> {
+pub fn tokenize_with_limit(input: &str, max_bytes: usize) -> Result<Vec<String>, ParseError> {
     if input.len() > max_bytes {
-        return Err(ValidationError::TooLong {
+        return Err(ParseError::TooLong {
             len: input.len(),
             max: max_bytes,
         });
@@ -62,8 +62,8 @@ struct Lexer<'a> {
     in_word: bool,
 }
 
-fn op(operator: &str, position: usize) -> ValidationError {
-    ValidationError::ShellOperator {
+fn op(operator: &str, position: usize) -> ParseError {
+    ParseError::ShellOperator {
         operator: operator.to_string(),
         position,
     }
@@ -107,7 +107,7 @@ impl Lexer<'_> {
         }
     }
 
-    fn run(mut self) -> Result<Vec<String>, ValidationError> {
+    fn run(mut self) -> Result<Vec<String>, ParseError> {
         while let Some(c) = self.peek() {
             let at = self.pos;
             if self.continuation() {
@@ -137,7 +137,7 @@ impl Lexer<'_> {
                             self.in_word = true;
                         }
                         None => {
-                            return Err(ValidationError::ShellSyntax {
+                            return Err(ParseError::ShellSyntax {
                                 detail: "the command ends with a backslash: remove it or escape what follows"
                                     .into(),
                             })
@@ -175,7 +175,7 @@ impl Lexer<'_> {
                     }
                 },
                 '#' if !self.in_word => {
-                    return Err(ValidationError::ShellSyntax {
+                    return Err(ParseError::ShellSyntax {
                         detail: format!(
                             "a `#` at byte {at} starts a shell comment: remove the comment, or quote the `#` if it is data"
                         ),
@@ -197,7 +197,7 @@ impl Lexer<'_> {
         }
         self.end_word();
         if self.words.is_empty() {
-            return Err(ValidationError::Empty);
+            return Err(ParseError::Empty);
         }
         Ok(self.words)
     }
@@ -219,7 +219,7 @@ impl Lexer<'_> {
         true
     }
 
-    fn single_quoted(&mut self, open: usize) -> Result<(), ValidationError> {
+    fn single_quoted(&mut self, open: usize) -> Result<(), ParseError> {
         loop {
             if self.continuation() {
                 continue;
@@ -233,7 +233,7 @@ impl Lexer<'_> {
                 Some('\0') => return Err(nul(self.pos - 1)),
                 Some(c) => self.word.push(c),
                 None => {
-                    return Err(ValidationError::UnbalancedQuotes {
+                    return Err(ParseError::UnbalancedQuotes {
                         quote: "single",
                         position: open,
                     })
@@ -242,7 +242,7 @@ impl Lexer<'_> {
         }
     }
 
-    fn double_quoted(&mut self, open: usize) -> Result<(), ValidationError> {
+    fn double_quoted(&mut self, open: usize) -> Result<(), ParseError> {
         loop {
             if self.continuation() {
                 continue;
@@ -269,7 +269,7 @@ impl Lexer<'_> {
                 Some('\0') => return Err(nul(at)),
                 Some(c) => self.word.push(c),
                 None => {
-                    return Err(ValidationError::UnbalancedQuotes {
+                    return Err(ParseError::UnbalancedQuotes {
                         quote: "double",
                         position: open,
                     })
@@ -304,8 +304,8 @@ fn is_special(b: u8) -> bool {
     )
 }
 
-fn nul(at: usize) -> ValidationError {
-    ValidationError::ShellSyntax {
+fn nul(at: usize) -> ParseError {
+    ParseError::ShellSyntax {
         detail: format!("the command contains a NUL character at byte {at}: remove it"),
     }
 }
@@ -319,7 +319,9 @@ mod tests {
     }
 
     fn kind(s: &str) -> &'static str {
-        tokenize(s).expect_err(s).kind()
+        crate::ValidationError::from(tokenize(s).expect_err(s))
+            .kind()
+            .as_str()
     }
 
     #[test]
@@ -396,7 +398,7 @@ mod tests {
             ("aws s3 ls s3://b/a)", ")"),
         ] {
             match tokenize(s) {
-                Err(ValidationError::ShellOperator { operator, .. }) => {
+                Err(ParseError::ShellOperator { operator, .. }) => {
                     assert_eq!(operator, o, "{s}")
                 }
                 other => panic!("{s}: {other:?}"),
@@ -414,10 +416,8 @@ mod tests {
         assert_eq!(kind("   "), "empty");
         assert_eq!(kind(""), "empty");
         assert_eq!(
-            tokenize_with_limit("aws s3 ls", 4)
-                .expect_err("long")
-                .kind(),
-            "too_long"
+            tokenize_with_limit("aws s3 ls", 4),
+            Err(ParseError::TooLong { len: 9, max: 4 })
         );
     }
 

@@ -36,7 +36,7 @@ mod config;
 mod paths;
 mod rules;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use config::{parse_bool, FileAccess, PolicyConfig, PolicyError, POLICY_FILE};
 pub use paths::{policy_location, MAX_TREE_ENTRIES};
@@ -47,18 +47,91 @@ use crate::command::{PathAccess, PathOrigin, ValidatedCommand};
 use crate::localpath::Semantics;
 use paths::Judge;
 
-/// The policy's verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "decision", content = "reason", rename_all = "lowercase")]
+/// The rule that decided a [`Decision`] other than Allow.
+///
+/// Its snake_case name ([`Rule::as_str`]) is stable: the server reports it
+/// as `error_kind` of a refused command, and the bindings as `rule`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Rule {
+    /// The policy file's `denyList`.
+    DenyList,
+    /// A secret would leave through the tool (`--debug`, `configure`,
+    /// `history`).
+    Secret,
+    /// The command returns usable credentials, a token or a password
+    /// (`AWS_MCP_ALLOW_CREDENTIAL_COMMANDS`).
+    Credential,
+    /// The command starts a local program or an interactive session.
+    Interactive,
+    /// `--endpoint-url` outside AWS, or `--no-verify-ssl`
+    /// (`AWS_MCP_ALLOW_ENDPOINT_URLS`).
+    Endpoint,
+    /// `--profile` other than the configured one (`AWS_MCP_ALLOW_OTHER_PROFILES`).
+    Profile,
+    /// `--region` is not a known region.
+    Region,
+    /// A local file outside what `AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS` allows.
+    File,
+    /// The policy file's `elicitList` asks for consent.
+    ElicitList,
+    /// Read-only mode (`READ_OPERATIONS_ONLY`) refuses a mutating command.
+    ReadOnly,
+    /// Mutation consent (`REQUIRE_MUTATION_CONSENT`) asks before a mutating command.
+    MutationConsent,
+}
+
+impl Rule {
+    /// The stable snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::DenyList => "deny_list",
+            Rule::Secret => "secret",
+            Rule::Credential => "credential",
+            Rule::Interactive => "interactive",
+            Rule::Endpoint => "endpoint",
+            Rule::Profile => "profile",
+            Rule::Region => "region",
+            Rule::File => "file",
+            Rule::ElicitList => "elicit_list",
+            Rule::ReadOnly => "read_only",
+            Rule::MutationConsent => "mutation_consent",
+        }
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The policy's verdict, naming the rule that decided it.
+///
+/// Serialized as `{"decision": "allow"}` or
+/// `{"decision": "deny"|"consent", "rule": "read_only", "reason": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "decision", rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Decision {
     /// The command may run.
     Allow,
-    /// The command must not run; the reason says why and what to do instead.
-    Deny(String),
-    /// The command may run once the user agrees; the reason is the question's context.
+    /// The command must not run.
+    Deny {
+        /// The rule that refused it.
+        rule: Rule,
+        /// Why, and what to do instead (one sentence a model can act on).
+        reason: String,
+    },
+    /// The command may run once the user agrees.
     #[serde(rename = "consent")]
-    NeedsConsent(String),
+    NeedsConsent {
+        /// The rule that asks.
+        rule: Rule,
+        /// The question's context.
+        reason: String,
+    },
 }
 
 impl Decision {
@@ -66,8 +139,8 @@ impl Decision {
     pub fn as_str(&self) -> &'static str {
         match self {
             Decision::Allow => "allow",
-            Decision::Deny(_) => "deny",
-            Decision::NeedsConsent(_) => "consent",
+            Decision::Deny { .. } => "deny",
+            Decision::NeedsConsent { .. } => "consent",
         }
     }
 
@@ -75,8 +148,20 @@ impl Decision {
     pub fn reason(&self) -> Option<&str> {
         match self {
             Decision::Allow => None,
-            Decision::Deny(r) | Decision::NeedsConsent(r) => Some(r),
+            Decision::Deny { reason, .. } | Decision::NeedsConsent { reason, .. } => Some(reason),
         }
+    }
+
+    /// The rule that decided, for Deny and NeedsConsent.
+    pub fn rule(&self) -> Option<Rule> {
+        match self {
+            Decision::Allow => None,
+            Decision::Deny { rule, .. } | Decision::NeedsConsent { rule, .. } => Some(*rule),
+        }
+    }
+
+    fn deny(rule: Rule, reason: String) -> Decision {
+        Decision::Deny { rule, reason }
     }
 }
 
@@ -167,19 +252,22 @@ impl Policy {
         let svc = cmd.service.to_ascii_lowercase();
         let op = cmd.operation.to_ascii_lowercase();
         if let Some(p) = cfg.rules.denied(&svc, &op) {
-            return Decision::Deny(format!(
+            return Decision::deny(Rule::DenyList, format!(
                 "the security policy file denies `{name}` (rule `{}`); do not retry it, and tell the user if it is needed",
                 p.text
             ));
         }
-        if let Some(reason) = self.builtin_denial(cmd, class, &name) {
-            return Decision::Deny(reason);
+        if let Some((rule, reason)) = self.builtin_denial(cmd, class, &name) {
+            return Decision::deny(rule, reason);
         }
         if let Some(p) = cfg.rules.elicited(&svc, &op) {
-            return Decision::NeedsConsent(format!(
-                "the security policy file requires the user's consent for `{name}` (rule `{}`)",
-                p.text
-            ));
+            return Decision::NeedsConsent {
+                rule: Rule::ElicitList,
+                reason: format!(
+                    "the security policy file requires the user's consent for `{name}` (rule `{}`)",
+                    p.text
+                ),
+            };
         }
         let actions = if class.iam_actions.is_empty() {
             String::new()
@@ -187,16 +275,19 @@ impl Policy {
             format!(" ({})", class.iam_actions.join(", "))
         };
         if cfg.read_operations_only && !class.read_only {
-            return Decision::Deny(format!(
+            return Decision::deny(Rule::ReadOnly, format!(
                 "the server is in read-only mode (READ_OPERATIONS_ONLY) and `{name}` is {} access{actions}, not Read or List: {}; use a read-only command, or ask the user to run this one",
                 class.access_level, class.reason
             ));
         }
         if cfg.require_mutation_consent && !class.read_only {
-            return Decision::NeedsConsent(format!(
-                "`{name}` is {} access{actions} and the server requires the user's consent for commands that change anything (REQUIRE_MUTATION_CONSENT)",
-                class.access_level
-            ));
+            return Decision::NeedsConsent {
+                rule: Rule::MutationConsent,
+                reason: format!(
+                    "`{name}` is {} access{actions} and the server requires the user's consent for commands that change anything (REQUIRE_MUTATION_CONSENT)",
+                    class.access_level
+                ),
+            };
         }
         Decision::Allow
     }
@@ -206,48 +297,48 @@ impl Policy {
         cmd: &ValidatedCommand,
         class: &Classification,
         name: &str,
-    ) -> Option<String> {
+    ) -> Option<(Rule, String)> {
         let cfg = &self.config;
         let g = &cmd.globals;
         if g.debug || g.v2_debug {
-            return Some(
+            return Some((Rule::Secret,
                 "--debug prints request details that include credentials and signatures, so it is not allowed; run the command without --debug".into(),
-            );
+            ));
         }
         if cmd.service == "configure" {
             if let Some(r) = configure_denial(cmd) {
-                return Some(r);
+                return Some((Rule::Secret, r));
             }
         }
         if cmd.service == "history" {
-            return Some(
+            return Some((Rule::Secret,
                 "`aws history` prints recorded requests and responses, which can hold credentials and secrets, so it is not allowed".into(),
-            );
+            ));
         }
         if LOCAL_PROGRAMS
             .iter()
             .any(|(s, o)| *s == cmd.service && *o == cmd.operation)
         {
-            return Some(format!(
+            return Some((Rule::Interactive, format!(
                 "`{name}` starts a local program or an interactive session, which this server cannot run safely; ask the user to run it in a terminal"
-            ));
+            )));
         }
         if class.flags.returns_credentials && !cfg.allow_credential_commands {
-            return Some(format!(
+            return Some((Rule::Credential, format!(
                 "`{name}` returns usable credentials, a token or a password, which must not be passed through the assistant; ask the user to run it themselves (or set AWS_MCP_ALLOW_CREDENTIAL_COMMANDS=true)"
-            ));
+            )));
         }
         if let Some(url) = &g.endpoint_url {
             if !cfg.allow_endpoint_urls && !is_aws_endpoint(url) {
-                return Some(format!(
+                return Some((Rule::Endpoint, format!(
                     "--endpoint-url {url:?} is not an AWS endpoint (https://*.amazonaws.com, *.api.aws, ...); remove --endpoint-url, or ask the user to set AWS_MCP_ALLOW_ENDPOINT_URLS=true"
-                ));
+                )));
             }
         }
         if g.no_verify_ssl && !cfg.allow_endpoint_urls {
-            return Some(
+            return Some((Rule::Endpoint,
                 "--no-verify-ssl turns off TLS certificate checks, so it is not allowed; run the command without it".into(),
-            );
+            ));
         }
         if let Some(p) = &g.profile {
             if !cfg.allow_other_profiles && cfg.profile.as_deref() != Some(p.as_str()) {
@@ -255,9 +346,9 @@ impl Policy {
                     Some(c) => format!("the configured profile is {c:?}"),
                     None => "no profile is configured".to_string(),
                 };
-                return Some(format!(
+                return Some((Rule::Profile, format!(
                     "--profile {p:?} would switch credentials and {configured}; remove --profile, or ask the user to set AWS_MCP_ALLOW_OTHER_PROFILES=true"
-                ));
+                )));
             }
         }
         for r in [cmd.region.as_deref(), g.region.as_deref()]
@@ -265,9 +356,12 @@ impl Policy {
             .flatten()
         {
             if !cfg.is_known_region(r) {
-                return Some(format!(
-                    "--region {r:?} is not a known AWS region; use a region such as {}",
-                    cfg.region
+                return Some((
+                    Rule::Region,
+                    format!(
+                        "--region {r:?} is not a known AWS region; use a region such as {}",
+                        cfg.region
+                    ),
                 ));
             }
         }
@@ -276,17 +370,17 @@ impl Policy {
         }
         for u in local_paths(cmd, cfg) {
             if let Err(r) = paths::check(&u.raw, u.judge, u.access, &u.arg, cfg) {
-                return Some(r);
+                return Some((Rule::File, r));
             }
         }
         for t in trees(cmd) {
             if let Err(r) = paths::check_tree(t.raw, t.semantics, t.follow, t.access, t.arg, cfg) {
-                return Some(r);
+                return Some((Rule::File, r));
             }
         }
         if let Some((dest, key)) = s3_download_into(cmd) {
             if let Err(r) = paths::check_download_into_dir(dest, key, cfg) {
-                return Some(r);
+                return Some((Rule::File, r));
             }
         }
         None
@@ -625,13 +719,17 @@ fn s3_download_into(cmd: &ValidatedCommand) -> Option<(&str, &str)> {
 
 /// Commands whose local files cannot be confined or that start local
 /// programs, for what they read beyond their arguments (issue 19 item 2).
-fn artefact_denial(cmd: &ValidatedCommand, cfg: &PolicyConfig, name: &str) -> Option<String> {
+fn artefact_denial(
+    cmd: &ValidatedCommand,
+    cfg: &PolicyConfig,
+    name: &str,
+) -> Option<(Rule, String)> {
     let svc = cmd.service.as_str();
     let op = cmd.operation.as_str();
     if svc == "cloudformation" && op == "package" && cfg.file_access != FileAccess::Unrestricted {
-        return Some(format!(
+        return Some((Rule::File, format!(
             "`{name}` zips and uploads every local path the template names (Code, CodeUri, ContentUri, DefinitionUri, TemplateURL of nested stacks, Command.ScriptLocation, the serverless application's LicenseUrl and ReadmeUrl ...), and the template's own directory where such a property is missing; those paths cannot be confined to the working directory, so it is refused: package the template outside the assistant, or ask the user to set AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS=unrestricted"
-        ));
+        )));
     }
     if svc == "codeartifact" && op == "login" && !has_arg(cmd, "dry-run") {
         let tool = arg_values(cmd, "tool").next().unwrap_or("");
@@ -644,9 +742,9 @@ fn artefact_denial(cmd: &ValidatedCommand, cfg: &PolicyConfig, name: &str) -> Op
             _ => None,
         };
         if let Some(p) = program {
-            return Some(format!(
+            return Some((Rule::Interactive, format!(
                 "`{name} --tool {tool}` runs the local program `{p}` to store a token in its configuration, which this server cannot run safely; ask the user to run it in a terminal"
-            ));
+            )));
         }
     }
     None

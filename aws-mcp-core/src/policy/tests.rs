@@ -71,10 +71,10 @@ fn is_allow(d: &Decision) -> bool {
     matches!(d, Decision::Allow)
 }
 fn is_deny(d: &Decision) -> bool {
-    matches!(d, Decision::Deny(_))
+    matches!(d, Decision::Deny { .. })
 }
 fn is_consent(d: &Decision) -> bool {
-    matches!(d, Decision::NeedsConsent(_))
+    matches!(d, Decision::NeedsConsent { .. })
 }
 
 fn lookup<'a>(vars: &'a [(&'a str, String)]) -> impl Fn(&str) -> Option<String> + 'a {
@@ -967,15 +967,25 @@ fn decision_serializes_for_check() {
         serde_json::to_value(Decision::Allow).unwrap(),
         serde_json::json!({"decision": "allow"})
     );
+    let deny = Decision::Deny {
+        rule: Rule::ReadOnly,
+        reason: "no".into(),
+    };
     assert_eq!(
-        serde_json::to_value(Decision::Deny("no".into())).unwrap(),
-        serde_json::json!({"decision": "deny", "reason": "no"})
+        serde_json::to_value(&deny).unwrap(),
+        serde_json::json!({"decision": "deny", "rule": "read_only", "reason": "no"})
     );
+    let ask = Decision::NeedsConsent {
+        rule: Rule::ElicitList,
+        reason: "ask".into(),
+    };
     assert_eq!(
-        serde_json::to_value(Decision::NeedsConsent("ask".into())).unwrap(),
-        serde_json::json!({"decision": "consent", "reason": "ask"})
+        serde_json::to_value(&ask).unwrap(),
+        serde_json::json!({"decision": "consent", "rule": "elicit_list", "reason": "ask"})
     );
-    assert_eq!(Decision::NeedsConsent("x".into()).as_str(), "consent");
+    assert_eq!(ask.as_str(), "consent");
+    assert_eq!(ask.rule(), Some(Rule::ElicitList));
+    assert_eq!(Decision::Allow.rule(), None);
 }
 
 #[test]

@@ -203,7 +203,7 @@ pub enum Engine {
     Lexical,
     /// Sentence embeddings (needs the `dense` feature and the ONNX Runtime library).
     Dense,
-    /// Rank fusion of lexical and dense.
+    /// Score fusion: the normalised lexical score plus a weighted dense score.
     Hybrid,
 }
 

@@ -114,7 +114,9 @@ pub(crate) fn match_args<'a>(
         if !looks_like_option(w) {
             // An en dash or other look-alike where an option should be.
             if w.starts_with(['\u{2013}', '\u{2014}', '\u{2012}', '\u{2212}']) {
-                return Err(non_ascii(w).unwrap_or(ValidationError::Empty));
+                return Err(
+                    non_ascii(w).unwrap_or(ValidationError::Parse(crate::parse::ParseError::Empty))
+                );
             }
             loose.push(w.to_string());
             continue;

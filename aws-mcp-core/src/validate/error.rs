@@ -7,52 +7,17 @@
 //! validator never reads one.
 
 use crate::catalog::CatalogError;
+use crate::parse::ParseError;
 
 /// Why a command string is not a valid AWS CLI command.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ValidationError {
-    /// The command string is empty or only whitespace.
-    #[error(
-        "the command is empty: write one AWS CLI command such as `aws sts get-caller-identity`"
-    )]
-    Empty,
-
-    /// The command string is longer than the configured limit.
-    #[error("the command is {len} bytes long, over the limit of {max} bytes: shorten it (put large values in a file:// parameter file)")]
-    TooLong {
-        /// Length of the input in bytes.
-        len: usize,
-        /// The limit in bytes.
-        max: usize,
-    },
-
-    /// An unquoted shell operator (pipe, list, redirection, substitution,
-    /// background job, newline) appears in the command.
-    #[error("the shell operator `{operator}` at byte {position} is not allowed: run exactly one aws command, without pipes, chaining, redirection or substitution, and put data containing such characters in single quotes")]
-    ShellOperator {
-        /// The operator as written (`|`, `&&`, `$(`, `newline`, ...).
-        operator: String,
-        /// Byte offset in the input.
-        position: usize,
-    },
-
-    /// A quote is opened and never closed.
-    #[error("the {quote} quote opened at byte {position} is never closed: close it")]
-    UnbalancedQuotes {
-        /// `single` or `double`.
-        quote: &'static str,
-        /// Byte offset of the opening quote.
-        position: usize,
-    },
-
-    /// Other shell syntax that has no meaning without a shell (a trailing
-    /// backslash, a `#` comment, a NUL character).
-    #[error("{detail}")]
-    ShellSyntax {
-        /// What is wrong and how to fix it.
-        detail: String,
-    },
+    /// The command string is not a sequence of words without shell syntax
+    /// (empty, too long, a shell operator, an open quote); see
+    /// [`ParseError`](crate::parse::ParseError).
+    #[error(transparent)]
+    Parse(#[from] ParseError),
 
     /// The first word is not `aws`.
     #[error(
@@ -268,7 +233,7 @@ pub enum ValidationError {
         detail: String,
     },
 
-    /// `--query` nests deeper than the limit (see `aws_mcp_core::jmes`).
+    /// `--query` nests deeper than the limit (see [`crate::query`]).
     #[error("`--query` {detail}")]
     QueryTooDeep {
         /// What the limit is and what to do.
@@ -330,42 +295,181 @@ fn list_words(w: &[String]) -> String {
         .join(", ")
 }
 
+/// The kind of a [`ValidationError`]: which rule the command broke.
+///
+/// Its snake_case name ([`ErrorKind::as_str`], also its `Display`) is stable:
+/// it is what the server reports as `error_kind` and the bindings as `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// `empty`.
+    Empty,
+    /// `too_long`.
+    TooLong,
+    /// `shell_operator`.
+    ShellOperator,
+    /// `unbalanced_quotes`.
+    UnbalancedQuotes,
+    /// `shell_syntax`.
+    ShellSyntax,
+    /// `not_aws`.
+    NotAws,
+    /// `non_ascii_name`.
+    NonAsciiName,
+    /// `missing_service`.
+    MissingService,
+    /// `unknown_service`.
+    UnknownService,
+    /// `missing_operation`.
+    MissingOperation,
+    /// `unknown_operation`.
+    UnknownOperation,
+    /// `help_requested`.
+    HelpRequested,
+    /// `unknown_argument`.
+    UnknownArgument,
+    /// `abbreviated_argument`.
+    AbbreviatedArgument,
+    /// `missing_value`.
+    MissingValue,
+    /// `unexpected_value`.
+    UnexpectedValue,
+    /// `duplicate_argument`.
+    DuplicateArgument,
+    /// `unexpected_words`.
+    UnexpectedWords,
+    /// `missing_required`.
+    MissingRequired,
+    /// `invalid_type`.
+    InvalidType,
+    /// `invalid_enum`.
+    InvalidEnum,
+    /// `out_of_range`.
+    OutOfRange,
+    /// `invalid_shorthand`.
+    InvalidShorthand,
+    /// `invalid_json`.
+    InvalidJson,
+    /// `unknown_key`.
+    UnknownKey,
+    /// `invalid_region`.
+    InvalidRegion,
+    /// `invalid_choice`.
+    InvalidChoice,
+    /// `invalid_query`.
+    InvalidQuery,
+    /// `query_too_deep`.
+    QueryTooDeep,
+    /// `pagination_conflict`.
+    PaginationConflict,
+    /// `conflicting_arguments`.
+    ConflictingArguments,
+    /// `catalog`.
+    Catalog,
+}
+
+impl ErrorKind {
+    /// The stable snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Empty => "empty",
+            ErrorKind::TooLong => "too_long",
+            ErrorKind::ShellOperator => "shell_operator",
+            ErrorKind::UnbalancedQuotes => "unbalanced_quotes",
+            ErrorKind::ShellSyntax => "shell_syntax",
+            ErrorKind::NotAws => "not_aws",
+            ErrorKind::NonAsciiName => "non_ascii_name",
+            ErrorKind::MissingService => "missing_service",
+            ErrorKind::UnknownService => "unknown_service",
+            ErrorKind::MissingOperation => "missing_operation",
+            ErrorKind::UnknownOperation => "unknown_operation",
+            ErrorKind::HelpRequested => "help_requested",
+            ErrorKind::UnknownArgument => "unknown_argument",
+            ErrorKind::AbbreviatedArgument => "abbreviated_argument",
+            ErrorKind::MissingValue => "missing_value",
+            ErrorKind::UnexpectedValue => "unexpected_value",
+            ErrorKind::DuplicateArgument => "duplicate_argument",
+            ErrorKind::UnexpectedWords => "unexpected_words",
+            ErrorKind::MissingRequired => "missing_required",
+            ErrorKind::InvalidType => "invalid_type",
+            ErrorKind::InvalidEnum => "invalid_enum",
+            ErrorKind::OutOfRange => "out_of_range",
+            ErrorKind::InvalidShorthand => "invalid_shorthand",
+            ErrorKind::InvalidJson => "invalid_json",
+            ErrorKind::UnknownKey => "unknown_key",
+            ErrorKind::InvalidRegion => "invalid_region",
+            ErrorKind::InvalidChoice => "invalid_choice",
+            ErrorKind::InvalidQuery => "invalid_query",
+            ErrorKind::QueryTooDeep => "query_too_deep",
+            ErrorKind::PaginationConflict => "pagination_conflict",
+            ErrorKind::ConflictingArguments => "conflicting_arguments",
+            ErrorKind::Catalog => "catalog",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ErrorKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for ErrorKind {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
 impl ValidationError {
     /// A stable snake_case name of the error's kind, for programs and tests.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            ValidationError::Empty => "empty",
-            ValidationError::TooLong { .. } => "too_long",
-            ValidationError::ShellOperator { .. } => "shell_operator",
-            ValidationError::UnbalancedQuotes { .. } => "unbalanced_quotes",
-            ValidationError::ShellSyntax { .. } => "shell_syntax",
-            ValidationError::NotAws { .. } => "not_aws",
-            ValidationError::NonAsciiName { .. } => "non_ascii_name",
-            ValidationError::MissingService => "missing_service",
-            ValidationError::UnknownService { .. } => "unknown_service",
-            ValidationError::MissingOperation { .. } => "missing_operation",
-            ValidationError::UnknownOperation { .. } => "unknown_operation",
-            ValidationError::HelpRequested => "help_requested",
-            ValidationError::UnknownArgument { .. } => "unknown_argument",
-            ValidationError::AbbreviatedArgument { .. } => "abbreviated_argument",
-            ValidationError::MissingValue { .. } => "missing_value",
-            ValidationError::UnexpectedValue { .. } => "unexpected_value",
-            ValidationError::DuplicateArgument { .. } => "duplicate_argument",
-            ValidationError::UnexpectedWords { .. } => "unexpected_words",
-            ValidationError::MissingRequired { .. } => "missing_required",
-            ValidationError::InvalidType { .. } => "invalid_type",
-            ValidationError::InvalidEnum { .. } => "invalid_enum",
-            ValidationError::OutOfRange { .. } => "out_of_range",
-            ValidationError::InvalidShorthand { .. } => "invalid_shorthand",
-            ValidationError::InvalidJson { .. } => "invalid_json",
-            ValidationError::UnknownKey { .. } => "unknown_key",
-            ValidationError::InvalidRegion { .. } => "invalid_region",
-            ValidationError::InvalidChoice { .. } => "invalid_choice",
-            ValidationError::InvalidQuery { .. } => "invalid_query",
-            ValidationError::QueryTooDeep { .. } => "query_too_deep",
-            ValidationError::PaginationConflict { .. } => "pagination_conflict",
-            ValidationError::ConflictingArguments { .. } => "conflicting_arguments",
-            ValidationError::Catalog(_) => "catalog",
+            ValidationError::Parse(e) => match e {
+                ParseError::Empty => ErrorKind::Empty,
+                ParseError::TooLong { .. } => ErrorKind::TooLong,
+                ParseError::ShellOperator { .. } => ErrorKind::ShellOperator,
+                ParseError::UnbalancedQuotes { .. } => ErrorKind::UnbalancedQuotes,
+                ParseError::ShellSyntax { .. } => ErrorKind::ShellSyntax,
+            },
+            ValidationError::NotAws { .. } => ErrorKind::NotAws,
+            ValidationError::NonAsciiName { .. } => ErrorKind::NonAsciiName,
+            ValidationError::MissingService => ErrorKind::MissingService,
+            ValidationError::UnknownService { .. } => ErrorKind::UnknownService,
+            ValidationError::MissingOperation { .. } => ErrorKind::MissingOperation,
+            ValidationError::UnknownOperation { .. } => ErrorKind::UnknownOperation,
+            ValidationError::HelpRequested => ErrorKind::HelpRequested,
+            ValidationError::UnknownArgument { .. } => ErrorKind::UnknownArgument,
+            ValidationError::AbbreviatedArgument { .. } => ErrorKind::AbbreviatedArgument,
+            ValidationError::MissingValue { .. } => ErrorKind::MissingValue,
+            ValidationError::UnexpectedValue { .. } => ErrorKind::UnexpectedValue,
+            ValidationError::DuplicateArgument { .. } => ErrorKind::DuplicateArgument,
+            ValidationError::UnexpectedWords { .. } => ErrorKind::UnexpectedWords,
+            ValidationError::MissingRequired { .. } => ErrorKind::MissingRequired,
+            ValidationError::InvalidType { .. } => ErrorKind::InvalidType,
+            ValidationError::InvalidEnum { .. } => ErrorKind::InvalidEnum,
+            ValidationError::OutOfRange { .. } => ErrorKind::OutOfRange,
+            ValidationError::InvalidShorthand { .. } => ErrorKind::InvalidShorthand,
+            ValidationError::InvalidJson { .. } => ErrorKind::InvalidJson,
+            ValidationError::UnknownKey { .. } => ErrorKind::UnknownKey,
+            ValidationError::InvalidRegion { .. } => ErrorKind::InvalidRegion,
+            ValidationError::InvalidChoice { .. } => ErrorKind::InvalidChoice,
+            ValidationError::InvalidQuery { .. } => ErrorKind::InvalidQuery,
+            ValidationError::QueryTooDeep { .. } => ErrorKind::QueryTooDeep,
+            ValidationError::PaginationConflict { .. } => ErrorKind::PaginationConflict,
+            ValidationError::ConflictingArguments { .. } => ErrorKind::ConflictingArguments,
+            ValidationError::Catalog(_) => ErrorKind::Catalog,
         }
     }
 
@@ -413,7 +517,12 @@ mod tests {
             e.to_string(),
             "`aws iam get-role` is missing required argument: --role-name"
         );
-        assert_eq!(ValidationError::Empty.suggestions(), [] as [String; 0]);
-        assert!(!ValidationError::Empty.to_string().contains('\n'));
+        assert_eq!(
+            ValidationError::from(crate::parse::ParseError::Empty).suggestions(),
+            [] as [String; 0]
+        );
+        assert!(!ValidationError::from(crate::parse::ParseError::Empty)
+            .to_string()
+            .contains('\n'));
     }
 }

@@ -151,8 +151,8 @@ fn set(
         }
         ("output", v) => o.output = v,
         ("query", Some(q)) => {
-            crate::jmes::parse_query(&q).map_err(|e| match e {
-                crate::jmes::QueryError::TooDeep { .. } => ValidationError::QueryTooDeep {
+            crate::query::parse(&q).map_err(|e| match e {
+                crate::query::QueryError::TooDeep { .. } => ValidationError::QueryTooDeep {
                     detail: e.to_string(),
                 },
                 _ => ValidationError::InvalidQuery {

@@ -44,7 +44,7 @@ mod types;
 
 use serde_json::{Map, Value};
 
-pub use error::ValidationError;
+pub use error::{ErrorKind, ValidationError};
 pub use types::EnumCheck;
 
 use crate::catalog::{ArgKind, ArgType, Catalog, CommandKind, Service, Shape, ShapeType};
@@ -179,7 +179,9 @@ impl<'c> Validator<'c> {
 
     /// Validate a command already split into words (the first must be `aws`).
     pub fn validate_words(&self, words: &[String]) -> Result<ValidatedCommand, ValidationError> {
-        let first = words.first().ok_or(ValidationError::Empty)?;
+        let first = words
+            .first()
+            .ok_or(ValidationError::Parse(crate::parse::ParseError::Empty))?;
         if first != "aws" {
             args::check_ascii(first)?;
             return Err(ValidationError::NotAws {

@@ -61,6 +61,8 @@ pub fn closest<'a>(query: &str, candidates: impl IntoIterator<Item = &'a str>) -
     };
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
+        // An empty name (`aws configure` alone) is never a suggestion.
+        .filter(|c| !c.trim_start_matches('-').is_empty())
         .filter_map(|c| {
             let cl = c.trim_start_matches('-').to_ascii_lowercase();
             let mut s = score(&q, &cl);

@@ -193,7 +193,13 @@ def _silent_server():
     return s, conns
 
 
-def _aws_processes_for(port):
+def _aws_processes_for(port, words=b"list-queues"):
+    """Processes that run the AWS CLI command `words` against 127.0.0.1:port.
+
+    Found by what they run (the command's own words in their command line)
+    and where they connect (the port in their environment), never by the
+    name of a directory: the server itself has the port in its environment
+    but not the command's words, whatever the clone is called."""
     found = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -205,7 +211,7 @@ def _aws_processes_for(port):
                 cmd = f.read()
         except OSError:
             continue
-        if f"127.0.0.1:{port}".encode() in env and b"aws" in cmd and b"aws-mcp" not in cmd:
+        if f"127.0.0.1:{port}".encode() in env and words in cmd.split(b"\0"):
             found.append(int(pid))
     return found
 

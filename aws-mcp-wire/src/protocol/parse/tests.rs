@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::catalog::{Catalog, Name, ServiceMetadata, Shape};
 use crate::protocol::{ApiError, HttpResponse, Protocol, ProtocolError, ServiceModel};
+use aws_mcp_core::catalog::{Catalog, Name, ServiceMetadata, Shape};
 
 // ---------------------------------------------------------------------------
 // botocore's protocol test suites
@@ -899,7 +899,8 @@ fn parse_diff() {
             continue;
         };
         let Some(cmd) = svc.commands().find(|c| {
-            c.api_operation() == Some(op_name) && c.kind() == crate::catalog::CommandKind::Operation
+            c.api_operation() == Some(op_name)
+                && c.kind() == aws_mcp_core::catalog::CommandKind::Operation
         }) else {
             missing += 1;
             continue;

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::{float_value, header, Cx, R};
-use crate::catalog::ShapeType;
 use crate::protocol::{ApiError, HttpResponse, Protocol, ProtocolError};
+use aws_mcp_core::catalog::ShapeType;
 
 /// A JSON value as Python's `str()` would print it inside a message.
 fn as_text(v: &Value) -> String {

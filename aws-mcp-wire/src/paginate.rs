@@ -20,7 +20,7 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use crate::catalog::Paginator;
+use aws_mcp_core::catalog::Paginator;
 
 /// The most pages one command fetches (a guard against runaway loops; the
 /// byte cap on output usually stops much earlier).
@@ -368,7 +368,7 @@ fn truthy(v: &Value) -> bool {
 }
 
 fn compile(expr: &str) -> Result<jmespath::Expression<'static>, PaginateError> {
-    crate::jmes::compile(expr).map_err(|e| PaginateError::BadExpression {
+    aws_mcp_core::query::compile(expr).map_err(|e| PaginateError::BadExpression {
         expr: expr.to_string(),
         detail: e.to_string(),
     })

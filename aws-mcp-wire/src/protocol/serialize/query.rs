@@ -22,7 +22,7 @@ use super::{
     array, encode_pairs, index, member, object, resolve, scalar_text, HttpRequest, ProtocolError,
     Ser, ServiceModel,
 };
-use crate::catalog::{OperationModel, Shape, ShapeType};
+use aws_mcp_core::catalog::{OperationModel, Shape, ShapeType};
 
 pub(super) fn serialize(
     svc: &ServiceModel<'_>,

@@ -84,7 +84,7 @@ use std::sync::LazyLock;
 use serde_json::{Map, Value};
 
 use super::{ApiError, HttpResponse, Protocol, ProtocolError, ServiceModel};
-use crate::catalog::{MemberRef, MemberTraits, OperationModel, Shape, ShapeType};
+use aws_mcp_core::catalog::{MemberRef, MemberTraits, OperationModel, Shape, ShapeType};
 
 /// How timestamps are returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

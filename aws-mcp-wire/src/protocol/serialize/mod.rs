@@ -48,7 +48,7 @@ use base64::Engine as _;
 use serde_json::{Map, Number, Value};
 
 use super::{HttpRequest, Protocol, ProtocolError, ServiceModel};
-use crate::catalog::{MemberRef, OperationModel, Shape, ShapeType, XmlNamespace};
+use aws_mcp_core::catalog::{MemberRef, OperationModel, Shape, ShapeType, XmlNamespace};
 
 mod cbor;
 mod json;

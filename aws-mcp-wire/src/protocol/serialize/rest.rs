@@ -31,7 +31,7 @@ use super::{
     array, base64, encode_pairs, has_header, json, member, object, percent_encode, py_json_compact,
     resolve, scalar_text, timestamp, xml, HttpRequest, Protocol, ProtocolError, Ser, ServiceModel,
 };
-use crate::catalog::{OperationModel, Shape, ShapeType};
+use aws_mcp_core::catalog::{OperationModel, Shape, ShapeType};
 
 /// A query-string entry: its values, and whether a member bound it by name.
 struct QueryEntry {

@@ -20,7 +20,7 @@ use super::time::Format;
 use super::{
     array, index, join, member, object, resolve, scalar_text, ProtocolError, Ser, ServiceModel,
 };
-use crate::catalog::{Shape, ShapeType, XmlNamespace};
+use aws_mcp_core::catalog::{Shape, ShapeType, XmlNamespace};
 
 /// A whole XML document: `root` is the root element's name.
 pub(super) fn document(

@@ -7,8 +7,8 @@ use roxmltree::{Document, Node, ParsingOptions};
 use serde_json::{Map, Value};
 
 use super::{header_request_id, status_error, Cx, R};
-use crate::catalog::ShapeType;
 use crate::protocol::{ApiError, HttpResponse, Protocol, ProtocolError};
+use aws_mcp_core::catalog::ShapeType;
 
 /// One element, or the elements of a repeated tag (botocore's "list of
 /// nodes" from `_build_name_to_xml_node`).

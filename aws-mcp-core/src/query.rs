@@ -1,17 +1,21 @@
-//! Bounded JMESPath: every expression this project compiles (`--query` in the
-//! validator and in both renderers, the paginators' and endpoint rules'
-//! expressions) goes through [`parse`] or [`compile`] here.
+//! `--query` expressions: the one place a JMESPath expression is read.
 //!
-//! ## Why
+//! The validator checks a `--query` with [`parse`], and every renderer that
+//! evaluates one (the native executor's output, pagination) starts from the
+//! same [`parse`], so what was accepted is exactly what runs; the botocore
+//! model's own expressions (paginators, endpoint context parameters) go
+//! through [`compile`]. The AWS CLI's Python `jmespath` library still accepts
+//! legacy literals that are not JSON (`` `Name` ``); [`legacy_literals`]
+//! rewrites them as JSON strings first.
+//!
+//! ## Bounded depth
 //!
 //! The `jmespath` crate parses with recursive descent, its syntax tree is
-//! dropped recursively, and the evaluator of [`crate::render`] walks the
+//! dropped recursively, and the evaluator of `aws_mcp_wire::render` walks the
 //! tree recursively: a 16 KB `--query` of 8,000 nested `[` (or 10,000 `!`)
 //! overflowed the stack and aborted the whole process. The Python library
 //! the AWS CLI runs stops the same inputs with "maximum recursion depth
 //! exceeded"; here they are refused before the parser sees them.
-//!
-//! ## How
 //!
 //! [`nesting_depth`] scans the expression once, without recursion, and
 //! returns an upper bound of the depth of its syntax tree (and so of the
@@ -26,10 +30,12 @@
 //! [`MAX_QUERY_DEPTH`] is refused with [`QueryError::TooDeep`].
 //!
 //! The bound is conservative (real queries stay far below the limit: the
-//! CLI's documented examples reach about 20) and cheap (linear, no
-//! allocation beyond one small stack of counters).
+//! CLI's documented examples reach 15) and cheap (linear, no allocation
+//! beyond one small stack of counters).
 
 use std::borrow::Cow;
+
+use jmespath::ast::Ast;
 
 /// The deepest expression accepted, as measured by [`nesting_depth`].
 ///
@@ -147,11 +153,21 @@ pub fn check_depth(expr: &str) -> Result<(), QueryError> {
     Ok(())
 }
 
-/// Parse `expr` (already in the crate's syntax: see [`legacy_literals`])
-/// into the `jmespath` crate's syntax tree, after the depth check.
-pub fn parse(expr: &str) -> Result<jmespath::ast::Ast, QueryError> {
-    check_depth(expr)?;
-    jmespath::parse(expr).map_err(syntax)
+/// Parse `query` (after [`legacy_literals`]) into the `jmespath` crate's
+/// tree, after the depth check.
+///
+/// # Errors
+/// [`QueryError::TooDeep`] when it nests deeper than [`MAX_QUERY_DEPTH`],
+/// [`QueryError::Syntax`] with the parser's message when it is not valid
+/// JMESPath.
+///
+/// ```
+/// assert!(aws_mcp_core::query::parse("Reservations[].Instances[].InstanceId").is_ok());
+/// assert!(aws_mcp_core::query::parse("Reservations[").is_err());
+/// assert!(aws_mcp_core::query::parse(&"[".repeat(8000)).is_err());
+/// ```
+pub fn parse(query: &str) -> Result<Ast, QueryError> {
+    Ok(parse_query(query)?.1)
 }
 
 /// Compile `expr` with the `jmespath` crate's evaluator, after the depth
@@ -218,12 +234,12 @@ pub fn legacy_literals(q: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A `--query` as the AWS CLI reads it: legacy literals rewritten, depth
-/// checked, parsed. Returns the rewritten text too (the evaluator re-reads
+/// [`parse`], also returning the rewritten text (the evaluator re-reads
 /// JSON literals from it).
-pub fn parse_query(query: &str) -> Result<(Cow<'_, str>, jmespath::ast::Ast), QueryError> {
+pub fn parse_query(query: &str) -> Result<(Cow<'_, str>, Ast), QueryError> {
     let expr = legacy_literals(query);
-    let ast = parse(&expr)?;
+    check_depth(&expr)?;
+    let ast = jmespath::parse(&expr).map_err(syntax)?;
     Ok((expr, ast))
 }
 
@@ -287,7 +303,7 @@ mod tests {
     #[test]
     fn deep_expressions_are_refused_before_parsing() {
         for (name, q) in shapes(MAX_QUERY_DEPTH * 40) {
-            match parse(&q) {
+            match parse_query(&q).map(|r| r.1) {
                 Err(QueryError::TooDeep { depth, max }) => {
                     assert!(depth > max, "{name}");
                 }
@@ -302,14 +318,13 @@ mod tests {
         );
     }
 
-    /// Every shape the limit lets through parses, evaluates and drops on a
-    /// 1 MiB stack (half of a tokio worker's), in this debug build.
+    /// Every shape the limit lets through parses and drops on a 1 MiB
+    /// stack (half of a tokio worker's), in this debug build.
     #[test]
     fn what_the_limit_accepts_fits_a_small_stack() {
         let worker = std::thread::Builder::new()
             .stack_size(1024 * 1024)
             .spawn(|| {
-                let data = serde_json::json!({"a": [{"a": 1}]});
                 let mut accepted = 0;
                 for n in (1..=MAX_QUERY_DEPTH).rev().step_by(3) {
                     for (name, q) in shapes(n) {
@@ -317,8 +332,11 @@ mod tests {
                             continue;
                         }
                         accepted += 1;
-                        if let Ok(ast) = jmespath::parse(&q) {
-                            let _ = crate::render::apply_query(&data, &q);
+                        // Parse and drop (the renderer's evaluator is
+                        // tested the same way in aws-mcp-wire; the crate's
+                        // own evaluator only runs the botocore model's
+                        // shallow expressions).
+                        if let Ok((_, ast)) = parse_query(&q) {
                             drop(ast);
                         }
                         let _ = name;

@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 
 use super::xml::{parse_doc, XNode};
 use super::{header, BlobMode, Cx, R};
-use crate::catalog::ShapeType;
 use crate::protocol::{HttpResponse, Protocol, ProtocolError};
+use aws_mcp_core::catalog::ShapeType;
 
 impl<'a> Cx<'_, 'a> {
     /// A `rest-json` or `rest-xml` success.

@@ -16,7 +16,7 @@ use super::{
     array, base64, blob_bytes, index, join, member, object, resolve, special_float, timestamp,
     HttpRequest, ProtocolError, Ser, ServiceModel,
 };
-use crate::catalog::{OperationModel, Shape, ShapeType};
+use aws_mcp_core::catalog::{OperationModel, Shape, ShapeType};
 
 pub(super) fn serialize_rpc(
     svc: &ServiceModel<'_>,

@@ -18,7 +18,7 @@ use super::{
     array, blob_bytes, has_header, index, join, member, object, resolve, special_float, timestamp,
     HttpRequest, ProtocolError, ServiceModel,
 };
-use crate::catalog::{OperationModel, Shape, ShapeType};
+use aws_mcp_core::catalog::{OperationModel, Shape, ShapeType};
 
 pub(super) fn serialize(
     svc: &ServiceModel<'_>,

@@ -1,9 +1,9 @@
-//! Byte-for-byte comparison of `aws_mcp_core::render` with the AWS CLI v1's
+//! Byte-for-byte comparison of `aws_mcp_wire::render` with the AWS CLI v1's
 //! own formatters, over the vectors `tools/testdata/render_vectors.py`
 //! generates with awscli 1.46.3 (`tests/data/render_vectors.json`),
 //! including paginated text output through `render_text_pages`.
 
-use aws_mcp_core::render::{render_text_pages, render_with_width, OutputFormat, RenderError};
+use aws_mcp_wire::render::{render_text_pages, render_with_width, OutputFormat, RenderError};
 use serde_json::Value;
 
 #[test]

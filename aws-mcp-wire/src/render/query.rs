@@ -3,7 +3,7 @@
 //!
 //! The expression is parsed by the `jmespath` crate (after the same rewrite
 //! of legacy `` `literal` `` strings and the same depth check the validator
-//! applies, [`crate::jmes`]); the tree is evaluated here, so that:
+//! applies, [`aws_mcp_core::query`]); the tree is evaluated here, so that:
 //!
 //! * objects keep their key order (multi-select hashes in expression order,
 //!   `merge`, `keys` and `values` in insertion order), as Python dicts do;
@@ -22,7 +22,7 @@
 //! ## Bounds
 //!
 //! No expression may take the process down. Its depth is checked before it
-//! is parsed ([`crate::jmes`]), so the recursive parser and evaluator stay
+//! is parsed ([`aws_mcp_core::query`]), so the recursive parser and evaluator stay
 //! within the stack. Its work is bounded by a budget: every evaluation step
 //! and every value copied or built (an identity, a field, a multi-select of
 //! `@`, a sorted copy, a joined string) is charged its approximate size in
@@ -68,10 +68,11 @@ pub fn apply_query_with_budget(
     query: &str,
     budget: u64,
 ) -> Result<Value, RenderError> {
-    let (expr, ast) = crate::jmes::parse_query(query).map_err(|e| RenderError::InvalidQuery {
-        query: shorten(query),
-        message: e.to_string(),
-    })?;
+    let (expr, ast) =
+        aws_mcp_core::query::parse_query(query).map_err(|e| RenderError::InvalidQuery {
+            query: shorten(query),
+            message: e.to_string(),
+        })?;
     let cx = Cx {
         expr: &expr,
         budget: Cell::new(budget),
@@ -1094,6 +1095,44 @@ mod tests {
             apply_query(&big, "length(Items[*].[k, v, k])").unwrap(),
             json!(20_000)
         );
+    }
+
+    /// Every worst shape the depth limit admits evaluates (with this
+    /// evaluator) on a 1 MiB stack, half of a tokio worker's, in this debug build.
+    #[test]
+    fn the_evaluator_fits_a_small_stack_at_the_depth_limit() {
+        let worker = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(|| {
+                let data = json!({"a": [{"a": [1, 2]}], "b": -1});
+                let mut ran = 0;
+                for n in (1..=aws_mcp_core::query::MAX_QUERY_DEPTH).rev().step_by(3) {
+                    for q in [
+                        format!("{}a{}", "[".repeat(n), "]".repeat(n)),
+                        format!("{}a", "!".repeat(n)),
+                        format!("{}a{}", "(".repeat(n), ")".repeat(n)),
+                        format!("{}a{}", "{a:".repeat(n), "}".repeat(n)),
+                        format!("a{}", ".a".repeat(n)),
+                        format!("a{}", " | a".repeat(n)),
+                        format!("a{}", " || b".repeat(n)),
+                        format!("a{}", "[*].a".repeat(n)),
+                        format!("a{}", "[?a].a".repeat(n)),
+                        format!("a{}", "[]".repeat(n)),
+                        format!("{}b{}", "abs(".repeat(n), ")".repeat(n)),
+                        format!("{}@{}", "map(&".repeat(n), ", a)".repeat(n)),
+                        format!("{}@{}", "sort_by(a, &".repeat(n), ")".repeat(n)),
+                    ] {
+                        if aws_mcp_core::query::check_depth(&q).is_ok() {
+                            let _ = apply_query(&data, &q);
+                            ran += 1;
+                        }
+                    }
+                }
+                ran
+            })
+            .expect("thread");
+        let ran = worker.join().expect("no stack overflow");
+        assert!(ran > 200, "{ran}");
     }
 
     #[test]

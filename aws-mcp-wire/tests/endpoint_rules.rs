@@ -12,9 +12,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use aws_mcp_core::endpoint::{resolve, EndpointError, ParamValue, Partitions, RuleSet};
+use aws_mcp_wire::endpoint::{resolve, EndpointError, ParamValue, Partitions, RuleSet};
 use serde_json::Value;
 
+#[path = "../../aws-mcp-core/tests/common/mod.rs"]
 mod common;
 use common::Rng;
 
@@ -320,8 +321,8 @@ fn pointers(v: &Value, here: String, out: &mut Vec<String>) {
 /// A random value of the parameter's type, drawn from what breaks parsers:
 /// URLs with brackets, ports, queries and zones, ARNs, dots, upper case,
 /// non-ASCII.
-fn odd_param(rng: &mut Rng, kind: aws_mcp_core::endpoint::ParamType) -> ParamValue {
-    use aws_mcp_core::endpoint::ParamType;
+fn odd_param(rng: &mut Rng, kind: aws_mcp_wire::endpoint::ParamType) -> ParamValue {
+    use aws_mcp_wire::endpoint::ParamType;
     const PIECES: &[&str] = &[
         "https://",
         "http://",

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use base64::Engine as _;
 
 use super::*;
-use crate::catalog::{Catalog, MemberRef, Name, ServiceMetadata};
+use aws_mcp_core::catalog::{Catalog, MemberRef, Name, ServiceMetadata};
 
 const TOKEN: &str = "00000000-0000-4000-8000-000000000000";
 
@@ -970,7 +970,7 @@ fn every_catalog_operation_serializes() {
             protocol,
         };
         for cmd in svc.commands() {
-            if cmd.kind() != crate::catalog::CommandKind::Operation {
+            if cmd.kind() != aws_mcp_core::catalog::CommandKind::Operation {
                 continue;
             }
             let (Some(op), Some(name)) = (cmd.detail().unwrap().op.as_deref(), cmd.api_operation())

@@ -25,8 +25,8 @@ use serde_json::{Map, Value};
 
 use super::xml::parse_doc;
 use super::{header, time, Cx, R};
-use crate::catalog::{OperationModel, ShapeType};
 use crate::protocol::{HttpResponse, ProtocolError};
+use aws_mcp_core::catalog::{OperationModel, ShapeType};
 
 fn service_is(cx: &Cx<'_, '_>, service_id: &str, endpoint_prefix: &str) -> bool {
     let md = cx.svc.metadata;

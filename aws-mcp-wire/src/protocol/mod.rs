@@ -23,7 +23,7 @@
 
 use std::collections::HashMap;
 
-use crate::catalog::{Name, ServiceMetadata, Shape};
+use aws_mcp_core::catalog::{Name, ServiceMetadata, Shape};
 
 mod calendar;
 pub mod parse;
