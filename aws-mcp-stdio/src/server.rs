@@ -428,11 +428,13 @@ fn supports_input_required(context: &RequestContext<RoleServer>) -> bool {
         .is_some_and(|v| v.as_str() >= ProtocolVersion::V_2026_07_28.as_str())
 }
 
+/// Whether the client declared the elicitation capability: in this
+/// request's `_meta` (2026-07-28 and later, where capabilities travel with
+/// each request), else at `initialize` (earlier versions).
 fn client_can_elicit(context: &RequestContext<RoleServer>) -> bool {
     context
-        .peer
-        .peer_info()
-        .is_some_and(|i| i.capabilities.elicitation.is_some())
+        .client_capabilities()
+        .is_some_and(|c| c.elicitation.is_some())
 }
 
 fn call_aws_description(cfg: &ServerConfig) -> String {

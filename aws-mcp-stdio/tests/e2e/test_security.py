@@ -175,3 +175,24 @@ async def test_s3_paths_are_confined_as_awscli_resolves_them(server_env, workdir
         ok(await call(c, "aws s3 cp s3://conf-bucket/obj deep/../F"))
         assert (workdir / "a" / "b" / "F").exists() is False and (workdir / "F").exists()
         ok(await call(c, "aws s3 sync site s3://conf-bucket/site --no-follow-symlinks"))
+
+
+# Finding 8b: consent ignored what the client supports. A stock client that
+# declares no elicitation capability gets the refusal, on every protocol
+# version, and its session lives on; one that declares it is asked.
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_consent_only_for_clients_that_can_answer(server_env, mode):
+    env = dict(server_env, REQUIRE_MUTATION_CONSENT="true")
+    async with connect(env, mode=mode) as c:
+        r = await call(c, "aws s3api create-bucket --bucket no-elicitation")
+        assert r.is_error and result(r)["status"] == "declined", result(r)
+        assert "elicitation" in r.content[0].text
+        assert response(await call(c, "aws s3api list-buckets"))["Buckets"] == []
+
+    async def approve(context, params):
+        from mcp import types
+
+        return types.ElicitResult(action="accept", content={"approve": True})
+
+    async with connect(env, mode=mode, elicitation_callback=approve) as c:
+        ok(await call(c, "aws s3api create-bucket --bucket with-elicitation"))
