@@ -477,8 +477,27 @@ fn credential_commands_are_denied_unless_allowed() {
         &c,
         &vc("sts", "get-caller-identity")
     )));
+    // Derived from the service models, refused by the same rule, before
+    // read-only mode would speak (issue 19, finding 6).
+    let mut ro = c.clone();
+    ro.read_operations_only = true;
+    for (s, o) in [
+        ("gamelift", "get-compute-access"),
+        ("gamelift", "get-instance-access"),
+        ("kms", "generate-data-key"),
+        ("ec2", "create-key-pair"),
+    ] {
+        for cfg in [&c, &ro] {
+            let d = decide_with(cfg, &vc(s, o));
+            assert_eq!(d.rule(), Some(Rule::Credential), "{s} {o}: {d:?}");
+        }
+    }
     c.allow_credential_commands = true;
     assert!(is_allow(&decide_with(&c, &vc("sts", "get-session-token"))));
+    assert!(is_allow(&decide_with(
+        &c,
+        &vc("gamelift", "get-compute-access")
+    )));
     c.read_operations_only = true;
     assert!(
         is_deny(&decide_with(&c, &vc("sts", "get-session-token"))),

@@ -196,3 +196,25 @@ async def test_consent_only_for_clients_that_can_answer(server_env, mode):
 
     async with connect(env, mode=mode, elicitation_callback=approve) as c:
         ok(await call(c, "aws s3api create-bucket --bucket with-elicitation"))
+
+
+# Finding 6: commands whose output holds credentials, derived from the service
+# models, are refused by the credential rule, in read-only mode too.
+@pytest.mark.parametrize("read_only", [False, True])
+async def test_derived_credential_commands_are_refused(server_env, read_only):
+    env = dict(server_env, READ_OPERATIONS_ONLY=str(read_only).lower())
+    async with connect(env) as c:
+        for cmd in [
+            "aws gamelift get-compute-access --fleet-id fleet-1 --compute-name c1",
+            "aws gamelift get-instance-access --fleet-id fleet-1 --instance-id i-1",
+            "aws lightsail get-relational-database-master-user-password --relational-database-name db",
+            "aws kms generate-data-key --key-id alias/x --key-spec AES_256",
+            "aws cognito-idp initiate-auth --client-id c --auth-flow USER_PASSWORD_AUTH",
+            "aws ec2 create-key-pair --key-name k",
+        ]:
+            r = await call(c, cmd)
+            assert r.is_error, cmd
+            res = result(r)
+            assert res["status"] == "denied" and res["error_kind"] == "credential", (cmd, res)
+        # Nothing was created.
+        assert response(await call(c, "aws ec2 describe-key-pairs"))["KeyPairs"] == []
