@@ -158,6 +158,14 @@ pub struct GlobalOptions {
     pub version: bool,
     /// `--v2-debug`.
     pub v2_debug: bool,
+    /// `--cli-binary-format` (AWS CLI v2: `base64`, `raw-in-base64-out`).
+    pub cli_binary_format: Option<String>,
+    /// `--cli-error-format` (AWS CLI v2).
+    pub cli_error_format: Option<String>,
+    /// `--no-cli-pager` (AWS CLI v2; nothing is paged here anyway).
+    pub no_cli_pager: bool,
+    /// `--no-cli-auto-prompt` (AWS CLI v2; nothing prompts here anyway).
+    pub no_cli_auto_prompt: bool,
 }
 
 /// One argument as given on the command line.

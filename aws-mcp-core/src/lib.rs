@@ -79,7 +79,9 @@ pub(crate) mod testutil;
 pub mod validate;
 
 pub use assess::{Assessment, Assessor};
-pub use catalog::{Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Service};
+pub use catalog::{
+    Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Dialect, Dialects, Service,
+};
 pub use classify::{AccessLevel, AccessTable, Classification, Classifier};
 pub use command::{
     ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
@@ -89,4 +91,4 @@ pub use parse::tokenize;
 pub use pipeline::{Pipeline, Report};
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError, Rule};
 pub use retrieve::{Engine, ParamInfo, RetrieveError, Retriever, Suggestion};
-pub use validate::{validate, EnumCheck, ErrorKind, ValidationError, Validator};
+pub use validate::{validate, BinaryFormat, EnumCheck, ErrorKind, ValidationError, Validator};

@@ -1,7 +1,10 @@
 //! The validator's behaviour, one feature at a time, against the embedded catalog.
 
 use aws_mcp_core::command::{PathAccess, PathOrigin};
-use aws_mcp_core::{validate, Catalog, EnumCheck, ValidatedCommand, ValidationError, Validator};
+use aws_mcp_core::{
+    validate, BinaryFormat, Catalog, Dialect, EnumCheck, ValidatedCommand, ValidationError,
+    Validator,
+};
 use serde_json::json;
 
 fn ok(cmd: &str) -> ValidatedCommand {
@@ -46,7 +49,8 @@ fn bad_globals() {
         err("aws s3 ls --region eu-wset-1").suggestions()[0],
         "eu-west-1"
     );
-    assert_eq!(err("aws s3 ls --output yaml").kind(), "invalid_choice");
+    assert_eq!(err("aws s3 ls --output xml").kind(), "invalid_choice");
+    assert_eq!(err("aws s3 ls --output yaml").kind(), "other_cli_version");
     assert_eq!(err("aws s3 ls --query 'a[?'").kind(), "invalid_query");
     assert_eq!(err("aws s3 ls --region").kind(), "missing_value");
     assert_eq!(err("aws s3 ls --debug=1").kind(), "unexpected_value");
@@ -322,8 +326,170 @@ fn quoted_operators_are_data_unquoted_are_not() {
 fn suggestions_are_never_empty_names() {
     // `aws configure` alone is a command with the empty name: it must not be
     // offered as "did you mean ``?".
-    let e = err("aws configure sso");
+    let e = err("aws configure sset");
     assert_eq!(e.kind(), "unknown_operation");
     assert!(e.suggestions().iter().all(|s| !s.is_empty()), "{e:?}");
     assert!(!e.to_string().contains("``"), "{e}");
+}
+
+fn v2(cmd: &str) -> Result<ValidatedCommand, ValidationError> {
+    Validator::new(Catalog::embedded())
+        .dialect(Dialect::V2)
+        .validate(cmd)
+}
+
+#[test]
+fn v2_commands_and_options_validate_in_v2_only() {
+    for cmd in [
+        "aws logs tail /aws/lambda/x",
+        "aws configure export-credentials",
+        "aws configure list-profiles",
+        "aws ddb select t",
+        "aws sts get-caller-identity --no-cli-pager",
+        "aws sts get-caller-identity --output yaml",
+        "aws sts get-caller-identity --output yaml-stream",
+        "aws sts get-caller-identity --output off",
+        "aws s3 cp a.txt s3://b/k --no-overwrite",
+    ] {
+        v2(cmd).unwrap_or_else(|e| panic!("{cmd}: {e}"));
+        let e = err(cmd);
+        assert_eq!(e.kind(), "other_cli_version", "{cmd}: {e}");
+        assert!(e.to_string().contains("AWS CLI v2"), "{e}");
+        assert!(e.to_string().contains("aws-cli/1.46.3"), "{e}");
+    }
+    // Interactive v2 commands: v2 refuses them with the reason, v1 names the dialect.
+    for cmd in ["aws sso login", "aws configure sso"] {
+        assert_eq!(v2(cmd).unwrap_err().kind(), "interactive", "{cmd}");
+        assert_eq!(err(cmd).kind(), "other_cli_version", "{cmd}");
+    }
+    // v1-only in v2.
+    let e = v2("aws ecr get-login").unwrap_err();
+    assert_eq!(e.kind(), "other_cli_version", "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("`aws ecr get-login` is an AWS CLI v1 command"),
+        "{e}"
+    );
+    let e = v2("aws ec2 describe-instances --v2-debug").unwrap_err();
+    assert_eq!(e.kind(), "other_cli_version", "{e}");
+    // The exact measured case, and its message.
+    let e = err("aws lambda invoke --function-name f --payload '{\"a\":1}' --cli-binary-format raw-in-base64-out out.json");
+    assert!(e.to_string().starts_with("`--cli-binary-format` is an AWS CLI v2 option; this server validates for aws-cli/1.46.3 (AWS CLI v1)"), "{e}");
+    // Names neither dialect has stay plain unknown names.
+    assert_eq!(
+        v2("aws logs tails x").unwrap_err().kind(),
+        "unknown_operation"
+    );
+    assert_eq!(
+        err("aws ec2 describe-instances --nope").kind(),
+        "unknown_argument"
+    );
+    // No empty "did you mean" (the measured `aws configure sso` in v1 gets the dialect error).
+    let e = err("aws configure ssso");
+    assert!(!e.suggestions().iter().any(String::is_empty), "{e:?}");
+}
+
+#[test]
+fn v2_blobs_are_base64_unless_raw_in_base64_out() {
+    let cmd = "aws lambda invoke --function-name f --payload '{\"a\":1}' out.json";
+    // v1: the text is the payload.
+    assert_eq!(ok(cmd).parameters()["Payload"], json!("{\"a\":1}"));
+    // v2: not base64, as the real v2 says.
+    let e = v2(cmd).unwrap_err();
+    assert_eq!(e.kind(), "invalid_base64");
+    assert!(
+        e.to_string().contains("Invalid base64: \"{\"a\":1}\""),
+        "{e}"
+    );
+    assert!(e.to_string().contains("raw-in-base64-out"), "{e}");
+    // v2 with the raw format: the text is the payload.
+    let c = v2("aws lambda invoke --function-name f --payload '{\"a\":1}' --cli-binary-format raw-in-base64-out out.json").unwrap();
+    assert_eq!(c.parameters()["Payload"], json!("{\"a\":1}"));
+    assert_eq!(
+        c.globals().cli_binary_format.as_deref(),
+        Some("raw-in-base64-out")
+    );
+    // ... or from the profile's setting.
+    let c = Validator::new(Catalog::embedded())
+        .dialect(Dialect::V2)
+        .binary_format(BinaryFormat::RawInBase64Out)
+        .validate(cmd)
+        .unwrap();
+    assert_eq!(c.parameters()["Payload"], json!("{\"a\":1}"));
+    // v2 base64 is decoded (eyJhIjoxfQ== is {"a":1}), at any depth.
+    let c = v2("aws lambda invoke --function-name f --payload eyJhIjoxfQ== out.json").unwrap();
+    assert_eq!(c.parameters()["Payload"], json!("{\"a\":1}"));
+    let c =
+        v2("aws kinesis put-records --stream-name s --records Data=aGk=,PartitionKey=p").unwrap();
+    assert_eq!(c.parameters()["Records"][0]["Data"], json!("hi"));
+    assert_eq!(
+        v2("aws kinesis put-records --stream-name s --records Data=hi!,PartitionKey=p")
+            .unwrap_err()
+            .kind(),
+        "invalid_base64"
+    );
+}
+
+#[test]
+fn v2_cli_input_yaml_pager_and_prompt() {
+    let c = v2("aws iam get-role --cli-input-yaml 'RoleName: r'").unwrap();
+    assert_eq!(c.parameters()["RoleName"], json!("r"));
+    let c = v2("aws ec2 describe-instances --cli-input-yaml 'InstanceIds:\n  - i-1\n  - i-2\nDryRun: true'").unwrap();
+    assert_eq!(c.parameters()["InstanceIds"], json!(["i-1", "i-2"]));
+    assert_eq!(c.parameters()["DryRun"], json!(true));
+    assert_eq!(
+        v2("aws iam get-role --cli-input-yaml 'RoleName: [r'")
+            .unwrap_err()
+            .kind(),
+        "invalid_yaml"
+    );
+    assert_eq!(
+        v2("aws iam get-role --cli-input-yaml '- a'")
+            .unwrap_err()
+            .kind(),
+        "invalid_yaml"
+    );
+    assert_eq!(
+        v2("aws iam get-role --cli-input-yaml 'Nope: 1'")
+            .unwrap_err()
+            .kind(),
+        "unknown_key"
+    );
+    assert_eq!(
+        err("aws iam get-role --cli-input-yaml 'RoleName: r'").kind(),
+        "other_cli_version"
+    );
+    let c = v2("aws sts get-caller-identity --no-cli-pager").unwrap();
+    assert!(c.globals().no_cli_pager);
+    let e = v2("aws sts get-caller-identity --cli-auto-prompt").unwrap_err();
+    assert_eq!(e.kind(), "interactive");
+    assert!(e.to_string().contains("complete command"), "{e}");
+    assert!(v2("aws sts get-caller-identity --no-cli-auto-prompt").is_ok());
+}
+
+#[test]
+fn interactive_commands_are_refused_with_what_to_do() {
+    for (cmd, hint) in [
+        ("aws sso login", "terminal"),
+        ("aws configure sso", "aws configure set"),
+        ("aws lambda wizard new-function", "create-function"),
+        (
+            "aws ec2-instance-connect ssh --instance-id i-1",
+            "send-ssh-public-key",
+        ),
+        ("aws logs tail /aws/lambda/x --follow", "--since"),
+    ] {
+        let e = v2(cmd).unwrap_err();
+        assert_eq!(e.kind(), "interactive", "{cmd}: {e}");
+        assert!(e.to_string().contains(hint), "{cmd}: {e}");
+    }
+    // Not interactive: reads and the non-following tail.
+    for cmd in [
+        "aws logs tail /aws/lambda/x --since 10m",
+        "aws configure list-profiles",
+        "aws configure export-credentials",
+        "aws ddb select t",
+    ] {
+        v2(cmd).unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    }
 }

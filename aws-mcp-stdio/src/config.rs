@@ -62,6 +62,8 @@ pub struct ServerConfig {
     pub default_max_items: u32,
     /// Which executor runs commands (`AWS_MCP_EXECUTOR`).
     pub executor: ExecutorMode,
+    /// `AWS_MCP_CLI_VERSION`: the AWS CLI dialect (`auto`, `1`, `2`); see [`crate::dialect`].
+    pub cli_version: crate::dialect::CliVersion,
 }
 
 /// Which executor runs commands.
@@ -145,6 +147,15 @@ impl ServerConfig {
             })?,
         };
 
+        let cli_version = match get("AWS_MCP_CLI_VERSION") {
+            None => crate::dialect::CliVersion::Auto,
+            Some(v) => v.parse().map_err(|reason| ConfigError::Invalid {
+                var: "AWS_MCP_CLI_VERSION",
+                value: v.clone(),
+                reason,
+            })?,
+        };
+
         Ok(ServerConfig {
             region: policy.region.clone(),
             profile: policy.profile.clone(),
@@ -156,7 +167,14 @@ impl ServerConfig {
             max_output_bytes: usize::try_from(max_output_bytes).unwrap_or(usize::MAX),
             default_max_items: u32::try_from(default_max_items).unwrap_or(MAX_RESULTS_LIMIT),
             executor,
+            cli_version,
         })
+    }
+
+    /// The AWS CLI dialect in force: runs `aws --version` when
+    /// `AWS_MCP_CLI_VERSION=auto` (once; see [`crate::dialect`]).
+    pub fn cli_dialect(&self) -> crate::dialect::CliDialect {
+        crate::dialect::resolve(self.cli_version, &self.aws_cli, self.profile.as_deref())
     }
 }
 

@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod dialect;
 pub mod executor;
 pub mod route;
 pub mod server;
@@ -51,6 +52,7 @@ pub enum ServeError {
 pub fn routing_executor(
     catalog: &'static Catalog,
     config: &ServerConfig,
+    cli: &dialect::CliDialect,
 ) -> Result<RoutingExecutor, ServeError> {
     let executor = SubprocessExecutor::new(
         config.aws_cli.clone(),
@@ -60,12 +62,7 @@ pub fn routing_executor(
     )?;
     let native = aws_mcp_native::NativeExecutor::new(catalog)
         .with_defaults(Some(config.region.clone()), config.profile.clone());
-    Ok(RoutingExecutor::new(
-        catalog,
-        config.executor,
-        native,
-        executor,
-    ))
+    Ok(RoutingExecutor::new(catalog, config.executor, native, executor).with_dialect(cli))
 }
 
 /// Builds the server for `config` over `catalog`, running commands natively
@@ -74,18 +71,16 @@ pub fn build_server(
     catalog: &'static Catalog,
     config: ServerConfig,
 ) -> Result<AwsMcpServer, ServeError> {
-    let executor = routing_executor(catalog, &config)?;
+    let cli = config.cli_dialect();
+    tracing::info!(dialect = %cli.describe(), "AWS CLI dialect");
+    let executor = routing_executor(catalog, &config, &cli)?;
     let pipeline = Pipeline::new(
-        catalog,
+        cli.validator(catalog),
         Assessor::new(config.policy.clone()),
         Arc::new(executor),
         config.settings(),
     );
-    Ok(AwsMcpServer::new(
-        pipeline,
-        suggest::Suggester::new(catalog),
-        &config,
-    ))
+    Ok(AwsMcpServer::new(pipeline, suggest::Suggester::new(catalog), &config).with_cli(&cli))
 }
 
 /// Serves MCP over stdin/stdout with the embedded catalog until stdin closes.

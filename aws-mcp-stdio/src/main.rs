@@ -9,7 +9,7 @@ use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 use aws_mcp_core::retrieve::{self, Retriever};
-use aws_mcp_core::{AccessTable, Assessor, Catalog, PolicyConfig, PolicyError, Validator};
+use aws_mcp_core::{AccessTable, Assessor, Catalog, Dialect, PolicyConfig, PolicyError, Validator};
 use aws_mcp_stdio::config::ExecutorMode;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
@@ -23,6 +23,10 @@ struct Cli {
     /// Load the command table from this generated catalog file instead of the embedded one.
     #[arg(long, global = true, env = "AWS_MCP_CATALOG")]
     catalog_file: Option<std::path::PathBuf>,
+    /// The AWS CLI dialect to validate and run for: auto (read `aws --version`;
+    /// 2 when there is no `aws` program), 1 or 2.
+    #[arg(long, global = true, env = "AWS_MCP_CLI_VERSION")]
+    cli_version: Option<String>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -127,7 +131,13 @@ fn main() -> ExitCode {
         yes,
     }) = &cli.command
     {
-        return run_command(cli.catalog_file.as_deref(), command, *executor, *yes);
+        return run_command(
+            cli.catalog_file.as_deref(),
+            cli.cli_version.as_deref(),
+            command,
+            *executor,
+            *yes,
+        );
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -164,10 +174,33 @@ fn suggest_json(r: &dyn Retriever, request: &str, count: usize) -> serde_json::V
     }
 }
 
+/// The dialect `--cli-version` / `AWS_MCP_CLI_VERSION` chooses (see `aws_mcp_stdio::dialect`).
+fn cli_dialect(flag: Option<&str>) -> io::Result<aws_mcp_stdio::dialect::CliDialect> {
+    let version = match flag.map(str::trim).filter(|v| !v.is_empty()) {
+        None => aws_mcp_stdio::dialect::CliVersion::Auto,
+        Some(v) => v.parse().map_err(|why| {
+            io::Error::other(format!("--cli-version / AWS_MCP_CLI_VERSION={v:?}: {why}"))
+        })?,
+    };
+    let program = std::env::var_os("AWS_MCP_AWS_CLI")
+        .filter(|p| !p.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "aws".into());
+    let profile = std::env::var("AWS_API_MCP_PROFILE_NAME")
+        .or_else(|_| std::env::var("AWS_PROFILE"))
+        .ok();
+    Ok(aws_mcp_stdio::dialect::resolve(
+        version,
+        &program,
+        profile.as_deref(),
+    ))
+}
+
 /// `aws-mcp run`: validate, decide, execute with the server's routing
 /// executor, print; the command's exit code.
 fn run_command(
     catalog_file: Option<&std::path::Path>,
+    cli_version: Option<&str>,
     command: &str,
     executor: Option<ExecutorMode>,
     yes: bool,
@@ -191,12 +224,16 @@ fn run_command(
     let mut settings = config.settings();
     settings.output_cap = 64 << 20;
     settings.error_cap = 1 << 20;
-    let routing = match aws_mcp_stdio::routing_executor(catalog, &config) {
+    let cli = match cli_dialect(cli_version) {
+        Ok(c) => c,
+        Err(e) => return fail(e.to_string()),
+    };
+    let routing = match aws_mcp_stdio::routing_executor(catalog, &config, &cli) {
         Ok(r) => std::sync::Arc::new(r),
         Err(e) => return fail(e.to_string()),
     };
     let pipeline = aws_mcp_core::Pipeline::new(
-        catalog,
+        cli.validator(catalog),
         Assessor::new(config.policy.clone()),
         routing.clone(),
         settings,
@@ -278,6 +315,13 @@ fn serve(catalog_file: Option<&std::path::Path>) -> ExitCode {
 
 fn run(cli: Cli) -> io::Result<()> {
     let catalog = load_catalog(cli.catalog_file.as_deref())?;
+    let dialect = match &cli.command {
+        Some(Cmd::Catalog { .. }) | Some(Cmd::Check { .. }) => {
+            Some(cli_dialect(cli.cli_version.as_deref())?)
+        }
+        _ => None,
+    };
+    let d = dialect.as_ref().map_or(Dialect::V1, |c| c.dialect);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match cli.command {
@@ -312,12 +356,12 @@ fn run(cli: Cli) -> io::Result<()> {
         }
         Some(Cmd::Catalog { stats }) => {
             if stats {
-                let st = catalog.stats().map_err(io::Error::other)?;
+                let st = catalog.stats_in(d).map_err(io::Error::other)?;
                 serde_json::to_writer_pretty(&mut out, &st)?;
                 writeln!(out)?;
             } else {
                 let access = AccessTable::embedded();
-                for c in catalog.commands() {
+                for c in catalog.commands_in(d) {
                     let args = c.args().map_err(io::Error::other)?;
                     let class = access.classify_name(c.service().name(), c.name());
                     let line = json!({
@@ -353,7 +397,10 @@ fn run(cli: Cli) -> io::Result<()> {
                 }
             }
         }
-        Some(Cmd::Check { command }) => check(catalog, &command, &mut out)?,
+        Some(Cmd::Check { command }) => {
+            let cli = dialect.ok_or_else(|| io::Error::other("no dialect"))?;
+            check(catalog, &cli, &command, &mut out)?
+        }
         Some(Cmd::Run { .. }) => {}
     }
     out.flush()
@@ -364,6 +411,21 @@ fn run(cli: Cli) -> io::Result<()> {
 /// decision ([`aws_mcp_core::Assessment`], serialized flat).
 fn check_json(
     validator: &Validator<'_>,
+    cli: &aws_mcp_stdio::dialect::CliDialect,
+    assessor: Option<&Assessor>,
+    command: &str,
+) -> serde_json::Value {
+    let mut v = check_verdict(validator, cli, assessor, command);
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("cli_version".into(), json!(cli.dialect.major()));
+        obj.insert("cli".into(), json!(cli.describe()));
+    }
+    v
+}
+
+fn check_verdict(
+    validator: &Validator<'_>,
+    cli: &aws_mcp_stdio::dialect::CliDialect,
     assessor: Option<&Assessor>,
     command: &str,
 ) -> serde_json::Value {
@@ -388,7 +450,8 @@ fn check_json(
                 .ok()
                 .and_then(|m| m.parse().ok())
                 .unwrap_or_default();
-            let route = aws_mcp_stdio::route::route(validator.catalog(), mode, &c);
+            let route =
+                aws_mcp_stdio::route::route_for(validator.catalog(), mode, &c, cli.v2_program());
             if let Some(obj) = v.as_object_mut() {
                 obj.insert("executor".into(), json!(route.executor));
                 obj.insert("executor_reason".into(), json!(route.reason));
@@ -412,8 +475,13 @@ fn check_json(
     }
 }
 
-fn check(catalog: &Catalog, command: &str, out: &mut impl Write) -> io::Result<()> {
-    let validator = Validator::new(catalog);
+fn check(
+    catalog: &'static Catalog,
+    cli: &aws_mcp_stdio::dialect::CliDialect,
+    command: &str,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let validator = cli.validator(catalog);
     // The policy needs its environment (AWS_REGION, ...); without it the
     // verdicts are the validator's alone, and stderr says why.
     let assessor = match assessor_from_env(catalog) {
@@ -426,13 +494,16 @@ fn check(catalog: &Catalog, command: &str, out: &mut impl Write) -> io::Result<(
     if command == "-" {
         for line in io::stdin().lock().lines() {
             let line = line?;
-            serde_json::to_writer(&mut *out, &check_json(&validator, assessor.as_ref(), &line))?;
+            serde_json::to_writer(
+                &mut *out,
+                &check_json(&validator, cli, assessor.as_ref(), &line),
+            )?;
             writeln!(out)?;
         }
     } else {
         serde_json::to_writer(
             &mut *out,
-            &check_json(&validator, assessor.as_ref(), command),
+            &check_json(&validator, cli, assessor.as_ref(), command),
         )?;
         writeln!(out)?;
     }
@@ -458,14 +529,21 @@ mod tests {
         let mut cfg = PolicyConfig::new(cat, "us-east-1", &dir).expect("temp dir exists");
         cfg.read_operations_only = true;
         let assessor = Assessor::new(cfg);
-        let validator = Validator::new(cat);
-        let v = check_json(&validator, Some(&assessor), "aws iam list-users");
+        let cli = aws_mcp_stdio::dialect::resolve(
+            aws_mcp_stdio::dialect::CliVersion::V1,
+            std::path::Path::new("aws"),
+            None,
+        );
+        let validator = cli.validator(cat);
+        let v = check_json(&validator, &cli, Some(&assessor), "aws iam list-users");
+        assert_eq!(v["cli_version"], 1);
         assert_eq!(v["access_level"], "list");
         assert_eq!(v["read_only"], true);
         assert_eq!(v["decision"], "allow");
         assert!(v.get("reason").is_none() && v.get("rule").is_none());
         let v = check_json(
             &validator,
+            &cli,
             Some(&assessor),
             "aws ec2 terminate-instances --instance-ids i-1",
         );
@@ -479,7 +557,7 @@ mod tests {
             .contains("READ_OPERATIONS_ONLY"));
         assert_eq!(v["iam_actions"][0], "ec2:TerminateInstances");
         assert_eq!(v["executor"], "native");
-        let v = check_json(&validator, None, "aws ec2 describe-instance");
+        let v = check_json(&validator, &cli, None, "aws ec2 describe-instance");
         assert_eq!(v["valid"], false);
         assert_eq!(v["error"]["kind"], "unknown_operation");
     }

@@ -46,6 +46,25 @@ pub struct Route {
 
 /// The route of `command` under `mode`.
 pub fn route(catalog: &Catalog, mode: ExecutorMode, command: &ValidatedCommand) -> Route {
+    route_for(catalog, mode, command, false)
+}
+
+/// The route of `command` under `mode`, when `v2_program` says whether the
+/// `aws` program is AWS CLI v2 (and the dialect v2): the native executor
+/// prints what AWS CLI v1 prints (timestamps as received, no YAML, v1's
+/// error text), so with v2 installed, `auto` leaves commands to it.
+pub fn route_for(
+    catalog: &Catalog,
+    mode: ExecutorMode,
+    command: &ValidatedCommand,
+    v2_program: bool,
+) -> Route {
+    if v2_program && mode == ExecutorMode::Auto {
+        return Route {
+            executor: ExecutorKind::Subprocess,
+            reason: Some("the `aws` program is AWS CLI v2, whose output (ISO 8601 timestamps, YAML, v2 errors) the native executor does not print yet".into()),
+        };
+    }
     match mode {
         ExecutorMode::Subprocess => Route {
             executor: ExecutorKind::Subprocess,
@@ -74,6 +93,7 @@ pub struct RoutingExecutor {
     mode: ExecutorMode,
     native: NativeExecutor,
     subprocess: SubprocessExecutor,
+    v2_program: bool,
 }
 
 impl std::fmt::Debug for RoutingExecutor {
@@ -97,7 +117,14 @@ impl RoutingExecutor {
             mode,
             native,
             subprocess,
+            v2_program: false,
         }
+    }
+
+    /// Route for the AWS CLI dialect in force (see [`route_for`]).
+    pub fn with_dialect(mut self, cli: &crate::dialect::CliDialect) -> RoutingExecutor {
+        self.v2_program = cli.dialect == aws_mcp_core::Dialect::V2 && cli.version.is_some();
+        self
     }
 }
 
@@ -108,7 +135,7 @@ impl Executor for RoutingExecutor {
         command: &ValidatedCommand,
         options: &ExecOptions,
     ) -> Result<ExecOutput, ExecError> {
-        let r = route(self.catalog, self.mode, command);
+        let r = route_for(self.catalog, self.mode, command, self.v2_program);
         match r.executor {
             ExecutorKind::Native => self.native.execute(command, options).await,
             ExecutorKind::Subprocess => match self.subprocess.execute(command, options).await {

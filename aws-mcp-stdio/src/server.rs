@@ -192,6 +192,7 @@ struct Inner {
     pipeline: Pipeline<'static>,
     suggester: Suggester,
     pending: Mutex<HashMap<String, Pending>>,
+    instructions: String,
 }
 
 /// The aws-mcp MCP server.
@@ -299,9 +300,18 @@ impl AwsMcpServer {
                 pipeline,
                 suggester,
                 pending: Mutex::new(HashMap::new()),
+                instructions: instructions(None),
             }),
             tool_router,
         }
+    }
+
+    /// Say in the instructions which AWS CLI dialect commands are validated for.
+    pub fn with_cli(mut self, cli: &crate::dialect::CliDialect) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.instructions = instructions(Some(cli));
+        }
+        self
     }
 
     /// Builds the suggestion engine in the background, so that the first
@@ -428,9 +438,9 @@ fn supports_input_required(context: &RequestContext<RoleServer>) -> bool {
         .is_some_and(|v| v.as_str() >= ProtocolVersion::V_2026_07_28.as_str())
 }
 
-/// Whether the client declared the elicitation capability: in this
-/// request's `_meta` (2026-07-28 and later, where capabilities travel with
-/// each request), else at `initialize` (earlier versions).
+/// Whether the client declared the elicitation capability: per request
+/// (`_meta` client capabilities, protocol 2026-07-28) or at `initialize`
+/// (earlier versions).
 fn client_can_elicit(context: &RequestContext<RoleServer>) -> bool {
     context
         .client_capabilities()
@@ -586,6 +596,18 @@ pub const INSTRUCTIONS: &str = "This server runs AWS CLI commands against the us
 - No shell features (pipes, redirection, variables, $(...)). Local files must be inside the working directory.\n\
 - Commands that change resources may be refused (read-only mode) or need the user's approval.";
 
+/// [`INSTRUCTIONS`], with the dialect in force when it is known.
+pub fn instructions(cli: Option<&crate::dialect::CliDialect>) -> String {
+    match cli {
+        None => INSTRUCTIONS.to_string(),
+        Some(c) => format!(
+            "{INSTRUCTIONS}\n- Commands are validated and run for {}: write {} commands (the other version's options and commands are refused with the reason).",
+            c.describe(),
+            c.dialect
+        ),
+    }
+}
+
 #[tool_handler(router = self.tool_router)]
 impl ServerHandler for AwsMcpServer {
     fn get_info(&self) -> rmcp::model::ServerConfig {
@@ -594,7 +616,7 @@ impl ServerHandler for AwsMcpServer {
                 env!("CARGO_PKG_NAME"),
                 env!("CARGO_PKG_VERSION"),
             ))
-            .with_instructions(INSTRUCTIONS.to_string())
+            .with_instructions(self.inner.instructions.clone())
     }
 }
 

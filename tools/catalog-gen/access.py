@@ -326,6 +326,39 @@ for _svc in ("deploy", "ecs", "cloudformation"):
 CUSTOMIZATIONS[("ecs", "deploy")] = (["ecs:UpdateService", "codedeploy:CreateDeployment",
                                       "ecs:RegisterTaskDefinition"], [])
 
+# AWS CLI v2's own commands (absent from the v1 walk; read from the catalog's
+# v2 entries). Interactive ones are refused by the validator before any
+# classification; they are listed as local so that they are never read-only.
+CUSTOMIZATIONS_V2 = {
+    ("logs", "tail"): (["logs:FilterLogEvents", "logs:DescribeLogGroups"], []),
+    ("ddb", "select"): (["dynamodb:Scan", "dynamodb:Query"], []),
+    ("ddb", "put"): (["dynamodb:PutItem", "dynamodb:BatchWriteItem"], []),
+    ("configure", "list-profiles"): ([], ["local-only"]),
+    ("configure", "export-credentials"): ([], ["credentials", "local-only"]),
+    ("configure", "import"): ([], ["local"]),
+    ("configure", "sso"): ([], ["local"]),
+    ("configure", "sso-session"): ([], ["local"]),
+    ("configure", "mfa-login"): (["sts:GetSessionToken"], ["local", "credentials"]),
+    ("configure", "wizard"): ([], ["local"]),
+    ("configure", "agent-toolkit"): ([], ["local"]),
+    ("dsql", "generate-db-connect-auth-token"): ([], ["credentials", "local-only"]),
+    ("dsql", "generate-db-connect-admin-auth-token"): ([], ["credentials", "local-only"]),
+    ("sso", "login"): ([], ["local", "credentials"]),
+    ("sso", "logout"): ([], ["local"]),
+    ("login", ""): ([], ["local", "credentials"]),
+    ("logout", ""): ([], ["local"]),
+    ("update", ""): ([], ["local"]),
+    ("ec2-instance-connect", "ssh"): (["ec2-instance-connect:SendSSHPublicKey"], ["local"]),
+    ("ec2-instance-connect", "open-tunnel"): (["ec2-instance-connect:OpenTunnel"], ["local"]),
+    ("cloudtrail", "verify-query-results"): (["s3:GetObject", "s3:ListBucket"], []),
+    ("lightsail", "push-container-image"): (["lightsail:RegisterContainerImage"], ["local"]),
+    ("ecs", "monitor-express-gateway-service"): ([], ["local"]),
+    ("emr-containers", "create-role-associations"): (["iam:UpdateAssumeRolePolicy"], []),
+    ("emr-containers", "delete-role-associations"): (["iam:UpdateAssumeRolePolicy"], []),
+    ("codecommit", "credential-helper"): ([], ["credentials"]),
+    ("servicecatalog", "generate"): ([], ["local"]),
+}
+
 READ_VERBS = {"Get", "Describe", "Head", "BatchGet", "Query", "Scan", "Lookup", "Select",
               "Preview", "Estimate", "Check", "Validate", "Test", "Simulate", "Verify",
               "Detect", "Evaluate", "Retrieve", "Export"}
@@ -527,6 +560,14 @@ def build(report_dir=None):
         else:
             e = classify_custom((svc, name), sar)
         commands.setdefault(svc, {})[name] = e
+    for (svc, name) in v2_only_commands():
+        if name in commands.get(svc, {}):
+            continue
+        if (svc, name) in CUSTOMIZATIONS_V2:
+            acts, flags = CUSTOMIZATIONS_V2[(svc, name)]
+            CUSTOMIZATIONS[(svc, name)] = (acts, flags)
+        e = classify_custom((svc, name), sar)
+        commands.setdefault(svc, {})[name] = e
     for svc, name, op_model in waiters:
         # A waiter polls its operation: same actions and level.
         op_cmd = None
@@ -590,6 +631,24 @@ def write_derived_credentials(derived, doc):
         text = f.read()
     with open(doc, "w", encoding="utf-8") as f:
         f.write(replace_derived(text, derived))
+
+
+def v2_only_commands():
+    """(service, command) of the catalog's AWS CLI v2-only entries, in table order."""
+    import struct
+    import zstandard
+
+    path = os.path.join(ROOT, "aws-mcp-core", "data", "catalog.bin")
+    data = open(path, "rb").read()
+    n = struct.unpack("<I", data[8:12])[0]
+    index = json.loads(zstandard.ZstdDecompressor().decompress(data[12:12 + n],
+                                                               max_output_size=1 << 28))
+    out = []
+    for svc in index["services"]:
+        for cmd in svc["commands"]:
+            if svc.get("dialects") == 2 or cmd.get("dialects") == 2:
+                out.append((svc["name"], cmd["name"]))
+    return out
 
 
 def xform(op):

@@ -259,7 +259,7 @@ def build_catalog(pins):
     from awscli import __version__ as awscli_version
 
     return {
-        "format": 2,
+        "format": 3,
         "sources": {"awscli": awscli_version, "botocore_data": pins["botocore"],
                     "generator": "tools/catalog-gen/generate.py"},
         "global_args": global_args,

@@ -2,6 +2,13 @@
 """Coverage test: the catalog lists everything the pinned AWS CLI's own table has.
 
     python tools/catalog-gen/coverage_check.py --aws-mcp target/debug/aws-mcp
+    V2/bin/python tools/catalog-gen/coverage_check.py --aws-mcp target/debug/aws-mcp   # AWS CLI v2
+
+Run with the Python of an AWS CLI v1 environment it checks the catalog's v1
+table; with the Python of an AWS CLI v2 environment (installed from its
+source tree, see tools/catalog-gen/README.md) the v2 table (`aws-mcp catalog
+--cli-version 2`). AWS_DATA_PATH must point at the pinned botocore data (for
+v2, the plain copy generate.py makes: its loader reads no .json.gz).
 
 Walks the live command table of the installed awscli (with AWS_DATA_PATH at
 the pinned newer botocore data, as the generator does) and compares it with
@@ -45,8 +52,9 @@ def live_table():
     return cmds, added
 
 
-def catalog_table(binary):
-    out = subprocess.run([binary, "catalog"], check=True, capture_output=True, text=True).stdout
+def catalog_table(binary, major):
+    out = subprocess.run([binary, "--cli-version", str(major), "catalog"], check=True,
+                         capture_output=True, text=True).stdout
     cmds, added = {}, set()
     for line in out.splitlines():
         c = json.loads(line)
@@ -62,8 +70,11 @@ def main():
     args = ap.parse_args()
     if not os.environ.get("AWS_DATA_PATH"):
         sys.exit("AWS_DATA_PATH must point at the pinned botocore data (see .ci/run)")
+    from awscli import __version__ as version
+    major = int(version.split(".")[0])
+    print(f"AWS CLI {version} (dialect {major})")
     live, live_added = live_table()
-    cat, cat_added = catalog_table(args.aws_mcp)
+    cat, cat_added = catalog_table(args.aws_mcp, major)
     missing_cmds = sorted(set(live) - set(cat))
     extra_cmds = sorted(set(cat) - set(live))
     missing_args = []

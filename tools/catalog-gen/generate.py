@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""Generate aws-mcp-core's embedded catalog from the real AWS CLI.
+"""Generate aws-mcp-core's embedded catalog from the real AWS CLI, v1 and v2.
 
-    python3 tools/catalog-gen/generate.py            # writes aws-mcp-core/data/catalog.bin
+    python3 tools/catalog-gen/generate.py --venv .venv --v2-venv DIR   # writes aws-mcp-core/data/catalog.bin
+
+``DIR`` is a virtualenv where AWS CLI v2 (PINS["awscli-v2"]) is installed
+from its public source tree (AWS CLI v2 is not on PyPI: check out the tag of
+the aws/aws-cli repository and ``DIR/bin/pip install <source tree>``; its
+dependencies come from PyPI).
 
 What it does:
 1. creates a throwaway virtualenv and installs the pinned packages below from
@@ -9,8 +14,12 @@ What it does:
 2. extracts the newest botocore's ``botocore/data`` and points awscli at it
    with ``AWS_DATA_PATH`` (awscli v1 vendors an older botocore);
 3. walks ``awscli.clidriver.create_clidriver()``: every service command,
-   operation, customization and waiter, with every argument of each;
-4. writes the compact, zstd-compressed container that ``aws-mcp-core``
+   operation, customization and waiter, with every argument of each, once in
+   the v1 environment and once in the v2 one (``DIR``), pointed at the same
+   botocore data (v2's loader reads no ``.json.gz``, so it gets a plain copy);
+4. merges the two tables (``dialects.py``): one entry per command and per
+   argument, marked with the dialects that have it;
+5. writes the compact, zstd-compressed container that ``aws-mcp-core``
    embeds (format described in ``aws-mcp-core/src/catalog/format.rs``).
 
 Pass ``--venv DIR`` to reuse an environment, ``--out FILE`` to write
@@ -27,6 +36,7 @@ import zipfile
 
 PINS = {
     "awscli": "1.46.3",
+    "awscli-v2": "2.36.7",  # installed by hand from the aws/aws-cli tag (--v2-venv)
     "botocore": "1.44.8",  # data only, via AWS_DATA_PATH
     "policy-sentry": "0.15.2",
     "zstandard": "0.25.0",
@@ -60,6 +70,53 @@ def prepare_env(venv):
     return py, data_path
 
 
+def plain_data(data_path):
+    """A copy of the botocore data with every ``.json.gz`` decompressed.
+
+    AWS CLI v2 vendors its own botocore, whose loader reads only ``.json``
+    files; the data is the same, only its encoding differs.
+    """
+    import gzip
+    import shutil
+
+    root = os.path.dirname(os.path.dirname(data_path)) + "-plain"
+    out = os.path.join(root, "botocore", "data")
+    if os.path.isdir(out):
+        return out
+    tmp = root + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    for dirpath, _dirs, files in os.walk(data_path):
+        rel = os.path.relpath(dirpath, data_path)
+        dest = os.path.join(tmp, "botocore", "data", rel)
+        os.makedirs(dest, exist_ok=True)
+        for f in files:
+            src = os.path.join(dirpath, f)
+            if f.endswith(".json.gz"):
+                with gzip.open(src, "rb") as i, open(os.path.join(dest, f[:-3]), "wb") as o:
+                    shutil.copyfileobj(i, o)
+            else:
+                shutil.copyfile(src, os.path.join(dest, f))
+    os.replace(tmp, root)
+    return out
+
+
+def walk_v2(v2_venv, data_path, dump):
+    """Walk AWS CLI v2 in its own environment; write its table as JSON to ``dump``."""
+    py = os.path.join(os.path.abspath(v2_venv), "bin", "python")
+    if not os.path.exists(py):
+        sys.exit(f"--v2-venv {v2_venv}: no Python there; install AWS CLI v2 {PINS['awscli-v2']} "
+                 "from its source tree into a virtualenv (see tools/catalog-gen/README.md)")
+    found = subprocess.run([py, "-c", "import awscli; print(awscli.__version__)"],
+                           capture_output=True, text=True).stdout.strip()
+    if found != PINS["awscli-v2"]:
+        sys.exit(f"--v2-venv {v2_venv}: awscli {found or 'missing'} is installed, the pin is "
+                 f"{PINS['awscli-v2']} (bump PINS or install the pinned tag)")
+    env = dict(os.environ, AWS_DATA_PATH=plain_data(data_path), PYTHONPATH=HERE,
+               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+    env.pop("AWS_PROFILE", None)
+    subprocess.check_call([py, os.path.abspath(__file__), "--inner-walk", "--out", dump], env=env)
+
+
 def run_inner(script, venv, extra_args):
     """Run ``script --inner EXTRA_ARGS`` inside the pinned environment.
 
@@ -84,18 +141,38 @@ def main():
     ap.add_argument("--out", default=DEFAULT_OUT)
     ap.add_argument("--prepare-only", action="store_true",
                     help="only create the venv and the botocore data; print AWS_DATA_PATH")
+    ap.add_argument("--v2-venv", help="virtualenv with AWS CLI v2 installed from source (required)")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--inner-walk", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--v2-dump", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.inner_walk:
+        from build import build_catalog  # noqa: runs inside the v2 venv
+        with open(args.out, "w") as f:
+            json.dump(build_catalog(PINS), f, separators=(",", ":"))
+        return
     if args.inner:
         from build import build_catalog  # noqa: runs inside the venv
-        write_container(build_catalog(PINS), args.out)
+        from dialects import merge
+        with open(args.v2_dump) as f:
+            v2 = json.load(f)
+        write_container(merge(build_catalog(PINS), v2), args.out)
         return
     if args.prepare_only:
         if not args.venv:
             sys.exit("--prepare-only needs --venv DIR")
         print(prepare_env(os.path.abspath(args.venv))[1])
         return
-    run_inner(__file__, args.venv, ["--out", os.path.abspath(args.out)])
+    if not args.v2_venv:
+        sys.exit("--v2-venv DIR is required: the catalog holds the AWS CLI v1 and v2 tables "
+                 "(see tools/catalog-gen/README.md for installing v2 from source)")
+    with tempfile.TemporaryDirectory(prefix="aws-mcp-v2-walk-") as tmp:
+        dump = os.path.join(tmp, "v2.json")
+        if not args.venv:
+            sys.exit("--venv DIR is required with --v2-venv (the v2 walk reads its botocore data)")
+        _py, data_path = prepare_env(os.path.abspath(args.venv))
+        walk_v2(args.v2_venv, data_path, dump)
+        run_inner(__file__, args.venv, ["--out", os.path.abspath(args.out), "--v2-dump", dump])
 
 
 def dedupe_args(detail):

@@ -3,7 +3,8 @@
 
     .venv/bin/python tools/catalog-gen/retrieval.py     # writes aws-mcp-core/data/retrieval.bin
 
-Reads the generated catalog (``aws-mcp-core/data/catalog.bin``) and the
+Reads the generated catalog (``aws-mcp-core/data/catalog.bin``; the AWS CLI
+v1 entries, those the dense engine's vectors were made for) and the
 example pages shipped inside the pinned ``awscli`` package
 (``awscli/examples/<service>/<operation>.rst``), and writes one line of text
 fields per command, zstd-compressed:
@@ -92,14 +93,20 @@ def main():
     rows = []
     with_examples = 0
     for svc in index["services"]:
+        if svc.get("dialects") == 2:
+            continue  # AWS CLI v2 only: not in this (v1) corpus
         off, ln = svc["blob"]
         detail = json.loads(dctx.decompress(data[frames + off:frames + off + ln],
                                             max_output_size=1 << 28))
         arg_pool = detail["args"]
         for cmd, det in zip(svc["commands"], detail["commands"]):
+            if cmd.get("dialects") == 2:
+                continue
             names = []
             for a in det.get("args", []):
                 arg = arg_pool[a] if isinstance(a, int) else a
+                if arg.get("dialects") == 2:
+                    continue
                 if arg.get("hidden") or arg["name"] in GENERIC_ARGS or arg["name"].startswith("no-"):
                     continue
                 names.append(arg["name"])

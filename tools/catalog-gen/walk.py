@@ -1,10 +1,12 @@
-"""Walk the real AWS CLI v1 command table and emit it as plain Python data.
+"""Walk the real AWS CLI command table (v1 or v2) and emit it as plain Python data.
 
 Imported by ``generate.py`` (which writes the compressed catalog) and by
 ``coverage_check.py`` (which compares a live walk with ``aws-mcp catalog``).
-It must run inside an environment where the pinned ``awscli`` is installed and
-``AWS_DATA_PATH`` points at the newer botocore data (``generate.py`` sets that
-up).
+It must run inside an environment where the pinned ``awscli`` (v1 from PyPI,
+or v2 installed from its source tree) is installed and ``AWS_DATA_PATH``
+points at the newer botocore data (``generate.py`` sets that up). AWS CLI v2
+wraps customizations in ``awscli.lazy.LazyCommand``; they are resolved to the
+real command objects here, so both versions walk the same way.
 """
 import html
 import re
@@ -78,10 +80,20 @@ def iter_commands(drv):
     """
     top = drv._get_command_table()
     for name, cmd in top.items():
+        cmd = resolve(cmd)
         yield from _walk([name], cmd, cmd)
 
 
+def resolve(cmd):
+    """The real command behind v2's ``LazyCommand`` wrapper (v1 has none)."""
+    real = getattr(cmd, "_resolve", None)
+    return real() if callable(real) else cmd
+
+
 def _walk(path, cmd, top):
+    cmd = resolve(cmd)
+    if top is not None and resolve(top) is not top:
+        top = resolve(top)
     sub = subcommands(cmd)
     if sub:
         # A command with subcommands is itself runnable when it is a
@@ -100,7 +112,8 @@ def runs_alone(cmd):
 
     awscli's BasicCommand calls ``_run_main`` when no subcommand is given:
     ``aws configure`` and ``aws cloudformation deploy`` run, while ``aws s3``
-    and ``aws history`` answer with a usage error ("too few arguments").
+    and ``aws history`` answer with a usage error ("too few arguments" in v1,
+    ``self._raise_usage_error()`` in v2).
     """
     run_main = getattr(type(cmd), "_run_main", None)
     if run_main is None or run_main is getattr(BasicCommand, "_run_main", None):
@@ -109,7 +122,7 @@ def runs_alone(cmd):
         source = inspect.getsource(run_main)
     except (OSError, TypeError):
         return True
-    return "too few arguments" not in source
+    return "too few arguments" not in source and "_raise_usage_error()" not in source
 
 
 def arg_table(cmd):

@@ -11,10 +11,15 @@
 //! `data/catalog.bin`; [`Catalog::from_path`] loads a newer generated file at
 //! run time. See [`format`] for the container layout.
 //!
+//! The catalog holds both AWS CLI dialects, v1 and v2 (see [`dialect`]):
+//! every lookup is made in one of them, and the handles it returns remember
+//! which.
+//!
 //! Names are looked up exactly as the CLI spells them. A command's name is
 //! the words after the service: `describe-instances`, `wait instance-running`,
 //! `cp`; `aws configure` alone has the empty name.
 
+pub mod dialect;
 mod error;
 pub mod format;
 mod info;
@@ -23,6 +28,7 @@ mod model;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+pub use dialect::{Dialect, Dialects};
 pub use error::CatalogError;
 pub use info::{ArgInfo, CommandInfo};
 pub use model::{
@@ -41,7 +47,12 @@ pub struct Catalog {
     frames_start: usize,
     index: Index,
     services_by_name: HashMap<String, usize>,
-    commands_by_name: Vec<HashMap<String, usize>>,
+    /// Per dialect (v1, v2): the services it has, in table order.
+    services_of: [Vec<usize>; 2],
+    /// Per service, per dialect: command name -> index.
+    commands_by_name: Vec<[HashMap<String, usize>; 2]>,
+    /// Per service, per dialect: the commands it has, in table order.
+    commands_of: Vec<[Vec<u32>; 2]>,
     details: Vec<OnceLock<Result<ServiceDetail, CatalogError>>>,
 }
 
@@ -94,15 +105,33 @@ impl Catalog {
             .enumerate()
             .map(|(i, s)| (s.name.clone(), i))
             .collect();
-        let commands_by_name = index
+        let services_of = Dialect::ALL.map(|d| {
+            (0..index.services.len())
+                .filter(|&i| index.services[i].dialects.has(d))
+                .collect()
+        });
+        let commands_of: Vec<[Vec<u32>; 2]> = index
             .services
             .iter()
             .map(|s| {
-                s.commands
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (c.name.clone(), i))
-                    .collect()
+                Dialect::ALL.map(|d| {
+                    (0..s.commands.len() as u32)
+                        .filter(|&i| s.commands[i as usize].dialects.and(s.dialects).has(d))
+                        .collect()
+                })
+            })
+            .collect();
+        let commands_by_name = index
+            .services
+            .iter()
+            .zip(&commands_of)
+            .map(|(s, of)| {
+                [0, 1].map(|d| {
+                    of[d]
+                        .iter()
+                        .map(|&i| (s.commands[i as usize].name.clone(), i as usize))
+                        .collect()
+                })
             })
             .collect();
         let details = index.services.iter().map(|_| OnceLock::new()).collect();
@@ -111,7 +140,9 @@ impl Catalog {
             frames_start,
             index,
             services_by_name,
+            services_of,
             commands_by_name,
+            commands_of,
             details,
         })
     }
@@ -121,14 +152,28 @@ impl Catalog {
         &self.index.sources
     }
 
-    /// The global options (`--region`, `--output`, `--query`, ...), from awscli's own data.
+    /// The global options of both dialects (`--region`, `--output`, ...),
+    /// from awscli's own data; each carries its [`Arg::dialects`].
     pub fn global_args(&self) -> &[Arg] {
         &self.index.global_args
     }
 
-    /// A global option by its name without `--`.
+    /// The global options of one dialect.
+    pub fn global_args_in(&self, dialect: Dialect) -> impl Iterator<Item = &Arg> + '_ {
+        self.index
+            .global_args
+            .iter()
+            .filter(move |a| a.dialects.has(dialect))
+    }
+
+    /// A global option of AWS CLI v1 by its name without `--`.
     pub fn global_arg(&self, name: &str) -> Option<&Arg> {
-        self.index.global_args.iter().find(|a| &*a.name == name)
+        self.global_arg_in(name, Dialect::V1)
+    }
+
+    /// A global option of `dialect` by its name without `--`.
+    pub fn global_arg_in(&self, name: &str, dialect: Dialect) -> Option<&Arg> {
+        self.global_args_in(dialect).find(|a| &*a.name == name)
     }
 
     /// The partitions and their regions.
@@ -150,47 +195,130 @@ impl Catalog {
             .find(|p| p.regions.iter().any(|r| r == region))
     }
 
-    /// Every top-level command (`ec2`, `s3api`, `s3`, `configure`, ...).
+    /// Every top-level command of AWS CLI v1 (`ec2`, `s3api`, `s3`, `configure`, ...).
     pub fn services(&self) -> impl ExactSizeIterator<Item = Service<'_>> + '_ {
-        (0..self.index.services.len()).map(move |idx| Service { catalog: self, idx })
+        self.services_in(Dialect::V1)
     }
 
-    /// A top-level command by its CLI name.
+    /// Every top-level command of `dialect`.
+    pub fn services_in(&self, dialect: Dialect) -> impl ExactSizeIterator<Item = Service<'_>> + '_ {
+        self.services_of[dialect_slot(dialect)]
+            .iter()
+            .map(move |&idx| Service {
+                catalog: self,
+                idx,
+                dialect,
+            })
+    }
+
+    /// A top-level command of AWS CLI v1 by its CLI name.
     pub fn service(&self, name: &str) -> Option<Service<'_>> {
-        self.services_by_name
-            .get(name)
-            .map(|&idx| Service { catalog: self, idx })
+        self.service_in(name, Dialect::V1)
     }
 
-    /// A command by service and command name (`"ec2"`, `"describe-instances"`).
+    /// A top-level command of `dialect` by its CLI name.
+    pub fn service_in(&self, name: &str, dialect: Dialect) -> Option<Service<'_>> {
+        let &idx = self.services_by_name.get(name)?;
+        self.index.services[idx]
+            .dialects
+            .has(dialect)
+            .then_some(Service {
+                catalog: self,
+                idx,
+                dialect,
+            })
+    }
+
+    /// A command of AWS CLI v1 by service and command name (`"ec2"`, `"describe-instances"`).
     pub fn command(&self, service: &str, name: &str) -> Option<Command<'_>> {
-        self.service(service)?.command(name)
+        self.command_in(service, name, Dialect::V1)
     }
 
-    /// Every command of every service, in table order.
+    /// A command of `dialect` by service and command name.
+    pub fn command_in(&self, service: &str, name: &str, dialect: Dialect) -> Option<Command<'_>> {
+        self.service_in(service, dialect)?.command(name)
+    }
+
+    /// The dialects that have `aws <service> <name>` (`None`: neither).
+    pub fn command_dialects(&self, service: &str, name: &str) -> Option<Dialects> {
+        let has: Vec<Dialect> = Dialect::ALL
+            .into_iter()
+            .filter(|&d| self.command_in(service, name, d).is_some())
+            .collect();
+        match has[..] {
+            [] => None,
+            [d] => Some(if d == Dialect::V1 {
+                Dialects::V1
+            } else {
+                Dialects::V2
+            }),
+            _ => Some(Dialects::BOTH),
+        }
+    }
+
+    /// Every command of every service of AWS CLI v1, in table order.
     pub fn commands(&self) -> impl Iterator<Item = Command<'_>> + '_ {
-        self.services().flat_map(|s| s.commands())
+        self.commands_in(Dialect::V1)
+    }
+
+    /// Every command of every service of `dialect`, in table order.
+    pub fn commands_in(&self, dialect: Dialect) -> impl Iterator<Item = Command<'_>> + '_ {
+        self.services_in(dialect).flat_map(|s| s.commands())
+    }
+
+    /// Every entry of the table, of either dialect, in table order (a command
+    /// both dialects share appears once, under [`Dialect::V1`]; one of the
+    /// other dialect only, under it). The retrieval corpus has one line per entry.
+    pub fn entries(&self) -> impl Iterator<Item = Command<'_>> + '_ {
+        (0..self.index.services.len()).flat_map(move |idx| {
+            let entry = &self.index.services[idx];
+            (0..entry.commands.len()).map(move |c| {
+                let ds = entry.commands[c].dialects.and(entry.dialects);
+                let dialect = if ds.has(Dialect::V1) {
+                    Dialect::V1
+                } else {
+                    Dialect::V2
+                };
+                Command {
+                    service: Service {
+                        catalog: self,
+                        idx,
+                        dialect,
+                    },
+                    idx: c,
+                }
+            })
+        })
     }
 
     /// Decode every service now (for statistics, checks and benchmarks).
     pub fn load_all(&self) -> Result<(), CatalogError> {
-        for s in self.services() {
-            s.detail()?;
+        for idx in 0..self.index.services.len() {
+            self.detail(idx)?;
         }
         Ok(())
     }
 
-    /// Counts over the whole table (decodes every service).
+    /// Counts over AWS CLI v1's table (decodes every service).
     pub fn stats(&self) -> Result<CatalogStats, CatalogError> {
+        self.stats_in(Dialect::V1)
+    }
+
+    /// Counts over the table of `dialect` (decodes every service).
+    pub fn stats_in(&self, dialect: Dialect) -> Result<CatalogStats, CatalogError> {
         let mut st = CatalogStats {
-            awscli: self.index.sources.awscli.clone(),
+            dialect: dialect.major(),
+            awscli: match dialect {
+                Dialect::V1 => self.index.sources.awscli.clone(),
+                Dialect::V2 => self.index.sources.awscli_v2.clone(),
+            },
             botocore_data: self.index.sources.botocore_data.clone(),
-            services: self.index.services.len(),
-            global_args: self.index.global_args.len(),
+            services: self.services_in(dialect).len(),
+            global_args: self.global_args_in(dialect).count(),
             regions: self.index.partitions.iter().map(|p| p.regions.len()).sum(),
             ..CatalogStats::default()
         };
-        for s in self.services() {
+        for s in self.services_in(dialect) {
             let d = s.detail()?;
             st.shapes += d.shapes.len();
             for c in s.commands() {
@@ -257,6 +385,8 @@ impl Catalog {
 /// Counts over a catalog, as `aws-mcp catalog --stats` prints them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CatalogStats {
+    /// The AWS CLI major version counted (1 or 2).
+    pub dialect: u8,
     /// awscli version.
     pub awscli: String,
     /// botocore data version.
@@ -292,6 +422,14 @@ pub struct CatalogStats {
 pub struct Service<'a> {
     catalog: &'a Catalog,
     idx: usize,
+    dialect: Dialect,
+}
+
+fn dialect_slot(d: Dialect) -> usize {
+    match d {
+        Dialect::V1 => 0,
+        Dialect::V2 => 1,
+    }
 }
 
 impl std::fmt::Debug for Service<'_> {
@@ -308,6 +446,16 @@ impl<'a> Service<'a> {
     /// The CLI name (`s3api`, `ec2`, `s3`).
     pub fn name(&self) -> &'a str {
         &self.entry().name
+    }
+
+    /// The dialect this service was looked up in.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The dialects that have this top-level command.
+    pub fn dialects(&self) -> Dialects {
+        self.entry().dialects
     }
 
     /// botocore's service name (`s3` for `s3api`), or `None` for customization-only commands.
@@ -367,15 +515,20 @@ impl<'a> Service<'a> {
         self.catalog
     }
 
-    /// Every command of this service, in table order.
+    /// Every command of this service in its dialect, in table order.
     pub fn commands(&self) -> impl ExactSizeIterator<Item = Command<'a>> + 'a {
         let service = *self;
-        (0..self.entry().commands.len()).map(move |idx| Command { service, idx })
+        self.catalog.commands_of[self.idx][dialect_slot(self.dialect)]
+            .iter()
+            .map(move |&idx| Command {
+                service,
+                idx: idx as usize,
+            })
     }
 
-    /// A command by its CLI name (`describe-instances`, `wait instance-running`).
+    /// A command of this service's dialect by its CLI name (`describe-instances`, `wait instance-running`).
     pub fn command(&self, name: &str) -> Option<Command<'a>> {
-        self.catalog.commands_by_name[self.idx]
+        self.catalog.commands_by_name[self.idx][dialect_slot(self.dialect)]
             .get(name)
             .map(|&idx| Command {
                 service: *self,
@@ -398,6 +551,7 @@ impl<'a> Service<'a> {
 pub struct Args<'a> {
     table: &'a [Arg],
     ids: &'a [u32],
+    dialect: Dialect,
 }
 
 impl std::fmt::Debug for Args<'_> {
@@ -411,19 +565,23 @@ impl std::fmt::Debug for Args<'_> {
 impl<'a> Args<'a> {
     /// Number of arguments.
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.iter().count()
     }
 
     /// Whether the command takes no arguments.
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.iter().next().is_none()
     }
 
-    /// The arguments in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'a Arg> + 'a {
+    /// The arguments of the command's dialect, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a Arg> + 'a {
         let table = self.table;
+        let dialect = self.dialect;
         // Indices were checked against the table when the service was decoded.
-        self.ids.iter().map(move |&i| &table[i as usize])
+        self.ids
+            .iter()
+            .map(move |&i| &table[i as usize])
+            .filter(move |a| a.dialects.has(dialect))
     }
 
     /// An argument by its CLI name without `--`.
@@ -434,7 +592,7 @@ impl<'a> Args<'a> {
 
 impl<'a> IntoIterator for Args<'a> {
     type Item = &'a Arg;
-    type IntoIter = Box<dyn ExactSizeIterator<Item = &'a Arg> + 'a>;
+    type IntoIter = Box<dyn Iterator<Item = &'a Arg> + 'a>;
     fn into_iter(self) -> Self::IntoIter {
         Box::new(self.iter())
     }
@@ -469,6 +627,17 @@ impl<'a> Command<'a> {
     /// The CLI name after the service (`describe-instances`, `wait instance-running`).
     pub fn name(&self) -> &'a str {
         &self.summary().name
+    }
+
+    /// The dialect this command was looked up in.
+    pub fn dialect(&self) -> Dialect {
+        self.service.dialect
+    }
+
+    /// The dialects that have this entry of the table (both, or only one:
+    /// `logs tail` is v2's, `ecr get-login` v1's).
+    pub fn dialects(&self) -> Dialects {
+        self.summary().dialects.and(self.service.entry().dialects)
     }
 
     /// What kind of command this is.
@@ -516,6 +685,7 @@ impl<'a> Command<'a> {
         Ok(Args {
             table: &detail.args,
             ids: &detail.commands[self.idx].args,
+            dialect: self.service.dialect,
         })
     }
 
@@ -705,6 +875,76 @@ mod tests {
         assert!(st.waiters >= 400, "{st:?}");
         assert!(st.customizations >= 70, "{st:?}");
         assert!(st.args >= 120_000, "{st:?}");
+    }
+
+    #[test]
+    fn both_dialects_one_table() {
+        let c = cat();
+        assert_eq!(c.sources().awscli_v2, "2.36.7");
+        // v2-only commands and top-level commands.
+        for (svc, op) in [
+            ("logs", "tail"),
+            ("sso", "login"),
+            ("configure", "sso"),
+            ("configure", "export-credentials"),
+            ("configure", "list-profiles"),
+            ("ddb", "select"),
+            ("ddb", "put"),
+            ("dsql", "generate-db-connect-auth-token"),
+            ("ec2-instance-connect", "ssh"),
+        ] {
+            assert!(c.command_in(svc, op, Dialect::V2).is_some(), "{svc} {op}");
+            assert!(c.command_in(svc, op, Dialect::V1).is_none(), "{svc} {op}");
+            assert_eq!(c.command_dialects(svc, op), Some(Dialects::V2));
+        }
+        assert!(c.service("ddb").is_none() && c.service_in("ddb", Dialect::V2).is_some());
+        // v1-only.
+        assert!(c.command("ecr", "get-login").is_some());
+        assert!(c.command_in("ecr", "get-login", Dialect::V2).is_none());
+        assert_eq!(c.command_dialects("ecr", "get-login"), Some(Dialects::V1));
+        // Shared commands, with per-dialect arguments.
+        let v1 = c.command("lambda", "invoke").unwrap();
+        let v2 = c.command_in("lambda", "invoke", Dialect::V2).unwrap();
+        assert_eq!(v2.dialect(), Dialect::V2);
+        assert!(v1.dialects().is_both());
+        assert!(v2.arg("payload").unwrap().is_some() && v1.arg("payload").unwrap().is_some());
+        let v1 = c.command("lambda", "list-functions").unwrap();
+        let v2 = c
+            .command_in("lambda", "list-functions", Dialect::V2)
+            .unwrap();
+        assert!(v1.arg("cli-input-yaml").unwrap().is_none());
+        assert!(v2.arg("cli-input-yaml").unwrap().is_some());
+        let skel = |cmd: Command| {
+            cmd.arg("generate-cli-skeleton")
+                .unwrap()
+                .unwrap()
+                .choices
+                .len()
+        };
+        assert_eq!((skel(v1), skel(v2)), (2, 3));
+        // `sso logout`: an operation in v1, a customization in v2.
+        assert_eq!(
+            c.command("sso", "logout").unwrap().kind(),
+            CommandKind::Operation
+        );
+        assert_eq!(
+            c.command_in("sso", "logout", Dialect::V2).unwrap().kind(),
+            CommandKind::Custom
+        );
+        // Global options per dialect.
+        assert!(c.global_arg("cli-binary-format").is_none());
+        let f = c.global_arg_in("cli-binary-format", Dialect::V2).unwrap();
+        assert!(f.choices.iter().any(|x| &**x == "raw-in-base64-out"));
+        let out1 = c.global_arg("output").unwrap();
+        let out2 = c.global_arg_in("output", Dialect::V2).unwrap();
+        assert!(!out1.choices.iter().any(|x| &**x == "yaml"));
+        assert!(out2.choices.iter().any(|x| &**x == "yaml-stream"));
+        // Counts per dialect, and the entries of both.
+        let (s1, s2) = (c.stats().unwrap(), c.stats_in(Dialect::V2).unwrap());
+        assert_eq!((s1.dialect, s2.dialect), (1, 2));
+        assert!(s2.commands > 20_500 && s2.args > s1.args, "{s1:?} {s2:?}");
+        let entries = c.entries().count();
+        assert!(entries > s1.commands && entries > s2.commands);
     }
 
     #[test]

@@ -12,6 +12,8 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::dialect::Dialects;
+
 /// A shared, immutable name or text in the catalog.
 ///
 /// Service details are decoded with an interner: shape names, member names,
@@ -114,6 +116,9 @@ pub struct Sources {
     /// The command that generated the catalog.
     #[serde(default)]
     pub generator: String,
+    /// The AWS CLI v2 version whose command table was walked.
+    #[serde(default)]
+    pub awscli_v2: String,
 }
 
 /// An AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...) and its regions.
@@ -150,6 +155,9 @@ pub(crate) struct ServiceEntry {
     pub metadata: Option<Box<ServiceMetadata>>,
     pub commands: Vec<CommandSummary>,
     pub blob: [u64; 2],
+    /// The dialects that have this top-level command.
+    #[serde(default)]
+    pub dialects: Dialects,
 }
 
 /// What kind of command an entry is.
@@ -178,6 +186,9 @@ pub(crate) struct CommandSummary {
     pub deprecated: bool,
     #[serde(default)]
     pub hidden: bool,
+    /// The dialects that have this command (within its service's).
+    #[serde(default)]
+    pub dialects: Dialects,
 }
 
 /// A service's decoded detail: each command's arguments, and the shapes they use.
@@ -405,6 +416,10 @@ pub struct Arg {
     /// A one-line description.
     #[serde(default, deserialize_with = "de_name")]
     pub doc: Name,
+    /// The AWS CLI dialects that have this argument (global options and
+    /// command arguments alike).
+    #[serde(default, skip_serializing_if = "Dialects::is_both")]
+    pub dialects: Dialects,
 }
 
 /// A botocore shape type.

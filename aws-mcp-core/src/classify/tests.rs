@@ -20,7 +20,7 @@ fn every_service_decodes() {
 fn every_catalog_command_has_an_entry() {
     let cat = Catalog::embedded();
     let mut missing = Vec::new();
-    for c in cat.commands() {
+    for c in cat.entries() {
         if table().entry(c.service().name(), c.name()).is_none() {
             missing.push(c.full_name());
         }
@@ -31,7 +31,10 @@ fn every_catalog_command_has_an_entry() {
         missing.len(),
         &missing[..missing.len().min(10)]
     );
-    assert_eq!(table().len(), cat.commands().count());
+    // One entry per command name of either AWS CLI dialect (a name both
+    // dialects have, even as different kinds of command, is one entry).
+    let names: std::collections::HashSet<String> = cat.entries().map(|c| c.full_name()).collect();
+    assert_eq!(table().len(), names.len());
 }
 
 #[test]

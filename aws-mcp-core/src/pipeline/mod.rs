@@ -458,17 +458,17 @@ impl std::fmt::Debug for Pipeline<'_> {
 }
 
 impl<'c> Pipeline<'c> {
-    /// A pipeline over `catalog` that decides with `assessor` and runs with
-    /// `executor`.
+    /// A pipeline that checks with `validator` (its catalog, dialect and
+    /// limits), decides with `assessor` and runs with `executor`.
     pub fn new(
-        catalog: &'c Catalog,
+        validator: Validator<'c>,
         assessor: Assessor,
         executor: Arc<dyn Executor>,
         settings: Settings,
     ) -> Pipeline<'c> {
         Pipeline {
-            catalog,
-            validator: Validator::new(catalog),
+            catalog: validator.catalog(),
+            validator,
             assessor,
             executor,
             settings,
@@ -503,7 +503,11 @@ impl<'c> Pipeline<'c> {
             .clamp(1, MAX_RESULTS_LIMIT);
         let paginated = self
             .catalog
-            .command(command.service(), command.operation())
+            .command_in(
+                command.service(),
+                command.operation(),
+                self.validator.cli_dialect(),
+            )
             .and_then(|c| c.arg("max-items").ok().flatten())
             .is_some();
         ExecOptions {

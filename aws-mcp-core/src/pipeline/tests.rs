@@ -26,7 +26,7 @@ fn pipeline(read_only: bool, consent: bool) -> Pipeline<'static> {
     c.read_operations_only = read_only;
     c.require_mutation_consent = consent;
     Pipeline::new(
-        catalog,
+        crate::Validator::new(catalog),
         Assessor::new(c),
         Arc::new(MustNotRun),
         Settings::default(),

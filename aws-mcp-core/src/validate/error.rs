@@ -74,6 +74,50 @@ pub enum ValidationError {
         suggestions: Vec<String>,
     },
 
+    /// A command, or an option, of the other AWS CLI major version.
+    #[error("{what} is an {belongs_to} {noun}; this server validates for {validates_for}: {hint}")]
+    OtherDialect {
+        /// What was written (`` `--cli-binary-format` ``, `` `aws logs tail` ``).
+        what: String,
+        /// `option` or `command`.
+        noun: &'static str,
+        /// The dialect that has it.
+        belongs_to: crate::catalog::Dialect,
+        /// The AWS CLI in force (`aws-cli/1.46.3 (AWS CLI v1)`).
+        validates_for: String,
+        /// What to do instead.
+        hint: String,
+    },
+
+    /// A command or option that waits for a person at a terminal.
+    #[error(
+        "{what} is interactive (it waits for input at a terminal) and cannot run here: {instead}"
+    )]
+    Interactive {
+        /// What was written.
+        what: String,
+        /// What to do instead.
+        instead: String,
+    },
+
+    /// A blob value that AWS CLI v2 reads as base64 is not base64.
+    #[error("{arg}: Invalid base64: \"{value}\"; AWS CLI v2 reads binary parameters as base64: encode the value, or add `--cli-binary-format raw-in-base64-out` to pass it as text")]
+    InvalidBase64 {
+        /// The argument (`--payload`).
+        arg: String,
+        /// The value as written (shortened).
+        value: String,
+    },
+
+    /// `--cli-input-yaml` is not a YAML mapping.
+    #[error("{arg} is not valid YAML: {detail}")]
+    InvalidYaml {
+        /// The argument.
+        arg: String,
+        /// The parser's message.
+        detail: String,
+    },
+
     /// `help` cannot be run through this tool.
     #[error("`help` is not available here: ask for command suggestions instead, or run the operation itself")]
     HelpRequested,
@@ -328,6 +372,14 @@ pub enum ErrorKind {
     HelpRequested,
     /// `unknown_argument`.
     UnknownArgument,
+    /// `other_cli_version`: a command or option of the other AWS CLI major version.
+    OtherCliVersion,
+    /// `interactive`.
+    Interactive,
+    /// `invalid_base64`.
+    InvalidBase64,
+    /// `invalid_yaml`.
+    InvalidYaml,
     /// `abbreviated_argument`.
     AbbreviatedArgument,
     /// `missing_value`.
@@ -385,6 +437,10 @@ impl ErrorKind {
             ErrorKind::UnknownOperation => "unknown_operation",
             ErrorKind::HelpRequested => "help_requested",
             ErrorKind::UnknownArgument => "unknown_argument",
+            ErrorKind::OtherCliVersion => "other_cli_version",
+            ErrorKind::Interactive => "interactive",
+            ErrorKind::InvalidBase64 => "invalid_base64",
+            ErrorKind::InvalidYaml => "invalid_yaml",
             ErrorKind::AbbreviatedArgument => "abbreviated_argument",
             ErrorKind::MissingValue => "missing_value",
             ErrorKind::UnexpectedValue => "unexpected_value",
@@ -451,6 +507,10 @@ impl ValidationError {
             ValidationError::UnknownOperation { .. } => ErrorKind::UnknownOperation,
             ValidationError::HelpRequested => ErrorKind::HelpRequested,
             ValidationError::UnknownArgument { .. } => ErrorKind::UnknownArgument,
+            ValidationError::OtherDialect { .. } => ErrorKind::OtherCliVersion,
+            ValidationError::Interactive { .. } => ErrorKind::Interactive,
+            ValidationError::InvalidBase64 { .. } => ErrorKind::InvalidBase64,
+            ValidationError::InvalidYaml { .. } => ErrorKind::InvalidYaml,
             ValidationError::AbbreviatedArgument { .. } => ErrorKind::AbbreviatedArgument,
             ValidationError::MissingValue { .. } => ErrorKind::MissingValue,
             ValidationError::UnexpectedValue { .. } => ErrorKind::UnexpectedValue,

@@ -11,7 +11,7 @@
 use super::args::looks_like_option;
 use super::error::ValidationError;
 use super::suggest::closest;
-use crate::catalog::{ArgType, Catalog};
+use crate::catalog::{ArgType, Catalog, Dialect};
 use crate::command::{GlobalOptions, LocalPath, PathAccess, PathOrigin};
 
 /// The result of the global pass.
@@ -25,16 +25,17 @@ pub(crate) struct Globals<'w> {
     pub paths: Vec<LocalPath>,
 }
 
-fn is_flag(catalog: &Catalog, name: &str) -> bool {
+fn is_flag(catalog: &Catalog, dialect: Dialect, name: &str) -> bool {
     name == "version"
         || catalog
-            .global_arg(name)
+            .global_arg_in(name, dialect)
             .is_some_and(|a| a.arg_type == ArgType::Boolean)
 }
 
-/// Take the global options out of `words` (everything after `aws`).
+/// Take the global options of `dialect` out of `words` (everything after `aws`).
 pub(crate) fn extract<'w>(
     catalog: &Catalog,
+    dialect: Dialect,
     words: &'w [String],
 ) -> Result<Globals<'w>, ValidationError> {
     let mut g = Globals {
@@ -57,10 +58,9 @@ pub(crate) fn extract<'w>(
             None => (w.as_str(), None),
         };
         let bare = &name[2..];
-        let Some(arg) = catalog.global_arg(bare) else {
+        let Some(arg) = catalog.global_arg_in(bare, dialect) else {
             let prefixed: Vec<String> = catalog
-                .global_args()
-                .iter()
+                .global_args_in(dialect)
                 .filter(|a| !bare.is_empty() && a.name.starts_with(bare))
                 .map(|a| format!("--{}", a.name))
                 .collect();
@@ -80,7 +80,7 @@ pub(crate) fn extract<'w>(
             });
         }
         seen.push(arg_name);
-        let value = if is_flag(catalog, bare) {
+        let value = if is_flag(catalog, dialect, bare) {
             if inline.is_some() {
                 return Err(ValidationError::UnexpectedValue {
                     arg: name.to_string(),
@@ -191,6 +191,16 @@ fn set(
         ("no-sign-request", _) => o.no_sign_request = true,
         ("version", _) => o.version = true,
         ("v2-debug", _) => o.v2_debug = true,
+        ("cli-binary-format", v) => o.cli_binary_format = v,
+        ("cli-error-format", v) => o.cli_error_format = v,
+        ("no-cli-pager", _) => o.no_cli_pager = true,
+        ("no-cli-auto-prompt", _) => o.no_cli_auto_prompt = true,
+        ("cli-auto-prompt", _) => {
+            return Err(ValidationError::Interactive {
+                what: "`--cli-auto-prompt`".into(),
+                instead: "write the complete command with every argument; use suggest_aws_commands to find them".into(),
+            })
+        }
         _ => {}
     }
     Ok(())

@@ -47,7 +47,7 @@ use serde_json::{Map, Value};
 pub use error::{ErrorKind, ValidationError};
 pub use types::EnumCheck;
 
-use crate::catalog::{ArgKind, ArgType, Catalog, CommandKind, Service, Shape, ShapeType};
+use crate::catalog::{ArgKind, ArgType, Catalog, CommandKind, Dialect, Service, Shape, ShapeType};
 use crate::command::{ApiOperation, GivenArg, LocalPath, PathAccess, PathOrigin, ValidatedCommand};
 use crate::parse::{tokenize_with_limit, MAX_COMMAND_BYTES};
 use args::{looks_like_option, Given};
@@ -59,11 +59,200 @@ pub fn validate(catalog: &Catalog, command: &str) -> Result<ValidatedCommand, Va
 }
 
 /// A validator with options; cheap to create, shareable across threads.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Validator<'c> {
     catalog: &'c Catalog,
     max_command_bytes: usize,
     enum_check: EnumCheck,
+    dialect: Dialect,
+    binary_format: BinaryFormat,
+    cli_version: Option<String>,
+}
+
+/// How AWS CLI v2 reads blob parameters (`--cli-binary-format`, or the
+/// profile's `cli_binary_format`). AWS CLI v1 always reads them as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum BinaryFormat {
+    /// v2's default: a blob value is base64, decoded before the call.
+    #[default]
+    Base64,
+    /// `raw-in-base64-out`: a blob value is the bytes of its text, as in v1.
+    RawInBase64Out,
+}
+
+impl BinaryFormat {
+    /// The setting's value (`base64`, `raw-in-base64-out`), or `None` for another word.
+    pub fn parse(s: &str) -> Option<BinaryFormat> {
+        match s {
+            "base64" => Some(BinaryFormat::Base64),
+            "raw-in-base64-out" => Some(BinaryFormat::RawInBase64Out),
+            _ => None,
+        }
+    }
+}
+
+/// AWS CLI v2 commands that wait for a person at a terminal (a browser
+/// sign-in, prompts, an SSH session, an endless stream), with what to do
+/// instead. They are refused before any policy: nothing could answer them.
+const INTERACTIVE: &[(&str, &str, &str)] = &[
+    ("sso", "login", "sign in once in a terminal (`aws sso login`), then call commands with that profile"),
+    ("login", "", "sign in once in a terminal (`aws login`), then call commands with that profile"),
+    ("configure", "sso", "set the profile up once in a terminal (`aws configure sso`), or write its sso_* settings with `aws configure set`"),
+    ("configure", "sso-session", "set the session up once in a terminal, or write it with `aws configure set`"),
+    ("configure", "wizard", "write the settings with `aws configure set`"),
+    ("configure", "mfa-login", "run it once in a terminal, where the MFA code can be typed"),
+    ("configure", "", "write each setting with `aws configure set KEY VALUE`"),
+    ("configure", "agent-toolkit", "run it once in a terminal"),
+    ("dynamodb", "wizard new-table", "create the table with `aws dynamodb create-table`"),
+    ("dynamodb", "wizard", "create the table with `aws dynamodb create-table`"),
+    ("events", "wizard new-rule", "create the rule with `aws events put-rule`"),
+    ("events", "wizard", "create the rule with `aws events put-rule`"),
+    ("iam", "wizard new-role", "create the role with `aws iam create-role`"),
+    ("iam", "wizard", "create the role with `aws iam create-role`"),
+    ("lambda", "wizard new-function", "create the function with `aws lambda create-function`"),
+    ("lambda", "wizard", "create the function with `aws lambda create-function`"),
+    ("cli-dev", "wizard-dev", "write the commands it would generate yourself"),
+    ("ec2-instance-connect", "ssh", "push a key with `aws ec2-instance-connect send-ssh-public-key` and connect from a terminal"),
+    ("ec2-instance-connect", "open-tunnel", "open the tunnel from a terminal"),
+    ("ecs", "monitor-express-gateway-service", "poll `aws ecs describe-express-gateway-service` instead"),
+    ("update", "", "update the AWS CLI outside this server"),
+];
+
+/// What to do instead of an interactive command, when it is one.
+fn interactive(service: &str, command: &str, words: &[&str]) -> Option<&'static str> {
+    if service == "logs" && command == "tail" && words.contains(&"--follow") {
+        return Some("drop `--follow` (it streams until stopped) and call again with `--since` to read what arrived since");
+    }
+    INTERACTIVE
+        .iter()
+        .find(|(s, c, _)| *s == service && *c == command)
+        .map(|(_, _, instead)| *instead)
+}
+
+/// `--cli-input-yaml`: a YAML mapping of API parameters, read into the same
+/// JSON values as `--cli-input-json`.
+fn yaml_input(text: &str, label: &str) -> Result<Map<String, Value>, ValidationError> {
+    let v: Value = serde_yaml_ng::from_str(text).map_err(|e| ValidationError::InvalidYaml {
+        arg: label.to_string(),
+        detail: e.to_string(),
+    })?;
+    match v {
+        Value::Object(o) => Ok(o),
+        _ => Err(ValidationError::InvalidYaml {
+            arg: label.to_string(),
+            detail: "expected a mapping of API parameters".into(),
+        }),
+    }
+}
+
+/// Python's lenient `base64.b64decode`: characters outside the alphabet are
+/// skipped, the data must end on a 4-character boundary or be padded to it.
+pub(crate) fn python_b64decode(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let mut data = String::with_capacity(s.len());
+    let mut pads = 0;
+    for ch in s.chars() {
+        match ch {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '+' | '/' if pads == 0 => data.push(ch),
+            '=' => pads += 1,
+            _ => {}
+        }
+    }
+    match data.len() % 4 {
+        0 => {}
+        1 => return None,
+        2 if pads >= 2 => data.push_str("=="),
+        3 if pads >= 1 => data.push('='),
+        _ => return None,
+    }
+    base64::engine::general_purpose::STANDARD.decode(data).ok()
+}
+
+/// AWS CLI v2 reads blob parameters as base64 (its `Base64DecodeVisitor`):
+/// decode each one, at any depth. The decoded bytes stand as text, as a v1
+/// blob would; bytes that are not UTF-8 stay base64 and the command is noted
+/// (`binary blob`) so that it runs where bytes can be passed.
+fn decode_blobs(
+    service: Service<'_>,
+    shape: &Shape,
+    v: &mut Value,
+    label: Option<&str>,
+    table: crate::catalog::Args<'_>,
+) -> Result<(), ValidationError> {
+    match (shape.shape_type, v) {
+        (ShapeType::Structure, Value::Object(o)) => {
+            for (k, val) in o.iter_mut() {
+                let Some(m) = shape.member_ref(k) else {
+                    continue;
+                };
+                if m.traits().streaming {
+                    continue;
+                }
+                if let Some(sh) = service.shape(&m.shape)? {
+                    let top = label.is_none().then(|| {
+                        table
+                            .iter()
+                            .find(|a| a.member.as_deref() == Some(k.as_str()))
+                            .map(|a| format!("--{}", a.name))
+                            .unwrap_or_else(|| k.clone())
+                    });
+                    decode_blobs(service, sh, val, top.as_deref().or(label), table)?;
+                }
+            }
+        }
+        (ShapeType::List, Value::Array(items)) => {
+            if let Some(m) = &shape.member {
+                if let Some(sh) = service.shape(&m.shape)? {
+                    for it in items {
+                        decode_blobs(service, sh, it, label, table)?;
+                    }
+                }
+            }
+        }
+        (ShapeType::Map, Value::Object(o)) => {
+            if let Some(m) = &shape.value {
+                if let Some(sh) = service.shape(&m.shape)? {
+                    for val in o.values_mut() {
+                        decode_blobs(service, sh, val, label, table)?;
+                    }
+                }
+            }
+        }
+        (ShapeType::Blob, Value::String(text)) if !shape.traits().streaming => {
+            // fileb:// values are read as bytes by the CLI, never decoded.
+            if text.starts_with("fileb://") || text.starts_with("file://") {
+                return Ok(());
+            }
+            let bytes = python_b64decode(text).ok_or_else(|| ValidationError::InvalidBase64 {
+                arg: label.unwrap_or("a blob parameter").to_string(),
+                value: shorten(text),
+            })?;
+            if let Ok(t) = String::from_utf8(bytes) {
+                *text = t;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The operation name an unknown-operation error is about.
+fn name_of(e: &ValidationError) -> &str {
+    match e {
+        ValidationError::UnknownOperation { name, .. } => name,
+        _ => "",
+    }
+}
+
+/// `("configure", "sso")` from an error's service field (`configure` or,
+/// for a missing sub-operation, `configure sso`) and operation name.
+fn split_command<'a>(service: &'a str, name: &str) -> (&'a str, String) {
+    match service.split_once(' ') {
+        Some((svc, rest)) if name.is_empty() => (svc, rest.to_string()),
+        Some((svc, rest)) => (svc, format!("{rest} {name}")),
+        None => (service, name.to_string()),
+    }
 }
 
 /// Shorten a value for an error message (at most 80 characters).
@@ -151,6 +340,104 @@ impl<'c> Validator<'c> {
             catalog,
             max_command_bytes: MAX_COMMAND_BYTES,
             enum_check: EnumCheck::default(),
+            dialect: Dialect::default(),
+            binary_format: BinaryFormat::default(),
+            cli_version: None,
+        }
+    }
+
+    /// Validate for this AWS CLI dialect (default [`Dialect::V1`]): its
+    /// commands, options and semantics.
+    pub fn dialect(mut self, d: Dialect) -> Self {
+        self.dialect = d;
+        self
+    }
+
+    /// The dialect commands are validated for.
+    pub fn cli_dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// AWS CLI v2's blob format when the command sets no
+    /// `--cli-binary-format` (the profile's `cli_binary_format`; default base64).
+    pub fn binary_format(mut self, f: BinaryFormat) -> Self {
+        self.binary_format = f;
+        self
+    }
+
+    /// The version of the installed `aws` program (`2.9.19`), named in
+    /// errors about the other dialect; default: the catalog's version.
+    pub fn cli_version(mut self, v: impl Into<String>) -> Self {
+        self.cli_version = Some(v.into());
+        self
+    }
+
+    fn validates_for(&self) -> String {
+        let v = self.cli_version.as_deref().unwrap_or(match self.dialect {
+            Dialect::V1 => &self.catalog.sources().awscli,
+            Dialect::V2 => &self.catalog.sources().awscli_v2,
+        });
+        format!("aws-cli/{v} ({})", self.dialect)
+    }
+
+    /// An error about a name unknown in this dialect, made specific when the
+    /// other dialect has it.
+    fn other_dialect(&self, e: ValidationError, words: &[String]) -> ValidationError {
+        let other = self.dialect.other();
+        let hint = |noun: &str| {
+            match other {
+            Dialect::V2 => format!("the `aws` program here is AWS CLI v1, which has no such {noun}; write the v1 form, or install AWS CLI v2 (then AWS_MCP_CLI_VERSION=auto or 2)"),
+            Dialect::V1 => format!("the `aws` program here is AWS CLI v2, which has no such {noun}; write the v2 form (AWS_MCP_CLI_VERSION=1 only with AWS CLI v1 installed)"),
+        }
+        };
+        let mk = |what: String, noun: &'static str| ValidationError::OtherDialect {
+            what,
+            noun,
+            belongs_to: other,
+            validates_for: self.validates_for(),
+            hint: hint(noun),
+        };
+        let c = self.catalog;
+        match &e {
+            ValidationError::UnknownService { name, .. } if c.service_in(name, other).is_some() => {
+                mk(format!("`aws {name}`"), "command")
+            }
+            ValidationError::UnknownOperation { service, .. }
+            | ValidationError::MissingOperation { service, .. }
+                if {
+                    let (svc, op) = split_command(service, name_of(&e));
+                    c.command_in(svc, &op, other).is_some()
+                } =>
+            {
+                let (svc, op) = split_command(service, name_of(&e));
+                mk(format!("`aws {svc} {op}`"), "command")
+            }
+            ValidationError::UnknownArgument { command, name, .. } => {
+                let bare = name.trim_start_matches('-');
+                let bare = bare.split_once('=').map_or(bare, |(n, _)| n);
+                let mut parts = command.split(' ').skip(1);
+                let svc = parts.next().unwrap_or("");
+                let op: Vec<&str> = parts.collect();
+                let in_cmd = c
+                    .command_in(svc, &op.join(" "), other)
+                    .and_then(|cmd| cmd.arg(bare).ok().flatten())
+                    .is_some();
+                if in_cmd || c.global_arg_in(bare, other).is_some() {
+                    mk(format!("`--{bare}`"), "option")
+                } else {
+                    e
+                }
+            }
+            ValidationError::InvalidChoice { arg, value, .. }
+                if c.global_arg_in(arg.trim_start_matches('-'), other)
+                    .is_some_and(|a| a.choices.iter().any(|x| **x == **value)) =>
+            {
+                mk(format!("`{arg} {value}`"), "option")
+            }
+            _ => {
+                let _ = words;
+                e
+            }
         }
     }
 
@@ -179,6 +466,11 @@ impl<'c> Validator<'c> {
 
     /// Validate a command already split into words (the first must be `aws`).
     pub fn validate_words(&self, words: &[String]) -> Result<ValidatedCommand, ValidationError> {
+        self.validate_in_dialect(words)
+            .map_err(|e| self.other_dialect(e, words))
+    }
+
+    fn validate_in_dialect(&self, words: &[String]) -> Result<ValidatedCommand, ValidationError> {
         let first = words
             .first()
             .ok_or(ValidationError::Parse(crate::parse::ParseError::Empty))?;
@@ -188,7 +480,7 @@ impl<'c> Validator<'c> {
                 found: shorten(first),
             });
         }
-        let g = globals::extract(self.catalog, &words[1..])?;
+        let g = globals::extract(self.catalog, self.dialect, &words[1..])?;
         let rest = &g.rest;
         let Some(svc_word) = rest.first() else {
             return Err(ValidationError::MissingService);
@@ -204,22 +496,31 @@ impl<'c> Validator<'c> {
                 name: svc_word.to_string(),
                 suggestions: suggest::closest(
                     svc_word,
-                    self.catalog.global_args().iter().map(|a| &*a.name),
+                    self.catalog.global_args_in(self.dialect).map(|a| &*a.name),
                 )
                 .into_iter()
                 .map(|s| format!("--{s}"))
                 .collect(),
             });
         }
-        let Some(service) = self.catalog.service(svc_word) else {
+        let Some(service) = self.catalog.service_in(svc_word, self.dialect) else {
             args::check_ascii(svc_word)?;
             return Err(ValidationError::UnknownService {
                 name: shorten(svc_word),
-                suggestions: suggest::closest(svc_word, self.catalog.services().map(|s| s.name())),
+                suggestions: suggest::closest(
+                    svc_word,
+                    self.catalog.services_in(self.dialect).map(|s| s.name()),
+                ),
             });
         };
         let (cmd, used) = self.operation(service, &rest[1..])?;
         let op_words = &rest[1 + used..];
+        if let Some(instead) = interactive(service.name(), cmd.name(), op_words) {
+            return Err(ValidationError::Interactive {
+                what: format!("`{}`", cmd.full_name()),
+                instead: instead.to_string(),
+            });
+        }
         let full = || cmd.full_name();
         let arg_table = cmd.args()?;
         let toplevel_bool = |a: &crate::catalog::Arg| self.toplevel_bool(service, arg_table, a);
@@ -273,10 +574,12 @@ impl<'c> Validator<'c> {
         out.argv.extend(g.argv.iter().cloned());
 
         // Required arguments (awscli turns the check off with --cli-input-json).
-        let overrides = matched
-            .given
-            .iter()
-            .any(|x| matches!(&*x.arg.name, "cli-input-json" | "generate-cli-skeleton"));
+        let overrides = matched.given.iter().any(|x| {
+            matches!(
+                &*x.arg.name,
+                "cli-input-json" | "cli-input-yaml" | "generate-cli-skeleton"
+            )
+        });
         if !overrides {
             let missing: Vec<String> = arg_table
                 .iter()
@@ -322,7 +625,7 @@ impl<'c> Validator<'c> {
             if let [v] = x.values.as_slice() {
                 if let Some(p) = files::file_ref(v, &x.arg.name, false) {
                     out.local_paths.push(p);
-                    input_from_file |= &*x.arg.name == "cli-input-json";
+                    input_from_file |= matches!(&*x.arg.name, "cli-input-json" | "cli-input-yaml");
                     if generated && x.arg.kind == ArgKind::Member {
                         if let Some(m) = &x.arg.member {
                             out.parameters
@@ -410,6 +713,10 @@ impl<'c> Validator<'c> {
                                 })
                             }
                         }
+                    }
+                    if &*x.arg.name == "cli-input-yaml" {
+                        let v = x.values.first().map(String::as_str).unwrap_or("");
+                        cli_json = Some(yaml_input(v, &label)?);
                     }
                 }
             }
@@ -515,6 +822,22 @@ impl<'c> Validator<'c> {
             )?;
         }
         out.notes = typer.notes;
+        let base64_blobs = self.dialect == Dialect::V2
+            && g.options
+                .cli_binary_format
+                .as_deref()
+                .and_then(BinaryFormat::parse)
+                .unwrap_or(self.binary_format)
+                == BinaryFormat::Base64;
+        if generated && base64_blobs {
+            if let Some(input) = input_shape {
+                let mut params = Value::Object(std::mem::take(&mut out.parameters));
+                decode_blobs(service, input, &mut params, None, arg_table)?;
+                if let Value::Object(o) = params {
+                    out.parameters = o;
+                }
+            }
+        }
         Ok(out)
     }
 
@@ -623,7 +946,7 @@ impl<'c> Validator<'c> {
         }
         let names: Vec<&str> = service
             .commands()
-            .filter(|c| !c.hidden())
+            .filter(|c| !c.hidden() && !c.name().is_empty())
             .map(|c| c.name())
             .collect();
         Err(ValidationError::UnknownOperation {
