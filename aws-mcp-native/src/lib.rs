@@ -35,7 +35,9 @@
 //! 5. **Send**: one pooled HTTP/1.1 client (rustls; through the proxy
 //!    `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` name unless `NO_PROXY` excludes
 //!    the host, with a `CONNECT` tunnel), retries with jittered
-//!    backoff for throttling, 5xx and connection errors (5 attempts, as the CLI), the
+//!    backoff for throttling, 5xx and connection errors (5 attempts, as the
+//!    CLI; a write without an idempotency token only when it surely was not
+//!    acted on, see `Call::once`), the
 //!    command's timeout over the whole call, cancellation by dropping the
 //!    future.
 //! 6. **Response**: the core's parser (timestamps and blobs exactly as the
@@ -235,6 +237,10 @@ pub enum NativeError {
     /// The response body was larger than the limit.
     #[error("the response body is larger than {0} bytes")]
     TooLarge(usize),
+    /// A write without an idempotency token lost its response after it was
+    /// sent: it may have been applied, so it was not sent again.
+    #[error("{0}")]
+    MaybeApplied(String),
     /// The response could not be read or paginated.
     #[error("could not read the response: {0}")]
     Response(String),
@@ -575,7 +581,16 @@ impl NativeExecutor {
             }
             None => None,
         };
+        // Retry a write only when sending it twice cannot apply it twice.
+        use aws_mcp_core::classify::Classifier as _;
+        let mutating = !aws_mcp_core::classify::AccessTable::embedded()
+            .classify(command)
+            .read_only;
+        let idempotent = input_shape
+            .is_some_and(|sh| sh.members.iter().any(|(_, m)| m.traits().idempotency_token));
         let call = Call {
+            retry_blindly: !mutating || idempotent,
+            display: format!("aws {} {}", command.service(), command.operation()),
             model: &model,
             op_name: &api.operation,
             op: &op,
@@ -643,6 +658,13 @@ impl NativeExecutor {
 }
 
 struct Call<'a> {
+    /// Whether any failure after sending may be retried: a read, or a write
+    /// whose idempotency token (the same in every attempt) lets the service
+    /// apply it once. Otherwise only failures that prove the request was not
+    /// acted on are retried (see [`Call::once`]).
+    retry_blindly: bool,
+    /// `aws <service> <operation>`, for messages.
+    display: String,
     model: &'a ServiceModel<'a>,
     op_name: &'a str,
     op: &'a OperationModel,
@@ -655,6 +677,15 @@ struct Call<'a> {
 
 impl Call<'_> {
     /// One API call with retries: the parsed page or the API error.
+    ///
+    /// The request (and its idempotency token) is built once and sent again
+    /// as is. Reads and writes that carry an idempotency token are retried
+    /// after connection errors, throttling, 429 and 5xx, as botocore does.
+    /// Any other write is retried only when the request surely did not reach
+    /// the service (the connection could not be made) or the service said it
+    /// refused it unprocessed (429, throttling): after a lost response or a
+    /// 5xx it may have been applied, and sending it again could apply it twice
+    /// (two messages, a second user), so the error says so instead.
     async fn once(
         &self,
         client: &transport::HttpClient,
@@ -699,12 +730,28 @@ impl Call<'_> {
             let sent = client.send(hreq, MAX_BODY).await;
             let (status, headers, body) = match sent {
                 Ok(r) => r,
-                Err(NativeError::Http(e)) if attempt < MAX_ATTEMPTS => {
+                Err(transport::SendError::NotSent(e)) if attempt < MAX_ATTEMPTS => {
                     tracing::debug!(attempt, error = %e, "retrying after a connection error");
                     tokio::time::sleep(transport::backoff(attempt)).await;
                     continue;
                 }
-                Err(e) => return Err(e),
+                Err(transport::SendError::MaybeSent(e))
+                    if attempt < MAX_ATTEMPTS && self.retry_blindly =>
+                {
+                    tracing::debug!(attempt, error = %e, "retrying after a lost response");
+                    tokio::time::sleep(transport::backoff(attempt)).await;
+                    continue;
+                }
+                Err(transport::SendError::MaybeSent(e)) if !self.retry_blindly => {
+                    return Err(NativeError::MaybeApplied(format!(
+                        "the connection was lost after the request was sent ({e}); `{}` changes something and carries no idempotency token, so it was not sent again: the request may have been applied. Check whether it took effect (list or describe what it creates or changes) before running it again",
+                        self.display
+                    )));
+                }
+                Err(transport::SendError::NotSent(e) | transport::SendError::MaybeSent(e)) => {
+                    return Err(NativeError::Http(e))
+                }
+                Err(transport::SendError::Failed(e)) => return Err(e),
             };
             let resp = HttpResponse {
                 status,
@@ -718,12 +765,26 @@ impl Call<'_> {
             let parsed = parse_response(self.model, self.op_name, self.op, &resp, &popts)
                 .map_err(|e| NativeError::Response(e.to_string()))?;
             if let Err(err) = &parsed {
-                if attempt < MAX_ATTEMPTS
-                    && (status >= 500 || status == 429 || transport::retryable_code(&err.code))
-                {
+                let unprocessed = status == 429 || transport::not_processed_code(&err.code);
+                let transient = status >= 500 || transport::retryable_code(&err.code);
+                let retry = if self.retry_blindly {
+                    unprocessed || transient
+                } else {
+                    unprocessed
+                };
+                if attempt < MAX_ATTEMPTS && retry {
                     tracing::debug!(attempt, code = %err.code, "retrying");
                     tokio::time::sleep(transport::backoff(attempt)).await;
                     continue;
+                }
+                if !self.retry_blindly && transient && !unprocessed {
+                    // The service failed while it handled the write.
+                    let mut err = err.clone();
+                    err.message.push_str(&format!(
+                        " (not retried: `{}` carries no idempotency token, and the request may have been applied; check whether it took effect before running it again)",
+                        self.display
+                    ));
+                    return Ok(Err(err));
                 }
             }
             return Ok(parsed);

@@ -218,3 +218,91 @@ async def test_derived_credential_commands_are_refused(server_env, read_only):
             assert res["status"] == "denied" and res["error_kind"] == "credential", (cmd, res)
         # Nothing was created.
         assert response(await call(c, "aws ec2 describe-key-pairs"))["KeyPairs"] == []
+
+
+class _DroppingProxy:
+    """A TCP proxy on 127.0.0.1 in front of moto that relays the first
+    `drops` requests to moto and then closes the client's connection instead
+    of relaying the answer (moto has acted; the response is lost)."""
+
+    def __init__(self, upstream, drops):
+        import socket
+        import threading
+        from urllib.parse import urlparse
+
+        u = urlparse(upstream)
+        self.target = (u.hostname, u.port)
+        self.drops = drops
+        self.lock = threading.Lock()
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            threading.Thread(target=self._pipe, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, True), daemon=True).start()
+
+    def _pipe(self, src, dst, answers):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if answers:
+                    with self.lock:
+                        drop = self.drops > 0
+                        if drop:
+                            self.drops -= 1
+                    if drop:
+                        break
+                dst.sendall(data)
+        except OSError:
+            pass
+        import socket
+
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def close(self):
+        self.sock.close()
+
+
+# Finding 8: after a dropped response the native executor sent a write again
+# (two messages in the queue; EntityAlreadyExists for a user it had created).
+async def test_a_lost_response_does_not_apply_a_write_twice(server_env, moto):
+    proxy = _DroppingProxy(moto, drops=0)
+    env = dict(server_env, AWS_ENDPOINT_URL=proxy.url, AWS_MCP_EXECUTOR="native")
+    try:
+        async with connect(env) as c:
+            url = response(await call(c, "aws sqs create-queue --queue-name once"))["QueueUrl"]
+            proxy.drops = 1
+            r = await call(c, f"aws sqs send-message --queue-url {url} --message-body hello")
+            assert r.is_error and "may have been applied" in result(r)["error"], result(r)
+            attrs = response(await call(c, f"aws sqs get-queue-attributes --queue-url {url} --attribute-names ApproximateNumberOfMessages"))
+            assert attrs["Attributes"]["ApproximateNumberOfMessages"] == "1"
+            proxy.drops = 1
+            r = await call(c, "aws iam create-user --user-name once")
+            assert r.is_error, result(r)
+            assert "may have been applied" in result(r)["error"] and "EntityAlreadyExists" not in result(r)["error"]
+            users = response(await call(c, "aws iam list-users"))["Users"]
+            assert [u["UserName"] for u in users] == ["once"]
+            # A read is simply retried.
+            proxy.drops = 1
+            ok(await call(c, "aws iam list-users"))
+    finally:
+        proxy.close()
