@@ -206,6 +206,11 @@ pub fn cli_argument(
 /// the first try and 4 retries).
 pub const MAX_ATTEMPTS: u32 = 5;
 
+/// Pagination holds at most this many bytes of results per byte of the
+/// output cap (16 MiB at the default 256 KiB cap): what could not be shown
+/// anyway is not collected without bound.
+pub const PAGES_MEMORY_PER_OUTPUT_BYTE: u64 = 64;
+
 /// The largest response body read (64 MiB); larger bodies are an error.
 pub const MAX_BODY: usize = 64 << 20;
 
@@ -574,6 +579,10 @@ impl NativeExecutor {
             Some(p) => {
                 let mut w =
                     Pages::new(p, &paging).map_err(|e| NativeError::Request(e.to_string()))?;
+                // What pagination may hold is bounded by the output cap.
+                w.limit_memory(
+                    (options.output_cap as u64).saturating_mul(PAGES_MEMORY_PER_OUTPUT_BYTE),
+                );
                 if format == OutputFormat::Text {
                     w.keep_pages();
                 }

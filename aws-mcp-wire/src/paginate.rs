@@ -15,7 +15,12 @@
 //!   `{"<input token>": ..., "boto_truncate_amount": N}` exactly as botocore
 //!   encodes it, so a token from the AWS CLI resumes here and the reverse.
 //! * Guarded: a service that returns the same token twice stops the loop
-//!   with an error instead of spinning; [`MAX_PAGES`] bounds the walk.
+//!   with an error instead of spinning; [`MAX_PAGES`] bounds the walk, and
+//!   [`Pages::limit_memory`] bounds what it holds (an executor ties it to its
+//!   output cap: a hostile endpoint answering `--max-items 100000000` with
+//!   endless pages is stopped long before memory runs out).
+//! * Linear: each page's results are moved into the merged result, never
+//!   copied with it (a dotted result key is followed in place).
 
 use base64::Engine as _;
 use serde_json::{Map, Value};
@@ -92,6 +97,14 @@ pub enum PaginateError {
     /// More than [`MAX_PAGES`] pages.
     #[error("more than {MAX_PAGES} pages; narrow the request or use --max-items")]
     TooManyPages,
+    /// The pages collected hold more than [`Pages::limit_memory`] allows.
+    #[error("stopped after {pages} pages: the results collected take more than {limit_mb} MB, far more than the output can show; ask for fewer items (--max-items N, then --starting-token with the NextToken printed), filter on the service side, or select less with --query")]
+    TooLarge {
+        /// Pages read.
+        pages: usize,
+        /// The limit in MB.
+        limit_mb: u64,
+    },
 }
 
 /// One paginated walk (see the module docs).
@@ -112,6 +125,9 @@ pub struct Pages<'a> {
     non_aggregate: Map<String, Value>,
     resume: Option<Map<String, Value>>,
     kept: Option<Vec<Value>>,
+    /// Approximate bytes held (merged results and kept pages), and the limit.
+    held: u64,
+    memory_limit: Option<u64>,
 }
 
 impl<'a> Pages<'a> {
@@ -151,7 +167,15 @@ impl<'a> Pages<'a> {
             non_aggregate: Map::new(),
             resume: None,
             kept: None,
+            held: 0,
+            memory_limit: None,
         })
+    }
+
+    /// Stop with [`PaginateError::TooLarge`] once the pages held take more
+    /// than about `bytes` of memory ([`crate::render::approx_size`]).
+    pub fn limit_memory(&mut self, bytes: u64) {
+        self.memory_limit = Some(bytes);
     }
 
     /// Keep every page as yielded (after any `--max-items` cut), for output
@@ -192,6 +216,17 @@ impl<'a> Pages<'a> {
         self.pages += 1;
         if self.pages > MAX_PAGES {
             return Err(PaginateError::TooManyPages);
+        }
+        if let Some(limit) = self.memory_limit {
+            let copies = if self.kept.is_some() { 2 } else { 1 };
+            let size = crate::render::approx_size(&page, limit.saturating_add(1));
+            self.held = self.held.saturating_add(size.saturating_mul(copies));
+            if self.held > limit {
+                return Err(PaginateError::TooLarge {
+                    pages: self.pages,
+                    limit_mb: (limit >> 20).max(1),
+                });
+            }
         }
         let primary = self.paginator.result_key.first().cloned();
         if self.first {
@@ -310,7 +345,12 @@ impl<'a> Pages<'a> {
                 continue;
             }
             let mut whole = Value::Object(std::mem::take(&mut self.result));
-            let existing = search(k, &whole)?;
+            // Move what was merged so far out of the result (a dotted path
+            // of names), instead of copying it on every page.
+            let existing = match take_path(&mut whole, k) {
+                Some(v) => v,
+                None => search(k, &whole)?,
+            };
             let merged = match (existing, v) {
                 (Value::Null, v) => v,
                 (Value::Array(mut a), Value::Array(b)) => {
@@ -381,6 +421,30 @@ fn search(expr: &str, v: &Value) -> Result<Value, PaginateError> {
         detail: err.to_string(),
     })?;
     Ok(serde_json::to_value(&*r).unwrap_or(Value::Null))
+}
+
+/// Take the value at a dotted path of plain names out of `v` (leaving
+/// null); `None` when `path` is not such a path (the caller then searches).
+fn take_path(v: &mut Value, path: &str) -> Option<Value> {
+    let plain = |p: &str| {
+        !p.is_empty()
+            && p.split('.')
+                .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    };
+    if !plain(path) {
+        return None;
+    }
+    let mut cur = v;
+    for name in path.split('.') {
+        match cur {
+            Value::Object(m) => match m.get_mut(name) {
+                Some(next) => cur = next,
+                None => return Some(Value::Null),
+            },
+            _ => return Some(Value::Null),
+        }
+    }
+    Some(std::mem::take(cur))
 }
 
 /// botocore's `set_value_from_jmespath`: a dotted path, creating objects.
@@ -541,6 +605,47 @@ mod tests {
                 json!({"Items": [3], "NextToken": "b"})
             ]
         );
+    }
+
+    /// Issue 19, finding 11: endless pages stop at the memory limit.
+    #[test]
+    fn endless_pages_stop_at_the_memory_limit() {
+        let p = basic();
+        let req = PageRequest {
+            max_items: Some(100_000_000),
+            ..Default::default()
+        };
+        let mut w = Pages::new(&p, &req).unwrap();
+        w.limit_memory(1 << 20);
+        let item = "x".repeat(1000);
+        let mut pages = 0;
+        let err = loop {
+            pages += 1;
+            let page = json!({"Items": vec![item.as_str(); 100], "NextToken": format!("t{pages}")});
+            match w.add_page(page) {
+                Ok(true) => continue,
+                Ok(false) => panic!("the walk ended"),
+                Err(e) => break e,
+            }
+        };
+        assert!(matches!(err, PaginateError::TooLarge { .. }), "{err}");
+        assert!(
+            (9..=12).contains(&pages),
+            "{pages} pages of ~110 KB for 1 MB"
+        );
+        assert!(err.to_string().contains("--max-items"), "{err}");
+        // Without a limit the same pages merge (and nested keys move, not copy).
+        let p = pg(
+            json!({"input_token": "NextToken", "output_token": "NextToken", "result_key": "A.Items"}),
+        );
+        let mut w = Pages::new(&p, &PageRequest::default()).unwrap();
+        for i in 0..3 {
+            let more = w
+                .add_page(json!({"A": {"Items": [i]}, "NextToken": if i < 2 { json!(format!("t{i}")) } else { Value::Null }}))
+                .unwrap();
+            assert_eq!(more, i < 2);
+        }
+        assert_eq!(w.finish(), json!({"A": {"Items": [0, 1, 2]}}));
     }
 
     #[test]

@@ -93,9 +93,10 @@ fn shorten(q: &str) -> String {
     }
 }
 
-/// The approximate memory a value takes, in bytes, counted without
-/// recursion; the count stops once it passes `stop`.
-pub(crate) fn approx_size(v: &Value, stop: u64) -> u64 {
+/// The approximate memory a value takes, in bytes (a node's size plus its
+/// strings and keys), counted without recursion; the count stops once it
+/// passes `stop`.
+pub fn approx_size(v: &Value, stop: u64) -> u64 {
     const NODE: u64 = std::mem::size_of::<Value>() as u64;
     let mut total = 0u64;
     let mut stack: Vec<&Value> = vec![v];

@@ -1,5 +1,7 @@
-//! Retries against a real HTTP server on 127.0.0.1 that drops responses:
-//! a write is sent again only when that cannot apply it twice.
+//! The native executor against hostile HTTP servers on 127.0.0.1: one that
+//! drops responses (a write is sent again only when that cannot apply it
+//! twice) and one that answers with endless pages (pagination stops at a
+//! bound tied to the output cap).
 #![allow(clippy::unwrap_used)]
 
 use std::io::{Read, Write};
@@ -188,4 +190,63 @@ async fn a_write_with_a_token_is_retried_with_the_same_token() {
         tokens.iter().all(|t| t == &tokens[0] && t.len() == 36),
         "{tokens:?}"
     );
+}
+
+/// Issue 19, finding 11: a hostile endpoint answering `--max-items
+/// 100000000` with endless pages grew the process to gigabytes; pagination
+/// now stops at a bound tied to the output cap.
+#[tokio::test]
+async fn endless_pages_stop_at_a_bound_tied_to_the_output_cap() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    let served = Arc::new(Mutex::new(0usize));
+    let count = served.clone();
+    std::thread::spawn(move || {
+        let names: Vec<String> = (0..1000).map(|i| format!("\"table-{i:0>60}\"")).collect();
+        for conn in l.incoming() {
+            let Ok(mut s) = conn else { return };
+            if read_request(&mut s).is_none() {
+                continue;
+            }
+            let n = {
+                let mut c = count.lock().unwrap();
+                *c += 1;
+                *c
+            };
+            let body = format!(
+                "{{\"TableNames\":[{}],\"LastEvaluatedTableName\":\"page-{n}\"}}",
+                names.join(",")
+            );
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let env = EndpointEnv {
+        endpoint_url: Some(url),
+        ..Default::default()
+    };
+    let ex = NativeExecutor::with_env(Catalog::embedded(), env)
+        .with_defaults(Some("us-east-1".into()), None)
+        .with_credentials("testing", "secret", None);
+    let c = Validator::new(Catalog::embedded())
+        .validate("aws dynamodb list-tables --max-items 100000000")
+        .unwrap();
+    let opts = ExecOptions {
+        output_cap: 64 * 1024,
+        timeout: std::time::Duration::from_secs(120),
+        ..ExecOptions::default()
+    };
+    let out = ex.execute(&c, &opts).await.unwrap();
+    assert_eq!(out.exit_code, Some(255));
+    assert!(
+        out.stderr.contains("MB") && out.stderr.contains("--max-items"),
+        "{}",
+        out.stderr
+    );
+    // 64 KiB × 64 = 4 MiB of results: a few dozen pages of ~170 KB, not thousands.
+    let pages = *served.lock().unwrap();
+    assert!((5..=60).contains(&pages), "{pages} pages");
 }
