@@ -251,21 +251,23 @@ impl Policy {
         let cfg = &self.config;
         let svc = cmd.service.to_ascii_lowercase();
         let op = cmd.operation.to_ascii_lowercase();
-        if let Some(p) = cfg.rules.denied(&svc, &op) {
+        if let Some((p, action)) = cfg.rules.denied_with(&svc, &op, &class.iam_actions) {
             return Decision::deny(Rule::DenyList, format!(
-                "the security policy file denies `{name}` (rule `{}`); do not retry it, and tell the user if it is needed",
-                p.text
+                "the security policy file denies `{name}` (rule `{}`{}); do not retry it, and tell the user if it is needed",
+                p.text,
+                needs(action)
             ));
         }
         if let Some((rule, reason)) = self.builtin_denial(cmd, class, &name) {
             return Decision::deny(rule, reason);
         }
-        if let Some(p) = cfg.rules.elicited(&svc, &op) {
+        if let Some((p, action)) = cfg.rules.elicited_with(&svc, &op, &class.iam_actions) {
             return Decision::NeedsConsent {
                 rule: Rule::ElicitList,
                 reason: format!(
-                    "the security policy file requires the user's consent for `{name}` (rule `{}`)",
-                    p.text
+                    "the security policy file requires the user's consent for `{name}` (rule `{}`{})",
+                    p.text,
+                    needs(action)
                 ),
             };
         }
@@ -398,6 +400,14 @@ const STREAMING_PATH_ARGS: &[(&str, &str, &str, PathAccess)] = &[
     ("mediastore-data", "put-object", "body", PathAccess::Read),
     ("ebs", "put-snapshot-block", "block-data", PathAccess::Read),
 ];
+
+/// ", which matches its call to X" for a rule that matched an IAM action.
+fn needs(action: Option<&str>) -> String {
+    match action {
+        Some(a) => format!(", which matches the IAM action {a} it needs"),
+        None => String::new(),
+    }
+}
 
 fn display_name(cmd: &ValidatedCommand) -> String {
     if cmd.operation.is_empty() {

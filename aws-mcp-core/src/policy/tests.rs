@@ -980,6 +980,75 @@ fn cloudformation_package_is_refused_unless_unrestricted() {
     assert!(is_deny(&decide_with(&c, &deploy)));
 }
 
+/// Issue 19, finding 7: one IAM action entry covers every spelling of the
+/// same thing (customizations, batch forms, PartiQL statements).
+#[test]
+fn iam_action_entries_cover_every_spelling() {
+    let e = env();
+    let c = with_rules(
+        &e,
+        r#"{"denyList":["s3:DeleteBucket","s3:DeleteObject","dynamodb:PartiQLDelete"],"elicitList":["iam:Create*"]}"#,
+    );
+    let denied = |cmd: &ValidatedCommand| {
+        let d = decide_with(&c, cmd);
+        d.rule() == Some(Rule::DenyList)
+    };
+    for cmd in [
+        vc("s3api", "delete-bucket"),
+        arg(vc("s3", "rb"), "paths", &["s3://b"]),
+        arg(vc("s3", "rm"), "paths", &["s3://b/k"]),
+        vc("s3api", "delete-object"),
+        vc("s3api", "delete-objects"),
+        arg(vc("s3", "mv"), "paths", &["s3://a/k", "s3://b/k"]),
+        arg(
+            arg(vc("s3", "sync"), "paths", &["s3://a/", "s3://b/"]),
+            "delete",
+            &[],
+        ),
+        param(
+            vc("dynamodb", "execute-statement"),
+            "Statement",
+            serde_json::json!("DELETE FROM t WHERE k='x'"),
+        ),
+        param(
+            vc("dynamodb", "batch-execute-statement"),
+            "Statements",
+            serde_json::json!([{"Statement": "SELECT * FROM t"}, {"Statement": " delete from t"}]),
+        ),
+    ] {
+        assert!(denied(&cmd), "{cmd:?}");
+    }
+    let d = decide_with(&c, &arg(vc("s3", "rb"), "paths", &["s3://b"]));
+    assert!(d.reason().unwrap().contains("s3:DeleteBucket"), "{d:?}");
+    for cmd in [
+        vc("s3api", "list-buckets"),
+        arg(vc("s3", "cp"), "paths", &["s3://a/k", "k"]),
+        arg(vc("s3", "sync"), "paths", &["s3://a/", "s3://b/"]),
+        arg(vc("s3", "mv"), "paths", &["local.txt", "s3://b/k"]),
+        param(
+            vc("dynamodb", "execute-statement"),
+            "Statement",
+            serde_json::json!("SELECT * FROM t"),
+        ),
+        param(
+            vc("dynamodb", "execute-statement"),
+            "Statement",
+            serde_json::json!("UPDATE t SET a=1"),
+        ),
+    ] {
+        assert!(!denied(&cmd), "{cmd:?}");
+    }
+    // A statement the classifier cannot read needs every PartiQL action.
+    let odd = param(
+        vc("dynamodb", "execute-statement"),
+        "Statement",
+        serde_json::json!("/* x */ DELETE FROM t"),
+    );
+    assert!(denied(&odd));
+    let d = decide_with(&c, &vc("iam", "create-user"));
+    assert_eq!(d.rule(), Some(Rule::ElicitList), "{d:?}");
+}
+
 #[test]
 fn decision_serializes_for_check() {
     assert_eq!(

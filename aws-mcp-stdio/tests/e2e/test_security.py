@@ -306,3 +306,35 @@ async def test_a_lost_response_does_not_apply_a_write_twice(server_env, moto):
             ok(await call(c, "aws iam list-users"))
     finally:
         proxy.close()
+
+
+# Finding 7: with `s3api delete-bucket` denied, `s3 rb` passed. IAM action
+# entries match every API call a command makes.
+async def test_iam_action_entries_deny_every_spelling(server_env, tmp_path):
+    policy = tmp_path / "home" / ".aws" / "aws-api-mcp"
+    policy.mkdir(parents=True, exist_ok=True)
+    (policy / "mcp-security-policy.json").write_text(json.dumps(
+        {"version": "1.0", "policy": {"denyList": ["s3:DeleteBucket", "s3:DeleteObject", "dynamodb:PartiQLDelete"]}}
+    ))
+    async with connect(server_env) as c:
+        ok(await call(c, "aws s3 mb s3://kept"))
+        ok(await call(c, "aws s3api put-object --bucket kept --key k"))
+        ok(await call(c, "aws dynamodb create-table --table-name t --attribute-definitions AttributeName=k,AttributeType=S "
+                         "--key-schema AttributeName=k,KeyType=HASH --billing-mode PAY_PER_REQUEST"))
+        ok(await call(c, "aws dynamodb put-item --table-name t --item '{\"k\": {\"S\": \"x\"}}'"))
+        for cmd in [
+            "aws s3api delete-bucket --bucket kept",
+            "aws s3 rb s3://kept --force",
+            "aws s3 rm s3://kept/k",
+            "aws s3api delete-objects --bucket kept --delete Objects=[{Key=k}]",
+            "aws dynamodb execute-statement --statement \"DELETE FROM t WHERE k='x'\"",
+        ]:
+            r = await call(c, cmd)
+            assert r.is_error, cmd
+            assert result(r)["status"] == "denied" and result(r)["error_kind"] == "deny_list", (cmd, result(r))
+        keys = response(await call(c, "aws s3api list-objects-v2 --bucket kept"))["Contents"]
+        assert [k["Key"] for k in keys] == ["k"]
+        items = response(await call(c, "aws dynamodb scan --table-name t"))["Items"]
+        assert len(items) == 1
+        # Reads and other statements still run.
+        ok(await call(c, "aws dynamodb execute-statement --statement \"SELECT * FROM t\""))
