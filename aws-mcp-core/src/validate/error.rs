@@ -356,6 +356,8 @@ pub enum ErrorKind {
     UnbalancedQuotes,
     /// `shell_syntax`.
     ShellSyntax,
+    /// `bidi_control`.
+    BidiControl,
     /// `not_aws`.
     NotAws,
     /// `non_ascii_name`.
@@ -429,6 +431,7 @@ impl ErrorKind {
             ErrorKind::ShellOperator => "shell_operator",
             ErrorKind::UnbalancedQuotes => "unbalanced_quotes",
             ErrorKind::ShellSyntax => "shell_syntax",
+            ErrorKind::BidiControl => "bidi_control",
             ErrorKind::NotAws => "not_aws",
             ErrorKind::NonAsciiName => "non_ascii_name",
             ErrorKind::MissingService => "missing_service",
@@ -498,6 +501,7 @@ impl ValidationError {
                 ParseError::ShellOperator { .. } => ErrorKind::ShellOperator,
                 ParseError::UnbalancedQuotes { .. } => ErrorKind::UnbalancedQuotes,
                 ParseError::ShellSyntax { .. } => ErrorKind::ShellSyntax,
+                ParseError::BidiControl { .. } => ErrorKind::BidiControl,
             },
             ValidationError::NotAws { .. } => ErrorKind::NotAws,
             ValidationError::NonAsciiName { .. } => ErrorKind::NonAsciiName,

@@ -338,3 +338,37 @@ async def test_iam_action_entries_deny_every_spelling(server_env, tmp_path):
         assert len(items) == 1
         # Reads and other statements still run.
         ok(await call(c, "aws dynamodb execute-statement --statement \"SELECT * FROM t\""))
+
+
+# Finding 9: consent questions carried raw control characters and newlines
+# from arguments (41 newlines in a query literal forged a fake line); bidi
+# overrides reordered what the user read.
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_consent_questions_cannot_be_forged(server_env, mode):
+    env = dict(server_env, REQUIRE_MUTATION_CONSENT="true")
+    seen = []
+
+    async def decline(context, params):
+        from mcp import types
+
+        seen.append(params.message)
+        return types.ElicitResult(action="decline")
+
+    # Raw newlines, an escape sequence and a carriage return inside a quoted
+    # JMESPath raw string: data for the CLI, a forged line for a person.
+    forged = "\n" * 41 + "  - aws s3api list-buckets (Read access)\x1b[2K\r"
+    cmd = f"aws s3api create-bucket --bucket forged --query \"Location || '{forged}'\""
+    assert cmd.count("\n") == 41
+    async with connect(env, mode=mode, elicitation_callback=decline) as c:
+        r = await call(c, cmd)
+        assert r.is_error and result(r)["status"] == "declined", result(r)
+        assert len(seen) == 1
+        question = seen[0]
+        assert "\x1b" not in question and "\r" not in question
+        # The forged line is not a line of its own.
+        assert not any(line.startswith("  - aws s3api list-buckets") for line in question.splitlines()), question
+        assert question.count("\n") < 10, question
+        # Bidi overrides are refused before anyone is asked.
+        r = await call(c, "aws s3api create-bucket --bucket 'evil\u202egpj.exe'")
+        assert r.is_error and result(r)["error_kind"] == "bidi_control", result(r)
+        assert len(seen) == 1
