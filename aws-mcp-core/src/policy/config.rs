@@ -68,6 +68,15 @@ pub enum PolicyError {
         /// Its value.
         value: String,
     },
+    /// `HOME` is unset or not absolute, so the security policy file cannot
+    /// be found (it is never silently skipped).
+    #[error("HOME {problem}, so the security policy file ~/{file} cannot be found; set HOME to your home directory (absolute)")]
+    Home {
+        /// What is wrong with HOME.
+        problem: String,
+        /// The file, relative to HOME.
+        file: &'static str,
+    },
     /// The security policy file exists but cannot be read or parsed.
     #[error("the security policy file {path} is malformed: {message}; fix or remove it")]
     PolicyFile {
@@ -164,7 +173,8 @@ impl PolicyConfig {
     /// Read the configuration from environment variables through `lookup`
     /// (pass `|k| std::env::var(k).ok()` in a server), and load the security
     /// policy file `$HOME/.aws/aws-api-mcp/mcp-security-policy.json` if it
-    /// exists. A bad value is an error naming the variable; the default
+    /// exists. A bad value is an error naming the variable (`HOME` unset or
+    /// relative too: the policy file is never silently skipped); the default
     /// working directory is created when missing.
     ///
     /// Variables: `READ_OPERATIONS_ONLY`, `REQUIRE_MUTATION_CONSENT`,
@@ -198,7 +208,23 @@ impl PolicyConfig {
             (None, None) => return Err(PolicyError::MissingRegion),
         };
         let region = check_region(catalog, region_var, region.trim())?;
-        let home = get("HOME").map(PathBuf::from).filter(|h| h.is_absolute());
+        // Without a home directory the policy file cannot be looked for:
+        // refuse to start rather than run without the user's lists.
+        let home = match get("HOME") {
+            Some(h) if Path::new(h.trim()).is_absolute() => Some(PathBuf::from(h.trim())),
+            Some(h) => {
+                return Err(PolicyError::Home {
+                    problem: format!("is {h:?}, not an absolute path"),
+                    file: POLICY_FILE,
+                })
+            }
+            None => {
+                return Err(PolicyError::Home {
+                    problem: "is not set".into(),
+                    file: POLICY_FILE,
+                })
+            }
+        };
         let working_dir = match get("AWS_API_MCP_WORKING_DIR") {
             Some(dir) => check_working_dir(Path::new(dir.trim()))?,
             None => default_working_dir(&get)?,

@@ -77,8 +77,45 @@ fn is_consent(d: &Decision) -> bool {
     matches!(d, Decision::NeedsConsent { .. })
 }
 
+/// The variables, with `HOME` an empty existing directory unless they name
+/// it (`("HOME", "")` leaves it unset).
 fn lookup<'a>(vars: &'a [(&'a str, String)]) -> impl Fn(&str) -> Option<String> + 'a {
-    move |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
+    move |k| match vars.iter().find(|(n, _)| *n == k) {
+        Some((_, v)) => Some(v.clone()).filter(|v| !v.is_empty()),
+        None if k == "HOME" => Some(empty_home().display().to_string()),
+        None => None,
+    }
+}
+
+fn empty_home() -> &'static Path {
+    static HOME: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
+    HOME.get_or_init(TempDir::new).path()
+}
+
+/// Issue 19, finding 10: without a usable HOME the policy file would be
+/// silently skipped; the configuration is refused instead, naming HOME.
+#[test]
+fn home_unset_or_relative_is_an_error() {
+    let e = env();
+    for (home, problem) in [
+        ("", "is not set"),
+        ("relative/home", "not an absolute path"),
+    ] {
+        let vars = [
+            ("AWS_REGION", "us-east-1".to_string()),
+            ("AWS_API_MCP_WORKING_DIR", e.work.display().to_string()),
+            ("HOME", home.to_string()),
+        ];
+        let err = PolicyConfig::from_env(cat(), lookup(&vars)).unwrap_err();
+        assert!(matches!(err, PolicyError::Home { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("HOME ")
+                && msg.contains(problem)
+                && msg.contains("mcp-security-policy.json"),
+            "{msg}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------- config

@@ -372,3 +372,18 @@ async def test_consent_questions_cannot_be_forged(server_env, mode):
         r = await call(c, "aws s3api create-bucket --bucket 'evil\u202egpj.exe'")
         assert r.is_error and result(r)["error_kind"] == "bidi_control", result(r)
         assert len(seen) == 1
+
+
+# Finding 10: with HOME unset or relative the policy file was silently
+# skipped; the server now refuses to start and says why.
+@pytest.mark.parametrize("home", [None, "relative/home"])
+def test_server_refuses_to_start_without_a_usable_home(server_env, home):
+    env = dict(server_env)
+    env.pop("HOME")
+    if home is not None:
+        env["HOME"] = home
+    proc = subprocess.run([str(BIN)], env=env, input=b"", capture_output=True, timeout=10)
+    assert proc.returncode != 0
+    err = proc.stderr.decode()
+    assert "HOME" in err and "mcp-security-policy.json" in err, err
+    assert proc.stdout == b""
