@@ -11,6 +11,8 @@
 //! * [`route`] — [`RoutingExecutor`]: the native executor
 //!   ([`aws_mcp_native`], API calls in-process) for the commands it covers,
 //!   the `aws` program for the rest (`AWS_MCP_EXECUTOR`).
+//! * [`oversize`] — JSON-RPC messages over the 16 MiB line limit answered
+//!   with an error instead of dropped in silence.
 //! * [`server`] — the MCP tools `call_aws` (over the core's
 //!   [`Pipeline`](aws_mcp_core::Pipeline)) and `suggest_aws_commands`.
 //! * [`suggest`] — the suggestion engine, built on first use.
@@ -19,6 +21,7 @@
 pub mod config;
 pub mod dialect;
 pub mod executor;
+pub mod oversize;
 pub mod route;
 pub mod server;
 pub mod suggest;
@@ -93,8 +96,10 @@ pub async fn serve_with(catalog: &'static Catalog, config: ServerConfig) -> Resu
     use rmcp::ServiceExt;
     let server = build_server(catalog, config)?;
     server.warm();
+    // Messages over the size limit are answered with an error (oversize).
+    let (read, write, pump) = oversize::guarded(tokio::io::stdin(), tokio::io::stdout());
     let running = server
-        .serve(rmcp::transport::stdio())
+        .serve((read, write))
         .await
         .map_err(|e| ServeError::Protocol(e.to_string()))?;
     let reason = running
@@ -102,6 +107,8 @@ pub async fn serve_with(catalog: &'static Catalog, config: ServerConfig) -> Resu
         .await
         .map_err(|e| ServeError::Protocol(e.to_string()))?;
     tracing::info!(?reason, "session ended");
+    // Write what is queued (the transport, dropped, closed the queue).
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), pump).await;
     Ok(())
 }
 

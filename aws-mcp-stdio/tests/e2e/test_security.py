@@ -387,3 +387,61 @@ def test_server_refuses_to_start_without_a_usable_home(server_env, home):
     err = proc.stderr.decode()
     assert "HOME" in err and "mcp-security-policy.json" in err, err
     assert proc.stdout == b""
+
+
+# Finding 12: a JSON-RPC line over 16 MiB was dropped with only a log line
+# (the client waited forever); it is answered with an error, and the
+# session goes on.
+def test_an_over_long_message_is_answered_with_an_error(server_env):
+    proc = subprocess.Popen([str(BIN)], env=server_env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
+                            stderr=subprocess.DEVNULL)
+
+    def send(msg):
+        proc.stdin.write((json.dumps(msg) + "\n").encode())
+        proc.stdin.flush()
+
+    def answer(want_id, timeout=30):
+        import select
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            ready, _, _ = select.select([proc.stdout], [], [], max(0, deadline - time.monotonic()))
+            assert ready, f"no answer to request {want_id} within {timeout} s"
+            line = proc.stdout.readline()
+            assert line, "the server closed its output"
+            msg = json.loads(line)
+            if msg.get("id") == want_id:
+                return msg
+
+    try:
+        send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+        assert "result" in answer(1)
+        send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        huge = "aws s3 ls " + "x" * (17 << 20)
+        # The id comes last, after the huge params, as some clients write it.
+        send({"method": "tools/call", "params": {"name": "call_aws", "arguments": {"cli_command": huge}},
+              "jsonrpc": "2.0", "id": 99})
+        err = answer(99)
+        assert err["error"]["code"] == -32600, err
+        assert "16 MiB" in err["error"]["message"] and str(len(huge)) not in err["error"]["message"][:20]
+        # Still serving.
+        send({"jsonrpc": "2.0", "id": 100, "method": "tools/list"})
+        assert {t["name"] for t in answer(100)["result"]["tools"]} == {"call_aws", "suggest_aws_commands"}
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=20)
+
+
+# Finding 12 (second part): over-long commands were echoed back whole (ten
+# 1 MiB commands, an 11.5 MB error); echoes are cut.
+async def test_over_long_commands_are_not_echoed_whole(server_env):
+    async with connect(server_env) as c:
+        cmds = [f"aws s3 ls s3://b{i}/" + "k" * (1 << 20) for i in range(10)]
+        r = await call(c, cmds)
+        assert r.is_error
+        text = r.content[0].text
+        structured = json.dumps(r.structured_content)
+        assert len(text) < 20_000 and len(structured) < 50_000, (len(text), len(structured))
+        assert result(r, 0)["error_kind"] == "too_long"
