@@ -62,7 +62,7 @@ use aws_mcp_core::exec::{cap_output, Capped};
 use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
-use aws_mcp_wire::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
+use aws_mcp_wire::protocol::parse::{parse_response, ParseOptions};
 use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
 use aws_mcp_wire::protocol::{HttpResponse, Protocol, ServiceModel};
 use aws_mcp_wire::render::{render, render_text_pages, OutputFormat};
@@ -361,7 +361,10 @@ pub struct NativeExecutor {
     catalog: &'static Catalog,
     env: EndpointEnv,
     identity: transport::Identity,
-    client: OnceLock<Result<transport::HttpClient, NativeError>>,
+    /// HTTP clients by connect timeout (each call's `--cli-connect-timeout`
+    /// or the server's default; a handful at most), sharing nothing but the
+    /// proxy settings.
+    clients: std::sync::Mutex<Vec<(Duration, Arc<transport::HttpClient>)>>,
     proxies: Option<Arc<transport::Matcher>>,
     rules: Mutex<std::collections::HashMap<String, Arc<RuleSet>>>,
     partitions: OnceLock<Result<Partitions, NativeError>>,
@@ -393,7 +396,7 @@ impl NativeExecutor {
             catalog,
             env,
             identity: transport::Identity::default(),
-            client: OnceLock::new(),
+            clients: std::sync::Mutex::new(Vec::new()),
             proxies: None,
             rules: Mutex::new(Default::default()),
             partitions: OnceLock::new(),
@@ -441,11 +444,27 @@ impl NativeExecutor {
         self
     }
 
-    fn client(&self, connect_timeout: Duration) -> Result<&transport::HttpClient, NativeError> {
-        self.client
-            .get_or_init(|| transport::HttpClient::new(connect_timeout, self.proxies.clone()))
-            .as_ref()
-            .map_err(Clone::clone)
+    /// The client for `connect_timeout`: made on first use, then shared by
+    /// every call with the same timeout (connections are pooled per client).
+    fn client(&self, connect_timeout: Duration) -> Result<Arc<transport::HttpClient>, NativeError> {
+        /// Distinct timeouts kept; the oldest is dropped beyond that.
+        const MAX_CLIENTS: usize = 8;
+        let mut clients = self
+            .clients
+            .lock()
+            .map_err(|_| NativeError::Config("the HTTP client cache was poisoned".into()))?;
+        if let Some((_, c)) = clients.iter().find(|(t, _)| *t == connect_timeout) {
+            return Ok(c.clone());
+        }
+        let c = Arc::new(transport::HttpClient::new(
+            connect_timeout,
+            self.proxies.clone(),
+        )?);
+        if clients.len() >= MAX_CLIENTS {
+            clients.remove(0);
+        }
+        clients.push((connect_timeout, c.clone()));
+        Ok(c)
     }
 
     fn partitions(&self) -> Result<&Partitions, NativeError> {
@@ -621,7 +640,7 @@ impl NativeExecutor {
                     None => break Value::Null,
                 }
             }
-            let page = match call.once(client, &p).await? {
+            let page = match call.once(&client, &p).await? {
                 Ok(v) => v,
                 Err(err) => {
                     let msg = format!(
@@ -700,9 +719,8 @@ impl Call<'_> {
         client: &transport::HttpClient,
         params: &Map<String, Value>,
     ) -> Result<Result<Value, aws_mcp_wire::protocol::ApiError>, NativeError> {
-        let opts = SerializeOptions {
-            idempotency_token: Some(uuid::Uuid::new_v4().to_string()),
-        };
+        let mut opts = SerializeOptions::default();
+        opts.idempotency_token = Some(uuid::Uuid::new_v4().to_string());
         let req = serialize(self.model, self.op_name, self.op, params, &opts)
             .map_err(|e| NativeError::Request(e.to_string()))?;
         let url = join_url(&self.ep.url, &req.path, req.host_prefix.as_deref());
@@ -767,10 +785,7 @@ impl Call<'_> {
                 headers: &headers,
                 body: &body,
             };
-            let popts = ParseOptions {
-                timestamps: TimestampMode::Raw,
-                blobs: BlobMode::Base64,
-            };
+            let popts = ParseOptions::CLI;
             let parsed = parse_response(self.model, self.op_name, self.op, &resp, &popts)
                 .map_err(|e| NativeError::Response(e.to_string()))?;
             if let Err(err) = &parsed {

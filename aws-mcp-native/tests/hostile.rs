@@ -234,11 +234,9 @@ async fn endless_pages_stop_at_a_bound_tied_to_the_output_cap() {
     let c = Validator::new(Catalog::embedded())
         .validate("aws dynamodb list-tables --max-items 100000000")
         .unwrap();
-    let opts = ExecOptions {
-        output_cap: 64 * 1024,
-        timeout: std::time::Duration::from_secs(120),
-        ..ExecOptions::default()
-    };
+    let mut opts = ExecOptions::default();
+    opts.output_cap = 64 * 1024;
+    opts.timeout = std::time::Duration::from_secs(120);
     let out = ex.execute(&c, &opts).await.unwrap();
     assert_eq!(out.exit_code, Some(255));
     assert!(

@@ -35,6 +35,7 @@ use crate::catalog::Catalog;
 /// One normalized pattern: `aws <service> <command>` in lower case, or an
 /// IAM action (`s3:DeleteBucket`, `s3:Delete*`) as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Pattern {
     /// The normalized text.
     pub text: String,
@@ -90,6 +91,7 @@ impl Pattern {
 
 /// The deny and elicit lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PolicyRules {
     /// Commands that are always denied.
     pub deny: Vec<Pattern>,
