@@ -180,7 +180,12 @@ CREDENTIAL_NAME = re.compile(r"Credentials(For[A-Za-z]+)?$|(?<!Change)Token$|Pas
 # DBInstances[].PendingModifiedValues.MasterUserPassword is masked).
 # Flag "credentials", listed in docs/classification.md. Waiters print nothing.
 SECRET_MEMBER = re.compile(r"(?i)credential|password|passwd|secret|token|privatekey|accesskey|"
-                           r"secretkey|keymaterial|apikey|plaintext|authcode|^key$")
+                           r"secretkey|keymaterial|apikey|authcode|^key$")
+# A `Plaintext` member is a secret when the operation hands out a key
+# (`kms generate-data-key`), not when it decrypts the caller's own data
+# (`kms decrypt`) or makes random bytes.
+PLAINTEXT_MEMBER = re.compile(r"(?i)plaintext")
+KEY_OPERATION = re.compile(r"Key|Secret|Password|Token|Credential")
 SECRET_MEMBER_NOT = re.compile(r"(?i)^next|pagination|maxtoken|arn$|ids?$|url$|publickey|name$")
 SECRET_MAX_DEPTH = 2
 
@@ -188,6 +193,7 @@ SECRET_MAX_DEPTH = 2
 def secret_outputs(op_model):
     """The output members that are secrets (see SECRET_MEMBER), as dotted paths."""
     out = []
+    key_op = bool(KEY_OPERATION.search(op_model.name))
 
     def walk_shape(shape, path, depth, seen):
         if shape is None or shape.name in seen:
@@ -201,8 +207,8 @@ def secret_outputs(op_model):
                 here = path + [name]
                 # A bare `Key` is a secret only outside lists (Tags[].Key is a tag's name).
                 bare_key = name.lower() == "key" and "[]" in path
-                if (sensitive and SECRET_MEMBER.search(name) and not SECRET_MEMBER_NOT.search(name)
-                        and not bare_key):
+                named = SECRET_MEMBER.search(name) or (key_op and PLAINTEXT_MEMBER.search(name))
+                if sensitive and named and not SECRET_MEMBER_NOT.search(name) and not bare_key:
                     out.append(".".join(here))
                 walk_shape(member, here, depth + 1, seen)
         elif shape.type_name == "list":
@@ -609,7 +615,8 @@ def derived_section(derived):
     lines = [DERIVED_START, "",
              f"{len(derived)} commands, derived from the service models (output members the model "
              "marks `sensitive`, at most two structure levels deep, named like a credential, key, "
-             "token, password or secret; see `SECRET_MEMBER` in `tools/catalog-gen/access.py`):", "",
+             "token, password or secret, or a `Plaintext` of an operation that hands out a key; see "
+             "`SECRET_MEMBER` in `tools/catalog-gen/access.py`):", "",
              "| Command | Sensitive output members |", "|---|---|"]
     for cmd in sorted(derived):
         members = ", ".join(f"`{m}`" for m in derived[cmd])

@@ -182,7 +182,6 @@ fn commands_returning_model_secrets_are_credential_commands() {
         ("iot", "create-keys-and-certificate"),
         ("ec2", "create-key-pair"),
         ("kms", "generate-data-key"),
-        ("kms", "decrypt"),
         ("secretsmanager", "get-secret-value"),
         ("acm", "export-certificate"),
         ("codepipeline", "get-job-details"),
@@ -199,6 +198,9 @@ fn commands_returning_model_secrets_are_credential_commands() {
         ("cloud9", "list-tags-for-resource"),
         ("chime-sdk-messaging", "list-channels"),
         ("kms", "get-parameters-for-import"),
+        // The caller's own data, decrypted: not a handed-out key.
+        ("kms", "decrypt"),
+        ("kms", "generate-random"),
         ("secretsmanager", "describe-secret"),
         ("ssm", "get-parameter"),
     ] {
