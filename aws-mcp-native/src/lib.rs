@@ -207,9 +207,14 @@ pub fn cli_argument(
 pub const MAX_ATTEMPTS: u32 = 5;
 
 /// Pagination holds at most this many bytes of results per byte of the
-/// output cap (16 MiB at the default 256 KiB cap): what could not be shown
-/// anyway is not collected without bound.
+/// output cap (16 MiB at the default 256 KiB cap), and at least
+/// [`PAGES_MEMORY_FLOOR`]: what could not be shown anyway is not collected
+/// without bound, while a small cap still cuts a large page instead of
+/// refusing it.
 pub const PAGES_MEMORY_PER_OUTPUT_BYTE: u64 = 64;
+
+/// The least pagination may hold, whatever the output cap (16 MiB).
+pub const PAGES_MEMORY_FLOOR: u64 = 16 << 20;
 
 /// The largest response body read (64 MiB); larger bodies are an error.
 pub const MAX_BODY: usize = 64 << 20;
@@ -600,7 +605,9 @@ impl NativeExecutor {
                     Pages::new(p, &paging).map_err(|e| NativeError::Request(e.to_string()))?;
                 // What pagination may hold is bounded by the output cap.
                 w.limit_memory(
-                    (options.output_cap as u64).saturating_mul(PAGES_MEMORY_PER_OUTPUT_BYTE),
+                    (options.output_cap as u64)
+                        .saturating_mul(PAGES_MEMORY_PER_OUTPUT_BYTE)
+                        .max(PAGES_MEMORY_FLOOR),
                 );
                 if format == OutputFormat::Text {
                     w.keep_pages();

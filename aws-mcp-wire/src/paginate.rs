@@ -266,7 +266,9 @@ impl<'a> Pages<'a> {
     }
 
     /// Stop with [`PaginateError::TooLarge`] once the pages held take more
-    /// than about `bytes` of memory ([`crate::render::approx_size`]).
+    /// than about `bytes` of memory ([`crate::render::approx_size`]); the
+    /// first page is always taken (its size is bounded by the response
+    /// size limit of the executor).
     pub fn limit_memory(&mut self, bytes: u64) {
         self.memory_limit = Some(bytes);
     }
@@ -322,7 +324,9 @@ impl<'a> Pages<'a> {
             let copies = if self.kept.is_some() { 2 } else { 1 };
             let size = crate::render::approx_size(&page, limit.saturating_add(1));
             self.held = self.held.saturating_add(size.saturating_mul(copies));
-            if self.held > limit {
+            // One page is bounded by the response size limit; the bound is
+            // on what pages add up to.
+            if self.held > limit && self.pages > 1 {
                 return Err(PaginateError::TooLarge {
                     pages: self.pages,
                     limit_mb: (limit >> 20).max(1),

@@ -195,6 +195,8 @@ def diff_env(moto_url, tmp_path_factory):
         "AWS_MCP_AWS_CLI": str(AWS),
         "AWS_API_MCP_WORKING_DIR": str(work),
         "AWS_MCP_ALLOW_ENDPOINT_URLS": "true",
+        # The executors are compared, not the policy (ec2 create-key-pair returns a key).
+        "AWS_MCP_ALLOW_CREDENTIAL_COMMANDS": "true",
     }
     if os.environ.get("AWS_DATA_PATH"):
         env["AWS_DATA_PATH"] = os.environ["AWS_DATA_PATH"]
