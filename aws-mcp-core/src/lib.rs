@@ -73,6 +73,7 @@ pub mod classify;
 pub mod command;
 pub(crate) mod container;
 pub mod exec;
+pub mod localpath;
 pub mod parse;
 pub mod pipeline;
 pub mod policy;

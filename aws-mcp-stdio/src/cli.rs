@@ -483,11 +483,23 @@ fn run(cli: Cli) -> io::Result<()> {
                         })),
                         "access_level": class.access_level,
                         "read_only": class.read_only,
-                        "args": args.iter().map(|a| json!({
-                            "name": a.name,
-                            "type": a.arg_type.as_str(),
-                            "required": a.required,
-                        })).collect::<Vec<_>>(),
+                        "args": args.iter().map(|a| {
+                            let mut j = json!({
+                                "name": a.name,
+                                "type": a.arg_type.as_str(),
+                                "required": a.required,
+                            });
+                            // Arguments the AWS CLI adds to a generated
+                            // operation: run natively, or by the aws program.
+                            if c.kind() == aws_mcp_core::CommandKind::Operation {
+                                match aws_mcp_native::cli_argument(c.service(), c.name(), args, a) {
+                                    Some(aws_mcp_native::CliArgument::Native(_)) => j["cli"] = json!("native"),
+                                    Some(_) => j["cli"] = json!("aws"),
+                                    None => {}
+                                }
+                            }
+                            j
+                        }).collect::<Vec<_>>(),
                     });
                     serde_json::to_writer(&mut out, &line)?;
                     writeln!(out)?;

@@ -276,11 +276,14 @@ mod tests {
     use aws_mcp_core::policy::FileAccess;
     use std::collections::HashMap;
 
+    /// A configuration from `vars`, with `HOME` the temp directory (no
+    /// policy file there) unless they name it.
     fn cfg(vars: &[(&str, &str)]) -> Result<ServerConfig, ConfigError> {
-        let map: HashMap<String, String> = vars
+        let mut map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
+        map.entry("HOME".into()).or_insert_with(tmp);
         ServerConfig::from_lookup(Catalog::embedded(), move |k| map.get(k).cloned())
     }
 

@@ -14,6 +14,8 @@
 //! * [`route`] — [`RoutingExecutor`]: the native executor
 //!   ([`aws_mcp_native`], API calls in-process) for the commands it covers,
 //!   the `aws` program for the rest (`AWS_MCP_EXECUTOR`).
+//! * [`oversize`] — JSON-RPC messages over the 16 MiB line limit answered
+//!   with an error instead of dropped in silence.
 //! * [`server`] — the MCP tools `call_aws` (over the core's
 //!   [`Pipeline`](aws_mcp_core::Pipeline)) and `suggest_aws_commands`.
 //! * [`suggest`] — the suggestion engine, built on first use.
@@ -28,6 +30,7 @@ pub mod dialect;
 pub mod executor;
 #[cfg(feature = "http")]
 pub mod http;
+pub mod oversize;
 mod process;
 pub mod program;
 pub mod route;
@@ -113,8 +116,10 @@ pub async fn serve_with(catalog: &'static Catalog, config: ServerConfig) -> Resu
     use rmcp::ServiceExt;
     let server = build_server(catalog, config)?;
     server.warm();
+    // Messages over the size limit are answered with an error (oversize).
+    let (read, write, pump) = oversize::guarded(tokio::io::stdin(), tokio::io::stdout());
     let running = server
-        .serve(rmcp::transport::stdio())
+        .serve((read, write))
         .await
         .map_err(|e| ServeError::Protocol(e.to_string()))?;
     let reason = running
@@ -122,6 +127,8 @@ pub async fn serve_with(catalog: &'static Catalog, config: ServerConfig) -> Resu
         .await
         .map_err(|e| ServeError::Protocol(e.to_string()))?;
     tracing::info!(?reason, "session ended");
+    // Write what is queued (the transport, dropped, closed the queue).
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), pump).await;
     Ok(())
 }
 

@@ -744,11 +744,7 @@ pub fn escape_for_people(text: &str) -> String {
     out
 }
 
-/// Unicode bidirectional formatting characters (they reorder how text is
-/// displayed).
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
+pub use crate::parse::is_bidi_control;
 
 #[cfg(test)]
 mod tests;

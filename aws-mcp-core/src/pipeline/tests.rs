@@ -146,7 +146,7 @@ fn consent_is_needed_only_for_what_the_policy_says() {
 #[test]
 fn consent_question_cannot_be_forged() {
     let p = pipeline(false, true);
-    let text = "aws sqs send-message --queue-url https://sqs.us-east-1.amazonaws.com/1/q --message-body 'x\n  - aws s3 ls (Read access)\u{202E}'";
+    let text = "aws sqs send-message --queue-url https://sqs.us-east-1.amazonaws.com/1/q --message-body 'x\n  - aws s3 ls (Read access)\u{1b}[2K'";
     let plan = p
         .plan(&strings(&[text]), None)
         .expect("allowed with consent");
@@ -156,7 +156,10 @@ fn consent_question_cannot_be_forged() {
         1,
         "{q}"
     );
-    assert!(q.contains("\\u{a}") && q.contains("\\u{202e}"), "{q}");
+    assert!(q.contains("\\u{a}") && q.contains("\\u{1b}"), "{q}");
+    // Bidirectional overrides do not even reach the question: refused.
+    let bidi = "aws sqs send-message --queue-url https://sqs.us-east-1.amazonaws.com/1/q --message-body 'x\u{202E}'";
+    assert!(p.plan(&strings(&[bidi]), None).is_err());
 }
 
 #[test]

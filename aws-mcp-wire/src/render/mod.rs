@@ -90,7 +90,10 @@ use std::str::FromStr;
 
 use serde_json::Value;
 
-pub use query::apply_query;
+pub use query::{
+    apply_query, apply_query_with_budget, approx_size, QUERY_BUDGET_BASE,
+    QUERY_BUDGET_PER_INPUT_BYTE,
+};
 
 /// Terminal width the CLI assumes for `--output table` when standard output
 /// is not a terminal (`awscli.table.determine_terminal_width`'s default).
