@@ -10,10 +10,15 @@
 //!
 //! 1. **Coverage** ([`native_support`]): generated operations of services
 //!    speaking `query`, `ec2`, `json`, `rest-json` or `rest-xml`, without
-//!    local files, streaming bodies, event streams, bearer auth, hand-written
-//!    arguments, or one of the botocore request/response handlers listed in
-//!    [`NOT_NATIVE`]. Anything else is left to the `aws` subprocess (the
-//!    stdio server routes it) or refused with the reason.
+//!    local files, streaming bodies, event streams, bearer auth, or one of
+//!    the botocore request/response handlers listed in [`NOT_NATIVE`].
+//!    Every argument the AWS CLI adds to a generated operation is classified
+//!    by [`cli_argument`]: reproduced natively (pagination, EC2's
+//!    hand-written arguments and top-level booleans) or a reason to leave the
+//!    command to the CLI (`--generate-cli-skeleton`, `--cli-input-json`, any
+//!    other customization); the coverage check proves the classification
+//!    complete against the live CLI. Anything else is left to the `aws`
+//!    subprocess (the stdio server routes it) or refused with the reason.
 //! 2. **Request**: the core's protocol serializer turns the typed parameters
 //!    into an HTTP request; botocore's own request rules that matter are
 //!    applied first (S3's bucket comes out of the path; S3 listings ask for
@@ -30,7 +35,9 @@
 //! 5. **Send**: one pooled HTTP/1.1 client (rustls; through the proxy
 //!    `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` name unless `NO_PROXY` excludes
 //!    the host, with a `CONNECT` tunnel), retries with jittered
-//!    backoff for throttling, 5xx and connection errors (5 attempts, as the CLI), the
+//!    backoff for throttling, 5xx and connection errors (5 attempts, as the
+//!    CLI; a write without an idempotency token only when it surely was not
+//!    acted on, see `Call::once`), the
 //!    command's timeout over the whole call, cancellation by dropping the
 //!    future.
 //! 6. **Response**: the core's parser (timestamps and blobs exactly as the
@@ -57,6 +64,7 @@
 #![warn(missing_docs)]
 
 mod endpoint;
+pub mod files;
 mod quirks;
 mod transport;
 
@@ -111,9 +119,121 @@ pub const NOT_NATIVE: &[&str] = &[
     "sqs:ReceiveMessage",
 ];
 
+/// How the native executor treats an argument the AWS CLI adds to a
+/// generated operation (one that is not a member of the operation's input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CliArgument {
+    /// Reproduced natively exactly as the CLI does it; the text says how.
+    Native(&'static str),
+    /// A command that gives it is left to the `aws` program; the text says why.
+    NotNative(&'static str),
+}
+
+/// awscli's hand-written EC2 arguments that the validator translates into
+/// API parameters exactly as awscli does (`aws_mcp_core::validate`'s EC2
+/// rules, from `customizations/ec2/addcount.py`, `runinstances.py` and
+/// `secgroupsimplify.py`): (command, argument).
+const EC2_NATIVE: &[(&str, &str)] = &[
+    ("run-instances", "count"),
+    ("run-instances", "secondary-private-ip-addresses"),
+    ("run-instances", "secondary-private-ip-address-count"),
+    ("run-instances", "associate-public-ip-address"),
+    ("run-instances", "no-associate-public-ip-address"),
+    ("authorize-security-group-ingress", "protocol"),
+    ("authorize-security-group-ingress", "port"),
+    ("authorize-security-group-ingress", "cidr"),
+    ("authorize-security-group-ingress", "source-group"),
+    ("authorize-security-group-ingress", "group-owner"),
+    ("authorize-security-group-egress", "protocol"),
+    ("authorize-security-group-egress", "port"),
+    ("authorize-security-group-egress", "cidr"),
+    ("authorize-security-group-egress", "source-group"),
+    ("authorize-security-group-egress", "group-owner"),
+    ("revoke-security-group-ingress", "protocol"),
+    ("revoke-security-group-ingress", "port"),
+    ("revoke-security-group-ingress", "cidr"),
+    ("revoke-security-group-ingress", "source-group"),
+    ("revoke-security-group-ingress", "group-owner"),
+    ("revoke-security-group-egress", "protocol"),
+    ("revoke-security-group-egress", "port"),
+    ("revoke-security-group-egress", "cidr"),
+    ("revoke-security-group-egress", "source-group"),
+    ("revoke-security-group-egress", "group-owner"),
+];
+
+/// Arguments that carry an input member's name but that awscli replaces with
+/// its own handling (a subclass of its `CLIArgument`): (botocore service,
+/// command, argument). The coverage check (`tools/catalog-gen/coverage_check.py`)
+/// proves this list complete against the live AWS CLI.
+pub const CUSTOMIZED_MEMBERS: &[(&str, &str, &str)] = &[
+    ("lambda", "create-function", "code"),
+    ("lambda", "publish-layer-version", "content"),
+    ("translate", "import-terminology", "terminology-data"),
+    ("translate", "translate-document", "document"),
+    (
+        "config",
+        "put-configuration-recorder",
+        "configuration-recorder",
+    ),
+    ("config", "put-configuration-recorder", "recording-group"),
+];
+
+/// What the native executor does with `arg` of the generated operation
+/// `command` of `service`: `None` for a plain member of the operation's
+/// input, `Some` for every argument the AWS CLI adds or handles itself
+/// (`--generate-cli-skeleton`, `--cli-input-json`, pagination, EC2's
+/// hand-written arguments, ...).
+pub fn cli_argument(
+    service: Service<'_>,
+    command: &str,
+    table: aws_mcp_core::catalog::Args<'_>,
+    arg: &aws_mcp_core::Arg,
+) -> Option<CliArgument> {
+    let api = service.api_name().unwrap_or("");
+    match arg.kind {
+        ArgKind::Pagination => Some(CliArgument::Native(
+            "paginates like botocore's paginator (aws_mcp_core::paginate: --max-items, --page-size, --starting-token with the CLI's tokens)",
+        )),
+        ArgKind::Custom => Some(match &*arg.name {
+            "generate-cli-skeleton" => {
+                CliArgument::NotNative("prints a JSON template instead of calling the API")
+            }
+            "cli-input-json" | "cli-input-yaml" => CliArgument::NotNative(
+                "takes the parameters from a JSON document the AWS CLI merges itself",
+            ),
+            _ if api == "ec2" && EC2_NATIVE.contains(&(command, &*arg.name)) => {
+                CliArgument::Native(
+                    "translated into API parameters as awscli's EC2 customizations do (aws_mcp_core::validate)",
+                )
+            }
+            _ => CliArgument::NotNative("is an AWS CLI customization, not an API parameter"),
+        }),
+        _ if aws_mcp_core::validate::ec2_toplevel_bool(service, table, arg).is_some() => {
+            Some(CliArgument::Native(
+                "an EC2 top-level boolean flag, sent as {\"Value\": true|false} like awscli's toplevelbool",
+            ))
+        }
+        _ if CUSTOMIZED_MEMBERS.contains(&(api, command, &*arg.name)) => Some(
+            CliArgument::NotNative("is handled by an AWS CLI customization before the API call"),
+        ),
+        _ => None,
+    }
+}
+
 /// Attempts per request (botocore's legacy retry mode, the AWS CLI v1 default:
 /// the first try and 4 retries).
 pub const MAX_ATTEMPTS: u32 = 5;
+
+/// Pagination holds at most this many bytes of results per byte of the
+/// output cap (16 MiB at the default 256 KiB cap), and at least
+/// [`PAGES_MEMORY_FLOOR`]: what could not be shown anyway is not collected
+/// without bound, while a small cap still cuts a large page instead of
+/// refusing it.
+pub const PAGES_MEMORY_PER_OUTPUT_BYTE: u64 = 64;
+
+/// The least pagination may hold, whatever the output cap (16 MiB).
+pub const PAGES_MEMORY_FLOOR: u64 = 16 << 20;
 
 /// The largest response body read (64 MiB); larger bodies are an error.
 pub const MAX_BODY: usize = 64 << 20;
@@ -210,6 +330,10 @@ pub enum NativeError {
     /// The response body was larger than the limit.
     #[error("the response body is larger than {0} bytes")]
     TooLarge(usize),
+    /// A write without an idempotency token lost its response after it was
+    /// sent: it may have been applied, so it was not sent again.
+    #[error("{0}")]
+    MaybeApplied(String),
     /// The response could not be read or paginated.
     #[error("could not read the response: {0}")]
     Response(String),
@@ -232,6 +356,10 @@ impl NativeError {
 }
 
 /// Whether `command` can run natively, or why not.
+///
+/// # Errors
+/// [`NativeError::Unsupported`] naming why the native executor does not
+/// run this command (it then goes to the `aws` program).
 pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), NativeError> {
     let no = |why: String| Err(NativeError::Unsupported(why));
     if command.kind() != CommandKind::Operation {
@@ -296,11 +424,9 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     let args = cmd.args().map_err(|e| NativeError::Config(e.to_string()))?;
     for given in command.args() {
         if let Some(arg) = args.get(&given.name) {
-            if arg.kind == ArgKind::Custom && command.service() != "ec2" {
-                return no(format!(
-                    "--{} is an AWS CLI argument, not an API parameter",
-                    given.name
-                ));
+            if let Some(CliArgument::NotNative(why)) = cli_argument(service, cmd.name(), args, arg)
+            {
+                return no(format!("--{} {why}", given.name));
             }
         }
     }
@@ -578,6 +704,16 @@ impl NativeExecutor {
             || (!op.auth.is_empty() && op.auth.iter().all(|a| a == "smithy.api#noAuth"));
         let creds = if g.no_sign_request || unsigned {
             None
+        } else if let Some(c) = &options.credentials {
+            // The caller's own credentials (a server acting for many
+            // callers): never the executor's identity.
+            Some(aws_credential_types::Credentials::new(
+                &c.access_key_id,
+                &c.secret_access_key,
+                c.session_token.clone(),
+                c.expires,
+                "aws-mcp-caller",
+            ))
         } else {
             Some(self.identity.credentials(profile.as_deref()).await?)
         };
@@ -599,6 +735,12 @@ impl NativeExecutor {
             Some(p) => {
                 let mut w =
                     Pages::new(p, &paging).map_err(|e| NativeError::Request(e.to_string()))?;
+                // What pagination may hold is bounded by the output cap.
+                w.limit_memory(
+                    (options.output_cap as u64)
+                        .saturating_mul(PAGES_MEMORY_PER_OUTPUT_BYTE)
+                        .max(PAGES_MEMORY_FLOOR),
+                );
                 // Text and yaml-stream are printed page by page.
                 if matches!(format, OutputFormat::Text | OutputFormat::YamlStream) {
                     w.keep_pages();
@@ -607,7 +749,16 @@ impl NativeExecutor {
             }
             None => None,
         };
+        // Retry a write only when sending it twice cannot apply it twice.
+        use aws_mcp_core::classify::Classifier as _;
+        let mutating = !aws_mcp_core::classify::AccessTable::embedded()
+            .classify(command)
+            .read_only;
+        let idempotent = input_shape
+            .is_some_and(|sh| sh.members.iter().any(|(_, m)| m.traits().idempotency_token));
         let call = Call {
+            retry_blindly: !mutating || idempotent,
+            display: format!("aws {} {}", command.service(), command.operation()),
             model: &model,
             op_name: &api.operation,
             op: &op,
@@ -688,6 +839,13 @@ impl NativeExecutor {
 }
 
 struct Call<'a> {
+    /// Whether any failure after sending may be retried: a read, or a write
+    /// whose idempotency token (the same in every attempt) lets the service
+    /// apply it once. Otherwise only failures that prove the request was not
+    /// acted on are retried (see [`Call::once`]).
+    retry_blindly: bool,
+    /// `aws <service> <operation>`, for messages.
+    display: String,
     model: &'a ServiceModel<'a>,
     op_name: &'a str,
     op: &'a OperationModel,
@@ -715,6 +873,15 @@ type ApiFailure = (aws_mcp_wire::protocol::ApiError, Option<Value>);
 
 impl Call<'_> {
     /// One API call with retries: the parsed page or the API error.
+    ///
+    /// The request (and its idempotency token) is built once and sent again
+    /// as is. Reads and writes that carry an idempotency token are retried
+    /// after connection errors, throttling, 429 and 5xx, as botocore does.
+    /// Any other write is retried only when the request surely did not reach
+    /// the service (the connection could not be made) or the service said it
+    /// refused it unprocessed (429, throttling): after a lost response or a
+    /// 5xx it may have been applied, and sending it again could apply it twice
+    /// (two messages, a second user), so the error says so instead.
     async fn once(
         &self,
         client: &transport::HttpClient,
@@ -758,12 +925,28 @@ impl Call<'_> {
             let sent = client.send(hreq, MAX_BODY).await;
             let (status, headers, body) = match sent {
                 Ok(r) => r,
-                Err(NativeError::Http(e)) if attempt < MAX_ATTEMPTS => {
+                Err(transport::SendError::NotSent(e)) if attempt < MAX_ATTEMPTS => {
                     tracing::debug!(attempt, error = %e, "retrying after a connection error");
                     tokio::time::sleep(transport::backoff(attempt)).await;
                     continue;
                 }
-                Err(e) => return Err(e),
+                Err(transport::SendError::MaybeSent(e))
+                    if attempt < MAX_ATTEMPTS && self.retry_blindly =>
+                {
+                    tracing::debug!(attempt, error = %e, "retrying after a lost response");
+                    tokio::time::sleep(transport::backoff(attempt)).await;
+                    continue;
+                }
+                Err(transport::SendError::MaybeSent(e)) if !self.retry_blindly => {
+                    return Err(NativeError::MaybeApplied(format!(
+                        "the connection was lost after the request was sent ({e}); `{}` changes something and carries no idempotency token, so it was not sent again: the request may have been applied. Check whether it took effect (list or describe what it creates or changes) before running it again",
+                        self.display
+                    )));
+                }
+                Err(transport::SendError::NotSent(e) | transport::SendError::MaybeSent(e)) => {
+                    return Err(NativeError::Http(e))
+                }
+                Err(transport::SendError::Failed(e)) => return Err(e),
             };
             let resp = HttpResponse {
                 status,
@@ -776,12 +959,26 @@ impl Call<'_> {
             let parsed = parse_response(self.model, self.op_name, self.op, &resp, &popts)
                 .map_err(|e| NativeError::Response(e.to_string()))?;
             if let Err(err) = &parsed {
-                if attempt < MAX_ATTEMPTS
-                    && (status >= 500 || status == 429 || transport::retryable_code(&err.code))
-                {
+                let unprocessed = status == 429 || transport::not_processed_code(&err.code);
+                let transient = status >= 500 || transport::retryable_code(&err.code);
+                let retry = if self.retry_blindly {
+                    unprocessed || transient
+                } else {
+                    unprocessed
+                };
+                if attempt < MAX_ATTEMPTS && retry {
                     tracing::debug!(attempt, code = %err.code, "retrying");
                     tokio::time::sleep(transport::backoff(attempt)).await;
                     continue;
+                }
+                if !self.retry_blindly && transient && !unprocessed {
+                    // The service failed while it handled the write.
+                    let mut err = err.clone();
+                    err.message.push_str(&format!(
+                        " (not retried: `{}` carries no idempotency token, and the request may have been applied; check whether it took effect before running it again)",
+                        self.display
+                    ));
+                    return Ok(Err(err));
                 }
             }
             return Ok(parsed.map_err(|err| {
@@ -862,6 +1059,111 @@ mod tests {
             "aws cognito-identity get-id --identity-pool-id us-east-1:x",
         ] {
             assert_eq!(support(cmd), Ok(()), "{cmd}");
+        }
+    }
+
+    /// Every argument the AWS CLI adds to a generated operation, walked
+    /// from the catalog: each one is either reproduced natively (pagination,
+    /// EC2's hand-written arguments the validator translates, EC2's
+    /// top-level booleans) or sends the command to the `aws` program.
+    #[test]
+    fn every_cli_argument_of_generated_operations_is_native_or_routed() {
+        use std::collections::BTreeMap;
+        let mut native: BTreeMap<String, usize> = BTreeMap::new();
+        let mut routed: BTreeMap<String, usize> = BTreeMap::new();
+        let mut operations = 0;
+        for svc in Catalog::embedded().services() {
+            for cmd in svc.commands() {
+                if cmd.kind() != CommandKind::Operation {
+                    continue;
+                }
+                operations += 1;
+                let args = cmd.args().expect("args decode");
+                for arg in args.iter() {
+                    let c = cli_argument(svc, cmd.name(), args, arg);
+                    if arg.kind != ArgKind::Member {
+                        assert!(c.is_some(), "{} {} --{}", svc.name(), cmd.name(), arg.name);
+                    }
+                    let key = match (&*arg.name, arg.kind) {
+                        (n, ArgKind::Pagination) => n.to_string(),
+                        ("generate-cli-skeleton" | "cli-input-json", _) => arg.name.to_string(),
+                        (n, _) => format!("{} {} --{n}", svc.name(), cmd.name()),
+                    };
+                    match c {
+                        Some(CliArgument::Native(_)) => *native.entry(key).or_default() += 1,
+                        Some(CliArgument::NotNative(_)) => *routed.entry(key).or_default() += 1,
+                        None => {}
+                    }
+                }
+            }
+        }
+        // Every generated operation has a skeleton and a JSON input, both routed.
+        assert!(operations > 20_000, "{operations}");
+        assert!(routed["generate-cli-skeleton"] > 20_000);
+        assert_eq!(routed["cli-input-json"], routed["generate-cli-skeleton"]);
+        // Native: the three pagination arguments, EC2's hand-written
+        // arguments the validator translates, EC2's top-level booleans.
+        assert!(native["max-items"] > 3_000 && native["starting-token"] == native["max-items"]);
+        assert!(native["page-size"] > 3_000);
+        for (c, a) in EC2_NATIVE {
+            assert_eq!(
+                native.get(&format!("ec2 {c} --{a}")),
+                Some(&1),
+                "ec2 {c} --{a}"
+            );
+        }
+        let flags = native.keys().filter(|k| k.contains("ec2 modify-")).count();
+        assert!(flags >= 30, "{flags} EC2 top-level booleans");
+        assert_eq!(native.len(), 3 + EC2_NATIVE.len() + flags, "{native:#?}");
+        // Everything else the CLI adds is routed, EC2's included.
+        for k in [
+            "ec2 bundle-instance --bucket",
+            "ec2 bundle-instance --owner-sak",
+            "ec2 get-password-data --priv-launch-key",
+            "lambda create-function --code",
+            "lambda create-function --zip-file",
+            "cloudwatch put-metric-data --metric-name",
+            "ses send-email --to",
+            "s3api get-object --outfile",
+            "configservice put-configuration-recorder --recording-group",
+        ] {
+            assert_eq!(routed.get(k), Some(&1), "{k}");
+        }
+        for (s, c, a) in CUSTOMIZED_MEMBERS {
+            let svc = Catalog::embedded()
+                .services()
+                .find(|x| x.api_name() == Some(s))
+                .expect("service");
+            assert_eq!(
+                routed.get(&format!("{} {c} --{a}", svc.name())),
+                Some(&1),
+                "{s} {c} {a}"
+            );
+        }
+    }
+
+    #[test]
+    fn cli_arguments_decide_the_executor() {
+        for cmd in [
+            "aws ec2 run-instances --image-id ami-1 --count 2:3 --associate-public-ip-address",
+            "aws ec2 authorize-security-group-ingress --group-id sg-1 --protocol tcp --port 22 --cidr 10.0.0.0/8",
+            "aws ec2 modify-vpc-attribute --vpc-id vpc-1 --no-enable-dns-support",
+            "aws iam list-users --max-items 5 --page-size 2",
+        ] {
+            assert_eq!(support(cmd), Ok(()), "{cmd}");
+        }
+        for (cmd, why) in [
+            ("aws ec2 terminate-instances --instance-ids i-349d5d8131ca68750 --generate-cli-skeleton", "JSON template"),
+            ("aws ec2 describe-vpcs --generate-cli-skeleton", "JSON template"),
+            ("aws ec2 describe-vpcs --generate-cli-skeleton output", "JSON template"),
+            ("aws iam list-users --generate-cli-skeleton", "JSON template"),
+            ("aws ec2 describe-vpcs --cli-input-json {}", "JSON document"),
+            ("aws ec2 bundle-instance --instance-id i-1 --bucket b --prefix p --owner-akid a --owner-sak s", "customization"),
+            ("aws lambda create-function --function-name f --role r --runtime python3.12 --handler h --code S3Bucket=bucket,S3Key=k", "customization"),
+            ("aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::123456789012:role/r", "customization"),
+        ] {
+            let r = reason(cmd);
+            assert!(r.contains(why), "{cmd}: {r}");
         }
     }
 

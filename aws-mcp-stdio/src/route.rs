@@ -101,6 +101,11 @@ impl RoutingExecutor {
             subprocess,
         }
     }
+
+    /// The route `command` takes (see [`route`]).
+    pub fn route(&self, command: &ValidatedCommand) -> Route {
+        route(self.catalog, self.mode, command)
+    }
 }
 
 #[async_trait::async_trait]

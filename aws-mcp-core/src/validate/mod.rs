@@ -54,6 +54,10 @@ use args::{looks_like_option, Given};
 use types::{Raw, Seg, Typer};
 
 /// Validate one command string against the catalog with the default options.
+///
+/// # Errors
+/// [`ValidationError`]: the first rule of parsing or validation the
+/// command breaks, with the closest valid names where there are some.
 pub fn validate(catalog: &Catalog, command: &str) -> Result<ValidatedCommand, ValidationError> {
     Validator::new(catalog).validate(command)
 }
@@ -462,6 +466,9 @@ impl<'c> Validator<'c> {
     }
 
     /// Validate one command string.
+    ///
+    /// # Errors
+    /// As [`validate`].
     pub fn validate(&self, command: &str) -> Result<ValidatedCommand, ValidationError> {
         let words = tokenize_with_limit(command, self.max_command_bytes)?;
         self.validate_words(&words)
@@ -854,27 +861,41 @@ impl<'c> Validator<'c> {
         table: crate::catalog::Args<'_>,
         a: &crate::catalog::Arg,
     ) -> Option<bool> {
-        if service.api_name() != Some("ec2")
-            || a.kind != ArgKind::Member
-            || a.arg_type != ArgType::Structure
-        {
-            return None;
-        }
-        let sh = service.shape(a.shape.as_deref()?).ok()??;
-        let [(name, m)] = &*sh.members else {
-            return None;
-        };
-        if &**name != "Value" || service.shape(&m.shape).ok()??.shape_type != ShapeType::Boolean {
-            return None;
-        }
-        let negative = a
-            .name
-            .strip_prefix("no-")
-            .and_then(|p| table.get(p))
-            .is_some_and(|p| p.member == a.member);
-        Some(negative)
+        ec2_toplevel_bool(service, table, a)
     }
+}
 
+/// awscli's EC2 "top-level boolean" arguments (`--[no-]source-dest-check`):
+/// a structure whose only member is the boolean `Value`, given as a flag.
+/// `Some(negative)` for such an argument of `table` (the command's
+/// arguments), `None` for any other.
+pub fn ec2_toplevel_bool(
+    service: Service<'_>,
+    table: crate::catalog::Args<'_>,
+    a: &crate::catalog::Arg,
+) -> Option<bool> {
+    if service.api_name() != Some("ec2")
+        || a.kind != ArgKind::Member
+        || a.arg_type != ArgType::Structure
+    {
+        return None;
+    }
+    let sh = service.shape(a.shape.as_deref()?).ok()??;
+    let [(name, m)] = &*sh.members else {
+        return None;
+    };
+    if &**name != "Value" || service.shape(&m.shape).ok()??.shape_type != ShapeType::Boolean {
+        return None;
+    }
+    let negative = a
+        .name
+        .strip_prefix("no-")
+        .and_then(|p| table.get(p))
+        .is_some_and(|p| p.member == a.member);
+    Some(negative)
+}
+
+impl<'c> Validator<'c> {
     /// The command named by the first words of `rest`, and how many words it took.
     fn operation<'s>(
         &self,

@@ -111,7 +111,10 @@ use aws_mcp_core::catalog::Dialect;
 use serde_json::Value;
 
 pub use error::{render_error, CliError, ErrorFormat, ErrorKind, ErrorStyle};
-pub use query::apply_query;
+pub use query::{
+    apply_query, apply_query_with_budget, approx_size, QUERY_BUDGET_BASE,
+    QUERY_BUDGET_PER_INPUT_BYTE,
+};
 
 /// Terminal width the CLI assumes for `--output table` when standard output
 /// is not a terminal (`awscli.table.determine_terminal_width`'s default).
@@ -246,6 +249,10 @@ pub enum RenderError {
 /// to `{}`, a `table` of an empty or false result, a `text` empty list,
 /// `off`). `yaml-stream` here is the output of a call that does not
 /// paginate; see [`render_yaml_stream_pages`] for one that does.
+///
+/// # Errors
+/// [`RenderError`] when the `--query` does not parse or fails, or the
+/// value cannot be printed in the format.
 pub fn render(
     value: &Value,
     format: OutputFormat,
@@ -294,6 +301,9 @@ pub fn render_yaml_stream_pages(
 
 /// Render an already prepared result (no `ResponseMetadata` removal, no
 /// query) as `--output table` for a terminal `width` columns wide.
+///
+/// # Errors
+/// [`RenderError`] when the value cannot be laid out as a table.
 pub fn render_table(value: &Value, title: &str, width: usize) -> Result<String, RenderError> {
     table::format_table(value, title, width)
 }
