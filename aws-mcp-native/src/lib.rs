@@ -978,7 +978,9 @@ impl Call<'_> {
                         " (not retried: `{}` carries no idempotency token, and the request may have been applied; check whether it took effect before running it again)",
                         self.display
                     ));
-                    return Ok(Err(err));
+                    let details = parse_error_details(self.model, self.op, &resp, &err, &popts)
+                        .unwrap_or(None);
+                    return Ok(Err((err, details)));
                 }
             }
             return Ok(parsed.map_err(|err| {
