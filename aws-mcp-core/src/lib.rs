@@ -85,7 +85,7 @@ pub use classify::{AccessLevel, AccessTable, Classification, Classifier};
 pub use command::{
     ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
 };
-pub use exec::{ExecError, ExecOptions, ExecOutput, Executor};
+pub use exec::{ExecError, ExecOptions, ExecOutput, Executor, NoProgress, Progress, ProgressSink};
 pub use parse::tokenize;
 pub use pipeline::{Pipeline, Report};
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError, Rule};

@@ -51,7 +51,10 @@ use std::time::{Duration, Instant};
 
 use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, OperationModel, Service};
 use aws_mcp_core::exec::{cap_output, Capped};
-use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
+use aws_mcp_core::{
+    ExecError, ExecOptions, ExecOutput, Executor, NoProgress, Progress, ProgressSink,
+    ValidatedCommand,
+};
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
 use aws_mcp_wire::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
@@ -133,12 +136,25 @@ pub enum NativeError {
     /// The executor is configured wrongly.
     #[error("the native executor is not configured correctly: {0}")]
     Config(String),
+    /// A waiter would outlive the command's time limit (see
+    /// [`ExecError::WaitTimedOut`]).
+    #[error("waiter {waiter} was still waiting after {attempts} of {max_attempts} attempts")]
+    WaitTimedOut {
+        /// The waiter's name.
+        waiter: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The waiter's most attempts.
+        max_attempts: u32,
+        /// Seconds between attempts.
+        delay_seconds: u64,
+    },
 }
 
 /// Whether `command` can run natively, or why not.
 pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), NativeError> {
     let no = |why: String| Err(NativeError::Unsupported(why));
-    if command.kind() != CommandKind::Operation {
+    if !matches!(command.kind(), CommandKind::Operation | CommandKind::Waiter) {
         return no(format!(
             "`{} {}` is a hand-written AWS CLI command, not a single API call",
             command.service(),
@@ -180,11 +196,18 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     let cmd = service
         .command(command.operation())
         .ok_or_else(|| NativeError::Unsupported("unknown command".into()))?;
-    let op = op_model(
-        &cmd.detail()
-            .map_err(|e| NativeError::Config(e.to_string()))?
-            .op,
-    )?;
+    let detail = cmd
+        .detail()
+        .map_err(|e| NativeError::Config(e.to_string()))?;
+    let op = op_model(&detail.op)?;
+    if command.kind() == CommandKind::Waiter {
+        let Some(w) = detail.waiter.as_deref() else {
+            return no("the waiter has no waiter model in the catalog".into());
+        };
+        if let Err(e) = aws_mcp_wire::waiter::Waiter::new(w) {
+            return no(e.to_string());
+        }
+    }
     let sigv4_or_none = |schemes: &[String]| {
         schemes.is_empty()
             || schemes
@@ -368,6 +391,19 @@ impl NativeExecutor {
         command: &ValidatedCommand,
         options: &ExecOptions,
     ) -> Result<(i32, String, String), NativeError> {
+        self.run_with_progress(command, options, &NoProgress).await
+    }
+
+    /// [`NativeExecutor::run`], reporting a waiter's attempts to `progress`.
+    /// A waiter stops before an attempt that would start after
+    /// `options.timeout` ([`NativeError::WaitTimedOut`]).
+    pub async fn run_with_progress(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+        progress: &dyn ProgressSink,
+    ) -> Result<(i32, String, String), NativeError> {
+        let deadline = Instant::now() + options.timeout;
         native_support(self.catalog, command)?;
         let service = self
             .catalog
@@ -483,6 +519,13 @@ impl NativeExecutor {
                 .or_else(|| md.endpoint_prefix.clone())
                 .unwrap_or_else(|| api.service.clone()),
         };
+        if let Some(w) = detail
+            .waiter
+            .as_deref()
+            .filter(|_| command.kind() == CommandKind::Waiter)
+        {
+            return wait(&call, client, &params, w, applied, deadline, progress).await;
+        }
         let result = loop {
             let mut p = params.clone();
             if let Some(w) = &pages {
@@ -491,7 +534,7 @@ impl NativeExecutor {
                     None => break Value::Null,
                 }
             }
-            let page = match call.once(client, &p).await? {
+            let page = match call.once(client, &p).await?.1 {
                 Ok(v) => v,
                 Err(err) => {
                     let msg = format!(
@@ -548,12 +591,13 @@ struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// One API call with retries: the parsed page or the API error.
+    /// One API call with retries: the HTTP status of the last answer, and
+    /// the parsed page or the API error.
     async fn once(
         &self,
         client: &transport::HttpClient,
         params: &Map<String, Value>,
-    ) -> Result<Result<Value, aws_mcp_wire::protocol::ApiError>, NativeError> {
+    ) -> Result<(u16, Result<Value, aws_mcp_wire::protocol::ApiError>), NativeError> {
         let opts = SerializeOptions {
             idempotency_token: Some(uuid::Uuid::new_v4().to_string()),
         };
@@ -620,7 +664,75 @@ impl Call<'_> {
                     continue;
                 }
             }
-            return Ok(parsed);
+            return Ok((status, parsed));
+        }
+    }
+}
+
+/// Run a waiter: call its operation, hand each answer to the wire crate's
+/// state machine, sleep its delay between attempts. Success prints nothing
+/// (exit 0); a failure prints the CLI's `Waiter X failed: ...` (exit 255).
+/// An attempt that would start after `deadline` is not made: the wait stops
+/// with [`NativeError::WaitTimedOut`]. Cancellation drops the future (in a
+/// sleep or a call).
+async fn wait(
+    call: &Call<'_>,
+    client: &transport::HttpClient,
+    params: &Map<String, Value>,
+    model: &aws_mcp_core::catalog::WaiterModel,
+    applied: quirks::Applied,
+    deadline: Instant,
+    progress: &dyn ProgressSink,
+) -> Result<(i32, String, String), NativeError> {
+    use aws_mcp_wire::waiter::{Polled, Step, Waiter};
+    let mut waiter = Waiter::new(model).map_err(|e| NativeError::Unsupported(e.to_string()))?;
+    loop {
+        let (status, answer) = call.once(client, params).await?;
+        let answer = answer.map(|v| quirks::after_response(call.op_name, applied, v));
+        let step = match &answer {
+            Ok(output) => waiter.observe(Polled::Output { status, output }),
+            Err(e) => waiter.observe(Polled::Error {
+                status: e.status,
+                code: &e.code,
+                message: &e.message,
+            }),
+        };
+        match step {
+            Step::Success => {
+                progress.report(Progress {
+                    done: u64::from(waiter.attempts()),
+                    total: Some(u64::from(waiter.max_attempts())),
+                    message: format!(
+                        "waiter {}: success after {} attempt(s)",
+                        waiter.name(),
+                        waiter.attempts()
+                    ),
+                });
+                return Ok((0, String::new(), String::new()));
+            }
+            Step::Failure(f) => return Ok((255, String::new(), format!("\n{f}\n"))),
+            Step::Retry(delay) => {
+                if Instant::now() + delay >= deadline {
+                    return Err(NativeError::WaitTimedOut {
+                        waiter: waiter.name().to_string(),
+                        attempts: waiter.attempts(),
+                        max_attempts: waiter.max_attempts(),
+                        delay_seconds: delay.as_secs(),
+                    });
+                }
+                progress.report(Progress {
+                    done: u64::from(waiter.attempts()),
+                    total: Some(u64::from(waiter.max_attempts())),
+                    message: format!(
+                        "waiter {}: attempt {} of {} did not reach the state; next in {} s",
+                        waiter.name(),
+                        waiter.attempts(),
+                        waiter.max_attempts(),
+                        delay.as_secs()
+                    ),
+                });
+                tokio::time::sleep(delay).await;
+            }
         }
     }
 }
@@ -632,8 +744,22 @@ impl Executor for NativeExecutor {
         command: &ValidatedCommand,
         options: &ExecOptions,
     ) -> Result<ExecOutput, ExecError> {
+        self.execute_with_progress(command, options, &NoProgress)
+            .await
+    }
+
+    async fn execute_with_progress(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+        progress: &dyn ProgressSink,
+    ) -> Result<ExecOutput, ExecError> {
         let start = Instant::now();
-        let run = tokio::time::timeout(options.timeout, self.run(command, options)).await;
+        let run = tokio::time::timeout(
+            options.timeout,
+            self.run_with_progress(command, options, progress),
+        )
+        .await;
         let (code, out, err) = match run {
             Err(_) => {
                 return Err(ExecError::Timeout {
@@ -642,6 +768,21 @@ impl Executor for NativeExecutor {
             }
             Ok(Ok(r)) => r,
             Ok(Err(NativeError::Unsupported(why))) => return Err(ExecError::Config(why)),
+            Ok(Err(NativeError::WaitTimedOut {
+                waiter,
+                attempts,
+                max_attempts,
+                delay_seconds,
+            })) => {
+                return Err(ExecError::WaitTimedOut {
+                    waiter,
+                    attempts,
+                    max_attempts,
+                    delay_seconds,
+                    seconds: options.timeout.as_secs(),
+                    longest_seconds: delay_seconds * u64::from(max_attempts),
+                })
+            }
             Ok(Err(e)) => (255, String::new(), format!("\n{e}\n")),
         };
         let stdout = cap_output(out.as_bytes(), options.output_cap, out.len() as u64);
@@ -684,6 +825,9 @@ mod tests {
             "aws lambda list-functions",
             "aws ec2 run-instances --image-id ami-1 --count 2",
             "aws cognito-identity get-id --identity-pool-id us-east-1:x",
+            "aws ec2 wait instance-running --instance-ids i-1",
+            "aws s3api wait bucket-exists --bucket b",
+            "aws dynamodb wait table-exists --table-name t",
         ] {
             assert_eq!(support(cmd), Ok(()), "{cmd}");
         }
@@ -693,7 +837,6 @@ mod tests {
     fn what_is_left_to_the_aws_program_says_why() {
         for (cmd, why) in [
             ("aws s3 ls", "hand-written"),
-            ("aws ec2 wait instance-running --instance-ids i-1", "hand-written"),
             ("aws s3api get-object --bucket b --key k out.txt", "does not reproduce"),
             ("aws glacier list-vaults --account-id -", "does not reproduce"),
             ("aws iam create-policy --policy-name p --policy-document file://p.json", "local files"),

@@ -2,7 +2,10 @@
 //! covers, the `aws` program for the rest (`AWS_MCP_EXECUTOR=auto`, the
 //! default), or one of them only.
 
-use aws_mcp_core::{Catalog, ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
+use aws_mcp_core::{
+    Catalog, ExecError, ExecOptions, ExecOutput, Executor, NoProgress, ProgressSink,
+    ValidatedCommand,
+};
 use aws_mcp_native::{native_support, NativeExecutor};
 
 use crate::config::ExecutorMode;
@@ -135,9 +138,23 @@ impl Executor for RoutingExecutor {
         command: &ValidatedCommand,
         options: &ExecOptions,
     ) -> Result<ExecOutput, ExecError> {
+        self.execute_with_progress(command, options, &NoProgress)
+            .await
+    }
+
+    async fn execute_with_progress(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+        progress: &dyn ProgressSink,
+    ) -> Result<ExecOutput, ExecError> {
         let r = route_for(self.catalog, self.mode, command, self.v2_program);
         match r.executor {
-            ExecutorKind::Native => self.native.execute(command, options).await,
+            ExecutorKind::Native => {
+                self.native
+                    .execute_with_progress(command, options, progress)
+                    .await
+            }
             ExecutorKind::Subprocess => match self.subprocess.execute(command, options).await {
                 Err(ExecError::Spawn { program, reason }) => Err(ExecError::Spawn {
                     program,

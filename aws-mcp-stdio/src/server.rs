@@ -33,13 +33,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_mcp_core::pipeline::{Approved, Pipeline, Plan, Report, MAX_COMMANDS, MAX_RESULTS_LIMIT};
+use aws_mcp_core::{Progress, ProgressSink};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::{InputResponses, RequestState};
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
     CallToolResponse, CallToolResult, ContentBlock, ElicitRequest, ElicitRequestParams,
     ElicitResult, ElicitationAction, Implementation, InputRequest, InputRequests,
-    InputRequiredResult, ProtocolVersion, ServerCapabilities, ToolAnnotations,
+    InputRequiredResult, ProgressNotificationParam, ProtocolVersion, ServerCapabilities,
+    ToolAnnotations,
 };
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{schemars, tool, tool_handler, tool_router, ErrorData, ServerHandler};
@@ -47,6 +49,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ServerConfig;
 use crate::suggest::Suggester;
+
+/// Progress reports sent to the task that forwards them to the client.
+struct ChannelProgress(tokio::sync::mpsc::UnboundedSender<Progress>);
+
+impl ProgressSink for ChannelProgress {
+    fn report(&self, progress: Progress) {
+        let _ = self.0.send(progress);
+    }
+}
 
 /// The most consent questions awaiting an answer (2026-07-28 flow).
 const MAX_PENDING: usize = 256;
@@ -329,12 +340,39 @@ impl AwsMcpServer {
         for c in plan.commands() {
             tracing::info!(command = %c.chars().take(120).collect::<String>(), "running");
         }
-        respond(
-            self.inner
-                .pipeline
-                .execute(plan, context.ct.cancelled())
-                .await,
-        )
+        let Some(token) = context.meta.get_progress_token() else {
+            return respond(
+                self.inner
+                    .pipeline
+                    .execute(plan, context.ct.cancelled())
+                    .await,
+            );
+        };
+        // Progress reports (a waiter's attempts) go out as MCP progress
+        // notifications, in order, from one forwarding task.
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
+        let peer = context.peer.clone();
+        let forward = tokio::spawn(async move {
+            while let Some(p) = rx.recv().await {
+                let mut param = ProgressNotificationParam::new(token.clone(), p.done as f64)
+                    .with_message(p.message);
+                if let Some(t) = p.total {
+                    param = param.with_total(t as f64);
+                }
+                if peer.notify_progress(param).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let sink = ChannelProgress(tx);
+        let report = self
+            .inner
+            .pipeline
+            .execute_with_progress(plan, context.ct.cancelled(), &sink)
+            .await;
+        drop(sink);
+        let _ = forward.await;
+        respond(report)
     }
 
     /// The 2026-07-28 flow: ask with an input-required result, or run when

@@ -352,7 +352,6 @@ pub struct Acceptor {
 /// Where an acceptor leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-#[non_exhaustive]
 pub enum AcceptorState {
     /// The wait is over.
     Success,
@@ -368,7 +367,6 @@ pub enum AcceptorState {
 /// How an acceptor matches a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[non_exhaustive]
 pub enum Matcher {
     /// The expression's result equals `expected`.
     Path,

@@ -48,7 +48,9 @@ use serde::{Deserialize, Serialize};
 use crate::assess::{Assessment, Assessor};
 use crate::catalog::Catalog;
 use crate::command::ValidatedCommand;
-use crate::exec::{ExecError, ExecOptions, ExecOutput, Executor, CUT_MARK};
+use crate::exec::{
+    ExecError, ExecOptions, ExecOutput, Executor, NoProgress, ProgressSink, CUT_MARK,
+};
 use crate::policy::Decision;
 use crate::validate::Validator;
 
@@ -232,7 +234,7 @@ impl CommandOutcome {
                 r.status = Status::Error;
                 r.error_kind = Some(
                     match e {
-                        ExecError::Timeout { .. } => "timeout",
+                        ExecError::Timeout { .. } | ExecError::WaitTimedOut { .. } => "timeout",
                         ExecError::Cancelled => "cancelled",
                         ExecError::Spawn { .. } => "spawn",
                         _ => "exec",
@@ -597,6 +599,18 @@ impl<'c> Pipeline<'c> {
     /// does not succeed (the rest are `not_run`), or when `cancelled`
     /// resolves (the running command is stopped and reported `cancelled`).
     pub async fn execute(&self, plan: Approved, cancelled: impl Future<Output = ()>) -> Report {
+        self.execute_with_progress(plan, cancelled, &NoProgress)
+            .await
+    }
+
+    /// [`Pipeline::execute`], with long commands (waiters) reporting how
+    /// they advance to `progress`.
+    pub async fn execute_with_progress(
+        &self,
+        plan: Approved,
+        cancelled: impl Future<Output = ()>,
+        progress: &dyn ProgressSink,
+    ) -> Report {
         let mut cancelled = pin!(cancelled);
         let mut results = Vec::with_capacity(plan.items.len());
         let mut texts = Vec::new();
@@ -606,7 +620,9 @@ impl<'c> Pipeline<'c> {
                 results.push(CommandOutcome::new(&item.text, Status::NotRun));
                 continue;
             }
-            let run = self.executor.execute(&item.command, &item.options);
+            let run = self
+                .executor
+                .execute_with_progress(&item.command, &item.options, progress);
             let res = or_cancel(run, cancelled.as_mut())
                 .await
                 .unwrap_or(Err(ExecError::Cancelled));

@@ -79,7 +79,7 @@
 //! are compared byte for byte in `aws-mcp-core/tests/render.rs`.
 
 mod json;
-mod pyfmt;
+pub(crate) mod pyfmt;
 pub(crate) mod query;
 mod table;
 mod text;

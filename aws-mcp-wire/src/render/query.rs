@@ -148,7 +148,7 @@ fn num_cmp(a: Num, b: Num) -> Ordering {
 
 /// Python `==` between JSON values (numbers compare by value across int and
 /// float, objects regardless of order).
-fn py_eq(a: &Value, b: &Value) -> bool {
+pub(crate) fn py_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => num_cmp(num(x), num(y)) == Ordering::Equal,
         // Python: True == 1 and False == 0 inside containers.
