@@ -43,6 +43,7 @@
 #![warn(missing_docs)]
 
 mod endpoint;
+mod presign;
 mod quirks;
 mod transport;
 
@@ -81,13 +82,6 @@ pub const NOT_NATIVE: &[&str] = &[
     "s3:SelectObjectContent",
     "s3:DeleteObjects",
     "s3:PutBucketLifecycleConfiguration",
-    "ec2:CopySnapshot",
-    "rds:CopyDBClusterSnapshot",
-    "rds:CreateDBCluster",
-    "rds:CopyDBSnapshot",
-    "rds:CreateDBInstanceReadReplica",
-    "neptune:*",
-    "docdb:*",
     "glacier:*",
     "machinelearning:*",
     "cloudsearchdomain:*",
@@ -487,6 +481,29 @@ impl NativeExecutor {
             .map(|t| Duration::from_secs(t as u64))
             .unwrap_or(options.connect_timeout);
         let client = self.client(connect)?;
+        let signing_default = md
+            .signing_name
+            .clone()
+            .or_else(|| md.endpoint_prefix.clone())
+            .unwrap_or_else(|| api.service.clone());
+        if let (Some(h), Some(c)) = (
+            presign::copy_handler(&api.service, &api.operation),
+            creds.as_ref(),
+        ) {
+            let name = ep.signing_name.as_deref().unwrap_or(&signing_default);
+            presign::apply(
+                h,
+                &model,
+                &api.operation,
+                &op,
+                &mut params,
+                &ep.url,
+                &region,
+                c,
+                name,
+                std::time::SystemTime::now(),
+            )?;
+        }
         let format = match &g.output {
             Some(o) => o
                 .parse::<OutputFormat>()
@@ -513,11 +530,7 @@ impl NativeExecutor {
             region: &region,
             creds: creds.as_ref(),
             s3: matches!(api.service.as_str(), "s3" | "s3control"),
-            signing_default: md
-                .signing_name
-                .clone()
-                .or_else(|| md.endpoint_prefix.clone())
-                .unwrap_or_else(|| api.service.clone()),
+            signing_default,
         };
         if let Some(w) = detail
             .waiter
