@@ -140,7 +140,9 @@ pub struct GlobalOptions {
     pub endpoint_url: Option<String>,
     /// `--debug` (prints credentials-bearing request details).
     pub debug: bool,
-    /// `--no-paginate`.
+    /// `--no-paginate`; also set when the command gives one of its
+    /// operation's own paging arguments (`route53 list-resource-record-sets
+    /// --start-record-name`), which turns the AWS CLI's pagination off.
     pub no_paginate: bool,
     /// `--no-verify-ssl`.
     pub no_verify_ssl: bool,

@@ -252,6 +252,15 @@ fn pagination() {
     let c = ok("aws iam list-users --max-items 5 --marker m");
     assert_eq!(c.parameters()["MaxItems"], json!(5));
     assert_eq!(c.parameters()["Marker"], json!("m"));
+    assert!(c.globals().no_paginate, "the CLI's pagination is off");
+    // Route 53's MaxItems is a string member the pagination argument shadows.
+    let c = ok("aws route53 list-resource-record-sets --hosted-zone-id Z1 --start-record-name a.example.com --max-items 1");
+    assert_eq!(c.parameters()["MaxItems"], json!("1"));
+    assert!(c.parameters().get("PaginationConfig").is_none());
+    assert!(c.globals().no_paginate);
+    let c = ok("aws route53 list-resource-record-sets --hosted-zone-id Z1 --max-items 1");
+    assert_eq!(c.parameters()["PaginationConfig"], json!({"MaxItems": "1"}));
+    assert!(!c.globals().no_paginate);
 }
 
 #[test]

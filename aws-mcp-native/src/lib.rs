@@ -43,6 +43,7 @@
 #![warn(missing_docs)]
 
 mod endpoint;
+mod handlers;
 mod presign;
 mod quirks;
 mod transport;
@@ -58,6 +59,7 @@ use aws_mcp_core::{
 };
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
+use aws_mcp_wire::protocol::checksum::Calculation;
 use aws_mcp_wire::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
 use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
 use aws_mcp_wire::protocol::{HttpResponse, Protocol, ServiceModel};
@@ -80,9 +82,8 @@ pub const NOT_NATIVE: &[&str] = &[
     "s3:PutObject",
     "s3:UploadPart",
     "s3:SelectObjectContent",
-    "s3:DeleteObjects",
-    "s3:PutBucketLifecycleConfiguration",
-    "glacier:*",
+    "glacier:UploadArchive",
+    "glacier:UploadMultipartPart",
     "machinelearning:*",
     "cloudsearchdomain:*",
     "s3control:*",
@@ -267,6 +268,8 @@ pub struct NativeExecutor {
     partitions: OnceLock<Result<Partitions, NativeError>>,
     default_region: Option<String>,
     default_profile: Option<String>,
+    /// `AWS_REQUEST_CHECKSUM_CALCULATION`, as given.
+    checksum_setting: Option<String>,
 }
 
 impl std::fmt::Debug for NativeExecutor {
@@ -299,6 +302,20 @@ impl NativeExecutor {
             partitions: OnceLock::new(),
             default_region: None,
             default_profile: None,
+            checksum_setting: std::env::var("AWS_REQUEST_CHECKSUM_CALCULATION").ok(),
+        }
+    }
+
+    /// When request checksums are calculated: `AWS_REQUEST_CHECKSUM_CALCULATION`
+    /// (`when_supported`, the default, or `when_required`).
+    fn checksums(&self) -> Result<Calculation, NativeError> {
+        match self.checksum_setting.as_deref() {
+            None => Ok(Calculation::WhenSupported),
+            Some(v) => Calculation::from_setting(v).ok_or_else(|| {
+                NativeError::Config(format!(
+                    "AWS_REQUEST_CHECKSUM_CALCULATION is {v:?}; valid values are when_supported and when_required"
+                ))
+            }),
         }
     }
 
@@ -531,6 +548,8 @@ impl NativeExecutor {
             creds: creds.as_ref(),
             s3: matches!(api.service.as_str(), "s3" | "s3control"),
             signing_default,
+            service: &api.service,
+            checksums: self.checksums()?,
         };
         if let Some(w) = detail
             .waiter
@@ -543,7 +562,12 @@ impl NativeExecutor {
             let mut p = params.clone();
             if let Some(w) = &pages {
                 match w.next_request() {
-                    Some(extra) => p.extend(extra),
+                    Some(extra) => {
+                        p.extend(extra);
+                        if let Some(limit) = paginator.and_then(|p| p.limit_key.as_deref()) {
+                            string_limit(&mut p, limit, input_shape, shapes);
+                        }
+                    }
                     None => break Value::Null,
                 }
             }
@@ -592,6 +616,25 @@ impl NativeExecutor {
     }
 }
 
+/// `--page-size` goes into the paginator's limit member in that member's
+/// type: a string for Route 53's `MaxItems`, as botocore's paginator passes
+/// the value the CLI parsed with the member's type.
+fn string_limit(
+    params: &mut Map<String, Value>,
+    limit: &str,
+    input: Option<&aws_mcp_core::catalog::Shape>,
+    shapes: &std::collections::HashMap<aws_mcp_core::catalog::Name, aws_mcp_core::catalog::Shape>,
+) {
+    let is_string = input
+        .and_then(|sh| sh.member_ref(limit))
+        .and_then(|m| shapes.get(&m.shape))
+        .is_some_and(|t| t.shape_type == aws_mcp_core::catalog::ShapeType::String);
+    if let (true, Some(Value::Number(n))) = (is_string, params.get(limit)) {
+        let s = n.to_string();
+        params.insert(limit.to_string(), Value::String(s));
+    }
+}
+
 struct Call<'a> {
     model: &'a ServiceModel<'a>,
     op_name: &'a str,
@@ -601,6 +644,8 @@ struct Call<'a> {
     creds: Option<&'a aws_credential_types::Credentials>,
     s3: bool,
     signing_default: String,
+    service: &'a str,
+    checksums: Calculation,
 }
 
 impl Call<'_> {
@@ -613,9 +658,17 @@ impl Call<'_> {
     ) -> Result<(u16, Result<Value, aws_mcp_wire::protocol::ApiError>), NativeError> {
         let opts = SerializeOptions {
             idempotency_token: Some(uuid::Uuid::new_v4().to_string()),
+            checksum_calculation: self.checksums,
         };
-        let req = serialize(self.model, self.op_name, self.op, params, &opts)
+        let mut req = serialize(self.model, self.op_name, self.op, params, &opts)
             .map_err(|e| NativeError::Request(e.to_string()))?;
+        handlers::before_call(
+            self.service,
+            self.op_name,
+            self.model.metadata.api_version.as_deref(),
+            &mut req,
+        );
+        handlers::recursion_detection(&mut req, |k| std::env::var(k).ok());
         let url = join_url(&self.ep.url, &req.path, req.host_prefix.as_deref());
         let mut attempt = 0u32;
         loop {
@@ -630,6 +683,17 @@ impl Call<'_> {
                 "User-Agent",
                 concat!("aws-mcp/", env!("CARGO_PKG_VERSION"), " native"),
             );
+            // botocore's AWSRequestPreparer: every method but GET, HEAD and
+            // OPTIONS says its length, 0 included (S3 answers a PUT without
+            // one with 411 Length Required).
+            if !matches!(req.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+                && !req
+                    .headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+            {
+                builder = builder.header("Content-Length", req.body.len());
+            }
             let mut hreq = builder
                 .body(Full::new(Bytes::from(req.body.clone())))
                 .map_err(|e| NativeError::Request(e.to_string()))?;
@@ -851,7 +915,6 @@ mod tests {
         for (cmd, why) in [
             ("aws s3 ls", "hand-written"),
             ("aws s3api get-object --bucket b --key k out.txt", "does not reproduce"),
-            ("aws glacier list-vaults --account-id -", "does not reproduce"),
             ("aws iam create-policy --policy-name p --policy-document file://p.json", "local files"),
             ("aws sts get-caller-identity --ca-bundle /tmp/ca.pem", "local files"),
             ("aws sts get-caller-identity --no-verify-ssl", "--no-verify-ssl"),

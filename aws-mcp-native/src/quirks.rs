@@ -21,7 +21,8 @@ const S3_LISTINGS: &[&str] = &["ListObjects", "ListObjectsV2", "ListObjectVersio
 /// Before serializing: botocore's `remove_bucket_from_url_paths_from_model`
 /// (S3's endpoint rules place the bucket), `set_list_objects_encoding_type_url`,
 /// `sse_md5`,
-/// `fix_route53_ids` and `base64_encode_user_data` (EC2 RunInstances).
+/// `fix_route53_ids`, `base64_encode_user_data` (EC2 RunInstances, Auto
+/// Scaling CreateLaunchConfiguration) and `inject_account_id` (Glacier).
 pub(crate) fn before_request(
     service: &str,
     operation: &str,
@@ -33,7 +34,13 @@ pub(crate) fn before_request(
     if service == "route53" {
         fix_route53_ids(op, model_shapes, params);
     }
-    if service == "ec2" && operation == "RunInstances" {
+    if service == "glacier" && !params.contains_key("accountId") {
+        // botocore's inject_account_id: `-` is the caller's account.
+        params.insert("accountId".into(), Value::String("-".into()));
+    }
+    if (service, operation) == ("ec2", "RunInstances")
+        || (service, operation) == ("autoscaling", "CreateLaunchConfiguration")
+    {
         // botocore's base64_encode_user_data.
         if let Some(Value::String(u)) = params.get_mut("UserData") {
             *u = base64::engine::general_purpose::STANDARD.encode(u.as_bytes());
@@ -205,6 +212,22 @@ mod tests {
         let mut p = Map::new();
         p.insert("UserData".into(), "#!/bin/sh\necho hi".into());
         before_request("ec2", "RunInstances", &mut o, shapes, &mut p);
+        assert_eq!(p["UserData"], "IyEvYmluL3NoCmVjaG8gaGk=");
+        let shapes = Catalog::embedded()
+            .service("autoscaling")
+            .unwrap()
+            .shapes()
+            .unwrap();
+        let mut o = op("autoscaling", "create-launch-configuration");
+        let mut p = Map::new();
+        p.insert("UserData".into(), "#!/bin/sh\necho hi".into());
+        before_request(
+            "autoscaling",
+            "CreateLaunchConfiguration",
+            &mut o,
+            shapes,
+            &mut p,
+        );
         assert_eq!(p["UserData"], "IyEvYmluL3NoCmVjaG8gaGk=");
     }
 }

@@ -768,6 +768,11 @@ impl<'c> Validator<'c> {
                 }
             }
         }
+        if native_paging {
+            // awscli's check_should_enable_pagination: the operation's own
+            // paging arguments turn the CLI's pagination off.
+            out.globals.no_paginate = true;
+        }
         if !page_cfg.is_empty() && (g.options.no_paginate || native_paging) {
             // Paging is off: awscli restores the operation's own arguments
             // that the paging arguments shadowed (`acm list-certificates

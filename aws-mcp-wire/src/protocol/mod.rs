@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use aws_mcp_core::catalog::{Name, ServiceMetadata, Shape};
 
 mod calendar;
+pub mod checksum;
 pub mod parse;
 pub mod serialize;
 
