@@ -62,7 +62,7 @@ use aws_mcp_wire::paginate::{PageRequest, Pages};
 use aws_mcp_wire::protocol::checksum::Calculation;
 use aws_mcp_wire::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
 use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
-use aws_mcp_wire::protocol::{HttpResponse, Protocol, ServiceModel};
+use aws_mcp_wire::protocol::{HttpResponse, Protocol, ProtocolError, ServiceModel};
 use aws_mcp_wire::render::{render, render_text_pages, OutputFormat};
 use bytes::Bytes;
 use http_body_util::Full;
@@ -131,6 +131,10 @@ pub enum NativeError {
     /// The executor is configured wrongly.
     #[error("the native executor is not configured correctly: {0}")]
     Config(String),
+    /// A failure the AWS CLI reports in these very words (a response that
+    /// is not XML, ...).
+    #[error("{0}")]
+    Cli(String),
     /// A waiter would outlive the command's time limit (see
     /// [`ExecError::WaitTimedOut`]).
     #[error("waiter {waiter} was still waiting after {attempts} of {max_attempts} attempts")]
@@ -610,9 +614,27 @@ impl NativeExecutor {
             }
             (Some(w), _) => render(&w.finish(), format, g.query.as_deref(), &api.operation),
             (None, _) => render(&result, format, g.query.as_deref(), &api.operation),
+        };
+        match text {
+            Ok(text) => Ok((0, text, String::new())),
+            Err(e) => Ok(render_failure(e)),
         }
-        .map_err(|e| NativeError::Response(e.to_string()))?;
-        Ok((0, text, String::new()))
+    }
+}
+
+/// What the AWS CLI prints when `--query` or the output format fails on a
+/// result: the exception's text on standard error (exit code 255), after
+/// whatever the text format had printed.
+fn render_failure(e: aws_mcp_wire::RenderError) -> (i32, String, String) {
+    use aws_mcp_wire::RenderError;
+    match e {
+        RenderError::QueryFailed { message, .. } => (255, String::new(), format!("\n{message}\n")),
+        RenderError::Unrenderable {
+            cli_message,
+            partial,
+            ..
+        } => (255, partial, format!("\n{cli_message}\n")),
+        other => (255, String::new(), format!("\n{other}\n")),
     }
 }
 
@@ -730,8 +752,13 @@ impl Call<'_> {
                 timestamps: TimestampMode::Raw,
                 blobs: BlobMode::Base64,
             };
-            let parsed = parse_response(self.model, self.op_name, self.op, &resp, &popts)
-                .map_err(|e| NativeError::Response(e.to_string()))?;
+            let parsed =
+                parse_response(self.model, self.op_name, self.op, &resp, &popts).map_err(|e| {
+                    match e {
+                        ProtocolError::InvalidXml { .. } => NativeError::Cli(e.to_string()),
+                        e => NativeError::Response(e.to_string()),
+                    }
+                })?;
             if let Err(err) = &parsed {
                 if attempt < MAX_ATTEMPTS
                     && (status >= 500 || status == 429 || transport::retryable_code(&err.code))
