@@ -92,6 +92,47 @@ pub(crate) fn recursion_detection(req: &mut HttpRequest, lookup: impl Fn(&str) -
     }
 }
 
+/// awscli v1's preview services (`awscli/customizations/preview.py`):
+/// they run only when the config file's `[preview]` section says
+/// `<service> = true`.
+pub(crate) const PREVIEW_SERVICES: &[&str] = &["sdb"];
+
+/// The message and exit code awscli v1 gives a preview service that is not
+/// enabled (`PreviewModeCommandMixin._display_opt_in_message`).
+pub(crate) fn preview_refusal(service: &str) -> (i32, String, String) {
+    let msg = format!(
+        "AWS CLI support for this service is only available in a preview stage.\n\n\
+However, if you'd like to use the \"aws {service}\" commands with the\n\
+AWS CLI, you can enable this service by adding the following to your CLI\n\
+config file:\n\n    [preview]\n    {service}=true\n\nor by running:\n\n    \
+aws configure set preview.{service} true\n\n"
+    );
+    (1, String::new(), msg)
+}
+
+/// Whether the AWS config file (`config`: its text) enables preview
+/// service `service`: a `[preview]` section with `service = true` (the
+/// value compared exactly, as awscli does).
+pub(crate) fn preview_enabled(config: &str, service: &str) -> bool {
+    let mut in_preview = false;
+    for line in config.lines() {
+        let t = line.trim();
+        if t.starts_with('[') && t.ends_with(']') {
+            in_preview = t[1..t.len() - 1].trim() == "preview";
+            continue;
+        }
+        if !in_preview || t.starts_with('#') || t.starts_with(';') {
+            continue;
+        }
+        if let Some((k, v)) = t.split_once('=') {
+            if k.trim() == service && v.trim() == "true" {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +187,21 @@ mod tests {
         let mut r = req(b"<Key>a\nb</Key>");
         before_call("s3", "PutBucketTagging", None, &mut r);
         assert_eq!(r.body, b"<Key>a\nb</Key>");
+    }
+
+    #[test]
+    fn preview_services_need_the_config_setting() {
+        assert!(!preview_enabled("", "sdb"));
+        assert!(preview_enabled(
+            "[default]\nregion = x\n[preview]\nsdb = true\n",
+            "sdb"
+        ));
+        assert!(!preview_enabled("[preview]\nsdb = True\n", "sdb"));
+        assert!(!preview_enabled("[default]\nsdb = true\n", "sdb"));
+        let (code, out, err) = preview_refusal("sdb");
+        assert_eq!((code, out.as_str()), (1, ""));
+        assert!(err.starts_with("AWS CLI support for this service is only available in a preview stage.\n\nHowever, if you'd like to use the \"aws sdb\" commands with the\nAWS CLI"));
+        assert!(err.ends_with("    [preview]\n    sdb=true\n\nor by running:\n\n    aws configure set preview.sdb true\n\n"));
     }
 
     #[test]

@@ -420,6 +420,20 @@ impl NativeExecutor {
     ) -> Result<(i32, String, String), NativeError> {
         let deadline = Instant::now() + options.timeout;
         native_support(self.catalog, command)?;
+        if handlers::PREVIEW_SERVICES.contains(&command.service()) {
+            let path = std::env::var_os("AWS_CONFIG_FILE")
+                .map(std::path::PathBuf::from)
+                .or_else(|| {
+                    std::env::var_os("HOME")
+                        .map(|h| std::path::PathBuf::from(h).join(".aws/config"))
+                });
+            let config = path
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default();
+            if !handlers::preview_enabled(&config, command.service()) {
+                return Ok(handlers::preview_refusal(command.service()));
+            }
+        }
         let service = self
             .catalog
             .service(command.service())
