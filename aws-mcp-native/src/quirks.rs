@@ -38,6 +38,9 @@ pub(crate) fn before_request(
         // botocore's inject_account_id: `-` is the caller's account.
         params.insert("accountId".into(), Value::String("-".into()));
     }
+    if (service, operation) == ("ec2", "RunInstances") {
+        fix_run_instances_args(params);
+    }
     if (service, operation) == ("ec2", "RunInstances")
         || (service, operation) == ("autoscaling", "CreateLaunchConfiguration")
     {
@@ -64,6 +67,56 @@ pub(crate) fn before_request(
         }
     }
     applied
+}
+
+/// awscli's `runinstances._fix_args` (a `before-parameter-build` handler):
+/// when the first network interface carries an address setting (what
+/// `--secondary-private-ip-address(es|-count)` and
+/// `--[no-]associate-public-ip-address` put there), the instance-level
+/// subnet, security groups, private address and IPv6 settings move into it,
+/// as EC2 refuses them side by side.
+fn fix_run_instances_args(params: &mut Map<String, Value>) {
+    let Some(Value::Array(list)) = params.get("NetworkInterfaces") else {
+        return;
+    };
+    let Some(Value::Object(first)) = list.first() else {
+        return;
+    };
+    let wants = [
+        "PrivateIpAddresses",
+        "SecondaryPrivateIpAddressCount",
+        "AssociatePublicIpAddress",
+    ];
+    if !wants.iter().any(|k| first.contains_key(*k)) {
+        return;
+    }
+    let mut moved = Map::new();
+    if let Some(v) = params.remove("SubnetId") {
+        moved.insert("SubnetId".into(), v);
+    }
+    if let Some(v) = params.remove("SecurityGroupIds") {
+        moved.insert("Groups".into(), v);
+    }
+    if let Some(v) = params.remove("PrivateIpAddress") {
+        moved.insert(
+            "PrivateIpAddresses".into(),
+            serde_json::json!([{"PrivateIpAddress": v, "Primary": true}]),
+        );
+    }
+    if let Some(v) = params.remove("Ipv6AddressCount") {
+        moved.insert("Ipv6AddressCount".into(), v);
+    }
+    if let Some(v) = params.remove("Ipv6Addresses") {
+        moved.insert("Ipv6Addresses".into(), v);
+    }
+    if let Some(v) = params.remove("EnablePrimaryIpv6") {
+        moved.insert("PrimaryIpv6".into(), v);
+    }
+    if let Some(Value::Array(list)) = params.get_mut("NetworkInterfaces") {
+        if let Some(Value::Object(first)) = list.first_mut() {
+            first.extend(moved);
+        }
+    }
 }
 
 /// botocore's `sse_md5` / `copy_source_sse_md5`: an SSE-C key given as
@@ -213,6 +266,32 @@ mod tests {
         p.insert("UserData".into(), "#!/bin/sh\necho hi".into());
         before_request("ec2", "RunInstances", &mut o, shapes, &mut p);
         assert_eq!(p["UserData"], "IyEvYmluL3NoCmVjaG8gaGk=");
+        // _fix_args: the subnet, groups and address join the interface the
+        // secondary-address arguments made.
+        let mut p = serde_json::json!({
+            "SubnetId": "subnet-1", "SecurityGroupIds": ["sg-1"], "PrivateIpAddress": "10.0.0.5",
+            "NetworkInterfaces": [{"DeviceIndex": 0, "SecondaryPrivateIpAddressCount": 2}]
+        })
+        .as_object()
+        .unwrap()
+        .clone();
+        before_request("ec2", "RunInstances", &mut o, shapes, &mut p);
+        assert_eq!(
+            Value::Object(p),
+            serde_json::json!({"NetworkInterfaces": [{
+                "DeviceIndex": 0, "SecondaryPrivateIpAddressCount": 2, "SubnetId": "subnet-1",
+                "Groups": ["sg-1"],
+                "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.0.5", "Primary": true}]
+            }]})
+        );
+        // Without an address setting in the interface, nothing moves.
+        let mut p =
+            serde_json::json!({"SubnetId": "subnet-1", "NetworkInterfaces": [{"DeviceIndex": 0}]})
+                .as_object()
+                .unwrap()
+                .clone();
+        before_request("ec2", "RunInstances", &mut o, shapes, &mut p);
+        assert_eq!(p["SubnetId"], "subnet-1");
         let shapes = Catalog::embedded()
             .service("autoscaling")
             .unwrap()
