@@ -86,7 +86,6 @@ pub const NOT_NATIVE: &[&str] = &[
     "glacier:UploadMultipartPart",
     "machinelearning:*",
     "cloudsearchdomain:*",
-    "s3control:*",
     "sqs:ReceiveMessage",
 ];
 
@@ -120,7 +119,7 @@ pub enum NativeError {
     #[error("could not sign the request: {0}")]
     Sign(String),
     /// The connection failed.
-    #[error("the request failed: {0}")]
+    #[error("{0}")]
     Http(String),
     /// The response body was larger than the limit.
     #[error("the response body is larger than {0} bytes")]

@@ -34,6 +34,21 @@ pub(crate) fn before_request(
     if service == "route53" {
         fix_route53_ids(op, model_shapes, params);
     }
+    if service == "s3control" {
+        // botocore's remove_accid_host_prefix_from_model: the endpoint
+        // rules put `{AccountId}.` in the host already.
+        let requires = op
+            .static_context_params
+            .get("RequiresAccountId")
+            .and_then(|v| v.get("value"))
+            .and_then(Value::as_bool)
+            == Some(true);
+        if requires
+            && op.endpoint.as_ref().map(|e| e.host_prefix.as_str()) == Some("{AccountId}.")
+        {
+            op.endpoint = None;
+        }
+    }
     if service == "glacier" && !params.contains_key("accountId") {
         // botocore's inject_account_id: `-` is the caller's account.
         params.insert("accountId".into(), Value::String("-".into()));

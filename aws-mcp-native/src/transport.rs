@@ -130,11 +130,11 @@ impl HttpClient {
         req: http::Request<Full<Bytes>>,
         body_cap: usize,
     ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), NativeError> {
-        let resp = self
-            .client
-            .request(req)
-            .await
-            .map_err(|e| NativeError::Http(format!("{e}: {}", source_chain(&e))))?;
+        let url = req.uri().to_string();
+        let resp = self.client.request(req).await.map_err(|e| {
+            tracing::debug!(error = %e, chain = %source_chain(&e), "request failed");
+            NativeError::Http(connection_error(&url, &e))
+        })?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -149,7 +149,11 @@ impl HttpClient {
         let mut body = resp.into_body();
         let mut buf = Vec::new();
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| NativeError::Http(e.to_string()))?;
+            let frame = frame.map_err(|e| {
+                NativeError::Http(format!(
+                    "An error occurred while reading from response stream: {e}"
+                ))
+            })?;
             if let Some(d) = frame.data_ref() {
                 if buf.len() + d.len() > body_cap {
                     return Err(NativeError::TooLarge(body_cap));
@@ -158,6 +162,24 @@ impl HttpClient {
             }
         }
         Ok((status, headers, buf))
+    }
+}
+
+/// botocore's wording of a failed request (`EndpointConnectionError`,
+/// `ConnectTimeoutError`, `ConnectionClosedError`), which the AWS CLI
+/// prints as is.
+fn connection_error(url: &str, e: &hyper_util::client::legacy::Error) -> String {
+    let chain = source_chain(e).to_ascii_lowercase();
+    if e.is_connect() {
+        if chain.contains("timed out") || chain.contains("timeout") {
+            format!("Connect timeout on endpoint URL: \"{url}\"")
+        } else {
+            format!("Could not connect to the endpoint URL: \"{url}\"")
+        }
+    } else {
+        format!(
+            "Connection was closed before we received a valid response from endpoint URL: \"{url}\"."
+        )
     }
 }
 
