@@ -76,8 +76,6 @@ pub use transport::{proxies_from_lookup, Matcher};
 /// in ways the native executor does not reproduce; they run through the
 /// `aws` program instead. `service:*` covers a whole service.
 pub const NOT_NATIVE: &[&str] = &[
-    "s3:CopyObject",
-    "s3:UploadPartCopy",
     "s3:GetObject",
     "s3:PutObject",
     "s3:UploadPart",
@@ -86,7 +84,6 @@ pub const NOT_NATIVE: &[&str] = &[
     "glacier:UploadMultipartPart",
     "machinelearning:*",
     "cloudsearchdomain:*",
-    "sqs:ReceiveMessage",
 ];
 
 /// Attempts per request (botocore's legacy retry mode, the AWS CLI v1 default:

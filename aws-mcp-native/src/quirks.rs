@@ -43,8 +43,7 @@ pub(crate) fn before_request(
             .and_then(|v| v.get("value"))
             .and_then(Value::as_bool)
             == Some(true);
-        if requires
-            && op.endpoint.as_ref().map(|e| e.host_prefix.as_str()) == Some("{AccountId}.")
+        if requires && op.endpoint.as_ref().map(|e| e.host_prefix.as_str()) == Some("{AccountId}.")
         {
             op.endpoint = None;
         }
@@ -62,6 +61,11 @@ pub(crate) fn before_request(
         // botocore's base64_encode_user_data.
         if let Some(Value::String(u)) = params.get_mut("UserData") {
             *u = base64::engine::general_purpose::STANDARD.encode(u.as_bytes());
+        }
+    }
+    if service == "s3" && matches!(operation, "CopyObject" | "UploadPartCopy") {
+        if let Some(Value::String(src)) = params.get_mut("CopySource") {
+            *src = quote_copy_source(src);
         }
     }
     if service == "s3" {
@@ -132,6 +136,30 @@ fn fix_run_instances_args(params: &mut Map<String, Value>) {
             first.extend(moved);
         }
     }
+}
+
+/// botocore's `handle_copy_source_param` for a string: `bucket/key` with
+/// the key URL-encoded (`/` and `-._~` kept), a `?versionId=...` suffix
+/// left as is.
+fn quote_copy_source(src: &str) -> String {
+    let quote = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                    (b as char).to_string()
+                }
+                b => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    // VERSION_ID_SUFFIX: `\?versionId=[^\s]+$`.
+    if let Some(i) = src.rfind("?versionId=") {
+        let v = &src[i + "?versionId=".len()..];
+        if !v.is_empty() && !v.chars().any(char::is_whitespace) {
+            return format!("{}{}", quote(&src[..i]), &src[i..]);
+        }
+    }
+    quote(src)
 }
 
 /// botocore's `sse_md5` / `copy_source_sse_md5`: an SSE-C key given as
@@ -251,6 +279,20 @@ mod tests {
                 p["SSECustomerKeyMD5"].as_str()
             ),
             (Some("k"), Some("m"))
+        );
+    }
+
+    #[test]
+    fn copy_sources_are_quoted_like_botocore() {
+        assert_eq!(quote_copy_source("b/dir/a b+c.txt"), "b/dir/a%20b%2Bc.txt");
+        assert_eq!(quote_copy_source("b/ké"), "b/k%C3%A9");
+        assert_eq!(
+            quote_copy_source("b/k x?versionId=v1"),
+            "b/k%20x?versionId=v1"
+        );
+        assert_eq!(
+            quote_copy_source("b/k?versionId=a b"),
+            "b/k%3FversionId%3Da%20b"
         );
     }
 
