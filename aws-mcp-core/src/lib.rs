@@ -67,6 +67,7 @@ pub mod assess;
 pub mod catalog;
 pub mod classify;
 pub mod command;
+pub(crate) mod container;
 pub mod exec;
 pub mod parse;
 pub mod pipeline;

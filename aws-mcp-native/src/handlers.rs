@@ -138,13 +138,11 @@ mod tests {
     use super::*;
 
     fn req(body: &[u8]) -> HttpRequest {
-        HttpRequest {
-            method: "POST".into(),
-            path: "/".into(),
-            headers: Vec::new(),
-            body: body.to_vec(),
-            host_prefix: None,
-        }
+        let mut r = HttpRequest::default();
+        r.method = "POST".into();
+        r.path = "/".into();
+        r.body = body.to_vec();
+        r
     }
 
     fn header<'r>(r: &'r HttpRequest, name: &str) -> Option<&'r str> {

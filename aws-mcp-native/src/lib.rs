@@ -60,7 +60,7 @@ use aws_mcp_core::{
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
 use aws_mcp_wire::protocol::checksum::Calculation;
-use aws_mcp_wire::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
+use aws_mcp_wire::protocol::parse::{parse_response, ParseOptions};
 use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
 use aws_mcp_wire::protocol::{HttpResponse, Protocol, ProtocolError, ServiceModel};
 use aws_mcp_wire::render::{render, render_text_pages, OutputFormat};
@@ -262,7 +262,10 @@ pub struct NativeExecutor {
     catalog: &'static Catalog,
     env: EndpointEnv,
     identity: transport::Identity,
-    client: OnceLock<Result<transport::HttpClient, NativeError>>,
+    /// HTTP clients by connect timeout (each call's `--cli-connect-timeout`
+    /// or the server's default; a handful at most), sharing nothing but the
+    /// proxy settings.
+    clients: std::sync::Mutex<Vec<(Duration, Arc<transport::HttpClient>)>>,
     proxies: Option<Arc<transport::Matcher>>,
     rules: Mutex<std::collections::HashMap<String, Arc<RuleSet>>>,
     partitions: OnceLock<Result<Partitions, NativeError>>,
@@ -296,7 +299,7 @@ impl NativeExecutor {
             catalog,
             env,
             identity: transport::Identity::default(),
-            client: OnceLock::new(),
+            clients: std::sync::Mutex::new(Vec::new()),
             proxies: None,
             rules: Mutex::new(Default::default()),
             partitions: OnceLock::new(),
@@ -358,11 +361,27 @@ impl NativeExecutor {
         self
     }
 
-    fn client(&self, connect_timeout: Duration) -> Result<&transport::HttpClient, NativeError> {
-        self.client
-            .get_or_init(|| transport::HttpClient::new(connect_timeout, self.proxies.clone()))
-            .as_ref()
-            .map_err(Clone::clone)
+    /// The client for `connect_timeout`: made on first use, then shared by
+    /// every call with the same timeout (connections are pooled per client).
+    fn client(&self, connect_timeout: Duration) -> Result<Arc<transport::HttpClient>, NativeError> {
+        /// Distinct timeouts kept; the oldest is dropped beyond that.
+        const MAX_CLIENTS: usize = 8;
+        let mut clients = self
+            .clients
+            .lock()
+            .map_err(|_| NativeError::Config("the HTTP client cache was poisoned".into()))?;
+        if let Some((_, c)) = clients.iter().find(|(t, _)| *t == connect_timeout) {
+            return Ok(c.clone());
+        }
+        let c = Arc::new(transport::HttpClient::new(
+            connect_timeout,
+            self.proxies.clone(),
+        )?);
+        if clients.len() >= MAX_CLIENTS {
+            clients.remove(0);
+        }
+        clients.push((connect_timeout, c.clone()));
+        Ok(c)
     }
 
     fn partitions(&self) -> Result<&Partitions, NativeError> {
@@ -570,7 +589,7 @@ impl NativeExecutor {
             .as_deref()
             .filter(|_| command.kind() == CommandKind::Waiter)
         {
-            return wait(&call, client, &params, w, applied, deadline, progress).await;
+            return wait(&call, &client, &params, w, applied, deadline, progress).await;
         }
         let result = loop {
             let mut p = params.clone();
@@ -585,7 +604,7 @@ impl NativeExecutor {
                     None => break Value::Null,
                 }
             }
-            let page = match call.once(client, &p).await?.1 {
+            let page = match call.once(&client, &p).await?.1 {
                 Ok(v) => v,
                 Err(err) => {
                     let msg = format!(
@@ -688,10 +707,9 @@ impl Call<'_> {
         client: &transport::HttpClient,
         params: &Map<String, Value>,
     ) -> Result<(u16, Result<Value, aws_mcp_wire::protocol::ApiError>), NativeError> {
-        let opts = SerializeOptions {
-            idempotency_token: Some(uuid::Uuid::new_v4().to_string()),
-            checksum_calculation: self.checksums,
-        };
+        let mut opts = SerializeOptions::default();
+        opts.idempotency_token = Some(uuid::Uuid::new_v4().to_string());
+        opts.checksum_calculation = self.checksums;
         let mut req = serialize(self.model, self.op_name, self.op, params, &opts)
             .map_err(|e| NativeError::Request(e.to_string()))?;
         handlers::before_call(
@@ -758,10 +776,7 @@ impl Call<'_> {
                 headers: &headers,
                 body: &body,
             };
-            let popts = ParseOptions {
-                timestamps: TimestampMode::Raw,
-                blobs: BlobMode::Base64,
-            };
+            let popts = ParseOptions::CLI;
             let parsed =
                 parse_response(self.model, self.op_name, self.op, &resp, &popts).map_err(|e| {
                     match e {

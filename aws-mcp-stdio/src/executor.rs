@@ -61,7 +61,7 @@ impl SubprocessExecutor {
         let private_dir = std::env::temp_dir().join(format!(
             "aws-mcp-run-{}-{}",
             std::process::id(),
-            unique_suffix()
+            uuid::Uuid::new_v4().simple()
         ));
         crate::config::create_private_dir(&private_dir).map_err(|e| {
             ExecError::Config(format!(
@@ -144,18 +144,6 @@ impl Drop for SubprocessExecutor {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.private_dir);
     }
-}
-
-fn unique_suffix() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    h.finish()
 }
 
 /// A file removed when dropped.
@@ -384,10 +372,8 @@ mod tests {
 
     #[test]
     fn argv_gets_limit_format_and_connect_timeout() {
-        let opts = ExecOptions {
-            max_items: Some(7),
-            ..ExecOptions::default()
-        };
+        let mut opts = ExecOptions::default();
+        opts.max_items = Some(7);
         let argv = bounded_argv(&cmd("aws s3api list-buckets"), &opts);
         assert_eq!(
             argv,
@@ -407,10 +393,8 @@ mod tests {
     #[test]
     fn argv_respects_what_the_user_set() {
         let c = cmd("aws s3api list-objects-v2 --bucket b --max-items 3 --output text --cli-connect-timeout 4");
-        let opts = ExecOptions {
-            max_items: Some(100),
-            ..ExecOptions::default()
-        };
+        let mut opts = ExecOptions::default();
+        opts.max_items = Some(100);
         assert_eq!(bounded_argv(&c, &opts), c.argv());
 
         let c = cmd("aws ec2 describe-instances --no-paginate");

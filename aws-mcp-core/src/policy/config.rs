@@ -284,12 +284,15 @@ fn check_region(catalog: &Catalog, var: &str, region: &str) -> Result<String, Po
     let hint = if catalog.partition_of(&lower).is_some() {
         format!(" (did you mean {lower}?)")
     } else {
-        let best = known_regions(catalog)
+        let regions = known_regions(catalog);
+        // The validator's own closest-name search, so `--region` and
+        // `AWS_REGION` suggest alike.
+        match crate::validate::suggest::closest(&lower, regions.iter().map(String::as_str))
             .into_iter()
-            .min_by_key(|r| edit_distance(r, &lower));
-        match best {
-            Some(b) if edit_distance(&b, &lower) <= 3 => format!(" (did you mean {b}?)"),
-            _ => String::new(),
+            .next()
+        {
+            Some(b) => format!(" (did you mean {b}?)"),
+            None => String::new(),
         }
     };
     Err(PolicyError::UnknownRegion {
@@ -297,21 +300,6 @@ fn check_region(catalog: &Catalog, var: &str, region: &str) -> Result<String, Po
         value: region.into(),
         hint,
     })
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 fn check_working_dir(dir: &Path) -> Result<PathBuf, PolicyError> {

@@ -59,6 +59,7 @@ pub const MAX_QUERY_CHARS: usize = 2000;
 
 /// One suggested command.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Suggestion {
     /// The full command, e.g. `aws ec2 describe-instances`.
     pub command: String,
@@ -76,6 +77,7 @@ pub struct Suggestion {
 
 /// One parameter of a suggested command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ParamInfo {
     /// The option as typed, e.g. `--instance-ids` (a positional argument has no dashes).
     pub name: String,

@@ -112,7 +112,9 @@ fn python_ints(json: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-fn truthy(v: &Value) -> bool {
+/// JMESPath truthiness (false, null, empty strings, arrays and objects are
+/// false; every number is true), also what botocore's paginators test.
+pub(crate) fn truthy(v: &Value) -> bool {
     match v {
         Value::Null => false,
         Value::Bool(b) => *b,
