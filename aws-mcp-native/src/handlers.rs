@@ -39,29 +39,25 @@ pub(crate) fn before_call(
             }
         }
         // add_accept_header
-        "apigateway" => {
-            if !has_header(req, "Accept") {
-                req.headers
-                    .push(("Accept".into(), "application/json".into()));
-            }
+        "apigateway" if !has_header(req, "Accept") => {
+            req.headers
+                .push(("Accept".into(), "application/json".into()));
         }
         // escape_xml_payload
         "s3" if matches!(
             operation,
             "DeleteObjects" | "PutBucketLifecycleConfiguration"
-        ) =>
+        ) && req.body.iter().any(|b| *b == b'\r' || *b == b'\n') =>
         {
-            if req.body.iter().any(|b| *b == b'\r' || *b == b'\n') {
-                let mut out = Vec::with_capacity(req.body.len() + 16);
-                for &b in &req.body {
-                    match b {
-                        b'\r' => out.extend_from_slice(b"&#xD;"),
-                        b'\n' => out.extend_from_slice(b"&#xA;"),
-                        b => out.push(b),
-                    }
+            let mut out = Vec::with_capacity(req.body.len() + 16);
+            for &b in &req.body {
+                match b {
+                    b'\r' => out.extend_from_slice(b"&#xD;"),
+                    b'\n' => out.extend_from_slice(b"&#xA;"),
+                    b => out.push(b),
                 }
-                req.body = out;
             }
+            req.body = out;
         }
         _ => {}
     }

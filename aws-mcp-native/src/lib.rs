@@ -46,6 +46,7 @@ mod endpoint;
 mod handlers;
 mod presign;
 mod quirks;
+mod retry;
 mod transport;
 
 use std::sync::{Arc, OnceLock};
@@ -70,6 +71,7 @@ use serde_json::{Map, Value};
 use tokio::sync::Mutex;
 
 pub use endpoint::{env_suffix, join_url, EndpointEnv};
+pub use retry::{RetryMode, RetrySettings};
 pub use transport::{proxies_from_lookup, Matcher};
 
 /// botocore handlers that change requests or responses of these operations
@@ -86,8 +88,9 @@ pub const NOT_NATIVE: &[&str] = &[
     "cloudsearchdomain:*",
 ];
 
-/// Attempts per request (botocore's legacy retry mode, the AWS CLI v1 default:
-/// the first try and 4 retries).
+/// Attempts per request in botocore's legacy retry mode, the AWS CLI v1
+/// default (the first try and 4 retries; DynamoDB 10). `AWS_RETRY_MODE` and
+/// `AWS_MAX_ATTEMPTS` change it (see the `retry` module).
 pub const MAX_ATTEMPTS: u32 = 5;
 
 /// The largest response body read (64 MiB); larger bodies are an error.
@@ -273,6 +276,12 @@ pub struct NativeExecutor {
     default_profile: Option<String>,
     /// `AWS_REQUEST_CHECKSUM_CALCULATION`, as given.
     checksum_setting: Option<String>,
+    /// The AWS config file's text, read once.
+    config_text: OnceLock<String>,
+    /// The standard and adaptive modes' retry quota.
+    quota: retry::Quota,
+    /// The adaptive mode's rate limiter.
+    limiter: retry::RateLimiter,
 }
 
 impl std::fmt::Debug for NativeExecutor {
@@ -306,7 +315,25 @@ impl NativeExecutor {
             default_region: None,
             default_profile: None,
             checksum_setting: std::env::var("AWS_REQUEST_CHECKSUM_CALCULATION").ok(),
+            config_text: OnceLock::new(),
+            quota: retry::Quota::default(),
+            limiter: retry::RateLimiter::default(),
         }
+    }
+
+    /// The AWS config file (`AWS_CONFIG_FILE`, else `~/.aws/config`), read
+    /// once; empty when there is none.
+    fn config_text(&self) -> &str {
+        self.config_text.get_or_init(|| {
+            std::env::var_os("AWS_CONFIG_FILE")
+                .map(std::path::PathBuf::from)
+                .or_else(|| {
+                    std::env::var_os("HOME")
+                        .map(|h| std::path::PathBuf::from(h).join(".aws/config"))
+                })
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default()
+        })
     }
 
     /// When request checksums are calculated: `AWS_REQUEST_CHECKSUM_CALCULATION`
@@ -583,6 +610,17 @@ impl NativeExecutor {
             signing_default,
             service: &api.service,
             checksums: self.checksums()?,
+            retry: retry::Policy::new(
+                retry::RetrySettings::resolve(
+                    |k| std::env::var(k).ok(),
+                    self.config_text(),
+                    profile.as_deref(),
+                )
+                .map_err(NativeError::Cli)?,
+                &api.service,
+            ),
+            quota: &self.quota,
+            limiter: &self.limiter,
         };
         if let Some(w) = detail
             .waiter
@@ -604,15 +642,12 @@ impl NativeExecutor {
                     None => break Value::Null,
                 }
             }
-            let page = match call.once(&client, &p).await?.1 {
-                Ok(v) => v,
-                Err(err) => {
-                    let msg = format!(
-                        "\nAn error occurred ({}) when calling the {} operation: {}\n",
-                        err.code, api.operation, err.message
-                    );
-                    return Ok((255, String::new(), msg));
-                }
+            let answer = call.once(&client, &p).await?;
+            if let Some(msg) = answer.cli_error(&api.operation) {
+                return Ok((255, String::new(), msg));
+            }
+            let Ok(page) = answer.result else {
+                return Err(NativeError::Response("no page".into()));
             };
             let page = quirks::after_response(&api.operation, applied, page);
             match &mut pages {
@@ -697,16 +732,45 @@ struct Call<'a> {
     signing_default: String,
     service: &'a str,
     checksums: Calculation,
+    retry: retry::Policy,
+    quota: &'a retry::Quota,
+    limiter: &'a retry::RateLimiter,
+}
+
+/// One API call's answer after retries.
+struct Answer {
+    /// The HTTP status of the last attempt.
+    status: u16,
+    /// The parsed page, or the API error.
+    result: Result<Value, aws_mcp_wire::protocol::ApiError>,
+    /// The retries made, when they stopped because the attempts ran out
+    /// (the CLI's message then says `(reached max retries: N)`).
+    max_retries: Option<u32>,
+}
+
+impl Answer {
+    /// The AWS CLI's text for an API error of operation `op`.
+    fn cli_error(&self, op: &str) -> Option<String> {
+        let err = self.result.as_ref().err()?;
+        let retries = self
+            .max_retries
+            .map(|n| format!(" (reached max retries: {n})"))
+            .unwrap_or_default();
+        Some(format!(
+            "\nAn error occurred ({}) when calling the {op} operation{retries}: {}\n",
+            err.code, err.message
+        ))
+    }
 }
 
 impl Call<'_> {
-    /// One API call with retries: the HTTP status of the last answer, and
-    /// the parsed page or the API error.
+    /// One API call with retries (the `retry` module's policy: mode,
+    /// attempts, backoff, quota, rate limiter): the last answer.
     async fn once(
         &self,
         client: &transport::HttpClient,
         params: &Map<String, Value>,
-    ) -> Result<(u16, Result<Value, aws_mcp_wire::protocol::ApiError>), NativeError> {
+    ) -> Result<Answer, NativeError> {
         let mut opts = SerializeOptions::default();
         opts.idempotency_token = Some(uuid::Uuid::new_v4().to_string());
         opts.checksum_calculation = self.checksums;
@@ -720,9 +784,20 @@ impl Call<'_> {
         );
         handlers::recursion_detection(&mut req, |k| std::env::var(k).ok());
         let url = join_url(&self.ep.url, &req.path, req.host_prefix.as_deref());
+        let policy = self.retry;
+        let adaptive = policy.mode() == retry::RetryMode::Adaptive;
+        let quota = policy.mode() != retry::RetryMode::Legacy;
+        // What the last retry took from the quota (given back on success).
+        let mut taken: Option<u32> = None;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
+            if adaptive {
+                let wait = self.limiter.wait_before_send();
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
+            }
             let mut builder = http::Request::builder()
                 .method(req.method.as_str())
                 .uri(&url);
@@ -764,9 +839,21 @@ impl Call<'_> {
             let sent = client.send(hreq, MAX_BODY).await;
             let (status, headers, body) = match sent {
                 Ok(r) => r,
-                Err(NativeError::Http(e)) if attempt < MAX_ATTEMPTS => {
+                Err(NativeError::Http(e)) if attempt < policy.max_attempts() => {
+                    if adaptive {
+                        self.limiter.record(false);
+                    }
+                    let cost = if e.contains("timeout") {
+                        retry::Quota::TIMEOUT_COST
+                    } else {
+                        retry::Quota::RETRY_COST
+                    };
+                    if quota && !self.quota.acquire(cost) {
+                        return Err(NativeError::Http(e));
+                    }
+                    taken = Some(cost);
                     tracing::debug!(attempt, error = %e, "retrying after a connection error");
-                    tokio::time::sleep(transport::backoff(attempt)).await;
+                    tokio::time::sleep(policy.delay(attempt, retry::random())).await;
                     continue;
                 }
                 Err(e) => return Err(e),
@@ -784,16 +871,40 @@ impl Call<'_> {
                         e => NativeError::Response(e.to_string()),
                     }
                 })?;
-            if let Err(err) = &parsed {
-                if attempt < MAX_ATTEMPTS
-                    && (status >= 500 || status == 429 || transport::retryable_code(&err.code))
-                {
-                    tracing::debug!(attempt, code = %err.code, "retrying");
-                    tokio::time::sleep(transport::backoff(attempt)).await;
-                    continue;
-                }
+            if adaptive {
+                let throttled = parsed
+                    .as_ref()
+                    .err()
+                    .is_some_and(|e| retry::is_throttling(&e.code));
+                self.limiter.record(throttled);
             }
-            return Ok((status, parsed));
+            let mut max_retries = None;
+            match &parsed {
+                Err(err) => {
+                    let retryable = policy.retryable(status, &err.code);
+                    if attempt < policy.max_attempts()
+                        && retryable
+                        && (!quota || self.quota.acquire(retry::Quota::RETRY_COST))
+                    {
+                        taken = Some(retry::Quota::RETRY_COST);
+                        tracing::debug!(attempt, code = %err.code, "retrying");
+                        tokio::time::sleep(policy.delay(attempt, retry::random())).await;
+                        continue;
+                    }
+                    if policy.exhausted(attempt, retryable) {
+                        max_retries = Some(attempt - 1);
+                    }
+                }
+                Ok(_) if quota && (200..300).contains(&status) => {
+                    self.quota.release(taken.unwrap_or(1));
+                }
+                Ok(_) => {}
+            }
+            return Ok(Answer {
+                status,
+                result: parsed,
+                max_retries,
+            });
         }
     }
 }
@@ -816,8 +927,8 @@ async fn wait(
     use aws_mcp_wire::waiter::{Polled, Step, Waiter};
     let mut waiter = Waiter::new(model).map_err(|e| NativeError::Unsupported(e.to_string()))?;
     loop {
-        let (status, answer) = call.once(client, params).await?;
-        let answer = answer.map(|v| quirks::after_response(call.op_name, applied, v));
+        let Answer { status, result, .. } = call.once(client, params).await?;
+        let answer = result.map(|v| quirks::after_response(call.op_name, applied, v));
         let step = match &answer {
             Ok(output) => waiter.observe(Polled::Output { status, output }),
             Err(e) => waiter.observe(Polled::Error {

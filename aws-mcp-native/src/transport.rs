@@ -211,7 +211,11 @@ impl Identity {
         if let Some(c) = map.get(&key) {
             return c.clone();
         }
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        // The retry settings are botocore's (the `retry` module); aws-config
+        // would reject AWS_RETRY_MODE=legacy, the AWS CLI v1 default, with a
+        // panic, so it is not asked to read them.
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .retry_config(aws_config::retry::RetryConfig::standard());
         if let Some(p) = profile {
             loader = loader.profile_name(p);
         }
@@ -309,36 +313,4 @@ pub(crate) fn sign_request(
         .into_parts();
     instructions.apply_to_request_http1x(req);
     Ok(())
-}
-
-/// Error codes botocore retries (throttling and transient), besides 5xx.
-pub(crate) fn retryable_code(code: &str) -> bool {
-    matches!(
-        code,
-        "Throttling"
-            | "ThrottlingException"
-            | "ThrottledException"
-            | "RequestThrottledException"
-            | "TooManyRequestsException"
-            | "ProvisionedThroughputExceededException"
-            | "TransactionInProgressException"
-            | "RequestLimitExceeded"
-            | "BandwidthLimitExceeded"
-            | "LimitExceededException"
-            | "RequestThrottled"
-            | "SlowDown"
-            | "PriorRequestNotComplete"
-            | "EC2ThrottledException"
-            | "RequestTimeout"
-            | "RequestTimeoutException"
-            | "IDPCommunicationError"
-    )
-}
-
-/// The wait before attempt `n` (1-based retries): full jitter over an
-/// exponential base of 50 ms, capped at 20 s (botocore's standard mode).
-pub(crate) fn backoff(n: u32) -> Duration {
-    let base = 50u64.saturating_mul(1 << n.min(9)).min(20_000);
-    let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) * base / 255;
-    Duration::from_millis(jitter.max(base / 4))
 }
