@@ -49,6 +49,11 @@ pub struct ValidatedCommand {
     /// model's enum when enum checks only note; see `EnumCheck`).
     #[serde(default)]
     pub(crate) notes: Vec<String>,
+    /// Set when the command asks for `help` (`aws ec2 help`,
+    /// `aws ec2 describe-instances help`): nothing is called, the help is
+    /// rendered from the catalog (see [`crate::help`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) help: Option<crate::help::HelpTopic>,
 }
 
 impl ValidatedCommand {
@@ -113,6 +118,12 @@ impl ValidatedCommand {
     /// model's enum when enum checks only note; see `EnumCheck`).
     pub fn notes(&self) -> &[String] {
         &self.notes
+    }
+
+    /// What help the command asks for, when it is a `help` command (it
+    /// calls nothing; [`crate::help::render`] answers it).
+    pub fn help(&self) -> Option<&crate::help::HelpTopic> {
+        self.help.as_ref()
     }
 }
 

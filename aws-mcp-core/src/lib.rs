@@ -40,6 +40,8 @@
 //!   runs the `aws` program).
 //! * **[`pipeline`]** — what `call_aws` does, for every embedder: check a
 //!   batch, decide, ask for consent, execute, report ([`Pipeline`]).
+//! * **[`help`]** — `aws [<service> [<command>]] help` answered from the
+//!   catalog and AWS's documentation examples, with no program run.
 //! * **[`retrieve`]** — the engines behind `suggest_aws_commands`: a
 //!   field-weighted BM25 with AWS vocabulary synonyms over an embedded corpus
 //!   generated from the catalog and AWS's examples (see the module docs).
@@ -69,6 +71,7 @@ pub mod classify;
 pub mod command;
 pub(crate) mod container;
 pub mod exec;
+pub mod help;
 pub mod parse;
 pub mod pipeline;
 pub mod policy;

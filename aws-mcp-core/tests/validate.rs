@@ -80,10 +80,49 @@ fn names_with_did_you_mean() {
     let e = err("aws ec2 wait");
     assert_eq!(e.kind(), "missing_operation");
     assert!(e.suggestions().iter().all(|s| s.starts_with("wait ")));
+    // `help` is a command that calls nothing: the validator names the topic.
+    for (cmd, service, command) in [
+        ("aws help", None, None),
+        ("aws ec2 help", Some("ec2"), None),
+        ("aws ec2 wait help", Some("ec2"), None),
+        (
+            "aws ec2 describe-instances help",
+            Some("ec2"),
+            Some("describe-instances"),
+        ),
+        (
+            "aws ec2 describe-instances --dry-run help",
+            Some("ec2"),
+            Some("describe-instances"),
+        ),
+        (
+            "aws s3api get-object help",
+            Some("s3api"),
+            Some("get-object"),
+        ),
+        (
+            "aws ec2 wait instance-running help",
+            Some("ec2"),
+            Some("wait instance-running"),
+        ),
+        ("aws --region eu-west-1 s3 cp help", Some("s3"), Some("cp")),
+    ] {
+        let c = ok(cmd);
+        let h = c.help().unwrap_or_else(|| panic!("{cmd}: not help"));
+        assert_eq!(
+            (h.service.as_deref(), h.command.as_deref()),
+            (service, command),
+            "{cmd}"
+        );
+        assert!(c.parameters().is_empty() && c.api().is_none(), "{cmd}");
+    }
+    // With other arguments missing, `help` is not alone: the CLI's parser
+    // reports them first.
     assert_eq!(
-        err("aws ec2 describe-instances help").kind(),
-        "help_requested"
+        err("aws s3api get-object --bucket b help").kind(),
+        "missing_required"
     );
+    assert!(ok("aws ec2 describe-instances").help().is_none());
     assert_eq!(err("aws").kind(), "missing_service");
     assert_eq!(err("python -c x").kind(), "not_aws");
 }

@@ -62,6 +62,13 @@ pub fn route_for(
     command: &ValidatedCommand,
     v2_program: bool,
 ) -> Route {
+    if command.help().is_some() {
+        // Help is rendered from the catalog (aws_mcp_core::help): no program.
+        return Route {
+            executor: ExecutorKind::Native,
+            reason: None,
+        };
+    }
     if v2_program && mode == ExecutorMode::Auto {
         return Route {
             executor: ExecutorKind::Subprocess,
@@ -148,6 +155,9 @@ impl Executor for RoutingExecutor {
         options: &ExecOptions,
         progress: &dyn ProgressSink,
     ) -> Result<ExecOutput, ExecError> {
+        if let Some(topic) = command.help() {
+            return Ok(aws_mcp_core::help::output(self.catalog, topic, options));
+        }
         let r = route_for(self.catalog, self.mode, command, self.v2_program);
         match r.executor {
             ExecutorKind::Native => {

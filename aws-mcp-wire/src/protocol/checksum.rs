@@ -20,10 +20,11 @@
 //!   here is in memory, where a header is equivalent and accepted.)
 //!
 //! Algorithms: CRC32 (`crc32fast`), CRC32C and CRC64/NVME (table-driven,
-//! below), SHA-1 and SHA-256. botocore without the `awscrt` package supports
-//! only CRC32, SHA-1 and SHA-256 and refuses the others ("Using CRC32C
-//! requires an additional dependency..."); here all five work. The XXHASH
-//! family botocore knows with `awscrt` is refused with a clear error.
+//! below), SHA-1, SHA-256 and SHA-512. botocore without the `awscrt`
+//! package supports only CRC32, SHA-1, SHA-256 and SHA-512 and refuses the
+//! others ("Using CRC32C requires an additional dependency..."); here all
+//! six work. The XXHASH family botocore knows with `awscrt`, and MD5 (which
+//! botocore does not offer), are refused with a clear error.
 
 use base64::Engine as _;
 use serde_json::{Map, Value};
@@ -44,6 +45,8 @@ pub enum Algorithm {
     Sha1,
     /// SHA-256.
     Sha256,
+    /// SHA-512.
+    Sha512,
 }
 
 impl Algorithm {
@@ -55,6 +58,7 @@ impl Algorithm {
             "crc64nvme" => Algorithm::Crc64Nvme,
             "sha1" => Algorithm::Sha1,
             "sha256" => Algorithm::Sha256,
+            "sha512" => Algorithm::Sha512,
             _ => return None,
         })
     }
@@ -67,6 +71,7 @@ impl Algorithm {
             Algorithm::Crc64Nvme => "CRC64NVME",
             Algorithm::Sha1 => "SHA1",
             Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
         }
     }
 
@@ -78,6 +83,7 @@ impl Algorithm {
             Algorithm::Crc64Nvme => "x-amz-checksum-crc64nvme",
             Algorithm::Sha1 => "x-amz-checksum-sha1",
             Algorithm::Sha256 => "x-amz-checksum-sha256",
+            Algorithm::Sha512 => "x-amz-checksum-sha512",
         }
     }
 }
@@ -117,6 +123,7 @@ enum Inner {
     Crc64(u64),
     Sha1(sha1::Sha1),
     Sha256(sha2::Sha256),
+    Sha512(sha2::Sha512),
 }
 
 impl std::fmt::Debug for Hasher {
@@ -134,6 +141,7 @@ impl Hasher {
             Algorithm::Crc64Nvme => Inner::Crc64(!0),
             Algorithm::Sha1 => Inner::Sha1(<sha1::Sha1 as sha1::Digest>::new()),
             Algorithm::Sha256 => Inner::Sha256(<sha2::Sha256 as sha2::Digest>::new()),
+            Algorithm::Sha512 => Inner::Sha512(<sha2::Sha512 as sha2::Digest>::new()),
         };
         Hasher { inner }
     }
@@ -146,6 +154,7 @@ impl Hasher {
             Inner::Crc64(c) => *c = crc64nvme_update(*c, bytes),
             Inner::Sha1(h) => sha1::Digest::update(h, bytes),
             Inner::Sha256(h) => sha2::Digest::update(h, bytes),
+            Inner::Sha512(h) => sha2::Digest::update(h, bytes),
         }
     }
 
@@ -157,6 +166,7 @@ impl Hasher {
             Inner::Crc64(c) => (!c).to_be_bytes().to_vec(),
             Inner::Sha1(h) => sha1::Digest::finalize(h).to_vec(),
             Inner::Sha256(h) => sha2::Digest::finalize(h).to_vec(),
+            Inner::Sha512(h) => sha2::Digest::finalize(h).to_vec(),
         }
     }
 }
@@ -354,6 +364,10 @@ mod tests {
         assert_eq!(
             base64_checksum(Algorithm::Sha256, b"hello world"),
             "uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek="
+        );
+        assert_eq!(
+            base64_checksum(Algorithm::Sha512, b"hello world"),
+            "MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw=="
         );
         // Incremental equals one-shot.
         let mut h = Hasher::new(Algorithm::Crc64Nvme);
