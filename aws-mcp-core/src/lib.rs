@@ -87,7 +87,8 @@ pub use catalog::{
 };
 pub use classify::{AccessLevel, AccessTable, Classification, Classifier};
 pub use command::{
-    ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
+    ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, RegionSet,
+    ValidatedCommand,
 };
 pub use exec::{ExecError, ExecOptions, ExecOutput, Executor, NoProgress, Progress, ProgressSink};
 pub use parse::tokenize;

@@ -273,6 +273,41 @@ fn cli_input_json_merges_under_the_arguments() {
 }
 
 #[test]
+fn several_regions() {
+    use aws_mcp_core::RegionSet;
+    let c = ok("aws ec2 describe-vpcs --region '*'");
+    assert_eq!(c.regions(), Some(&RegionSet::All));
+    assert_eq!(c.region(), None);
+    let c = ok("aws ec2 describe-vpcs --region us-east-1,eu-west-1,us-east-1");
+    assert_eq!(
+        c.regions(),
+        Some(&RegionSet::List(vec![
+            "us-east-1".into(),
+            "eu-west-1".into()
+        ]))
+    );
+    let one = c.for_region("eu-west-1");
+    assert_eq!(one.region(), Some("eu-west-1"));
+    assert_eq!(one.regions(), None);
+    assert_eq!(
+        one.argv(),
+        ["ec2", "describe-vpcs", "--region", "eu-west-1"]
+    );
+    assert_eq!(
+        err("aws ec2 describe-vpcs --region us-east-1,mars-1").kind(),
+        "invalid_region"
+    );
+    assert_eq!(
+        err("aws ec2 describe-vpcs --region us-east-1,").kind(),
+        "invalid_region"
+    );
+    assert_eq!(
+        err("aws ec2 describe-vpcs --region '**'").kind(),
+        "invalid_region"
+    );
+}
+
+#[test]
 fn pagination() {
     let c = ok("aws iam list-users --max-items 5 --page-size 2 --starting-token t");
     assert_eq!(

@@ -462,6 +462,11 @@ impl NativeExecutor {
     ) -> Result<(i32, String, String), NativeError> {
         let deadline = Instant::now() + options.timeout;
         native_support(self.catalog, command)?;
+        if command.regions().is_some() {
+            return Err(NativeError::Unsupported(
+                "the command names several regions; run it through the pipeline (Pipeline::run_command), which runs it once per region".into(),
+            ));
+        }
         if handlers::PREVIEW_SERVICES.contains(&command.service()) {
             let path = std::env::var_os("AWS_CONFIG_FILE")
                 .map(std::path::PathBuf::from)

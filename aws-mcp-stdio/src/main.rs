@@ -205,7 +205,6 @@ fn run_command(
     executor: Option<ExecutorMode>,
     yes: bool,
 ) -> ExitCode {
-    use aws_mcp_core::Executor as _;
     let fail = |msg: String| {
         let _ = writeln!(io::stderr(), "aws-mcp: {msg}");
         ExitCode::from(2)
@@ -260,14 +259,15 @@ fn run_command(
         Err(e) => return fail(e.to_string()),
     };
     // The pipeline's report keeps parsed JSON; `run` prints the bytes the
-    // executor printed, so it calls the routing executor on the planned
-    // command directly (no result limit: the output is the AWS CLI's).
+    // executor printed, so it runs the planned command with the pipeline's
+    // `run_command` (help, several regions, the executor) and prints its
+    // output as is (no result limit: the output is the AWS CLI's).
     let Some((cmd, _)) = plan.assessed().next() else {
         return fail("nothing to run".into());
     };
     let mut options = pipeline.exec_options(cmd, None);
     options.max_items = None;
-    let result = rt.block_on(routing.execute(cmd, &options));
+    let result = rt.block_on(pipeline.run_command(cmd, &options, &aws_mcp_core::NoProgress));
     match result {
         Ok(out) => {
             let text = out.text.unwrap_or_default();

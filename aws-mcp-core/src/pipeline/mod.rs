@@ -642,6 +642,27 @@ impl<'c> Pipeline<'c> {
         }
     }
 
+    /// Run one command of an approved plan: help is answered from the
+    /// catalog (no executor), a command naming several regions runs once per
+    /// region ([`regions`]), anything else goes to the executor. `aws-mcp
+    /// run` calls this too, so it answers exactly as `call_aws` does.
+    pub async fn run_command(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+        progress: &dyn ProgressSink,
+    ) -> Result<ExecOutput, ExecError> {
+        if let Some(topic) = command.help() {
+            return Ok(crate::help::output(self.catalog, topic, options));
+        }
+        if let Some(set) = command.regions() {
+            return self.run_in_regions(command, set, options, progress).await;
+        }
+        self.executor
+            .execute_with_progress(command, options, progress)
+            .await
+    }
+
     /// Everything `call_aws` does: plan, ask `consent` when a command needs
     /// it, execute.
     pub async fn call(
@@ -727,5 +748,6 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+pub mod regions;
 #[cfg(test)]
 mod tests;
