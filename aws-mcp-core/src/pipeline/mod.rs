@@ -620,17 +620,10 @@ impl<'c> Pipeline<'c> {
                 results.push(CommandOutcome::new(&item.text, Status::NotRun));
                 continue;
             }
-            let res = if let Some(topic) = item.command.help() {
-                // Help is answered here, from the catalog: no executor runs.
-                Ok(crate::help::output(self.catalog, topic, &item.options))
-            } else {
-                let run =
-                    self.executor
-                        .execute_with_progress(&item.command, &item.options, progress);
-                or_cancel(run, cancelled.as_mut())
-                    .await
-                    .unwrap_or(Err(ExecError::Cancelled))
-            };
+            let run = self.run_command(&item.command, &item.options, progress);
+            let res = or_cancel(run, cancelled.as_mut())
+                .await
+                .unwrap_or(Err(ExecError::Cancelled));
             let outcome = CommandOutcome::from_exec(&item.text, res, item.options.max_items);
             failed = outcome.status != Status::Success;
             texts.push(outcome.text());
