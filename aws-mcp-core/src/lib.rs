@@ -76,6 +76,7 @@ pub mod command;
 pub(crate) mod container;
 pub mod exec;
 pub mod help;
+pub mod localpath;
 pub mod parse;
 pub mod pipeline;
 pub mod policy;
@@ -100,7 +101,9 @@ pub use command::{
     ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, RegionSet,
     ValidatedCommand,
 };
-pub use exec::{ExecError, ExecOptions, ExecOutput, Executor, NoProgress, Progress, ProgressSink};
+pub use exec::{
+    Credentials, ExecError, ExecOptions, ExecOutput, Executor, NoProgress, Progress, ProgressSink,
+};
 pub use parse::tokenize;
 pub use pipeline::{Pipeline, Report};
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError, Rule};

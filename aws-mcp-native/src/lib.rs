@@ -10,10 +10,15 @@
 //!
 //! 1. **Coverage** ([`native_support`]): generated operations of services
 //!    speaking `query`, `ec2`, `json`, `rest-json` or `rest-xml`, without
-//!    local files, streaming bodies, event streams, bearer auth, hand-written
-//!    arguments, or one of the botocore request/response handlers listed in
-//!    [`NOT_NATIVE`]. Anything else is left to the `aws` subprocess (the
-//!    stdio server routes it) or refused with the reason.
+//!    local files, streaming bodies, event streams, bearer auth, or one of
+//!    the botocore request/response handlers listed in [`NOT_NATIVE`].
+//!    Every argument the AWS CLI adds to a generated operation is classified
+//!    by [`cli_argument`]: reproduced natively (pagination, EC2's
+//!    hand-written arguments and top-level booleans) or a reason to leave the
+//!    command to the CLI (`--generate-cli-skeleton`, `--cli-input-json`, any
+//!    other customization); the coverage check proves the classification
+//!    complete against the live CLI. Anything else is left to the `aws`
+//!    subprocess (the stdio server routes it) or refused with the reason.
 //! 2. **Request**: the core's protocol serializer turns the typed parameters
 //!    into an HTTP request; botocore's own request rules that matter are
 //!    applied first (S3's bucket comes out of the path; S3 listings ask for
@@ -30,7 +35,9 @@
 //! 5. **Send**: one pooled HTTP/1.1 client (rustls; through the proxy
 //!    `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` name unless `NO_PROXY` excludes
 //!    the host, with a `CONNECT` tunnel), retries with jittered
-//!    backoff for throttling, 5xx and connection errors (5 attempts, as the CLI), the
+//!    backoff for throttling, 5xx and connection errors (5 attempts, as the
+//!    CLI; a write without an idempotency token only when it surely was not
+//!    acted on, see `Call::once`), the
 //!    command's timeout over the whole call, cancellation by dropping the
 //!    future.
 //! 6. **Response**: the core's parser (timestamps and blobs exactly as the
@@ -39,10 +46,25 @@
 //!    `--output` by the core's renderer. API errors print the CLI's message
 //!    (`An error occurred (Code) when calling the Op operation: ...`) with
 //!    exit code 255, like `aws`.
+//!
+//! ## AWS CLI v1 or v2
+//!
+//! [`NativeExecutor::with_cli`] says which CLI the output must match
+//! ([`CliOutput`]): v1 (the default) prints timestamps as the service sent
+//! them, v2 as ISO 8601 (`2024-01-02T03:04:05+00:00`, those sent as epoch
+//! numbers in the machine's zone, `TZ` first, as Python's `tzlocal()`; the
+//! profile's `cli_timestamp_format` changes either), v2 has `--output yaml`,
+//! `yaml-stream` (printed page by page) and `off`, and v2's errors have
+//! their own exit codes (254 for an API error) and, from 2.34.0, their own
+//! text (`aws: [ERROR]: ...`, `--cli-error-format`); see
+//! [`aws_mcp_wire::render::error`]. Blob parameters arrive as the validator
+//! leaves them for the dialect (text, or byte arrays for v2 base64 values
+//! that are not UTF-8) and are sent as bytes.
 
 #![warn(missing_docs)]
 
 mod endpoint;
+pub mod files;
 mod handlers;
 mod presign;
 mod quirks;
@@ -52,7 +74,7 @@ mod transport;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, OperationModel, Service};
+use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, Dialect, OperationModel, Service};
 use aws_mcp_core::exec::{cap_output, Capped};
 use aws_mcp_core::{
     ExecError, ExecOptions, ExecOutput, Executor, NoProgress, Progress, ProgressSink,
@@ -61,10 +83,15 @@ use aws_mcp_core::{
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
 use aws_mcp_wire::protocol::checksum::Calculation;
-use aws_mcp_wire::protocol::parse::{parse_response, ParseOptions};
+use aws_mcp_wire::protocol::parse::{
+    parse_error_details, parse_response, LocalOffset, ParseOptions, TimestampMode,
+};
 use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
 use aws_mcp_wire::protocol::{HttpResponse, Protocol, ProtocolError, ServiceModel};
-use aws_mcp_wire::render::{render, render_text_pages, OutputFormat};
+use aws_mcp_wire::render::{
+    render, render_error, render_text_pages, render_yaml_stream_pages, CliError, ErrorFormat,
+    ErrorKind, ErrorStyle, OutputFormat,
+};
 use bytes::Bytes;
 use http_body_util::Full;
 use serde_json::{Map, Value};
@@ -88,13 +115,189 @@ pub const NOT_NATIVE: &[&str] = &[
     "cloudsearchdomain:*",
 ];
 
+/// How the native executor treats an argument the AWS CLI adds to a
+/// generated operation (one that is not a member of the operation's input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CliArgument {
+    /// Reproduced natively exactly as the CLI does it; the text says how.
+    Native(&'static str),
+    /// A command that gives it is left to the `aws` program; the text says why.
+    NotNative(&'static str),
+}
+
+/// awscli's hand-written EC2 arguments that the validator translates into
+/// API parameters exactly as awscli does (`aws_mcp_core::validate`'s EC2
+/// rules, from `customizations/ec2/addcount.py`, `runinstances.py` and
+/// `secgroupsimplify.py`): (command, argument).
+const EC2_NATIVE: &[(&str, &str)] = &[
+    ("run-instances", "count"),
+    ("run-instances", "secondary-private-ip-addresses"),
+    ("run-instances", "secondary-private-ip-address-count"),
+    ("run-instances", "associate-public-ip-address"),
+    ("run-instances", "no-associate-public-ip-address"),
+    ("authorize-security-group-ingress", "protocol"),
+    ("authorize-security-group-ingress", "port"),
+    ("authorize-security-group-ingress", "cidr"),
+    ("authorize-security-group-ingress", "source-group"),
+    ("authorize-security-group-ingress", "group-owner"),
+    ("authorize-security-group-egress", "protocol"),
+    ("authorize-security-group-egress", "port"),
+    ("authorize-security-group-egress", "cidr"),
+    ("authorize-security-group-egress", "source-group"),
+    ("authorize-security-group-egress", "group-owner"),
+    ("revoke-security-group-ingress", "protocol"),
+    ("revoke-security-group-ingress", "port"),
+    ("revoke-security-group-ingress", "cidr"),
+    ("revoke-security-group-ingress", "source-group"),
+    ("revoke-security-group-ingress", "group-owner"),
+    ("revoke-security-group-egress", "protocol"),
+    ("revoke-security-group-egress", "port"),
+    ("revoke-security-group-egress", "cidr"),
+    ("revoke-security-group-egress", "source-group"),
+    ("revoke-security-group-egress", "group-owner"),
+];
+
+/// Arguments that carry an input member's name but that awscli replaces with
+/// its own handling (a subclass of its `CLIArgument`): (botocore service,
+/// command, argument). The coverage check (`tools/catalog-gen/coverage_check.py`)
+/// proves this list complete against the live AWS CLI.
+pub const CUSTOMIZED_MEMBERS: &[(&str, &str, &str)] = &[
+    ("lambda", "create-function", "code"),
+    ("lambda", "publish-layer-version", "content"),
+    ("translate", "import-terminology", "terminology-data"),
+    ("translate", "translate-document", "document"),
+    (
+        "config",
+        "put-configuration-recorder",
+        "configuration-recorder",
+    ),
+    ("config", "put-configuration-recorder", "recording-group"),
+];
+
+/// What the native executor does with `arg` of the generated operation
+/// `command` of `service`: `None` for a plain member of the operation's
+/// input, `Some` for every argument the AWS CLI adds or handles itself
+/// (`--generate-cli-skeleton`, `--cli-input-json`, pagination, EC2's
+/// hand-written arguments, ...).
+pub fn cli_argument(
+    service: Service<'_>,
+    command: &str,
+    table: aws_mcp_core::catalog::Args<'_>,
+    arg: &aws_mcp_core::Arg,
+) -> Option<CliArgument> {
+    let api = service.api_name().unwrap_or("");
+    match arg.kind {
+        ArgKind::Pagination => Some(CliArgument::Native(
+            "paginates like botocore's paginator (aws_mcp_core::paginate: --max-items, --page-size, --starting-token with the CLI's tokens)",
+        )),
+        ArgKind::Custom => Some(match &*arg.name {
+            "generate-cli-skeleton" => {
+                CliArgument::NotNative("prints a JSON template instead of calling the API")
+            }
+            "cli-input-json" | "cli-input-yaml" => CliArgument::NotNative(
+                "takes the parameters from a JSON document the AWS CLI merges itself",
+            ),
+            _ if api == "ec2" && EC2_NATIVE.contains(&(command, &*arg.name)) => {
+                CliArgument::Native(
+                    "translated into API parameters as awscli's EC2 customizations do (aws_mcp_core::validate)",
+                )
+            }
+            _ => CliArgument::NotNative("is an AWS CLI customization, not an API parameter"),
+        }),
+        _ if aws_mcp_core::validate::ec2_toplevel_bool(service, table, arg).is_some() => {
+            Some(CliArgument::Native(
+                "an EC2 top-level boolean flag, sent as {\"Value\": true|false} like awscli's toplevelbool",
+            ))
+        }
+        _ if CUSTOMIZED_MEMBERS.contains(&(api, command, &*arg.name)) => Some(
+            CliArgument::NotNative("is handled by an AWS CLI customization before the API call"),
+        ),
+        _ => None,
+    }
+}
+
 /// Attempts per request in botocore's legacy retry mode, the AWS CLI v1
 /// default (the first try and 4 retries; DynamoDB 10). `AWS_RETRY_MODE` and
 /// `AWS_MAX_ATTEMPTS` change it (see the `retry` module).
 pub const MAX_ATTEMPTS: u32 = 5;
 
+/// Pagination holds at most this many bytes of results per byte of the
+/// output cap (16 MiB at the default 256 KiB cap), and at least
+/// [`PAGES_MEMORY_FLOOR`]: what could not be shown anyway is not collected
+/// without bound, while a small cap still cuts a large page instead of
+/// refusing it.
+pub const PAGES_MEMORY_PER_OUTPUT_BYTE: u64 = 64;
+
+/// The least pagination may hold, whatever the output cap (16 MiB).
+pub const PAGES_MEMORY_FLOOR: u64 = 16 << 20;
+
 /// The largest response body read (64 MiB); larger bodies are an error.
 pub const MAX_BODY: usize = 64 << 20;
+
+/// Which AWS CLI's output the native executor reproduces.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CliOutput {
+    /// AWS CLI v1 or v2 (default v1).
+    pub dialect: Dialect,
+    /// The installed AWS CLI v2's version (`2.9.19`), which decides its
+    /// error text; `None`: the newest (2.36.7's).
+    pub version: Option<String>,
+    /// The profile's `cli_timestamp_format` (`None`: the dialect's default,
+    /// `wire` in v1, `iso8601` in v2).
+    pub timestamp_format: Option<String>,
+    /// AWS CLI v2's error format when a command gives no
+    /// `--cli-error-format`: `AWS_CLI_ERROR_FORMAT`, else the profile's
+    /// `cli_error_format` (`None`: `enhanced`).
+    pub error_format: Option<String>,
+}
+
+impl CliOutput {
+    /// The output of `dialect`, other settings at their defaults.
+    pub fn new(dialect: Dialect) -> CliOutput {
+        CliOutput {
+            dialect,
+            ..CliOutput::default()
+        }
+    }
+
+    /// How timestamps are printed, or the CLI's error for a setting it
+    /// does not know.
+    fn timestamps(&self) -> Result<TimestampMode, (ErrorKind, String)> {
+        let (default, valid) = match self.dialect {
+            Dialect::V1 => ("wire", r#""none", "wire" or "iso8601""#),
+            _ => ("iso8601", r#""wire" or "iso8601""#),
+        };
+        match self.timestamp_format.as_deref().unwrap_or(default) {
+            "wire" => Ok(TimestampMode::Raw),
+            "none" if self.dialect == Dialect::V1 => Ok(TimestampMode::Raw),
+            "iso8601" => Ok(TimestampMode::Iso8601),
+            other => Err((
+                match self.dialect {
+                    Dialect::V1 => ErrorKind::General,
+                    _ => ErrorKind::Configuration,
+                },
+                format!("Unknown cli_timestamp_format value: {other}, valid values are {valid}"),
+            )),
+        }
+    }
+
+    /// How errors are printed for a command with `--cli-error-format`
+    /// `given`.
+    fn error_style(&self, given: Option<&str>) -> ErrorStyle {
+        match self.dialect {
+            Dialect::V1 => ErrorStyle::V1,
+            _ => ErrorStyle::v2(
+                self.version.as_deref(),
+                given
+                    .or(self.error_format.as_deref())
+                    .and_then(ErrorFormat::parse)
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+}
 
 /// Why a call failed before AWS answered it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -124,6 +327,10 @@ pub enum NativeError {
     /// The response body was larger than the limit.
     #[error("the response body is larger than {0} bytes")]
     TooLarge(usize),
+    /// A write without an idempotency token lost its response after it was
+    /// sent: it may have been applied, so it was not sent again.
+    #[error("{0}")]
+    MaybeApplied(String),
     /// The response could not be read or paginated.
     #[error("could not read the response: {0}")]
     Response(String),
@@ -149,7 +356,24 @@ pub enum NativeError {
     },
 }
 
+impl NativeError {
+    /// How the AWS CLI classes this error (for its exit code and code).
+    pub fn cli_kind(&self) -> ErrorKind {
+        match self {
+            NativeError::NoRegion => ErrorKind::NoRegion,
+            NativeError::NoCredentials(_) => ErrorKind::NoCredentials,
+            NativeError::Request(_) => ErrorKind::ParamValidation,
+            NativeError::Config(_) => ErrorKind::Configuration,
+            _ => ErrorKind::General,
+        }
+    }
+}
+
 /// Whether `command` can run natively, or why not.
+///
+/// # Errors
+/// [`NativeError::Unsupported`] naming why the native executor does not
+/// run this command (it then goes to the `aws` program).
 pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), NativeError> {
     let no = |why: String| Err(NativeError::Unsupported(why));
     if !matches!(command.kind(), CommandKind::Operation | CommandKind::Waiter) {
@@ -221,11 +445,9 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     let args = cmd.args().map_err(|e| NativeError::Config(e.to_string()))?;
     for given in command.args() {
         if let Some(arg) = args.get(&given.name) {
-            if arg.kind == ArgKind::Custom && command.service() != "ec2" {
-                return no(format!(
-                    "--{} is an AWS CLI argument, not an API parameter",
-                    given.name
-                ));
+            if let Some(CliArgument::NotNative(why)) = cli_argument(service, cmd.name(), args, arg)
+            {
+                return no(format!("--{} {why}", given.name));
             }
         }
     }
@@ -282,6 +504,7 @@ pub struct NativeExecutor {
     quota: retry::Quota,
     /// The adaptive mode's rate limiter.
     limiter: retry::RateLimiter,
+    cli: CliOutput,
 }
 
 impl std::fmt::Debug for NativeExecutor {
@@ -318,6 +541,7 @@ impl NativeExecutor {
             config_text: OnceLock::new(),
             quota: retry::Quota::default(),
             limiter: retry::RateLimiter::default(),
+            cli: CliOutput::default(),
         }
     }
 
@@ -347,6 +571,17 @@ impl NativeExecutor {
                 ))
             }),
         }
+    }
+
+    /// Print what this AWS CLI prints (default: AWS CLI v1's output).
+    pub fn with_cli(mut self, cli: CliOutput) -> NativeExecutor {
+        self.cli = cli;
+        self
+    }
+
+    /// The AWS CLI whose output this executor prints.
+    pub fn cli(&self) -> &CliOutput {
+        &self.cli
     }
 
     /// Send through these proxies (see [`proxies_from_lookup`]); `None`
@@ -509,6 +744,14 @@ impl NativeExecutor {
             protocol,
         };
         let g = &command.globals();
+        let style = self.cli.error_style(g.cli_error_format.as_deref());
+        let timestamps = match self.cli.timestamps() {
+            Ok(t) => t,
+            Err((kind, msg)) => {
+                let (rc, err) = render_error(style, &CliError::other(kind, &msg));
+                return Ok((rc, String::new(), err));
+            }
+        };
         let profile = g.profile.clone().or_else(|| self.default_profile.clone());
         let region = match command
             .region()
@@ -554,6 +797,16 @@ impl NativeExecutor {
             || (!op.auth.is_empty() && op.auth.iter().all(|a| a == "smithy.api#noAuth"));
         let creds = if g.no_sign_request || unsigned {
             None
+        } else if let Some(c) = &options.credentials {
+            // The caller's own credentials (a server acting for many
+            // callers): never the executor's identity.
+            Some(aws_credential_types::Credentials::new(
+                &c.access_key_id,
+                &c.secret_access_key,
+                c.session_token.clone(),
+                c.expires,
+                "aws-mcp-caller",
+            ))
         } else {
             Some(self.identity.credentials(profile.as_deref()).await?)
         };
@@ -589,6 +842,7 @@ impl NativeExecutor {
         let format = match &g.output {
             Some(o) => o
                 .parse::<OutputFormat>()
+                .and_then(|f| f.for_dialect(self.cli.dialect))
                 .map_err(|e| NativeError::Request(e.to_string()))?,
             None => OutputFormat::Json,
         };
@@ -597,14 +851,30 @@ impl NativeExecutor {
             Some(p) => {
                 let mut w =
                     Pages::new(p, &paging).map_err(|e| NativeError::Request(e.to_string()))?;
-                if format == OutputFormat::Text {
+                // What pagination may hold is bounded by the output cap.
+                w.limit_memory(
+                    (options.output_cap as u64)
+                        .saturating_mul(PAGES_MEMORY_PER_OUTPUT_BYTE)
+                        .max(PAGES_MEMORY_FLOOR),
+                );
+                // Text and yaml-stream are printed page by page.
+                if matches!(format, OutputFormat::Text | OutputFormat::YamlStream) {
                     w.keep_pages();
                 }
                 Some(w)
             }
             None => None,
         };
+        // Retry a write only when sending it twice cannot apply it twice.
+        use aws_mcp_core::classify::Classifier as _;
+        let mutating = !aws_mcp_core::classify::AccessTable::embedded()
+            .classify(command)
+            .read_only;
+        let idempotent = input_shape
+            .is_some_and(|sh| sh.members.iter().any(|(_, m)| m.traits().idempotency_token));
         let call = Call {
+            retry_blindly: !mutating || idempotent,
+            display: format!("aws {} {}", command.service(), command.operation()),
             model: &model,
             op_name: &api.operation,
             op: &op,
@@ -612,6 +882,8 @@ impl NativeExecutor {
             region: &region,
             creds: creds.as_ref(),
             s3: matches!(api.service.as_str(), "s3" | "s3control"),
+            timestamps,
+            style,
             signing_default,
             service: &api.service,
             checksums: self.checksums()?,
@@ -648,11 +920,23 @@ impl NativeExecutor {
                 }
             }
             let answer = call.once(&client, &p).await?;
-            if let Some(msg) = answer.cli_error(&api.operation) {
-                return Ok((255, String::new(), msg));
-            }
-            let Ok(page) = answer.result else {
-                return Err(NativeError::Response("no page".into()));
+            let page = match answer.result {
+                Ok(v) => v,
+                Err((err, details)) => {
+                    let (rc, msg) = render_error(
+                        style,
+                        &CliError {
+                            kind: ErrorKind::Client,
+                            code: &err.code,
+                            message: &err.message,
+                            operation: &api.operation,
+                            json_protocol: matches!(protocol, Protocol::Json | Protocol::RestJson),
+                            details: details.as_ref().and_then(Value::as_object),
+                            max_retries: answer.max_retries,
+                        },
+                    );
+                    return Ok((rc, String::new(), msg));
+                }
             };
             let page = quirks::after_response(&api.operation, applied, page);
             match &mut pages {
@@ -681,30 +965,38 @@ impl NativeExecutor {
                     g.query.as_deref(),
                 )
             }
+            (Some(w), Some(_)) if format == OutputFormat::YamlStream => {
+                // v2's StreamedYAMLFormatter: one YAML document per page.
+                let (_, kept) = w.finish_pages();
+                render_yaml_stream_pages(&kept, g.query.as_deref())
+            }
             (Some(w), _) => render(&w.finish(), format, g.query.as_deref(), &api.operation),
             (None, _) => render(&result, format, g.query.as_deref(), &api.operation),
         };
         match text {
             Ok(text) => Ok((0, text, String::new())),
-            Err(e) => Ok(render_failure(e)),
+            Err(e) => Ok(render_failure(style, e)),
         }
     }
 }
 
 /// What the AWS CLI prints when `--query` or the output format fails on a
-/// result: the exception's text on standard error (exit code 255), after
-/// whatever the text format had printed.
-fn render_failure(e: aws_mcp_wire::RenderError) -> (i32, String, String) {
+/// result: the exception's text on standard error as a general error (exit
+/// code 255; AWS CLI v2's prefix by `style`), after whatever the text format
+/// had printed.
+fn render_failure(style: ErrorStyle, e: aws_mcp_wire::RenderError) -> (i32, String, String) {
     use aws_mcp_wire::RenderError;
-    match e {
-        RenderError::QueryFailed { message, .. } => (255, String::new(), format!("\n{message}\n")),
+    let (partial, message) = match e {
+        RenderError::QueryFailed { message, .. } => (String::new(), message),
         RenderError::Unrenderable {
             cli_message,
             partial,
             ..
-        } => (255, partial, format!("\n{cli_message}\n")),
-        other => (255, String::new(), format!("\n{other}\n")),
-    }
+        } => (partial, cli_message),
+        other => (String::new(), other.to_string()),
+    };
+    let (rc, text) = render_error(style, &CliError::other(ErrorKind::General, &message));
+    (rc, partial, text)
 }
 
 /// `--page-size` goes into the paginator's limit member in that member's
@@ -727,6 +1019,13 @@ fn string_limit(
 }
 
 struct Call<'a> {
+    /// Whether any failure after sending may be retried: a read, or a write
+    /// whose idempotency token (the same in every attempt) lets the service
+    /// apply it once. Otherwise only failures that prove the request was not
+    /// acted on are retried (see [`Call::once`]).
+    retry_blindly: bool,
+    /// `aws <service> <operation>`, for messages.
+    display: String,
     model: &'a ServiceModel<'a>,
     op_name: &'a str,
     op: &'a OperationModel,
@@ -734,6 +1033,9 @@ struct Call<'a> {
     region: &'a str,
     creds: Option<&'a aws_credential_types::Credentials>,
     s3: bool,
+    timestamps: TimestampMode,
+    /// How the AWS CLI of this executor prints errors (a waiter's failure).
+    style: ErrorStyle,
     signing_default: String,
     service: &'a str,
     checksums: Calculation,
@@ -746,31 +1048,40 @@ struct Call<'a> {
 struct Answer {
     /// The HTTP status of the last attempt.
     status: u16,
-    /// The parsed page, or the API error.
-    result: Result<Value, aws_mcp_wire::protocol::ApiError>,
+    /// The parsed page, or the API error (with its modeled fields).
+    result: Result<Value, ApiFailure>,
     /// The retries made, when they stopped because the attempts ran out
     /// (the CLI's message then says `(reached max retries: N)`).
     max_retries: Option<u32>,
 }
 
-impl Answer {
-    /// The AWS CLI's text for an API error of operation `op`.
-    fn cli_error(&self, op: &str) -> Option<String> {
-        let err = self.result.as_ref().err()?;
-        let retries = self
-            .max_retries
-            .map(|n| format!(" (reached max retries: {n})"))
-            .unwrap_or_default();
-        Some(format!(
-            "\nAn error occurred ({}) when calling the {op} operation{retries}: {}\n",
-            err.code, err.message
-        ))
-    }
+/// The machine's UTC offset at an instant (`TZ`, else the system's zone),
+/// as Python's `tzlocal()` gives it to the AWS CLI's ISO 8601 timestamps.
+fn local_offset(secs: i64) -> i32 {
+    use chrono::{Offset as _, TimeZone as _};
+    chrono::Local
+        .timestamp_opt(secs, 0)
+        .earliest()
+        .map(|t| t.offset().fix().local_minus_utc())
+        .unwrap_or(0)
 }
+
+/// An API error and the modeled fields of its error shape.
+type ApiFailure = (aws_mcp_wire::protocol::ApiError, Option<Value>);
 
 impl Call<'_> {
     /// One API call with retries (the `retry` module's policy: mode,
     /// attempts, backoff, quota, rate limiter): the last answer.
+    ///
+    /// The request (and its idempotency token) is built once and sent again
+    /// as is. Reads and writes that carry an idempotency token are retried
+    /// after connection errors and the errors the retry mode retries, as
+    /// botocore does. Any other write is retried only when the request surely
+    /// did not reach the service (the connection could not be made) or the
+    /// service said it refused it unprocessed (429, throttling): after a lost
+    /// response or a 5xx it may have been applied, and sending it again could
+    /// apply it twice (two messages, a second user), so the error says so
+    /// instead.
     async fn once(
         &self,
         client: &transport::HttpClient,
@@ -844,7 +1155,17 @@ impl Call<'_> {
             let sent = client.send(hreq, MAX_BODY).await;
             let (status, headers, body) = match sent {
                 Ok(r) => r,
-                Err(NativeError::Http(e)) if attempt < policy.max_attempts() => {
+                Err(transport::SendError::Failed(e)) => return Err(e),
+                Err(transport::SendError::MaybeSent(e)) if !self.retry_blindly => {
+                    return Err(NativeError::MaybeApplied(format!(
+                        "the connection was lost after the request was sent ({e}); `{}` changes something and carries no idempotency token, so it was not sent again: the request may have been applied. Check whether it took effect (list or describe what it creates or changes) before running it again",
+                        self.display
+                    )));
+                }
+                Err(transport::SendError::NotSent(e) | transport::SendError::MaybeSent(e)) => {
+                    if attempt >= policy.max_attempts() {
+                        return Err(NativeError::Http(e));
+                    }
                     if adaptive {
                         self.limiter.record(false);
                     }
@@ -861,14 +1182,15 @@ impl Call<'_> {
                     tokio::time::sleep(policy.delay(attempt, retry::random())).await;
                     continue;
                 }
-                Err(e) => return Err(e),
             };
             let resp = HttpResponse {
                 status,
                 headers: &headers,
                 body: &body,
             };
-            let popts = ParseOptions::CLI;
+            let mut popts = ParseOptions::CLI;
+            popts.timestamps = self.timestamps;
+            popts.local_offset = Some(LocalOffset(local_offset));
             let parsed =
                 parse_response(self.model, self.op_name, self.op, &resp, &popts).map_err(|e| {
                     match e {
@@ -884,11 +1206,17 @@ impl Call<'_> {
                 self.limiter.record(throttled);
             }
             let mut max_retries = None;
+            let mut note = None;
             match &parsed {
                 Err(err) => {
                     let retryable = policy.retryable(status, &err.code);
+                    // A write without an idempotency token is sent again only
+                    // when the service says it did not act on it.
+                    let unprocessed = status == 429 || transport::not_processed_code(&err.code);
+                    let safe = self.retry_blindly || unprocessed;
                     if attempt < policy.max_attempts()
                         && retryable
+                        && safe
                         && (!quota || self.quota.acquire(retry::Quota::RETRY_COST))
                     {
                         taken = Some(retry::Quota::RETRY_COST);
@@ -896,7 +1224,13 @@ impl Call<'_> {
                         tokio::time::sleep(policy.delay(attempt, retry::random())).await;
                         continue;
                     }
-                    if policy.exhausted(attempt, retryable) {
+                    if !safe && (retryable || status >= 500) {
+                        // The service failed while it handled the write.
+                        note = Some(format!(
+                            " (not retried: `{}` carries no idempotency token, and the request may have been applied; check whether it took effect before running it again)",
+                            self.display
+                        ));
+                    } else if policy.exhausted(attempt, retryable) {
                         max_retries = Some(attempt - 1);
                     }
                 }
@@ -905,9 +1239,18 @@ impl Call<'_> {
                 }
                 Ok(_) => {}
             }
+            let result = parsed.map_err(|mut err| {
+                // botocore's second pass: the error shape's modeled fields.
+                let details =
+                    parse_error_details(self.model, self.op, &resp, &err, &popts).unwrap_or(None);
+                if let Some(note) = &note {
+                    err.message.push_str(note);
+                }
+                (err, details)
+            });
             return Ok(Answer {
                 status,
-                result: parsed,
+                result,
                 max_retries,
             });
         }
@@ -936,7 +1279,7 @@ async fn wait(
         let answer = result.map(|v| quirks::after_response(call.op_name, applied, v));
         let step = match &answer {
             Ok(output) => waiter.observe(Polled::Output { status, output }),
-            Err(e) => waiter.observe(Polled::Error {
+            Err((e, _)) => waiter.observe(Polled::Error {
                 status: e.status,
                 code: &e.code,
                 message: &e.message,
@@ -955,7 +1298,14 @@ async fn wait(
                 });
                 return Ok((0, String::new(), String::new()));
             }
-            Step::Failure(f) => return Ok((255, String::new(), format!("\n{f}\n"))),
+            Step::Failure(f) => {
+                // botocore's WaiterError: a general error for the CLI.
+                let (rc, text) = render_error(
+                    call.style,
+                    &CliError::other(ErrorKind::General, &f.to_string()),
+                );
+                return Ok((rc, String::new(), text));
+            }
             Step::Retry(delay) => {
                 if Instant::now() + delay >= deadline {
                     return Err(NativeError::WaitTimedOut {
@@ -1028,7 +1378,14 @@ impl Executor for NativeExecutor {
                     longest_seconds: delay_seconds * u64::from(max_attempts),
                 })
             }
-            Ok(Err(e)) => (255, String::new(), format!("\n{e}\n")),
+            Ok(Err(e)) => {
+                let style = self
+                    .cli
+                    .error_style(command.globals().cli_error_format.as_deref());
+                let (rc, text) =
+                    render_error(style, &CliError::other(e.cli_kind(), &e.to_string()));
+                (rc, String::new(), text)
+            }
         };
         let stdout = cap_output(out.as_bytes(), options.output_cap, out.len() as u64);
         let stderr: Capped = cap_output(err.as_bytes(), options.error_cap, err.len() as u64);
@@ -1076,6 +1433,155 @@ mod tests {
         ] {
             assert_eq!(support(cmd), Ok(()), "{cmd}");
         }
+    }
+
+    /// Every argument the AWS CLI adds to a generated operation, walked
+    /// from the catalog: each one is either reproduced natively (pagination,
+    /// EC2's hand-written arguments the validator translates, EC2's
+    /// top-level booleans) or sends the command to the `aws` program.
+    #[test]
+    fn every_cli_argument_of_generated_operations_is_native_or_routed() {
+        use std::collections::BTreeMap;
+        let mut native: BTreeMap<String, usize> = BTreeMap::new();
+        let mut routed: BTreeMap<String, usize> = BTreeMap::new();
+        let mut operations = 0;
+        for svc in Catalog::embedded().services() {
+            for cmd in svc.commands() {
+                if cmd.kind() != CommandKind::Operation {
+                    continue;
+                }
+                operations += 1;
+                let args = cmd.args().expect("args decode");
+                for arg in args.iter() {
+                    let c = cli_argument(svc, cmd.name(), args, arg);
+                    if arg.kind != ArgKind::Member {
+                        assert!(c.is_some(), "{} {} --{}", svc.name(), cmd.name(), arg.name);
+                    }
+                    let key = match (&*arg.name, arg.kind) {
+                        (n, ArgKind::Pagination) => n.to_string(),
+                        ("generate-cli-skeleton" | "cli-input-json", _) => arg.name.to_string(),
+                        (n, _) => format!("{} {} --{n}", svc.name(), cmd.name()),
+                    };
+                    match c {
+                        Some(CliArgument::Native(_)) => *native.entry(key).or_default() += 1,
+                        Some(CliArgument::NotNative(_)) => *routed.entry(key).or_default() += 1,
+                        None => {}
+                    }
+                }
+            }
+        }
+        // Every generated operation has a skeleton and a JSON input, both routed.
+        assert!(operations > 20_000, "{operations}");
+        assert!(routed["generate-cli-skeleton"] > 20_000);
+        assert_eq!(routed["cli-input-json"], routed["generate-cli-skeleton"]);
+        // Native: the three pagination arguments, EC2's hand-written
+        // arguments the validator translates, EC2's top-level booleans.
+        assert!(native["max-items"] > 3_000 && native["starting-token"] == native["max-items"]);
+        assert!(native["page-size"] > 3_000);
+        for (c, a) in EC2_NATIVE {
+            assert_eq!(
+                native.get(&format!("ec2 {c} --{a}")),
+                Some(&1),
+                "ec2 {c} --{a}"
+            );
+        }
+        let flags = native.keys().filter(|k| k.contains("ec2 modify-")).count();
+        assert!(flags >= 30, "{flags} EC2 top-level booleans");
+        assert_eq!(native.len(), 3 + EC2_NATIVE.len() + flags, "{native:#?}");
+        // Everything else the CLI adds is routed, EC2's included.
+        for k in [
+            "ec2 bundle-instance --bucket",
+            "ec2 bundle-instance --owner-sak",
+            "ec2 get-password-data --priv-launch-key",
+            "lambda create-function --code",
+            "lambda create-function --zip-file",
+            "cloudwatch put-metric-data --metric-name",
+            "ses send-email --to",
+            "s3api get-object --outfile",
+            "configservice put-configuration-recorder --recording-group",
+        ] {
+            assert_eq!(routed.get(k), Some(&1), "{k}");
+        }
+        for (s, c, a) in CUSTOMIZED_MEMBERS {
+            let svc = Catalog::embedded()
+                .services()
+                .find(|x| x.api_name() == Some(s))
+                .expect("service");
+            assert_eq!(
+                routed.get(&format!("{} {c} --{a}", svc.name())),
+                Some(&1),
+                "{s} {c} {a}"
+            );
+        }
+    }
+
+    #[test]
+    fn cli_arguments_decide_the_executor() {
+        for cmd in [
+            "aws ec2 run-instances --image-id ami-1 --count 2:3 --associate-public-ip-address",
+            "aws ec2 authorize-security-group-ingress --group-id sg-1 --protocol tcp --port 22 --cidr 10.0.0.0/8",
+            "aws ec2 modify-vpc-attribute --vpc-id vpc-1 --no-enable-dns-support",
+            "aws iam list-users --max-items 5 --page-size 2",
+        ] {
+            assert_eq!(support(cmd), Ok(()), "{cmd}");
+        }
+        for (cmd, why) in [
+            ("aws ec2 terminate-instances --instance-ids i-349d5d8131ca68750 --generate-cli-skeleton", "JSON template"),
+            ("aws ec2 describe-vpcs --generate-cli-skeleton", "JSON template"),
+            ("aws ec2 describe-vpcs --generate-cli-skeleton output", "JSON template"),
+            ("aws iam list-users --generate-cli-skeleton", "JSON template"),
+            ("aws ec2 describe-vpcs --cli-input-json {}", "JSON document"),
+            ("aws ec2 bundle-instance --instance-id i-1 --bucket b --prefix p --owner-akid a --owner-sak s", "customization"),
+            ("aws lambda create-function --function-name f --role r --runtime python3.12 --handler h --code S3Bucket=bucket,S3Key=k", "customization"),
+            ("aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::123456789012:role/r", "customization"),
+        ] {
+            let r = reason(cmd);
+            assert!(r.contains(why), "{cmd}: {r}");
+        }
+    }
+
+    #[test]
+    fn cli_output_settings() {
+        let v1 = CliOutput::new(Dialect::V1);
+        let mut v2 = CliOutput::new(Dialect::V2);
+        assert_eq!(v1.timestamps(), Ok(TimestampMode::Raw));
+        assert_eq!(v2.timestamps(), Ok(TimestampMode::Iso8601));
+        for (fmt, want1, want2) in [
+            ("wire", Some(TimestampMode::Raw), Some(TimestampMode::Raw)),
+            ("none", Some(TimestampMode::Raw), None),
+            (
+                "iso8601",
+                Some(TimestampMode::Iso8601),
+                Some(TimestampMode::Iso8601),
+            ),
+            ("bogus", None, None),
+        ] {
+            let mut a = v1.clone();
+            a.timestamp_format = Some(fmt.into());
+            assert_eq!(a.timestamps().ok(), want1, "v1 {fmt}");
+            let mut b = v2.clone();
+            b.timestamp_format = Some(fmt.into());
+            assert_eq!(b.timestamps().ok(), want2, "v2 {fmt}");
+        }
+        let mut b = v2.clone();
+        b.timestamp_format = Some("none".into());
+        let (kind, msg) = b.timestamps().unwrap_err();
+        assert_eq!(kind, ErrorKind::Configuration);
+        assert!(msg.contains(r#""wire" or "iso8601""#), "{msg}");
+        assert_eq!(v1.error_style(Some("json")), ErrorStyle::V1);
+        assert_eq!(v2.error_style(None), ErrorStyle::V2(ErrorFormat::Enhanced));
+        assert_eq!(
+            v2.error_style(Some("json")),
+            ErrorStyle::V2(ErrorFormat::Structured(OutputFormat::Json))
+        );
+        v2.error_format = Some("legacy".into());
+        assert_eq!(v2.error_style(None), ErrorStyle::V2(ErrorFormat::Legacy));
+        assert_eq!(
+            v2.error_style(Some("table")),
+            ErrorStyle::V2(ErrorFormat::Structured(OutputFormat::Table))
+        );
+        v2.version = Some("2.9.19".into());
+        assert_eq!(v2.error_style(Some("json")), ErrorStyle::V2Legacy);
     }
 
     #[test]

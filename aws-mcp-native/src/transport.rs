@@ -124,16 +124,24 @@ impl HttpClient {
         Ok(HttpClient { client })
     }
 
-    /// Send one request; the response's status, headers and body.
+    /// Send one request; the response's status, headers and body. A failure
+    /// says whether the request may have reached the server
+    /// ([`SendError::MaybeSent`]) or surely did not ([`SendError::NotSent`]:
+    /// the connection could not be made).
     pub(crate) async fn send(
         &self,
         req: http::Request<Full<Bytes>>,
         body_cap: usize,
-    ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), NativeError> {
+    ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), SendError> {
         let url = req.uri().to_string();
         let resp = self.client.request(req).await.map_err(|e| {
             tracing::debug!(error = %e, chain = %source_chain(&e), "request failed");
-            NativeError::Http(connection_error(&url, &e))
+            let text = connection_error(&url, &e);
+            if e.is_connect() {
+                SendError::NotSent(text)
+            } else {
+                SendError::MaybeSent(text)
+            }
         })?;
         let status = resp.status().as_u16();
         let headers = resp
@@ -150,13 +158,13 @@ impl HttpClient {
         let mut buf = Vec::new();
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| {
-                NativeError::Http(format!(
+                SendError::MaybeSent(format!(
                     "An error occurred while reading from response stream: {e}"
                 ))
             })?;
             if let Some(d) = frame.data_ref() {
                 if buf.len() + d.len() > body_cap {
-                    return Err(NativeError::TooLarge(body_cap));
+                    return Err(SendError::Failed(NativeError::TooLarge(body_cap)));
                 }
                 buf.extend_from_slice(d);
             }
@@ -181,6 +189,18 @@ fn connection_error(url: &str, e: &hyper_util::client::legacy::Error) -> String 
             "Connection was closed before we received a valid response from endpoint URL: \"{url}\"."
         )
     }
+}
+
+/// Why [`HttpClient::send`] got no complete response.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    /// The connection could not be made: the request did not leave.
+    NotSent(String),
+    /// The connection failed after the request may have been written (a
+    /// dropped or cut response): the server may have acted on it.
+    MaybeSent(String),
+    /// Anything else (a response over the size limit).
+    Failed(NativeError),
 }
 
 fn source_chain(e: &dyn std::error::Error) -> String {
@@ -313,4 +333,26 @@ pub(crate) fn sign_request(
         .into_parts();
     instructions.apply_to_request_http1x(req);
     Ok(())
+}
+
+/// Error codes that say the request was refused before it was acted on
+/// (throttling, a request the server never finished reading): safe to
+/// retry even for a write that has no idempotency token.
+pub(crate) fn not_processed_code(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "RequestThrottledException"
+            | "TooManyRequestsException"
+            | "ProvisionedThroughputExceededException"
+            | "RequestLimitExceeded"
+            | "BandwidthLimitExceeded"
+            | "RequestThrottled"
+            | "SlowDown"
+            | "EC2ThrottledException"
+            | "PriorRequestNotComplete"
+            | "RequestTimeout"
+    )
 }

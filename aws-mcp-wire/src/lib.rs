@@ -39,4 +39,6 @@ pub mod render;
 pub(crate) mod testutil;
 pub mod waiter;
 
-pub use render::{apply_query, render, render_text_pages, OutputFormat, RenderError};
+pub use render::{
+    apply_query, render, render_text_pages, render_yaml_stream_pages, OutputFormat, RenderError,
+};
