@@ -305,6 +305,27 @@ mod tests {
     }
 
     #[test]
+    fn exhausted_retries_are_named_in_every_text_style() {
+        let mut e = api(None, false);
+        e.max_retries = Some(4);
+        let msg = "An error occurred (NoSuchEntity) when calling the GetUser operation (reached max retries: 4): The user with name nobody cannot be found.";
+        assert_eq!(
+            render_error(ErrorStyle::V1, &e),
+            (255, format!("\n{msg}\n"))
+        );
+        assert_eq!(
+            render_error(ErrorStyle::V2(ErrorFormat::Legacy), &e),
+            (254, format!("\naws: [ERROR]: {msg}\n"))
+        );
+        // The structured formats print the error's fields, not the text.
+        let (_, out) = render_error(
+            ErrorStyle::V2(ErrorFormat::Structured(OutputFormat::Json)),
+            &e,
+        );
+        assert!(!out.contains("max retries"), "{out}");
+    }
+
+    #[test]
     fn each_style_prints_an_api_error() {
         let e = api(None, false);
         let msg = "An error occurred (NoSuchEntity) when calling the GetUser operation: The user with name nobody cannot be found.";
