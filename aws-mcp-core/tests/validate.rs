@@ -493,3 +493,25 @@ fn interactive_commands_are_refused_with_what_to_do() {
         v2(cmd).unwrap_or_else(|e| panic!("{cmd}: {e}"));
     }
 }
+
+#[test]
+fn customization_structures_keep_their_typed_value() {
+    // The high-level s3 commands read these (`--metadata` as shorthand or JSON).
+    let c = ok("aws s3 cp a.txt s3://b/ --metadata k=v,x=y");
+    assert_eq!(c.custom_values()["metadata"], json!({"k": "v", "x": "y"}));
+    let c = ok(r#"aws s3 cp a.txt s3://b/ --metadata '{"a":"1"}'"#);
+    assert_eq!(c.custom_values()["metadata"], json!({"a": "1"}));
+    // Repeated and flag arguments stay in `args`, in order.
+    let c = ok("aws s3 sync . s3://b/ --exclude * --include *.txt --exclude x*");
+    let f: Vec<(&str, &str)> = c
+        .args()
+        .iter()
+        .filter(|a| a.name == "include" || a.name == "exclude")
+        .map(|a| (a.name.as_str(), a.values[0].as_str()))
+        .collect();
+    assert_eq!(
+        f,
+        [("exclude", "*"), ("include", "*.txt"), ("exclude", "x*")]
+    );
+    assert!(ok("aws s3 ls").custom_values().is_empty());
+}

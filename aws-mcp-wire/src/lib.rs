@@ -23,7 +23,10 @@
 //! * **[`render`](mod@render)** — API results printed exactly as the AWS CLI
 //!   prints them with `--output json|text|table` and `--query` (a JMESPath
 //!   interpreter with the Python library's semantics, over the expression
-//!   [`aws_mcp_core::query::parse`] accepted).
+//!   [`aws_mcp_core::query::parse`] accepted);
+//! * **[`s3`]** — the decisions and printed lines of the high-level `aws s3`
+//!   commands (paths, filters, sync comparison, Content-Type guessing,
+//!   request parameters, presigned URLs).
 //!
 //! The crate depends on `aws-mcp-core` (for the catalog's service models and
 //! the `--query` parser) and never the other way round.
@@ -33,6 +36,7 @@ pub mod endpoint;
 pub mod paginate;
 pub mod protocol;
 pub mod render;
+pub mod s3;
 #[cfg(test)]
 pub(crate) mod testutil;
 

@@ -73,7 +73,7 @@
 mod handlers;
 mod json;
 mod rest;
-mod time;
+pub(crate) mod time;
 mod xml;
 
 #[cfg(test)]

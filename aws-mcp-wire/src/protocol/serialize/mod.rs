@@ -459,7 +459,7 @@ pub(crate) fn scalar_text(
 
 /// Percent-encode as botocore's `percent_encode` (Python's `quote`): letters,
 /// digits and `-._~` stay, plus the bytes in `safe`.
-pub(crate) fn percent_encode(s: &str, safe: &[u8]) -> String {
+pub fn percent_encode(s: &str, safe: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || safe.contains(&b)
