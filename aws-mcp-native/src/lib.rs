@@ -43,13 +43,15 @@
 #![warn(missing_docs)]
 
 mod endpoint;
+pub mod localfs;
 mod quirks;
+mod s3;
 mod transport;
 
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, OperationModel, Service};
+use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, Dialect, OperationModel, Service};
 use aws_mcp_core::exec::{cap_output, Capped};
 use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
@@ -64,6 +66,7 @@ use serde_json::{Map, Value};
 use tokio::sync::Mutex;
 
 pub use endpoint::{env_suffix, join_url, EndpointEnv};
+pub use localfs::{Confinement, LocalFiles};
 pub use transport::{proxies_from_lookup, Matcher};
 
 /// botocore handlers that change requests or responses of these operations
@@ -138,6 +141,9 @@ pub enum NativeError {
 /// Whether `command` can run natively, or why not.
 pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), NativeError> {
     let no = |why: String| Err(NativeError::Unsupported(why));
+    if command.service() == "s3" && command.kind() == CommandKind::Custom {
+        return s3::support(command).map_err(NativeError::Unsupported);
+    }
     if command.kind() != CommandKind::Operation {
         return no(format!(
             "`{} {}` is a hand-written AWS CLI command, not a single API call",
@@ -250,6 +256,8 @@ pub struct NativeExecutor {
     partitions: OnceLock<Result<Partitions, NativeError>>,
     default_region: Option<String>,
     default_profile: Option<String>,
+    dialect: Dialect,
+    files: LocalFiles,
 }
 
 impl std::fmt::Debug for NativeExecutor {
@@ -282,7 +290,25 @@ impl NativeExecutor {
             partitions: OnceLock::new(),
             default_region: None,
             default_profile: None,
+            dialect: Dialect::V1,
+            files: LocalFiles::new(Confinement::current_dir()),
         }
+    }
+
+    /// Print what this AWS CLI version prints where v1 and v2 differ (the
+    /// `s3` commands' exit statuses, messages and presigned URLs).
+    /// Default: v1.
+    pub fn with_dialect(mut self, dialect: Dialect) -> NativeExecutor {
+        self.dialect = dialect;
+        self
+    }
+
+    /// Use local files (the `s3` commands' local paths) as `c` allows:
+    /// relative paths from its working directory, nothing outside it unless
+    /// access is unrestricted. Default: the process's current directory.
+    pub fn with_files(mut self, c: Confinement) -> NativeExecutor {
+        self.files = LocalFiles::new(c);
+        self
     }
 
     /// Send through these proxies (see [`proxies_from_lookup`]); `None`
@@ -369,6 +395,10 @@ impl NativeExecutor {
         options: &ExecOptions,
     ) -> Result<(i32, String, String), NativeError> {
         native_support(self.catalog, command)?;
+        if command.service() == "s3" && command.kind() == CommandKind::Custom {
+            let p = s3::run(self, command, options).await?;
+            return Ok((p.code, p.out, p.err));
+        }
         let service = self
             .catalog
             .service(command.service())
@@ -633,6 +663,32 @@ impl Executor for NativeExecutor {
         options: &ExecOptions,
     ) -> Result<ExecOutput, ExecError> {
         let start = Instant::now();
+        if command.service() == "s3" && command.kind() == CommandKind::Custom {
+            let run = tokio::time::timeout(options.timeout, s3::run(self, command, options)).await;
+            let p = match run {
+                Err(_) => {
+                    return Err(ExecError::Timeout {
+                        seconds: options.timeout.as_secs(),
+                    })
+                }
+                Ok(Err(NativeError::Unsupported(why))) => return Err(ExecError::Config(why)),
+                Ok(Err(e)) => s3::Printed {
+                    code: 255,
+                    err: format!("\n{e}\n"),
+                    err_total: e.to_string().len() as u64 + 2,
+                    ..Default::default()
+                },
+                Ok(Ok(p)) => p,
+            };
+            let stdout = cap_output(p.out.as_bytes(), options.output_cap, p.out_total);
+            let stderr = cap_output(p.err.as_bytes(), options.error_cap, p.err_total);
+            return Ok(ExecOutput::from_streams(
+                Some(p.code),
+                stdout,
+                stderr,
+                start.elapsed(),
+            ));
+        }
         let run = tokio::time::timeout(options.timeout, self.run(command, options)).await;
         let (code, out, err) = match run {
             Err(_) => {

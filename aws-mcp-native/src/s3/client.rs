@@ -1,0 +1,542 @@
+//! The S3 API calls behind the high-level commands, through the executor's
+//! own machinery: the core's rest-xml serializer and parser, botocore's S3
+//! request rules (`quirks`), the S3 endpoint rule set per call (bucket
+//! names choose virtual-hosted or path-style addressing), SigV4 with S3's
+//! rules, retries like the rest of the executor, and a bound on requests in
+//! flight (the CLI's `max_concurrent_requests`, 10).
+//!
+//! Bodies are bytes the caller already holds (a part of at most the chunk
+//! size, hashed off the async thread); `GetObject` streams its body into a
+//! file at an offset, so a download never holds more than a network frame.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use aws_credential_types::Credentials;
+use aws_mcp_core::catalog::{OperationModel, Service};
+use aws_mcp_wire::endpoint::RuleSet;
+use aws_mcp_wire::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
+use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
+use aws_mcp_wire::protocol::{ApiError, HttpResponse, Protocol, ServiceModel};
+use aws_sigv4::http_request::SignableBody;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use serde_json::{Map, Value};
+use tokio::sync::Semaphore;
+
+use crate::transport::{self, HttpClient};
+use crate::{endpoint, join_url, NativeError, NativeExecutor, MAX_ATTEMPTS};
+
+/// The S3 operations the high-level commands call: (s3api command, API name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Op {
+    ListBuckets,
+    ListObjectsV2,
+    HeadObject,
+    GetObject,
+    PutObject,
+    CopyObject,
+    CreateMultipartUpload,
+    UploadPart,
+    UploadPartCopy,
+    CompleteMultipartUpload,
+    AbortMultipartUpload,
+    DeleteObject,
+    CreateBucket,
+    DeleteBucket,
+    PutBucketWebsite,
+    GetObjectTagging,
+    PutObjectTagging,
+}
+
+impl Op {
+    fn command(self) -> &'static str {
+        match self {
+            Op::ListBuckets => "list-buckets",
+            Op::ListObjectsV2 => "list-objects-v2",
+            Op::HeadObject => "head-object",
+            Op::GetObject => "get-object",
+            Op::PutObject => "put-object",
+            Op::CopyObject => "copy-object",
+            Op::CreateMultipartUpload => "create-multipart-upload",
+            Op::UploadPart => "upload-part",
+            Op::UploadPartCopy => "upload-part-copy",
+            Op::CompleteMultipartUpload => "complete-multipart-upload",
+            Op::AbortMultipartUpload => "abort-multipart-upload",
+            Op::DeleteObject => "delete-object",
+            Op::CreateBucket => "create-bucket",
+            Op::DeleteBucket => "delete-bucket",
+            Op::PutBucketWebsite => "put-bucket-website",
+            Op::GetObjectTagging => "get-object-tagging",
+            Op::PutObjectTagging => "put-object-tagging",
+        }
+    }
+
+    /// The API name (`PutObject`), as error messages name it.
+    pub(crate) fn api(self) -> &'static str {
+        match self {
+            Op::ListBuckets => "ListBuckets",
+            Op::ListObjectsV2 => "ListObjectsV2",
+            Op::HeadObject => "HeadObject",
+            Op::GetObject => "GetObject",
+            Op::PutObject => "PutObject",
+            Op::CopyObject => "CopyObject",
+            Op::CreateMultipartUpload => "CreateMultipartUpload",
+            Op::UploadPart => "UploadPart",
+            Op::UploadPartCopy => "UploadPartCopy",
+            Op::CompleteMultipartUpload => "CompleteMultipartUpload",
+            Op::AbortMultipartUpload => "AbortMultipartUpload",
+            Op::DeleteObject => "DeleteObject",
+            Op::CreateBucket => "CreateBucket",
+            Op::DeleteBucket => "DeleteBucket",
+            Op::PutBucketWebsite => "PutBucketWebsite",
+            Op::GetObjectTagging => "GetObjectTagging",
+            Op::PutObjectTagging => "PutObjectTagging",
+        }
+    }
+}
+
+/// Why a call failed: the API's error, or one before AWS answered.
+#[derive(Debug, Clone)]
+pub(crate) enum CallError {
+    /// AWS answered with an error.
+    Api { op: Op, err: ApiError },
+    /// The request could not be made.
+    Native(NativeError),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::Api { op, err } => f.write_str(&aws_mcp_wire::s3::output::client_error(
+                &err.code,
+                op.api(),
+                &err.message,
+            )),
+            CallError::Native(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<NativeError> for CallError {
+    fn from(e: NativeError) -> Self {
+        CallError::Native(e)
+    }
+}
+
+/// A successful answer.
+#[derive(Debug, Clone)]
+pub(crate) struct Reply {
+    /// The parsed output (headers and body members), as the CLI would print it.
+    pub data: Value,
+}
+
+/// A request body and its hashes, computed off the async thread.
+#[derive(Debug, Clone)]
+pub(crate) struct Body {
+    pub bytes: Bytes,
+    /// Hex SHA-256 of the bytes (the SigV4 payload hash).
+    pub sha256_hex: String,
+    /// Base64 big-endian CRC32 (`x-amz-checksum-crc32`), when sent.
+    pub crc32_b64: Option<String>,
+}
+
+impl Body {
+    /// Hash `bytes` (SHA-256, and CRC32 when `crc32`).
+    pub(crate) fn new(bytes: Bytes, crc32: bool) -> Body {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let sha = sha2::Sha256::digest(&bytes);
+        let sha256_hex = sha.iter().map(|b| format!("{b:02x}")).collect();
+        let crc32_b64 = crc32.then(|| {
+            let c = crc32fast::hash(&bytes);
+            base64::engine::general_purpose::STANDARD.encode(c.to_be_bytes())
+        });
+        Body {
+            bytes,
+            sha256_hex,
+            crc32_b64,
+        }
+    }
+}
+
+/// S3 for one command: region, credentials, endpoint override and client.
+pub(crate) struct S3Client<'e> {
+    ex: &'e NativeExecutor,
+    service: Service<'static>,
+    region: String,
+    creds: Option<Credentials>,
+    override_url: Option<String>,
+    http: &'e HttpClient,
+    rules: Arc<RuleSet>,
+    ops: Mutex<HashMap<Op, Arc<OperationModel>>>,
+    requests: Arc<Semaphore>,
+}
+
+/// The CLI's `max_concurrent_requests`.
+pub(crate) const MAX_CONCURRENT_REQUESTS: usize = 10;
+
+impl<'e> S3Client<'e> {
+    pub(crate) async fn new(
+        ex: &'e NativeExecutor,
+        region: String,
+        creds: Option<Credentials>,
+        override_url: Option<String>,
+        http: &'e HttpClient,
+        requests: Arc<Semaphore>,
+    ) -> Result<S3Client<'e>, NativeError> {
+        let service = ex
+            .catalog
+            .service("s3api")
+            .ok_or_else(|| NativeError::Config("the catalog has no s3api service".into()))?;
+        let rules = ex.rules(service).await?;
+        Ok(S3Client {
+            ex,
+            service,
+            region,
+            creds,
+            override_url,
+            http,
+            rules,
+            ops: Mutex::new(HashMap::new()),
+            requests,
+        })
+    }
+
+    /// The region requests go to.
+    pub(crate) fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The credentials requests are signed with (`None`: unsigned).
+    pub(crate) fn credentials(&self) -> Option<&Credentials> {
+        self.creds.as_ref()
+    }
+
+    fn op(&self, op: Op) -> Result<Arc<OperationModel>, NativeError> {
+        let mut ops = self.ops.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(o) = ops.get(&op) {
+            return Ok(o.clone());
+        }
+        let cmd = self
+            .service
+            .command(op.command())
+            .ok_or_else(|| NativeError::Config(format!("no s3api {}", op.command())))?;
+        let detail = cmd
+            .detail()
+            .map_err(|e| NativeError::Config(e.to_string()))?;
+        let model = detail
+            .op
+            .as_deref()
+            .ok_or_else(|| NativeError::Config(format!("s3api {} has no model", op.command())))?
+            .clone();
+        let model = Arc::new(model);
+        ops.insert(op, model.clone());
+        Ok(model)
+    }
+
+    fn model(&self) -> Result<ServiceModel<'static>, NativeError> {
+        let md = self
+            .service
+            .metadata()
+            .ok_or_else(|| NativeError::Config("s3 has no API model".into()))?;
+        Ok(ServiceModel {
+            metadata: md,
+            shapes: self
+                .service
+                .shapes()
+                .map_err(|e| NativeError::Config(e.to_string()))?,
+            protocol: Protocol::RestXml,
+        })
+    }
+
+    /// The URL, headers and body of one call, signed (a fresh signature per
+    /// attempt), plus what parsing needs.
+    fn build(
+        &self,
+        op: Op,
+        params: &Map<String, Value>,
+        body: Option<&Body>,
+    ) -> Result<Built, NativeError> {
+        let model = self.model()?;
+        let mut opm = (*self.op(op)?).clone();
+        let mut p = params.clone();
+        let applied = crate::quirks::before_request("s3", op.api(), &mut opm, model.shapes, &mut p);
+        let input = opm.input.as_ref().and_then(|r| model.shapes.get(&r.shape));
+        let ep = endpoint::resolve(
+            &self.rules,
+            self.ex.partitions()?,
+            &opm,
+            input,
+            &p,
+            &self.region,
+            self.override_url.as_deref(),
+            &self.ex.env,
+        )?;
+        let req = serialize(
+            &model,
+            op.api(),
+            &opm,
+            &p,
+            &SerializeOptions {
+                idempotency_token: None,
+            },
+        )
+        .map_err(|e| NativeError::Request(e.to_string()))?;
+        let url = join_url(&ep.url, &req.path, req.host_prefix.as_deref());
+        Ok(Built {
+            url,
+            method: req.method,
+            headers: req
+                .headers
+                .into_iter()
+                .chain(ep.headers.iter().cloned())
+                .collect(),
+            body: match body {
+                Some(b) => b.clone(),
+                None => Body {
+                    sha256_hex: EMPTY_SHA256.to_string(),
+                    bytes: Bytes::from(req.body),
+                    crc32_b64: None,
+                },
+            },
+            signing_name: ep.signing_name.unwrap_or_else(|| "s3".into()),
+            signing_region: ep.signing_region.unwrap_or_else(|| self.region.clone()),
+            opm,
+            applied,
+        })
+    }
+
+    fn signed(&self, b: &Built) -> Result<http::Request<Full<Bytes>>, NativeError> {
+        let mut builder = http::Request::builder()
+            .method(b.method.as_str())
+            .uri(&b.url);
+        for (k, v) in &b.headers {
+            builder = builder.header(k, v);
+        }
+        if let Some(c) = &b.body.crc32_b64 {
+            builder = builder.header("x-amz-checksum-crc32", c);
+        }
+        if b.body.bytes.is_empty() && matches!(b.method.as_str(), "PUT" | "POST") {
+            builder = builder.header("content-length", "0");
+        }
+        builder = builder.header(
+            "User-Agent",
+            concat!("aws-mcp/", env!("CARGO_PKG_VERSION"), " native s3"),
+        );
+        let mut hreq = builder
+            .body(Full::new(b.body.bytes.clone()))
+            .map_err(|e| NativeError::Request(e.to_string()))?;
+        if let Some(creds) = &self.creds {
+            let spec = transport::SignSpec {
+                name: &b.signing_name,
+                region: &b.signing_region,
+                s3: true,
+            };
+            let body = if b.body.bytes.is_empty() {
+                SignableBody::Bytes(&[])
+            } else {
+                SignableBody::Precomputed(b.body.sha256_hex.clone())
+            };
+            transport::sign_request_with(&mut hreq, body, creds, &spec)?;
+        }
+        Ok(hreq)
+    }
+
+    /// One call with retries.
+    pub(crate) async fn call(
+        &self,
+        op: Op,
+        params: Map<String, Value>,
+        body: Option<Body>,
+    ) -> Result<Reply, CallError> {
+        let built = self.build(op, &params, body.as_ref())?;
+        let model = self.model()?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let req = self.signed(&built)?;
+            let sent = {
+                let _permit =
+                    self.requests.acquire().await.map_err(|_| {
+                        NativeError::Config("the request limiter was closed".into())
+                    })?;
+                self.http.send(req, crate::MAX_BODY).await
+            };
+            let (status, headers, rbody) = match sent {
+                Ok(r) => r,
+                Err(NativeError::Http(e)) if attempt < MAX_ATTEMPTS => {
+                    tracing::debug!(attempt, error = %e, "retrying after a connection error");
+                    tokio::time::sleep(transport::backoff(attempt)).await;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let resp = HttpResponse {
+                status,
+                headers: &headers,
+                body: &rbody,
+            };
+            let parsed = parse_response(&model, op.api(), &built.opm, &resp, &PARSE)
+                .map_err(|e| NativeError::Response(e.to_string()))?;
+            match parsed {
+                Ok(v) => {
+                    let data = crate::quirks::after_response(op.api(), built.applied, v);
+                    return Ok(Reply { data });
+                }
+                Err(err) => {
+                    if attempt < MAX_ATTEMPTS && retryable(status, &err) {
+                        tokio::time::sleep(transport::backoff(attempt)).await;
+                        continue;
+                    }
+                    return Err(CallError::Api { op, err });
+                }
+            }
+        }
+    }
+
+    /// `GetObject` with its body written to `sink` at `offset` as it
+    /// arrives; the number of bytes written and the parsed headers.
+    pub(crate) async fn get_into(
+        &self,
+        params: Map<String, Value>,
+        sink: &(dyn Fn(u64, &[u8]) -> std::io::Result<()> + Sync),
+        offset: u64,
+    ) -> Result<(u64, Reply), CallError> {
+        let op = Op::GetObject;
+        let built = self.build(op, &params, None)?;
+        let model = self.model()?;
+        let mut attempt = 0;
+        'attempts: loop {
+            attempt += 1;
+            let req = self.signed(&built)?;
+            let _permit = self
+                .requests
+                .acquire()
+                .await
+                .map_err(|_| NativeError::Config("the request limiter was closed".into()))?;
+            let resp = match self.http.send_streaming(req).await {
+                Ok(r) => r,
+                Err(NativeError::Http(e)) if attempt < MAX_ATTEMPTS => {
+                    tracing::debug!(attempt, error = %e, "retrying after a connection error");
+                    drop(_permit);
+                    tokio::time::sleep(transport::backoff(attempt)).await;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let status = resp.status().as_u16();
+            let headers: Vec<(String, String)> = resp
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let mut body = resp.into_body();
+            if status >= 300 {
+                let mut buf = Vec::new();
+                while let Some(frame) = body.frame().await {
+                    match frame {
+                        Ok(f) => {
+                            if let Some(d) = f.data_ref() {
+                                if buf.len() + d.len() <= 1 << 20 {
+                                    buf.extend_from_slice(d);
+                                }
+                            }
+                        }
+                        Err(_) => break,
+                    }
+                }
+                let r = HttpResponse {
+                    status,
+                    headers: &headers,
+                    body: &buf,
+                };
+                let parsed = parse_response(&model, op.api(), &built.opm, &r, &PARSE)
+                    .map_err(|e| NativeError::Response(e.to_string()))?;
+                match parsed {
+                    Ok(_) => {
+                        return Err(
+                            NativeError::Response(format!("unexpected status {status}")).into()
+                        )
+                    }
+                    Err(err) => {
+                        if attempt < MAX_ATTEMPTS && retryable(status, &err) {
+                            drop(_permit);
+                            tokio::time::sleep(transport::backoff(attempt)).await;
+                            continue;
+                        }
+                        return Err(CallError::Api { op, err });
+                    }
+                }
+            }
+            let mut written = 0u64;
+            while let Some(frame) = body.frame().await {
+                let frame = match frame {
+                    Ok(f) => f,
+                    Err(e) if attempt < MAX_ATTEMPTS => {
+                        tracing::debug!(attempt, error = %e, "retrying a broken download");
+                        drop(_permit);
+                        tokio::time::sleep(transport::backoff(attempt)).await;
+                        continue 'attempts;
+                    }
+                    Err(e) => return Err(NativeError::Http(e.to_string()).into()),
+                };
+                if let Some(d) = frame.data_ref() {
+                    sink(offset + written, d)
+                        .map_err(|e| CallError::Native(NativeError::Response(e.to_string())))?;
+                    written += d.len() as u64;
+                }
+            }
+            let r = HttpResponse {
+                status,
+                headers: &headers,
+                body: &[],
+            };
+            let data = parse_response(&model, op.api(), &built.opm, &r, &PARSE)
+                .map_err(|e| NativeError::Response(e.to_string()))?
+                .map_err(|err| CallError::Api { op, err })?;
+            return Ok((written, Reply { data }));
+        }
+    }
+
+    /// The URL of a GET of `bucket`/`key` (for `presign`): the endpoint
+    /// resolved for the bucket, the key encoded into the path.
+    pub(crate) fn object_url(
+        &self,
+        bucket: &str,
+        key: &str,
+    ) -> Result<(String, String), NativeError> {
+        let mut p = Map::new();
+        p.insert("Bucket".into(), Value::String(bucket.to_string()));
+        p.insert("Key".into(), Value::String(key.to_string()));
+        let b = self.build(Op::GetObject, &p, None)?;
+        Ok((b.url, b.signing_region))
+    }
+}
+
+struct Built {
+    url: String,
+    method: String,
+    headers: Vec<(String, String)>,
+    body: Body,
+    signing_name: String,
+    signing_region: String,
+    opm: OperationModel,
+    applied: crate::quirks::Applied,
+}
+
+const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+const PARSE: ParseOptions = ParseOptions {
+    timestamps: TimestampMode::Raw,
+    blobs: BlobMode::Base64,
+};
+
+fn retryable(status: u16, err: &ApiError) -> bool {
+    status >= 500 || status == 429 || transport::retryable_code(&err.code)
+}
