@@ -904,6 +904,17 @@ async fn transfer_command(
                 continue;
             }
         }
+        // The request parameters are mapped before anything is submitted
+        // (dry runs included); a mapping error stops the command.
+        let mapped = match &w {
+            Work::Upload { .. } => o.put_object_params().map(|_| ()),
+            Work::Copy { .. } => o.copy_object_params().map(|_| ()),
+            _ => Ok(()),
+        };
+        if let Err(e) = mapped {
+            pr.failure(&output::fatal(&e.to_string()));
+            break;
+        }
         if o.dryrun {
             pr.dryrun(&output::dryrun(k, &s_disp, d_disp.as_deref()));
             continue;

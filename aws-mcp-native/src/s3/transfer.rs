@@ -144,6 +144,17 @@ fn write_at(f: &std::fs::File, mut buf: &[u8], mut off: u64) -> std::io::Result<
     Ok(())
 }
 
+/// botocore's parameter validation of an empty key.
+fn check_key(key: &str) -> Result<(), String> {
+    if key.is_empty() {
+        return Err(
+            "Parameter validation failed:\nInvalid length for parameter Key, value: 0, valid min length: 1"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
 /// Read `len` bytes at `off` and hash them, off the async thread.
 async fn read_part(
     file: Arc<std::fs::File>,
@@ -171,6 +182,7 @@ pub(crate) async fn upload(
     key: &str,
     mut extra: Map<String, Value>,
 ) -> Result<(), String> {
+    check_key(key)?;
     let file = Arc::new(ctx.fs.open_read(src).map_err(|e| e.to_string())?);
     extra
         .entry("ChecksumAlgorithm")
@@ -431,6 +443,7 @@ pub(crate) async fn copy(
     props: CopyProps,
     head_params: &Map<String, Value>,
 ) -> Result<(), String> {
+    check_key(key)?;
     let multipart = src.size >= ctx.sizes.threshold;
     let mut tags: Option<Value> = None;
     apply_copy_props(
