@@ -1,6 +1,6 @@
 """Figures for the Python package: import + first validate, and validation throughput.
 
-    python aws-mcp-py/bench.py /work/shared/eval/examples.jsonl
+    python aws-mcp-py/bench.py ../shared/eval/examples.jsonl
 """
 import json
 import subprocess

@@ -18,7 +18,8 @@
 //!
 //! The floors below are measured figures; a regression fails the test. The
 //! data lives outside the repository (`AWS_MCP_EVAL_DIR`, default
-//! `/work/shared/eval`); without it the test says so and passes.
+//! `../shared/eval` beside the workspace); the test is `#[ignore]`d so that
+//! `cargo test` on a clone without it passes, and `scripts/test` runs it.
 
 #![allow(clippy::print_stdout)] // the figures are the point of this test
 
@@ -28,11 +29,16 @@ use std::path::PathBuf;
 use aws_mcp_core::{Catalog, Validator};
 use serde_json::Value;
 
-fn eval_dir() -> Option<PathBuf> {
+fn eval_dir() -> PathBuf {
     let d = std::env::var_os("AWS_MCP_EVAL_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/eval"));
-    d.join("examples.jsonl").exists().then_some(d)
+        .unwrap_or_else(default_eval_dir);
+    assert!(
+        d.join("examples.jsonl").is_file(),
+        "{}: no examples.jsonl; point AWS_MCP_EVAL_DIR at the shared evaluation set",
+        d.display()
+    );
+    d
 }
 
 fn lines(p: PathBuf) -> Vec<Value> {
@@ -74,11 +80,9 @@ fn normalize(v: Value) -> Value {
 }
 
 #[test]
+#[ignore = "needs the shared evaluation set (AWS_MCP_EVAL_DIR, default ../shared/eval beside the workspace); scripts/test runs it"]
 fn examples_validate_and_build_the_oracles_parameters() {
-    let Some(dir) = eval_dir() else {
-        eprintln!("examples corpus not found; set AWS_MCP_EVAL_DIR");
-        return;
-    };
+    let dir = eval_dir();
     let ex = lines(dir.join("examples.jsonl"));
     let or = lines(dir.join("examples_oracle.jsonl"));
     assert_eq!(ex.len(), or.len());
@@ -209,3 +213,8 @@ fn examples_validate_and_build_the_oracles_parameters() {
 const FLOOR_ACCEPT: f64 = 97.5;
 /// Measured 99.8%; the rest are hand-written arguments of generated operations.
 const FLOOR_MATCH: f64 = 99.6;
+
+/// `../shared/eval` beside the workspace.
+fn default_eval_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/eval")
+}

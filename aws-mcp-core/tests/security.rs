@@ -8,7 +8,8 @@
 //! (local files, credentials, endpoints, `--debug`, profiles, config writes)
 //! belong to the policy, which needs a valid command to judge: the validator
 //! must accept those, and every `accept` item. The data lives outside the
-//! repository (`AWS_MCP_EVAL_DIR`, default `/work/shared/eval`).
+//! repository (`AWS_MCP_EVAL_DIR`, default `../shared/eval` beside the workspace); the
+//! test is `#[ignore]`d and `scripts/test` runs it.
 
 #![allow(clippy::print_stdout)] // the figures are the point of this test
 
@@ -33,14 +34,18 @@ const VALIDATOR_CATEGORIES: &[&str] = &[
 ];
 
 #[test]
+#[ignore = "needs the shared evaluation set (AWS_MCP_EVAL_DIR, default ../shared/eval beside the workspace); scripts/test runs it"]
 fn security_set_verdicts() {
     let dir = std::env::var_os("AWS_MCP_EVAL_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/eval"));
-    let Ok(text) = std::fs::read_to_string(dir.join("security_dev.jsonl")) else {
-        eprintln!("security_dev.jsonl not found; set AWS_MCP_EVAL_DIR");
-        return;
-    };
+        .unwrap_or_else(default_eval_dir);
+    let path = dir.join("security_dev.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; point AWS_MCP_EVAL_DIR at the shared evaluation set",
+            path.display()
+        )
+    });
     let v = Validator::new(Catalog::embedded());
     // End to end with the default policy (issue 4's): reported, not asserted here.
     let dir = std::env::temp_dir();
@@ -105,4 +110,9 @@ fn security_set_verdicts() {
     );
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(ours.len() >= 25, "the set lost its validator-level items");
+}
+
+/// `../shared/eval` beside the workspace.
+fn default_eval_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/eval")
 }

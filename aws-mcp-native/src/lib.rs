@@ -250,7 +250,10 @@ pub struct NativeExecutor {
     catalog: &'static Catalog,
     env: EndpointEnv,
     identity: transport::Identity,
-    client: OnceLock<Result<transport::HttpClient, NativeError>>,
+    /// HTTP clients by connect timeout (each call's `--cli-connect-timeout`
+    /// or the server's default; a handful at most), sharing nothing but the
+    /// proxy settings.
+    clients: std::sync::Mutex<Vec<(Duration, Arc<transport::HttpClient>)>>,
     proxies: Option<Arc<transport::Matcher>>,
     rules: Mutex<std::collections::HashMap<String, Arc<RuleSet>>>,
     partitions: OnceLock<Result<Partitions, NativeError>>,
@@ -284,7 +287,7 @@ impl NativeExecutor {
             catalog,
             env,
             identity: transport::Identity::default(),
-            client: OnceLock::new(),
+            clients: std::sync::Mutex::new(Vec::new()),
             proxies: None,
             rules: Mutex::new(Default::default()),
             partitions: OnceLock::new(),
@@ -350,11 +353,27 @@ impl NativeExecutor {
         self
     }
 
-    fn client(&self, connect_timeout: Duration) -> Result<&transport::HttpClient, NativeError> {
-        self.client
-            .get_or_init(|| transport::HttpClient::new(connect_timeout, self.proxies.clone()))
-            .as_ref()
-            .map_err(Clone::clone)
+    /// The client for `connect_timeout`: made on first use, then shared by
+    /// every call with the same timeout (connections are pooled per client).
+    fn client(&self, connect_timeout: Duration) -> Result<Arc<transport::HttpClient>, NativeError> {
+        /// Distinct timeouts kept; the oldest is dropped beyond that.
+        const MAX_CLIENTS: usize = 8;
+        let mut clients = self
+            .clients
+            .lock()
+            .map_err(|_| NativeError::Config("the HTTP client cache was poisoned".into()))?;
+        if let Some((_, c)) = clients.iter().find(|(t, _)| *t == connect_timeout) {
+            return Ok(c.clone());
+        }
+        let c = Arc::new(transport::HttpClient::new(
+            connect_timeout,
+            self.proxies.clone(),
+        )?);
+        if clients.len() >= MAX_CLIENTS {
+            clients.remove(0);
+        }
+        clients.push((connect_timeout, c.clone()));
+        Ok(c)
     }
 
     fn partitions(&self) -> Result<&Partitions, NativeError> {
@@ -521,7 +540,7 @@ impl NativeExecutor {
                     None => break Value::Null,
                 }
             }
-            let page = match call.once(client, &p).await? {
+            let page = match call.once(&client, &p).await? {
                 Ok(v) => v,
                 Err(err) => {
                     let msg = format!(

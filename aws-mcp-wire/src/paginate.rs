@@ -94,10 +94,86 @@ pub enum PaginateError {
     TooManyPages,
 }
 
+/// A paginator expression, read once when the walk starts.
+///
+/// Every `result_key`, `more_results` and `non_aggregate_keys` of botocore's
+/// paginators is a plain dotted path (`Contents`, `ResultSet.ResultRows`):
+/// those are looked up in place, without copying the page. The few output
+/// tokens that are real JMESPath (`NextMarker || Contents[-1].Key`) are
+/// evaluated with the `jmespath` crate on the one page they read.
+#[derive(Debug, Clone)]
+enum Expr {
+    /// `a.b.c`.
+    Path(Vec<String>),
+    /// Any other expression (checked once; compiled per use, because the
+    /// crate's compiled form is not `Send`).
+    Jmes(String),
+}
+
+impl Expr {
+    fn new(expr: &str) -> Result<Expr, PaginateError> {
+        let is_ident = |p: &str| {
+            let mut c = p.chars();
+            c.next()
+                .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+                && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+        };
+        if expr.split('.').all(is_ident) {
+            return Ok(Expr::Path(expr.split('.').map(str::to_string).collect()));
+        }
+        compile(expr)?;
+        Ok(Expr::Jmes(expr.to_string()))
+    }
+
+    /// The value at this expression (a copy only for JMESPath expressions).
+    fn eval<'v>(&self, v: &'v Value) -> Result<std::borrow::Cow<'v, Value>, PaginateError> {
+        match self {
+            Expr::Path(p) => Ok(std::borrow::Cow::Borrowed(get_path(v, p).unwrap_or(&NULL))),
+            Expr::Jmes(e) => search(e, v).map(std::borrow::Cow::Owned),
+        }
+    }
+
+    fn path(&self) -> Option<&[String]> {
+        match self {
+            Expr::Path(p) => Some(p),
+            Expr::Jmes(_) => None,
+        }
+    }
+}
+
+static NULL: Value = Value::Null;
+
+fn get_path<'v>(v: &'v Value, path: &[String]) -> Option<&'v Value> {
+    path.iter().try_fold(v, |v, k| v.as_object()?.get(k))
+}
+
+fn get_path_mut<'v>(v: &'v mut Value, path: &[String]) -> Option<&'v mut Value> {
+    path.iter()
+        .try_fold(v, |v, k| v.as_object_mut()?.get_mut(k))
+}
+
+/// The slot at `path` in `m`, creating objects on the way (botocore's
+/// `set_value_from_jmespath`); `Null` when new, `None` for an empty path.
+fn slot_mut<'m>(m: &'m mut Map<String, Value>, path: &[String]) -> Option<&'m mut Value> {
+    let (first, rest) = path.split_first()?;
+    let slot = m.entry(first.clone()).or_insert(Value::Null);
+    if rest.is_empty() {
+        return Some(slot);
+    }
+    if !slot.is_object() {
+        *slot = Value::Object(Map::new());
+    }
+    slot_mut(slot.as_object_mut()?, rest)
+}
+
 /// One paginated walk (see the module docs).
 #[derive(Debug)]
 pub struct Pages<'a> {
     paginator: &'a Paginator,
+    result_keys: Vec<Expr>,
+    output_tokens: Vec<Expr>,
+    more_results: Option<Expr>,
+    non_aggregate_keys: Vec<Expr>,
     max_items: Option<u64>,
     page_size: Option<u64>,
     /// Token values for the next request, by input token name.
@@ -127,17 +203,33 @@ impl<'a> Pages<'a> {
             next = tokens;
             starting_truncation = trunc;
         }
-        for e in paginator
+        let exprs = |v: &[String]| {
+            v.iter()
+                .map(|e| Expr::new(e))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let result_keys = exprs(&paginator.result_key)?;
+        if let Some(bad) = paginator
             .result_key
             .iter()
-            .chain(&paginator.output_token)
-            .chain(&paginator.more_results)
-            .chain(&paginator.non_aggregate_keys)
+            .zip(&result_keys)
+            .find(|(_, e)| e.path().is_none())
         {
-            compile(e)?;
+            return Err(PaginateError::BadExpression {
+                expr: bad.0.clone(),
+                detail: "a result key must be a dotted path".into(),
+            });
         }
         Ok(Pages {
             paginator,
+            result_keys,
+            output_tokens: exprs(&paginator.output_token)?,
+            more_results: paginator
+                .more_results
+                .as_deref()
+                .map(Expr::new)
+                .transpose()?,
+            non_aggregate_keys: exprs(&paginator.non_aggregate_keys)?,
             max_items: req.max_items,
             page_size: req.page_size,
             next,
@@ -184,7 +276,15 @@ impl<'a> Pages<'a> {
         Some(p)
     }
 
+    /// The primary result key's path.
+    fn primary(&self) -> Option<&[String]> {
+        self.result_keys.first().and_then(Expr::path)
+    }
+
     /// Feed one parsed page; returns whether another page is wanted.
+    ///
+    /// Linear in the page: the page's results are moved (not copied) into
+    /// the merged result, and the merged result is never searched again.
     pub fn add_page(&mut self, mut page: Value) -> Result<bool, PaginateError> {
         if self.done {
             return Ok(false);
@@ -193,73 +293,58 @@ impl<'a> Pages<'a> {
         if self.pages > MAX_PAGES {
             return Err(PaginateError::TooManyPages);
         }
-        let primary = self.paginator.result_key.first().cloned();
+        let primary = self.primary().map(<[String]>::to_vec);
         if self.first {
             self.first = false;
             if self.starting_truncation > 0 {
                 if let Some(pk) = &primary {
-                    let all = search(pk, &page)?;
-                    let rest = match all {
-                        Value::Array(a) => Value::Array(
-                            a.into_iter()
-                                .skip(self.starting_truncation as usize)
-                                .collect(),
-                        ),
-                        Value::String(s) => Value::String(
-                            s.chars().skip(self.starting_truncation as usize).collect(),
-                        ),
-                        _ => Value::Null,
-                    };
-                    set_path(&mut page, pk, rest);
-                    self.empty_secondary(&mut page)?;
+                    let skip = self.starting_truncation as usize;
+                    match get_path_mut(&mut page, pk) {
+                        Some(Value::Array(a)) => {
+                            a.drain(..skip.min(a.len()));
+                        }
+                        Some(Value::String(s)) => *s = s.chars().skip(skip).collect(),
+                        Some(v) => *v = Value::Null,
+                        None => {}
+                    }
+                    self.empty_secondary(&mut page);
                 }
             }
-            for k in &self.paginator.non_aggregate_keys {
-                let v = search(k, &page)?;
-                set_path_map(&mut self.non_aggregate, k, v);
+            for k in &self.non_aggregate_keys {
+                let v = k.eval(&page)?.into_owned();
+                if let Some(slot) = k.path().and_then(|p| slot_mut(&mut self.non_aggregate, p)) {
+                    *slot = v;
+                }
             }
         }
-        let count = match &primary {
-            Some(pk) => match search(pk, &page)? {
-                Value::Array(a) => a.len() as u64,
-                Value::String(s) => s.chars().count() as u64,
-                _ => 0,
-            },
-            None => 0,
+        let count = match primary.as_deref().and_then(|pk| get_path(&page, pk)) {
+            Some(Value::Array(a)) => a.len() as u64,
+            Some(Value::String(s)) => s.chars().count() as u64,
+            _ => 0,
         };
         if let (Some(max), Some(pk)) = (self.max_items, &primary) {
             let over = (self.total_items + count).saturating_sub(max);
             if over > 0 {
-                // Cut this page and resume inside it next time.
+                // Cut this page and resume inside it next time (botocore's
+                // `_truncate_response`: only the primary key is cut).
                 let keep = count - over;
-                if let Value::Array(a) = search(pk, &page)? {
-                    set_path(
-                        &mut page,
-                        pk,
-                        Value::Array(a.into_iter().take(keep as usize).collect()),
-                    );
+                if let Some(Value::Array(a)) = get_path_mut(&mut page, pk) {
+                    a.truncate(keep as usize);
                 }
-                self.empty_secondary(&mut page)?;
                 let mut tok = self.next.clone();
                 tok.insert(
                     "boto_truncate_amount".into(),
                     Value::from(keep + self.starting_truncation),
                 );
                 self.resume = Some(tok);
-                self.merge(&page)?;
-                if let Some(k) = &mut self.kept {
-                    k.push(page);
-                }
+                self.absorb(page);
                 self.done = true;
                 return Ok(false);
             }
         }
-        self.merge(&page)?;
-        if let Some(k) = &mut self.kept {
-            k.push(page.clone());
-        }
-        self.total_items += count;
         let next = self.next_token(&page)?;
+        self.absorb(page);
+        self.total_items += count;
         if next.values().all(Value::is_null) {
             self.done = true;
             return Ok(false);
@@ -290,63 +375,66 @@ impl<'a> Pages<'a> {
         Value::Object(out)
     }
 
-    fn empty_secondary(&self, page: &mut Value) -> Result<(), PaginateError> {
-        for k in self.paginator.result_key.iter().skip(1) {
-            let empty = match search(k, page)? {
-                Value::Array(_) => Value::Array(Vec::new()),
-                Value::String(_) => Value::String(String::new()),
-                Value::Number(_) => Value::from(0),
-                _ => Value::Null,
-            };
-            set_path(page, k, empty);
+    /// botocore's first-page handling of a starting token: secondary result
+    /// keys are emptied (their totals were already reported).
+    fn empty_secondary(&self, page: &mut Value) {
+        for k in self.result_keys.iter().skip(1).filter_map(Expr::path) {
+            if let Some(v) = get_path_mut(page, k) {
+                *v = match v {
+                    Value::Array(_) => Value::Array(Vec::new()),
+                    Value::String(_) => Value::String(String::new()),
+                    Value::Number(_) => Value::from(0),
+                    _ => Value::Null,
+                };
+            }
         }
-        Ok(())
     }
 
-    fn merge(&mut self, page: &Value) -> Result<(), PaginateError> {
-        for k in &self.paginator.result_key {
-            let v = search(k, page)?;
-            if v.is_null() {
-                continue;
-            }
-            let mut whole = Value::Object(std::mem::take(&mut self.result));
-            let existing = search(k, &whole)?;
-            let merged = match (existing, v) {
-                (Value::Null, v) => v,
-                (Value::Array(mut a), Value::Array(b)) => {
-                    a.extend(b);
-                    Value::Array(a)
+    /// Merge a page's results into the whole, keeping the page when asked.
+    fn absorb(&mut self, mut page: Value) {
+        let keep = self.kept.is_some();
+        for k in self.result_keys.iter().filter_map(Expr::path) {
+            let v = match get_path_mut(&mut page, k) {
+                Some(v) if !v.is_null() => {
+                    if keep {
+                        v.clone()
+                    } else {
+                        std::mem::take(v)
+                    }
                 }
-                (Value::String(a), Value::String(b)) => Value::String(a + &b),
-                (Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
-                    (Some(x), Some(y)) => Value::from(x.saturating_add(y)),
-                    _ => Value::from(a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0)),
-                },
-                (a, _) => a,
+                _ => continue,
             };
-            set_path(&mut whole, k, merged);
-            if let Value::Object(m) = whole {
-                self.result = m;
+            let Some(slot) = slot_mut(&mut self.result, k) else {
+                continue;
+            };
+            match (slot, v) {
+                (slot @ Value::Null, v) => *slot = v,
+                (Value::Array(a), Value::Array(b)) => a.extend(b),
+                (Value::String(a), Value::String(b)) => a.push_str(&b),
+                (slot @ Value::Number(_), Value::Number(b)) => {
+                    let Value::Number(a) = &*slot else { continue };
+                    *slot = match (a.as_i64(), b.as_i64()) {
+                        (Some(x), Some(y)) => Value::from(x.saturating_add(y)),
+                        _ => Value::from(a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0)),
+                    };
+                }
+                _ => {}
             }
         }
-        Ok(())
+        if let Some(k) = &mut self.kept {
+            k.push(page);
+        }
     }
 
     fn next_token(&self, page: &Value) -> Result<Map<String, Value>, PaginateError> {
         let mut out = Map::new();
-        if let Some(more) = &self.paginator.more_results {
-            if !truthy(&search(more, page)?) {
+        if let Some(more) = &self.more_results {
+            if !truthy(more.eval(page)?.as_ref()) {
                 return Ok(out);
             }
         }
-        for (name, expr) in self
-            .paginator
-            .input_token
-            .iter()
-            .zip(&self.paginator.output_token)
-        {
-            let v = search(expr, page)?;
-            let v = match v {
+        for (name, expr) in self.paginator.input_token.iter().zip(&self.output_tokens) {
+            let v = match expr.eval(page)?.into_owned() {
                 Value::String(s) if s.is_empty() => Value::Null,
                 v => v,
             };
@@ -381,30 +469,6 @@ fn search(expr: &str, v: &Value) -> Result<Value, PaginateError> {
         detail: err.to_string(),
     })?;
     Ok(serde_json::to_value(&*r).unwrap_or(Value::Null))
-}
-
-/// botocore's `set_value_from_jmespath`: a dotted path, creating objects.
-fn set_path(v: &mut Value, path: &str, value: Value) {
-    if let Value::Object(m) = v {
-        set_path_map(m, path, value);
-    }
-}
-
-fn set_path_map(m: &mut Map<String, Value>, path: &str, value: Value) {
-    match path.split_once('.') {
-        None => {
-            m.insert(path.to_string(), value);
-        }
-        Some((head, rest)) => {
-            let slot = m
-                .entry(head.to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !slot.is_object() {
-                *slot = Value::Object(Map::new());
-            }
-            set_path(slot, rest, value);
-        }
-    }
 }
 
 /// botocore's `merge_dicts`: `extra` into `base`, recursing into objects.
@@ -660,5 +724,67 @@ mod tests {
         let r = PageRequest::take_from(&mut p).unwrap();
         assert_eq!((r.max_items, r.page_size), (Some(5), Some(2)));
         assert!(!p.contains_key("PaginationConfig"));
+    }
+
+    #[test]
+    fn merged_items_keep_their_key_order() {
+        // Items come back with keys in the service model's order, not sorted.
+        let pages = vec![
+            (
+                None,
+                json!({"Items": [{"Zeta": 1, "Alpha": 2}], "NextToken": "a"}),
+            ),
+            (Some("a"), json!({"Items": [{"Zeta": 3, "Alpha": 4}]})),
+        ];
+        let (out, _) = walk(&basic(), PageRequest::default(), &pages);
+        let text = serde_json::to_string(&out).unwrap();
+        assert_eq!(
+            text,
+            r#"{"Items":[{"Zeta":1,"Alpha":2},{"Zeta":3,"Alpha":4}]}"#
+        );
+    }
+
+    #[test]
+    fn a_max_items_cut_keeps_secondary_totals() {
+        // botocore cuts only the primary key (dynamodb scan: Count and
+        // ScannedCount stay what the page said).
+        let p = pg(
+            json!({"input_token": "ExclusiveStartKey", "output_token": "LastEvaluatedKey",
+            "limit_key": "Limit", "result_key": ["Items", "Count", "ScannedCount"]}),
+        );
+        let page = json!({"Items": [1, 2, 3, 4, 5], "Count": 5, "ScannedCount": 5});
+        let req = PageRequest {
+            max_items: Some(2),
+            ..PageRequest::default()
+        };
+        let mut w = Pages::new(&p, &req).unwrap();
+        w.add_page(page).unwrap();
+        let out = w.finish();
+        assert_eq!(out["Items"], json!([1, 2]));
+        assert_eq!(out["Count"], 5);
+        assert_eq!(out["ScannedCount"], 5);
+        assert!(out["NextToken"].is_string());
+    }
+
+    #[test]
+    fn dotted_result_keys_and_jmespath_output_tokens() {
+        let p = pg(
+            json!({"input_token": "Marker", "output_token": "NextMarker || Contents[-1].Key",
+            "more_results": "IsTruncated", "result_key": ["Contents", "Deep.Rows"]}),
+        );
+        let mut w = Pages::new(&p, &PageRequest::default()).unwrap();
+        let first = json!({"Contents": [{"Key": "a"}], "Deep": {"Rows": [1]}, "IsTruncated": true});
+        assert!(w.add_page(first).unwrap());
+        assert_eq!(w.next_request().unwrap()["Marker"], "a");
+        let last = json!({"Contents": [{"Key": "b"}], "Deep": {"Rows": [2]}, "IsTruncated": false});
+        assert!(!w.add_page(last).unwrap());
+        let out = w.finish();
+        assert_eq!(out["Contents"], json!([{"Key": "a"}, {"Key": "b"}]));
+        assert_eq!(out["Deep"]["Rows"], json!([1, 2]));
+        let bad = pg(json!({"input_token": "T", "output_token": "T", "result_key": "Items[0]"}));
+        assert!(matches!(
+            Pages::new(&bad, &PageRequest::default()),
+            Err(PaginateError::BadExpression { .. })
+        ));
     }
 }

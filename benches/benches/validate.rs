@@ -1,7 +1,7 @@
 //! Validation throughput and latency over the awscli example corpus.
 //!
 //! Reads `examples.jsonl` from `AWS_MCP_EVAL_DIR` (default
-//! `/work/shared/eval`): every example command of the pinned awscli, valid or
+//! `../shared/eval`): every example command of the pinned awscli, valid or
 //! not (rejections are work too). Without the corpus, a small built-in set
 //! is used. The catalog is fully decoded before measuring: the figure is the
 //! steady state of a running server. Target: ≥ 200,000 commands/s on one core.
@@ -24,7 +24,8 @@ const BUILTIN: &[&str] = &[
 ];
 
 fn corpus() -> Vec<String> {
-    let dir = std::env::var("AWS_MCP_EVAL_DIR").unwrap_or_else(|_| "/work/shared/eval".into());
+    let dir = std::env::var("AWS_MCP_EVAL_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/eval").into());
     match std::fs::read_to_string(format!("{dir}/examples.jsonl")) {
         Ok(text) => text
             .lines()

@@ -3,7 +3,7 @@
 //! recall@1, recall@3, MRR (within the top 10) and p50/p99 latency per engine.
 //!
 //! ```text
-//! cargo run --release -p aws-mcp-examples --example eval -- /work/shared/eval/suggest_dev.jsonl \
+//! cargo run --release -p aws-mcp-examples --example eval -- ../shared/eval/suggest_dev.jsonl \
 //!     [--engine lexical|dense|hybrid|all] [--misses] [--ranks]
 //! ```
 //!

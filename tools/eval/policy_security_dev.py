@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure the classifier and the policy on security_dev.jsonl, before the validator exists.
 
-    python3 tools/eval/policy_security_dev.py /work/shared/eval/security_dev.jsonl
+    python3 tools/eval/policy_security_dev.py ../shared/eval/security_dev.jsonl
 
 Builds a ``ValidatedCommand`` for each item with a deliberately small
 stand-in for the validator (shell-style split, service and command looked
@@ -152,7 +152,9 @@ def run(cmds, env_extra):
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/eval/security_dev.jsonl"
+    default = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                           "shared", "eval", "security_dev.jsonl")
+    path = sys.argv[1] if len(sys.argv) > 1 else default
     items = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
     cat = load_catalog()
     built = [(it, build(it["command"], cat, it.get("category"))) for it in items]
