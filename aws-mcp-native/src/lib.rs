@@ -44,6 +44,7 @@
 
 mod endpoint;
 pub mod localfs;
+mod paramfiles;
 mod quirks;
 mod s3;
 mod transport;
@@ -53,7 +54,8 @@ use std::time::{Duration, Instant};
 
 use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, Dialect, OperationModel, Service};
 use aws_mcp_core::exec::{cap_output, Capped};
-use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
+use aws_mcp_core::command::PathOrigin;
+use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand, Validator};
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
 use aws_mcp_wire::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
@@ -67,6 +69,7 @@ use tokio::sync::Mutex;
 
 pub use endpoint::{env_suffix, join_url, EndpointEnv};
 pub use localfs::{Confinement, LocalFiles};
+pub use paramfiles::MAX_FILE_BYTES;
 pub use transport::{proxies_from_lookup, Matcher};
 
 /// botocore handlers that change requests or responses of these operations
@@ -75,9 +78,6 @@ pub use transport::{proxies_from_lookup, Matcher};
 pub const NOT_NATIVE: &[&str] = &[
     "s3:CopyObject",
     "s3:UploadPartCopy",
-    "s3:GetObject",
-    "s3:PutObject",
-    "s3:UploadPart",
     "s3:SelectObjectContent",
     "s3:DeleteObjects",
     "s3:PutBucketLifecycleConfiguration",
@@ -136,6 +136,10 @@ pub enum NativeError {
     /// The executor is configured wrongly.
     #[error("the native executor is not configured correctly: {0}")]
     Config(String),
+    /// A local file could not be read or written (the message is awscli's,
+    /// never the file's contents).
+    #[error("{0}")]
+    File(String),
 }
 
 /// Whether `command` can run natively, or why not.
@@ -177,8 +181,8 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
             api.service, api.operation
         ));
     }
-    if !command.local_paths().is_empty() {
-        return no("the command reads or writes local files".into());
+    if let Some(why) = local_files_left_to_cli(command, service) {
+        return no(why);
     }
     if md.signature_version.as_deref() == Some("bearer") {
         return no("the service uses bearer-token auth".into());
@@ -206,7 +210,10 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     let args = cmd.args().map_err(|e| NativeError::Config(e.to_string()))?;
     for given in command.args() {
         if let Some(arg) = args.get(&given.name) {
-            if arg.kind == ArgKind::Custom && command.service() != "ec2" {
+            // `outfile` is awscli's streaming-output argument: the executor
+            // writes the streaming payload there (checked below).
+            let streaming_outfile = given.name == "outfile" && has_streaming_output(&op, service);
+            if arg.kind == ArgKind::Custom && command.service() != "ec2" && !streaming_outfile {
                 return no(format!(
                     "--{} is an AWS CLI argument, not an API parameter",
                     given.name
@@ -225,19 +232,70 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     let shapes = service
         .shapes()
         .map_err(|e| NativeError::Config(e.to_string()))?;
-    for r in [&op.input, &op.output].into_iter().flatten() {
-        if let Some(sh) = shapes.get(&r.shape) {
-            for (name, m) in sh.members.iter() {
-                let target = shapes.get(&m.shape);
-                if m.traits().streaming
-                    || target.is_some_and(|t| t.traits().streaming || t.traits().event_stream)
-                {
-                    return no(format!("{name} is a streaming or event-stream member"));
-                }
+    let outfile = command
+        .local_paths()
+        .iter()
+        .any(|p| p.origin == PathOrigin::OutputFile && p.arg == "outfile");
+    for (is_output, r) in [(false, &op.input), (true, &op.output)] {
+        let Some(sh) = r.as_ref().and_then(|r| shapes.get(&r.shape)) else {
+            continue;
+        };
+        for (name, m) in sh.members.iter() {
+            let target = shapes.get(&m.shape);
+            if target.is_some_and(|t| t.traits().event_stream) {
+                return no(format!("{name} is an event-stream member"));
+            }
+            let streaming = m.traits().streaming || target.is_some_and(|t| t.traits().streaming);
+            // Streaming inputs come from a file; streaming outputs go to the outfile.
+            if streaming && is_output && !outfile {
+                return no(format!("{name} is a streaming output without an outfile"));
             }
         }
     }
     Ok(())
+}
+
+/// Whether the operation's output has a streaming payload (what awscli's
+/// `outfile` argument receives).
+fn has_streaming_output(op: &OperationModel, service: Service<'_>) -> bool {
+    let Ok(shapes) = service.shapes() else {
+        return false;
+    };
+    op.output
+        .as_ref()
+        .and_then(|r| shapes.get(&r.shape))
+        .is_some_and(|sh| {
+            sh.members.iter().any(|(_, m)| {
+                m.traits().streaming || shapes.get(&m.shape).is_some_and(|t| t.traits().streaming)
+            })
+        })
+}
+
+/// Why the command's local files keep it from running natively, if they do:
+/// parameter files of API parameters, streaming inputs and `outfile` are
+/// read and written here ([`paramfiles`]); nested `file://` references and
+/// files of the AWS CLI's own arguments are not.
+fn local_files_left_to_cli(command: &ValidatedCommand, service: Service<'_>) -> Option<String> {
+    let cmd = service.command(command.operation())?;
+    let args = cmd.args().ok()?;
+    for p in command.local_paths() {
+        let member_arg = args
+            .get(&p.arg)
+            .is_some_and(|a| a.kind == ArgKind::Member);
+        let ok = match p.origin {
+            PathOrigin::FileUrl | PathOrigin::FilebUrl => member_arg,
+            PathOrigin::OptionPath => member_arg,
+            PathOrigin::OutputFile => p.arg == "outfile",
+            _ => false,
+        };
+        if !ok {
+            return Some(format!(
+                "the command reads or writes the local file {:?} (--{}) in a way the native executor does not (a file:// inside a value, or a file of an AWS CLI argument)",
+                p.path, p.arg
+            ));
+        }
+    }
+    None
 }
 
 fn op_model(op: &Option<Box<OperationModel>>) -> Result<&OperationModel, NativeError> {
@@ -261,6 +319,7 @@ pub struct NativeExecutor {
     default_profile: Option<String>,
     dialect: Dialect,
     files: LocalFiles,
+    validator: Validator<'static>,
 }
 
 impl std::fmt::Debug for NativeExecutor {
@@ -295,7 +354,16 @@ impl NativeExecutor {
             default_profile: None,
             dialect: Dialect::V1,
             files: LocalFiles::new(Confinement::current_dir()),
+            validator: Validator::new(catalog),
         }
+    }
+
+    /// The validator parameter files are typed with (the server's, so that
+    /// the dialect and v2's binary format are the ones the command was
+    /// validated in). Default: [`Validator::new`] in this executor's dialect.
+    pub fn with_validator(mut self, v: Validator<'static>) -> NativeExecutor {
+        self.validator = v;
+        self
     }
 
     /// Print what this AWS CLI version prints where v1 and v2 differ (the
@@ -303,6 +371,7 @@ impl NativeExecutor {
     /// Default: v1.
     pub fn with_dialect(mut self, dialect: Dialect) -> NativeExecutor {
         self.dialect = dialect;
+        self.validator = self.validator.clone().dialect(dialect);
         self
     }
 
@@ -461,6 +530,26 @@ impl NativeExecutor {
                 .ok_or(NativeError::NoRegion)?,
         };
         let mut params = command.parameters().clone();
+        let prepared = paramfiles::prepare(&self.files, &self.validator, command, &mut params)?;
+        if prepared.body.is_some() {
+            // The streaming input member's file is the body.
+            if let Some(sh) = op.input.as_ref().and_then(|r| shapes.get(&r.shape)) {
+                for (name, m) in sh.members.iter() {
+                    let streaming = m.traits().streaming
+                        || shapes.get(&m.shape).is_some_and(|t| t.traits().streaming);
+                    if streaming {
+                        params.remove(&**name);
+                    }
+                }
+            }
+        }
+        if prepared.outfile.is_some() {
+            quirks::response_checksum_mode(&op, &mut params);
+        }
+        let outfile = prepared
+            .outfile
+            .clone()
+            .map(|p| paramfiles::OutFile::new(&self.files, p));
         let mut paging =
             PageRequest::take_from(&mut params).map_err(|e| NativeError::Request(e.to_string()))?;
         if paging.max_items.is_none() {
@@ -531,6 +620,9 @@ impl NativeExecutor {
                 .clone()
                 .or_else(|| md.endpoint_prefix.clone())
                 .unwrap_or_else(|| api.service.clone()),
+            body: prepared.body.clone(),
+            outfile: outfile.as_ref(),
+            crc32_default: quirks::default_crc32(&api.service, &api.operation),
         };
         let result = loop {
             let mut p = params.clone();
@@ -551,6 +643,9 @@ impl NativeExecutor {
                 }
             };
             let page = quirks::after_response(&api.operation, applied, page);
+            if let Some(o) = &outfile {
+                o.commit(&page)?;
+            }
             match &mut pages {
                 Some(w) => {
                     if !w
@@ -594,6 +689,12 @@ struct Call<'a> {
     creds: Option<&'a aws_credential_types::Credentials>,
     s3: bool,
     signing_default: String,
+    /// The body, when a streaming input comes from a file.
+    body: Option<Bytes>,
+    /// Where a streaming output goes.
+    outfile: Option<&'a paramfiles::OutFile<'a>>,
+    /// Send a CRC32 of the body unless a checksum header is set (S3 uploads).
+    crc32_default: bool,
 }
 
 impl Call<'_> {
@@ -609,13 +710,28 @@ impl Call<'_> {
         let req = serialize(self.model, self.op_name, self.op, params, &opts)
             .map_err(|e| NativeError::Request(e.to_string()))?;
         let url = join_url(&self.ep.url, &req.path, req.host_prefix.as_deref());
+        let body = self
+            .body
+            .clone()
+            .unwrap_or_else(|| Bytes::from(req.body.clone()));
+        let checksum = (self.crc32_default
+            && !req
+                .headers
+                .iter()
+                .any(|(k, _)| k.to_ascii_lowercase().starts_with("x-amz-checksum-")))
+        .then(|| quirks::crc32_headers(&body));
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             let mut builder = http::Request::builder()
                 .method(req.method.as_str())
                 .uri(&url);
-            for (k, v) in req.headers.iter().chain(&self.ep.headers) {
+            for (k, v) in req
+                .headers
+                .iter()
+                .chain(&self.ep.headers)
+                .chain(checksum.iter().flatten())
+            {
                 builder = builder.header(k, v);
             }
             builder = builder.header(
@@ -623,7 +739,7 @@ impl Call<'_> {
                 concat!("aws-mcp/", env!("CARGO_PKG_VERSION"), " native"),
             );
             let mut hreq = builder
-                .body(Full::new(Bytes::from(req.body.clone())))
+                .body(Full::new(body.clone()))
                 .map_err(|e| NativeError::Request(e.to_string()))?;
             if let Some(creds) = self.creds {
                 let name = self
@@ -637,9 +753,12 @@ impl Call<'_> {
                     region,
                     s3: self.s3 || self.ep.disable_double_encoding,
                 };
-                transport::sign_request(&mut hreq, &req.body, creds, &spec)?;
+                transport::sign_request(&mut hreq, &body, creds, &spec)?;
             }
-            let sent = client.send(hreq, MAX_BODY).await;
+            let sent = match self.outfile {
+                Some(o) => o.receive(client, hreq).await,
+                None => client.send(hreq, MAX_BODY).await,
+            };
             let (status, headers, body) = match sent {
                 Ok(r) => r,
                 Err(NativeError::Http(e)) if attempt < MAX_ATTEMPTS => {
@@ -717,6 +836,12 @@ impl Executor for NativeExecutor {
             }
             Ok(Ok(r)) => r,
             Ok(Err(NativeError::Unsupported(why))) => return Err(ExecError::Config(why)),
+            // A parameter file that cannot be read or used: awscli's
+            // parameter error (252 in AWS CLI v2).
+            Ok(Err(e @ NativeError::File(_))) => {
+                let code = if self.dialect == Dialect::V1 { 255 } else { 252 };
+                (code, String::new(), format!("\n{e}\n"))
+            }
             Ok(Err(e)) => (255, String::new(), format!("\n{e}\n")),
         };
         let stdout = cap_output(out.as_bytes(), options.output_cap, out.len() as u64);
@@ -765,17 +890,35 @@ mod tests {
     }
 
     #[test]
+    fn local_files_and_the_s3_commands_are_native() {
+        for cmd in [
+            "aws s3 ls",
+            "aws s3 cp a.txt s3://b/ --recursive --exclude * --include *.txt",
+            "aws s3 sync s3://b/p out --delete --size-only",
+            "aws s3 presign s3://b/k --expires-in 60",
+            "aws s3api get-object --bucket b --key k out.txt",
+            "aws s3api put-object --bucket b --key k --body f.bin",
+            "aws iam create-policy --policy-name p --policy-document file://p.json",
+            "aws kms encrypt --key-id k --plaintext fileb://x.bin",
+            "aws dynamodb put-item --table-name t --item file://item.json",
+        ] {
+            assert_eq!(support(cmd), Ok(()), "{cmd}");
+        }
+    }
+
+    #[test]
     fn what_is_left_to_the_aws_program_says_why() {
         for (cmd, why) in [
-            ("aws s3 ls", "hand-written"),
             ("aws ec2 wait instance-running --instance-ids i-1", "hand-written"),
-            ("aws s3api get-object --bucket b --key k out.txt", "does not reproduce"),
             ("aws glacier list-vaults --account-id -", "does not reproduce"),
-            ("aws iam create-policy --policy-name p --policy-document file://p.json", "local files"),
-            ("aws sts get-caller-identity --ca-bundle /tmp/ca.pem", "local files"),
+            ("aws sts get-caller-identity --ca-bundle /tmp/ca.pem", "local file"),
             ("aws sts get-caller-identity --no-verify-ssl", "--no-verify-ssl"),
-            ("aws lambda invoke --function-name f out.json", "local files"),
-            ("aws ebs put-snapshot-block --snapshot-id s --block-index 0 --block-data abc --data-length 3 --checksum x --checksum-algorithm SHA256", "streaming"),
+            ("aws lambda invoke --function-name f out.json", "AWS CLI argument"),
+            ("aws s3 cp - s3://b/k", "streaming"),
+            ("aws s3 cp a s3://b/ --case-conflict warn", "--case-conflict"),
+            ("aws s3 cp a s3://b/ --checksum-algorithm SHA256", "--checksum-algorithm"),
+            ("aws s3 cp a s3://b/ --metadata file://m.json", "--metadata"),
+            ("aws ec2 run-instances --image-id ami-1 --block-device-mappings DeviceName=/dev/sda1,Ebs={VolumeSize=file://x}", "inside a value"),
         ] {
             let r = reason(cmd);
             assert!(r.contains(why), "{cmd}: {r}");

@@ -39,6 +39,8 @@ pub struct Confinement {
     pub working_dir: PathBuf,
     /// The file access mode.
     pub access: FileAccess,
+    /// The home directory, for `~` in parameter files.
+    pub home: Option<PathBuf>,
 }
 
 impl Confinement {
@@ -47,6 +49,7 @@ impl Confinement {
         Confinement {
             working_dir: cfg.working_dir.clone(),
             access: cfg.file_access,
+            home: cfg.home.clone(),
         }
     }
 
@@ -56,6 +59,7 @@ impl Confinement {
         Confinement {
             working_dir: cwd.canonicalize().unwrap_or(cwd),
             access: FileAccess::Workdir,
+            home: std::env::var_os("HOME").map(PathBuf::from),
         }
     }
 }
@@ -145,6 +149,11 @@ impl LocalFiles {
     /// The working directory, as a string (the `cwd` of path arithmetic).
     pub fn working_dir(&self) -> String {
         self.c.working_dir.to_string_lossy().into_owned()
+    }
+
+    /// The home directory, for `~`.
+    pub fn home(&self) -> Option<&Path> {
+        self.c.home.as_deref()
     }
 
     /// Whether any local access is allowed.
@@ -381,6 +390,7 @@ mod tests {
         let f = LocalFiles::new(Confinement {
             working_dir: wd.clone(),
             access: FileAccess::Workdir,
+            home: None,
         });
         let p = |x: &Path| x.to_string_lossy().into_owned();
         assert!(f.open_read(&p(&wd.join("in.txt"))).is_ok());
@@ -401,6 +411,7 @@ mod tests {
         let off = LocalFiles::new(Confinement {
             working_dir: wd.clone(),
             access: FileAccess::NoAccess,
+            home: None,
         });
         assert_eq!(
             off.open_read(&p(&wd.join("in.txt"))).unwrap_err(),
@@ -409,6 +420,7 @@ mod tests {
         let any = LocalFiles::new(Confinement {
             working_dir: wd.clone(),
             access: FileAccess::Unrestricted,
+            home: None,
         });
         assert!(any.open_read(&p(&wd.join("link/secret"))).is_ok());
         std::fs::remove_dir_all(&root).unwrap();
@@ -421,6 +433,7 @@ mod tests {
         let f = LocalFiles::new(Confinement {
             working_dir: wd.clone(),
             access: FileAccess::Workdir,
+            home: None,
         });
         let fin = wd.join("d/e/out.bin").to_string_lossy().into_owned();
         let mut t = f.create_temp(&fin).unwrap();

@@ -59,6 +59,42 @@ pub(crate) fn before_request(
     applied
 }
 
+/// botocore's `handle_request_validation_mode_member` (flexible checksums,
+/// `response_checksum_validation = when_supported`): an operation whose
+/// response checksum the client may validate asks for it (`ChecksumMode:
+/// ENABLED`) unless the caller set the member. Applied when the response
+/// body is written to a file, where the executor checks the CRC32.
+pub(crate) fn response_checksum_mode(op: &OperationModel, params: &mut Map<String, Value>) {
+    let member = op
+        .http_checksum
+        .as_ref()
+        .and_then(|h| h["requestValidationModeMember"].as_str());
+    if let Some(m) = member {
+        params
+            .entry(m.to_string())
+            .or_insert_with(|| Value::String("ENABLED".into()));
+    }
+}
+
+/// S3's uploads of a body from a file (`PutObject`, `UploadPart`) carry a
+/// CRC32, botocore 1.36+'s default (`request_checksum_calculation =
+/// when_supported`), unless a checksum header is already set.
+pub(crate) fn default_crc32(service: &str, operation: &str) -> bool {
+    service == "s3" && matches!(operation, "PutObject" | "UploadPart")
+}
+
+/// The headers of a default CRC32 checksum of `body`.
+pub(crate) fn crc32_headers(body: &[u8]) -> Vec<(String, String)> {
+    let c = crc32fast::hash(body);
+    vec![
+        ("x-amz-sdk-checksum-algorithm".into(), "CRC32".into()),
+        (
+            "x-amz-checksum-crc32".into(),
+            base64::engine::general_purpose::STANDARD.encode(c.to_be_bytes()),
+        ),
+    ]
+}
+
 /// botocore's `sse_md5` / `copy_source_sse_md5`: an SSE-C key given as
 /// text is sent base64-encoded with the base64 MD5 of its bytes, unless the
 /// caller set the MD5 itself.

@@ -38,6 +38,7 @@ mod ec2;
 mod error;
 pub(crate) mod files;
 pub(crate) mod globals;
+mod paramfile;
 mod shorthand;
 pub mod suggest;
 mod types;
@@ -45,6 +46,7 @@ mod types;
 use serde_json::{Map, Value};
 
 pub use error::{ErrorKind, ValidationError};
+pub use paramfile::FileValueError;
 pub use types::EnumCheck;
 
 use crate::catalog::{ArgKind, ArgType, Catalog, CommandKind, Dialect, Service, Shape, ShapeType};

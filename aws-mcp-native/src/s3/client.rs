@@ -167,7 +167,7 @@ pub(crate) struct S3Client<'e> {
     region: String,
     creds: Option<Credentials>,
     override_url: Option<String>,
-    http: &'e HttpClient,
+    http: Arc<HttpClient>,
     rules: Arc<RuleSet>,
     ops: Mutex<HashMap<Op, Arc<OperationModel>>>,
     requests: Arc<Semaphore>,
@@ -182,7 +182,7 @@ impl<'e> S3Client<'e> {
         region: String,
         creds: Option<Credentials>,
         override_url: Option<String>,
-        http: &'e HttpClient,
+        http: Arc<HttpClient>,
         requests: Arc<Semaphore>,
     ) -> Result<S3Client<'e>, NativeError> {
         let service = ex

@@ -274,7 +274,7 @@ pub(crate) async fn run(
         region.clone(),
         creds.clone(),
         override_url,
-        http,
+        http.clone(),
         requests.clone(),
     )
     .await?;

@@ -340,20 +340,21 @@ def run_cli(dialect, cmd, moto, work, home, progress=False):
     if not progress and shlex.split(cmd)[1] in ("cp", "mv", "sync"):
         argv.append("--no-progress")
     r = subprocess.run(argv, env=env_for(moto, work, home, dialect), cwd=work,
-                       capture_output=True, text=True, timeout=300)
-    return r.returncode, r.stdout, r.stderr
+                       capture_output=True, timeout=300)
+    # Bytes decoded as they are: no newline translation (`\r` matters).
+    return r.returncode, r.stdout.decode(), r.stderr.decode()
 
 
 def run_native(dialect, cmd, moto, work, home):
     line = f"aws {cmd} --endpoint-url {moto}"
     r = subprocess.run([str(BIN), "run", "--executor", "native", "--yes", line],
                        env=env_for(moto, work, home, dialect), cwd=home,
-                       capture_output=True, text=True, timeout=300)
-    return r.returncode, r.stdout, r.stderr
+                       capture_output=True, timeout=300)
+    return r.returncode, r.stdout.decode(), r.stderr.decode()
 
 
 def normalise(text, sort):
-    lines = text.splitlines(keepends=True)
+    lines = text.split("\n")
     return sorted(lines) if sort else lines
 
 
@@ -433,13 +434,14 @@ def test_progress_lines_are_the_only_difference(moto_url, tmp_path, dialect):
     rc, out, err = run_cli(dialect, case.cmd, moto_url, work, home, progress=True)
     assert rc == 0 and "Completed " in out, out
     cleaned = re.sub(r"Completed [^\r\n]*\r", "", out)
-    cleaned = "".join(line.rstrip(" ") for line in cleaned.splitlines(keepends=True) if line.strip())
+    cleaned = "".join(line.rstrip(" ") + "\n" for line in cleaned.split("\n") if line.strip())
     work2, home2 = tmp_path / "w2", tmp_path / "h2"
     home2.mkdir()
     prepare(moto_url, case, work2)
     nrc, nout, _ = run_native(dialect, case.cmd, moto_url, work2, home2)
     assert nrc == rc
-    assert sorted(nout.splitlines()) == sorted(cleaned.splitlines())
+    assert "\r" not in nout
+    assert sorted(nout.split("\n")) == sorted(cleaned.split("\n"))
 
 
 @pytest.mark.parametrize("dialect", [1, 2])
