@@ -53,8 +53,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, Dialect, OperationModel, Service};
-use aws_mcp_core::exec::{cap_output, Capped};
 use aws_mcp_core::command::PathOrigin;
+use aws_mcp_core::exec::{cap_output, Capped};
 use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand, Validator};
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
@@ -279,9 +279,7 @@ fn local_files_left_to_cli(command: &ValidatedCommand, service: Service<'_>) -> 
     let cmd = service.command(command.operation())?;
     let args = cmd.args().ok()?;
     for p in command.local_paths() {
-        let member_arg = args
-            .get(&p.arg)
-            .is_some_and(|a| a.kind == ArgKind::Member);
+        let member_arg = args.get(&p.arg).is_some_and(|a| a.kind == ArgKind::Member);
         let ok = match p.origin {
             PathOrigin::FileUrl | PathOrigin::FilebUrl => member_arg,
             PathOrigin::OptionPath => member_arg,
@@ -839,7 +837,11 @@ impl Executor for NativeExecutor {
             // A parameter file that cannot be read or used: awscli's
             // parameter error (252 in AWS CLI v2).
             Ok(Err(e @ NativeError::File(_))) => {
-                let code = if self.dialect == Dialect::V1 { 255 } else { 252 };
+                let code = if self.dialect == Dialect::V1 {
+                    255
+                } else {
+                    252
+                };
                 (code, String::new(), format!("\n{e}\n"))
             }
             Ok(Err(e)) => (255, String::new(), format!("\n{e}\n")),
@@ -918,7 +920,7 @@ mod tests {
             ("aws s3 cp a s3://b/ --case-conflict warn", "--case-conflict"),
             ("aws s3 cp a s3://b/ --checksum-algorithm SHA256", "--checksum-algorithm"),
             ("aws s3 cp a s3://b/ --metadata file://m.json", "--metadata"),
-            ("aws ec2 run-instances --image-id ami-1 --block-device-mappings DeviceName=/dev/sda1,Ebs={VolumeSize=file://x}", "inside a value"),
+            ("aws sns publish --topic-arn a --message m --message-attributes k={DataType=String,StringValue@=file://x}", "inside a value"),
         ] {
             let r = reason(cmd);
             assert!(r.contains(why), "{cmd}: {r}");

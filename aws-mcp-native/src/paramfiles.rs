@@ -225,8 +225,12 @@ impl<'a> OutFile<'a> {
         else {
             return Ok(());
         };
-        if let Some(want) = output["ChecksumCRC32"].as_str().filter(|w| !w.contains('-')) {
-            let got = base64::engine::general_purpose::STANDARD.encode(crc.finalize().to_be_bytes());
+        if let Some(want) = output["ChecksumCRC32"]
+            .as_str()
+            .filter(|w| !w.contains('-'))
+        {
+            let got =
+                base64::engine::general_purpose::STANDARD.encode(crc.finalize().to_be_bytes());
             if got != want {
                 return Err(NativeError::Response(format!(
                     "Expected checksum {want} did not match calculated checksum: {got}"

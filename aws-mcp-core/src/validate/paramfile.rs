@@ -63,7 +63,9 @@ impl Validator<'_> {
             problem,
         };
         if !matches!(file.origin, PathOrigin::FileUrl | PathOrigin::FilebUrl) {
-            return Err(fail("only file:// and fileb:// argument values are read as parameters".into()));
+            return Err(fail(
+                "only file:// and fileb:// argument values are read as parameters".into(),
+            ));
         }
         let dialect = self.dialect;
         let service = self
@@ -190,7 +192,9 @@ fn problem(e: &ValidationError) -> String {
             format!("required members are missing: {}", names.join(", "))
         }
         ValidationError::UnknownKey { .. } => "a member the parameter does not have".into(),
-        ValidationError::OutOfRange { .. } => "a value is out of range (too short, too long or too small)".into(),
+        ValidationError::OutOfRange { .. } => {
+            "a value is out of range (too short, too long or too small)".into()
+        }
         ValidationError::InvalidBase64 { .. } => "a blob is not valid base64".into(),
         other => format!("{} error", other.kind()),
     }

@@ -127,9 +127,10 @@ fn raw_round_trips(url: &str, n: usize, requests: &[(&str, &str, usize)]) -> Vec
         let t = Instant::now();
         for (method, target, size) in requests {
             let body = vec![b'x'; *size];
-            let mut req =
-                format!("{method} {target} HTTP/1.1\r\nhost: {addr}\r\ncontent-length: {size}\r\n\r\n")
-                    .into_bytes();
+            let mut req = format!(
+                "{method} {target} HTTP/1.1\r\nhost: {addr}\r\ncontent-length: {size}\r\n\r\n"
+            )
+            .into_bytes();
             req.extend_from_slice(&body);
             s.write_all(&req).expect("write");
             let mut len = 0usize;
@@ -276,7 +277,11 @@ fn main() {
         if !bin.exists() {
             return None;
         }
-        let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
         let child = Command::new(bin)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
