@@ -538,8 +538,14 @@ fn parameter_files_become_their_parameters() {
     );
     // file:// for a blob: text in v1, base64 to decode in v2.
     let c = ok("aws kms encrypt --key-id k --plaintext file://x.txt");
-    assert_eq!(v1.file_value(&c, &file(&c), b"aGk=").unwrap().1, json!("aGk="));
-    assert_eq!(v2.file_value(&c, &file(&c), b"aGk=").unwrap().1, json!("hi"));
+    assert_eq!(
+        v1.file_value(&c, &file(&c), b"aGk=").unwrap().1,
+        json!("aGk=")
+    );
+    assert_eq!(
+        v2.file_value(&c, &file(&c), b"aGk=").unwrap().1,
+        json!("hi")
+    );
     let e = v2.file_value(&c, &file(&c), b"not base64!").unwrap_err();
     assert!(e.to_string().contains("not base64"), "{e}");
     // A structure: JSON typed and checked like a command-line value.
@@ -550,7 +556,11 @@ fn parameter_files_become_their_parameters() {
     assert_eq!((m.as_str(), v), ("Item", json!({"id": {"S": "1"}})));
     let c = ok("aws ec2 run-instances --image-id ami-1 --block-device-mappings file://b.json");
     let (_, v) = v1
-        .file_value(&c, &file(&c), br#"[{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 8}}]"#)
+        .file_value(
+            &c,
+            &file(&c),
+            br#"[{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 8}}]"#,
+        )
         .unwrap();
     assert_eq!(v[0]["Ebs"]["VolumeSize"], 8);
 }
@@ -570,10 +580,16 @@ fn parameter_file_errors_never_show_the_contents() {
         let e = v.file_value(&c, &f, contents.as_bytes()).unwrap_err();
         let msg = e.to_string();
         assert!(!msg.contains(secret), "{msg}");
-        assert!(msg.contains("file://item.json") && msg.contains("--item"), "{msg}");
+        assert!(
+            msg.contains("file://item.json") && msg.contains("--item"),
+            "{msg}"
+        );
     }
     let e = v.file_value(&c, &f, b"{,").unwrap_err();
-    assert!(e.to_string().contains("invalid JSON (key must be a string"), "{e}");
+    assert!(
+        e.to_string().contains("invalid JSON (key must be a string"),
+        "{e}"
+    );
     // Text parameters need text; binary parameters of text files are fine.
     let c = ok("aws ssm put-parameter --name n --type String --value file://v.txt");
     let e = v

@@ -10,10 +10,15 @@
 //!
 //! 1. **Coverage** ([`native_support`]): generated operations of services
 //!    speaking `query`, `ec2`, `json`, `rest-json` or `rest-xml`, without
-//!    local files, streaming bodies, event streams, bearer auth, hand-written
-//!    arguments, or one of the botocore request/response handlers listed in
-//!    [`NOT_NATIVE`]. Anything else is left to the `aws` subprocess (the
-//!    stdio server routes it) or refused with the reason.
+//!    event streams, bearer auth, hand-written arguments, or one of the
+//!    botocore request/response handlers listed in [`NOT_NATIVE`]; and the
+//!    high-level `aws s3` commands (the `s3` module, over
+//!    [`aws_mcp_wire::s3`]). Local files are read and written here:
+//!    parameter files, streaming inputs and output files of generated
+//!    operations (`paramfiles`), the local sides of `s3` transfers, all
+//!    through [`localfs`], confined like the policy confines them. Anything
+//!    else is left to the `aws` subprocess (the stdio server routes it) or
+//!    refused with the reason.
 //! 2. **Request**: the core's protocol serializer turns the typed parameters
 //!    into an HTTP request; botocore's own request rules that matter are
 //!    applied first (S3's bucket comes out of the path; S3 listings ask for
