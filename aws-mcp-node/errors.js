@@ -1,14 +1,23 @@
 'use strict'
-// Typed errors for the aws-mcp package. The native addon reports failures as
-// Error messages of the form `AWSMCP:{"code": ..., "message": ..., "suggestions": [...]}`;
-// `wrap` turns them into these classes, keeping the original error as `cause`.
+// Typed errors of the aws-mcp package. The native addon throws Error objects
+// whose data are properties (`domain`, `kind`, `code`, `suggestions`; no JSON
+// in the message); `wrap` turns them into instances of these classes, keeping
+// the native error as `cause`.
 
 class AwsMcpError extends Error {
-  constructor(message, code = 'error', suggestions = [], options) {
+  /**
+   * @param {string} message what went wrong, in one sentence a model can act on
+   * @param {string} [kind] the core's stable error kind, such as `unknown_operation`
+   * @param {string[]} [suggestions] the closest valid names, missing parameters or allowed values
+   * @param {{cause?: unknown}} [options]
+   */
+  constructor(message, kind = 'error', suggestions = [], options) {
     super(message, options)
-    this.name = this.constructor.name
-    this.code = code
-    this.suggestions = suggestions
+    this.name = new.target.name
+    this.kind = kind
+    // Node's convention for machine-readable error names; the same as `kind`.
+    this.code = kind
+    this.suggestions = [...suggestions]
   }
 }
 class CatalogError extends AwsMcpError {}
@@ -17,29 +26,18 @@ class PolicyError extends AwsMcpError {}
 class RetrievalError extends AwsMcpError {}
 class ServerError extends AwsMcpError {}
 
-const PREFIX = 'AWSMCP:'
-
-function classFor(domain) {
-  switch (domain) {
-    case 'catalog': return CatalogError
-    case 'validation': return ValidationError
-    case 'policy': return PolicyError
-    case 'retrieval': return RetrievalError
-    case 'server': return ServerError
-    default: return AwsMcpError
-  }
+const CLASSES = {
+  catalog: CatalogError,
+  validation: ValidationError,
+  policy: PolicyError,
+  retrieval: RetrievalError,
+  server: ServerError,
 }
 
 function convert(err) {
-  if (!(err instanceof Error) || !err.message.startsWith(PREFIX)) return err
-  let payload
-  try {
-    payload = JSON.parse(err.message.slice(PREFIX.length))
-  } catch {
-    return err
-  }
-  const Cls = classFor(payload.domain)
-  return new Cls(payload.message, payload.code, payload.suggestions || [], { cause: err })
+  if (!(err instanceof Error) || typeof err.domain !== 'string' || err instanceof AwsMcpError) return err
+  const Cls = CLASSES[err.domain] || AwsMcpError
+  return new Cls(err.message, err.kind, Array.isArray(err.suggestions) ? err.suggestions : [], { cause: err })
 }
 
 function wrap(fn) {
@@ -55,4 +53,4 @@ function wrap(fn) {
   }
 }
 
-module.exports = { AwsMcpError, CatalogError, ValidationError, PolicyError, RetrievalError, ServerError, wrap }
+module.exports = { AwsMcpError, CatalogError, ValidationError, PolicyError, RetrievalError, ServerError, wrap, convert }

@@ -131,6 +131,7 @@ impl ValidatedCommand {
 
 /// A botocore service and operation name (`s3`, `ListObjectsV2`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiOperation {
     /// botocore's service name.
     pub service: String,
@@ -140,6 +141,7 @@ pub struct ApiOperation {
 
 /// The AWS CLI's global options, as given on the command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GlobalOptions {
     /// `--region`.
     pub region: Option<String>,
@@ -183,6 +185,7 @@ pub struct GlobalOptions {
 
 /// One argument as given on the command line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GivenArg {
     /// The full CLI name without `--` (or the positional argument's name).
     pub name: String,
@@ -192,6 +195,7 @@ pub struct GivenArg {
 
 /// A local file the command would touch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LocalPath {
     /// The path as written (after `file://` or `fileb://` is removed), not
     /// yet resolved: the policy resolves `~`, `..` and symlinks.

@@ -27,6 +27,7 @@ use crate::command::ValidatedCommand;
 
 /// How to run one command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExecOptions {
     /// Append `--max-items N` to a paginated command that does not set
     /// `--max-items` or `--no-paginate` itself. Set it only for commands
@@ -60,6 +61,7 @@ impl Default for ExecOptions {
 
 /// What a finished command produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExecOutput {
     /// The process exit code (`None` when a signal ended it).
     pub exit_code: Option<i32>,
@@ -163,6 +165,7 @@ pub const CUT_MARK: &str = "\n[output cut: longer than the output cap]";
 
 /// Text kept from a byte stream, at most a cap long.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Capped {
     /// The text kept, cut on a UTF-8 boundary; invalid UTF-8 is replaced.
     pub text: String,

@@ -44,6 +44,10 @@
 //!   field-weighted BM25 with AWS vocabulary synonyms over an embedded corpus
 //!   generated from the catalog and AWS's examples (see the module docs).
 //!
+//! * **[`winpath`]** — Windows paths as text (drive letters, UNC, `\\?\`,
+//!   case-insensitive comparison, reserved names, the walk through junctions),
+//!   for local-file confinement on Windows; pure, tested on every OS.
+//!
 //! Data flows one way through the crate: string → tokens → validated command
 //! → assessment → execution (through the [`Executor`] trait) → report. The
 //! wire layer the native executor needs (protocols, endpoint rules,
@@ -67,6 +71,7 @@ pub mod assess;
 pub mod catalog;
 pub mod classify;
 pub mod command;
+pub(crate) mod container;
 pub mod exec;
 pub mod parse;
 pub mod pipeline;
@@ -76,6 +81,12 @@ pub mod retrieve;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod validate;
+pub mod winpath;
+
+/// The crate README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 pub use assess::{Assessment, Assessor};
 pub use catalog::{

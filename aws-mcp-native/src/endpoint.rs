@@ -75,6 +75,7 @@ pub fn env_suffix(service_id: &str) -> String {
 
 /// A resolved endpoint: URL, extra headers and how to sign.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Resolved {
     /// The endpoint URL (scheme, host, optional path).
     pub url: String,

@@ -63,7 +63,7 @@ use aws_mcp_core::exec::{cap_output, Capped};
 use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand, Validator};
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
-use aws_mcp_wire::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
+use aws_mcp_wire::protocol::parse::{parse_response, ParseOptions};
 use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
 use aws_mcp_wire::protocol::{HttpResponse, Protocol, ServiceModel};
 use aws_mcp_wire::render::{render, render_text_pages, OutputFormat};
@@ -707,9 +707,8 @@ impl Call<'_> {
         client: &transport::HttpClient,
         params: &Map<String, Value>,
     ) -> Result<Result<Value, aws_mcp_wire::protocol::ApiError>, NativeError> {
-        let opts = SerializeOptions {
-            idempotency_token: Some(uuid::Uuid::new_v4().to_string()),
-        };
+        let mut opts = SerializeOptions::default();
+        opts.idempotency_token = Some(uuid::Uuid::new_v4().to_string());
         let req = serialize(self.model, self.op_name, self.op, params, &opts)
             .map_err(|e| NativeError::Request(e.to_string()))?;
         let url = join_url(&self.ep.url, &req.path, req.host_prefix.as_deref());
@@ -776,10 +775,7 @@ impl Call<'_> {
                 headers: &headers,
                 body: &body,
             };
-            let popts = ParseOptions {
-                timestamps: TimestampMode::Raw,
-                blobs: BlobMode::Base64,
-            };
+            let popts = ParseOptions::CLI;
             let parsed = parse_response(self.model, self.op_name, self.op, &resp, &popts)
                 .map_err(|e| NativeError::Response(e.to_string()))?;
             if let Err(err) = &parsed {

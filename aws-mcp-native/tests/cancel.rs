@@ -79,10 +79,8 @@ async fn the_timeout_is_an_error() {
     let cmd = Validator::new(Catalog::embedded())
         .validate("aws iam list-users")
         .unwrap();
-    let opts = ExecOptions {
-        timeout: Duration::from_millis(500),
-        ..Default::default()
-    };
+    let mut opts = ExecOptions::default();
+    opts.timeout = Duration::from_millis(500);
     let start = Instant::now();
     let r = ex.execute(&cmd, &opts).await;
     assert!(matches!(r, Err(ExecError::Timeout { .. })), "{r:?}");

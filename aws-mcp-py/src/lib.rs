@@ -5,15 +5,22 @@
 //! `python/aws_mcp/_errors.py`, so that the Python package owns its public
 //! surface (docstrings, type stubs, exception hierarchy) and this crate stays
 //! a thin adapter. Long-running work releases the GIL.
+//!
+//! The API matches the Node package's operation for operation (`Catalog`,
+//! `validate`, `classify`, `Policy.assess`, `suggest`, `suggest_engine`,
+//! `serve`, `cli_main`; `suggestEngine`/`cliMain` there), and errors carry the
+//! same `kind` and `suggestions`. A catalog loaded from a file is shared by
+//! reference counting ([`SharedCatalog`]), never leaked.
 
 use aws_mcp_core::{
-    AccessTable, Catalog as CoreCatalog, Classifier, Policy as CorePolicy, PolicyConfig,
+    AccessTable, Assessor, Catalog as CoreCatalog, Classifier, PolicyConfig,
     ValidatedCommand as CoreValidated, ValidationError as CoreValidationError,
 };
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyMapping};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Convert a JSON value into the equivalent Python object.
 pub(crate) fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
@@ -68,10 +75,28 @@ fn catalog_err(py: Python<'_>, e: aws_mcp_core::CatalogError) -> PyErr {
     raise(py, "CatalogError", "catalog", e.to_string(), &[])
 }
 
+/// The embedded catalog (lives for the whole process) or one loaded from a
+/// file, shared by the Python objects that use it and freed with the last.
+#[derive(Clone)]
+pub(crate) enum SharedCatalog {
+    Embedded(&'static CoreCatalog),
+    Loaded(Arc<CoreCatalog>),
+}
+
+impl std::ops::Deref for SharedCatalog {
+    type Target = CoreCatalog;
+    fn deref(&self) -> &CoreCatalog {
+        match self {
+            SharedCatalog::Embedded(c) => c,
+            SharedCatalog::Loaded(c) => c,
+        }
+    }
+}
+
 /// The AWS CLI command table.
 #[pyclass(frozen, module = "aws_mcp._native")]
 pub struct Catalog {
-    inner: &'static CoreCatalog,
+    inner: SharedCatalog,
 }
 
 #[pymethods]
@@ -80,7 +105,7 @@ impl Catalog {
     #[new]
     fn new() -> Self {
         Catalog {
-            inner: CoreCatalog::embedded(),
+            inner: SharedCatalog::Embedded(CoreCatalog::embedded()),
         }
     }
 
@@ -89,12 +114,16 @@ impl Catalog {
     fn from_path(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
         let loaded = py.detach(|| CoreCatalog::from_path(&path));
         match loaded {
-            // A loaded catalog lives for the rest of the process, like the embedded one.
             Ok(c) => Ok(Catalog {
-                inner: Box::leak(Box::new(c)),
+                inner: SharedCatalog::Loaded(Arc::new(c)),
             }),
             Err(e) => Err(catalog_err(py, e)),
         }
+    }
+
+    /// Validate `command` against this catalog (see the module's `validate`).
+    fn validate(&self, py: Python<'_>, command: &str) -> PyResult<ValidatedCommand> {
+        validate_in(py, &self.inner, command)
     }
 
     /// Names of every top-level command (`ec2`, `s3api`, `s3`, ...).
@@ -232,16 +261,28 @@ impl ValidatedCommand {
     }
 }
 
-/// Validate one AWS CLI command string against the embedded command table.
+fn validate_in(py: Python<'_>, catalog: &CoreCatalog, command: &str) -> PyResult<ValidatedCommand> {
+    match py.detach(|| aws_mcp_core::validate(catalog, command)) {
+        Ok(inner) => Ok(ValidatedCommand { inner }),
+        Err(e) => Err(validation_err(py, e)),
+    }
+}
+
+/// Validate one AWS CLI command string against `catalog` (default: the
+/// embedded command table).
 ///
 /// Raises `aws_mcp.ValidationError` (a `ValueError`) with `kind` and
 /// `suggestions` when the command is not valid.
 #[pyfunction]
-fn validate(py: Python<'_>, command: &str) -> PyResult<ValidatedCommand> {
-    let catalog = CoreCatalog::embedded();
-    match aws_mcp_core::validate(catalog, command) {
-        Ok(inner) => Ok(ValidatedCommand { inner }),
-        Err(e) => Err(validation_err(py, e)),
+#[pyo3(signature = (command, catalog=None))]
+fn validate(
+    py: Python<'_>,
+    command: &str,
+    catalog: Option<&Bound<'_, Catalog>>,
+) -> PyResult<ValidatedCommand> {
+    match catalog {
+        Some(c) => validate_in(py, &c.get().inner, command),
+        None => validate_in(py, CoreCatalog::embedded(), command),
     }
 }
 
@@ -275,49 +316,54 @@ fn with_validated<R>(
 /// The security policy, configured like the server (environment variables).
 #[pyclass(frozen, module = "aws_mcp._native")]
 pub struct Policy {
-    inner: CorePolicy,
+    inner: Assessor,
 }
 
 #[pymethods]
 impl Policy {
-    /// Build the policy from `env` (a mapping; default: `os.environ`).
+    /// Build the policy from `env` (any mapping of str to str, such as
+    /// `os.environ` or a dict; default: the process environment).
     ///
-    /// Raises `aws_mcp.PolicyError` naming the variable or file at fault.
+    /// Raises `aws_mcp.PolicyError` naming the variable or file at fault, and
+    /// `TypeError` when `env` is not a mapping of strings.
     #[new]
     #[pyo3(signature = (env=None))]
-    fn new(
-        py: Python<'_>,
-        env: Option<std::collections::HashMap<String, String>>,
-    ) -> PyResult<Self> {
-        let env = match env {
-            Some(e) => e,
+    fn new(py: Python<'_>, env: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let env: std::collections::HashMap<String, String> = match env {
             None => std::env::vars().collect(),
+            Some(m) => {
+                let m = m.cast::<PyMapping>().map_err(|_| {
+                    pyo3::exceptions::PyTypeError::new_err(
+                        "env must be a mapping of str to str, such as os.environ or a dict",
+                    )
+                })?;
+                let mut out = std::collections::HashMap::new();
+                for item in m.items()?.iter() {
+                    let (k, v): (String, String) = item.extract()?;
+                    out.insert(k, v);
+                }
+                out
+            }
         };
         let config = PolicyConfig::from_env(CoreCatalog::embedded(), |k| env.get(k).cloned())
             .map_err(|e| raise(py, "PolicyError", "policy", e.to_string(), &[]))?;
         Ok(Policy {
-            inner: CorePolicy::new(config),
+            inner: Assessor::new(config),
         })
     }
 
-    /// Decide whether `command` (a string or a ValidatedCommand) may run:
-    /// `{"decision": "allow" | "deny" | "consent", "reason": ...}` plus the classification.
-    fn decide<'py>(
+    /// Classify `command` (a string or a ValidatedCommand) and decide whether
+    /// it may run, as the server does: `access_level`, `read_only`,
+    /// `iam_actions`, `classification_source`, `classification_reason`,
+    /// `decision` (`allow`, `deny`, `consent`), and for a refusal or a
+    /// consent the `rule` that decided and the `reason`.
+    fn assess<'py>(
         &self,
         py: Python<'py>,
         command: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let v = with_validated(py, command, |cmd| {
-            let class = AccessTable::embedded().classify(cmd);
-            let decision = self.inner.decide(cmd, &class);
-            serde_json::json!({
-                "decision": decision.as_str(),
-                "reason": decision.reason(),
-                "access_level": class.access_level,
-                "read_only": class.read_only,
-            })
-        })?;
-        to_py(py, &v)
+        let assessment = with_validated(py, command, |cmd| self.inner.assess(cmd))?;
+        ser(py, &assessment)
     }
 }
 
@@ -376,6 +422,17 @@ impl Suggestion {
     fn parameters<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         ser(py, &self.inner.parameters)
     }
+    /// The command ready to run: the query's values filled in, a quoted `'<option>'`
+    /// placeholder for each required option still to give; it passes `validate`.
+    #[getter]
+    fn ready(&self) -> &str {
+        &self.inner.ready
+    }
+    /// The required options the query does not give.
+    #[getter]
+    fn missing(&self) -> Vec<String> {
+        self.inner.missing.clone()
+    }
     /// Everything as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         ser(py, &self.inner)
@@ -390,8 +447,8 @@ impl Suggestion {
 
 /// The `k` AWS CLI commands most likely to do what `query` asks, best first.
 ///
-/// Uses the best engine compiled into this build (the lexical engine in the
-/// default wheel). Raises `aws_mcp.RetrievalError` (a `ValueError`) for an
+/// Uses the best engine available: hybrid with the model files the wheel ships
+/// and the `onnxruntime` it depends on, else lexical (see `suggest_engine`). Raises `aws_mcp.RetrievalError` (a `ValueError`) for an
 /// empty or over-long query.
 #[pyfunction]
 #[pyo3(signature = (query, k=3))]
@@ -421,6 +478,15 @@ fn serve(py: Python<'_>) -> PyResult<()> {
         .map_err(|e| raise(py, "ServerError", e.kind(), e.to_string(), &[]))
 }
 
+/// Run the `aws-mcp` command line with `args` (the first is the program
+/// name) and return its exit status: `check`, `suggest`, `run`, `catalog`
+/// and `serve` exactly as the Rust binary does them (the console script).
+/// The GIL is released while it runs.
+#[pyfunction]
+fn cli_main(py: Python<'_>, args: Vec<std::ffi::OsString>) -> u8 {
+    py.detach(|| aws_mcp_stdio::cli::main_with_args(args))
+}
+
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -433,6 +499,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(suggest, m)?)?;
     m.add_function(wrap_pyfunction!(suggest_engine, m)?)?;
     m.add_function(wrap_pyfunction!(serve, m)?)?;
+    m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -15,6 +15,19 @@ def test_suggest_returns_commands_with_parameters():
     assert aws_mcp.suggest_engine() in ("lexical", "dense", "hybrid")
 
 
+def test_the_wheel_answers_with_the_hybrid_engine_out_of_the_box():
+    # the wheel ships the model files and depends on onnxruntime (aws_mcp._engine finds both)
+    assert aws_mcp.suggest_engine() == "hybrid"
+
+
+def test_ready_commands_carry_the_requests_values_and_validate():
+    top = aws_mcp.suggest("stop i-0f1e2d3c4b5a69788 for the weekend", k=1)[0]
+    assert top.command == "aws ec2 stop-instances"
+    assert top.ready == "aws ec2 stop-instances --instance-ids i-0f1e2d3c4b5a69788"
+    assert top.missing == []
+    assert aws_mcp.validate(top.ready).parameters == {"InstanceIds": ["i-0f1e2d3c4b5a69788"]}
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 2001])
 def test_bad_queries_raise_retrieval_error(bad):
     with pytest.raises(aws_mcp.RetrievalError) as e:

@@ -43,9 +43,13 @@ def test_policy_read_only_mode(tmp_path):
     env = {"AWS_REGION": "us-east-1", "READ_OPERATIONS_ONLY": "true",
            "AWS_API_MCP_WORKING_DIR": str(tmp_path), "HOME": str(tmp_path)}
     policy = aws_mcp.Policy(env)
-    assert policy.decide("aws s3api list-buckets")["decision"] == "allow"
-    denied = policy.decide("aws s3api create-bucket --bucket b")
+    assert policy.assess("aws s3api list-buckets")["decision"] == "allow"
+    allowed = policy.assess("aws s3api list-buckets")
+    assert "rule" not in allowed and allowed["read_only"] is True
+    denied = policy.assess("aws s3api create-bucket --bucket b")
     assert denied["decision"] == "deny"
+    assert denied["rule"] == "read_only"
+    assert denied["access_level"] == "write"
     assert denied["reason"]
 
 
@@ -55,3 +59,37 @@ def test_policy_bad_env_names_the_variable(tmp_path):
                         "HOME": str(tmp_path)})
     with pytest.raises(aws_mcp.PolicyError, match="AWS_REGION"):
         aws_mcp.Policy({"HOME": str(tmp_path)})
+
+
+def test_policy_accepts_os_environ_and_any_mapping(tmp_path, monkeypatch):
+    import types
+
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("READ_OPERATIONS_ONLY", "true")
+    monkeypatch.setenv("AWS_API_MCP_WORKING_DIR", str(tmp_path))
+    for policy in (aws_mcp.Policy(os.environ), aws_mcp.Policy(),
+                   aws_mcp.Policy(types.MappingProxyType(dict(os.environ)))):
+        assert policy.assess("aws s3api create-bucket --bucket b")["decision"] == "deny"
+    with pytest.raises(TypeError, match="mapping"):
+        aws_mcp.Policy(42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        aws_mcp.Policy({"AWS_REGION": 1})  # type: ignore[dict-item]
+
+
+def test_validate_against_a_given_catalog():
+    catalog = aws_mcp.Catalog()
+    assert catalog.validate("aws s3 ls").service == "s3"
+    assert aws_mcp.validate("aws s3 ls", catalog=catalog).operation == "ls"
+    with pytest.raises(aws_mcp.ValidationError) as e:
+        catalog.validate("aws s3 lss")
+    assert e.value.kind == "unknown_operation"
+
+
+def test_the_api_matches_the_node_package():
+    # The same operations as the npm package (camelCase there).
+    for name in ("Catalog", "Policy", "validate", "classify", "suggest", "suggest_engine",
+                 "serve", "cli_main", "AwsMcpError", "CatalogError", "ValidationError",
+                 "PolicyError", "RetrievalError", "ServerError"):
+        assert hasattr(aws_mcp, name), name
+    assert aws_mcp.cli_main(["aws-mcp", "--version"]) == 0
+    assert aws_mcp.cli_main(["aws-mcp", "no-such-subcommand"]) == 2

@@ -39,6 +39,7 @@ pub enum ConfigError {
 
 /// Everything the stdio server needs to run.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ServerConfig {
     /// `AWS_REGION`: the default region for commands without `--region`.
     pub region: String,

@@ -48,6 +48,7 @@ impl std::str::FromStr for CliVersion {
 
 /// The dialect in force, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CliDialect {
     /// v1 or v2.
     pub dialect: Dialect,

@@ -18,9 +18,10 @@
 //!   is removed when the run ends. Credentials files are not touched: botocore
 //!   merges them as usual.
 //! * **Bounded.** The run is killed when it outlives the timeout or when its
-//!   future is dropped (a client's cancellation drops it): the child is its
-//!   own process group, and the whole group gets `SIGKILL`, so nothing it
-//!   started lingers. Standard output and error are read concurrently and
+//!   future is dropped (a client's cancellation drops it), and with it every
+//!   process it started ([`crate::process`]: a process group killed with
+//!   `SIGKILL` on Unix, a job object killed on close on Windows), so nothing
+//!   it started lingers. Standard output and error are read concurrently and
 //!   kept up to their caps; the rest is counted and dropped.
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,8 @@ use std::time::{Duration, Instant};
 use aws_mcp_core::exec::{cap_output, Capped};
 use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
 use tokio::io::{AsyncRead, AsyncReadExt};
+
+use crate::process::ProcessTree;
 
 /// Runs commands with the installed `aws` program.
 #[derive(Debug)]
@@ -45,23 +48,22 @@ pub struct SubprocessExecutor {
 }
 
 impl SubprocessExecutor {
-    /// An executor running `program` (a path, or a name looked up on `PATH`)
+    /// An executor running `program` (a path, or a name looked up on `PATH`;
+    /// on Windows `aws.exe`, `aws.cmd`, ... as [`crate::program`] finds them)
     /// in `working_dir`, with `region` as the default region and `profile` as
     /// the default profile. It reads the user's AWS config file from
-    /// `$AWS_CONFIG_FILE` or `~/.aws/config`.
+    /// `$AWS_CONFIG_FILE` or `~/.aws/config` ([`user_config_path`]).
     pub fn new(
         program: impl Into<PathBuf>,
         region: impl Into<String>,
         profile: Option<String>,
         working_dir: impl Into<PathBuf>,
     ) -> Result<SubprocessExecutor, ExecError> {
-        let user_config = std::env::var_os("AWS_CONFIG_FILE")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".aws/config")));
+        let user_config = user_config_path(|k| std::env::var(k).ok(), cfg!(windows));
         let private_dir = std::env::temp_dir().join(format!(
             "aws-mcp-run-{}-{}",
             std::process::id(),
-            unique_suffix()
+            uuid::Uuid::new_v4().simple()
         ));
         crate::config::create_private_dir(&private_dir).map_err(|e| {
             ExecError::Config(format!(
@@ -70,7 +72,7 @@ impl SubprocessExecutor {
             ))
         })?;
         Ok(SubprocessExecutor {
-            program: program.into(),
+            program: crate::program::resolve(program.into()),
             region: region.into(),
             profile,
             working_dir: working_dir.into(),
@@ -146,16 +148,23 @@ impl Drop for SubprocessExecutor {
     }
 }
 
-fn unique_suffix() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    h.finish()
+/// The user's AWS config file as the AWS CLI finds it: `AWS_CONFIG_FILE`
+/// (a leading `~` is the home directory), else `.aws/config` in the home
+/// directory ([`aws_mcp_core::policy::home_dir`]: `HOME`, on Windows
+/// `USERPROFILE`). `windows` picks the platform's rules (pass `cfg!(windows)`).
+pub fn user_config_path(get: impl Fn(&str) -> Option<String>, windows: bool) -> Option<PathBuf> {
+    let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+    let home = || aws_mcp_core::policy::home_dir(get, windows).map(PathBuf::from);
+    if let Some(file) = get("AWS_CONFIG_FILE") {
+        let rest = file
+            .strip_prefix("~/")
+            .or_else(|| file.strip_prefix("~\\").filter(|_| windows));
+        return match rest {
+            Some(rest) => home().map(|h| h.join(rest)),
+            None => Some(PathBuf::from(file)),
+        };
+    }
+    home().map(|h| h.join(".aws").join("config"))
 }
 
 /// A file removed when dropped.
@@ -224,33 +233,6 @@ pub fn no_url_follow_config(user: &str, profile: Option<&str>) -> String {
     out
 }
 
-/// Kills a process group when dropped, unless disarmed.
-struct GroupKill(Option<u32>);
-
-impl GroupKill {
-    fn kill(&mut self) {
-        if let Some(pid) = self.0.take() {
-            #[cfg(unix)]
-            {
-                if let Ok(pid) = i32::try_from(pid) {
-                    let _ = nix::sys::signal::killpg(
-                        nix::unistd::Pid::from_raw(pid),
-                        nix::sys::signal::Signal::SIGKILL,
-                    );
-                }
-            }
-            #[cfg(not(unix))]
-            let _ = pid;
-        }
-    }
-}
-
-impl Drop for GroupKill {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
 /// Reads `reader` to its end, keeping at most `cap` bytes.
 async fn read_capped(mut reader: impl AsyncRead + Unpin, cap: usize) -> std::io::Result<Capped> {
     let mut kept = Vec::with_capacity(cap.min(64 * 1024));
@@ -285,40 +267,29 @@ impl Executor for SubprocessExecutor {
             .env("AWS_PAGER", "")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+            .stderr(Stdio::piped());
         if let Some(p) = &self.profile {
             cmd.env("AWS_PROFILE", p);
         }
-        #[cfg(unix)]
-        cmd.process_group(0);
         let started = Instant::now();
-        let mut child = cmd.spawn().map_err(|e| ExecError::Spawn {
+        let (mut tree, stdout, stderr) = ProcessTree::spawn(cmd).map_err(|e| ExecError::Spawn {
             program: self.program.display().to_string(),
             reason: e.to_string(),
         })?;
-        let mut group = GroupKill(child.id());
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or_else(|| ExecError::Io("standard output was not captured".into()))?;
-        let stderr = child
-            .stderr
-            .take()
-            .ok_or_else(|| ExecError::Io("standard error was not captured".into()))?;
         let run = async {
             let (out, err, status) = tokio::join!(
                 read_capped(stdout, options.output_cap),
                 read_capped(stderr, options.error_cap),
-                child.wait()
+                tree.wait()
             );
             let io = |e: std::io::Error| ExecError::Io(e.to_string());
             Ok::<_, ExecError>((out.map_err(io)?, err.map_err(io)?, status.map_err(io)?))
         };
-        match tokio::time::timeout(options.timeout, run).await {
+        let result = tokio::time::timeout(options.timeout, run).await;
+        // Whatever happened, nothing the command started outlives it.
+        tree.kill();
+        match result {
             Ok(Ok((out, err, status))) => {
-                // The leader exited; kill anything it left in its group.
-                group.kill();
                 drop(config);
                 Ok(ExecOutput::from_streams(
                     status.code(),
@@ -328,12 +299,9 @@ impl Executor for SubprocessExecutor {
                 ))
             }
             Ok(Err(e)) => Err(e),
-            Err(_) => {
-                group.kill();
-                Err(ExecError::Timeout {
-                    seconds: timeout_secs(options.timeout),
-                })
-            }
+            Err(_) => Err(ExecError::Timeout {
+                seconds: timeout_secs(options.timeout),
+            }),
         }
     }
 }
@@ -384,10 +352,8 @@ mod tests {
 
     #[test]
     fn argv_gets_limit_format_and_connect_timeout() {
-        let opts = ExecOptions {
-            max_items: Some(7),
-            ..ExecOptions::default()
-        };
+        let mut opts = ExecOptions::default();
+        opts.max_items = Some(7);
         let argv = bounded_argv(&cmd("aws s3api list-buckets"), &opts);
         assert_eq!(
             argv,
@@ -407,10 +373,8 @@ mod tests {
     #[test]
     fn argv_respects_what_the_user_set() {
         let c = cmd("aws s3api list-objects-v2 --bucket b --max-items 3 --output text --cli-connect-timeout 4");
-        let opts = ExecOptions {
-            max_items: Some(100),
-            ..ExecOptions::default()
-        };
+        let mut opts = ExecOptions::default();
+        opts.max_items = Some(100);
         assert_eq!(bounded_argv(&c, &opts), c.argv());
 
         let c = cmd("aws ec2 describe-instances --no-paginate");
@@ -442,6 +406,38 @@ mod tests {
         let out = no_url_follow_config("[profile x]\nregion = a\n", None);
         assert!(out.starts_with("[profile x]\ncli_follow_urlparam = false\nregion = a\n"));
         assert!(out.contains("[default]\ncli_follow_urlparam = false"));
+    }
+
+    #[test]
+    fn user_config_is_found_where_the_cli_finds_it() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let unix = env(&[("HOME", "/home/a"), ("USERPROFILE", "C:/Users/a")]);
+        assert_eq!(
+            user_config_path(unix, false),
+            Some(PathBuf::from("/home/a/.aws/config"))
+        );
+        let windows = env(&[("HOME", "/c/msys"), ("USERPROFILE", "C:/Users/a")]);
+        assert_eq!(
+            user_config_path(windows, true),
+            Some(PathBuf::from("C:/Users/a").join(".aws").join("config"))
+        );
+        let explicit = env(&[("AWS_CONFIG_FILE", "~/cfg/aws"), ("HOME", "/home/a")]);
+        assert_eq!(
+            user_config_path(explicit, false),
+            Some(PathBuf::from("/home/a/cfg/aws"))
+        );
+        let explicit = env(&[("AWS_CONFIG_FILE", "/etc/aws.cfg")]);
+        assert_eq!(
+            user_config_path(explicit, false),
+            Some(PathBuf::from("/etc/aws.cfg"))
+        );
+        assert_eq!(user_config_path(env(&[]), true), None);
     }
 
     #[tokio::test]

@@ -4,10 +4,13 @@
 //! Node packages run the very same server: [`serve`] reads nothing but the
 //! [`ServerConfig`] it is given and serves until the client goes away.
 //!
+//! * [`cli`] — the `aws-mcp` command line ([`cli::main_with_args`]), shared
+//!   by the binary and the packages' console scripts.
 //! * [`config`] — configuration from the environment (start-up errors name
 //!   the variable).
 //! * [`executor`] — [`SubprocessExecutor`], the [`aws_mcp_core::Executor`]
 //!   that runs the installed `aws` program without a shell.
+//! * [`program`] — finding `aws.exe` / `aws.cmd` on Windows (`PATH`, `PATHEXT`).
 //! * [`route`] — [`RoutingExecutor`]: the native executor
 //!   ([`aws_mcp_native`], API calls in-process) for the commands it covers,
 //!   the `aws` program for the rest (`AWS_MCP_EXECUTOR`).
@@ -16,9 +19,12 @@
 //! * [`suggest`] — the suggestion engine, built on first use.
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod config;
 pub mod dialect;
 pub mod executor;
+mod process;
+pub mod program;
 pub mod route;
 pub mod server;
 pub mod suggest;

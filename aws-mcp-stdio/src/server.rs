@@ -166,6 +166,12 @@ pub struct Suggestion {
     /// Optional parameters left out to keep the answer small (see `aws <service> <operation> help`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub more_parameters: Vec<String>,
+    /// The command ready to run: the values the query names filled in (IDs, names, ARNs,
+    /// regions, S3 URLs) and a quoted `'<option>'` placeholder for each required parameter
+    /// still to give. It passes validation.
+    pub ready_command: String,
+    /// The required parameters the query does not give (placeholders in `ready_command`).
+    pub missing_parameters: Vec<String>,
 }
 
 /// Output of `suggest_aws_commands`.
@@ -173,6 +179,9 @@ pub struct Suggestion {
 pub struct SuggestOutput {
     /// The most likely commands, best first.
     pub suggestions: Vec<Suggestion>,
+    /// The engine that answered: `hybrid` (lexical + sentence embeddings), `dense`, or
+    /// `lexical` (when the model or the ONNX Runtime library is not available).
+    pub engine: String,
 }
 
 /// The consent form.
@@ -559,13 +568,15 @@ impl AwsMcpServer {
         if q.is_empty() {
             return Err("the query is empty; describe what you want to do in AWS".into());
         }
-        let suggestions = self
-            .inner
-            .suggester
-            .suggest(q, 3)?
+        let answer = self.inner.suggester.suggest(q, 3)?;
+        let engine = answer.engine;
+        let suggestions = answer
+            .suggestions
             .into_iter()
             .map(|s| Suggestion {
                 command: s.command,
+                ready_command: s.ready,
+                missing_parameters: s.missing,
                 description: s.description,
                 score: s.score,
                 parameters: s
@@ -582,7 +593,10 @@ impl AwsMcpServer {
             })
             .collect();
         Ok(rmcp::Json(within_budget(
-            SuggestOutput { suggestions },
+            SuggestOutput {
+                suggestions,
+                engine,
+            },
             SUGGEST_BUDGET_BYTES,
         )))
     }
@@ -683,10 +697,13 @@ mod tests {
             score: 1.0,
             parameters: (0..n).map(|i| param(i, i < 2)).collect(),
             more_parameters: Vec::new(),
+            ready_command: "aws rds x".into(),
+            missing_parameters: Vec::new(),
         };
         let out = within_budget(
             SuggestOutput {
                 suggestions: vec![sugg(120), sugg(5), sugg(120)],
+                engine: "lexical".into(),
             },
             SUGGEST_BUDGET_BYTES,
         );
@@ -706,6 +723,7 @@ mod tests {
         let small = within_budget(
             SuggestOutput {
                 suggestions: vec![sugg(3)],
+                engine: "lexical".into(),
             },
             SUGGEST_BUDGET_BYTES,
         );

@@ -22,6 +22,8 @@ use serde_json::{Map, Value};
 
 use aws_mcp_core::catalog::Paginator;
 
+use crate::render::query::truthy;
+
 /// The most pages one command fetches (a guard against runaway loops; the
 /// byte cap on output usually stops much earlier).
 pub const MAX_PAGES: usize = 10_000;
@@ -29,6 +31,7 @@ pub const MAX_PAGES: usize = 10_000;
 /// What the command asked for (`PaginationConfig`: `--max-items`,
 /// `--page-size`, `--starting-token`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PageRequest {
     /// Stop after this many items of the primary result key.
     pub max_items: Option<u64>,
@@ -441,17 +444,6 @@ impl<'a> Pages<'a> {
             out.insert(name.clone(), v);
         }
         Ok(out)
-    }
-}
-
-fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-        Value::Number(_) => true,
     }
 }
 

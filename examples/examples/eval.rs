@@ -1,6 +1,7 @@
 //! Evaluate the suggestion engines on a JSONL file of
 //! `{"query", "expected": ["service operation"], "also_ok": [...]}`:
-//! recall@1, recall@3, MRR (within the top 10) and p50/p99 latency per engine.
+//! recall@1, recall@3, MRR (within the top 10) and p50/p99 latency per engine, then the
+//! same recalls per request length (1–5, 6–10 and 11+ words).
 //!
 //! ```text
 //! cargo run --release -p aws-mcp-examples --example eval -- ../shared/eval/suggest_dev.jsonl \
@@ -135,6 +136,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let _ = r.suggest(&c.query, 10);
         }
         let (mut h1, mut h3, mut mrr) = (0usize, 0usize, 0f64);
+        // per length bucket: (requests, hits@1, hits@3, reciprocal ranks)
+        let mut by_len = [(0usize, 0usize, 0usize, 0f64); 3];
         let mut lat = Vec::new();
         for c in &cases {
             let t = Instant::now();
@@ -154,6 +157,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if let Some(r) = rank {
                 mrr += 1.0 / (r as f64 + 1.0);
             }
+            let b = &mut by_len[length_bucket(&c.query)];
+            b.0 += 1;
+            b.1 += usize::from(rank == Some(0));
+            b.2 += usize::from(rank.is_some_and(|r| r < 3));
+            b.3 += rank.map_or(0.0, |r| 1.0 / (r as f64 + 1.0));
             if ranks {
                 println!("  RANK {} {:?}", rank.map_or(0, |r| r + 1), c.query);
             }
@@ -180,6 +188,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             pct(0.99),
             load
         );
+        for (name, b) in LENGTHS.iter().zip(by_len) {
+            let n = b.0.max(1) as f64;
+            println!(
+                "  {:<6} {:>9.3} {:>9.3} {:>7.3}   ({} requests)",
+                name,
+                b.1 as f64 / n,
+                b.2 as f64 / n,
+                b.3 / n,
+                b.0
+            );
+        }
     }
     Ok(())
+}
+
+/// The request-length buckets of the report, in words.
+const LENGTHS: [&str; 3] = ["1-5w", "6-10w", "11+w"];
+
+fn length_bucket(query: &str) -> usize {
+    match query.split_whitespace().count() {
+        0..=5 => 0,
+        6..=10 => 1,
+        _ => 2,
+    }
 }

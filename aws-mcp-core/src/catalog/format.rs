@@ -24,6 +24,7 @@
 
 use super::error::CatalogError;
 use super::model::{Index, ServiceDetail};
+use crate::container::{self, ContainerError};
 
 /// The magic bytes at the start of a catalog file.
 pub const MAGIC: &[u8; 8] = b"AWSMCPC1";
@@ -34,17 +35,8 @@ const MAX_FRAME: usize = 256 << 20;
 
 /// Split a container into its decoded index and the offset where service frames start.
 pub(crate) fn read_index(data: &[u8]) -> Result<(Index, usize), CatalogError> {
-    if data.len() < 12 || &data[..8] != MAGIC {
-        return Err(CatalogError::BadMagic);
-    }
-    let mut len = [0u8; 4];
-    len.copy_from_slice(&data[8..12]);
-    let n = u32::from_le_bytes(len) as usize;
-    let end = 12usize.checked_add(n).ok_or(CatalogError::Truncated)?;
-    if end > data.len() {
-        return Err(CatalogError::Truncated);
-    }
-    let json = decompress(&data[12..end], "index")?;
+    let (frame, end) = container::split(data, MAGIC).map_err(|e| catalog_error(e, "index"))?;
+    let json = decompress(frame, "index")?;
     let index: Index = serde_json::from_slice(&json).map_err(|e| CatalogError::Json {
         part: "index".into(),
         message: e.to_string(),
@@ -55,12 +47,8 @@ pub(crate) fn read_index(data: &[u8]) -> Result<(Index, usize), CatalogError> {
             expected: FORMAT_VERSION,
         });
     }
-    let frames = data.len() - end;
     for s in &index.services {
-        let [off, len] = s.blob;
-        if off.checked_add(len).is_none_or(|e| e > frames as u64) {
-            return Err(CatalogError::Truncated);
-        }
+        container::frame_range(data.len(), end, s.blob).map_err(|e| catalog_error(e, &s.name))?;
     }
     Ok((index, end))
 }
@@ -75,8 +63,16 @@ pub(crate) fn read_service(frame: &[u8], service: &str) -> Result<ServiceDetail,
 }
 
 fn decompress(frame: &[u8], part: &str) -> Result<Vec<u8>, CatalogError> {
-    zstd::bulk::decompress(frame, MAX_FRAME).map_err(|e| CatalogError::Decompress {
-        part: part.to_string(),
-        message: e.to_string(),
-    })
+    container::decompress(frame, MAX_FRAME).map_err(|e| catalog_error(e, part))
+}
+
+fn catalog_error(e: ContainerError, part: &str) -> CatalogError {
+    match e {
+        ContainerError::BadMagic => CatalogError::BadMagic,
+        ContainerError::Truncated => CatalogError::Truncated,
+        ContainerError::Decompress(message) => CatalogError::Decompress {
+            part: part.to_string(),
+            message,
+        },
+    }
 }

@@ -7,6 +7,7 @@ use crate::command::ApiOperation;
 
 /// A command as adapters present it: names, description and every argument.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CommandInfo {
     /// The top-level command (`ec2`).
     pub service: String,
@@ -26,6 +27,7 @@ pub struct CommandInfo {
 
 /// One argument of a [`CommandInfo`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ArgInfo {
     /// CLI name without `--`.
     pub name: String,

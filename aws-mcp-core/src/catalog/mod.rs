@@ -384,6 +384,7 @@ impl Catalog {
 
 /// Counts over a catalog, as `aws-mcp catalog --stats` prints them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CatalogStats {
     /// The AWS CLI major version counted (1 or 2).
     pub dialect: u8,

@@ -108,6 +108,7 @@ pub(crate) struct Index {
 
 /// Where the catalog data came from.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Sources {
     /// The `awscli` version whose command table was walked.
     pub awscli: String,
@@ -123,6 +124,7 @@ pub struct Sources {
 
 /// An AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...) and its regions.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Partition {
     /// Partition id, such as `aws`.
     pub id: String,
@@ -253,6 +255,7 @@ pub struct ServiceMetadata {
 
 /// An XML namespace: a URI and an optional prefix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct XmlNamespace {
     /// The namespace URI.
     pub uri: Name,
@@ -289,6 +292,7 @@ impl<'de> Deserialize<'de> for XmlNamespace {
 /// An error shape's `error` trait.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ErrorTrait {
     /// The error code on the wire, when it differs from the shape name.
     #[serde(default, deserialize_with = "de_opt_name")]
@@ -303,6 +307,7 @@ pub struct ErrorTrait {
 
 /// The full description of one command.
 #[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
 pub struct CommandDetail {
     /// Indices into the service's argument table, in the CLI's order.
     pub(crate) args: Box<[u32]>,
@@ -378,6 +383,7 @@ pub enum ArgKind {
 
 /// One command-line argument.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Arg {
     /// The CLI name without the leading `--` (`instance-ids`), or the
     /// positional argument's name (`paths`).
@@ -461,6 +467,7 @@ pub enum ShapeType {
 /// boxed, so the ~70,000 input shapes of all services fit in a few megabytes.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(from = "RawShape", into = "RawShape")]
+#[non_exhaustive]
 pub struct Shape {
     /// The shape's type.
     pub shape_type: ShapeType,
@@ -523,6 +530,7 @@ impl Shape {
 /// Traits few shapes carry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ShapeTraits {
     /// A union: exactly one member may be set.
     #[serde(default)]
@@ -735,6 +743,7 @@ impl MemberRef {
 /// Serialization traits of a member reference.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct MemberTraits {
     /// Where the member goes in a REST request (`uri`, `querystring`, `header`, `headers`).
     #[serde(default, deserialize_with = "de_opt_name")]
@@ -897,6 +906,7 @@ impl From<MemberRef> for RawMemberRef {
 
 /// A paginator from botocore's `paginators-1.json`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Paginator {
     /// Request members that carry the continuation token.
     #[serde(deserialize_with = "one_or_many")]
@@ -921,6 +931,7 @@ pub struct Paginator {
 /// The parts of a botocore operation model the core uses.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct OperationModel {
     /// HTTP binding.
     #[serde(default)]
@@ -963,6 +974,7 @@ pub struct OperationModel {
 /// An operation's HTTP method and URI template.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct HttpBinding {
     /// HTTP method.
     #[serde(default, deserialize_with = "de_name")]
@@ -978,6 +990,7 @@ pub struct HttpBinding {
 /// A reference to a named shape (an operation's input, output or error).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ShapeRef {
     /// The shape's name.
     #[serde(deserialize_with = "de_name")]
@@ -996,6 +1009,7 @@ pub struct ShapeRef {
 /// The endpoint trait of an operation.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct EndpointTrait {
     /// Host prefix template.
     #[serde(default)]

@@ -33,6 +33,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::command::ValidatedCommand;
+use crate::container::{self, ContainerError};
 
 static EMBEDDED_DATA: &[u8] = include_bytes!("../../data/access.bin");
 static EMBEDDED: OnceLock<AccessTable> = OnceLock::new();
@@ -144,6 +145,7 @@ impl Source {
 
 /// Facts about a command that the policy needs besides its level.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Flags {
     /// It returns usable credentials, a token or a password.
     pub returns_credentials: bool,
@@ -157,6 +159,7 @@ pub struct Flags {
 
 /// The verdict for one command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Classification {
     /// The access level.
     pub access_level: AccessLevel,
@@ -228,6 +231,7 @@ struct RawEntry {
 
 /// One command's entry in the access table.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AccessEntry {
     /// The access level (before parameter-dependent refinement).
     pub level: AccessLevel,
@@ -294,16 +298,8 @@ impl AccessTable {
     }
 
     fn build(data: std::borrow::Cow<'static, [u8]>) -> Result<AccessTable, AccessTableError> {
-        if data.len() < 12 || &data[..8] != MAGIC {
-            return Err(AccessTableError::BadHeader);
-        }
-        let mut n = [0u8; 4];
-        n.copy_from_slice(&data[8..12]);
-        let end = 12usize
-            .checked_add(u32::from_le_bytes(n) as usize)
-            .filter(|&e| e <= data.len())
-            .ok_or(AccessTableError::BadHeader)?;
-        let json = decompress(&data[12..end])?;
+        let (frame, end) = container::split(&data, MAGIC).map_err(table_error)?;
+        let json = decompress(frame)?;
         let raw: RawIndex =
             serde_json::from_slice(&json).map_err(|e| AccessTableError::Json(e.to_string()))?;
         if raw.format != FORMAT_VERSION {
@@ -313,18 +309,11 @@ impl AccessTable {
             });
         }
         let mut commands = HashMap::with_capacity(raw.services.len());
-        for (svc, [off, len]) in raw.services {
-            let start = usize::try_from(off)
-                .ok()
-                .and_then(|o| end.checked_add(o))
-                .ok_or(AccessTableError::BadHeader)?;
-            let len = usize::try_from(len).map_err(|_| AccessTableError::BadHeader)?;
-            if start.checked_add(len).is_none_or(|e| e > data.len()) {
-                return Err(AccessTableError::BadHeader);
-            }
+        for (svc, blob) in raw.services {
+            let range = container::frame_range(data.len(), end, blob).map_err(table_error)?;
             let lazy = LazyService {
-                start,
-                len,
+                start: range.start,
+                len: range.len(),
                 decoded: OnceLock::new(),
             };
             commands.insert(svc.into_boxed_str(), lazy);
@@ -467,8 +456,14 @@ fn unknown(service: &str, operation: &str) -> Classification {
 const MAX_FRAME: usize = 64 << 20;
 
 fn decompress(frame: &[u8]) -> Result<Vec<u8>, AccessTableError> {
-    zstd::bulk::decompress(frame, MAX_FRAME)
-        .map_err(|e| AccessTableError::Decompress(e.to_string()))
+    container::decompress(frame, MAX_FRAME).map_err(table_error)
+}
+
+fn table_error(e: ContainerError) -> AccessTableError {
+    match e {
+        ContainerError::BadMagic | ContainerError::Truncated => AccessTableError::BadHeader,
+        ContainerError::Decompress(m) => AccessTableError::Decompress(m),
+    }
 }
 
 fn decode_service(

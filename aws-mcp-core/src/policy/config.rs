@@ -170,7 +170,8 @@ impl PolicyConfig {
     /// `AWS_REGION` (else `AWS_DEFAULT_REGION`), `AWS_MCP_ALLOW_ENDPOINT_URLS`,
     /// `AWS_MCP_ALLOW_OTHER_PROFILES`, `AWS_MCP_ALLOW_CREDENTIAL_COMMANDS`,
     /// `AWS_MCP_TELEMETRY` / `AWS_API_MCP_TELEMETRY` (checked, unused),
-    /// `HOME`, `XDG_RUNTIME_DIR`, `TMPDIR`, `USER`.
+    /// the home directory ([`home_dir`]: `HOME`; on Windows `USERPROFILE`),
+    /// `XDG_RUNTIME_DIR`, `TMPDIR`, `USER` (on Windows `TMP`, `TEMP`, `USERNAME`).
     pub fn from_env(
         catalog: &Catalog,
         lookup: impl Fn(&str) -> Option<String>,
@@ -194,7 +195,9 @@ impl PolicyConfig {
             (None, None) => return Err(PolicyError::MissingRegion),
         };
         let region = check_region(catalog, region_var, region.trim())?;
-        let home = get("HOME").map(PathBuf::from).filter(|h| h.is_absolute());
+        let home = home_dir(get, cfg!(windows))
+            .map(PathBuf::from)
+            .filter(|h| h.is_absolute());
         let working_dir = match get("AWS_API_MCP_WORKING_DIR") {
             Some(dir) => check_working_dir(Path::new(dir.trim()))?,
             None => default_working_dir(&get)?,
@@ -250,6 +253,22 @@ impl PolicyConfig {
     }
 }
 
+/// The user's home directory as the AWS CLI finds it (Python's
+/// `os.path.expanduser("~")`, which locates `~/.aws/config` and the policy
+/// file): `HOME` on Unix; on Windows `USERPROFILE`, else `HOMEDRIVE` followed
+/// by `HOMEPATH` (Python ignores `HOME` there). `windows` picks the rules, so
+/// both are testable anywhere; callers pass `cfg!(windows)`.
+pub fn home_dir(get: impl Fn(&str) -> Option<String>, windows: bool) -> Option<String> {
+    let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+    if !windows {
+        return get("HOME");
+    }
+    get("USERPROFILE").or_else(|| match (get("HOMEDRIVE"), get("HOMEPATH")) {
+        (Some(drive), Some(path)) => Some(format!("{drive}{path}")),
+        _ => None,
+    })
+}
+
 /// `true`/`yes`/`1`/`on` and `false`/`no`/`0`/`off`, in any case.
 pub fn parse_bool(v: &str) -> Option<bool> {
     match v.trim().to_ascii_lowercase().as_str() {
@@ -284,12 +303,15 @@ fn check_region(catalog: &Catalog, var: &str, region: &str) -> Result<String, Po
     let hint = if catalog.partition_of(&lower).is_some() {
         format!(" (did you mean {lower}?)")
     } else {
-        let best = known_regions(catalog)
+        let regions = known_regions(catalog);
+        // The validator's own closest-name search, so `--region` and
+        // `AWS_REGION` suggest alike.
+        match crate::validate::suggest::closest(&lower, regions.iter().map(String::as_str))
             .into_iter()
-            .min_by_key(|r| edit_distance(r, &lower));
-        match best {
-            Some(b) if edit_distance(&b, &lower) <= 3 => format!(" (did you mean {b}?)"),
-            _ => String::new(),
+            .next()
+        {
+            Some(b) => format!(" (did you mean {b}?)"),
+            None => String::new(),
         }
     };
     Err(PolicyError::UnknownRegion {
@@ -297,21 +319,6 @@ fn check_region(catalog: &Catalog, var: &str, region: &str) -> Result<String, Po
         value: region.into(),
         hint,
     })
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 fn check_working_dir(dir: &Path) -> Result<PathBuf, PolicyError> {
@@ -329,8 +336,21 @@ fn check_working_dir(dir: &Path) -> Result<PathBuf, PolicyError> {
     Ok(canon)
 }
 
-/// `$XDG_RUNTIME_DIR/aws-mcp/workdir`, else `$TMPDIR/aws-mcp-$USER/workdir`
-/// (`/tmp` when `TMPDIR` is unset), created with mode 0700.
+/// The temporary directory: `TMPDIR` else `/tmp` on Unix; `TMP`, else
+/// `TEMP`, else `USERPROFILE\AppData\Local\Temp` on Windows (the order of
+/// `GetTempPath`).
+fn temp_dir(get: &impl Fn(&str) -> Option<String>, windows: bool) -> Option<String> {
+    if !windows {
+        return Some(get("TMPDIR").unwrap_or_else(|| "/tmp".into()));
+    }
+    get("TMP")
+        .or_else(|| get("TEMP"))
+        .or_else(|| get("USERPROFILE").map(|h| format!("{h}\\AppData\\Local\\Temp")))
+}
+
+/// `$XDG_RUNTIME_DIR/aws-mcp/workdir`, else `<temp>/aws-mcp-$USER/workdir`
+/// ([`temp_dir`]; `USERNAME` on Windows), created with mode 0700 on Unix (on
+/// Windows the user's temporary directory is already private to the user).
 fn default_working_dir(get: &impl Fn(&str) -> Option<String>) -> Result<PathBuf, PolicyError> {
     let dir = match get("XDG_RUNTIME_DIR")
         .map(PathBuf::from)
@@ -338,12 +358,13 @@ fn default_working_dir(get: &impl Fn(&str) -> Option<String>) -> Result<PathBuf,
     {
         Some(x) => x.join("aws-mcp").join("workdir"),
         None => {
-            let tmp = get("TMPDIR")
+            let tmp = temp_dir(get, cfg!(windows))
                 .map(PathBuf::from)
                 .filter(|p| p.is_absolute())
-                .unwrap_or_else(|| PathBuf::from("/tmp"));
+                .unwrap_or_else(std::env::temp_dir);
             let user: String = get("USER")
                 .or_else(|| get("LOGNAME"))
+                .or_else(|| get("USERNAME"))
                 .unwrap_or_else(|| "user".into())
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
@@ -365,4 +386,61 @@ fn default_working_dir(get: &impl Fn(&str) -> Option<String>) -> Result<PathBuf,
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).map_err(mk)?;
     }
     std::fs::canonicalize(&dir).map_err(mk)
+}
+
+#[cfg(test)]
+mod platform_tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn home_is_home_on_unix_and_userprofile_on_windows() {
+        let e = env(&[
+            ("HOME", "/home/alice"),
+            ("USERPROFILE", r"C:\Users\alice"),
+            ("HOMEDRIVE", "D:"),
+            ("HOMEPATH", r"\Profiles\alice"),
+        ]);
+        assert_eq!(home_dir(&e, false).as_deref(), Some("/home/alice"));
+        assert_eq!(home_dir(&e, true).as_deref(), Some(r"C:\Users\alice"));
+        let e = env(&[
+            ("HOME", "/c/Users/git-bash"),
+            ("HOMEDRIVE", "D:"),
+            ("HOMEPATH", r"\Profiles\alice"),
+        ]);
+        assert_eq!(
+            home_dir(&e, true).as_deref(),
+            Some(r"D:\Profiles\alice"),
+            "HOME (set by Git Bash) is not what Python uses on Windows"
+        );
+        assert_eq!(home_dir(env(&[("HOMEDRIVE", "D:")]), true), None);
+        assert_eq!(home_dir(env(&[("HOME", " ")]), false), None);
+    }
+
+    #[test]
+    fn temp_dir_follows_each_platform() {
+        let e = env(&[
+            ("TMPDIR", "/var/tmp"),
+            ("TEMP", r"C:\T"),
+            ("USERPROFILE", r"C:\Users\a"),
+        ]);
+        assert_eq!(temp_dir(&e, false).as_deref(), Some("/var/tmp"));
+        assert_eq!(temp_dir(&env(&[]), false).as_deref(), Some("/tmp"));
+        assert_eq!(temp_dir(&e, true).as_deref(), Some(r"C:\T"));
+        let e = env(&[("TMP", r"C:\A"), ("TEMP", r"C:\B")]);
+        assert_eq!(temp_dir(&e, true).as_deref(), Some(r"C:\A"));
+        let e = env(&[("USERPROFILE", r"C:\Users\a")]);
+        assert_eq!(
+            temp_dir(&e, true).as_deref(),
+            Some(r"C:\Users\a\AppData\Local\Temp")
+        );
+    }
 }

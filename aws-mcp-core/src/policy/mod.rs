@@ -38,7 +38,7 @@ mod rules;
 
 use serde::Serialize;
 
-pub use config::{parse_bool, FileAccess, PolicyConfig, PolicyError, POLICY_FILE};
+pub use config::{home_dir, parse_bool, FileAccess, PolicyConfig, PolicyError, POLICY_FILE};
 pub use rules::{Pattern, PolicyRules};
 
 use crate::classify::Classification;

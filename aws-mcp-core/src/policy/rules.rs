@@ -24,6 +24,7 @@ use crate::catalog::Catalog;
 
 /// One normalized pattern, `aws <service> <command>` in lower case.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Pattern {
     /// The normalized text.
     pub text: String,
@@ -45,6 +46,7 @@ impl Pattern {
 
 /// The deny and elicit lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PolicyRules {
     /// Commands that are always denied.
     pub deny: Vec<Pattern>,

@@ -48,7 +48,7 @@ use super::text::{
     edit_distance, for_each_word, is_noise, is_stopword, letter_mask, stem, value_hint, words,
     FastMap,
 };
-use super::{check_query, make_suggestion, RetrieveError, Retriever, Suggestion};
+use super::{check_query, complete_all, make_suggestion, RetrieveError, Retriever, Suggestion};
 use crate::catalog::Catalog;
 
 /// The lexical engine's tuning constants. The defaults were tuned on the
@@ -855,13 +855,16 @@ fn prior_of(d: &CorpusDoc, p: &Bm25Params) -> f32 {
 impl Retriever for Bm25Retriever {
     fn suggest(&self, query: &str, k: usize) -> Result<Vec<Suggestion>, RetrieveError> {
         let q = check_query(query)?;
-        self.rank(q, k)
+        let mut out = self
+            .rank(q, k)
             .into_iter()
             .map(|(d, s)| {
                 let m = &self.docs[d as usize];
                 make_suggestion(self.catalog, &m.service, &m.operation, &m.description, s)
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        complete_all(self.catalog, q, &mut out);
+        Ok(out)
     }
 
     fn name(&self) -> &str {

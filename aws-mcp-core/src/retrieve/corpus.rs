@@ -10,6 +10,7 @@ const MAX_TEXT: usize = 64 << 20;
 
 /// The text of one command, as the engines index it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CorpusDoc {
     /// The service (`ec2`).
     pub service: String,

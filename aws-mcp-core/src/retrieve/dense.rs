@@ -23,10 +23,13 @@
 //!   look-alike commands from the top.
 //! * [`HybridRetriever`] fuses the lexical and dense scores.
 //!
-//! Files ([`DenseFiles::locate`]): the model directory is `AWS_MCP_MODEL_DIR`
-//! or the repository's `models/minilm`; the ONNX Runtime library (1.31.1,
-//! from the PyPI `onnxruntime==1.31.1` wheel, `onnxruntime/capi/`) is
-//! `ORT_DYLIB_PATH` or the one in the repository's `.venv`.
+//! Files ([`DenseFiles::locate`]): the model directory is `AWS_MCP_MODEL_DIR`,
+//! or `models/minilm` beside the program, or the repository's `models/minilm`;
+//! the ONNX Runtime library (1.31 or newer, e.g. from the PyPI `onnxruntime`
+//! wheel, `onnxruntime/capi/`, or npm's `onnxruntime-node`) is `ORT_DYLIB_PATH`,
+//! or found beside the program, in Python's site-packages or the system's
+//! library directories. Nothing is downloaded; when either is missing the
+//! default engine is the lexical one, and the server says so.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -36,7 +39,8 @@ use ndarray::Array2;
 use super::bm25::Bm25Retriever;
 use super::corpus::Corpus;
 use super::{
-    check_query, make_suggestion, Embedder, RetrieveError, Retriever, Suggestion, VectorIndex,
+    check_query, complete_all, make_suggestion, Embedder, RetrieveError, Retriever, Suggestion,
+    VectorIndex,
 };
 use crate::catalog::Catalog;
 
@@ -76,14 +80,38 @@ impl DenseFiles {
         }
     }
 
-    /// Find the files: `AWS_MCP_MODEL_DIR` (else the repository's
-    /// `models/minilm`) and `ORT_DYLIB_PATH` (else the `onnxruntime` wheel in
-    /// the repository's `.venv`).
+    /// Find the files (the first that exists, in this order).
+    ///
+    /// The model directory: `AWS_MCP_MODEL_DIR`; `models/minilm` or
+    /// `../share/aws-mcp/models/minilm` beside the running program; the repository's
+    /// `models/minilm` (a build from a checkout).
+    ///
+    /// The ONNX Runtime library (1.31 or newer): `ORT_DYLIB_PATH`; beside the running program
+    /// or in `../lib` from it; the `onnxruntime` Python package (`onnxruntime/capi/`) of the
+    /// active virtual environment (`VIRTUAL_ENV`), the repository's `.venv`, the user's and the
+    /// system's Python site-packages; the system library directories. Python and Node
+    /// packages of aws-mcp set `AWS_MCP_MODEL_DIR` and `ORT_DYLIB_PATH` to the files they ship
+    /// or depend on.
     pub fn locate() -> Result<DenseFiles, RetrieveError> {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let exe_dir = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf));
         let dir = match std::env::var_os("AWS_MCP_MODEL_DIR") {
             Some(d) if !d.is_empty() => PathBuf::from(d),
-            _ => repo.join("models").join("minilm"),
+            _ => {
+                let mut candidates = Vec::new();
+                if let Some(e) = &exe_dir {
+                    candidates.push(e.join("models").join("minilm"));
+                    candidates.push(e.join("../share/aws-mcp/models/minilm"));
+                }
+                candidates.push(repo.join("models").join("minilm"));
+                candidates
+                    .iter()
+                    .find(|d| d.join("model.onnx").is_file())
+                    .cloned()
+                    .unwrap_or_else(|| repo.join("models").join("minilm"))
+            }
         };
         if !dir.join("model.onnx").is_file() {
             return Err(unavailable(
@@ -96,10 +124,10 @@ impl DenseFiles {
         }
         let runtime = match std::env::var_os("ORT_DYLIB_PATH") {
             Some(p) if !p.is_empty() => PathBuf::from(p),
-            _ => find_runtime_in_venv(&repo.join(".venv")).ok_or_else(|| {
+            _ => find_runtime(exe_dir.as_deref(), &repo).ok_or_else(|| {
                 unavailable(
                     "dense",
-                    "the ONNX Runtime library was not found; run `pip install onnxruntime==1.31.1` and set ORT_DYLIB_PATH to its onnxruntime/capi/libonnxruntime.so.1.31.1",
+                    "the ONNX Runtime library was not found; run `pip install onnxruntime>=1.31.1` (or set ORT_DYLIB_PATH to a libonnxruntime 1.31 or newer)",
                 )
             })?,
         };
@@ -113,17 +141,73 @@ impl DenseFiles {
     }
 }
 
-fn find_runtime_in_venv(venv: &Path) -> Option<PathBuf> {
-    for lib in std::fs::read_dir(venv.join("lib")).ok()?.flatten() {
-        let capi = lib.path().join("site-packages/onnxruntime/capi");
-        for f in std::fs::read_dir(&capi).ok()?.flatten() {
-            let name = f.file_name();
-            if name.to_string_lossy().starts_with("libonnxruntime.so.") {
-                return Some(f.path());
-            }
+/// Whether `name` is a file name of the ONNX Runtime library on some platform.
+fn is_runtime_name(name: &str) -> bool {
+    name == "onnxruntime.dll"
+        || name
+            .strip_prefix("libonnxruntime")
+            .is_some_and(|rest| rest.starts_with(".so") || rest.ends_with(".dylib"))
+}
+
+/// The first ONNX Runtime library in `dir` (sorted by name, so the choice is stable).
+fn runtime_in(dir: &Path) -> Option<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|f| is_runtime_name(&f.file_name().to_string_lossy()))
+        .map(|f| f.path())
+        .filter(|p| p.is_file())
+        .collect();
+    found.sort();
+    found.into_iter().next()
+}
+
+/// `onnxruntime/capi/` of every `site-packages` under `lib/python3*/` of `prefix`.
+fn python_capi_dirs(prefix: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(libs) = std::fs::read_dir(prefix.join("lib")) else {
+        return;
+    };
+    let mut libs: Vec<PathBuf> = libs
+        .flatten()
+        .filter(|l| l.file_name().to_string_lossy().starts_with("python3"))
+        .map(|l| l.path())
+        .collect();
+    libs.sort();
+    libs.reverse();
+    for lib in libs {
+        for sub in ["site-packages", "dist-packages"] {
+            out.push(lib.join(sub).join("onnxruntime").join("capi"));
         }
     }
-    None
+}
+
+/// Look for the ONNX Runtime library where [`DenseFiles::locate`] says.
+fn find_runtime(exe_dir: Option<&Path>, repo: &Path) -> Option<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(e) = exe_dir {
+        dirs.push(e.to_path_buf());
+        dirs.push(e.join("../lib"));
+    }
+    if let Some(v) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
+        python_capi_dirs(Path::new(&v), &mut dirs);
+    }
+    python_capi_dirs(&repo.join(".venv"), &mut dirs);
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        python_capi_dirs(&Path::new(&home).join(".local"), &mut dirs);
+    }
+    for prefix in ["/usr/local", "/usr"] {
+        python_capi_dirs(Path::new(prefix), &mut dirs);
+    }
+    for d in [
+        "/usr/local/lib",
+        "/usr/lib",
+        "/usr/lib/x86_64-linux-gnu",
+        "/usr/lib/aarch64-linux-gnu",
+        "/opt/homebrew/lib",
+    ] {
+        dirs.push(PathBuf::from(d));
+    }
+    dirs.iter().find_map(|d| runtime_in(d))
 }
 
 /// The ONNX Runtime environment, loaded once per process.
@@ -596,10 +680,13 @@ impl DenseRetriever {
 impl Retriever for DenseRetriever {
     fn suggest(&self, query: &str, k: usize) -> Result<Vec<Suggestion>, RetrieveError> {
         let q = check_query(query)?;
-        self.rank(q, k)?
+        let mut out = self
+            .rank(q, k)?
             .into_iter()
             .map(|(d, s)| self.suggestion(d, s))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        complete_all(self.catalog, q, &mut out);
+        Ok(out)
     }
 
     fn name(&self) -> &str {
@@ -633,9 +720,12 @@ impl std::fmt::Debug for HybridRetriever {
 }
 
 impl HybridRetriever {
-    /// Both engines with their default files. `w_dense` = 0.2: with the
-    /// lexical engine the stronger of the two, a larger weight gained a
-    /// point of recall@3 on the development set but lost two of recall@1.
+    /// Both engines with their default files. `w_dense` = 4: with the query
+    /// encoder fine-tuned on AWS task phrasing (`tools/catalog-gen/finetune.py`)
+    /// the dense engine is the stronger one and the lexical score breaks its
+    /// ties; chosen on the `tune` split of `tools/eval/suggest_corpus.jsonl`
+    /// (recall@1 0.656 / 0.680 / 0.699 / 0.713 / 0.732 / 0.710 at
+    /// 0.2 / 0.5 / 1 / 2 / 4 / 8).
     pub fn new(catalog: &'static Catalog) -> Result<HybridRetriever, RetrieveError> {
         let dense = DenseRetriever::new(catalog)?;
         let lexical = Bm25Retriever::new(catalog)?;
@@ -652,7 +742,7 @@ impl HybridRetriever {
         HybridRetriever {
             lexical,
             dense,
-            w_dense: 0.2,
+            w_dense: 4.0,
             depth: 100,
         }
     }
@@ -688,13 +778,32 @@ impl Retriever for HybridRetriever {
         let mut all = fuse(&lex, &den, self.w_dense);
         all.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         all.truncate(k);
-        all.into_iter()
+        let mut out = all
+            .into_iter()
             .map(|(d, s)| self.dense.suggestion(d, s))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        complete_all(self.dense.catalog, q, &mut out);
+        Ok(out)
     }
 
     fn name(&self) -> &str {
         "hybrid"
+    }
+
+    /// Hybrid, or lexical alone for a request the model fails on (the lexical engine needs
+    /// no file and cannot fail on a checked request).
+    fn answer(&self, query: &str, k: usize) -> Result<super::Answer, RetrieveError> {
+        match self.suggest(query, k) {
+            Ok(suggestions) => Ok(super::Answer {
+                engine: "hybrid".into(),
+                suggestions,
+            }),
+            Err(RetrieveError::Model(_)) => Ok(super::Answer {
+                engine: "lexical".into(),
+                suggestions: self.lexical.suggest(query, k)?,
+            }),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -911,6 +1020,37 @@ mod tests {
             format!("{:016x}", h.finish()),
             "models/minilm is stale: rerun tools/catalog-gen/dense.py"
         );
+    }
+
+    #[test]
+    fn runtime_library_names_and_directories() {
+        for ok in [
+            "libonnxruntime.so",
+            "libonnxruntime.so.1",
+            "libonnxruntime.so.1.31.1",
+            "libonnxruntime.1.31.1.dylib",
+            "onnxruntime.dll",
+        ] {
+            assert!(is_runtime_name(ok), "{ok}");
+        }
+        for no in [
+            "libonnxruntime_providers_shared.so",
+            "onnxruntime_binding.node",
+            "libonnxruntime.txt",
+            "onnxruntime.so",
+        ] {
+            assert!(!is_runtime_name(no), "{no}");
+        }
+        let dir = std::env::temp_dir().join(format!("aws-mcp-ort-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(runtime_in(&dir), None, "an empty directory has none");
+        std::fs::write(dir.join("libonnxruntime_providers_shared.so"), b"").unwrap();
+        assert_eq!(runtime_in(&dir), None);
+        std::fs::write(dir.join("libonnxruntime.so.1.31.1"), b"").unwrap();
+        std::fs::write(dir.join("libonnxruntime.so.1"), b"").unwrap();
+        assert_eq!(runtime_in(&dir), Some(dir.join("libonnxruntime.so.1")));
+        assert_eq!(runtime_in(&dir.join("missing")), None);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

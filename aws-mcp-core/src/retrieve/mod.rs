@@ -42,6 +42,7 @@ mod bm25;
 mod corpus;
 #[cfg(feature = "dense")]
 mod dense;
+mod fill;
 mod synonyms;
 mod text;
 
@@ -53,12 +54,14 @@ pub use bm25::{Bm25Params, Bm25Retriever};
 pub use corpus::{Corpus, CorpusDoc};
 #[cfg(feature = "dense")]
 pub use dense::{DenseFiles, DenseRetriever, ExactIndex, HybridRetriever, OnnxEmbedder};
+pub use fill::values_in as request_values;
 
 /// The longest request accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 2000;
 
 /// One suggested command.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Suggestion {
     /// The full command, e.g. `aws ec2 describe-instances`.
     pub command: String,
@@ -72,10 +75,21 @@ pub struct Suggestion {
     pub score: f32,
     /// Every parameter the command takes.
     pub parameters: Vec<ParamInfo>,
+    /// The command with the values the request names put where the command takes them
+    /// (`aws ec2 describe-route-tables --filters Name=vpc-id,Values=vpc-0a1b…`), and a
+    /// `--option <option>` placeholder for each required option the request does not give.
+    /// It validates (with [`crate::validate`]); when no such line could be made, it is
+    /// [`command`](Self::command) alone.
+    pub ready: String,
+    /// The options [`ready`](Self::ready) fills from the request (`paths` for positional ones).
+    pub filled: Vec<String>,
+    /// The required options the request does not give (placeholders in `ready`).
+    pub missing: Vec<String>,
 }
 
 /// One parameter of a suggested command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ParamInfo {
     /// The option as typed, e.g. `--instance-ids` (a positional argument has no dashes).
     pub name: String,
@@ -165,6 +179,23 @@ pub trait Retriever: Send + Sync {
     fn suggest(&self, query: &str, k: usize) -> Result<Vec<Suggestion>, RetrieveError>;
     /// The engine's name (`lexical`, `dense`, `hybrid`).
     fn name(&self) -> &str;
+    /// Like [`suggest`](Self::suggest), saying which engine answered: an engine that falls
+    /// back to another for one request (hybrid to lexical when the model fails) names it.
+    fn answer(&self, query: &str, k: usize) -> Result<Answer, RetrieveError> {
+        Ok(Answer {
+            engine: self.name().to_string(),
+            suggestions: self.suggest(query, k)?,
+        })
+    }
+}
+
+/// Suggestions with the engine that made them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    /// The engine that answered (`hybrid`, `dense`, `lexical`).
+    pub engine: String,
+    /// The commands, best first.
+    pub suggestions: Vec<Suggestion>,
 }
 
 /// Turns text into a vector (a sentence-embedding model).
@@ -262,14 +293,22 @@ pub fn retriever(
 
 /// The best engine available in this build and on this machine.
 pub fn default_retriever(catalog: &'static Catalog) -> Result<Box<dyn Retriever>, RetrieveError> {
-    let mut last = None;
+    best_retriever(catalog).map(|(r, _)| r)
+}
+
+/// The best engine available, with why each better one was not (empty when the best
+/// engine was built): hybrid, else dense, else lexical, which needs no file.
+pub fn best_retriever(
+    catalog: &'static Catalog,
+) -> Result<(Box<dyn Retriever>, Vec<RetrieveError>), RetrieveError> {
+    let mut skipped = Vec::new();
     for engine in Engine::ALL {
         match retriever(catalog, engine) {
-            Ok(r) => return Ok(r),
-            Err(e) => last = Some(e),
+            Ok(r) => return Ok((r, skipped)),
+            Err(e) => skipped.push(e),
         }
     }
-    Err(last.unwrap_or(RetrieveError::EngineUnavailable {
+    Err(skipped.pop().unwrap_or(RetrieveError::EngineUnavailable {
         engine: "any".into(),
         reason: "no engine is compiled in".into(),
     }))
@@ -311,13 +350,23 @@ pub(crate) fn make_suggestion(
         format!("aws {service} {operation}")
     };
     Ok(Suggestion {
+        ready: command.clone(),
         command,
         service: service.to_string(),
         operation: operation.to_string(),
         description,
         score,
         parameters,
+        filled: Vec::new(),
+        missing: Vec::new(),
     })
+}
+
+/// Fill every suggestion's ready command from `query` (see the `fill` module).
+pub(crate) fn complete_all(catalog: &Catalog, query: &str, suggestions: &mut [Suggestion]) {
+    for s in suggestions {
+        fill::complete(catalog, query, s);
+    }
 }
 
 /// The first sentence of `doc`, at most `max` characters (cut on a char boundary).

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use aws_credential_types::Credentials;
 use aws_mcp_core::catalog::{OperationModel, Service};
 use aws_mcp_wire::endpoint::RuleSet;
-use aws_mcp_wire::protocol::parse::{parse_response, BlobMode, ParseOptions, TimestampMode};
+use aws_mcp_wire::protocol::parse::{parse_response, ParseOptions};
 use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
 use aws_mcp_wire::protocol::{ApiError, HttpResponse, Protocol, ServiceModel};
 use aws_sigv4::http_request::SignableBody;
@@ -278,9 +278,7 @@ impl<'e> S3Client<'e> {
             op.api(),
             &opm,
             &p,
-            &SerializeOptions {
-                idempotency_token: None,
-            },
+            &SerializeOptions::default(),
         )
         .map_err(|e| NativeError::Request(e.to_string()))?;
         let url = join_url(&ep.url, &req.path, req.host_prefix.as_deref());
@@ -532,10 +530,8 @@ struct Built {
 
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-const PARSE: ParseOptions = ParseOptions {
-    timestamps: TimestampMode::Raw,
-    blobs: BlobMode::Base64,
-};
+/// What the CLI prints (timestamps and blobs as received).
+const PARSE: ParseOptions = ParseOptions::CLI;
 
 fn retryable(status: u16, err: &ApiError) -> bool {
     status >= 500 || status == 429 || transport::retryable_code(&err.code)

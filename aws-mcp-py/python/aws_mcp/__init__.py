@@ -10,12 +10,18 @@ True
 {'service': 'sts', 'operation': 'GetCallerIdentity'}
 
 The heavy lifting is done by the Rust core (``aws-mcp-core``) through the
-native module ``aws_mcp._native``.
+native module ``aws_mcp._native``. The distribution is ``aws-cli-mcp`` on
+PyPI; the Node package ``aws-mcp`` offers the same operations under the same
+names (``suggestEngine``, ``cliMain`` in JavaScript's case).
 """
 
 from __future__ import annotations
 
-from ._errors import (
+from . import _engine
+
+_engine.configure()
+
+from ._errors import (  # noqa: E402
     AwsMcpError,
     CatalogError,
     PolicyError,
@@ -23,13 +29,15 @@ from ._errors import (
     ServerError,
     ValidationError,
 )
-from ._native import (
+from ._native import (  # noqa: E402
     Catalog,
     Policy,
     Suggestion,
     ValidatedCommand,
     __version__,
     classify,
+    cli_main,
+    serve,
     suggest,
     suggest_engine,
     validate,
@@ -48,6 +56,8 @@ __all__ = [
     "ValidationError",
     "__version__",
     "classify",
+    "cli_main",
+    "serve",
     "suggest",
     "suggest_engine",
     "validate",

@@ -1,38 +1,27 @@
-"""The `aws-mcp` console script: serve MCP over stdio (the same server as the Rust binary).
+"""The ``aws-mcp`` console script: the same command line as the Rust binary.
 
-Configure it with environment variables (AWS_REGION, READ_OPERATIONS_ONLY, ...;
-see the README). A bad value stops it at start-up with a message naming the
-variable.
+``aws-mcp`` (or ``aws-mcp serve``) serves MCP over stdio; ``aws-mcp check``,
+``suggest``, ``run`` and ``catalog`` work as documented in ``aws-mcp --help``.
+The arguments go to the Rust command line unchanged (``aws_mcp._native.cli_main``),
+so every entry point behaves alike. The package also installs the script under
+its distribution name, ``aws-cli-mcp``, so that ``uvx aws-cli-mcp`` runs it.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 
 
 def main() -> int:
-    """Run the server until the client closes stdin; return the exit status."""
-    args = sys.argv[1:]
-    if args and args[0] in ("-h", "--help"):
-        sys.stderr.write(__doc__ or "")
-        return 0
-    if args and args[0] != "serve":
-        sys.stderr.write(
-            "aws-mcp (Python package): only `aws-mcp` / `aws-mcp serve` are available here; "
-            "use the Rust binary for check, suggest and catalog\n"
-        )
-        return 2
-    from . import ServerError
-    from ._native import serve
+    """Run the command line with ``sys.argv`` and return its exit status."""
+    from ._native import cli_main
 
-    try:
-        serve()
-    except ServerError as e:
-        sys.stderr.write(f"aws-mcp: {e}\n")
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    # While Rust runs, Python's own SIGINT handler would only set a flag that
+    # nothing reads; restore the default so that Ctrl-C stops the program as it
+    # stops the binary.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    return cli_main(["aws-mcp", *sys.argv[1:]])
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ class Catalog:
     def operations(self, service: str) -> list[str]: ...
     def command(self, service: str, operation: str) -> dict[str, Any] | None: ...
     def stats(self) -> dict[str, Any]: ...
+    def validate(self, command: str) -> ValidatedCommand:
+        """Validate an `aws ...` command against this catalog; raises aws_mcp.ValidationError."""
 
 class ValidatedCommand:
     """A command that exists in the AWS CLI table and whose arguments are valid."""
@@ -35,17 +37,22 @@ class ValidatedCommand:
     def argv(self) -> list[str]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
-def validate(command: str) -> ValidatedCommand:
-    """Validate an `aws ...` command; raises aws_mcp.ValidationError."""
+def validate(command: str, catalog: Catalog | None = None) -> ValidatedCommand:
+    """Validate an `aws ...` command (against `catalog`, default the embedded one);
+    raises aws_mcp.ValidationError."""
 
 def classify(command: str | ValidatedCommand) -> dict[str, Any]:
     """Access level, read-only flag, IAM actions and source of the classification."""
 
 class Policy:
-    """The security policy, configured from environment variables (default: os.environ)."""
+    """The security policy, configured from environment variables (default: the process's)."""
 
-    def __init__(self, env: Mapping[str, str] | None = None) -> None: ...
-    def decide(self, command: str | ValidatedCommand) -> dict[str, Any]: ...
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        """`env`: any mapping of str to str (os.environ, a dict, ...); raises aws_mcp.PolicyError."""
+    def assess(self, command: str | ValidatedCommand) -> dict[str, Any]:
+        """Classify and decide, as the server does: access_level, read_only, iam_actions,
+        classification_source, classification_reason, decision ('allow' | 'deny' | 'consent'),
+        and for a refusal or a consent the deciding `rule` and the `reason`."""
 
 class Suggestion:
     """A suggested command with its complete parameter list."""
@@ -62,6 +69,10 @@ class Suggestion:
     def score(self) -> float: ...
     @property
     def parameters(self) -> list[dict[str, Any]]: ...
+    @property
+    def ready(self) -> str: ...
+    @property
+    def missing(self) -> list[str]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 def suggest(query: str, k: int = 3) -> list[Suggestion]:
@@ -72,3 +83,6 @@ def suggest_engine() -> str:
 
 def serve() -> None:
     """Serve MCP over stdin/stdout until stdin closes; raises aws_mcp.ServerError."""
+
+def cli_main(args: list[str]) -> int:
+    """Run the `aws-mcp` command line (args[0] is the program name); return its exit status."""

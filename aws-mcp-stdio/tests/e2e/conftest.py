@@ -22,8 +22,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 VENV = Path(os.environ.get("AWS_MCP_VENV", ROOT / ".venv"))
 BIN = Path(os.environ.get("AWS_MCP_BIN", ROOT / "target" / "debug" / "aws-mcp"))
-AWS = VENV / "bin" / "aws"
-MOTO = VENV / "bin" / "moto_server"
+WINDOWS = os.name == "nt"
+# A venv keeps its programs in Scripts\ on Windows, where pip installs awscli v1 as aws.cmd.
+VENV_BIN = VENV / ("Scripts" if WINDOWS else "bin")
+AWS = VENV_BIN / ("aws.cmd" if WINDOWS else "aws")
+MOTO = VENV_BIN / ("moto_server.exe" if WINDOWS else "moto_server")
 
 
 def free_port() -> int:
@@ -100,6 +103,12 @@ def server_env(moto, workdir, tmp_path):
         "AWS_API_MCP_WORKING_DIR": str(workdir),
         "RUST_LOG": "info",
     }
+    if WINDOWS:
+        # The home directory there is USERPROFILE; Windows programs also need these.
+        env["USERPROFILE"] = str(home)
+        for var in ("SYSTEMROOT", "COMSPEC", "PATHEXT", "TEMP", "TMP", "WINDIR"):
+            if os.environ.get(var):
+                env[var] = os.environ[var]
     if os.environ.get("AWS_DATA_PATH"):
         env["AWS_DATA_PATH"] = os.environ["AWS_DATA_PATH"]
     return env

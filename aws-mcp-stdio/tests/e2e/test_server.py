@@ -355,6 +355,39 @@ async def test_suggest(server_env):
         assert r.is_error
 
 
+async def test_suggest_default_engine_and_ready_commands(server_env):
+    """Every entry point answers with the hybrid engine out of the box, and a ready command
+    runs as it is (on moto)."""
+    async with connect(server_env) as c:
+        r = await c.call_tool(
+            "suggest_aws_commands", {"query": "route tables for vpc-0a1b2c3d4e5f67890"}
+        )
+        assert not r.is_error
+        assert r.structured_content["engine"] == "hybrid"
+        found = {s["command"]: s for s in r.structured_content["suggestions"]}
+        top = found["aws ec2 describe-route-tables"]
+        assert top["ready_command"] == (
+            "aws ec2 describe-route-tables --filters Name=vpc-id,Values=vpc-0a1b2c3d4e5f67890"
+        )
+        assert top["missing_parameters"] == []
+        ran = await call(c, top["ready_command"])
+        assert not ran.is_error, ran.content[0].text
+        # a required option the request does not give is a quoted placeholder, and listed
+        r = await c.call_tool("suggest_aws_commands", {"query": "create a dynamodb table"})
+        top = r.structured_content["suggestions"][0]
+        assert "--table-name '<table-name>'" in top["ready_command"]
+        assert "--table-name" in top["missing_parameters"]
+
+
+async def test_suggest_falls_back_to_lexical_without_the_model(server_env):
+    env = dict(server_env, AWS_MCP_MODEL_DIR="/nonexistent/model-dir")
+    async with connect(env) as c:
+        r = await c.call_tool("suggest_aws_commands", {"query": "list s3 buckets"})
+        assert not r.is_error
+        assert r.structured_content["engine"] == "lexical"
+        assert r.structured_content["suggestions"]
+
+
 def test_exits_when_stdin_closes_and_stdout_is_protocol_only(server_env):
     proc = subprocess.Popen(
         [str(BIN)],

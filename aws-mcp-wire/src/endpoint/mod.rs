@@ -156,6 +156,7 @@ impl From<bool> for ParamValue {
 
 /// A resolved endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Endpoint {
     /// The URL to send the request to (the operation's path is appended by
     /// the caller).
@@ -171,6 +172,7 @@ pub struct Endpoint {
 /// One entry of an endpoint's `authSchemes` property: how to sign requests
 /// to it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct AuthScheme {
     /// The scheme: `sigv4`, `sigv4a`, `sigv4-s3express`, `none`, ...
     pub name: String,

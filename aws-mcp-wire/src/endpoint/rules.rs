@@ -43,6 +43,7 @@ impl fmt::Display for ParamType {
 
 /// One parameter a rule set declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Parameter {
     /// Its name, such as `Region` or `Bucket`.
     pub name: String,

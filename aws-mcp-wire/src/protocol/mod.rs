@@ -107,6 +107,7 @@ impl<'a> ServiceModel<'a> {
 
 /// An HTTP request to send (before signing).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct HttpRequest {
     /// The method (`GET`, `POST`, ...).
     pub method: String,
@@ -136,6 +137,7 @@ pub struct HttpResponse<'a> {
 
 /// An error response from AWS, parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The error code (`NoSuchBucket`, `InvalidParameterValue`), as the AWS
     /// CLI reports it.

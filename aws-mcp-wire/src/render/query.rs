@@ -76,7 +76,9 @@ impl Cx<'_> {
     }
 }
 
-fn truthy(v: &Value) -> bool {
+/// JMESPath truthiness (false, null, empty strings, arrays and objects are
+/// false; every number is true), also what botocore's paginators test.
+pub(crate) fn truthy(v: &Value) -> bool {
     match v {
         Value::Null => false,
         Value::Bool(b) => *b,

@@ -119,6 +119,7 @@ pub enum BlobMode {
 
 /// How scalars are returned; see [`TimestampMode`] and [`BlobMode`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct ParseOptions {
     /// Timestamps.
     pub timestamps: TimestampMode,

@@ -64,6 +64,7 @@ use time::Format;
 
 /// Options for [`serialize`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SerializeOptions {
     /// The value given to top-level `idempotencyToken` members the
     /// parameters leave unset (botocore fills them with a fresh UUID 4; the
