@@ -217,7 +217,7 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
         if let Some(arg) = args.get(&given.name) {
             // `outfile` is awscli's streaming-output argument: the executor
             // writes the streaming payload there (checked below).
-            let streaming_outfile = given.name == "outfile" && has_streaming_output(&op, service);
+            let streaming_outfile = given.name == "outfile" && has_streaming_output(op, service);
             if arg.kind == ArgKind::Custom && command.service() != "ec2" && !streaming_outfile {
                 return no(format!(
                     "--{} is an AWS CLI argument, not an API parameter",
