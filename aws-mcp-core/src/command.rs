@@ -94,6 +94,12 @@ impl ValidatedCommand {
     /// (numbers, booleans, structures, lists, maps), exactly as the AWS CLI
     /// would pass them to botocore. Empty for customizations, whose
     /// arguments are in [`ValidatedCommand::args`].
+    ///
+    /// A blob is a string whose UTF-8 bytes are the data (what AWS CLI v1,
+    /// and v2 with `raw-in-base64-out`, send for the text given; what v2
+    /// decodes from base64 when that is text), or, for bytes AWS CLI v2
+    /// decoded from base64 that are not UTF-8, an array of byte values
+    /// (`[255, 0, 1]`).
     pub fn parameters(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.parameters
     }

@@ -18,8 +18,14 @@
 //!   [`ExecOptions::output_cap`] bytes of standard output and
 //!   [`ExecOptions::error_cap`] bytes of standard error, and reports the total
 //!   it saw.
+//! * **Whose credentials.** By default an executor signs with its own
+//!   identity (the standard credential chain). A server that acts for many
+//!   callers (the HTTP transport with per-caller roles) puts each caller's
+//!   temporary [`Credentials`] in [`ExecOptions::credentials`]; an executor
+//!   then signs with those and nothing else, so one caller never runs with
+//!   another's (or the server's) identity.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +51,10 @@ pub struct ExecOptions {
     pub output_cap: usize,
     /// The most bytes of standard error kept.
     pub error_cap: usize,
+    /// Sign with these credentials instead of the executor's own identity
+    /// (the caller's, when a server acts for many callers). Never serialized.
+    #[serde(skip)]
+    pub credentials: Option<Credentials>,
 }
 
 impl Default for ExecOptions {
@@ -55,7 +65,37 @@ impl Default for ExecOptions {
             connect_timeout: Duration::from_secs(10),
             output_cap: 256 * 1024,
             error_cap: 16 * 1024,
+            credentials: None,
         }
+    }
+}
+
+/// AWS credentials a command runs with (temporary ones from STS, most
+/// often). The secret parts are never printed: `Debug` shows the access key
+/// id only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The access key id.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: String,
+    /// The session token of temporary credentials.
+    pub session_token: Option<String>,
+    /// When they expire, for temporary credentials.
+    pub expires: Option<SystemTime>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "** redacted **"),
+            )
+            .field("expires", &self.expires)
+            .finish()
     }
 }
 
@@ -134,6 +174,13 @@ pub enum ExecError {
     #[error("the command ran longer than {seconds} seconds and was stopped; narrow it (filters, --max-items) or raise AWS_MCP_TIMEOUT")]
     Timeout {
         /// The timeout in seconds.
+        seconds: u64,
+    },
+    /// The whole call (a batch of commands) ran longer than the server
+    /// allows one call; the command running then was stopped.
+    #[error("the call ran longer than its {seconds}-second limit and this command was stopped; run fewer or narrower commands per call, or raise AWS_MCP_CALL_TIMEOUT")]
+    CallTimeout {
+        /// The call's limit in seconds.
         seconds: u64,
     },
     /// The client cancelled the request and the command was killed.

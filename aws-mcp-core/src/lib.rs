@@ -73,6 +73,7 @@ pub mod classify;
 pub mod command;
 pub(crate) mod container;
 pub mod exec;
+pub mod localpath;
 pub mod parse;
 pub mod pipeline;
 pub mod policy;
@@ -96,7 +97,7 @@ pub use classify::{AccessLevel, AccessTable, Classification, Classifier};
 pub use command::{
     ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
 };
-pub use exec::{ExecError, ExecOptions, ExecOutput, Executor};
+pub use exec::{Credentials, ExecError, ExecOptions, ExecOutput, Executor};
 pub use parse::tokenize;
 pub use pipeline::{Pipeline, Report};
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError, Rule};

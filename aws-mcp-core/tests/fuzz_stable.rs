@@ -11,7 +11,10 @@
 //! * a validated command's normalized `argv`, validated again, gives the
 //!   same parameters and local paths (normalization is faithful).
 //!
-//! For longer, coverage-guided runs use the cargo-fuzz target in `fuzz/`
+//! Deep and explosive `--query` expressions are fuzzed by
+//! `aws-mcp-wire/tests/fuzz_query.rs` (validator and evaluator).
+//!
+//! For longer, coverage-guided runs use the cargo-fuzz targets in `fuzz/`
 //! (`cargo +nightly fuzz run validate -- -max_total_time=600`).
 
 #![allow(clippy::print_stdout)] // the figures are the point of this test

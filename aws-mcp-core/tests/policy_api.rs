@@ -17,6 +17,8 @@ fn commands_through_the_assessor() {
         ("AWS_REGION", "eu-central-1".to_string()),
         ("AWS_API_MCP_WORKING_DIR", dir.display().to_string()),
         ("READ_OPERATIONS_ONLY", "true".to_string()),
+        // No policy file there.
+        ("HOME", dir.display().to_string()),
     ];
     let lookup = |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
     let mut cfg = PolicyConfig::from_env(Catalog::embedded(), lookup).unwrap();

@@ -422,6 +422,14 @@ fn v2_blobs_are_base64_unless_raw_in_base64_out() {
     let c =
         v2("aws kinesis put-records --stream-name s --records Data=aGk=,PartitionKey=p").unwrap();
     assert_eq!(c.parameters()["Records"][0]["Data"], json!("hi"));
+    // Bytes that are not UTF-8 are an array of byte values: never ambiguous.
+    let c = v2("aws kms encrypt --key-id k --plaintext /wABAg==").unwrap();
+    assert_eq!(c.parameters()["Plaintext"], json!([255, 0, 1, 2]));
+    let c = v2("aws kinesis put-record --stream-name s --partition-key p --data gICA").unwrap();
+    assert_eq!(c.parameters()["Data"], json!([128, 128, 128]));
+    // v1 and raw-in-base64-out: the text itself.
+    let c = ok("aws kms encrypt --key-id k --plaintext /wABAg==");
+    assert_eq!(c.parameters()["Plaintext"], json!("/wABAg=="));
     assert_eq!(
         v2("aws kinesis put-records --stream-name s --records Data=hi!,PartitionKey=p")
             .unwrap_err()

@@ -194,7 +194,7 @@ fn to_param(v: &Value) -> Option<ParamValue> {
 }
 
 fn jmespath_search(expr: &str, v: &Value) -> Result<Value, String> {
-    let e = jmespath::compile(expr).map_err(|e| e.to_string())?;
+    let e = aws_mcp_core::query::compile(expr).map_err(|e| e.to_string())?;
     let r = e.search(v).map_err(|e| e.to_string())?;
     serde_json::to_value(&*r).map_err(|e| e.to_string())
 }

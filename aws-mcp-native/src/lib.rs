@@ -10,15 +10,21 @@
 //!
 //! 1. **Coverage** ([`native_support`]): generated operations of services
 //!    speaking `query`, `ec2`, `json`, `rest-json` or `rest-xml`, without
-//!    event streams, bearer auth, hand-written arguments, or one of the
-//!    botocore request/response handlers listed in [`NOT_NATIVE`]; and the
-//!    high-level `aws s3` commands (the `s3` module, over
-//!    [`aws_mcp_wire::s3`]). Local files are read and written here:
-//!    parameter files, streaming inputs and output files of generated
-//!    operations (`paramfiles`), the local sides of `s3` transfers, all
-//!    through [`localfs`], confined like the policy confines them. Anything
-//!    else is left to the `aws` subprocess (the stdio server routes it) or
-//!    refused with the reason.
+//!    event streams, bearer auth, or one of the botocore request/response
+//!    handlers listed in [`NOT_NATIVE`]; and the high-level `aws s3`
+//!    commands (the `s3` module, over [`aws_mcp_wire::s3`]). Every argument
+//!    the AWS CLI adds to a generated operation is classified by
+//!    [`cli_argument`]: reproduced natively (pagination, EC2's hand-written
+//!    arguments and top-level booleans, the streaming `outfile`) or a reason
+//!    to leave the command to the CLI (`--generate-cli-skeleton`,
+//!    `--cli-input-json`, any other customization); the coverage check
+//!    proves the classification complete against the live CLI. Local files
+//!    are read and written here: parameter files, streaming inputs and
+//!    output files of generated operations (`paramfiles`), the local sides
+//!    of `s3` transfers, all through [`localfs`] over the policy's resolver
+//!    and the directory-handle opener [`files`], so what is opened is what
+//!    the policy judged. Anything else is left to the `aws` subprocess (the
+//!    stdio server routes it) or refused with the reason.
 //! 2. **Request**: the core's protocol serializer turns the typed parameters
 //!    into an HTTP request; botocore's own request rules that matter are
 //!    applied first (S3's bucket comes out of the path; S3 listings ask for
@@ -35,7 +41,9 @@
 //! 5. **Send**: one pooled HTTP/1.1 client (rustls; through the proxy
 //!    `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` name unless `NO_PROXY` excludes
 //!    the host, with a `CONNECT` tunnel), retries with jittered
-//!    backoff for throttling, 5xx and connection errors (5 attempts, as the CLI), the
+//!    backoff for throttling, 5xx and connection errors (5 attempts, as the
+//!    CLI; a write without an idempotency token only when it surely was not
+//!    acted on, see `Call::once`), the
 //!    command's timeout over the whole call, cancellation by dropping the
 //!    future.
 //! 6. **Response**: the core's parser (timestamps and blobs exactly as the
@@ -44,10 +52,25 @@
 //!    `--output` by the core's renderer. API errors print the CLI's message
 //!    (`An error occurred (Code) when calling the Op operation: ...`) with
 //!    exit code 255, like `aws`.
+//!
+//! ## AWS CLI v1 or v2
+//!
+//! [`NativeExecutor::with_cli`] says which CLI the output must match
+//! ([`CliOutput`]): v1 (the default) prints timestamps as the service sent
+//! them, v2 as ISO 8601 (`2024-01-02T03:04:05+00:00`, those sent as epoch
+//! numbers in the machine's zone, `TZ` first, as Python's `tzlocal()`; the
+//! profile's `cli_timestamp_format` changes either), v2 has `--output yaml`,
+//! `yaml-stream` (printed page by page) and `off`, and v2's errors have
+//! their own exit codes (254 for an API error) and, from 2.34.0, their own
+//! text (`aws: [ERROR]: ...`, `--cli-error-format`); see
+//! [`aws_mcp_wire::render::error`]. Blob parameters arrive as the validator
+//! leaves them for the dialect (text, or byte arrays for v2 base64 values
+//! that are not UTF-8) and are sent as bytes.
 
 #![warn(missing_docs)]
 
 mod endpoint;
+pub mod files;
 pub mod localfs;
 mod paramfiles;
 mod quirks;
@@ -63,10 +86,15 @@ use aws_mcp_core::exec::{cap_output, Capped};
 use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand, Validator};
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
-use aws_mcp_wire::protocol::parse::{parse_response, ParseOptions};
+use aws_mcp_wire::protocol::parse::{
+    parse_error_details, parse_response, LocalOffset, ParseOptions, TimestampMode,
+};
 use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
 use aws_mcp_wire::protocol::{HttpResponse, Protocol, ServiceModel};
-use aws_mcp_wire::render::{render, render_text_pages, OutputFormat};
+use aws_mcp_wire::render::{
+    render, render_error, render_text_pages, render_yaml_stream_pages, CliError, ErrorFormat,
+    ErrorKind, ErrorStyle, OutputFormat,
+};
 use bytes::Bytes;
 use http_body_util::Full;
 use serde_json::{Map, Value};
@@ -100,12 +128,193 @@ pub const NOT_NATIVE: &[&str] = &[
     "sqs:ReceiveMessage",
 ];
 
+/// How the native executor treats an argument the AWS CLI adds to a
+/// generated operation (one that is not a member of the operation's input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CliArgument {
+    /// Reproduced natively exactly as the CLI does it; the text says how.
+    Native(&'static str),
+    /// A command that gives it is left to the `aws` program; the text says why.
+    NotNative(&'static str),
+}
+
+/// awscli's hand-written EC2 arguments that the validator translates into
+/// API parameters exactly as awscli does (`aws_mcp_core::validate`'s EC2
+/// rules, from `customizations/ec2/addcount.py`, `runinstances.py` and
+/// `secgroupsimplify.py`): (command, argument).
+const EC2_NATIVE: &[(&str, &str)] = &[
+    ("run-instances", "count"),
+    ("run-instances", "secondary-private-ip-addresses"),
+    ("run-instances", "secondary-private-ip-address-count"),
+    ("run-instances", "associate-public-ip-address"),
+    ("run-instances", "no-associate-public-ip-address"),
+    ("authorize-security-group-ingress", "protocol"),
+    ("authorize-security-group-ingress", "port"),
+    ("authorize-security-group-ingress", "cidr"),
+    ("authorize-security-group-ingress", "source-group"),
+    ("authorize-security-group-ingress", "group-owner"),
+    ("authorize-security-group-egress", "protocol"),
+    ("authorize-security-group-egress", "port"),
+    ("authorize-security-group-egress", "cidr"),
+    ("authorize-security-group-egress", "source-group"),
+    ("authorize-security-group-egress", "group-owner"),
+    ("revoke-security-group-ingress", "protocol"),
+    ("revoke-security-group-ingress", "port"),
+    ("revoke-security-group-ingress", "cidr"),
+    ("revoke-security-group-ingress", "source-group"),
+    ("revoke-security-group-ingress", "group-owner"),
+    ("revoke-security-group-egress", "protocol"),
+    ("revoke-security-group-egress", "port"),
+    ("revoke-security-group-egress", "cidr"),
+    ("revoke-security-group-egress", "source-group"),
+    ("revoke-security-group-egress", "group-owner"),
+];
+
+/// Arguments that carry an input member's name but that awscli replaces with
+/// its own handling (a subclass of its `CLIArgument`): (botocore service,
+/// command, argument). The coverage check (`tools/catalog-gen/coverage_check.py`)
+/// proves this list complete against the live AWS CLI.
+pub const CUSTOMIZED_MEMBERS: &[(&str, &str, &str)] = &[
+    ("lambda", "create-function", "code"),
+    ("lambda", "publish-layer-version", "content"),
+    ("translate", "import-terminology", "terminology-data"),
+    ("translate", "translate-document", "document"),
+    (
+        "config",
+        "put-configuration-recorder",
+        "configuration-recorder",
+    ),
+    ("config", "put-configuration-recorder", "recording-group"),
+];
+
+/// What the native executor does with `arg` of the generated operation
+/// `command` of `service`: `None` for a plain member of the operation's
+/// input, `Some` for every argument the AWS CLI adds or handles itself
+/// (`--generate-cli-skeleton`, `--cli-input-json`, pagination, EC2's
+/// hand-written arguments, ...).
+pub fn cli_argument(
+    service: Service<'_>,
+    command: &str,
+    table: aws_mcp_core::catalog::Args<'_>,
+    arg: &aws_mcp_core::Arg,
+) -> Option<CliArgument> {
+    let api = service.api_name().unwrap_or("");
+    match arg.kind {
+        ArgKind::Pagination => Some(CliArgument::Native(
+            "paginates like botocore's paginator (aws_mcp_core::paginate: --max-items, --page-size, --starting-token with the CLI's tokens)",
+        )),
+        ArgKind::Custom => Some(match &*arg.name {
+            "generate-cli-skeleton" => {
+                CliArgument::NotNative("prints a JSON template instead of calling the API")
+            }
+            "cli-input-json" | "cli-input-yaml" => CliArgument::NotNative(
+                "takes the parameters from a JSON document the AWS CLI merges itself",
+            ),
+            // awscli's streaming-output argument: the executor writes the
+            // streaming payload there (`paramfiles`).
+            "outfile" if has_streaming_output(service, command) => CliArgument::Native(
+                "the streaming output is written to this file as awscli writes it (aws_mcp_native's paramfiles)",
+            ),
+            _ if api == "ec2" && EC2_NATIVE.contains(&(command, &*arg.name)) => {
+                CliArgument::Native(
+                    "translated into API parameters as awscli's EC2 customizations do (aws_mcp_core::validate)",
+                )
+            }
+            _ => CliArgument::NotNative("is an AWS CLI customization, not an API parameter"),
+        }),
+        _ if aws_mcp_core::validate::ec2_toplevel_bool(service, table, arg).is_some() => {
+            Some(CliArgument::Native(
+                "an EC2 top-level boolean flag, sent as {\"Value\": true|false} like awscli's toplevelbool",
+            ))
+        }
+        _ if CUSTOMIZED_MEMBERS.contains(&(api, command, &*arg.name)) => Some(
+            CliArgument::NotNative("is handled by an AWS CLI customization before the API call"),
+        ),
+        _ => None,
+    }
+}
+
 /// Attempts per request (botocore's legacy retry mode, the AWS CLI v1 default:
 /// the first try and 4 retries).
 pub const MAX_ATTEMPTS: u32 = 5;
 
+/// Pagination holds at most this many bytes of results per byte of the
+/// output cap (16 MiB at the default 256 KiB cap), and at least
+/// [`PAGES_MEMORY_FLOOR`]: what could not be shown anyway is not collected
+/// without bound, while a small cap still cuts a large page instead of
+/// refusing it.
+pub const PAGES_MEMORY_PER_OUTPUT_BYTE: u64 = 64;
+
+/// The least pagination may hold, whatever the output cap (16 MiB).
+pub const PAGES_MEMORY_FLOOR: u64 = 16 << 20;
+
 /// The largest response body read (64 MiB); larger bodies are an error.
 pub const MAX_BODY: usize = 64 << 20;
+
+/// Which AWS CLI's output the native executor reproduces.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CliOutput {
+    /// AWS CLI v1 or v2 (default v1).
+    pub dialect: Dialect,
+    /// The installed AWS CLI v2's version (`2.9.19`), which decides its
+    /// error text; `None`: the newest (2.36.7's).
+    pub version: Option<String>,
+    /// The profile's `cli_timestamp_format` (`None`: the dialect's default,
+    /// `wire` in v1, `iso8601` in v2).
+    pub timestamp_format: Option<String>,
+    /// AWS CLI v2's error format when a command gives no
+    /// `--cli-error-format`: `AWS_CLI_ERROR_FORMAT`, else the profile's
+    /// `cli_error_format` (`None`: `enhanced`).
+    pub error_format: Option<String>,
+}
+
+impl CliOutput {
+    /// The output of `dialect`, other settings at their defaults.
+    pub fn new(dialect: Dialect) -> CliOutput {
+        CliOutput {
+            dialect,
+            ..CliOutput::default()
+        }
+    }
+
+    /// How timestamps are printed, or the CLI's error for a setting it
+    /// does not know.
+    fn timestamps(&self) -> Result<TimestampMode, (ErrorKind, String)> {
+        let (default, valid) = match self.dialect {
+            Dialect::V1 => ("wire", r#""none", "wire" or "iso8601""#),
+            _ => ("iso8601", r#""wire" or "iso8601""#),
+        };
+        match self.timestamp_format.as_deref().unwrap_or(default) {
+            "wire" => Ok(TimestampMode::Raw),
+            "none" if self.dialect == Dialect::V1 => Ok(TimestampMode::Raw),
+            "iso8601" => Ok(TimestampMode::Iso8601),
+            other => Err((
+                match self.dialect {
+                    Dialect::V1 => ErrorKind::General,
+                    _ => ErrorKind::Configuration,
+                },
+                format!("Unknown cli_timestamp_format value: {other}, valid values are {valid}"),
+            )),
+        }
+    }
+
+    /// How errors are printed for a command with `--cli-error-format`
+    /// `given`.
+    fn error_style(&self, given: Option<&str>) -> ErrorStyle {
+        match self.dialect {
+            Dialect::V1 => ErrorStyle::V1,
+            _ => ErrorStyle::v2(
+                self.version.as_deref(),
+                given
+                    .or(self.error_format.as_deref())
+                    .and_then(ErrorFormat::parse)
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+}
 
 /// Why a call failed before AWS answered it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -135,6 +344,10 @@ pub enum NativeError {
     /// The response body was larger than the limit.
     #[error("the response body is larger than {0} bytes")]
     TooLarge(usize),
+    /// A write without an idempotency token lost its response after it was
+    /// sent: it may have been applied, so it was not sent again.
+    #[error("{0}")]
+    MaybeApplied(String),
     /// The response could not be read or paginated.
     #[error("could not read the response: {0}")]
     Response(String),
@@ -147,9 +360,34 @@ pub enum NativeError {
     File(String),
 }
 
+impl NativeError {
+    /// How the AWS CLI classes this error (for its exit code and code).
+    pub fn cli_kind(&self) -> ErrorKind {
+        match self {
+            NativeError::NoRegion => ErrorKind::NoRegion,
+            NativeError::NoCredentials(_) => ErrorKind::NoCredentials,
+            // A parameter file that cannot be read or used: awscli's
+            // parameter error (252 in AWS CLI v2).
+            NativeError::Request(_) | NativeError::File(_) => ErrorKind::ParamValidation,
+            NativeError::Config(_) => ErrorKind::Configuration,
+            _ => ErrorKind::General,
+        }
+    }
+}
+
 /// Whether `command` can run natively, or why not.
+///
+/// # Errors
+/// [`NativeError::Unsupported`] naming why the native executor does not
+/// run this command (it then goes to the `aws` program).
 pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), NativeError> {
     let no = |why: String| Err(NativeError::Unsupported(why));
+    if !cfg!(unix) && uses_local_files(command) {
+        return no(
+            "the command uses local files, which the native executor opens only on Unix (over directory handles, see aws_mcp_native::files)"
+                .into(),
+        );
+    }
     if command.service() == "s3" && command.kind() == CommandKind::Custom {
         return s3::support(command).map_err(NativeError::Unsupported);
     }
@@ -215,14 +453,9 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     let args = cmd.args().map_err(|e| NativeError::Config(e.to_string()))?;
     for given in command.args() {
         if let Some(arg) = args.get(&given.name) {
-            // `outfile` is awscli's streaming-output argument: the executor
-            // writes the streaming payload there (checked below).
-            let streaming_outfile = given.name == "outfile" && has_streaming_output(op, service);
-            if arg.kind == ArgKind::Custom && command.service() != "ec2" && !streaming_outfile {
-                return no(format!(
-                    "--{} is an AWS CLI argument, not an API parameter",
-                    given.name
-                ));
+            if let Some(CliArgument::NotNative(why)) = cli_argument(service, cmd.name(), args, arg)
+            {
+                return no(format!("--{} {why}", given.name));
             }
         }
     }
@@ -260,9 +493,15 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     Ok(())
 }
 
-/// Whether the operation's output has a streaming payload (what awscli's
+/// Whether the output of `command` has a streaming payload (what awscli's
 /// `outfile` argument receives).
-fn has_streaming_output(op: &OperationModel, service: Service<'_>) -> bool {
+fn has_streaming_output(service: Service<'_>, command: &str) -> bool {
+    let Some(detail) = service.command(command).and_then(|c| c.detail().ok()) else {
+        return false;
+    };
+    let Some(op) = detail.op.as_deref() else {
+        return false;
+    };
     let Ok(shapes) = service.shapes() else {
         return false;
     };
@@ -301,6 +540,19 @@ fn local_files_left_to_cli(command: &ValidatedCommand, service: Service<'_>) -> 
     None
 }
 
+/// Whether `command` reads or writes local files: the validator's list, or
+/// a local side of an `s3` transfer.
+fn uses_local_files(command: &ValidatedCommand) -> bool {
+    !command.local_paths().is_empty()
+        || (command.service() == "s3"
+            && command
+                .args()
+                .iter()
+                .filter(|a| a.name == "paths")
+                .flat_map(|a| a.values.iter())
+                .any(|v| !v.starts_with("s3://")))
+}
+
 fn op_model(op: &Option<Box<OperationModel>>) -> Result<&OperationModel, NativeError> {
     op.as_deref()
         .ok_or_else(|| NativeError::Unsupported("the command has no operation model".into()))
@@ -320,7 +572,7 @@ pub struct NativeExecutor {
     partitions: OnceLock<Result<Partitions, NativeError>>,
     default_region: Option<String>,
     default_profile: Option<String>,
-    dialect: Dialect,
+    cli: CliOutput,
     files: LocalFiles,
     validator: Validator<'static>,
 }
@@ -355,7 +607,7 @@ impl NativeExecutor {
             partitions: OnceLock::new(),
             default_region: None,
             default_profile: None,
-            dialect: Dialect::V1,
+            cli: CliOutput::default(),
             files: LocalFiles::new(Confinement::current_dir()),
             validator: Validator::new(catalog),
         }
@@ -369,18 +621,24 @@ impl NativeExecutor {
         self
     }
 
-    /// Print what this AWS CLI version prints where v1 and v2 differ (the
-    /// `s3` commands' exit statuses, messages and presigned URLs).
-    /// Default: v1.
-    pub fn with_dialect(mut self, dialect: Dialect) -> NativeExecutor {
-        self.dialect = dialect;
-        self.validator = self.validator.clone().dialect(dialect);
+    /// Print what this AWS CLI prints (default: AWS CLI v1's output),
+    /// the `s3` commands' exit statuses, messages and presigned URLs
+    /// included.
+    pub fn with_cli(mut self, cli: CliOutput) -> NativeExecutor {
+        self.validator = self.validator.clone().dialect(cli.dialect);
+        self.cli = cli;
         self
     }
 
-    /// Use local files (the `s3` commands' local paths) as `c` allows:
-    /// relative paths from its working directory, nothing outside it unless
-    /// access is unrestricted. Default: the process's current directory.
+    /// The AWS CLI whose output this executor prints.
+    pub fn cli(&self) -> &CliOutput {
+        &self.cli
+    }
+
+    /// Use local files (parameter files, streaming inputs and outfiles, the
+    /// `s3` commands' local paths) as `c` allows: relative paths from its
+    /// working directory, nothing outside it unless access is unrestricted.
+    /// Default: the process's current directory.
     pub fn with_files(mut self, c: Confinement) -> NativeExecutor {
         self.files = LocalFiles::new(c);
         self
@@ -518,6 +776,14 @@ impl NativeExecutor {
             protocol,
         };
         let g = &command.globals();
+        let style = self.cli.error_style(g.cli_error_format.as_deref());
+        let timestamps = match self.cli.timestamps() {
+            Ok(t) => t,
+            Err((kind, msg)) => {
+                let (rc, err) = render_error(style, &CliError::other(kind, &msg));
+                return Ok((rc, String::new(), err));
+            }
+        };
         let profile = g.profile.clone().or_else(|| self.default_profile.clone());
         let region = match command
             .region()
@@ -583,6 +849,16 @@ impl NativeExecutor {
             || (!op.auth.is_empty() && op.auth.iter().all(|a| a == "smithy.api#noAuth"));
         let creds = if g.no_sign_request || unsigned {
             None
+        } else if let Some(c) = &options.credentials {
+            // The caller's own credentials (a server acting for many
+            // callers): never the executor's identity.
+            Some(aws_credential_types::Credentials::new(
+                &c.access_key_id,
+                &c.secret_access_key,
+                c.session_token.clone(),
+                c.expires,
+                "aws-mcp-caller",
+            ))
         } else {
             Some(self.identity.credentials(profile.as_deref()).await?)
         };
@@ -595,6 +871,7 @@ impl NativeExecutor {
         let format = match &g.output {
             Some(o) => o
                 .parse::<OutputFormat>()
+                .and_then(|f| f.for_dialect(self.cli.dialect))
                 .map_err(|e| NativeError::Request(e.to_string()))?,
             None => OutputFormat::Json,
         };
@@ -603,14 +880,30 @@ impl NativeExecutor {
             Some(p) => {
                 let mut w =
                     Pages::new(p, &paging).map_err(|e| NativeError::Request(e.to_string()))?;
-                if format == OutputFormat::Text {
+                // What pagination may hold is bounded by the output cap.
+                w.limit_memory(
+                    (options.output_cap as u64)
+                        .saturating_mul(PAGES_MEMORY_PER_OUTPUT_BYTE)
+                        .max(PAGES_MEMORY_FLOOR),
+                );
+                // Text and yaml-stream are printed page by page.
+                if matches!(format, OutputFormat::Text | OutputFormat::YamlStream) {
                     w.keep_pages();
                 }
                 Some(w)
             }
             None => None,
         };
+        // Retry a write only when sending it twice cannot apply it twice.
+        use aws_mcp_core::classify::Classifier as _;
+        let mutating = !aws_mcp_core::classify::AccessTable::embedded()
+            .classify(command)
+            .read_only;
+        let idempotent = input_shape
+            .is_some_and(|sh| sh.members.iter().any(|(_, m)| m.traits().idempotency_token));
         let call = Call {
+            retry_blindly: !mutating || idempotent,
+            display: format!("aws {} {}", command.service(), command.operation()),
             model: &model,
             op_name: &api.operation,
             op: &op,
@@ -618,6 +911,7 @@ impl NativeExecutor {
             region: &region,
             creds: creds.as_ref(),
             s3: matches!(api.service.as_str(), "s3" | "s3control"),
+            timestamps,
             signing_default: md
                 .signing_name
                 .clone()
@@ -637,12 +931,19 @@ impl NativeExecutor {
             }
             let page = match call.once(&client, &p).await? {
                 Ok(v) => v,
-                Err(err) => {
-                    let msg = format!(
-                        "\nAn error occurred ({}) when calling the {} operation: {}\n",
-                        err.code, api.operation, err.message
+                Err((err, details)) => {
+                    let (rc, msg) = render_error(
+                        style,
+                        &CliError {
+                            kind: ErrorKind::Client,
+                            code: &err.code,
+                            message: &err.message,
+                            operation: &api.operation,
+                            json_protocol: matches!(protocol, Protocol::Json | Protocol::RestJson),
+                            details: details.as_ref().and_then(Value::as_object),
+                        },
                     );
-                    return Ok((255, String::new(), msg));
+                    return Ok((rc, String::new(), msg));
                 }
             };
             let page = quirks::after_response(&api.operation, applied, page);
@@ -675,6 +976,11 @@ impl NativeExecutor {
                     g.query.as_deref(),
                 )
             }
+            (Some(w), Some(_)) if format == OutputFormat::YamlStream => {
+                // v2's StreamedYAMLFormatter: one YAML document per page.
+                let (_, kept) = w.finish_pages();
+                render_yaml_stream_pages(&kept, g.query.as_deref())
+            }
             (Some(w), _) => render(&w.finish(), format, g.query.as_deref(), &api.operation),
             (None, _) => render(&result, format, g.query.as_deref(), &api.operation),
         }
@@ -684,6 +990,13 @@ impl NativeExecutor {
 }
 
 struct Call<'a> {
+    /// Whether any failure after sending may be retried: a read, or a write
+    /// whose idempotency token (the same in every attempt) lets the service
+    /// apply it once. Otherwise only failures that prove the request was not
+    /// acted on are retried (see [`Call::once`]).
+    retry_blindly: bool,
+    /// `aws <service> <operation>`, for messages.
+    display: String,
     model: &'a ServiceModel<'a>,
     op_name: &'a str,
     op: &'a OperationModel,
@@ -691,6 +1004,7 @@ struct Call<'a> {
     region: &'a str,
     creds: Option<&'a aws_credential_types::Credentials>,
     s3: bool,
+    timestamps: TimestampMode,
     signing_default: String,
     /// The body, when a streaming input comes from a file.
     body: Option<Bytes>,
@@ -700,13 +1014,36 @@ struct Call<'a> {
     crc32_default: bool,
 }
 
+/// The machine's UTC offset at an instant (`TZ`, else the system's zone),
+/// as Python's `tzlocal()` gives it to the AWS CLI's ISO 8601 timestamps.
+fn local_offset(secs: i64) -> i32 {
+    use chrono::{Offset as _, TimeZone as _};
+    chrono::Local
+        .timestamp_opt(secs, 0)
+        .earliest()
+        .map(|t| t.offset().fix().local_minus_utc())
+        .unwrap_or(0)
+}
+
+/// An API error and the modeled fields of its error shape.
+type ApiFailure = (aws_mcp_wire::protocol::ApiError, Option<Value>);
+
 impl Call<'_> {
     /// One API call with retries: the parsed page or the API error.
+    ///
+    /// The request (and its idempotency token) is built once and sent again
+    /// as is. Reads and writes that carry an idempotency token are retried
+    /// after connection errors, throttling, 429 and 5xx, as botocore does.
+    /// Any other write is retried only when the request surely did not reach
+    /// the service (the connection could not be made) or the service said it
+    /// refused it unprocessed (429, throttling): after a lost response or a
+    /// 5xx it may have been applied, and sending it again could apply it twice
+    /// (two messages, a second user), so the error says so instead.
     async fn once(
         &self,
         client: &transport::HttpClient,
         params: &Map<String, Value>,
-    ) -> Result<Result<Value, aws_mcp_wire::protocol::ApiError>, NativeError> {
+    ) -> Result<Result<Value, ApiFailure>, NativeError> {
         let mut opts = SerializeOptions::default();
         opts.idempotency_token = Some(uuid::Uuid::new_v4().to_string());
         let req = serialize(self.model, self.op_name, self.op, params, &opts)
@@ -763,31 +1100,70 @@ impl Call<'_> {
             };
             let (status, headers, body) = match sent {
                 Ok(r) => r,
-                Err(NativeError::Http(e)) if attempt < MAX_ATTEMPTS => {
+                Err(transport::SendError::NotSent(e)) if attempt < MAX_ATTEMPTS => {
                     tracing::debug!(attempt, error = %e, "retrying after a connection error");
                     tokio::time::sleep(transport::backoff(attempt)).await;
                     continue;
                 }
-                Err(e) => return Err(e),
+                Err(transport::SendError::MaybeSent(e))
+                    if attempt < MAX_ATTEMPTS && self.retry_blindly =>
+                {
+                    tracing::debug!(attempt, error = %e, "retrying after a lost response");
+                    tokio::time::sleep(transport::backoff(attempt)).await;
+                    continue;
+                }
+                Err(transport::SendError::MaybeSent(e)) if !self.retry_blindly => {
+                    return Err(NativeError::MaybeApplied(format!(
+                        "the connection was lost after the request was sent ({e}); `{}` changes something and carries no idempotency token, so it was not sent again: the request may have been applied. Check whether it took effect (list or describe what it creates or changes) before running it again",
+                        self.display
+                    )));
+                }
+                Err(transport::SendError::NotSent(e) | transport::SendError::MaybeSent(e)) => {
+                    return Err(NativeError::Http(e))
+                }
+                Err(transport::SendError::Failed(e)) => return Err(e),
             };
             let resp = HttpResponse {
                 status,
                 headers: &headers,
                 body: &body,
             };
-            let popts = ParseOptions::CLI;
+            let mut popts = ParseOptions::CLI;
+            popts.timestamps = self.timestamps;
+            popts.local_offset = Some(LocalOffset(local_offset));
             let parsed = parse_response(self.model, self.op_name, self.op, &resp, &popts)
                 .map_err(|e| NativeError::Response(e.to_string()))?;
             if let Err(err) = &parsed {
-                if attempt < MAX_ATTEMPTS
-                    && (status >= 500 || status == 429 || transport::retryable_code(&err.code))
-                {
+                let unprocessed = status == 429 || transport::not_processed_code(&err.code);
+                let transient = status >= 500 || transport::retryable_code(&err.code);
+                let retry = if self.retry_blindly {
+                    unprocessed || transient
+                } else {
+                    unprocessed
+                };
+                if attempt < MAX_ATTEMPTS && retry {
                     tracing::debug!(attempt, code = %err.code, "retrying");
                     tokio::time::sleep(transport::backoff(attempt)).await;
                     continue;
                 }
+                if !self.retry_blindly && transient && !unprocessed {
+                    // The service failed while it handled the write.
+                    let mut err = err.clone();
+                    err.message.push_str(&format!(
+                        " (not retried: `{}` carries no idempotency token, and the request may have been applied; check whether it took effect before running it again)",
+                        self.display
+                    ));
+                    let details = parse_error_details(self.model, self.op, &resp, &err, &popts)
+                        .unwrap_or(None);
+                    return Ok(Err((err, details)));
+                }
             }
-            return Ok(parsed);
+            return Ok(parsed.map_err(|err| {
+                // botocore's second pass: the error shape's modeled fields.
+                let details =
+                    parse_error_details(self.model, self.op, &resp, &err, &popts).unwrap_or(None);
+                (err, details)
+            }));
         }
     }
 }
@@ -835,17 +1211,14 @@ impl Executor for NativeExecutor {
             }
             Ok(Ok(r)) => r,
             Ok(Err(NativeError::Unsupported(why))) => return Err(ExecError::Config(why)),
-            // A parameter file that cannot be read or used: awscli's
-            // parameter error (252 in AWS CLI v2).
-            Ok(Err(e @ NativeError::File(_))) => {
-                let code = if self.dialect == Dialect::V1 {
-                    255
-                } else {
-                    252
-                };
-                (code, String::new(), format!("\n{e}\n"))
+            Ok(Err(e)) => {
+                let style = self
+                    .cli
+                    .error_style(command.globals().cli_error_format.as_deref());
+                let (rc, text) =
+                    render_error(style, &CliError::other(e.cli_kind(), &e.to_string()));
+                (rc, String::new(), text)
             }
-            Ok(Err(e)) => (255, String::new(), format!("\n{e}\n")),
         };
         let stdout = cap_output(out.as_bytes(), options.output_cap, out.len() as u64);
         let stderr: Capped = cap_output(err.as_bytes(), options.error_cap, err.len() as u64);
@@ -892,6 +1265,160 @@ mod tests {
         }
     }
 
+    /// Every argument the AWS CLI adds to a generated operation, walked
+    /// from the catalog: each one is either reproduced natively (pagination,
+    /// EC2's hand-written arguments the validator translates, EC2's
+    /// top-level booleans) or sends the command to the `aws` program.
+    #[test]
+    fn every_cli_argument_of_generated_operations_is_native_or_routed() {
+        use std::collections::BTreeMap;
+        let mut native: BTreeMap<String, usize> = BTreeMap::new();
+        let mut routed: BTreeMap<String, usize> = BTreeMap::new();
+        let mut operations = 0;
+        for svc in Catalog::embedded().services() {
+            for cmd in svc.commands() {
+                if cmd.kind() != CommandKind::Operation {
+                    continue;
+                }
+                operations += 1;
+                let args = cmd.args().expect("args decode");
+                for arg in args.iter() {
+                    let c = cli_argument(svc, cmd.name(), args, arg);
+                    if arg.kind != ArgKind::Member {
+                        assert!(c.is_some(), "{} {} --{}", svc.name(), cmd.name(), arg.name);
+                    }
+                    let key = match (&*arg.name, arg.kind) {
+                        (n, ArgKind::Pagination) => n.to_string(),
+                        ("generate-cli-skeleton" | "cli-input-json" | "outfile", _) => {
+                            arg.name.to_string()
+                        }
+                        (n, _) => format!("{} {} --{n}", svc.name(), cmd.name()),
+                    };
+                    match c {
+                        Some(CliArgument::Native(_)) => *native.entry(key).or_default() += 1,
+                        Some(CliArgument::NotNative(_)) => *routed.entry(key).or_default() += 1,
+                        None => {}
+                    }
+                }
+            }
+        }
+        // Every generated operation has a skeleton and a JSON input, both routed.
+        assert!(operations > 20_000, "{operations}");
+        assert!(routed["generate-cli-skeleton"] > 20_000);
+        assert_eq!(routed["cli-input-json"], routed["generate-cli-skeleton"]);
+        // Native: the three pagination arguments, EC2's hand-written
+        // arguments the validator translates, EC2's top-level booleans.
+        assert!(native["max-items"] > 3_000 && native["starting-token"] == native["max-items"]);
+        assert!(native["page-size"] > 3_000);
+        for (c, a) in EC2_NATIVE {
+            assert_eq!(
+                native.get(&format!("ec2 {c} --{a}")),
+                Some(&1),
+                "ec2 {c} --{a}"
+            );
+        }
+        let flags = native.keys().filter(|k| k.contains("ec2 modify-")).count();
+        assert!(flags >= 30, "{flags} EC2 top-level booleans");
+        // The streaming output's file (s3api get-object, ebs get-snapshot-block, ...).
+        assert!(native["outfile"] >= 10, "{}", native["outfile"]);
+        assert_eq!(native.len(), 4 + EC2_NATIVE.len() + flags, "{native:#?}");
+        // An `outfile` that is a customization of its own (lambda invoke) is routed.
+        assert!(routed["outfile"] >= 1);
+        // Everything else the CLI adds is routed, EC2's included.
+        for k in [
+            "ec2 bundle-instance --bucket",
+            "ec2 bundle-instance --owner-sak",
+            "ec2 get-password-data --priv-launch-key",
+            "lambda create-function --code",
+            "lambda create-function --zip-file",
+            "cloudwatch put-metric-data --metric-name",
+            "ses send-email --to",
+            "configservice put-configuration-recorder --recording-group",
+        ] {
+            assert_eq!(routed.get(k), Some(&1), "{k}");
+        }
+        for (s, c, a) in CUSTOMIZED_MEMBERS {
+            let svc = Catalog::embedded()
+                .services()
+                .find(|x| x.api_name() == Some(s))
+                .expect("service");
+            assert_eq!(
+                routed.get(&format!("{} {c} --{a}", svc.name())),
+                Some(&1),
+                "{s} {c} {a}"
+            );
+        }
+    }
+
+    #[test]
+    fn cli_arguments_decide_the_executor() {
+        for cmd in [
+            "aws ec2 run-instances --image-id ami-1 --count 2:3 --associate-public-ip-address",
+            "aws ec2 authorize-security-group-ingress --group-id sg-1 --protocol tcp --port 22 --cidr 10.0.0.0/8",
+            "aws ec2 modify-vpc-attribute --vpc-id vpc-1 --no-enable-dns-support",
+            "aws iam list-users --max-items 5 --page-size 2",
+        ] {
+            assert_eq!(support(cmd), Ok(()), "{cmd}");
+        }
+        for (cmd, why) in [
+            ("aws ec2 terminate-instances --instance-ids i-349d5d8131ca68750 --generate-cli-skeleton", "JSON template"),
+            ("aws ec2 describe-vpcs --generate-cli-skeleton", "JSON template"),
+            ("aws ec2 describe-vpcs --generate-cli-skeleton output", "JSON template"),
+            ("aws iam list-users --generate-cli-skeleton", "JSON template"),
+            ("aws ec2 describe-vpcs --cli-input-json {}", "JSON document"),
+            ("aws ec2 bundle-instance --instance-id i-1 --bucket b --prefix p --owner-akid a --owner-sak s", "customization"),
+            ("aws lambda create-function --function-name f --role r --runtime python3.12 --handler h --code S3Bucket=bucket,S3Key=k", "customization"),
+            ("aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::123456789012:role/r", "customization"),
+        ] {
+            let r = reason(cmd);
+            assert!(r.contains(why), "{cmd}: {r}");
+        }
+    }
+
+    #[test]
+    fn cli_output_settings() {
+        let v1 = CliOutput::new(Dialect::V1);
+        let mut v2 = CliOutput::new(Dialect::V2);
+        assert_eq!(v1.timestamps(), Ok(TimestampMode::Raw));
+        assert_eq!(v2.timestamps(), Ok(TimestampMode::Iso8601));
+        for (fmt, want1, want2) in [
+            ("wire", Some(TimestampMode::Raw), Some(TimestampMode::Raw)),
+            ("none", Some(TimestampMode::Raw), None),
+            (
+                "iso8601",
+                Some(TimestampMode::Iso8601),
+                Some(TimestampMode::Iso8601),
+            ),
+            ("bogus", None, None),
+        ] {
+            let mut a = v1.clone();
+            a.timestamp_format = Some(fmt.into());
+            assert_eq!(a.timestamps().ok(), want1, "v1 {fmt}");
+            let mut b = v2.clone();
+            b.timestamp_format = Some(fmt.into());
+            assert_eq!(b.timestamps().ok(), want2, "v2 {fmt}");
+        }
+        let mut b = v2.clone();
+        b.timestamp_format = Some("none".into());
+        let (kind, msg) = b.timestamps().unwrap_err();
+        assert_eq!(kind, ErrorKind::Configuration);
+        assert!(msg.contains(r#""wire" or "iso8601""#), "{msg}");
+        assert_eq!(v1.error_style(Some("json")), ErrorStyle::V1);
+        assert_eq!(v2.error_style(None), ErrorStyle::V2(ErrorFormat::Enhanced));
+        assert_eq!(
+            v2.error_style(Some("json")),
+            ErrorStyle::V2(ErrorFormat::Structured(OutputFormat::Json))
+        );
+        v2.error_format = Some("legacy".into());
+        assert_eq!(v2.error_style(None), ErrorStyle::V2(ErrorFormat::Legacy));
+        assert_eq!(
+            v2.error_style(Some("table")),
+            ErrorStyle::V2(ErrorFormat::Structured(OutputFormat::Table))
+        );
+        v2.version = Some("2.9.19".into());
+        assert_eq!(v2.error_style(Some("json")), ErrorStyle::V2Legacy);
+    }
+
     #[test]
     fn local_files_and_the_s3_commands_are_native() {
         for cmd in [
@@ -916,7 +1443,7 @@ mod tests {
             ("aws glacier list-vaults --account-id -", "does not reproduce"),
             ("aws sts get-caller-identity --ca-bundle /tmp/ca.pem", "local file"),
             ("aws sts get-caller-identity --no-verify-ssl", "--no-verify-ssl"),
-            ("aws lambda invoke --function-name f out.json", "AWS CLI argument"),
+            ("aws lambda invoke --function-name f out.json", "AWS CLI customization"),
             ("aws s3 cp - s3://b/k", "streaming"),
             ("aws s3 cp a s3://b/ --case-conflict warn", "--case-conflict"),
             ("aws s3 cp a s3://b/ --checksum-algorithm SHA256", "--checksum-algorithm"),

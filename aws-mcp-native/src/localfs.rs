@@ -1,68 +1,45 @@
-//! Local files the native executor reads and writes (the `s3` transfer
-//! commands' local sides, and later parameter files and outfiles), confined
-//! as the policy confines them.
+//! Local files the native executor reads and writes: the `s3` transfer
+//! commands' local sides, parameter files, streaming inputs and outfiles,
+//! with awscli's error texts.
 //!
-//! ## The boundary
+//! ## One mechanism
 //!
-//! Every file operation of the native executor goes through
-//! [`LocalFiles`]: open for reading, create a temporary file next to a
-//! destination and rename it over the final name, remove, make directories,
-//! stat and list. Each call first checks that the path, with every
-//! symbolic link on the way resolved, lies inside the working directory
-//! (unless access is unrestricted; nothing at all with `no-access`). The
-//! policy has already judged the paths the command names; this check covers
-//! what only the run discovers (the files of a recursive transfer, links
-//! inside a tree) and is the one place to swap in the shared resolver and
-//! directory-handle opener of issue 19 (`localpath` + `files`), which also
-//! closes the window between this check and the open.
+//! [`LocalFiles`] is the executor's view of local files; it does nothing by
+//! path itself. Every call goes through [`crate::files`], which resolves the
+//! path with the policy's own resolver ([`aws_mcp_core::localpath`]) over
+//! directory handles (`openat` with `O_NOFOLLOW`), checks that the physical
+//! location lies inside the working directory (unless access is
+//! unrestricted; nothing at all with `no-access`), and opens, lists, makes,
+//! removes or renames relative to the handles it walked. So the files a
+//! recursive transfer discovers, links inside a tree, and a tree changed
+//! after the policy's decision are all held to the same rule, with no window
+//! between a check and an open.
+//!
+//! Paths are resolved as the program that opens them does: the `s3`
+//! commands' paths as `os.path.abspath` ([`Semantics::S3_TRANSFER`]: `..`
+//! collapsed first), parameter files and streaming inputs as `open()` after
+//! `expanduser` ([`Semantics::PARAM_FILE`]), output files as `open()`
+//! ([`Semantics::OPEN`]) — the same semantics the policy judged them with.
 //!
 //! ## Writes never leave a partial file under the final name
 //!
 //! A download is written to `<name>.<8 hex digits>` in the destination's
-//! directory (created with `O_EXCL`), its modification time set, then
-//! renamed over the final name. A failed or cancelled transfer removes the
-//! temporary file ([`TempFile`] does on drop); a killed process can leave
-//! it behind, never a truncated file under the final name.
+//! directory (created with `O_EXCL` in that directory's handle), its
+//! modification time set, then renamed over the final name in the same
+//! handle. A failed or cancelled transfer removes the temporary file
+//! ([`TempFile`] does on drop); a killed process can leave it behind, never
+//! a truncated file under the final name.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_mcp_core::policy::{FileAccess, PolicyConfig};
+use aws_mcp_core::localpath::Semantics;
+use aws_mcp_core::policy::FileAccess;
 
-/// Where local files may be used.
-#[derive(Debug, Clone)]
-pub struct Confinement {
-    /// The working directory: relative paths start here, and files must lie
-    /// inside it unless access is unrestricted.
-    pub working_dir: PathBuf,
-    /// The file access mode.
-    pub access: FileAccess,
-    /// The home directory, for `~` in parameter files.
-    pub home: Option<PathBuf>,
-}
-
-impl Confinement {
-    /// The policy's confinement.
-    pub fn from_policy(cfg: &PolicyConfig) -> Confinement {
-        Confinement {
-            working_dir: cfg.working_dir.clone(),
-            access: cfg.file_access,
-            home: cfg.home.clone(),
-        }
-    }
-
-    /// The process's current directory, files confined to it.
-    pub fn current_dir() -> Confinement {
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-        Confinement {
-            working_dir: cwd.canonicalize().unwrap_or(cwd),
-            access: FileAccess::Workdir,
-            home: std::env::var_os("HOME").map(PathBuf::from),
-        }
-    }
-}
+use crate::files::{self, FileError, Staged};
+pub use crate::files::{Confinement, Meta};
 
 /// Why a local file could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,20 +48,27 @@ pub enum LocalError {
     /// Local file access is off.
     #[error("local file access is disabled (AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS=no-access)")]
     Disabled,
-    /// The path leads outside the working directory.
-    #[error("{path} resolves to {physical}, outside the working directory {working_dir} (AWS_API_MCP_WORKING_DIR)")]
-    Outside {
-        /// The path as used.
-        path: String,
-        /// Where it leads.
-        physical: String,
-        /// The working directory.
-        working_dir: String,
-    },
+    /// The path leads outside the working directory, or cannot be judged.
+    #[error("{0}")]
+    Refused(String),
     /// The operating system refused, in Python's words
     /// (`[Errno 2] No such file or directory: '/w/a'`).
     #[error("{0}")]
     Io(String),
+}
+
+impl LocalError {
+    /// `e` about the path shown as `shown`.
+    fn from_file(e: &FileError, shown: &str) -> LocalError {
+        match e {
+            FileError::Disabled => LocalError::Disabled,
+            FileError::Outside { .. } | FileError::Unsupported => {
+                LocalError::Refused(e.to_string())
+            }
+            _ if e.errno().is_some() => LocalError::Io(e.python(shown)),
+            _ => LocalError::Refused(e.to_string()),
+        }
+    }
 }
 
 /// An `io::Error` about `path` as Python's `OSError` prints it.
@@ -102,35 +86,17 @@ pub fn py_os_error(e: &io::Error, path: &str) -> String {
     }
 }
 
-/// What [`LocalFiles::stat`] reports (following symbolic links, as
-/// `os.stat`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Meta {
-    /// A directory.
-    pub is_dir: bool,
-    /// A character or block device, FIFO or socket.
-    pub is_special: bool,
-    /// The size in bytes.
-    pub size: u64,
-    /// The modification time, microseconds since the epoch.
-    pub mtime_us: i64,
-}
-
-/// A temporary file beside a destination; removed on drop unless renamed.
+/// A temporary file beside a destination; removed on drop unless committed.
 #[derive(Debug)]
 pub struct TempFile {
-    /// The open file.
-    pub file: File,
-    path: PathBuf,
-    final_path: PathBuf,
-    done: bool,
+    staged: Staged,
+    final_path: String,
 }
 
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_file(&self.path);
-        }
+impl TempFile {
+    /// The open file (read and write).
+    pub fn file(&self) -> &File {
+        &self.staged.file
     }
 }
 
@@ -161,116 +127,91 @@ impl LocalFiles {
         self.c.access == FileAccess::NoAccess
     }
 
-    /// Check that `path` (absolute) leads inside the working directory.
-    pub fn check(&self, path: &str) -> Result<(), LocalError> {
-        match self.c.access {
-            FileAccess::Unrestricted => return Ok(()),
-            FileAccess::NoAccess => return Err(LocalError::Disabled),
-            _ => {}
-        }
-        let physical = physical(Path::new(path));
-        if physical.starts_with(&self.c.working_dir) {
-            Ok(())
-        } else {
-            Err(LocalError::Outside {
-                path: path.to_string(),
-                physical: physical.to_string_lossy().into_owned(),
-                working_dir: self.c.working_dir.to_string_lossy().into_owned(),
-            })
-        }
-    }
-
-    /// `os.stat(path)` (follows symbolic links); `None` when it does not exist.
-    pub fn stat(&self, path: &str) -> io::Result<Option<Meta>> {
-        match std::fs::metadata(path) {
-            Ok(m) => Ok(Some(meta(&m))),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
+    /// `os.stat(path)` (follows symbolic links); `None` when it does not
+    /// exist; an error when it cannot be examined or leads outside.
+    pub fn stat(&self, path: &str) -> Result<Option<Meta>, LocalError> {
+        files::stat(path, Semantics::S3_TRANSFER, &self.c)
+            .map_err(|e| LocalError::from_file(&e, path))
     }
 
     /// `os.path.islink(path)`.
     pub fn is_symlink(&self, path: &str) -> bool {
-        std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        files::is_symlink(path, Semantics::S3_TRANSFER, &self.c).unwrap_or(false)
     }
 
     /// The names in a directory; names that are not UTF-8 come back as
     /// `Err(lossy name)`.
-    pub fn list_dir(&self, path: &str) -> io::Result<Vec<Result<String, String>>> {
-        let mut out = Vec::new();
-        for e in std::fs::read_dir(path)? {
-            let e = e?;
-            let name = e.file_name();
-            out.push(match name.into_string() {
+    pub fn list_dir(&self, path: &str) -> Result<Vec<Result<String, String>>, LocalError> {
+        let names = files::list_dir(path, Semantics::S3_TRANSFER, &self.c)
+            .map_err(|e| LocalError::from_file(&e, path))?;
+        Ok(names
+            .into_iter()
+            .map(|n| match n.into_string() {
                 Ok(s) => Ok(s),
                 Err(os) => Err(os.to_string_lossy().into_owned()),
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     /// Whether a file can be opened for reading / a directory listed
     /// (awscli's `is_readable`).
     pub fn readable(&self, path: &str, is_dir: bool) -> bool {
         if is_dir {
-            std::fs::read_dir(path).is_ok()
+            self.list_dir(path).is_ok()
         } else {
-            File::open(path).is_ok()
+            self.open_read(path).is_ok()
         }
     }
 
-    /// Open a file for reading.
+    /// Open a file of an `s3` transfer for reading.
     pub fn open_read(&self, path: &str) -> Result<File, LocalError> {
-        self.check(path)?;
-        File::open(path).map_err(|e| LocalError::Io(py_os_error(&e, path)))
+        self.open_read_as(path, Semantics::S3_TRANSFER, path)
+    }
+
+    /// Open `raw` for reading, resolved as `semantics` says; errors show
+    /// the path as `shown`.
+    pub fn open_read_as(
+        &self,
+        raw: &str,
+        semantics: Semantics,
+        shown: &str,
+    ) -> Result<File, LocalError> {
+        files::open_read(raw, semantics, &self.c).map_err(|e| LocalError::from_file(&e, shown))
     }
 
     /// `os.makedirs(path)` for missing directories.
     pub fn make_dirs(&self, path: &str) -> Result<(), LocalError> {
-        self.check(path)?;
-        std::fs::create_dir_all(path).map_err(|e| LocalError::Io(py_os_error(&e, path)))
+        files::make_dirs(path, Semantics::S3_TRANSFER, &self.c)
+            .map_err(|e| LocalError::from_file(&e, path))
     }
 
-    /// A new temporary file in the directory of `final_path` (created when
-    /// missing), to be [`LocalFiles::commit`]ted.
+    /// A new temporary file in the directory of `final_path` (an `s3`
+    /// transfer's destination; created when missing), to be
+    /// [`LocalFiles::commit`]ted.
     pub fn create_temp(&self, final_path: &str) -> Result<TempFile, LocalError> {
-        self.check(final_path)?;
-        let fp = Path::new(final_path);
-        if let Some(dir) = fp.parent() {
-            if !dir.as_os_str().is_empty() && !dir.exists() {
-                self.make_dirs(&dir.to_string_lossy())?;
-            }
-        }
-        for _ in 0..8 {
-            let tmp = format!("{final_path}.{}", random_hex8());
-            self.check(&tmp)?;
-            match OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create_new(true)
-                .open(&tmp)
-            {
-                Ok(file) => {
-                    return Ok(TempFile {
-                        file,
-                        path: PathBuf::from(tmp),
-                        final_path: fp.to_path_buf(),
-                        done: false,
-                    })
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(LocalError::Io(py_os_error(&e, &tmp))),
-            }
-        }
-        Err(LocalError::Io(format!(
-            "could not create a temporary file beside '{final_path}'"
-        )))
+        self.create_temp_as(final_path, Semantics::S3_TRANSFER, true)
+    }
+
+    /// A new temporary file beside `raw`, resolved as `semantics` says
+    /// (the missing directories made when `create_dirs`).
+    pub fn create_temp_as(
+        &self,
+        raw: &str,
+        semantics: Semantics,
+        create_dirs: bool,
+    ) -> Result<TempFile, LocalError> {
+        let staged = files::create_beside(raw, semantics, &self.c, create_dirs)
+            .map_err(|e| LocalError::from_file(&e, raw))?;
+        Ok(TempFile {
+            staged,
+            final_path: raw.to_string(),
+        })
     }
 
     /// Give the temporary file its modification (and access) time, then
-    /// rename it over its final name.
-    pub fn commit(&self, mut t: TempFile, mtime_secs: Option<i64>) -> Result<(), LocalError> {
-        let shown = t.final_path.to_string_lossy().into_owned();
+    /// rename it over its final name (in the directory it was made in).
+    pub fn commit(&self, t: TempFile, mtime_secs: Option<i64>) -> Result<(), LocalError> {
+        let shown = t.final_path.clone();
         if let Some(secs) = mtime_secs {
             let when = if secs >= 0 {
                 UNIX_EPOCH + Duration::from_secs(secs as u64)
@@ -280,80 +221,25 @@ impl LocalFiles {
             let times = std::fs::FileTimes::new()
                 .set_accessed(when)
                 .set_modified(when);
-            t.file
+            t.staged
+                .file
                 .set_times(times)
                 .map_err(|e| LocalError::Io(py_os_error(&e, &shown)))?;
         }
-        self.check(&shown)?;
-        std::fs::rename(&t.path, &t.final_path)
-            .map_err(|e| LocalError::Io(py_os_error(&e, &shown)))?;
-        t.done = true;
-        Ok(())
+        t.staged
+            .commit()
+            .map_err(|e| LocalError::from_file(&e, &shown))
     }
 
     /// `os.remove(path)`.
     pub fn remove(&self, path: &str) -> Result<(), LocalError> {
-        self.check(path)?;
-        std::fs::remove_file(path).map_err(|e| LocalError::Io(py_os_error(&e, path)))
+        files::remove(path, Semantics::S3_TRANSFER, &self.c)
+            .map_err(|e| LocalError::from_file(&e, path))
     }
 }
 
-#[cfg(unix)]
-fn is_special(ft: &std::fs::FileType) -> bool {
-    use std::os::unix::fs::FileTypeExt;
-    ft.is_char_device() || ft.is_block_device() || ft.is_fifo() || ft.is_socket()
-}
-
-#[cfg(not(unix))]
-fn is_special(_: &std::fs::FileType) -> bool {
-    false
-}
-
-fn meta(m: &std::fs::Metadata) -> Meta {
-    let ft = m.file_type();
-    let mtime_us = match m.modified() {
-        Ok(t) => match t.duration_since(UNIX_EPOCH) {
-            Ok(d) => d.as_micros() as i64,
-            Err(e) => -(e.duration().as_micros() as i64),
-        },
-        Err(_) => 0,
-    };
-    Meta {
-        is_dir: ft.is_dir(),
-        is_special: is_special(&ft),
-        size: m.len(),
-        mtime_us,
-    }
-}
-
-/// Where `path` (absolute, normalised) leads: its longest existing prefix
-/// with links resolved, then the missing rest as written.
-fn physical(path: &Path) -> PathBuf {
-    let mut existing = path.to_path_buf();
-    let mut rest: Vec<std::ffi::OsString> = Vec::new();
-    loop {
-        if let Ok(c) = existing.canonicalize() {
-            let mut p = c;
-            for r in rest.iter().rev() {
-                p.push(r);
-            }
-            return p;
-        }
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                existing = parent.to_path_buf();
-            }
-            _ => break,
-        }
-    }
-    // Nothing exists (not even `/`): the lexical path.
-    path.components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .collect()
-}
-
-fn random_hex8() -> String {
+/// Eight random hexadecimal digits (temporary file names).
+pub(crate) fn random_hex8() -> String {
     let b = uuid::Uuid::new_v4();
     let b = b.as_bytes();
     format!("{:02x}{:02x}{:02x}{:02x}", b[0], b[1], b[2], b[3])
@@ -367,9 +253,11 @@ pub(crate) fn now_secs() -> i64 {
         .unwrap_or(0)
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn tmpdir(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("aws-mcp-localfs-{name}-{}", random_hex8()));
@@ -395,7 +283,11 @@ mod tests {
         let p = |x: &Path| x.to_string_lossy().into_owned();
         assert!(f.open_read(&p(&wd.join("in.txt"))).is_ok());
         let e = f.open_read(&p(&wd.join("link/secret"))).unwrap_err();
-        assert!(matches!(e, LocalError::Outside { .. }), "{e}");
+        assert!(matches!(e, LocalError::Refused(_)), "{e}");
+        assert!(
+            e.to_string().contains("outside the working directory"),
+            "{e}"
+        );
         // A new file below the link is outside too.
         assert!(f.create_temp(&p(&wd.join("link/new/x"))).is_err());
         assert!(!out.join("new").exists());
@@ -423,6 +315,28 @@ mod tests {
             home: None,
         });
         assert!(any.open_read(&p(&wd.join("link/secret"))).is_ok());
+        // A listing of the link's directory, or a stat through it, is
+        // refused; the link itself is seen and removed, not its target.
+        assert!(f.list_dir(&p(&wd.join("link"))).is_err());
+        assert!(f.stat(&p(&wd.join("link/secret"))).is_err());
+        assert!(f.is_symlink(&p(&wd.join("link"))));
+        assert_eq!(f.list_dir(&p(&wd)).unwrap().len(), 2);
+        f.remove(&p(&wd.join("link"))).unwrap();
+        assert!(out.join("secret").exists() && !wd.join("link").exists());
+        // os.remove of a directory or a missing file: Python's errors.
+        std::fs::create_dir(wd.join("sub")).unwrap();
+        let e = f.remove(&p(&wd.join("sub"))).unwrap_err().to_string();
+        assert!(
+            e.starts_with("[Errno 21] Is a directory") || e.starts_with("[Errno 1]"),
+            "{e}"
+        );
+        let e = f.remove(&p(&wd.join("gone"))).unwrap_err().to_string();
+        assert!(e.starts_with("[Errno 2] No such file or directory"), "{e}");
+        // make_dirs below the working directory only.
+        f.make_dirs(&p(&wd.join("a/b/c"))).unwrap();
+        assert!(wd.join("a/b/c").is_dir());
+        assert!(f.make_dirs(&p(&out.join("x"))).is_err());
+        assert!(!out.join("x").exists());
         std::fs::remove_dir_all(&root).unwrap();
     }
 
@@ -436,8 +350,8 @@ mod tests {
             home: None,
         });
         let fin = wd.join("d/e/out.bin").to_string_lossy().into_owned();
-        let mut t = f.create_temp(&fin).unwrap();
-        t.file.write_all(b"data").unwrap();
+        let t = f.create_temp(&fin).unwrap();
+        t.file().write_all(b"data").unwrap();
         assert!(
             !Path::new(&fin).exists(),
             "nothing under the final name yet"
@@ -447,12 +361,30 @@ mod tests {
         let m = f.stat(&fin).unwrap().unwrap();
         assert_eq!(m.mtime_us, 1_000_000_000_000_000);
         // Dropped without commit: gone, the old file untouched.
-        let mut t = f.create_temp(&fin).unwrap();
-        t.file.write_all(b"partial").unwrap();
+        let t = f.create_temp(&fin).unwrap();
+        t.file().write_all(b"partial").unwrap();
         drop(t);
         assert_eq!(std::fs::read(&fin).unwrap(), b"data");
         let left: Vec<_> = std::fs::read_dir(wd.join("d/e")).unwrap().collect();
         assert_eq!(left.len(), 1, "{left:?}");
+        // A destination swapped for a link to outside after the temporary
+        // file was made: the rename replaces the link, never writes through it.
+        let outside = tmpdir("temp-outside");
+        std::fs::write(outside.join("victim"), "keep").unwrap();
+        let t = f.create_temp(&fin).unwrap();
+        std::fs::remove_file(&fin).unwrap();
+        std::os::unix::fs::symlink(outside.join("victim"), &fin).unwrap();
+        f.commit(t, None).unwrap();
+        assert_eq!(std::fs::read(outside.join("victim")).unwrap(), b"keep");
+        assert!(!std::fs::symlink_metadata(&fin)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        // A destination that already is a link to outside: refused.
+        std::fs::remove_file(&fin).unwrap();
+        std::os::unix::fs::symlink(outside.join("victim"), &fin).unwrap();
+        assert!(matches!(f.create_temp(&fin), Err(LocalError::Refused(_))));
+        std::fs::remove_dir_all(&outside).unwrap();
         std::fs::remove_dir_all(&wd).unwrap();
     }
 }

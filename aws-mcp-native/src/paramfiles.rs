@@ -5,12 +5,18 @@
 //!
 //! The policy has judged every path the command names before the executor
 //! runs it ([`aws_mcp_core::ValidatedCommand::local_paths`]); here each one
-//! is opened through [`LocalFiles`] (confined the same way, with links
-//! resolved), read up to [`MAX_FILE_BYTES`], and turned into its parameter
-//! by the validator ([`aws_mcp_core::Validator::file_value`]: text, bytes,
-//! or JSON/shorthand unpacked and checked as awscli does). Paths resolve as
-//! awscli opens them: `~` is the home directory, relative paths start at the
-//! working directory, `..` is left to the kernel.
+//! is opened through [`LocalFiles`] (the policy's resolver walked over
+//! directory handles, confined the same way, see [`crate::files`]), read up
+//! to [`MAX_FILE_BYTES`], and turned into its parameter by the validator
+//! ([`aws_mcp_core::Validator::file_value`]: text, bytes, or JSON/shorthand
+//! unpacked and checked as awscli does; v2's `file://` blobs are base64
+//! decoded into the byte arrays v2's blob parameters are everywhere else).
+//! Paths resolve as awscli opens them, with the semantics the policy judged
+//! them with: parameter files and streaming inputs as
+//! `open(expandvars(expanduser(p)))` ([`Semantics::PARAM_FILE`]: `~` is the
+//! home directory, `$` refused, `..` left to the kernel), output files as
+//! `open(p)` ([`Semantics::OPEN`]); relative paths start at the working
+//! directory.
 //!
 //! Error messages read like awscli's (`Error parsing parameter '--x':
 //! Unable to load paramfile file://p.json: [Errno 2] ...`) and never include
@@ -24,6 +30,7 @@
 use std::sync::Mutex;
 
 use aws_mcp_core::command::{PathOrigin, ValidatedCommand};
+use aws_mcp_core::localpath::Semantics;
 use aws_mcp_core::Validator;
 use aws_mcp_wire::s3::paths::join;
 use bytes::Bytes;
@@ -31,7 +38,7 @@ use http_body_util::BodyExt;
 use serde_json::{Map, Value};
 
 use crate::localfs::{LocalFiles, TempFile};
-use crate::transport::HttpClient;
+use crate::transport::{HttpClient, SendError};
 use crate::NativeError;
 
 /// The largest local file read as a parameter or a request body (64 MiB;
@@ -47,30 +54,23 @@ pub(crate) struct Prepared {
     pub outfile: Option<String>,
 }
 
-/// A path as awscli opens a parameter file or streaming input:
-/// `expanduser`, then relative to the working directory.
-fn param_path(files: &LocalFiles, raw: &str) -> String {
-    let cwd = files.working_dir();
-    let expanded = match (raw, files.home()) {
+/// A path as awscli's error messages show it: after `expanduser`.
+fn shown_path(files: &LocalFiles, raw: &str) -> String {
+    match (raw, files.home()) {
         ("~", Some(h)) => h.to_string_lossy().into_owned(),
         (r, Some(h)) if r.starts_with("~/") => join(&h.to_string_lossy(), &r[2..]),
         _ => raw.to_string(),
-    };
-    join(&cwd, &expanded)
+    }
 }
 
 /// Read a local file, at most [`MAX_FILE_BYTES`].
 fn read(files: &LocalFiles, raw: &str) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let path = param_path(files, raw);
-    let f = files.open_read(&path).map_err(|e| match e {
-        crate::localfs::LocalError::Io(m) => m.replace(&format!("'{path}'"), &format!("'{raw}'")),
-        other => other.to_string(),
-    })?;
+    let shown = shown_path(files, raw);
+    let f = files
+        .open_read_as(raw, Semantics::PARAM_FILE, &shown)
+        .map_err(|e| e.to_string())?;
     let meta = f.metadata().map_err(|e| e.to_string())?;
-    if meta.is_dir() {
-        return Err(format!("[Errno 21] Is a directory: '{raw}'"));
-    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
             "the file is {} bytes, more than the native executor reads ({} MiB); use `aws s3 cp` for large uploads",
@@ -81,7 +81,7 @@ fn read(files: &LocalFiles, raw: &str) -> Result<Vec<u8>, String> {
     let mut buf = Vec::with_capacity(meta.len() as usize);
     f.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| crate::localfs::py_os_error(&e, raw))?;
+        .map_err(|e| crate::localfs::py_os_error(&e, &shown))?;
     if buf.len() as u64 > MAX_FILE_BYTES {
         return Err(format!(
             "the file is larger than the native executor reads ({} MiB)",
@@ -130,7 +130,7 @@ pub(crate) fn prepare(
                 out.body = Some(Bytes::from(bytes));
             }
             PathOrigin::OutputFile if lp.arg == "outfile" => {
-                out.outfile = Some(join(&files.working_dir(), &lp.path));
+                out.outfile = Some(lp.path.clone());
             }
             _ => {
                 return Err(NativeError::Unsupported(format!(
@@ -161,12 +161,14 @@ impl<'a> OutFile<'a> {
 
     /// Send `req`; a successful response's body goes into a new temporary
     /// file (the status, headers and an empty body are returned), an error
-    /// response's body is read (at most 1 MiB) for its message.
+    /// response's body is read (at most 1 MiB) for its message. A response
+    /// cut short is [`SendError::MaybeSent`] (a read: retried, into a new
+    /// temporary file).
     pub(crate) async fn receive(
         &self,
         client: &HttpClient,
         req: http::Request<http_body_util::Full<Bytes>>,
-    ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), NativeError> {
+    ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), SendError> {
         use std::io::Write;
         let resp = client.send_streaming(req).await?;
         let status = resp.status().as_u16();
@@ -184,7 +186,7 @@ impl<'a> OutFile<'a> {
         if status >= 300 {
             let mut buf = Vec::new();
             while let Some(frame) = body.frame().await {
-                let frame = frame.map_err(|e| NativeError::Http(e.to_string()))?;
+                let frame = frame.map_err(|e| SendError::MaybeSent(e.to_string()))?;
                 if let Some(d) = frame.data_ref() {
                     if buf.len() + d.len() <= 1 << 20 {
                         buf.extend_from_slice(d);
@@ -193,18 +195,21 @@ impl<'a> OutFile<'a> {
             }
             return Ok((status, headers, buf));
         }
-        let mut tmp = self
+        // As open(path, 'wb'): no directories are made.
+        let tmp = self
             .files
-            .create_temp(&self.path)
-            .map_err(|e| NativeError::File(e.to_string()))?;
+            .create_temp_as(&self.path, Semantics::OPEN, false)
+            .map_err(|e| SendError::Failed(NativeError::File(e.to_string())))?;
         let mut crc = crc32fast::Hasher::new();
         let mut n = 0u64;
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| NativeError::Http(e.to_string()))?;
+            let frame = frame.map_err(|e| SendError::MaybeSent(e.to_string()))?;
             if let Some(d) = frame.data_ref() {
-                tmp.file
-                    .write_all(d)
-                    .map_err(|e| NativeError::File(crate::localfs::py_os_error(&e, &self.path)))?;
+                tmp.file().write_all(d).map_err(|e| {
+                    SendError::Failed(NativeError::File(crate::localfs::py_os_error(
+                        &e, &self.path,
+                    )))
+                })?;
                 crc.update(d);
                 n += d.len() as u64;
             }

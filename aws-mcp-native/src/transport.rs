@@ -124,28 +124,40 @@ impl HttpClient {
         Ok(HttpClient { client })
     }
 
-    /// Send one request; the response with its body still to be read.
+    /// Send one request; the response with its body still to be read. A
+    /// failure says whether the request may have reached the server, as
+    /// [`HttpClient::send`]'s does.
     pub(crate) async fn send_streaming(
         &self,
         req: http::Request<Full<Bytes>>,
-    ) -> Result<http::Response<hyper::body::Incoming>, NativeError> {
-        self.client
-            .request(req)
-            .await
-            .map_err(|e| NativeError::Http(format!("{e}: {}", source_chain(&e))))
+    ) -> Result<http::Response<hyper::body::Incoming>, SendError> {
+        self.client.request(req).await.map_err(|e| {
+            let text = format!("{e}: {}", source_chain(&e));
+            if e.is_connect() {
+                SendError::NotSent(text)
+            } else {
+                SendError::MaybeSent(text)
+            }
+        })
     }
 
-    /// Send one request; the response's status, headers and body.
+    /// Send one request; the response's status, headers and body. A failure
+    /// says whether the request may have reached the server
+    /// ([`SendError::MaybeSent`]) or surely did not ([`SendError::NotSent`]:
+    /// the connection could not be made).
     pub(crate) async fn send(
         &self,
         req: http::Request<Full<Bytes>>,
         body_cap: usize,
-    ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), NativeError> {
-        let resp = self
-            .client
-            .request(req)
-            .await
-            .map_err(|e| NativeError::Http(format!("{e}: {}", source_chain(&e))))?;
+    ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), SendError> {
+        let resp = self.client.request(req).await.map_err(|e| {
+            let text = format!("{e}: {}", source_chain(&e));
+            if e.is_connect() {
+                SendError::NotSent(text)
+            } else {
+                SendError::MaybeSent(text)
+            }
+        })?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -160,16 +172,28 @@ impl HttpClient {
         let mut body = resp.into_body();
         let mut buf = Vec::new();
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| NativeError::Http(e.to_string()))?;
+            let frame = frame.map_err(|e| SendError::MaybeSent(e.to_string()))?;
             if let Some(d) = frame.data_ref() {
                 if buf.len() + d.len() > body_cap {
-                    return Err(NativeError::TooLarge(body_cap));
+                    return Err(SendError::Failed(NativeError::TooLarge(body_cap)));
                 }
                 buf.extend_from_slice(d);
             }
         }
         Ok((status, headers, buf))
     }
+}
+
+/// Why [`HttpClient::send`] got no complete response.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    /// The connection could not be made: the request did not leave.
+    NotSent(String),
+    /// The connection failed after the request may have been written (a
+    /// dropped or cut response): the server may have acted on it.
+    MaybeSent(String),
+    /// Anything else (a response over the size limit).
+    Failed(NativeError),
 }
 
 fn source_chain(e: &dyn std::error::Error) -> String {
@@ -354,6 +378,28 @@ pub(crate) fn presign_v4(
         .into_parts();
     instructions.apply_to_request_http1x(&mut req);
     Ok(req.uri().to_string())
+}
+
+/// Error codes that say the request was refused before it was acted on
+/// (throttling, a request the server never finished reading): safe to
+/// retry even for a write that has no idempotency token.
+pub(crate) fn not_processed_code(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "RequestThrottledException"
+            | "TooManyRequestsException"
+            | "ProvisionedThroughputExceededException"
+            | "RequestLimitExceeded"
+            | "BandwidthLimitExceeded"
+            | "RequestThrottled"
+            | "SlowDown"
+            | "EC2ThrottledException"
+            | "PriorRequestNotComplete"
+            | "RequestTimeout"
+    )
 }
 
 /// Error codes botocore retries (throttling and transient), besides 5xx.

@@ -39,9 +39,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Serve MCP over stdio (tools call_aws and suggest_aws_commands); the default.
+    /// Serve MCP over stdio (tools call_aws and suggest_aws_commands); the
+    /// default. With --http, serve MCP over streamable HTTP instead.
     #[command(after_help = SERVE_ENV)]
-    Serve,
+    Serve {
+        /// Serve MCP streamable HTTP at http://ADDR/mcp (default
+        /// 127.0.0.1:8000, or AWS_API_MCP_HOST/AWS_API_MCP_PORT). Also
+        /// chosen by AWS_API_MCP_TRANSPORT=streamable-http.
+        #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "")]
+        http: Option<String>,
+        /// Serve without authentication on a non-loopback address (only
+        /// when a gateway in front authenticates every caller).
+        #[arg(long)]
+        allow_unauthenticated: bool,
+    },
     /// Print the command table: one JSON line per command (service, operation, api,
     /// access_level, read_only, args).
     Catalog {
@@ -124,7 +135,27 @@ const SERVE_ENV: &str = "Server configuration (environment):
   AWS_MCP_TIMEOUT, AWS_MCP_CONNECT_TIMEOUT   seconds (default 60, 10)
   AWS_MCP_MAX_OUTPUT_BYTES       output cap per command (default 262144)
   AWS_MCP_DEFAULT_MAX_ITEMS      result limit of paginated commands (default 100)
-  RUST_LOG                       log level (logs go to stderr)";
+  AWS_MCP_CALL_TIMEOUT           seconds one call (a batch) may run (default 300)
+  AWS_MCP_AUDIT_LOG              stderr (default), off, or a file: one JSON line per call
+  AWS_MCP_CONSENT_KEY            base64 key (32+ bytes) sealing consent states; the same on every replica
+  RUST_LOG                       log level (logs go to stderr)
+
+HTTP (aws-mcp serve --http [ADDR]):
+  AWS_API_MCP_TRANSPORT          stdio (default) or streamable-http
+  AWS_API_MCP_HOST, AWS_API_MCP_PORT   address (default 127.0.0.1:8000)
+  AWS_API_MCP_ALLOWED_HOSTS      Host names accepted (default: loopback names); * for any
+  AWS_API_MCP_ALLOWED_ORIGINS    browser Origins accepted (default: none); * for any
+  AWS_API_MCP_STATELESS_HTTP     true: no sessions for protocol versions before 2026-07-28
+  AUTH_TYPE                      no-auth (default) or oauth
+  AUTH_ISSUER, AUTH_JWKS_URI     the OAuth issuer and its JWKS (discovered when unset)
+  AWS_MCP_RESOURCE_URL           this server's public URL (the tokens' aud)
+  AWS_MCP_CALLER_ROLE_ARN        each caller's commands run as this role (STS AssumeRoleWithWebIdentity)
+  AWS_MCP_CALLER_ROLE_MAP        {\"claim\": \"groups\", \"roles\": {\"admins\": \"arn:...\"}}
+  AWS_MCP_CALLER_SESSION_SECONDS lifetime of the callers' credentials (default 3600)
+  AWS_MCP_MAX_BODY_BYTES         largest request body (default 1048576)
+  AWS_MCP_MAX_CALLS_PER_CALLER   requests one caller may have in flight (default 16)
+  AWS_MCP_DRAIN_SECONDS          how long SIGTERM waits for calls in flight (default 30)
+  AWS_MCP_ALLOW_UNAUTHENTICATED  true: as --allow-unauthenticated";
 
 /// Runs the `aws-mcp` command line with `args` (the first one is the program
 /// name, as in [`std::env::args_os`]) and returns the exit status.
@@ -151,8 +182,19 @@ where
 }
 
 fn dispatch(cli: Cli) -> u8 {
-    if matches!(cli.command, None | Some(Cmd::Serve)) {
-        return serve(cli.catalog_file.as_deref());
+    match &cli.command {
+        None => return serve(cli.catalog_file.as_deref(), None, false),
+        Some(Cmd::Serve {
+            http,
+            allow_unauthenticated,
+        }) => {
+            return serve(
+                cli.catalog_file.as_deref(),
+                http.as_deref(),
+                *allow_unauthenticated,
+            )
+        }
+        _ => {}
     }
     if let Some(Cmd::Run {
         command,
@@ -272,7 +314,19 @@ fn run_command(
     );
     let plan = match pipeline.plan(&[command.to_string()], None) {
         Ok(p) => p,
-        Err(report) => return fail(report.text().to_string()),
+        Err(report) => {
+            let _ = writeln!(io::stderr(), "aws-mcp: {}", report.text());
+            // AWS CLI v2 exits with 252 on a parameter error.
+            let rejected = report
+                .results
+                .iter()
+                .any(|r| r.status == aws_mcp_core::pipeline::Status::Rejected);
+            return if rejected && cli.dialect == Dialect::V2 {
+                252
+            } else {
+                2
+            };
+        }
     };
     let plan = match plan.ready() {
         Ok(p) => p,
@@ -311,7 +365,11 @@ fn run_command(
     }
 }
 
-fn serve(catalog_file: Option<&std::path::Path>) -> u8 {
+fn serve(
+    catalog_file: Option<&std::path::Path>,
+    http: Option<&str>,
+    allow_unauthenticated: bool,
+) -> u8 {
     // An embedding program (the Python or Node package) may have installed one already.
     let _ = tracing_subscriber::fmt()
         .with_writer(io::stderr)
@@ -333,6 +391,36 @@ fn serve(catalog_file: Option<&std::path::Path>) -> u8 {
         Ok(c) => c,
         Err(e) => return fail(e.to_string()),
     };
+    #[cfg(feature = "http")]
+    {
+        let env = |k: &str| std::env::var(k).ok();
+        let use_http = match crate::http::config::transport_is_http(env) {
+            Ok(t) => http.is_some() || t,
+            Err(e) => return fail(e.to_string()),
+        };
+        if use_http {
+            let http_config =
+                match crate::http::HttpConfig::from_lookup(env, http, allow_unauthenticated) {
+                    Ok(c) => c,
+                    Err(e) => return fail(e.to_string()),
+                };
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => return fail(e.to_string()),
+            };
+            return match rt.block_on(crate::http::serve_http(catalog, config, http_config)) {
+                Ok(()) => 0,
+                Err(e) => fail(e.to_string()),
+            };
+        }
+    }
+    #[cfg(not(feature = "http"))]
+    if http.is_some() || allow_unauthenticated {
+        return fail("this build has no HTTP transport (cargo feature `http`)".into());
+    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -358,7 +446,7 @@ fn run(cli: Cli) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match cli.command {
-        None | Some(Cmd::Serve) => {}
+        None | Some(Cmd::Serve { .. }) => {}
         Some(Cmd::Suggest {
             request,
             engine,
@@ -407,11 +495,23 @@ fn run(cli: Cli) -> io::Result<()> {
                         })),
                         "access_level": class.access_level,
                         "read_only": class.read_only,
-                        "args": args.iter().map(|a| json!({
-                            "name": a.name,
-                            "type": a.arg_type.as_str(),
-                            "required": a.required,
-                        })).collect::<Vec<_>>(),
+                        "args": args.iter().map(|a| {
+                            let mut j = json!({
+                                "name": a.name,
+                                "type": a.arg_type.as_str(),
+                                "required": a.required,
+                            });
+                            // Arguments the AWS CLI adds to a generated
+                            // operation: run natively, or by the aws program.
+                            if c.kind() == aws_mcp_core::CommandKind::Operation {
+                                match aws_mcp_native::cli_argument(c.service(), c.name(), args, a) {
+                                    Some(aws_mcp_native::CliArgument::Native(_)) => j["cli"] = json!("native"),
+                                    Some(_) => j["cli"] = json!("aws"),
+                                    None => {}
+                                }
+                            }
+                            j
+                        }).collect::<Vec<_>>(),
                     });
                     serde_json::to_writer(&mut out, &line)?;
                     writeln!(out)?;
@@ -436,7 +536,7 @@ fn check_json(
     assessor: Option<&Assessor>,
     command: &str,
 ) -> serde_json::Value {
-    let mut v = check_verdict(validator, cli, assessor, command);
+    let mut v = check_verdict(validator, assessor, command);
     if let Some(obj) = v.as_object_mut() {
         obj.insert("cli_version".into(), json!(cli.dialect.major()));
         obj.insert("cli".into(), json!(cli.describe()));
@@ -446,7 +546,6 @@ fn check_json(
 
 fn check_verdict(
     validator: &Validator<'_>,
-    cli: &crate::dialect::CliDialect,
     assessor: Option<&Assessor>,
     command: &str,
 ) -> serde_json::Value {
@@ -471,7 +570,7 @@ fn check_verdict(
                 .ok()
                 .and_then(|m| m.parse().ok())
                 .unwrap_or_default();
-            let route = crate::route::route_for(validator.catalog(), mode, &c, cli.v2_program());
+            let route = crate::route::route(validator.catalog(), mode, &c);
             if let Some(obj) = v.as_object_mut() {
                 obj.insert("executor".into(), json!(route.executor));
                 obj.insert("executor_reason".into(), json!(route.reason));

@@ -65,6 +65,14 @@ pub struct ServerConfig {
     pub executor: ExecutorMode,
     /// `AWS_MCP_CLI_VERSION`: the AWS CLI dialect (`auto`, `1`, `2`); see [`crate::dialect`].
     pub cli_version: crate::dialect::CliVersion,
+    /// `AWS_MCP_CALL_TIMEOUT` (seconds): the longest one call (a batch of
+    /// commands) may run (default 300).
+    pub call_timeout: Duration,
+    /// `AWS_MCP_AUDIT_LOG`: where the audit lines go (see [`crate::audit`]).
+    pub audit: std::sync::Arc<crate::audit::AuditSink>,
+    /// `AWS_MCP_CONSENT_KEY`: the key sealing consent states (see
+    /// [`crate::consent`]); random per process when unset.
+    pub consent: std::sync::Arc<crate::consent::ConsentSeal>,
 }
 
 /// Which executor runs commands.
@@ -101,6 +109,7 @@ impl ServerConfig {
         s.timeout = self.timeout;
         s.connect_timeout = self.connect_timeout;
         s.output_cap = self.max_output_bytes;
+        s.call_timeout = Some(self.call_timeout);
         s
     }
 
@@ -131,6 +140,20 @@ impl ServerConfig {
         };
         let timeout = parse_secs(&get, "AWS_MCP_TIMEOUT", 60)?;
         let connect_timeout = parse_secs(&get, "AWS_MCP_CONNECT_TIMEOUT", 10)?;
+        let call_timeout = parse_secs(&get, "AWS_MCP_CALL_TIMEOUT", 300)?;
+        let audit =
+            crate::audit::AuditSink::from_lookup(&lookup).map_err(|e| ConfigError::Invalid {
+                var: "AWS_MCP_AUDIT_LOG",
+                value: get("AWS_MCP_AUDIT_LOG").unwrap_or_default(),
+                reason: e.to_string(),
+            })?;
+        let consent = crate::consent::ConsentSeal::from_lookup(&lookup).map_err(|e| {
+            ConfigError::Invalid {
+                var: "AWS_MCP_CONSENT_KEY",
+                value: "(not shown)".into(),
+                reason: e.to_string(),
+            }
+        })?;
         let max_output_bytes = parse_num(&get, "AWS_MCP_MAX_OUTPUT_BYTES", 256 * 1024, 1024)?;
         let default_max_items = parse_num(
             &get,
@@ -169,6 +192,9 @@ impl ServerConfig {
             default_max_items: u32::try_from(default_max_items).unwrap_or(MAX_RESULTS_LIMIT),
             executor,
             cli_version,
+            call_timeout,
+            audit: std::sync::Arc::new(audit),
+            consent: std::sync::Arc::new(consent),
         })
     }
 
@@ -250,11 +276,14 @@ mod tests {
     use aws_mcp_core::policy::FileAccess;
     use std::collections::HashMap;
 
+    /// A configuration from `vars`, with `HOME` the temp directory (no
+    /// policy file there) unless they name it.
     fn cfg(vars: &[(&str, &str)]) -> Result<ServerConfig, ConfigError> {
-        let map: HashMap<String, String> = vars
+        let mut map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
+        map.entry("HOME".into()).or_insert_with(tmp);
         ServerConfig::from_lookup(Catalog::embedded(), move |k| map.get(k).cloned())
     }
 

@@ -13,7 +13,10 @@
 //! it instead, and an upgraded program (a new file) is asked again.
 //!
 //! The profile's `cli_binary_format` (AWS CLI v2's config setting) is read
-//! here too, from `$AWS_CONFIG_FILE` or `~/.aws/config`, for the validator.
+//! here too, from `$AWS_CONFIG_FILE` or `~/.aws/config`, for the validator,
+//! and for the native executor's output its `cli_timestamp_format` and
+//! `cli_error_format` (`AWS_CLI_ERROR_FORMAT` first), the settings of the
+//! server's profile (a command's `--profile` does not change them).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -58,6 +61,10 @@ pub struct CliDialect {
     pub source: String,
     /// v2's blob format from the profile (`cli_binary_format`), default base64.
     pub binary_format: BinaryFormat,
+    /// The profile's `cli_timestamp_format`, when set.
+    pub timestamp_format: Option<String>,
+    /// `AWS_CLI_ERROR_FORMAT`, else the profile's `cli_error_format`, when set.
+    pub error_format: Option<String>,
 }
 
 impl CliDialect {
@@ -72,12 +79,27 @@ impl CliDialect {
 
 /// Choose the dialect: `version` as configured, `aws_cli` the `aws` program.
 pub fn resolve(version: CliVersion, aws_cli: &Path, profile: Option<&str>) -> CliDialect {
-    let binary_format = profile_binary_format(profile);
+    let config = config_text();
+    let setting = |key: &str| {
+        config
+            .as_deref()
+            .and_then(|t| config_setting(t, profile.unwrap_or("default"), key))
+    };
+    let binary_format = setting("cli_binary_format")
+        .and_then(|v| BinaryFormat::parse(&v))
+        .unwrap_or_default();
+    let timestamp_format = setting("cli_timestamp_format");
+    let error_format = std::env::var("AWS_CLI_ERROR_FORMAT")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| setting("cli_error_format"));
     let fixed = |dialect, source: &str| CliDialect {
         dialect,
         version: None,
         source: source.into(),
         binary_format,
+        timestamp_format: timestamp_format.clone(),
+        error_format: error_format.clone(),
     };
     match version {
         CliVersion::V1 => fixed(Dialect::V1, "AWS_MCP_CLI_VERSION=1"),
@@ -88,6 +110,8 @@ pub fn resolve(version: CliVersion, aws_cli: &Path, profile: Option<&str>) -> Cl
                 version: Some(v),
                 source: format!("`{} --version`", aws_cli.display()),
                 binary_format,
+                timestamp_format: timestamp_format.clone(),
+                error_format: error_format.clone(),
             },
             Detected::Missing => fixed(
                 Dialect::V2,
@@ -232,17 +256,12 @@ fn run_version(program: &Path) -> Option<String> {
     )
 }
 
-/// The profile's `cli_binary_format` from the AWS config file (default base64).
-fn profile_binary_format(profile: Option<&str>) -> BinaryFormat {
+/// The AWS config file (`$AWS_CONFIG_FILE`, else `~/.aws/config`), if readable.
+fn config_text() -> Option<String> {
     let path = std::env::var_os("AWS_CONFIG_FILE")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".aws/config")));
-    let Some(text) = path.and_then(|p| std::fs::read_to_string(p).ok()) else {
-        return BinaryFormat::default();
-    };
-    config_setting(&text, profile.unwrap_or("default"), "cli_binary_format")
-        .and_then(|v| BinaryFormat::parse(&v))
-        .unwrap_or_default()
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".aws/config")))?;
+    std::fs::read_to_string(path).ok()
 }
 
 /// One setting of one profile of an AWS config file (`[default]`, `[profile NAME]`).
@@ -281,9 +300,14 @@ impl CliDialect {
         }
     }
 
-    /// True when the `aws` program was read and is AWS CLI v2.
-    pub fn v2_program(&self) -> bool {
-        self.dialect == Dialect::V2 && self.version.is_some()
+    /// What the native executor prints: this dialect's output, with the
+    /// installed version's error text and the profile's settings.
+    pub fn native_output(&self) -> aws_mcp_native::CliOutput {
+        let mut out = aws_mcp_native::CliOutput::new(self.dialect);
+        out.version = self.version.clone();
+        out.timestamp_format = self.timestamp_format.clone();
+        out.error_format = self.error_format.clone();
+        out
     }
 }
 

@@ -6,14 +6,21 @@
 //!   [`tokio::process::Command`]; no word is ever interpreted by a shell.
 //! * **Region and profile.** A command without `--region` gets the
 //!   configured default region appended; the configured profile is passed as
-//!   `AWS_PROFILE` (a `--profile` on the command line still wins, as in the CLI).
+//!   `AWS_PROFILE` (a `--profile` on the command line still wins, as in the
+//!   CLI). `AWS_DEFAULT_PROFILE` is removed from the program's environment:
+//!   awscli v1 prefers it to `AWS_PROFILE`, so it would run under a profile
+//!   the policy never saw. Without a configured profile both are removed and
+//!   the CLI uses `default`.
 //! * **No URL fetching.** awscli v1 fetches `http(s)://` parameter values
 //!   unless the profile's `cli_follow_urlparam` is `false`, and it reads that
 //!   only from the config file. So each run gets its own config file: a copy
 //!   of the user's (`$AWS_CONFIG_FILE` or `~/.aws/config`, read fresh each
 //!   time, never modified) in which every `[default]` / `[profile …]` section
 //!   says `cli_follow_urlparam = false` (any user setting of it is dropped),
-//!   with sections added for the profile in use when missing. The copy lives
+//!   with sections added when missing for `default`, the profile in use and
+//!   every profile of the credentials file (`$AWS_SHARED_CREDENTIALS_FILE`
+//!   or `~/.aws/credentials`, of which only the section names are read), so
+//!   whichever profile the CLI ends up with, fetching is off. The copy lives
 //!   in an owner-only private directory, is passed as `AWS_CONFIG_FILE`, and
 //!   is removed when the run ends. Credentials files are not touched: botocore
 //!   merges them as usual.
@@ -44,6 +51,7 @@ pub struct SubprocessExecutor {
     working_dir: PathBuf,
     private_dir: PathBuf,
     user_config: Option<PathBuf>,
+    credentials: Option<PathBuf>,
     counter: AtomicU64,
 }
 
@@ -60,6 +68,7 @@ impl SubprocessExecutor {
         working_dir: impl Into<PathBuf>,
     ) -> Result<SubprocessExecutor, ExecError> {
         let user_config = user_config_path(|k| std::env::var(k).ok(), cfg!(windows));
+        let credentials = credentials_path(|k| std::env::var(k).ok(), cfg!(windows));
         let private_dir = std::env::temp_dir().join(format!(
             "aws-mcp-run-{}-{}",
             std::process::id(),
@@ -78,6 +87,7 @@ impl SubprocessExecutor {
             working_dir: working_dir.into(),
             private_dir,
             user_config,
+            credentials,
             counter: AtomicU64::new(0),
         })
     }
@@ -86,6 +96,23 @@ impl SubprocessExecutor {
     pub fn with_user_config(mut self, path: Option<PathBuf>) -> Self {
         self.user_config = path;
         self
+    }
+
+    /// Reads the profile names of the shared credentials file from `path`
+    /// instead of the default place.
+    pub fn with_credentials_file(mut self, path: Option<PathBuf>) -> Self {
+        self.credentials = path;
+        self
+    }
+
+    /// The profile a run of `command` uses: its `--profile`, else the
+    /// configured one (`None`: the CLI's `default`).
+    fn profile_for<'a>(&'a self, command: &'a ValidatedCommand) -> Option<&'a str> {
+        command
+            .globals()
+            .profile
+            .as_deref()
+            .or(self.profile.as_deref())
     }
 
     /// The program this executor runs.
@@ -117,12 +144,23 @@ impl SubprocessExecutor {
             },
             None => String::new(),
         };
-        let profile = command
-            .globals()
-            .profile
-            .as_deref()
-            .or(self.profile.as_deref());
-        let text = no_url_follow_config(&user, profile);
+        // Only the section names of the credentials file are used.
+        let credential_profiles = match &self.credentials {
+            Some(p) => match std::fs::read_to_string(p) {
+                Ok(s) => section_names(&s),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+                Err(e) => {
+                    return Err(ExecError::Config(format!(
+                        "cannot read the AWS credentials file {}: {e}",
+                        p.display()
+                    )))
+                }
+            },
+            None => Vec::new(),
+        };
+        let mut profiles: Vec<&str> = credential_profiles.iter().map(String::as_str).collect();
+        profiles.extend(self.profile_for(command));
+        let text = no_url_follow_config(&user, &profiles);
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let path = self.private_dir.join(format!("config-{n}"));
         let mut opts = std::fs::OpenOptions::new();
@@ -167,6 +205,24 @@ pub fn user_config_path(get: impl Fn(&str) -> Option<String>, windows: bool) -> 
     home().map(|h| h.join(".aws").join("config"))
 }
 
+/// The shared credentials file as the AWS CLI finds it:
+/// `AWS_SHARED_CREDENTIALS_FILE` (a leading `~` is the home directory), else
+/// `.aws/credentials` in the home directory (only its section names are read).
+pub fn credentials_path(get: impl Fn(&str) -> Option<String>, windows: bool) -> Option<PathBuf> {
+    let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+    let home = || aws_mcp_core::policy::home_dir(get, windows).map(PathBuf::from);
+    if let Some(file) = get("AWS_SHARED_CREDENTIALS_FILE") {
+        let rest = file
+            .strip_prefix("~/")
+            .or_else(|| file.strip_prefix("~\\").filter(|_| windows));
+        return match rest {
+            Some(rest) => home().map(|h| h.join(rest)),
+            None => Some(PathBuf::from(file)),
+        };
+    }
+    home().map(|h| h.join(".aws").join("credentials"))
+}
+
 /// A file removed when dropped.
 struct TempFile(PathBuf);
 
@@ -176,14 +232,24 @@ impl Drop for TempFile {
     }
 }
 
+/// The section names of an INI file such as the shared credentials file
+/// (`[name]` at the start of a line).
+fn section_names(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with([' ', '\t']))
+        .filter_map(|l| l.trim().strip_prefix('[')?.strip_suffix(']'))
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
 /// The user's AWS config text with `cli_follow_urlparam = false` in every
-/// profile section (and any user setting of it removed), plus `[default]`
-/// and the section of `profile` when they are missing.
-pub fn no_url_follow_config(user: &str, profile: Option<&str>) -> String {
+/// profile section (and any user setting of it removed), plus sections for
+/// `default` and each of `profiles` that the text lacks.
+pub fn no_url_follow_config(user: &str, profiles: &[&str]) -> String {
     const KEY: &str = "cli_follow_urlparam = false";
     let mut out = String::with_capacity(user.len() + 128);
-    let mut have_default = false;
-    let mut have_profile = false;
+    let mut have: Vec<String> = Vec::new();
     for line in user.lines() {
         let trimmed = line.trim();
         // Top-level keys start at column 0; indented lines are nested values.
@@ -203,12 +269,7 @@ pub fn no_url_follow_config(user: &str, profile: Option<&str>) -> String {
                 if let Some(s) = section {
                     out.push_str(KEY);
                     out.push('\n');
-                    if s == "default" {
-                        have_default = true;
-                    }
-                    if Some(s) == profile {
-                        have_profile = true;
-                    }
+                    have.push(s.to_string());
                 }
                 continue;
             }
@@ -220,18 +281,40 @@ pub fn no_url_follow_config(user: &str, profile: Option<&str>) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    if !have_default {
-        out.push_str("\n[default]\n");
-        out.push_str(KEY);
-        out.push('\n');
-    }
-    if let Some(p) = profile {
-        if !have_profile && p != "default" {
+    for p in std::iter::once("default").chain(profiles.iter().copied()) {
+        // A name that cannot be a section name on one line is left out
+        // (the CLI could not select it from the config file either).
+        if p.contains(['\n', '\r', '[', ']']) || have.iter().any(|h| h == p) {
+            continue;
+        }
+        if p == "default" {
+            out.push_str(&format!("\n[default]\n{KEY}\n"));
+        } else {
             out.push_str(&format!("\n[profile {p}]\n{KEY}\n"));
         }
+        have.push(p.to_string());
     }
     out
 }
+
+/// Environment variables that choose credentials other than the
+/// environment's keys: removed when a command runs with a caller's own
+/// credentials.
+const CREDENTIAL_SOURCES: &[&str] = &[
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CREDENTIAL_EXPIRATION",
+];
 
 /// Reads `reader` to its end, keeping at most `cap` bytes.
 async fn read_capped(mut reader: impl AsyncRead + Unpin, cap: usize) -> std::io::Result<Capped> {
@@ -268,8 +351,29 @@ impl Executor for SubprocessExecutor {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        if let Some(p) = &self.profile {
-            cmd.env("AWS_PROFILE", p);
+        match &options.credentials {
+            // The caller's own credentials: the environment is the first
+            // source of the CLI's credential chain, and nothing points it at
+            // the server's profile or role.
+            Some(c) => {
+                for var in CREDENTIAL_SOURCES {
+                    cmd.env_remove(var);
+                }
+                cmd.env("AWS_ACCESS_KEY_ID", &c.access_key_id)
+                    .env("AWS_SECRET_ACCESS_KEY", &c.secret_access_key);
+                if let Some(t) = &c.session_token {
+                    cmd.env("AWS_SESSION_TOKEN", t);
+                }
+            }
+            None => {
+                // awscli v1 prefers AWS_DEFAULT_PROFILE to AWS_PROFILE: never
+                // let it pick a profile the policy did not see.
+                cmd.env_remove("AWS_DEFAULT_PROFILE");
+                match &self.profile {
+                    Some(p) => cmd.env("AWS_PROFILE", p),
+                    None => cmd.env_remove("AWS_PROFILE"),
+                };
+            }
         }
         let started = Instant::now();
         let (mut tree, stdout, stderr) = ProcessTree::spawn(cmd).map_err(|e| ExecError::Spawn {
@@ -322,7 +426,10 @@ fn bounded_argv(command: &ValidatedCommand, options: &ExecOptions) -> Vec<String
             })
     };
     if let Some(n) = options.max_items {
-        if !command.globals().no_paginate && !given("max-items") {
+        // A skeleton request calls nothing (with `output`, awscli would
+        // validate `--max-items` against the template and fail).
+        if !command.globals().no_paginate && !given("max-items") && !given("generate-cli-skeleton")
+        {
             argv.push("--max-items".into());
             argv.push(n.to_string());
         }
@@ -380,12 +487,16 @@ mod tests {
         let c = cmd("aws ec2 describe-instances --no-paginate");
         let argv = bounded_argv(&c, &opts);
         assert!(!argv.iter().any(|w| w == "--max-items"));
+        // A skeleton request calls nothing: no result limit.
+        let c = cmd("aws ec2 describe-vpcs --generate-cli-skeleton output");
+        let argv = bounded_argv(&c, &opts);
+        assert!(!argv.iter().any(|w| w == "--max-items"));
     }
 
     #[test]
     fn config_copy_turns_url_following_off_everywhere() {
         let user = "[default]\nregion = us-east-1\ncli_follow_urlparam = true\n\n[profile dev]\nregion=eu-west-1\ns3 =\n  cli_follow_urlparam = x\n[sso-session corp]\nsso_region = us-east-1\n";
-        let out = no_url_follow_config(user, Some("dev"));
+        let out = no_url_follow_config(user, &["dev"]);
         assert_eq!(out.matches("cli_follow_urlparam = false").count(), 2);
         assert!(!out.contains("cli_follow_urlparam = true"));
         assert!(
@@ -398,14 +509,35 @@ mod tests {
 
     #[test]
     fn config_copy_adds_missing_sections() {
-        let out = no_url_follow_config("", Some("ci"));
+        let out = no_url_follow_config("", &["ci"]);
         assert_eq!(
             out,
             "\n[default]\ncli_follow_urlparam = false\n\n[profile ci]\ncli_follow_urlparam = false\n"
         );
-        let out = no_url_follow_config("[profile x]\nregion = a\n", None);
+        let out = no_url_follow_config("[profile x]\nregion = a\n", &[]);
         assert!(out.starts_with("[profile x]\ncli_follow_urlparam = false\nregion = a\n"));
         assert!(out.contains("[default]\ncli_follow_urlparam = false"));
+    }
+
+    #[test]
+    fn config_copy_covers_every_profile_of_the_credentials_file() {
+        let creds =
+            "[default]\naws_access_key_id = a\n[evil]\naws_access_key_id = b\n  [nested]\n[ ci ]\n";
+        let names = section_names(creds);
+        assert_eq!(names, ["default", "evil", "ci"]);
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let out = no_url_follow_config("[profile ci]\nregion = x\n", &refs);
+        for section in ["[default]", "[profile evil]", "[profile ci]"] {
+            let at = out
+                .find(section)
+                .unwrap_or_else(|| panic!("{section} in {out}"));
+            assert!(out[at..].starts_with(&format!("{section}\ncli_follow_urlparam = false\n")));
+        }
+        assert_eq!(out.matches("[profile ci]").count(), 1);
+        assert!(!out.contains("aws_access_key_id"), "no secret is copied");
+        // Names that cannot be one section are left out.
+        let out = no_url_follow_config("", &["a]\n[b"]);
+        assert!(!out.contains("[b"));
     }
 
     #[test]

@@ -14,15 +14,23 @@
 //! * [`route`] — [`RoutingExecutor`]: the native executor
 //!   ([`aws_mcp_native`], API calls in-process) for the commands it covers,
 //!   the `aws` program for the rest (`AWS_MCP_EXECUTOR`).
+//! * [`oversize`] — JSON-RPC messages over the 16 MiB line limit answered
+//!   with an error instead of dropped in silence.
 //! * [`server`] — the MCP tools `call_aws` (over the core's
 //!   [`Pipeline`](aws_mcp_core::Pipeline)) and `suggest_aws_commands`.
 //! * [`suggest`] — the suggestion engine, built on first use.
 #![warn(missing_docs)]
 
+pub mod audit;
+pub mod caller;
 pub mod cli;
 pub mod config;
+pub mod consent;
 pub mod dialect;
 pub mod executor;
+#[cfg(feature = "http")]
+pub mod http;
+pub mod oversize;
 mod process;
 pub mod program;
 pub mod route;
@@ -50,6 +58,9 @@ pub enum ServeError {
     /// Standard input or output failed.
     #[error("standard input/output failed: {0}")]
     Io(#[from] std::io::Error),
+    /// A configuration value cannot be used (the message names it).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
 }
 
 /// The executor the server runs commands with: natively when the native
@@ -68,10 +79,15 @@ pub fn routing_executor(
     )?;
     let native = aws_mcp_native::NativeExecutor::new(catalog)
         .with_defaults(Some(config.region.clone()), config.profile.clone())
-        .with_dialect(cli.dialect)
         .with_validator(cli.validator(catalog))
+        .with_cli(cli.native_output())
         .with_files(aws_mcp_native::Confinement::from_policy(&config.policy));
-    Ok(RoutingExecutor::new(catalog, config.executor, native, executor).with_dialect(cli))
+    Ok(RoutingExecutor::new(
+        catalog,
+        config.executor,
+        native,
+        executor,
+    ))
 }
 
 /// Builds the server for `config` over `catalog`, running commands natively
@@ -82,14 +98,19 @@ pub fn build_server(
 ) -> Result<AwsMcpServer, ServeError> {
     let cli = config.cli_dialect();
     tracing::info!(dialect = %cli.describe(), "AWS CLI dialect");
-    let executor = routing_executor(catalog, &config, &cli)?;
+    let executor = Arc::new(routing_executor(catalog, &config, &cli)?);
     let pipeline = Pipeline::new(
         cli.validator(catalog),
         Assessor::new(config.policy.clone()),
-        Arc::new(executor),
+        executor.clone(),
         config.settings(),
     );
-    Ok(AwsMcpServer::new(pipeline, suggest::Suggester::new(catalog), &config).with_cli(&cli))
+    let suggester = suggest::Suggester::new(catalog).with_dialect(cli.dialect);
+    Ok(AwsMcpServer::new(pipeline, suggester, &config)
+        .with_cli(&cli)
+        .with_routes(executor)
+        .with_audit(config.audit.clone())
+        .with_consent(config.consent.clone()))
 }
 
 /// Serves MCP over stdin/stdout with the embedded catalog until stdin closes.
@@ -102,8 +123,10 @@ pub async fn serve_with(catalog: &'static Catalog, config: ServerConfig) -> Resu
     use rmcp::ServiceExt;
     let server = build_server(catalog, config)?;
     server.warm();
+    // Messages over the size limit are answered with an error (oversize).
+    let (read, write, pump) = oversize::guarded(tokio::io::stdin(), tokio::io::stdout());
     let running = server
-        .serve(rmcp::transport::stdio())
+        .serve((read, write))
         .await
         .map_err(|e| ServeError::Protocol(e.to_string()))?;
     let reason = running
@@ -111,6 +134,8 @@ pub async fn serve_with(catalog: &'static Catalog, config: ServerConfig) -> Resu
         .await
         .map_err(|e| ServeError::Protocol(e.to_string()))?;
     tracing::info!(?reason, "session ended");
+    // Write what is queued (the transport, dropped, closed the queue).
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), pump).await;
     Ok(())
 }
 

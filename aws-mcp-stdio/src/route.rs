@@ -44,27 +44,10 @@ pub struct Route {
     pub reason: Option<String>,
 }
 
-/// The route of `command` under `mode`.
+/// The route of `command` under `mode`. The dialect does not matter: the
+/// native executor prints the output of the AWS CLI version in force
+/// (`aws_mcp_native::CliOutput`), v1 or v2.
 pub fn route(catalog: &Catalog, mode: ExecutorMode, command: &ValidatedCommand) -> Route {
-    route_for(catalog, mode, command, false)
-}
-
-/// The route of `command` under `mode`, when `v2_program` says whether the
-/// `aws` program is AWS CLI v2 (and the dialect v2): the native executor
-/// prints what AWS CLI v1 prints (timestamps as received, no YAML, v1's
-/// error text), so with v2 installed, `auto` leaves commands to it.
-pub fn route_for(
-    catalog: &Catalog,
-    mode: ExecutorMode,
-    command: &ValidatedCommand,
-    v2_program: bool,
-) -> Route {
-    if v2_program && mode == ExecutorMode::Auto {
-        return Route {
-            executor: ExecutorKind::Subprocess,
-            reason: Some("the `aws` program is AWS CLI v2, whose output (ISO 8601 timestamps, YAML, v2 errors) the native executor does not print yet".into()),
-        };
-    }
     match mode {
         ExecutorMode::Subprocess => Route {
             executor: ExecutorKind::Subprocess,
@@ -93,7 +76,6 @@ pub struct RoutingExecutor {
     mode: ExecutorMode,
     native: NativeExecutor,
     subprocess: SubprocessExecutor,
-    v2_program: bool,
 }
 
 impl std::fmt::Debug for RoutingExecutor {
@@ -117,14 +99,12 @@ impl RoutingExecutor {
             mode,
             native,
             subprocess,
-            v2_program: false,
         }
     }
 
-    /// Route for the AWS CLI dialect in force (see [`route_for`]).
-    pub fn with_dialect(mut self, cli: &crate::dialect::CliDialect) -> RoutingExecutor {
-        self.v2_program = cli.dialect == aws_mcp_core::Dialect::V2 && cli.version.is_some();
-        self
+    /// The route `command` takes (see [`route`]).
+    pub fn route(&self, command: &ValidatedCommand) -> Route {
+        route(self.catalog, self.mode, command)
     }
 }
 
@@ -135,7 +115,7 @@ impl Executor for RoutingExecutor {
         command: &ValidatedCommand,
         options: &ExecOptions,
     ) -> Result<ExecOutput, ExecError> {
-        let r = route_for(self.catalog, self.mode, command, self.v2_program);
+        let r = route(self.catalog, self.mode, command);
         match r.executor {
             ExecutorKind::Native => self.native.execute(command, options).await,
             ExecutorKind::Subprocess => match self.subprocess.execute(command, options).await {

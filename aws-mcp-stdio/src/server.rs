@@ -16,10 +16,15 @@
 //! * Consent is asked only of clients that declared the elicitation
 //!   capability (on every protocol version): on 2026-07-28 and later the
 //!   server answers with an input-required result carrying an elicitation
-//!   and an opaque `requestState` (a random handle to a pending entry kept
-//!   on the server, bound to the exact command list); on earlier versions it
-//!   sends an elicitation request. Any other client gets a refusal that says
-//!   why.
+//!   and an opaque `requestState` sealed with HMAC (see [`crate::consent`]:
+//!   bound to the caller, the exact command list and an expiry, so any
+//!   replica holding the key takes the answer, and nothing is kept in
+//!   memory between the two requests); on earlier versions it sends an
+//!   elicitation request. Any other client gets a refusal that says why.
+//! * Callers: over HTTP the caller proven by their token
+//!   ([`Caller::of_request`]); with [`CallerIdentities`] every command runs
+//!   with the caller's own AWS credentials, never the server's.
+//! * Every call writes one line to the audit log ([`crate::audit`]).
 //! * Schemas are plain JSON Schema: integers carry `minimum`/`maximum`, not
 //!   Rust-specific formats, and `max_results` also accepts a numeric string
 //!   (some clients send one).
@@ -28,11 +33,13 @@
 //! * Cancellation: when the client cancels, the execution future is dropped,
 //!   which kills the `aws` process group.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
-use aws_mcp_core::pipeline::{Approved, Pipeline, Plan, Report, MAX_COMMANDS, MAX_RESULTS_LIMIT};
+use aws_mcp_core::pipeline::{
+    Approved, Pipeline, Plan, Report, Status, MAX_COMMANDS, MAX_RESULTS_LIMIT,
+};
+use aws_mcp_core::{Assessment, ValidatedCommand};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::{InputResponses, RequestState};
 use rmcp::handler::server::wrapper::Parameters;
@@ -45,11 +52,12 @@ use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{schemars, tool, tool_handler, tool_router, ErrorData, ServerHandler};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{redacted_command, AuditCommand, AuditRecord, AuditSink};
+use crate::caller::{Caller, CallerIdentities};
 use crate::config::ServerConfig;
+use crate::consent::ConsentSeal;
+use crate::route::RoutingExecutor;
 use crate::suggest::Suggester;
-
-/// The most consent questions awaiting an answer (2026-07-28 flow).
-const MAX_PENDING: usize = 256;
 
 /// How long the user has to answer a consent question.
 const CONSENT_TIMEOUT: Duration = Duration::from_secs(300);
@@ -192,15 +200,16 @@ pub struct Consent {
 }
 rmcp::elicit_safe!(Consent);
 
-struct Pending {
-    input: CallAwsInput,
-}
-
 /// The server state shared by all requests.
 struct Inner {
     pipeline: Pipeline<'static>,
     suggester: Suggester,
-    pending: Mutex<HashMap<String, Pending>>,
+    consent: Arc<ConsentSeal>,
+    audit: Arc<AuditSink>,
+    identities: Option<Arc<dyn CallerIdentities>>,
+    routes: Option<Arc<RoutingExecutor>>,
+    transport: &'static str,
+    suggest_slots: tokio::sync::Semaphore,
     instructions: String,
 }
 
@@ -308,7 +317,14 @@ impl AwsMcpServer {
             inner: Arc::new(Inner {
                 pipeline,
                 suggester,
-                pending: Mutex::new(HashMap::new()),
+                consent: Arc::new(ConsentSeal::random()),
+                audit: Arc::new(AuditSink::Off),
+                identities: None,
+                routes: None,
+                transport: "stdio",
+                suggest_slots: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                ),
                 instructions: instructions(None),
             }),
             tool_router,
@@ -323,6 +339,40 @@ impl AwsMcpServer {
         self
     }
 
+    fn inner_mut(&mut self) -> &mut Inner {
+        Arc::get_mut(&mut self.inner).expect("configured before the server is shared")
+    }
+
+    /// Seal consent states with `seal` (a key shared by the replicas).
+    pub fn with_consent(mut self, seal: Arc<ConsentSeal>) -> Self {
+        self.inner_mut().consent = seal;
+        self
+    }
+
+    /// Write one audit line per call to `sink`.
+    pub fn with_audit(mut self, sink: Arc<AuditSink>) -> Self {
+        self.inner_mut().audit = sink;
+        self
+    }
+
+    /// Run every command with the caller's own AWS identity from `identities`.
+    pub fn with_identities(mut self, identities: Arc<dyn CallerIdentities>) -> Self {
+        self.inner_mut().identities = Some(identities);
+        self
+    }
+
+    /// Name the executor of each command in the audit log from `routes`.
+    pub fn with_routes(mut self, routes: Arc<RoutingExecutor>) -> Self {
+        self.inner_mut().routes = Some(routes);
+        self
+    }
+
+    /// The transport named in the audit log (`stdio`, `http`).
+    pub fn with_transport(mut self, transport: &'static str) -> Self {
+        self.inner_mut().transport = transport;
+        self
+    }
+
     /// Builds the suggestion engine in the background, so that the first
     /// `suggest_aws_commands` call does not wait for it.
     pub fn warm(&self) {
@@ -330,46 +380,155 @@ impl AwsMcpServer {
         std::thread::spawn(move || inner.suggester.warm());
     }
 
+    /// The audit entries of planned commands (names, classification,
+    /// decision, executor; the outcome is filled in after the run).
+    fn audit_planned<'a>(
+        &self,
+        items: impl Iterator<Item = (&'a ValidatedCommand, &'a Assessment)>,
+    ) -> Vec<AuditCommand> {
+        items
+            .map(|(cmd, a)| AuditCommand {
+                command: Some(redacted_command(cmd)),
+                access_level: Some(a.classification().access_level.as_str()),
+                read_only: Some(a.classification().read_only),
+                decision: Some(a.decision().as_str()),
+                rule: a.decision().rule().map(|r| r.as_str()),
+                executor: self
+                    .inner
+                    .routes
+                    .as_ref()
+                    .map(|r| r.route(cmd).executor.as_str()),
+                status: Status::NotRun.as_str(),
+                ..AuditCommand::default()
+            })
+            .collect()
+    }
+
+    /// The audit entries of a batch refused before anything ran: commands
+    /// that validated are named (names only), the others are not.
+    fn audit_refused(&self, report: &Report) -> Vec<AuditCommand> {
+        let mut out = Vec::with_capacity(report.results.len());
+        for r in &report.results {
+            let validated = match r.status {
+                Status::Rejected => None,
+                _ => self.inner.pipeline.validator().validate(&r.command).ok(),
+            };
+            let mut c = match &validated {
+                Some(cmd) => {
+                    let a = self.inner.pipeline.assessor().assess(cmd);
+                    self.audit_planned(std::iter::once((cmd, &a)))
+                        .pop()
+                        .unwrap_or_default()
+                }
+                None => AuditCommand::default(),
+            };
+            c.status = r.status.as_str();
+            c.error_kind = r.error_kind.clone();
+            out.push(c);
+        }
+        out
+    }
+
+    fn audit(
+        &self,
+        caller: &Caller,
+        outcome: &'static str,
+        reason: Option<String>,
+        commands: Vec<AuditCommand>,
+        started: Instant,
+    ) {
+        self.audit_as(caller, outcome, reason, commands, None, started);
+    }
+
+    fn audit_as(
+        &self,
+        caller: &Caller,
+        outcome: &'static str,
+        reason: Option<String>,
+        commands: Vec<AuditCommand>,
+        role: Option<String>,
+        started: Instant,
+    ) {
+        let ran = commands.iter().any(|c| c.exit_code.is_some());
+        self.inner.audit.record(&AuditRecord {
+            time: crate::audit::rfc3339(SystemTime::now()),
+            kind: "audit",
+            transport: self.inner.transport,
+            caller: caller.key.clone(),
+            tool: "call_aws",
+            outcome,
+            reason,
+            commands,
+            identity: ran.then_some(if role.is_some() { "caller" } else { "server" }),
+            role,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        });
+    }
+
     async fn execute(
         &self,
         plan: Approved,
+        caller: &Caller,
         context: &RequestContext<RoleServer>,
+        started: Instant,
     ) -> CallToolResponse {
-        for c in plan.commands() {
-            tracing::info!(command = %c.chars().take(120).collect::<String>(), "running");
+        let mut audit = self.audit_planned(plan.assessed());
+        let mut role = None;
+        let plan = match &self.inner.identities {
+            None => plan,
+            Some(ids) => match ids.credentials(caller).await {
+                Ok(assumed) => {
+                    role = Some(assumed.role_arn);
+                    plan.with_credentials(assumed.credentials)
+                }
+                Err(e) => {
+                    tracing::warn!(caller = %caller.key, error = %e, "no AWS credentials for the caller");
+                    self.audit(
+                        caller,
+                        "identity_failed",
+                        Some(e.kind().into()),
+                        audit,
+                        started,
+                    );
+                    return identity_failure(&plan, &e);
+                }
+            },
+        };
+        let report = self
+            .inner
+            .pipeline
+            .execute(plan, context.ct.cancelled())
+            .await;
+        for (a, r) in audit.iter_mut().zip(&report.results) {
+            a.status = r.status.as_str();
+            a.error_kind = r.error_kind.clone();
+            a.exit_code = r.exit_code;
+            a.duration_ms = r.duration_ms;
+            a.output_bytes = r.output_bytes;
         }
-        respond(
-            self.inner
-                .pipeline
-                .execute(plan, context.ct.cancelled())
-                .await,
-        )
+        let outcome = if report.is_error() { "failed" } else { "ran" };
+        self.audit_as(caller, outcome, None, audit, role, started);
+        respond(report)
     }
 
-    /// The 2026-07-28 flow: ask with an input-required result, or run when
-    /// the answer to an earlier one comes back.
+    /// The 2026-07-28 flow: ask with an input-required result whose state
+    /// is sealed (caller, exact call, expiry), or run when the answer to an
+    /// earlier one comes back, through this replica or any other.
+    #[allow(clippy::too_many_arguments)]
     async fn consent_by_input_required(
         &self,
         plan: Plan,
         input: &CallAwsInput,
         state: Option<String>,
         responses: Option<&serde_json::Map<String, serde_json::Value>>,
+        caller: &Caller,
         context: &RequestContext<RoleServer>,
+        started: Instant,
     ) -> Result<CallToolResponse, ErrorData> {
-        let Some(handle) = state else {
-            let handle = uuid::Uuid::new_v4().simple().to_string();
-            if let Ok(mut p) = self.inner.pending.lock() {
-                // Unanswered questions do not pile up.
-                if p.len() >= MAX_PENDING {
-                    p.clear();
-                }
-                p.insert(
-                    handle.clone(),
-                    Pending {
-                        input: input.clone(),
-                    },
-                );
-            }
+        let call = serde_json::to_vec(input)
+            .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+        let Some(state) = state else {
+            let sealed = self.inner.consent.seal(&caller.key, &call);
             let schema = serde_json::from_value(serde_json::json!({
                 "type": "object",
                 "properties": {"approve": {"type": "boolean", "title": "Approve", "description": "Run the command(s)"}},
@@ -387,18 +546,22 @@ impl AwsMcpServer {
                     },
                 )),
             );
-            return Ok(InputRequiredResult::new(Some(requests), Some(handle)).into());
+            let audit = self.audit_planned(plan.assessed());
+            self.audit(caller, "consent_asked", None, audit, started);
+            return Ok(InputRequiredResult::new(Some(requests), Some(sealed)).into());
         };
-        let pending = self
-            .inner
-            .pending
-            .lock()
-            .ok()
-            .and_then(|mut p| p.remove(&handle));
-        if !pending.is_some_and(|p| p.input == *input) {
-            return Ok(respond(plan.decline(
-                "the consent answer does not match a pending request for these commands; call call_aws again",
-            )));
+        if let Err(e) = self.inner.consent.open(&state, &caller.key, &call) {
+            let audit = self.audit_planned(plan.assessed());
+            self.audit(
+                caller,
+                "declined",
+                Some(format!("consent_state_{}", e.kind())),
+                audit,
+                started,
+            );
+            return Ok(respond(plan.decline(&format!(
+                "the consent answer was not accepted ({e}), so nothing was run; call call_aws again"
+            ))));
         }
         let answer = responses
             .and_then(|r| r.get("consent"))
@@ -412,33 +575,66 @@ impl AwsMcpServer {
                     == Some(true)
         });
         if !approved {
+            let audit = self.audit_planned(plan.assessed());
+            self.audit(caller, "declined", Some("user".into()), audit, started);
             return Ok(respond(plan.decline(
                 "the user did not approve the command(s), so nothing was run",
             )));
         }
-        Ok(self.execute(plan.approve(), context).await)
+        Ok(self.execute(plan.approve(), caller, context, started).await)
     }
 
     /// The 2025-11-25 flow: an elicitation request within the call.
     async fn consent_by_elicitation(
         &self,
         plan: Plan,
+        caller: &Caller,
         context: &RequestContext<RoleServer>,
+        started: Instant,
     ) -> CallToolResponse {
         let answer = context
             .peer
             .elicit_with_timeout::<Consent>(plan.consent_question(), Some(CONSENT_TIMEOUT))
             .await;
-        match answer {
-            Ok(Some(Consent { approve: true })) => self.execute(plan.approve(), context).await,
-            Ok(_) => {
-                respond(plan.decline("the user did not approve the command(s), so nothing was run"))
+        let why = match answer {
+            Ok(Some(Consent { approve: true })) => {
+                return self.execute(plan.approve(), caller, context, started).await
             }
-            Err(e) => respond(plan.decline(&format!(
-                "the user's consent could not be obtained ({e}), so nothing was run"
-            ))),
-        }
+            Ok(_) => (
+                "user",
+                "the user did not approve the command(s), so nothing was run".to_string(),
+            ),
+            Err(e) => (
+                "elicitation_failed",
+                format!("the user's consent could not be obtained ({e}), so nothing was run"),
+            ),
+        };
+        let audit = self.audit_planned(plan.assessed());
+        self.audit(caller, "declined", Some(why.0.into()), audit, started);
+        respond(plan.decline(&why.1))
     }
+}
+
+/// The tool result when the caller's AWS credentials could not be had:
+/// nothing ran.
+fn identity_failure(plan: &Approved, e: &crate::caller::IdentityError) -> CallToolResponse {
+    let text = format!(
+        "Your AWS credentials could not be obtained, so nothing was run: {e}. Ask the server's operator to check the role mapping (AWS_MCP_CALLER_ROLE_ARN / AWS_MCP_CALLER_ROLE_MAP) and the role's trust policy."
+    );
+    let results: Vec<serde_json::Value> = plan
+        .commands()
+        .map(|c| {
+            serde_json::json!({
+                "command": aws_mcp_core::pipeline::escape_for_people(&c.chars().take(200).collect::<String>()),
+                "status": "error",
+                "error_kind": "identity",
+                "error": text,
+            })
+        })
+        .collect();
+    let mut r = CallToolResult::error(vec![ContentBlock::text(text.clone())]);
+    r.structured_content = Some(serde_json::json!({ "results": results }));
+    r.into()
 }
 
 fn supports_input_required(context: &RequestContext<RoleServer>) -> bool {
@@ -524,16 +720,35 @@ impl AwsMcpServer {
         RequestState(state): RequestState,
         InputResponses(responses): InputResponses,
     ) -> Result<CallToolResponse, ErrorData> {
+        let started = Instant::now();
+        let caller = Caller::of_request(&context.extensions);
         let commands = input.cli_command.lines();
         let plan = match self.inner.pipeline.plan(&commands, input.max_results) {
             Ok(p) => p,
-            Err(report) => return Ok(respond(report)),
+            Err(report) => {
+                let outcome = if report.results.iter().any(|r| r.status == Status::Rejected) {
+                    "rejected"
+                } else {
+                    "refused"
+                };
+                let audit = self.audit_refused(&report);
+                self.audit(&caller, outcome, None, audit, started);
+                return Ok(respond(report));
+            }
         };
         let plan = match plan.ready() {
-            Ok(approved) => return Ok(self.execute(approved, &context).await),
+            Ok(approved) => return Ok(self.execute(approved, &caller, &context, started).await),
             Err(plan) => plan,
         };
         if !client_can_elicit(&context) {
+            let audit = self.audit_planned(plan.assessed());
+            self.audit(
+                &caller,
+                "declined",
+                Some("no_elicitation".into()),
+                audit,
+                started,
+            );
             return Ok(respond(plan.decline(
                 "these commands need the user's consent (REQUIRE_MUTATION_CONSENT or the policy file's elicitList), but this client did not declare the elicitation capability, so the user cannot be asked and nothing was run",
             )));
@@ -545,10 +760,20 @@ impl AwsMcpServer {
                     .collect::<serde_json::Map<_, _>>()
             });
             return self
-                .consent_by_input_required(plan, &input, state, responses.as_ref(), &context)
+                .consent_by_input_required(
+                    plan,
+                    &input,
+                    state,
+                    responses.as_ref(),
+                    &caller,
+                    &context,
+                    started,
+                )
                 .await;
         }
-        Ok(self.consent_by_elicitation(plan, &context).await)
+        Ok(self
+            .consent_by_elicitation(plan, &caller, &context, started)
+            .await)
     }
 
     #[tool(
@@ -568,7 +793,20 @@ impl AwsMcpServer {
         if q.is_empty() {
             return Err("the query is empty; describe what you want to do in AWS".into());
         }
-        let answer = self.inner.suggester.suggest(q, 3)?;
+        // Retrieval is CPU work: off the async workers, so that a burst of
+        // suggestions does not hold up other requests (HTTP serves many).
+        // At most one retrieval per core at a time; the rest wait in turn.
+        let _slot = self
+            .inner
+            .suggest_slots
+            .acquire()
+            .await
+            .map_err(|e| format!("the suggestion engine is closed: {e}"))?;
+        let inner = self.inner.clone();
+        let query = q.to_string();
+        let answer = tokio::task::spawn_blocking(move || inner.suggester.suggest(&query, 3))
+            .await
+            .map_err(|e| format!("the suggestion engine failed: {e}"))??;
         let engine = answer.engine;
         let suggestions = answer
             .suggestions

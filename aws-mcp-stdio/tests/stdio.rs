@@ -15,6 +15,7 @@ async fn start(read_only: bool) -> RunningService<RoleClient, ()> {
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("AWS_REGION", "us-west-2")
+        .env("HOME", std::env::temp_dir())
         .env("AWS_API_MCP_WORKING_DIR", std::env::temp_dir())
         .env("AWS_MCP_AWS_CLI", "/nonexistent/aws")
         .env(

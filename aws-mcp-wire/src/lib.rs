@@ -40,4 +40,6 @@ pub mod s3;
 #[cfg(test)]
 pub(crate) mod testutil;
 
-pub use render::{apply_query, render, render_text_pages, OutputFormat, RenderError};
+pub use render::{
+    apply_query, render, render_text_pages, render_yaml_stream_pages, OutputFormat, RenderError,
+};

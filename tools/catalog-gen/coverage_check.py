@@ -13,7 +13,10 @@ v2, the plain copy generate.py makes: its loader reads no .json.gz).
 Walks the live command table of the installed awscli (with AWS_DATA_PATH at
 the pinned newer botocore data, as the generator does) and compares it with
 ``aws-mcp catalog``: every (service, command) and every argument of each, in
-both directions. Not a sample: all of them. Exits 1 and lists the differences
+both directions, and the arguments the CLI adds to generated operations with
+the ones the native executor treats as such (``cli`` in the catalog output:
+each is reproduced natively or sends the command to the ``aws`` program).
+Not a sample: all of them. Exits 1 and lists the differences
 when they disagree.
 
 Run it with the Python of the environment that ``.ci/run`` (or
@@ -30,23 +33,35 @@ sys.path.insert(0, HERE)
 
 
 def live_table():
+    """Every command's argument names, and the arguments the AWS CLI adds to
+    generated operations (any argument of a ``ServiceOperation`` that is not
+    a plain member argument: skeleton, JSON input, pagination, and every
+    customization's own class)."""
     import walk
+    from awscli.arguments import BooleanArgument, CLIArgument, ListArgument
+    from awscli.clidriver import ServiceOperation
 
-    cmds = {}
+    plain = (CLIArgument, BooleanArgument, ListArgument)
+    cmds, added = {}, set()
     for path, cmd, _top in walk.iter_commands(walk.driver()):
         key = (path[0], " ".join(path[1:]))
-        cmds[key] = set(walk.arg_table(cmd).keys())
-    return cmds
+        table = walk.arg_table(cmd)
+        cmds[key] = set(table.keys())
+        if type(cmd) is ServiceOperation:
+            added |= {(key, n) for n, a in table.items() if type(a) not in plain}
+    return cmds, added
 
 
 def catalog_table(binary, major):
     out = subprocess.run([binary, "--cli-version", str(major), "catalog"], check=True,
                          capture_output=True, text=True).stdout
-    cmds = {}
+    cmds, added = {}, set()
     for line in out.splitlines():
         c = json.loads(line)
-        cmds[(c["service"], c["operation"])] = {a["name"] for a in c["args"]}
-    return cmds
+        key = (c["service"], c["operation"])
+        cmds[key] = {a["name"] for a in c["args"]}
+        added |= {(key, a["name"]) for a in c["args"] if "cli" in a}
+    return cmds, added
 
 
 def main():
@@ -58,8 +73,8 @@ def main():
     from awscli import __version__ as version
     major = int(version.split(".")[0])
     print(f"AWS CLI {version} (dialect {major})")
-    live = live_table()
-    cat = catalog_table(args.aws_mcp, major)
+    live, live_added = live_table()
+    cat, cat_added = catalog_table(args.aws_mcp, major)
     missing_cmds = sorted(set(live) - set(cat))
     extra_cmds = sorted(set(cat) - set(live))
     missing_args = []
@@ -76,8 +91,16 @@ def main():
     print(f"live table: {len(services)} top-level commands, {len(live)} commands, {n_args} arguments")
     print(f"catalog:    {len({k[0] for k in cat})} top-level commands, {len(cat)} commands, "
           f"{sum(len(v) for v in cat.values())} arguments")
+    # The native executor knows every argument the CLI adds to a generated
+    # operation (aws_mcp_native::cli_argument), and no other.
+    unknown_added = sorted(live_added - cat_added)
+    not_added = sorted(cat_added - live_added)
+    print(f"arguments the CLI adds to generated operations: {len(live_added)} live, "
+          f"{len(cat_added)} known to the native executor")
     problems = [("missing commands", missing_cmds), ("extra commands", extra_cmds),
-                ("missing arguments", missing_args), ("extra arguments", extra_args)]
+                ("missing arguments", missing_args), ("extra arguments", extra_args),
+                ("CLI-added arguments the native executor does not know", unknown_added),
+                ("arguments the native executor takes for CLI-added but the CLI does not add", not_added)]
     bad = False
     for label, items in problems:
         if items:

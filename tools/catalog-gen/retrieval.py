@@ -3,17 +3,19 @@
 
     .venv/bin/python tools/catalog-gen/retrieval.py     # writes aws-mcp-core/data/retrieval.bin
 
-Reads the generated catalog (``aws-mcp-core/data/catalog.bin``; the AWS CLI
-v1 entries, those the dense engine's vectors were made for) and the
+Reads the generated catalog (``aws-mcp-core/data/catalog.bin``) and the
 example pages shipped inside the pinned ``awscli`` package
 (``awscli/examples/<service>/<operation>.rst``), and writes one line of text
-fields per command, zstd-compressed:
+fields per command, zstd-compressed: first the AWS CLI v1 entries (those the
+dense engine's vectors were made for, in catalog order), then the entries
+only AWS CLI v2 has (``logs tail``, ``sso login``, ``ddb select``, ...; their
+descriptions and v2 parameters, no example pages: those ship with v2):
 
     service \\t operation \\t service full name \\t description \\t
     parameter names \\t example titles \\t flags
 
 ``flags`` holds ``w`` (waiter), ``c`` (customization), ``h`` (hidden),
-``d`` (deprecated) and ``e`` (has example pages). The example titles are the
+``d`` (deprecated), ``e`` (has example pages) and ``2`` (AWS CLI v2 only). The example titles are the
 bold headings of each example ("To list the objects in a bucket") and the
 first sentence under each: AWS's own phrasing of what a command is for.
 
@@ -90,28 +92,25 @@ def main():
     dctx = zstandard.ZstdDecompressor()
     index = json.loads(dctx.decompress(data[12:12 + n], max_output_size=1 << 28))
     frames = 12 + n
-    rows = []
+    rows, v2_rows = [], []
     with_examples = 0
     for svc in index["services"]:
-        if svc.get("dialects") == 2:
-            continue  # AWS CLI v2 only: not in this (v1) corpus
         off, ln = svc["blob"]
         detail = json.loads(dctx.decompress(data[frames + off:frames + off + ln],
                                             max_output_size=1 << 28))
         arg_pool = detail["args"]
         for cmd, det in zip(svc["commands"], detail["commands"]):
-            if cmd.get("dialects") == 2:
-                continue
+            v2_only = svc.get("dialects") == 2 or cmd.get("dialects") == 2
             names = []
             for a in det.get("args", []):
                 arg = arg_pool[a] if isinstance(a, int) else a
-                if arg.get("dialects") == 2:
+                if arg.get("dialects") == (1 if v2_only else 2):
                     continue
                 if arg.get("hidden") or arg["name"] in GENERIC_ARGS or arg["name"].startswith("no-"):
                     continue
                 names.append(arg["name"])
             ex_file = os.path.join(examples_dir, svc["name"], cmd["name"].replace(" ", "/") + ".rst")
-            ex = example_text(ex_file)
+            ex = [] if v2_only else example_text(ex_file)
             flags = ""
             if cmd["kind"] == "waiter":
                 flags += "w"
@@ -121,13 +120,16 @@ def main():
                 flags += "h"
             if cmd.get("deprecated"):
                 flags += "d"
-            if os.path.exists(ex_file):
+            if not v2_only and os.path.exists(ex_file):
                 flags += "e"
                 with_examples += 1
-            rows.append("\t".join([
+            if v2_only:
+                flags += "2"
+            (v2_rows if v2_only else rows).append("\t".join([
                 svc["name"], cmd["name"], clean(svc.get("full_name", "")),
                 clean(cmd.get("description", "")), " ".join(names), " | ".join(ex), flags,
             ]))
+    rows += v2_rows
     text = ("\n".join(rows) + "\n").encode()
     blob = zstandard.ZstdCompressor(level=19).compress(text)
     with open(args.out + ".tmp", "wb") as f:
@@ -135,7 +137,7 @@ def main():
         f.write(blob)
     os.replace(args.out + ".tmp", args.out)
     print(f"wrote {args.out}: {os.path.getsize(args.out)} bytes ({len(text)} raw), {len(rows)} "
-          f"commands, {with_examples} with example pages", file=sys.stderr)
+          f"commands ({len(v2_rows)} AWS CLI v2 only), {with_examples} with example pages", file=sys.stderr)
 
 
 if __name__ == "__main__":

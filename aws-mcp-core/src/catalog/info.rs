@@ -48,6 +48,9 @@ pub struct ArgInfo {
 
 impl CommandInfo {
     /// Describe `command` (decodes its service on first use).
+    ///
+    /// # Errors
+    /// The service's frame does not decode (a corrupt catalog file).
     pub fn new(command: &Command<'_>) -> Result<CommandInfo, CatalogError> {
         let args = command.args()?;
         Ok(CommandInfo {

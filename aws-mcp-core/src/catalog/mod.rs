@@ -79,6 +79,10 @@ impl Catalog {
     }
 
     /// Load a catalog file written by `tools/catalog-gen/generate.py --out FILE`.
+    ///
+    /// # Errors
+    /// [`CatalogError::Io`] when the file cannot be read; the errors of
+    /// [`Catalog::from_bytes`] when it is not a catalog this build reads.
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Catalog, CatalogError> {
         let path = path.as_ref();
         let data = std::fs::read(path).map_err(|e| CatalogError::Io {
@@ -292,6 +296,9 @@ impl Catalog {
     }
 
     /// Decode every service now (for statistics, checks and benchmarks).
+    ///
+    /// # Errors
+    /// The first service whose frame does not decode.
     pub fn load_all(&self) -> Result<(), CatalogError> {
         for idx in 0..self.index.services.len() {
             self.detail(idx)?;
@@ -502,6 +509,9 @@ impl<'a> Service<'a> {
 
     /// The service's endpoint rule set (botocore's `endpoint-rule-set-1.json`)
     /// as JSON text, when the service has one.
+    ///
+    /// # Errors
+    /// The service's frame does not decode.
     pub fn endpoint_rules(&self) -> Result<Option<&'a str>, CatalogError> {
         Ok(self.detail()?.endpoint_rules.as_deref())
     }
@@ -676,6 +686,9 @@ impl<'a> Command<'a> {
     }
 
     /// Arguments, paginator and operation model (decodes the service on first use).
+    ///
+    /// # Errors
+    /// The service's frame does not decode (a corrupt catalog file).
     pub fn detail(&self) -> Result<&'a CommandDetail, CatalogError> {
         Ok(&self.service.detail()?.commands[self.idx])
     }
@@ -691,6 +704,9 @@ impl<'a> Command<'a> {
     }
 
     /// An argument by its CLI name without `--`.
+    ///
+    /// # Errors
+    /// The service's frame does not decode (a corrupt catalog file).
     pub fn arg(&self, name: &str) -> Result<Option<&'a Arg>, CatalogError> {
         Ok(self.args()?.get(name))
     }

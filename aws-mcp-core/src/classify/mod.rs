@@ -293,6 +293,10 @@ impl AccessTable {
     }
 
     /// Decode a table written by `tools/catalog-gen/access.py --out FILE`.
+    ///
+    /// # Errors
+    /// [`AccessTableError`] for data that is not an access table of the
+    /// format this build reads.
     pub fn from_bytes(data: Vec<u8>) -> Result<AccessTable, AccessTableError> {
         AccessTable::build(std::borrow::Cow::Owned(data))
     }
@@ -417,9 +421,102 @@ impl Classifier for AccessTable {
                     flags: e.flags,
                 };
             }
+            // Otherwise the actions the statements need, when every one of
+            // them says which (an IAM action pattern in the policy file can
+            // then name `dynamodb:PartiQLDelete`).
+            let mut c = from_entry(e);
+            if let Some(actions) = partiql_actions(cmd) {
+                c.iam_actions = actions;
+            }
+            return c;
         }
-        from_entry(e)
+        let mut c = from_entry(e);
+        if e.source == Source::Customization {
+            refine_s3_transfer(cmd, &mut c.iam_actions);
+        }
+        c
     }
+}
+
+/// The PartiQL statements of a DynamoDB statement operation, if all are given.
+fn partiql_statements(cmd: &ValidatedCommand) -> Option<Vec<&str>> {
+    let p = &cmd.parameters;
+    let statements: Vec<&serde_json::Value> = match cmd.operation.as_str() {
+        "execute-statement" => vec![p.get("Statement")?],
+        "batch-execute-statement" => p
+            .get("Statements")?
+            .as_array()?
+            .iter()
+            .map(|s| s.get("Statement"))
+            .collect::<Option<_>>()?,
+        "execute-transaction" => p
+            .get("TransactStatements")?
+            .as_array()?
+            .iter()
+            .map(|s| s.get("Statement"))
+            .collect::<Option<_>>()?,
+        _ => return None,
+    };
+    if statements.is_empty() {
+        return None;
+    }
+    statements.iter().map(|s| s.as_str()).collect()
+}
+
+/// The IAM actions the PartiQL statements need (`SELECT` →
+/// `dynamodb:PartiQLSelect`, `INSERT`, `UPDATE`, `DELETE` likewise), or
+/// `None` when a statement does not start with one of these words.
+fn partiql_actions(cmd: &ValidatedCommand) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for st in partiql_statements(cmd)? {
+        let word: String = st
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let action = match word.as_str() {
+            "SELECT" => "dynamodb:PartiQLSelect",
+            "INSERT" => "dynamodb:PartiQLInsert",
+            "UPDATE" => "dynamodb:PartiQLUpdate",
+            "DELETE" => "dynamodb:PartiQLDelete",
+            _ => return None,
+        };
+        if !out.iter().any(|a| a == action) {
+            out.push(action.to_string());
+        }
+    }
+    Some(out)
+}
+
+/// `s3 cp|mv|sync`: the object actions of the direction given (an upload
+/// never reads objects, a download never writes them), and
+/// `s3:DeleteObject` only where objects are deleted (`mv` from S3, `sync
+/// --delete` to S3). The table lists every action any form may need.
+fn refine_s3_transfer(cmd: &ValidatedCommand, actions: &mut Vec<String>) {
+    if cmd.service != "s3" || !matches!(cmd.operation.as_str(), "cp" | "mv" | "sync") {
+        return;
+    }
+    let paths: Vec<&str> = cmd
+        .args
+        .iter()
+        .filter(|a| a.name == "paths")
+        .flat_map(|a| a.values.iter().map(String::as_str))
+        .collect();
+    let [src, dst] = paths[..] else { return };
+    let (from_s3, to_s3) = (src.starts_with("s3://"), dst.starts_with("s3://"));
+    let has = |n: &str| cmd.args.iter().any(|a| a.name == n);
+    let deletes = match cmd.operation.as_str() {
+        "mv" => from_s3,
+        "sync" => to_s3 && has("delete"),
+        _ => false,
+    };
+    actions.retain(|a| match a.as_str() {
+        "s3:GetObject" => from_s3,
+        "s3:PutObject" => to_s3,
+        "s3:DeleteObject" => deletes,
+        _ => true,
+    });
 }
 
 impl<T: Classifier + ?Sized> Classifier for &T {
@@ -539,29 +636,10 @@ fn entry_from_raw(svc: &str, op: &str, e: RawEntry) -> AccessEntry {
 /// `SELECT`, how many there are; `None` when any is not, or when a statement
 /// is missing (for example given only through `--cli-input-json`).
 fn partiql_all_select(cmd: &ValidatedCommand) -> Option<usize> {
-    let p = &cmd.parameters;
-    let statements: Vec<&serde_json::Value> = match cmd.operation.as_str() {
-        "execute-statement" => vec![p.get("Statement")?],
-        "batch-execute-statement" => p
-            .get("Statements")?
-            .as_array()?
-            .iter()
-            .map(|s| s.get("Statement"))
-            .collect::<Option<_>>()?,
-        "execute-transaction" => p
-            .get("TransactStatements")?
-            .as_array()?
-            .iter()
-            .map(|s| s.get("Statement"))
-            .collect::<Option<_>>()?,
-        _ => return None,
-    };
-    if statements.is_empty() {
-        return None;
-    }
+    let statements = partiql_statements(cmd)?;
     statements
         .iter()
-        .all(|s| s.as_str().is_some_and(is_select))
+        .all(|s| is_select(s))
         .then_some(statements.len())
 }
 

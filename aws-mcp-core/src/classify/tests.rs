@@ -164,6 +164,51 @@ fn prefix_overrides_http_methods_and_doc_links() {
     }
 }
 
+/// Issue 19, finding 6: commands whose output holds secrets, derived from
+/// the service models by `tools/catalog-gen/access.py` (not listed by hand).
+#[test]
+fn commands_returning_model_secrets_are_credential_commands() {
+    for (s, o) in [
+        ("gamelift", "get-compute-access"),
+        ("gamelift", "get-instance-access"),
+        ("emr", "get-cluster-session-credentials"),
+        ("lightsail", "get-relational-database-master-user-password"),
+        ("lightsail", "get-instance-access-details"),
+        ("lightsail", "download-default-key-pair"),
+        ("cognito-idp", "initiate-auth"),
+        ("cognito-idp", "admin-initiate-auth"),
+        ("cognito-idp", "respond-to-auth-challenge"),
+        ("mwaa", "create-cli-token"),
+        ("iot", "create-keys-and-certificate"),
+        ("ec2", "create-key-pair"),
+        ("kms", "generate-data-key"),
+        ("secretsmanager", "get-secret-value"),
+        ("acm", "export-certificate"),
+        ("codepipeline", "get-job-details"),
+    ] {
+        let c = class(s, o);
+        assert!(c.flags.returns_credentials, "{s} {o}");
+        assert!(!c.read_only, "{s} {o}");
+    }
+    // Secrets deeper in resource descriptions, tag keys and page tokens are not.
+    for (s, o) in [
+        ("rds", "describe-db-instances"),
+        ("redshift", "describe-clusters"),
+        ("fsx", "describe-file-systems"),
+        ("cloud9", "list-tags-for-resource"),
+        ("chime-sdk-messaging", "list-channels"),
+        ("kms", "get-parameters-for-import"),
+        // The caller's own data, decrypted: not a handed-out key.
+        ("kms", "decrypt"),
+        ("kms", "generate-random"),
+        ("secretsmanager", "describe-secret"),
+        ("ssm", "get-parameter"),
+    ] {
+        let c = class(s, o);
+        assert!(!c.flags.returns_credentials, "{s} {o}");
+    }
+}
+
 #[test]
 fn credential_minting_reads_are_mutating() {
     for (s, o) in [

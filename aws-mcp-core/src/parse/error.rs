@@ -41,6 +41,17 @@ pub enum ParseError {
         position: usize,
     },
 
+    /// A Unicode bidirectional formatting character (U+202E and friends):
+    /// it changes how the command reads to a person (in a consent question,
+    /// a log) without changing what runs.
+    #[error("the command holds the invisible bidirectional control character U+{code:04X} at byte {position}, which makes text display in another order than it runs: remove it")]
+    BidiControl {
+        /// The character's code point.
+        code: u32,
+        /// Byte offset in the input.
+        position: usize,
+    },
+
     /// Other shell syntax that has no meaning without a shell (a trailing
     /// backslash, a `#` comment, a NUL character).
     #[error("{detail}")]

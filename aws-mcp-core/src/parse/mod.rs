@@ -10,4 +10,4 @@ mod error;
 mod tokenize;
 
 pub use error::ParseError;
-pub use tokenize::{tokenize, tokenize_with_limit, MAX_COMMAND_BYTES};
+pub use tokenize::{is_bidi_control, tokenize, tokenize_with_limit, MAX_COMMAND_BYTES};

@@ -24,11 +24,21 @@
 
 use super::ParseError;
 
+/// Unicode bidirectional formatting characters (they reorder how text is
+/// displayed): U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// The default limit on the length of a command string.
 pub const MAX_COMMAND_BYTES: usize = 32 * 1024;
 
 /// Split a command string into words, rejecting shell syntax (see the module
 /// docs); the limit is [`MAX_COMMAND_BYTES`].
+///
+/// # Errors
+/// [`ParseError`] for an empty or over-long command, an unquoted shell
+/// operator, an unclosed quote or other shell syntax.
 pub fn tokenize(input: &str) -> Result<Vec<String>, ParseError> {
     tokenize_with_limit(input, MAX_COMMAND_BYTES)
 }
@@ -39,6 +49,12 @@ pub fn tokenize_with_limit(input: &str, max_bytes: usize) -> Result<Vec<String>,
         return Err(ParseError::TooLong {
             len: input.len(),
             max: max_bytes,
+        });
+    }
+    if let Some((position, c)) = input.char_indices().find(|(_, c)| is_bidi_control(*c)) {
+        return Err(ParseError::BidiControl {
+            code: u32::from(c),
+            position,
         });
     }
     Lexer {
@@ -419,6 +435,29 @@ mod tests {
             tokenize_with_limit("aws s3 ls", 4),
             Err(ParseError::TooLong { len: 9, max: 4 })
         );
+    }
+
+    /// Issue 19, finding 9: bidirectional controls reorder how a command
+    /// reads to a person; they are refused anywhere, quoted or not.
+    #[test]
+    fn rejects_bidi_controls_anywhere() {
+        for s in [
+            "aws s3 ls s3://b/\u{202E}txt.exe",
+            "aws s3api put-object --bucket b --key 'a\u{2066}b'",
+            "aws sns publish --message \"hi \u{200F}\"",
+            "aws s3 ls \u{061C}",
+        ] {
+            assert_eq!(kind(s), "bidi_control", "{s:?}");
+        }
+        assert_eq!(
+            tokenize("aws s3 ls '\u{202E}x'"),
+            Err(ParseError::BidiControl {
+                code: 0x202E,
+                position: 11
+            })
+        );
+        // Other non-ASCII text is data.
+        assert!(tokenize("aws sns publish --message 'héllo ✓'").is_ok());
     }
 
     #[test]

@@ -72,6 +72,10 @@ pub struct Settings {
     pub output_cap: usize,
     /// The most bytes of error output kept per command.
     pub error_cap: usize,
+    /// How long a whole call (every command of a batch) may run; `None`:
+    /// only each command's `timeout` bounds it. A command still running when
+    /// the call's time is up is stopped (`timeout`), and the rest are not run.
+    pub call_timeout: Option<Duration>,
 }
 
 impl Default for Settings {
@@ -83,6 +87,7 @@ impl Default for Settings {
             connect_timeout: e.connect_timeout,
             output_cap: e.output_cap,
             error_cap: e.error_cap,
+            call_timeout: None,
         }
     }
 }
@@ -232,7 +237,7 @@ impl CommandOutcome {
                 r.status = Status::Error;
                 r.error_kind = Some(
                     match e {
-                        ExecError::Timeout { .. } => "timeout",
+                        ExecError::Timeout { .. } | ExecError::CallTimeout { .. } => "timeout",
                         ExecError::Cancelled => "cancelled",
                         ExecError::Spawn { .. } => "spawn",
                         _ => "exec",
@@ -397,6 +402,15 @@ impl Plan {
 }
 
 impl Approved {
+    /// Run every command with `credentials` (the caller's own, when a server
+    /// acts for many callers) instead of the executor's identity.
+    pub fn with_credentials(mut self, credentials: crate::exec::Credentials) -> Approved {
+        for i in &mut self.items {
+            i.options.credentials = Some(credentials.clone());
+        }
+        self
+    }
+
     /// The command lines, in order.
     pub fn commands(&self) -> impl Iterator<Item = &str> {
         self.items.iter().map(|i| i.text.as_str())
@@ -516,6 +530,7 @@ impl<'c> Pipeline<'c> {
             connect_timeout: s.connect_timeout,
             output_cap: s.output_cap,
             error_cap: s.error_cap,
+            credentials: None,
         }
     }
 
@@ -601,15 +616,44 @@ impl<'c> Pipeline<'c> {
         let mut results = Vec::with_capacity(plan.items.len());
         let mut texts = Vec::new();
         let mut failed = false;
-        for item in plan.items {
+        let call_limit = self.settings.call_timeout;
+        let deadline = call_limit.map(|t| std::time::Instant::now() + t);
+        for mut item in plan.items {
             if failed {
                 results.push(CommandOutcome::new(&item.text, Status::NotRun));
                 continue;
             }
+            // The call's time left bounds this command: its own timeout, cut
+            // to what remains (and the cut reported as the call's limit).
+            let mut clipped = false;
+            if let (Some(deadline), Some(limit)) = (deadline, call_limit) {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                if left < item.options.timeout {
+                    item.options.timeout = left;
+                    clipped = true;
+                }
+                if left.is_zero() {
+                    let outcome = CommandOutcome::from_exec(
+                        &item.text,
+                        Err(ExecError::CallTimeout {
+                            seconds: limit.as_secs_f64().ceil() as u64,
+                        }),
+                        item.options.max_items,
+                    );
+                    failed = true;
+                    texts.push(outcome.text());
+                    results.push(outcome);
+                    continue;
+                }
+            }
             let run = self.executor.execute(&item.command, &item.options);
-            let res = or_cancel(run, cancelled.as_mut())
-                .await
-                .unwrap_or(Err(ExecError::Cancelled));
+            let res = match or_cancel(run, cancelled.as_mut()).await {
+                None => Err(ExecError::Cancelled),
+                Some(Err(ExecError::Timeout { .. })) if clipped => Err(ExecError::CallTimeout {
+                    seconds: call_limit.map_or(0, |t| t.as_secs_f64().ceil() as u64),
+                }),
+                Some(r) => r,
+            };
             let outcome = CommandOutcome::from_exec(&item.text, res, item.options.max_items);
             failed = outcome.status != Status::Success;
             texts.push(outcome.text());
@@ -700,11 +744,7 @@ pub fn escape_for_people(text: &str) -> String {
     out
 }
 
-/// Unicode bidirectional formatting characters (they reorder how text is
-/// displayed).
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
+pub use crate::parse::is_bidi_control;
 
 #[cfg(test)]
 mod tests;

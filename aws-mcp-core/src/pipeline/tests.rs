@@ -146,7 +146,7 @@ fn consent_is_needed_only_for_what_the_policy_says() {
 #[test]
 fn consent_question_cannot_be_forged() {
     let p = pipeline(false, true);
-    let text = "aws sqs send-message --queue-url https://sqs.us-east-1.amazonaws.com/1/q --message-body 'x\n  - aws s3 ls (Read access)\u{202E}'";
+    let text = "aws sqs send-message --queue-url https://sqs.us-east-1.amazonaws.com/1/q --message-body 'x\n  - aws s3 ls (Read access)\u{1b}[2K'";
     let plan = p
         .plan(&strings(&[text]), None)
         .expect("allowed with consent");
@@ -156,7 +156,10 @@ fn consent_question_cannot_be_forged() {
         1,
         "{q}"
     );
-    assert!(q.contains("\\u{a}") && q.contains("\\u{202e}"), "{q}");
+    assert!(q.contains("\\u{a}") && q.contains("\\u{1b}"), "{q}");
+    // Bidirectional overrides do not even reach the question: refused.
+    let bidi = "aws sqs send-message --queue-url https://sqs.us-east-1.amazonaws.com/1/q --message-body 'x\u{202E}'";
+    assert!(p.plan(&strings(&[bidi]), None).is_err());
 }
 
 #[test]
@@ -227,4 +230,150 @@ fn escaping_for_people() {
     assert_eq!(escape_for_people("\u{1b}[31m"), "\\u{1b}[31m");
     assert_eq!(escape_for_people("plain é"), "plain é");
     assert!(is_bidi_control('\u{202E}') && !is_bidi_control('a'));
+}
+
+/// Polls a future that never waits (the recording executor answers at once).
+fn ready<T>(f: impl Future<Output = T>) -> T {
+    let mut f = pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match f.as_mut().poll(&mut cx) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("the future waited"),
+    }
+}
+
+/// An executor that records the options each command got and takes
+/// `takes` of wall time: a command whose timeout is shorter fails with
+/// `Timeout`, as a real executor's would.
+struct Recording {
+    takes: Duration,
+    seen: std::sync::Mutex<Vec<ExecOptions>>,
+}
+
+#[async_trait::async_trait]
+impl Executor for Recording {
+    async fn execute(
+        &self,
+        _command: &ValidatedCommand,
+        options: &ExecOptions,
+    ) -> Result<ExecOutput, ExecError> {
+        self.seen.lock().expect("lock").push(options.clone());
+        if options.timeout < self.takes {
+            std::thread::sleep(options.timeout);
+            return Err(ExecError::Timeout { seconds: 0 });
+        }
+        std::thread::sleep(self.takes);
+        Ok(ExecOutput::from_streams(
+            Some(0),
+            crate::exec::cap_output(b"{}", 100, 2),
+            crate::exec::cap_output(b"", 100, 0),
+            self.takes,
+        ))
+    }
+}
+
+fn recording(takes: Duration, settings: Settings) -> (Pipeline<'static>, Arc<Recording>) {
+    let catalog = Catalog::embedded();
+    let c = PolicyConfig::new(catalog, "us-east-1", std::env::temp_dir()).expect("temp dir");
+    let rec = Arc::new(Recording {
+        takes,
+        seen: std::sync::Mutex::new(Vec::new()),
+    });
+    let p = Pipeline::new(
+        crate::Validator::new(catalog),
+        Assessor::new(c),
+        rec.clone(),
+        settings,
+    );
+    (p, rec)
+}
+
+#[test]
+fn credentials_reach_every_command_and_nothing_else_without_them() {
+    let (p, rec) = recording(Duration::ZERO, Settings::default());
+    let cmds = strings(&["aws sts get-caller-identity", "aws s3api list-buckets"]);
+    let creds = crate::exec::Credentials {
+        access_key_id: "AKIDCALLER".into(),
+        secret_access_key: "s3cr3t".into(),
+        session_token: Some("tok".into()),
+        expires: None,
+    };
+    let plan = p
+        .plan(&cmds, None)
+        .expect("valid")
+        .ready()
+        .expect("allowed");
+    let r = ready(p.execute(plan.with_credentials(creds.clone()), std::future::pending()));
+    assert!(!r.is_error(), "{}", r.text());
+    let plan = p
+        .plan(&cmds, None)
+        .expect("valid")
+        .ready()
+        .expect("allowed");
+    let r = ready(p.execute(plan, std::future::pending()));
+    assert!(!r.is_error(), "{}", r.text());
+    let seen = rec.seen.lock().expect("lock");
+    let got: Vec<Option<&str>> = seen
+        .iter()
+        .map(|o| o.credentials.as_ref().map(|c| c.access_key_id.as_str()))
+        .collect();
+    assert_eq!(got, [Some("AKIDCALLER"), Some("AKIDCALLER"), None, None]);
+    let shown = format!("{:?}", seen[0]);
+    assert!(
+        !shown.contains("s3cr3t") && !shown.contains("tok\""),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_call_limit_stops_a_batch_and_says_so() {
+    let settings = Settings {
+        call_timeout: Some(Duration::from_millis(300)),
+        ..Settings::default()
+    };
+    let (p, rec) = recording(Duration::from_millis(200), settings);
+    let cmds = strings(&[
+        "aws sts get-caller-identity",
+        "aws s3api list-buckets",
+        "aws iam list-users",
+    ]);
+    let plan = p
+        .plan(&cmds, None)
+        .expect("valid")
+        .ready()
+        .expect("allowed");
+    let r = ready(p.execute(plan, std::future::pending()));
+    let st: Vec<Status> = r.results.iter().map(|o| o.status).collect();
+    assert_eq!(st, [Status::Success, Status::Error, Status::NotRun]);
+    assert_eq!(r.results[1].error_kind.as_deref(), Some("timeout"));
+    let e = r.results[1].error.as_deref().unwrap_or("");
+    assert!(
+        e.contains("AWS_MCP_CALL_TIMEOUT") && e.contains("1-second"),
+        "{e}"
+    );
+    let seen = rec.seen.lock().expect("lock");
+    assert_eq!(
+        seen.len(),
+        2,
+        "the third command never reached the executor"
+    );
+    assert!(
+        seen[1].timeout < Duration::from_millis(200),
+        "{:?}",
+        seen[1].timeout
+    );
+    // Without a call limit, each command keeps its own timeout.
+    let (p, rec) = recording(Duration::ZERO, Settings::default());
+    let plan = p
+        .plan(&cmds, None)
+        .expect("valid")
+        .ready()
+        .expect("allowed");
+    assert!(!ready(p.execute(plan, std::future::pending())).is_error());
+    assert!(rec
+        .seen
+        .lock()
+        .expect("lock")
+        .iter()
+        .all(|o| o.timeout == Settings::default().timeout));
 }

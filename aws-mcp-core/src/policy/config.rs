@@ -68,6 +68,17 @@ pub enum PolicyError {
         /// Its value.
         value: String,
     },
+    /// `HOME` is unset or not absolute, so the security policy file cannot
+    /// be found (it is never silently skipped).
+    #[error("{var} {problem}, so the security policy file ~/{file} cannot be found; set {var} to your home directory (absolute)")]
+    Home {
+        /// The variable (`HOME`; `USERPROFILE` on Windows).
+        var: &'static str,
+        /// What is wrong with it.
+        problem: String,
+        /// The file, relative to HOME.
+        file: &'static str,
+    },
     /// The security policy file exists but cannot be read or parsed.
     #[error("the security policy file {path} is malformed: {message}; fix or remove it")]
     PolicyFile {
@@ -122,6 +133,9 @@ pub struct PolicyConfig {
     pub rules: PolicyRules,
     /// The security policy file that was loaded, if one exists.
     pub policy_file: Option<PathBuf>,
+    /// `KUBECONFIG`: the files `eks update-kubeconfig` reads and writes
+    /// when `--kubeconfig` is not given (`:`-separated).
+    pub kubeconfig_env: Option<String>,
     /// Every region the catalog knows (for `--region`).
     pub(crate) known_regions: Vec<String>,
 }
@@ -133,6 +147,10 @@ impl PolicyConfig {
     /// A configuration with defaults: not read-only, no consent, files
     /// confined to `working_dir` (canonicalized; it must exist), no policy
     /// file, only the given region's partition checks.
+    ///
+    /// # Errors
+    /// [`PolicyError`] when the region is unknown or the working directory
+    /// is not an absolute, existing directory.
     pub fn new(
         catalog: &Catalog,
         region: &str,
@@ -153,6 +171,7 @@ impl PolicyConfig {
             allow_credential_commands: false,
             rules: PolicyRules::default(),
             policy_file: None,
+            kubeconfig_env: None,
             known_regions: known_regions(catalog),
         })
     }
@@ -160,7 +179,8 @@ impl PolicyConfig {
     /// Read the configuration from environment variables through `lookup`
     /// (pass `|k| std::env::var(k).ok()` in a server), and load the security
     /// policy file `$HOME/.aws/aws-api-mcp/mcp-security-policy.json` if it
-    /// exists. A bad value is an error naming the variable; the default
+    /// exists. A bad value is an error naming the variable (`HOME` unset or
+    /// relative too: the policy file is never silently skipped); the default
     /// working directory is created when missing.
     ///
     /// Variables: `READ_OPERATIONS_ONLY`, `REQUIRE_MUTATION_CONSENT`,
@@ -171,7 +191,8 @@ impl PolicyConfig {
     /// `AWS_MCP_ALLOW_OTHER_PROFILES`, `AWS_MCP_ALLOW_CREDENTIAL_COMMANDS`,
     /// `AWS_MCP_TELEMETRY` / `AWS_API_MCP_TELEMETRY` (checked, unused),
     /// the home directory ([`home_dir`]: `HOME`; on Windows `USERPROFILE`),
-    /// `XDG_RUNTIME_DIR`, `TMPDIR`, `USER` (on Windows `TMP`, `TEMP`, `USERNAME`).
+    /// `KUBECONFIG`, `XDG_RUNTIME_DIR`, `TMPDIR`, `USER` (on Windows `TMP`,
+    /// `TEMP`, `USERNAME`).
     pub fn from_env(
         catalog: &Catalog,
         lookup: impl Fn(&str) -> Option<String>,
@@ -195,9 +216,26 @@ impl PolicyConfig {
             (None, None) => return Err(PolicyError::MissingRegion),
         };
         let region = check_region(catalog, region_var, region.trim())?;
-        let home = home_dir(get, cfg!(windows))
-            .map(PathBuf::from)
-            .filter(|h| h.is_absolute());
+        // Without a home directory the policy file cannot be looked for:
+        // refuse to start rather than run without the user's lists.
+        let home_var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+        let home = match home_dir(get, cfg!(windows)) {
+            Some(h) if Path::new(h.trim()).is_absolute() => Some(PathBuf::from(h.trim())),
+            Some(h) => {
+                return Err(PolicyError::Home {
+                    var: home_var,
+                    problem: format!("is {h:?}, not an absolute path"),
+                    file: POLICY_FILE,
+                })
+            }
+            None => {
+                return Err(PolicyError::Home {
+                    var: home_var,
+                    problem: "is not set".into(),
+                    file: POLICY_FILE,
+                })
+            }
+        };
         let working_dir = match get("AWS_API_MCP_WORKING_DIR") {
             Some(dir) => check_working_dir(Path::new(dir.trim()))?,
             None => default_working_dir(&get)?,
@@ -243,6 +281,7 @@ impl PolicyConfig {
             allow_credential_commands: flag("AWS_MCP_ALLOW_CREDENTIAL_COMMANDS")?,
             rules,
             policy_file,
+            kubeconfig_env: get("KUBECONFIG"),
             known_regions: known_regions(catalog),
         })
     }

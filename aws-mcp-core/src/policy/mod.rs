@@ -39,10 +39,13 @@ mod rules;
 use serde::Serialize;
 
 pub use config::{home_dir, parse_bool, FileAccess, PolicyConfig, PolicyError, POLICY_FILE};
+pub use paths::{policy_location, MAX_TREE_ENTRIES};
 pub use rules::{Pattern, PolicyRules};
 
 use crate::classify::Classification;
-use crate::command::{PathAccess, ValidatedCommand};
+use crate::command::{PathAccess, PathOrigin, ValidatedCommand};
+use crate::localpath::Semantics;
+use paths::Judge;
 
 /// The rule that decided a [`Decision`] other than Allow.
 ///
@@ -248,21 +251,23 @@ impl Policy {
         let cfg = &self.config;
         let svc = cmd.service.to_ascii_lowercase();
         let op = cmd.operation.to_ascii_lowercase();
-        if let Some(p) = cfg.rules.denied(&svc, &op) {
+        if let Some((p, action)) = cfg.rules.denied_with(&svc, &op, &class.iam_actions) {
             return Decision::deny(Rule::DenyList, format!(
-                "the security policy file denies `{name}` (rule `{}`); do not retry it, and tell the user if it is needed",
-                p.text
+                "the security policy file denies `{name}` (rule `{}`{}); do not retry it, and tell the user if it is needed",
+                p.text,
+                needs(action)
             ));
         }
         if let Some((rule, reason)) = self.builtin_denial(cmd, class, &name) {
             return Decision::deny(rule, reason);
         }
-        if let Some(p) = cfg.rules.elicited(&svc, &op) {
+        if let Some((p, action)) = cfg.rules.elicited_with(&svc, &op, &class.iam_actions) {
             return Decision::NeedsConsent {
                 rule: Rule::ElicitList,
                 reason: format!(
-                    "the security policy file requires the user's consent for `{name}` (rule `{}`)",
-                    p.text
+                    "the security policy file requires the user's consent for `{name}` (rule `{}`{})",
+                    p.text,
+                    needs(action)
                 ),
             };
         }
@@ -362,12 +367,45 @@ impl Policy {
                 ));
             }
         }
-        for (path, access, arg) in local_paths(cmd) {
-            if let Err(r) = paths::check(&path, access, &arg, cfg) {
+        if let Some(r) = artefact_denial(cmd, cfg, name) {
+            return Some(r);
+        }
+        for u in local_paths(cmd, cfg) {
+            if let Err(r) = paths::check(&u.raw, u.judge, u.access, &u.arg, cfg) {
+                return Some((Rule::File, r));
+            }
+        }
+        for t in trees(cmd) {
+            if let Err(r) = paths::check_tree(t.raw, t.semantics, t.follow, t.access, t.arg, cfg) {
+                return Some((Rule::File, r));
+            }
+        }
+        if let Some((dest, key)) = s3_download_into(cmd) {
+            if let Err(r) = paths::check_download_into_dir(dest, key, cfg) {
                 return Some((Rule::File, r));
             }
         }
         None
+    }
+}
+
+/// Streaming blobs that take a plain path. The validator finds these from
+/// the catalog's shapes; the policy, which has no catalog here, keeps the
+/// common ones as a second line of defence.
+const STREAMING_PATH_ARGS: &[(&str, &str, &str, PathAccess)] = &[
+    ("s3api", "put-object", "body", PathAccess::Read),
+    ("s3api", "upload-part", "body", PathAccess::Read),
+    ("glacier", "upload-archive", "body", PathAccess::Read),
+    ("glacier", "upload-multipart-part", "body", PathAccess::Read),
+    ("mediastore-data", "put-object", "body", PathAccess::Read),
+    ("ebs", "put-snapshot-block", "block-data", PathAccess::Read),
+];
+
+/// ", which matches its call to X" for a rule that matched an IAM action.
+fn needs(action: Option<&str>) -> String {
+    match action {
+        Some(a) => format!(", which matches the IAM action {a} it needs"),
+        None => String::new(),
     }
 }
 
@@ -442,16 +480,61 @@ pub fn is_aws_endpoint(url: &str) -> bool {
         && AWS_ENDPOINT_SUFFIXES.iter().any(|s| host.ends_with(s))
 }
 
+/// One local path to check, and how its opening program reads it.
+struct PathUse {
+    raw: String,
+    access: PathAccess,
+    arg: String,
+    judge: Judge,
+}
+
+impl PathUse {
+    fn new(raw: &str, access: PathAccess, arg: &str, judge: Judge) -> PathUse {
+        PathUse {
+            raw: raw.to_string(),
+            access,
+            arg: arg.to_string(),
+            judge,
+        }
+    }
+}
+
+/// How the program that opens `arg` of `aws svc op` reads its path, where it
+/// is known (see [`crate::localpath::Semantics`]); [`Judge::Both`] otherwise.
+fn judge_for(svc: &str, op: &str, arg: &str, origin: Option<PathOrigin>) -> Judge {
+    match (svc, op, arg, origin) {
+        (_, _, _, Some(PathOrigin::FileUrl | PathOrigin::FilebUrl | PathOrigin::Nested)) => {
+            Judge::Exact(Semantics::PARAM_FILE)
+        }
+        ("s3", "cp" | "mv" | "sync", "paths", _) => Judge::Exact(Semantics::S3_TRANSFER),
+        ("eks", "update-kubeconfig", "kubeconfig", _) => {
+            Judge::Exact(Semantics::ABSPATH_EXPANDUSER)
+        }
+        // `resolve_given_outfile_path`: expanduser(expandvars(p)), then open().
+        ("iot", _, "certificate-pem-outfile" | "public-key-outfile" | "private-key-outfile", _) => {
+            Judge::Exact(Semantics::PARAM_FILE)
+        }
+        // The streaming output file: a plain open().
+        (_, _, "outfile", _) => Judge::Exact(Semantics::OPEN),
+        _ => Judge::Both,
+    }
+}
+
 /// Every local path the command would touch: the validator's list, plus
 /// what the policy finds itself (defence in depth: `file://` values,
 /// customization path arguments, `--ca-bundle`, and the files that
 /// `eks update-kubeconfig` and `codeartifact login` write by default).
-fn local_paths(cmd: &ValidatedCommand) -> Vec<(String, PathAccess, String)> {
-    let mut out: Vec<(String, PathAccess, String)> = cmd
+fn local_paths(cmd: &ValidatedCommand, cfg: &PolicyConfig) -> Vec<PathUse> {
+    let svc = cmd.service.as_str();
+    let op = cmd.operation.as_str();
+    let mut out: Vec<PathUse> = cmd
         .local_paths
         .iter()
         .filter(|p| p.path != "-")
-        .map(|p| (p.path.clone(), p.access, p.arg.clone()))
+        .map(|p| {
+            let judge = judge_for(svc, op, &p.arg, Some(p.origin));
+            PathUse::new(&p.path, p.access, &p.arg, judge)
+        })
         .collect();
     for a in &cmd.args {
         for v in &a.values {
@@ -464,43 +547,33 @@ fn local_paths(cmd: &ValidatedCommand) -> Vec<(String, PathAccess, String)> {
                 None
             };
             if let Some(rest) = rest {
-                out.push((rest.to_string(), PathAccess::Read, a.name.clone()));
+                let judge = Judge::Exact(Semantics::PARAM_FILE);
+                out.push(PathUse::new(rest, PathAccess::Read, &a.name, judge));
             }
         }
     }
     if let Some(ca) = &cmd.globals.ca_bundle {
-        out.push((ca.clone(), PathAccess::Read, "ca-bundle".into()));
+        out.push(PathUse::new(ca, PathAccess::Read, "ca-bundle", Judge::Both));
     }
-    let svc = cmd.service.as_str();
-    let op = cmd.operation.as_str();
     if svc == "s3" && matches!(op, "cp" | "mv" | "sync") {
         for (i, p) in arg_values(cmd, "paths").enumerate() {
             if !p.starts_with("s3://") && p != "-" {
-                let access = if i == 0 {
+                let access = if i == 0 && op != "mv" {
                     PathAccess::Read
                 } else {
                     PathAccess::Write
                 };
-                out.push((p.to_string(), access, "paths".into()));
+                let judge = Judge::Exact(Semantics::S3_TRANSFER);
+                out.push(PathUse::new(p, access, "paths", judge));
             }
         }
     }
     for v in arg_values(cmd, "outfile") {
         if v != "-" {
-            out.push((v.to_string(), PathAccess::Write, "outfile".into()));
+            let judge = Judge::Exact(Semantics::OPEN);
+            out.push(PathUse::new(v, PathAccess::Write, "outfile", judge));
         }
     }
-    // Streaming blobs that take a plain path. The validator finds these from
-    // the catalog's shapes; the policy, which has no catalog here, keeps the
-    // common ones as a second line of defence.
-    const STREAMING_PATH_ARGS: &[(&str, &str, &str, PathAccess)] = &[
-        ("s3api", "put-object", "body", PathAccess::Read),
-        ("s3api", "upload-part", "body", PathAccess::Read),
-        ("glacier", "upload-archive", "body", PathAccess::Read),
-        ("glacier", "upload-multipart-part", "body", PathAccess::Read),
-        ("mediastore-data", "put-object", "body", PathAccess::Read),
-        ("ebs", "put-snapshot-block", "block-data", PathAccess::Read),
-    ];
     // Customization path arguments: the validator's own table, so the two never disagree.
     let tables = crate::validate::files::CUSTOM_PATH_ARGS
         .iter()
@@ -508,22 +581,52 @@ fn local_paths(cmd: &ValidatedCommand) -> Vec<(String, PathAccess, String)> {
     for (s, o, a, access) in tables {
         if *s == svc && *o == op {
             for v in arg_values(cmd, a) {
-                let v = v.strip_prefix("file://").unwrap_or(v);
-                out.push((v.to_string(), *access, a.to_string()));
+                let (v, judge) = match v.strip_prefix("file://") {
+                    Some(rest) => (rest, Judge::Exact(Semantics::PARAM_FILE)),
+                    None => (v, judge_for(svc, op, a, None)),
+                };
+                out.push(PathUse::new(v, *access, a, judge));
             }
         }
     }
+    // Streaming blobs: awscli opens expandvars(expanduser(p)).
+    for u in out.iter_mut() {
+        if STREAMING_PATH_ARGS
+            .iter()
+            .any(|(s, o, a, _)| *s == svc && *o == op && *a == u.arg)
+        {
+            u.judge = Judge::Exact(Semantics::PARAM_FILE);
+        }
+    }
     let home_file = |f: &str| format!("~/{f}");
-    if svc == "eks"
-        && op == "update-kubeconfig"
-        && !has_arg(cmd, "kubeconfig")
-        && !has_arg(cmd, "dry-run")
-    {
-        out.push((
-            home_file(".kube/config"),
-            PathAccess::Write,
-            "kubeconfig".into(),
-        ));
+    if svc == "eks" && op == "update-kubeconfig" && !has_arg(cmd, "dry-run") {
+        // `--kubeconfig`, else every file of KUBECONFIG (the CLI reads them
+        // all and writes the one that has the cluster, or the first), else
+        // ~/.kube/config; each as abspath(expanduser(p)).
+        let judge = Judge::Exact(Semantics::ABSPATH_EXPANDUSER);
+        if !has_arg(cmd, "kubeconfig") {
+            let env: Vec<&str> = cfg
+                .kubeconfig_env
+                .as_deref()
+                .map(|k| k.split(':').filter(|p| !p.is_empty()).collect())
+                .unwrap_or_default();
+            if env.is_empty() {
+                out.push(PathUse::new(
+                    &home_file(".kube/config"),
+                    PathAccess::Write,
+                    "kubeconfig",
+                    judge,
+                ));
+            }
+            for p in env {
+                out.push(PathUse::new(
+                    p,
+                    PathAccess::Write,
+                    "kubeconfig (KUBECONFIG)",
+                    judge,
+                ));
+            }
+        }
     }
     if svc == "codeartifact" && op == "login" && !has_arg(cmd, "dry-run") {
         let tool = arg_values(cmd, "tool").next().unwrap_or("");
@@ -536,10 +639,125 @@ fn local_paths(cmd: &ValidatedCommand) -> Vec<(String, PathAccess, String)> {
             _ => &[".config"],
         };
         for f in files {
-            out.push((home_file(f), PathAccess::Write, "tool".into()));
+            out.push(PathUse::new(
+                &home_file(f),
+                PathAccess::Write,
+                "tool",
+                Judge::Both,
+            ));
         }
     }
     out
+}
+
+/// A directory tree the command reads or writes as a whole.
+struct Tree<'a> {
+    raw: &'a str,
+    semantics: Semantics,
+    follow: bool,
+    access: PathAccess,
+    arg: &'a str,
+}
+
+/// The local directory trees of recursive `s3` transfers, `deploy push
+/// --source` and `gamelift upload-build --build-root` (see
+/// [`paths::check_tree`]).
+fn trees(cmd: &ValidatedCommand) -> Vec<Tree<'_>> {
+    let svc = cmd.service.as_str();
+    let op = cmd.operation.as_str();
+    let mut out = Vec::new();
+    if svc == "s3" && (op == "sync" || (matches!(op, "cp" | "mv") && has_arg(cmd, "recursive"))) {
+        let follow = !has_arg(cmd, "no-follow-symlinks");
+        for (i, p) in arg_values(cmd, "paths").enumerate() {
+            if p.starts_with("s3://") || p == "-" {
+                continue;
+            }
+            let (access, follow) = if i == 0 {
+                (PathAccess::Read, follow)
+            } else {
+                // Writes below the destination go through any link there.
+                (PathAccess::Write, true)
+            };
+            out.push(Tree {
+                raw: p,
+                semantics: Semantics::S3_TRANSFER,
+                follow,
+                access,
+                arg: "paths",
+            });
+        }
+    }
+    let zipped: &[(&str, &str, &str)] = &[
+        ("deploy", "push", "source"),
+        ("ecs", "deploy push", "source"),
+        ("cloudformation", "deploy push", "source"),
+        ("gamelift", "upload-build", "build-root"),
+    ];
+    for (s, o, a) in zipped {
+        if *s == svc && *o == op {
+            for p in arg_values(cmd, a) {
+                out.push(Tree {
+                    raw: p,
+                    semantics: Semantics::PARAM_FILE,
+                    follow: true,
+                    access: PathAccess::Read,
+                    arg: a,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `s3 cp|mv s3://bucket/key LOCAL` (not recursive): the local side and the
+/// last part of the key, which the CLI appends when LOCAL is a directory.
+fn s3_download_into(cmd: &ValidatedCommand) -> Option<(&str, &str)> {
+    if cmd.service != "s3"
+        || !matches!(cmd.operation.as_str(), "cp" | "mv")
+        || has_arg(cmd, "recursive")
+    {
+        return None;
+    }
+    let mut paths = arg_values(cmd, "paths");
+    let (src, dest) = (paths.next()?, paths.next()?);
+    let key = src.strip_prefix("s3://")?.split_once('/')?.1;
+    if dest.starts_with("s3://") || dest == "-" {
+        return None;
+    }
+    Some((dest, key.rsplit('/').next().unwrap_or("")))
+}
+
+/// Commands whose local files cannot be confined or that start local
+/// programs, for what they read beyond their arguments (issue 19 item 2).
+fn artefact_denial(
+    cmd: &ValidatedCommand,
+    cfg: &PolicyConfig,
+    name: &str,
+) -> Option<(Rule, String)> {
+    let svc = cmd.service.as_str();
+    let op = cmd.operation.as_str();
+    if svc == "cloudformation" && op == "package" && cfg.file_access != FileAccess::Unrestricted {
+        return Some((Rule::File, format!(
+            "`{name}` zips and uploads every local path the template names (Code, CodeUri, ContentUri, DefinitionUri, TemplateURL of nested stacks, Command.ScriptLocation, the serverless application's LicenseUrl and ReadmeUrl ...), and the template's own directory where such a property is missing; those paths cannot be confined to the working directory, so it is refused: package the template outside the assistant, or ask the user to set AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS=unrestricted"
+        )));
+    }
+    if svc == "codeartifact" && op == "login" && !has_arg(cmd, "dry-run") {
+        let tool = arg_values(cmd, "tool").next().unwrap_or("");
+        let program = match tool {
+            "npm" => Some("npm config set"),
+            "pip" => Some("pip config set"),
+            "dotnet" => Some("dotnet nuget"),
+            "nuget" => Some("nuget sources"),
+            "swift" => Some("swift package-registry"),
+            _ => None,
+        };
+        if let Some(p) = program {
+            return Some((Rule::Interactive, format!(
+                "`{name} --tool {tool}` runs the local program `{p}` to store a token in its configuration, which this server cannot run safely; ask the user to run it in a terminal"
+            )));
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -5,9 +5,19 @@
 //! ```
 //!
 //! The lists may also sit at the top level (`{"denyList": [...]}`). Each
-//! entry is `aws <service> [<command>]`; `*` matches any run of characters
-//! (including spaces, so `aws ec2 wait *` covers every waiter), and a pattern
-//! naming only a service covers all of its commands.
+//! entry is either a command, `aws <service> [<command>]`, or an IAM action,
+//! `<prefix>:<Action>`; `*` matches any run of characters (including spaces,
+//! so `aws ec2 wait *` covers every waiter; `s3:Delete*` every S3 delete
+//! action), and a pattern naming only a service covers all of its commands.
+//!
+//! An action pattern matches a command when it matches any IAM action the
+//! command needs, as the classifier lists them: every API call a
+//! customization makes (`s3 rb` needs `s3:DeleteBucket`, `s3 rm`
+//! `s3:DeleteObject`), the action an operation authorizes as (`s3api
+//! delete-objects` is `s3:DeleteObject`), and the statements of PartiQL
+//! operations (`dynamodb execute-statement "DELETE ..."` needs
+//! `dynamodb:PartiQLDelete`). So one entry covers every spelling of the same
+//! thing. Actions compare without regard to case, as IAM does.
 //!
 //! Names are normalized: whitespace collapsed, lower case, and an operation
 //! written as its API name (`aws s3api ListBuckets`) is mapped to its CLI
@@ -22,17 +32,24 @@ use serde::Deserialize;
 use super::config::PolicyError;
 use crate::catalog::Catalog;
 
-/// One normalized pattern, `aws <service> <command>` in lower case.
+/// One normalized pattern: `aws <service> <command>` in lower case, or an
+/// IAM action (`s3:DeleteBucket`, `s3:Delete*`) as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Pattern {
     /// The normalized text.
     pub text: String,
+    /// An IAM action pattern rather than a command pattern.
+    pub action: bool,
 }
 
 impl Pattern {
-    /// Whether the pattern matches `aws <service> <operation>`.
+    /// Whether the pattern matches `aws <service> <operation>` (command
+    /// patterns only).
     pub fn matches(&self, service: &str, operation: &str) -> bool {
+        if self.action {
+            return false;
+        }
         let mut target = String::with_capacity(5 + service.len() + operation.len());
         target.push_str("aws ");
         target.push_str(service);
@@ -41,6 +58,34 @@ impl Pattern {
             target.push_str(operation);
         }
         glob(self.text.as_bytes(), target.to_ascii_lowercase().as_bytes())
+    }
+
+    /// Whether the pattern matches the IAM action `action` (action patterns
+    /// only; case does not matter).
+    pub fn matches_action(&self, action: &str) -> bool {
+        self.action
+            && glob(
+                self.text.to_ascii_lowercase().as_bytes(),
+                action.to_ascii_lowercase().as_bytes(),
+            )
+    }
+
+    /// Whether the pattern matches the command, or one of the IAM actions it
+    /// needs; `Some(None)` for a command match, `Some(Some(action))` for an
+    /// action match.
+    pub fn matches_command<'a>(
+        &self,
+        service: &str,
+        operation: &str,
+        actions: &'a [String],
+    ) -> Option<Option<&'a str>> {
+        if self.matches(service, operation) {
+            return Some(None);
+        }
+        actions
+            .iter()
+            .find(|a| self.matches_action(a))
+            .map(|a| Some(a.as_str()))
     }
 }
 
@@ -118,22 +163,109 @@ impl PolicyRules {
         })
     }
 
-    /// The first deny pattern matching the command.
+    /// The first deny pattern matching the command (command patterns only).
     pub fn denied(&self, service: &str, operation: &str) -> Option<&Pattern> {
         self.deny.iter().find(|p| p.matches(service, operation))
     }
 
-    /// The first elicit pattern matching the command.
+    /// The first elicit pattern matching the command (command patterns only).
     pub fn elicited(&self, service: &str, operation: &str) -> Option<&Pattern> {
         self.elicit.iter().find(|p| p.matches(service, operation))
     }
+
+    /// The first deny pattern matching the command or one of the IAM
+    /// `actions` it needs, and the action it matched (see
+    /// [`Pattern::matches_command`]).
+    pub fn denied_with<'a>(
+        &self,
+        service: &str,
+        operation: &str,
+        actions: &'a [String],
+    ) -> Option<(&Pattern, Option<&'a str>)> {
+        first_match(&self.deny, service, operation, actions)
+    }
+
+    /// The first elicit pattern matching the command or one of its actions.
+    pub fn elicited_with<'a>(
+        &self,
+        service: &str,
+        operation: &str,
+        actions: &'a [String],
+    ) -> Option<(&Pattern, Option<&'a str>)> {
+        first_match(&self.elicit, service, operation, actions)
+    }
+}
+
+fn first_match<'p, 'a>(
+    list: &'p [Pattern],
+    service: &str,
+    operation: &str,
+    actions: &'a [String],
+) -> Option<(&'p Pattern, Option<&'a str>)> {
+    list.iter()
+        .find_map(|p| Some((p, p.matches_command(service, operation, actions)?)))
+}
+
+/// Every IAM action the access table names, in lower case (for checking
+/// action patterns).
+fn known_actions() -> &'static std::collections::HashSet<String> {
+    static KNOWN: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| {
+        crate::classify::AccessTable::embedded()
+            .entries()
+            .flat_map(|(_, _, e)| e.actions.iter().map(|a| a.to_ascii_lowercase()))
+            .collect()
+    })
+}
+
+/// An IAM action pattern: `prefix:Action`, with `*`/`?`-free prefix of
+/// letters, digits and `-`, and an action of letters, digits and `*`. It
+/// must match at least one action the access table knows (a typo would
+/// otherwise silently deny nothing).
+fn action_pattern(entry: &str) -> Option<Result<Pattern, String>> {
+    let (prefix, action) = entry.split_once(':')?;
+    let prefix_ok = !prefix.is_empty()
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let action_ok = !action.is_empty()
+        && action
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?');
+    if !prefix_ok || !action_ok {
+        return None;
+    }
+    let pattern = Pattern {
+        text: format!("{prefix}:{action}"),
+        action: true,
+    };
+    let known = known_actions();
+    let lower_prefix = format!("{}:", prefix.to_ascii_lowercase());
+    if !known.iter().any(|a| a.starts_with(&lower_prefix)) {
+        return Some(Err(format!(
+            "there is no IAM service prefix `{prefix}` among the actions AWS CLI commands need"
+        )));
+    }
+    if !known.iter().any(|a| pattern.matches_action(a)) {
+        return Some(Err(format!(
+            "no action that an AWS CLI command needs matches `{entry}` (a typo?); use names such as `s3:DeleteBucket` or `s3:Delete*`"
+        )));
+    }
+    Some(Ok(pattern))
 }
 
 fn normalize(catalog: &Catalog, entry: &str) -> Result<Pattern, String> {
     let words: Vec<&str> = entry.split_whitespace().collect();
     match words.first() {
         Some(w) if w.eq_ignore_ascii_case("aws") => {}
-        _ => return Err("an entry must start with `aws`, as in `aws iam delete-user`".into()),
+        Some(w) if words.len() == 1 => {
+            if let Some(p) = action_pattern(w) {
+                return p;
+            }
+            return Err("an entry is a command starting with `aws`, as in `aws iam delete-user`, or an IAM action, as in `s3:DeleteBucket` or `s3:Delete*`".into());
+        }
+        _ => return Err("an entry is a command starting with `aws`, as in `aws iam delete-user`, or an IAM action, as in `s3:DeleteBucket` or `s3:Delete*`".into()),
     }
     let Some(service) = words.get(1) else {
         return Err(
@@ -181,11 +313,15 @@ fn normalize(catalog: &Catalog, entry: &str) -> Result<Pattern, String> {
             ));
         }
     }
-    Ok(Pattern { text })
+    Ok(Pattern {
+        text,
+        action: false,
+    })
 }
 
-/// Glob match where `*` matches any run of bytes (the classic two-pointer
-/// algorithm with one backtrack point: linear in practice, no recursion).
+/// Glob match where `*` matches any run of bytes and `?` any one byte (the
+/// classic two-pointer algorithm with one backtrack point: linear in
+/// practice, no recursion).
 fn glob(pat: &[u8], text: &[u8]) -> bool {
     let (mut p, mut t) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
@@ -193,7 +329,7 @@ fn glob(pat: &[u8], text: &[u8]) -> bool {
         if p < pat.len() && pat[p] == b'*' {
             star = Some((p, t));
             p += 1;
-        } else if p < pat.len() && pat[p] == text[t] {
+        } else if p < pat.len() && (pat[p] == text[t] || pat[p] == b'?') {
             p += 1;
             t += 1;
         } else if let Some((sp, st)) = star {
@@ -255,6 +391,62 @@ mod tests {
     }
 
     #[test]
+    fn iam_action_patterns() {
+        let r = rules(r#"{"denyList":["s3:DeleteBucket","s3:Delete*Tagging","aws s3 mb"],"elicitList":["IAM:create?ser"]}"#)
+            .unwrap();
+        assert!(r.deny[0].action && r.deny[1].action && !r.deny[2].action);
+        let acts = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let rb = acts(&["s3:DeleteBucket", "s3:ListBucket"]);
+        let hit = r.denied_with("s3", "rb", &rb);
+        assert_eq!(
+            hit.map(|(p, a)| (p.text.as_str(), a)),
+            Some(("s3:DeleteBucket", Some("s3:DeleteBucket")))
+        );
+        assert!(r
+            .denied_with("s3", "rm", &acts(&["s3:DeleteObject"]))
+            .is_none());
+        assert!(r
+            .denied_with(
+                "s3api",
+                "delete-object-tagging",
+                &acts(&["s3:DeleteObjectTagging"])
+            )
+            .is_some());
+        // Case does not matter, as in IAM; `?` is one character.
+        assert!(r
+            .denied_with("x", "y", &acts(&["S3:deletebucket"]))
+            .is_some());
+        assert!(r
+            .elicited_with("iam", "create-user", &acts(&["iam:CreateUser"]))
+            .is_some());
+        assert!(r
+            .elicited_with("iam", "create-group", &acts(&["iam:CreateGroup"]))
+            .is_none());
+        // Command patterns still match commands, not actions.
+        assert_eq!(
+            r.denied_with("s3", "mb", &acts(&["s3:CreateBucket"]))
+                .map(|(_, a)| a),
+            Some(None)
+        );
+        assert!(
+            r.denied("s3", "rb").is_none(),
+            "denied() keeps to command patterns"
+        );
+        for (bad, needle) in [
+            (
+                r#"{"denyList":["s4:DeleteBucket"]}"#,
+                "no IAM service prefix",
+            ),
+            (r#"{"denyList":["s3:DeleteBuckett"]}"#, "a typo"),
+            (r#"{"denyList":["s3:Delete Bucket"]}"#, "IAM action"),
+            (r#"{"denyList":["s3:"]}"#, "IAM action"),
+        ] {
+            let e = rules(bad).unwrap_err();
+            assert!(e.to_string().contains(needle), "{bad}: {e}");
+        }
+    }
+
+    #[test]
     fn malformed_files_are_errors() {
         for bad in [
             "not json",
@@ -269,7 +461,7 @@ mod tests {
             );
         }
         for (bad, needle) in [
-            (r#"{"denyList":["iam delete-user"]}"#, "start with `aws`"),
+            (r#"{"denyList":["iam delete-user"]}"#, "starting with `aws`"),
             (r#"{"denyList":["aws"]}"#, "name a service"),
             (r#"{"denyList":["aws iam delete-usr"]}"#, "no command"),
             (r#"{"elicitList":["aws iamm *"]}"#, "no service"),

@@ -77,8 +77,45 @@ fn is_consent(d: &Decision) -> bool {
     matches!(d, Decision::NeedsConsent { .. })
 }
 
+/// The variables, with `HOME` an empty existing directory unless they name
+/// it (`("HOME", "")` leaves it unset).
 fn lookup<'a>(vars: &'a [(&'a str, String)]) -> impl Fn(&str) -> Option<String> + 'a {
-    move |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
+    move |k| match vars.iter().find(|(n, _)| *n == k) {
+        Some((_, v)) => Some(v.clone()).filter(|v| !v.is_empty()),
+        None if k == "HOME" => Some(empty_home().display().to_string()),
+        None => None,
+    }
+}
+
+fn empty_home() -> &'static Path {
+    static HOME: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
+    HOME.get_or_init(TempDir::new).path()
+}
+
+/// Issue 19, finding 10: without a usable HOME the policy file would be
+/// silently skipped; the configuration is refused instead, naming HOME.
+#[test]
+fn home_unset_or_relative_is_an_error() {
+    let e = env();
+    for (home, problem) in [
+        ("", "is not set"),
+        ("relative/home", "not an absolute path"),
+    ] {
+        let vars = [
+            ("AWS_REGION", "us-east-1".to_string()),
+            ("AWS_API_MCP_WORKING_DIR", e.work.display().to_string()),
+            ("HOME", home.to_string()),
+        ];
+        let err = PolicyConfig::from_env(cat(), lookup(&vars)).unwrap_err();
+        assert!(matches!(err, PolicyError::Home { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("HOME ")
+                && msg.contains(problem)
+                && msg.contains("mcp-security-policy.json"),
+            "{msg}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------- config
@@ -477,8 +514,27 @@ fn credential_commands_are_denied_unless_allowed() {
         &c,
         &vc("sts", "get-caller-identity")
     )));
+    // Derived from the service models, refused by the same rule, before
+    // read-only mode would speak (issue 19, finding 6).
+    let mut ro = c.clone();
+    ro.read_operations_only = true;
+    for (s, o) in [
+        ("gamelift", "get-compute-access"),
+        ("gamelift", "get-instance-access"),
+        ("kms", "generate-data-key"),
+        ("ec2", "create-key-pair"),
+    ] {
+        for cfg in [&c, &ro] {
+            let d = decide_with(cfg, &vc(s, o));
+            assert_eq!(d.rule(), Some(Rule::Credential), "{s} {o}: {d:?}");
+        }
+    }
     c.allow_credential_commands = true;
     assert!(is_allow(&decide_with(&c, &vc("sts", "get-session-token"))));
+    assert!(is_allow(&decide_with(
+        &c,
+        &vc("gamelift", "get-compute-access")
+    )));
     c.read_operations_only = true;
     assert!(
         is_deny(&decide_with(&c, &vc("sts", "get-session-token"))),
@@ -607,7 +663,6 @@ fn files_inside_the_working_dir_are_allowed() {
         "sub/new/deeper/file".into(),
         e.work.join("msg.txt").display().to_string(),
         "~/work/msg.txt".into(),
-        "missing/../msg.txt".into(),
         ".".into(),
     ] {
         assert!(
@@ -633,6 +688,8 @@ fn files_outside_the_working_dir_are_denied() {
         "sub/../../secret",
         "missing/../../secret",
         "missing/../../../etc/shadow",
+        // The kernel cannot open `missing/..` either.
+        "missing/../msg.txt",
         "",
     ] {
         let d = decide_with(&c, &file_cmd(p, PathAccess::Read));
@@ -721,8 +778,12 @@ fn paths_the_policy_finds_itself() {
         &["/etc/passwd", "s3://drop/passwd"],
     );
     assert!(is_deny(&decide_with(&c, &up)));
-    let sync = arg(vc("s3", "sync"), "paths", &["~/.ssh", "s3://drop/ssh/"]);
+    let ssh = e.home.join(".ssh").display().to_string();
+    let sync = arg(vc("s3", "sync"), "paths", &[&ssh, "s3://drop/ssh/"]);
     assert!(is_deny(&decide_with(&c, &sync)));
+    // awscli's s3 commands do not expand `~`: this is ./~/.ssh.
+    let sync = arg(vc("s3", "sync"), "paths", &["~/.ssh", "s3://drop/ssh/"]);
+    assert!(is_allow(&decide_with(&c, &sync)));
     let down = arg(vc("s3", "cp"), "paths", &["s3://b/k", "out.txt"]);
     assert!(is_allow(&decide_with(&c, &down)));
     let stdout = arg(vc("s3", "cp"), "paths", &["s3://b/k", "-"]);
@@ -730,12 +791,16 @@ fn paths_the_policy_finds_itself() {
     let copy = arg(vc("s3", "cp"), "paths", &["s3://a/k", "s3://b/k"]);
     assert!(is_allow(&decide_with(&c, &copy)));
     // outfile of streaming operations.
+    let keys = e.home.join(".ssh/authorized_keys").display().to_string();
+    let get = arg(vc("s3api", "get-object"), "outfile", &[&keys]);
+    assert!(is_deny(&decide_with(&c, &get)));
+    // A plain open(): `~` is a directory name here.
     let get = arg(
         vc("s3api", "get-object"),
         "outfile",
         &["~/.ssh/authorized_keys"],
     );
-    assert!(is_deny(&decide_with(&c, &get)));
+    assert!(is_allow(&decide_with(&c, &get)));
     let get = arg(vc("s3api", "get-object"), "outfile", &["report.pdf"]);
     assert!(is_allow(&decide_with(&c, &get)));
     // Streaming blobs take a plain path.
@@ -771,17 +836,254 @@ fn kubeconfig_and_codeartifact_writers() {
     assert!(is_allow(&decide_with(&c, &inside)));
     let dry = arg(upd, "dry-run", &[]);
     assert!(is_allow(&decide_with(&c, &dry)));
+    // KUBECONFIG: every file of it is read and may be written.
+    c.kubeconfig_env = Some(format!("kube.yaml:{}", e.home.join("k").display()));
+    let upd = arg(vc("eks", "update-kubeconfig"), "name", &["prod"]);
+    let d = decide_with(&c, &upd);
+    assert!(
+        is_deny(&d) && d.reason().unwrap().contains("KUBECONFIG"),
+        "{d:?}"
+    );
+    c.kubeconfig_env = Some("kube.yaml:other.yaml".into());
+    assert!(is_allow(&decide_with(&c, &upd)));
+    // `abspath(expanduser(p))`: `..` after a link is textual.
+    std::fs::create_dir_all(e.work.join("a/b")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("a/b", e.work.join("deep")).unwrap();
+    let up = arg(upd.clone(), "kubeconfig", &["deep/../../config"]);
+    assert!(is_deny(&decide_with(&c, &up)));
+    c.kubeconfig_env = None;
     // codeartifact login prints a token into config files: credentials and files.
-    let login = arg(vc("codeartifact", "login"), "tool", &["npm"]);
+    let login = arg(vc("codeartifact", "login"), "tool", &["twine"]);
     assert!(is_deny(&decide_with(&c, &login)));
     c.allow_credential_commands = true;
     let d = decide_with(&c, &login);
     assert!(
-        is_deny(&d) && d.reason().unwrap().contains(".npmrc"),
+        is_deny(&d) && d.reason().unwrap().contains(".pypirc"),
         "{d:?}"
     );
     c.file_access = FileAccess::Unrestricted;
     assert!(is_allow(&decide_with(&c, &login)));
+    // The other tools run a local program, whatever the file access.
+    for tool in ["npm", "pip", "dotnet", "nuget", "swift"] {
+        let login = arg(vc("codeartifact", "login"), "tool", &[tool]);
+        let d = decide_with(&c, &login);
+        assert!(
+            is_deny(&d) && d.reason().unwrap().contains("local program"),
+            "{d:?}"
+        );
+        assert!(
+            is_allow(&decide_with(&c, &arg(login, "dry-run", &[]))),
+            "{tool}"
+        );
+    }
+}
+
+/// Issue 19, finding 1: awscli's s3 commands collapse `..` textually
+/// (`os.path.abspath`) before they touch the disk.
+#[cfg(unix)]
+#[test]
+fn s3_paths_are_judged_as_abspath_does() {
+    let e = env();
+    let c = config(&e);
+    // work/current -> releases/v1, and a decoy inside where the kernel would go.
+    std::fs::create_dir_all(e.work.join("releases/v1")).unwrap();
+    std::os::unix::fs::symlink("releases/v1", e.work.join("current")).unwrap();
+    std::fs::create_dir_all(e.work.join(".aws")).unwrap();
+    std::fs::write(e.work.join(".aws/credentials"), "decoy").unwrap();
+    std::fs::create_dir_all(e.home.join(".aws")).unwrap();
+    std::fs::write(e.home.join(".aws/credentials"), "real").unwrap();
+    let p = "current/../../.aws/credentials";
+    let up = arg(vc("s3", "cp"), "paths", &[p, "s3://b/x"]);
+    let d = decide_with(&c, &up);
+    assert!(is_deny(&d), "{d:?}");
+    assert!(
+        d.reason()
+            .unwrap()
+            .contains(&e.home.join(".aws/credentials").display().to_string()),
+        "{d:?}"
+    );
+    // A parameter file is opened by the kernel: that is the decoy, inside.
+    assert!(is_allow(&decide_with(&c, &file_cmd(p, PathAccess::Read))));
+    // Writing: deep -> a/b/c; deep/../../outside/F is home/outside/F for abspath.
+    std::fs::create_dir_all(e.work.join("a/b/c")).unwrap();
+    std::os::unix::fs::symlink("a/b/c", e.work.join("deep")).unwrap();
+    for (cmd, dest) in [
+        ("cp", "deep/../../outside/F"),
+        ("mv", "deep/../../outside/F"),
+        ("sync", "deep/../../outside"),
+    ] {
+        let down = arg(vc("s3", cmd), "paths", &["s3://b/k", dest]);
+        assert!(is_deny(&decide_with(&c, &down)), "{cmd} {dest}");
+    }
+    let down = arg(vc("s3", "cp"), "paths", &["s3://b/k", "deep/../F"]);
+    assert!(is_allow(&decide_with(&c, &down)));
+}
+
+/// Recursive transfers follow the symbolic links inside the tree; a
+/// download into a directory writes the key's name there.
+#[cfg(unix)]
+#[test]
+fn trees_and_directory_destinations_are_checked() {
+    let e = env();
+    let mut c = config(&e);
+    std::fs::create_dir_all(e.work.join("site/css")).unwrap();
+    std::fs::write(e.work.join("site/index.html"), "x").unwrap();
+    std::fs::create_dir_all(e.home.join(".ssh")).unwrap();
+    std::fs::write(e.home.join(".ssh/id_rsa"), "key").unwrap();
+    let sync = arg(vc("s3", "sync"), "paths", &["site", "s3://b/site"]);
+    assert!(is_allow(&decide_with(&c, &sync)));
+    // A link inside the tree to a directory inside the working directory
+    // that itself holds a link outside.
+    std::fs::create_dir_all(e.work.join("shared")).unwrap();
+    std::os::unix::fs::symlink("../../shared", e.work.join("site/css/shared")).unwrap();
+    assert!(is_allow(&decide_with(&c, &sync)));
+    std::os::unix::fs::symlink(e.home.join(".ssh"), e.work.join("shared/keys")).unwrap();
+    let d = decide_with(&c, &sync);
+    assert!(
+        is_deny(&d) && d.reason().unwrap().contains("symbolic link"),
+        "{d:?}"
+    );
+    // The CLI skips links with --no-follow-symlinks on an upload.
+    assert!(is_allow(&decide_with(
+        &c,
+        &arg(sync.clone(), "no-follow-symlinks", &[])
+    )));
+    let cp = arg(vc("s3", "cp"), "paths", &["site", "s3://b/site"]);
+    assert!(
+        is_allow(&decide_with(&c, &cp)),
+        "not recursive: only `site` itself"
+    );
+    assert!(is_deny(&decide_with(&c, &arg(cp, "recursive", &[]))));
+    // Downloads write through the links of the destination tree.
+    let down = arg(vc("s3", "sync"), "paths", &["s3://b/site", "site"]);
+    assert!(is_deny(&decide_with(
+        &c,
+        &arg(down, "no-follow-symlinks", &[])
+    )));
+    // `s3 cp s3://b/id_rsa dir/` writes dir/id_rsa, through a link of that name.
+    std::os::unix::fs::symlink(e.home.join(".ssh/id_rsa"), e.work.join("shared/id_rsa")).unwrap();
+    for dest in ["shared", "shared/"] {
+        let d = decide_with(
+            &c,
+            &arg(vc("s3", "cp"), "paths", &["s3://b/keys/id_rsa", dest]),
+        );
+        assert!(is_deny(&d), "{dest}: {d:?}");
+        let d = decide_with(
+            &c,
+            &arg(vc("s3", "cp"), "paths", &["s3://b/keys/other", dest]),
+        );
+        assert!(is_allow(&d), "{dest}: {d:?}");
+    }
+    // zipped directories.
+    let push = arg(vc("deploy", "push"), "source", &["shared"]);
+    assert!(is_deny(&decide_with(&c, &push)));
+    c.file_access = FileAccess::Unrestricted;
+    assert!(is_allow(&decide_with(&c, &push)));
+}
+
+/// Issue 19, finding 2: `cloudformation package` uploads whatever the
+/// template names.
+#[test]
+fn cloudformation_package_is_refused_unless_unrestricted() {
+    let e = env();
+    let mut c = config(&e);
+    std::fs::write(e.work.join("t.yaml"), "Resources: {}").unwrap();
+    let pkg = arg(
+        arg(
+            vc("cloudformation", "package"),
+            "template-file",
+            &["t.yaml"],
+        ),
+        "s3-bucket",
+        &["b"],
+    );
+    let d = decide_with(&c, &pkg);
+    assert!(
+        is_deny(&d) && d.reason().unwrap().contains("CodeUri"),
+        "{d:?}"
+    );
+    c.file_access = FileAccess::Unrestricted;
+    assert!(is_allow(&decide_with(&c, &pkg)));
+    // deploy reads only its template.
+    let mut c = config(&e);
+    let deploy = arg(
+        arg(vc("cloudformation", "deploy"), "template-file", &["t.yaml"]),
+        "stack-name",
+        &["s"],
+    );
+    assert!(is_allow(&decide_with(&c, &deploy)));
+    c.file_access = FileAccess::NoAccess;
+    assert!(is_deny(&decide_with(&c, &deploy)));
+}
+
+/// Issue 19, finding 7: one IAM action entry covers every spelling of the
+/// same thing (customizations, batch forms, PartiQL statements).
+#[test]
+fn iam_action_entries_cover_every_spelling() {
+    let e = env();
+    let c = with_rules(
+        &e,
+        r#"{"denyList":["s3:DeleteBucket","s3:DeleteObject","dynamodb:PartiQLDelete"],"elicitList":["iam:Create*"]}"#,
+    );
+    let denied = |cmd: &ValidatedCommand| {
+        let d = decide_with(&c, cmd);
+        d.rule() == Some(Rule::DenyList)
+    };
+    for cmd in [
+        vc("s3api", "delete-bucket"),
+        arg(vc("s3", "rb"), "paths", &["s3://b"]),
+        arg(vc("s3", "rm"), "paths", &["s3://b/k"]),
+        vc("s3api", "delete-object"),
+        vc("s3api", "delete-objects"),
+        arg(vc("s3", "mv"), "paths", &["s3://a/k", "s3://b/k"]),
+        arg(
+            arg(vc("s3", "sync"), "paths", &["s3://a/", "s3://b/"]),
+            "delete",
+            &[],
+        ),
+        param(
+            vc("dynamodb", "execute-statement"),
+            "Statement",
+            serde_json::json!("DELETE FROM t WHERE k='x'"),
+        ),
+        param(
+            vc("dynamodb", "batch-execute-statement"),
+            "Statements",
+            serde_json::json!([{"Statement": "SELECT * FROM t"}, {"Statement": " delete from t"}]),
+        ),
+    ] {
+        assert!(denied(&cmd), "{cmd:?}");
+    }
+    let d = decide_with(&c, &arg(vc("s3", "rb"), "paths", &["s3://b"]));
+    assert!(d.reason().unwrap().contains("s3:DeleteBucket"), "{d:?}");
+    for cmd in [
+        vc("s3api", "list-buckets"),
+        arg(vc("s3", "cp"), "paths", &["s3://a/k", "k"]),
+        arg(vc("s3", "sync"), "paths", &["s3://a/", "s3://b/"]),
+        arg(vc("s3", "mv"), "paths", &["local.txt", "s3://b/k"]),
+        param(
+            vc("dynamodb", "execute-statement"),
+            "Statement",
+            serde_json::json!("SELECT * FROM t"),
+        ),
+        param(
+            vc("dynamodb", "execute-statement"),
+            "Statement",
+            serde_json::json!("UPDATE t SET a=1"),
+        ),
+    ] {
+        assert!(!denied(&cmd), "{cmd:?}");
+    }
+    // A statement the classifier cannot read needs every PartiQL action.
+    let odd = param(
+        vc("dynamodb", "execute-statement"),
+        "Statement",
+        serde_json::json!("/* x */ DELETE FROM t"),
+    );
+    assert!(denied(&odd));
+    let d = decide_with(&c, &vc("iam", "create-user"));
+    assert_eq!(d.rule(), Some(Rule::ElicitList), "{d:?}");
 }
 
 #[test]

@@ -928,7 +928,7 @@ mod tests {
 
     #[test]
     fn indexes_every_command() {
-        assert_eq!(engine().len(), Catalog::embedded().commands().count());
+        assert_eq!(engine().len(), Catalog::embedded().entries().count());
         assert!(!engine().is_empty());
     }
 

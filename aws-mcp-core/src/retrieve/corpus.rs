@@ -34,12 +34,16 @@ pub struct CorpusDoc {
     pub deprecated: bool,
     /// Has an example page in the awscli package.
     pub has_examples: bool,
+    /// Only AWS CLI v2 has it (`logs tail`, `sso login`); these come after
+    /// every AWS CLI v1 command.
+    pub v2_only: bool,
 }
 
 /// All commands' texts.
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
-    /// One per command, in catalog order.
+    /// One per command: AWS CLI v1's in catalog order, then those only AWS
+    /// CLI v2 has.
     pub docs: Vec<CorpusDoc>,
 }
 
@@ -88,6 +92,7 @@ impl Corpus {
                 hidden: flags.contains('h'),
                 deprecated: flags.contains('d'),
                 has_examples: flags.contains('e'),
+                v2_only: flags.contains('2'),
             });
         }
         if docs.is_empty() {
@@ -106,13 +111,37 @@ mod tests {
     fn embedded_corpus_matches_catalog() {
         let corpus = Corpus::embedded().unwrap();
         let catalog = Catalog::embedded();
-        assert_eq!(corpus.docs.len(), catalog.commands().count());
+        assert_eq!(corpus.docs.len(), catalog.entries().count());
+        let v1 = corpus.docs.iter().take_while(|d| !d.v2_only).count();
+        assert_eq!(v1, catalog.commands().count());
+        assert!(corpus.docs[v1..].iter().all(|d| d.v2_only));
         for d in &corpus.docs {
+            let dialect = if d.v2_only {
+                crate::catalog::Dialect::V2
+            } else {
+                crate::catalog::Dialect::V1
+            };
             assert!(
-                catalog.command(&d.service, &d.operation).is_some(),
+                catalog
+                    .command_in(&d.service, &d.operation, dialect)
+                    .is_some(),
                 "{} {}",
                 d.service,
                 d.operation
+            );
+        }
+        for (s, o) in [
+            ("logs", "tail"),
+            ("sso", "login"),
+            ("ddb", "select"),
+            ("configure", "export-credentials"),
+        ] {
+            assert!(
+                corpus
+                    .docs
+                    .iter()
+                    .any(|d| d.v2_only && d.service == s && d.operation == o),
+                "{s} {o}"
             );
         }
         let di = corpus

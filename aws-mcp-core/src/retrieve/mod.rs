@@ -324,7 +324,11 @@ pub(crate) fn make_suggestion(
 ) -> Result<Suggestion, RetrieveError> {
     let mut parameters = Vec::new();
     let mut description = description.to_string();
-    if let Some(cmd) = catalog.command(service, operation) {
+    // A command of AWS CLI v1, else one only v2 has (`logs tail`).
+    if let Some(cmd) = catalog
+        .command(service, operation)
+        .or_else(|| catalog.command_in(service, operation, crate::catalog::Dialect::V2))
+    {
         if description.is_empty() {
             description = cmd.description().to_string();
         }

@@ -277,6 +277,13 @@ pub enum ValidationError {
         detail: String,
     },
 
+    /// `--query` nests deeper than the limit (see [`crate::query`]).
+    #[error("`--query` {detail}")]
+    QueryTooDeep {
+        /// What the limit is and what to do.
+        detail: String,
+    },
+
     /// Pagination options that cannot be combined.
     #[error("{detail}")]
     PaginationConflict {
@@ -349,6 +356,8 @@ pub enum ErrorKind {
     UnbalancedQuotes,
     /// `shell_syntax`.
     ShellSyntax,
+    /// `bidi_control`.
+    BidiControl,
     /// `not_aws`.
     NotAws,
     /// `non_ascii_name`.
@@ -403,6 +412,8 @@ pub enum ErrorKind {
     InvalidChoice,
     /// `invalid_query`.
     InvalidQuery,
+    /// `query_too_deep`.
+    QueryTooDeep,
     /// `pagination_conflict`.
     PaginationConflict,
     /// `conflicting_arguments`.
@@ -420,6 +431,7 @@ impl ErrorKind {
             ErrorKind::ShellOperator => "shell_operator",
             ErrorKind::UnbalancedQuotes => "unbalanced_quotes",
             ErrorKind::ShellSyntax => "shell_syntax",
+            ErrorKind::BidiControl => "bidi_control",
             ErrorKind::NotAws => "not_aws",
             ErrorKind::NonAsciiName => "non_ascii_name",
             ErrorKind::MissingService => "missing_service",
@@ -447,6 +459,7 @@ impl ErrorKind {
             ErrorKind::InvalidRegion => "invalid_region",
             ErrorKind::InvalidChoice => "invalid_choice",
             ErrorKind::InvalidQuery => "invalid_query",
+            ErrorKind::QueryTooDeep => "query_too_deep",
             ErrorKind::PaginationConflict => "pagination_conflict",
             ErrorKind::ConflictingArguments => "conflicting_arguments",
             ErrorKind::Catalog => "catalog",
@@ -488,6 +501,7 @@ impl ValidationError {
                 ParseError::ShellOperator { .. } => ErrorKind::ShellOperator,
                 ParseError::UnbalancedQuotes { .. } => ErrorKind::UnbalancedQuotes,
                 ParseError::ShellSyntax { .. } => ErrorKind::ShellSyntax,
+                ParseError::BidiControl { .. } => ErrorKind::BidiControl,
             },
             ValidationError::NotAws { .. } => ErrorKind::NotAws,
             ValidationError::NonAsciiName { .. } => ErrorKind::NonAsciiName,
@@ -516,6 +530,7 @@ impl ValidationError {
             ValidationError::InvalidRegion { .. } => ErrorKind::InvalidRegion,
             ValidationError::InvalidChoice { .. } => ErrorKind::InvalidChoice,
             ValidationError::InvalidQuery { .. } => ErrorKind::InvalidQuery,
+            ValidationError::QueryTooDeep { .. } => ErrorKind::QueryTooDeep,
             ValidationError::PaginationConflict { .. } => ErrorKind::PaginationConflict,
             ValidationError::ConflictingArguments { .. } => ErrorKind::ConflictingArguments,
             ValidationError::Catalog(_) => ErrorKind::Catalog,

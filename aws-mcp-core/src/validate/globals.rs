@@ -151,8 +151,13 @@ fn set(
         }
         ("output", v) => o.output = v,
         ("query", Some(q)) => {
-            crate::query::parse(&q).map_err(|e| ValidationError::InvalidQuery {
-                detail: e.to_string(),
+            crate::query::parse(&q).map_err(|e| match e {
+                crate::query::QueryError::TooDeep { .. } => ValidationError::QueryTooDeep {
+                    detail: e.to_string(),
+                },
+                _ => ValidationError::InvalidQuery {
+                    detail: e.to_string(),
+                },
             })?;
             o.query = Some(q);
         }

@@ -56,6 +56,10 @@ use args::{looks_like_option, Given};
 use types::{Raw, Seg, Typer};
 
 /// Validate one command string against the catalog with the default options.
+///
+/// # Errors
+/// [`ValidationError`]: the first rule of parsing or validation the
+/// command breaks, with the closest valid names where there are some.
 pub fn validate(catalog: &Catalog, command: &str) -> Result<ValidatedCommand, ValidationError> {
     Validator::new(catalog).validate(command)
 }
@@ -172,9 +176,10 @@ pub(crate) fn python_b64decode(s: &str) -> Option<Vec<u8>> {
 }
 
 /// AWS CLI v2 reads blob parameters as base64 (its `Base64DecodeVisitor`):
-/// decode each one, at any depth. The decoded bytes stand as text, as a v1
-/// blob would; bytes that are not UTF-8 stay base64 and the command is noted
-/// (`binary blob`) so that it runs where bytes can be passed.
+/// decode each one, at any depth. Decoded bytes that are UTF-8 stand as
+/// text, as a v1 blob would (the text's bytes are the blob); other bytes
+/// become an array of byte values (`[255, 0, 1]`), so that a blob value is
+/// never ambiguous and an executor sends exactly the decoded bytes.
 fn decode_blobs(
     service: Service<'_>,
     shape: &Shape,
@@ -221,7 +226,8 @@ fn decode_blobs(
                 }
             }
         }
-        (ShapeType::Blob, Value::String(text)) if !shape.traits().streaming => {
+        (ShapeType::Blob, blob @ Value::String(_)) if !shape.traits().streaming => {
+            let text = blob.as_str().unwrap_or_default();
             // fileb:// values are read as bytes by the CLI, never decoded.
             if text.starts_with("fileb://") || text.starts_with("file://") {
                 return Ok(());
@@ -230,9 +236,10 @@ fn decode_blobs(
                 arg: label.unwrap_or("a blob parameter").to_string(),
                 value: shorten(text),
             })?;
-            if let Ok(t) = String::from_utf8(bytes) {
-                *text = t;
-            }
+            *blob = match String::from_utf8(bytes) {
+                Ok(t) => Value::String(t),
+                Err(e) => Value::Array(e.into_bytes().into_iter().map(Value::from).collect()),
+            };
         }
         _ => {}
     }
@@ -461,6 +468,9 @@ impl<'c> Validator<'c> {
     }
 
     /// Validate one command string.
+    ///
+    /// # Errors
+    /// As [`validate`].
     pub fn validate(&self, command: &str) -> Result<ValidatedCommand, ValidationError> {
         let words = tokenize_with_limit(command, self.max_command_bytes)?;
         self.validate_words(&words)
@@ -856,27 +866,41 @@ impl<'c> Validator<'c> {
         table: crate::catalog::Args<'_>,
         a: &crate::catalog::Arg,
     ) -> Option<bool> {
-        if service.api_name() != Some("ec2")
-            || a.kind != ArgKind::Member
-            || a.arg_type != ArgType::Structure
-        {
-            return None;
-        }
-        let sh = service.shape(a.shape.as_deref()?).ok()??;
-        let [(name, m)] = &*sh.members else {
-            return None;
-        };
-        if &**name != "Value" || service.shape(&m.shape).ok()??.shape_type != ShapeType::Boolean {
-            return None;
-        }
-        let negative = a
-            .name
-            .strip_prefix("no-")
-            .and_then(|p| table.get(p))
-            .is_some_and(|p| p.member == a.member);
-        Some(negative)
+        ec2_toplevel_bool(service, table, a)
     }
+}
 
+/// awscli's EC2 "top-level boolean" arguments (`--[no-]source-dest-check`):
+/// a structure whose only member is the boolean `Value`, given as a flag.
+/// `Some(negative)` for such an argument of `table` (the command's
+/// arguments), `None` for any other.
+pub fn ec2_toplevel_bool(
+    service: Service<'_>,
+    table: crate::catalog::Args<'_>,
+    a: &crate::catalog::Arg,
+) -> Option<bool> {
+    if service.api_name() != Some("ec2")
+        || a.kind != ArgKind::Member
+        || a.arg_type != ArgType::Structure
+    {
+        return None;
+    }
+    let sh = service.shape(a.shape.as_deref()?).ok()??;
+    let [(name, m)] = &*sh.members else {
+        return None;
+    };
+    if &**name != "Value" || service.shape(&m.shape).ok()??.shape_type != ShapeType::Boolean {
+        return None;
+    }
+    let negative = a
+        .name
+        .strip_prefix("no-")
+        .and_then(|p| table.get(p))
+        .is_some_and(|p| p.member == a.member);
+    Some(negative)
+}
+
+impl<'c> Validator<'c> {
     /// The command named by the first words of `rest`, and how many words it took.
     fn operation<'s>(
         &self,

@@ -72,6 +72,17 @@ impl Op {
         }
     }
 
+    /// Whether sending the request again after it may have been acted on
+    /// (a lost response, a 5xx) leaves the same state: reads, and writes of
+    /// a given key or part (the same bytes again, a delete again). The two
+    /// that create something new each time (a multipart upload, a bucket)
+    /// are retried only when the request surely was not acted on (no
+    /// connection, throttling, 429), as the executor's writes without an
+    /// idempotency token are.
+    fn repeatable(self) -> bool {
+        !matches!(self, Op::CreateMultipartUpload | Op::CreateBucket)
+    }
+
     /// The API name (`PutObject`), as error messages name it.
     pub(crate) fn api(self) -> &'static str {
         match self {
@@ -273,14 +284,8 @@ impl<'e> S3Client<'e> {
             self.override_url.as_deref(),
             &self.ex.env,
         )?;
-        let req = serialize(
-            &model,
-            op.api(),
-            &opm,
-            &p,
-            &SerializeOptions::default(),
-        )
-        .map_err(|e| NativeError::Request(e.to_string()))?;
+        let req = serialize(&model, op.api(), &opm, &p, &SerializeOptions::default())
+            .map_err(|e| NativeError::Request(e.to_string()))?;
         let url = join_url(&ep.url, &req.path, req.host_prefix.as_deref());
         Ok(Built {
             url,
@@ -363,12 +368,13 @@ impl<'e> S3Client<'e> {
             };
             let (status, headers, rbody) = match sent {
                 Ok(r) => r,
-                Err(NativeError::Http(e)) if attempt < MAX_ATTEMPTS => {
-                    tracing::debug!(attempt, error = %e, "retrying after a connection error");
-                    tokio::time::sleep(transport::backoff(attempt)).await;
-                    continue;
-                }
-                Err(e) => return Err(e.into()),
+                Err(e) => match lost(op, attempt, e) {
+                    Some(e) => return Err(e.into()),
+                    None => {
+                        tokio::time::sleep(transport::backoff(attempt)).await;
+                        continue;
+                    }
+                },
             };
             let resp = HttpResponse {
                 status,
@@ -383,7 +389,7 @@ impl<'e> S3Client<'e> {
                     return Ok(Reply { data });
                 }
                 Err(err) => {
-                    if attempt < MAX_ATTEMPTS && retryable(status, &err) {
+                    if attempt < MAX_ATTEMPTS && retryable(op, status, &err) {
                         tokio::time::sleep(transport::backoff(attempt)).await;
                         continue;
                     }
@@ -415,13 +421,14 @@ impl<'e> S3Client<'e> {
                 .map_err(|_| NativeError::Config("the request limiter was closed".into()))?;
             let resp = match self.http.send_streaming(req).await {
                 Ok(r) => r,
-                Err(NativeError::Http(e)) if attempt < MAX_ATTEMPTS => {
-                    tracing::debug!(attempt, error = %e, "retrying after a connection error");
-                    drop(_permit);
-                    tokio::time::sleep(transport::backoff(attempt)).await;
-                    continue;
-                }
-                Err(e) => return Err(e.into()),
+                Err(e) => match lost(op, attempt, e) {
+                    Some(e) => return Err(e.into()),
+                    None => {
+                        drop(_permit);
+                        tokio::time::sleep(transport::backoff(attempt)).await;
+                        continue;
+                    }
+                },
             };
             let status = resp.status().as_u16();
             let headers: Vec<(String, String)> = resp
@@ -463,7 +470,7 @@ impl<'e> S3Client<'e> {
                         )
                     }
                     Err(err) => {
-                        if attempt < MAX_ATTEMPTS && retryable(status, &err) {
+                        if attempt < MAX_ATTEMPTS && retryable(op, status, &err) {
                             drop(_permit);
                             tokio::time::sleep(transport::backoff(attempt)).await;
                             continue;
@@ -533,6 +540,33 @@ const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495
 /// What the CLI prints (timestamps and blobs as received).
 const PARSE: ParseOptions = ParseOptions::CLI;
 
-fn retryable(status: u16, err: &ApiError) -> bool {
-    status >= 500 || status == 429 || transport::retryable_code(&err.code)
+/// Whether an API error is retried: throttling and requests refused
+/// unprocessed always; 5xx and transient codes when `op` is repeatable.
+fn retryable(op: Op, status: u16, err: &ApiError) -> bool {
+    let unprocessed = status == 429 || transport::not_processed_code(&err.code);
+    let transient = status >= 500 || transport::retryable_code(&err.code);
+    unprocessed || (transient && op.repeatable())
+}
+
+/// What a request that got no response comes to: `None` to send it again,
+/// else the error. A connection that could not be made is retried; a lost
+/// response only for a repeatable operation (see [`Op::repeatable`]).
+fn lost(op: Op, attempt: u32, e: transport::SendError) -> Option<NativeError> {
+    use transport::SendError;
+    match e {
+        SendError::NotSent(e) if attempt < MAX_ATTEMPTS => {
+            tracing::debug!(attempt, error = %e, "retrying after a connection error");
+            None
+        }
+        SendError::MaybeSent(e) if attempt < MAX_ATTEMPTS && op.repeatable() => {
+            tracing::debug!(attempt, error = %e, "retrying after a lost response");
+            None
+        }
+        SendError::MaybeSent(e) if !op.repeatable() => Some(NativeError::MaybeApplied(format!(
+            "the connection was lost after the request was sent ({e}); {} creates something new each time, so it was not sent again: it may have been applied. Check whether it took effect before running the command again",
+            op.api()
+        ))),
+        SendError::NotSent(e) | SendError::MaybeSent(e) => Some(NativeError::Http(e)),
+        SendError::Failed(e) => Some(e),
+    }
 }

@@ -72,11 +72,7 @@ fn walk(
     let names = match fs.list_dir(path) {
         Ok(n) => n,
         Err(e) => {
-            warnings.push(output::warning(
-                path,
-                &crate::localfs::py_os_error(&e, path),
-                true,
-            ));
+            warnings.push(output::warning(path, &e.to_string(), true));
             return;
         }
     };

@@ -279,7 +279,7 @@ pub(crate) async fn run(
     )
     .await?;
     let mut pr = Printer::new(options);
-    let d = ex.dialect;
+    let d = ex.cli.dialect;
     Ok(match o.cmd.as_str() {
         "ls" => ls(&client, &o, pr, d).await,
         "mb" => mb(&client, &o, pr, d).await,

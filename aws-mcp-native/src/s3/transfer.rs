@@ -334,7 +334,7 @@ pub(crate) async fn download(
             .map_err(|e| format!("Could not create directory {dir}: {e}"))?;
     }
     let tmp = ctx.fs.create_temp(dest).map_err(|e| e.to_string())?;
-    let file = &tmp.file;
+    let file = tmp.file();
     let sink = |off: u64, data: &[u8]| write_at(file, data, off);
     let mut base = Map::new();
     base.insert("Bucket".into(), s(obj.bucket));

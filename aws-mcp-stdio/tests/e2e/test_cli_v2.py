@@ -9,6 +9,7 @@ The v2 program is `AWS_MCP_AWS_CLI_V2` (default `/usr/bin/aws`, Debian's
 import base64
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -100,3 +101,29 @@ async def test_v1_program_answers_the_v2_spelling_with_the_specific_error(server
         assert res["error_kind"] == "other_cli_version", res
         assert res["error"].startswith("`--cli-binary-format` is an AWS CLI v2 option; "
                                        "this server validates for aws-cli/1."), res["error"]
+
+
+async def test_without_an_aws_program_native_prints_v2_output(server_env, tmp_path):
+    """No `aws` program: the dialect is 2 and the native executor prints
+    what AWS CLI v2 prints (ISO 8601 timestamps, YAML, v2's errors)."""
+    env = dict(server_env, AWS_MCP_AWS_CLI=str(tmp_path / "no-aws-here"),
+               XDG_CACHE_HOME=str(tmp_path / "cache"))
+    async with connect(env) as c:
+        info = c.session.initialize_result or c.session.discover_result
+        assert "AWS CLI v2" in info.instructions, info.instructions
+        ok(await call(c, "aws iam create-user --user-name v2-native"))
+        r = ok(await call(c, "aws iam list-users --query Users[0].CreateDate"))[0]
+        # A scalar result is printed, not parsed: v2's ISO 8601 form.
+        assert re.fullmatch(r'"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00"\n', r["output"]), r
+        r = await call(c, "aws iam get-user --user-name nobody-here")
+        res = r.structured_content["results"][0]
+        assert res["exit_code"] == 254, res
+        assert "aws: [ERROR]: An error occurred (NoSuchEntity)" in res["error"], res
+    out = subprocess.run([str(BIN), "run", "aws iam list-users --output yaml"], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "UserName: v2-native" in out.stdout and "CreateDate: '" in out.stdout, out.stdout
+    # v1 does not have yaml: the native executor refuses it as v1 does.
+    out = subprocess.run([str(BIN), "run", "--cli-version", "1", "aws iam list-users --output yaml"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode != 0

@@ -1,4 +1,6 @@
-//! Render API results exactly as the AWS CLI v1 (awscli 1.46.3) prints them.
+//! Render API results exactly as the AWS CLI prints them: v1 (awscli 1.46.3)
+//! and v2 (2.9.19 to 2.36.7), whose `json`, `text` and `table` printers are
+//! the same code, plus v2's `yaml`, `yaml-stream` and `off`.
 //!
 //! A native executor parses an API response into a [`serde_json::Value`]
 //! (object keys in model order, `serde_json`'s `preserve_order` is on) and
@@ -58,12 +60,27 @@
 //! past 64 bits, which Python keeps and `serde_json::Value` cannot, are out
 //! of reach; API integer shapes are 64-bit.
 //!
+//! ## AWS CLI v2
+//!
+//! v2's formatters for `json`, `text` and `table` are v1's (the same
+//! `formatter.py`, `text.py` and `table.py` up to style); what differs is
+//! the value handed over (timestamps are ISO 8601 by default: the parser's
+//! [`TimestampMode::Iso8601`](crate::protocol::parse::TimestampMode)) and
+//! three more formats, which AWS CLI v1 rejects
+//! ([`OutputFormat::for_dialect`] says so):
+//!
+//! * `yaml`: ruamel.yaml's safe dumper, keys sorted (module `yaml`);
+//! * `yaml-stream`: each page of a paginated call as its own one-item
+//!   YAML list, with no merging and no resume token
+//!   ([`render_yaml_stream_pages`]);
+//! * `off` (2.34.0+): nothing on standard output.
+//!
+//! Errors, on standard error with the CLI's exit code, differ by version
+//! ([`error`]): v1 and v2 before 2.34.0 print the bare message, later
+//! v2 versions `aws: [ERROR]: ...` and the error's modeled details.
+//!
 //! ## Not covered
 //!
-//! * YAML: AWS CLI v1's `--output` accepts only `json`, `text` and `table`
-//!   (`awscli/data/cli.json`); `yaml` and `yaml-stream` are v2 formats, and
-//!   [`OutputFormat::from_str`](std::str::FromStr) rejects them with that
-//!   explanation.
 //! * Paginated text output is the one place the CLI does not format the
 //!   merged result: it formats and queries each page separately, keeping
 //!   only the paginator's result keys (and, on the first page, its
@@ -78,26 +95,34 @@
 //! answered by Python's `jmespath` (`tools/testdata/jmespath_vectors.py`)
 //! are compared byte for byte in `aws-mcp-core/tests/render.rs`.
 
+pub mod error;
 mod json;
 mod pyfmt;
 pub(crate) mod query;
 mod table;
 mod text;
 mod unicode_tables;
+mod yaml;
 
 use std::fmt;
 use std::str::FromStr;
 
+use aws_mcp_core::catalog::Dialect;
 use serde_json::Value;
 
-pub use query::apply_query;
+pub use error::{render_error, CliError, ErrorFormat, ErrorKind, ErrorStyle};
+pub use query::{
+    apply_query, apply_query_with_budget, approx_size, QUERY_BUDGET_BASE,
+    QUERY_BUDGET_PER_INPUT_BYTE,
+};
 
 /// Terminal width the CLI assumes for `--output table` when standard output
 /// is not a terminal (`awscli.table.determine_terminal_width`'s default).
 pub const DEFAULT_TABLE_WIDTH: usize = 80;
 
-/// An output format of the AWS CLI v1 (`--output`).
+/// An output format of the AWS CLI (`--output`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutputFormat {
     /// `json`: indented JSON, 4 spaces, non-ASCII unescaped.
     Json,
@@ -105,6 +130,12 @@ pub enum OutputFormat {
     Text,
     /// `table`: a box-drawn table titled with the operation name.
     Table,
+    /// `yaml` (AWS CLI v2): block YAML, keys sorted.
+    Yaml,
+    /// `yaml-stream` (AWS CLI v2): one YAML list item per page.
+    YamlStream,
+    /// `off` (AWS CLI v2.34.0 and later): nothing on standard output.
+    Off,
 }
 
 impl OutputFormat {
@@ -112,13 +143,38 @@ impl OutputFormat {
     pub const ALL: [OutputFormat; 3] =
         [OutputFormat::Json, OutputFormat::Text, OutputFormat::Table];
 
+    /// The formats AWS CLI v2 accepts, in its order.
+    pub const ALL_V2: [OutputFormat; 6] = [
+        OutputFormat::Json,
+        OutputFormat::Text,
+        OutputFormat::Table,
+        OutputFormat::Yaml,
+        OutputFormat::YamlStream,
+        OutputFormat::Off,
+    ];
+
     /// The `--output` value naming this format.
     pub fn as_str(self) -> &'static str {
         match self {
             OutputFormat::Json => "json",
             OutputFormat::Text => "text",
             OutputFormat::Table => "table",
+            OutputFormat::Yaml => "yaml",
+            OutputFormat::YamlStream => "yaml-stream",
+            OutputFormat::Off => "off",
         }
+    }
+
+    /// This format, if the dialect's CLI has it: AWS CLI v1 has only
+    /// `json`, `text` and `table`.
+    pub fn for_dialect(self, dialect: Dialect) -> Result<OutputFormat, RenderError> {
+        if dialect == Dialect::V1 && !OutputFormat::ALL.contains(&self) {
+            return Err(RenderError::UnknownFormat {
+                format: self.as_str().to_string(),
+                hint: " (yaml, yaml-stream and off are AWS CLI v2 formats; this is AWS CLI v1)",
+            });
+        }
+        Ok(self)
     }
 }
 
@@ -128,23 +184,18 @@ impl fmt::Display for OutputFormat {
     }
 }
 
+/// Any format of either CLI version; see [`OutputFormat::for_dialect`].
 impl FromStr for OutputFormat {
     type Err = RenderError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "json" => Ok(OutputFormat::Json),
-            "text" => Ok(OutputFormat::Text),
-            "table" => Ok(OutputFormat::Table),
-            other => Err(RenderError::UnknownFormat {
-                format: other.to_string(),
-                hint: if matches!(other, "yaml" | "yaml-stream") {
-                    " (yaml and yaml-stream are AWS CLI v2 formats; this is AWS CLI v1)"
-                } else {
-                    ""
-                },
-            }),
-        }
+        OutputFormat::ALL_V2
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| RenderError::UnknownFormat {
+                format: s.to_string(),
+                hint: "",
+            })
     }
 }
 
@@ -152,8 +203,8 @@ impl FromStr for OutputFormat {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RenderError {
-    /// `--output` named a format AWS CLI v1 does not have.
-    #[error("invalid output format '{format}': choose from 'json', 'text', 'table'{hint}")]
+    /// `--output` named a format the CLI does not have.
+    #[error("invalid output format '{format}': choose from 'json', 'text', 'table', 'yaml', 'yaml-stream', 'off'{hint}")]
     UnknownFormat {
         /// The value given.
         format: String,
@@ -189,13 +240,19 @@ pub enum RenderError {
     },
 }
 
-/// Render `value` (a parsed API response) as the AWS CLI v1 prints it with
+/// Render `value` (a parsed API response) as the AWS CLI prints it with
 /// `--output format` and `--query query`, for operation `title` (the
 /// operation's model name such as `DescribeInstances`, which titles tables).
 ///
 /// The result is the complete standard output, including its final newline;
-/// it is empty where the CLI prints nothing (a `json` result equal to `{}`,
-/// a `table` of an empty or false result, a `text` empty list).
+/// it is empty where the CLI prints nothing (a `json` or `yaml` result equal
+/// to `{}`, a `table` of an empty or false result, a `text` empty list,
+/// `off`). `yaml-stream` here is the output of a call that does not
+/// paginate; see [`render_yaml_stream_pages`] for one that does.
+///
+/// # Errors
+/// [`RenderError`] when the `--query` does not parse or fails, or the
+/// value cannot be printed in the format.
 pub fn render(
     value: &Value,
     format: OutputFormat,
@@ -219,11 +276,34 @@ pub fn render_with_width(
         OutputFormat::Json => Ok(json::format_json(&data)),
         OutputFormat::Text => text::format_text(&data),
         OutputFormat::Table => table::format_table(&data, title, width),
+        OutputFormat::Yaml => Ok(yaml::format_yaml(&data)),
+        OutputFormat::YamlStream => Ok(yaml::format_yaml_stream_item(&data)),
+        OutputFormat::Off => Ok(String::new()),
     }
+}
+
+/// `--output yaml-stream` of a paginated operation, as AWS CLI v2 prints it
+/// from its `PageIterator`: each page as the service sent it (after any
+/// `--max-items` cut), without `ResponseMetadata`, queried on its own, then
+/// written as a one-item YAML list. Nothing is merged and no resume token is
+/// printed.
+pub fn render_yaml_stream_pages(
+    pages: &[Value],
+    query: Option<&str>,
+) -> Result<String, RenderError> {
+    let mut out = String::new();
+    for page in pages {
+        let data = prepare(page, query)?;
+        out.push_str(&yaml::dump(&Value::Array(vec![data])));
+    }
+    Ok(out)
 }
 
 /// Render an already prepared result (no `ResponseMetadata` removal, no
 /// query) as `--output table` for a terminal `width` columns wide.
+///
+/// # Errors
+/// [`RenderError`] when the value cannot be laid out as a table.
 pub fn render_table(value: &Value, title: &str, width: usize) -> Result<String, RenderError> {
     table::format_table(value, title, width)
 }
@@ -334,17 +414,51 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn format_names_round_trip_and_yaml_is_explained() {
-        for f in OutputFormat::ALL {
+    fn format_names_round_trip_and_v1_explains_the_v2_formats() {
+        for f in OutputFormat::ALL_V2 {
             assert_eq!(f.as_str().parse::<OutputFormat>().unwrap(), f);
+            assert_eq!(f.for_dialect(Dialect::V2), Ok(f));
         }
-        let e = "yaml".parse::<OutputFormat>().unwrap_err().to_string();
-        assert!(
-            e.contains("'json', 'text', 'table'") && e.contains("v2"),
-            "{e}"
-        );
+        for f in OutputFormat::ALL {
+            assert_eq!(f.for_dialect(Dialect::V1), Ok(f));
+        }
+        for f in [
+            OutputFormat::Yaml,
+            OutputFormat::YamlStream,
+            OutputFormat::Off,
+        ] {
+            let e = f.for_dialect(Dialect::V1).unwrap_err().to_string();
+            assert!(e.contains(f.as_str()) && e.contains("AWS CLI v2"), "{e}");
+        }
         let e = "xml".parse::<OutputFormat>().unwrap_err().to_string();
         assert!(e.contains("'xml'") && !e.contains("v2"), "{e}");
+    }
+
+    #[test]
+    fn yaml_formats_and_off() {
+        let v = json!({"B": [1], "A": "2024-01-02T03:04:05+00:00", "ResponseMetadata": {}});
+        assert_eq!(
+            render(&v, OutputFormat::Yaml, None, "Op").unwrap(),
+            "A: '2024-01-02T03:04:05+00:00'\nB:\n- 1\n"
+        );
+        assert_eq!(
+            render(&v, OutputFormat::YamlStream, Some("B"), "Op").unwrap(),
+            "- - 1\n"
+        );
+        assert_eq!(render(&v, OutputFormat::Off, None, "Op").unwrap(), "");
+        assert_eq!(
+            render(&json!({}), OutputFormat::YamlStream, None, "Op").unwrap(),
+            ""
+        );
+        let pages = [json!({"Items": [1], "Next": "t"}), json!({"Items": []})];
+        assert_eq!(
+            render_yaml_stream_pages(&pages, None).unwrap(),
+            "- Items:\n  - 1\n  Next: t\n- Items: []\n"
+        );
+        assert_eq!(
+            render_yaml_stream_pages(&pages, Some("Items[0]")).unwrap(),
+            "- 1\n- null\n"
+        );
     }
 
     #[test]

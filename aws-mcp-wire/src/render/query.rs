@@ -2,8 +2,8 @@
 //! (1.1) the AWS CLI runs, over `serde_json::Value`.
 //!
 //! The expression is parsed by the `jmespath` crate (after the same rewrite
-//! of legacy `` `literal` `` strings the validator applies); the tree is
-//! evaluated here, so that:
+//! of legacy `` `literal` `` strings and the same depth check the validator
+//! applies, [`aws_mcp_core::query`]); the tree is evaluated here, so that:
 //!
 //! * objects keep their key order (multi-select hashes in expression order,
 //!   `merge`, `keys` and `values` in insertion order), as Python dicts do;
@@ -18,7 +18,23 @@
 //!
 //! JSON literals (`` `{"b":1,"a":2}` ``) are re-read from the expression
 //! text with `serde_json`, because the crate's parser sorts their keys.
+//!
+//! ## Bounds
+//!
+//! No expression may take the process down. Its depth is checked before it
+//! is parsed ([`aws_mcp_core::query`]), so the recursive parser and evaluator stay
+//! within the stack. Its work is bounded by a budget: every evaluation step
+//! and every value copied or built (an identity, a field, a multi-select of
+//! `@`, a sorted copy, a joined string) is charged its approximate size in
+//! bytes, and the evaluation stops with [`RenderError::QueryFailed`] when
+//! the budget is spent. `@ | [@,@] | [@,@] | ...` doubles its value at every
+//! stage; 20 stages would need gigabytes and many seconds: it now stops
+//! after about [`QUERY_BUDGET_BASE`] bytes of work. The default budget is
+//! [`QUERY_BUDGET_BASE`] plus [`QUERY_BUDGET_PER_INPUT_BYTE`] times the size
+//! of the input, so queries that copy, sort or reshape a large response
+//! still run. Because every step is charged, the budget bounds time too.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 use jmespath::ast::{Ast, Comparator};
@@ -26,34 +42,129 @@ use serde_json::{Map, Number, Value};
 
 use super::pyfmt::float_repr;
 use super::RenderError;
-use aws_mcp_core::query::legacy_literals;
+
+/// The fixed part of a query's work budget, in approximate bytes.
+pub const QUERY_BUDGET_BASE: u64 = 64 << 20;
+
+/// The part of a query's work budget proportional to its input's size.
+pub const QUERY_BUDGET_PER_INPUT_BYTE: u64 = 4;
 
 /// Apply a JMESPath `query` to `value` as the AWS CLI's `--query` does.
 ///
 /// Errors: [`RenderError::InvalidQuery`] with the parser's message when the
-/// expression does not parse, [`RenderError::QueryFailed`] when it fails
-/// while running (unknown function, wrong argument types or count).
+/// expression does not parse (or nests too deeply), [`RenderError::QueryFailed`]
+/// when it fails while running (unknown function, wrong argument types or
+/// count) or exceeds its work budget (see the module docs).
 pub fn apply_query(value: &Value, query: &str) -> Result<Value, RenderError> {
-    let ast = aws_mcp_core::query::parse(query).map_err(|e| RenderError::InvalidQuery {
-        query: query.to_string(),
-        message: e.to_string(),
-    })?;
-    let expr = legacy_literals(query);
-    let cx = Cx { expr: &expr };
+    let input = approx_size(value, u64::MAX);
+    let budget =
+        QUERY_BUDGET_BASE.saturating_add(QUERY_BUDGET_PER_INPUT_BYTE.saturating_mul(input));
+    apply_query_with_budget(value, query, budget)
+}
+
+/// [`apply_query`] with an explicit work budget in approximate bytes.
+pub fn apply_query_with_budget(
+    value: &Value,
+    query: &str,
+    budget: u64,
+) -> Result<Value, RenderError> {
+    let (expr, ast) =
+        aws_mcp_core::query::parse_query(query).map_err(|e| RenderError::InvalidQuery {
+            query: shorten(query),
+            message: e.to_string(),
+        })?;
+    let cx = Cx {
+        expr: &expr,
+        budget: Cell::new(budget),
+        limit: budget,
+    };
     eval(&cx, &ast, value).map_err(|message| RenderError::QueryFailed {
-        query: query.to_string(),
+        query: shorten(query),
         message,
     })
 }
 
+/// A query as echoed in an error: at most 200 characters.
+fn shorten(q: &str) -> String {
+    const MAX: usize = 200;
+    match q.char_indices().nth(MAX) {
+        None => q.to_string(),
+        Some((i, _)) => format!("{}... ({} bytes in all)", &q[..i], q.len()),
+    }
+}
+
+/// The approximate memory a value takes, in bytes (a node's size plus its
+/// strings and keys), counted without recursion; the count stops once it
+/// passes `stop`.
+pub fn approx_size(v: &Value, stop: u64) -> u64 {
+    const NODE: u64 = std::mem::size_of::<Value>() as u64;
+    let mut total = 0u64;
+    let mut stack: Vec<&Value> = vec![v];
+    while let Some(v) = stack.pop() {
+        total = total.saturating_add(NODE);
+        match v {
+            Value::String(s) => total = total.saturating_add(s.len() as u64),
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Object(m) => {
+                for (k, e) in m {
+                    total = total.saturating_add(k.len() as u64 + NODE);
+                    stack.push(e);
+                }
+            }
+            _ => {}
+        }
+        if total > stop {
+            break;
+        }
+    }
+    total
+}
+
 type R<T> = Result<T, String>;
 
-/// The expression being evaluated (after the legacy-literal rewrite).
+/// The expression being evaluated (after the legacy-literal rewrite) and
+/// what is left of its work budget.
 struct Cx<'q> {
     expr: &'q str,
+    budget: Cell<u64>,
+    limit: u64,
 }
 
 impl Cx<'_> {
+    /// Charge `n` units of work; an error once the budget is spent.
+    fn spend(&self, n: u64) -> R<()> {
+        match self.budget.get().checked_sub(n) {
+            Some(left) => {
+                self.budget.set(left);
+                Ok(())
+            }
+            None => {
+                self.budget.set(0);
+                Err(format!(
+                    "the expression needs more than {} MB of work (its intermediate results grow too large); select less, or split it into steps",
+                    self.limit >> 20
+                ))
+            }
+        }
+    }
+
+    /// A copy of `v`, charged its size.
+    fn copy(&self, v: &Value) -> R<Value> {
+        self.spend(approx_size(v, self.budget.get()))?;
+        Ok(v.clone())
+    }
+
+    /// Charge the size of `v` (before copying it or something as large).
+    fn charge(&self, v: &Value) -> R<()> {
+        self.spend(approx_size(v, self.budget.get()))
+    }
+
+    /// Charge a value just built (a string or a collection of new values).
+    fn built(&self, v: Value) -> R<Value> {
+        self.spend(approx_size(&v, self.budget.get()))?;
+        Ok(v)
+    }
+
     /// A `` `json` `` literal re-read from the expression text with
     /// `serde_json`, which keeps object keys in the order written (the
     /// crate's parser sorts them). `None` for raw strings or when the text
@@ -195,160 +306,215 @@ fn order(a: &Value, b: &Value) -> R<Ordering> {
     }
 }
 
+// The evaluator is recursive over the syntax tree (whose depth
+// `crate::jmes` bounds). `eval` only dispatches, and every case lives in a
+// function of its own, so that a level of recursion costs a few small stack
+// frames even in debug builds (one function holding every case's locals
+// needed about 10 KiB a level).
 fn eval(cx: &Cx<'_>, ast: &Ast, data: &Value) -> R<Value> {
-    Ok(match ast {
-        Ast::Field { name, .. } => match data {
-            Value::Object(m) => m.get(name).cloned().unwrap_or(Value::Null),
-            _ => Value::Null,
-        },
-        Ast::Subexpr { lhs, rhs, .. } => eval(cx, rhs, &eval(cx, lhs, data)?)?,
-        Ast::Identity { .. } => data.clone(),
-        Ast::Literal { value, offset } => match cx.literal_at(*offset) {
-            Some(v) => v,
-            None => serde_json::to_value(&**value).map_err(|e| e.to_string())?,
-        },
-        Ast::Index { idx, .. } => match data {
-            Value::Array(a) => {
-                let i = if *idx < 0 {
-                    a.len() as i64 + *idx as i64
-                } else {
-                    *idx as i64
-                };
-                if i >= 0 {
-                    a.get(i as usize).cloned().unwrap_or(Value::Null)
-                } else {
-                    Value::Null
-                }
-            }
-            _ => Value::Null,
-        },
+    cx.spend(std::mem::size_of::<Value>() as u64)?;
+    match ast {
+        Ast::Field { name, .. } => field(cx, name, data),
+        Ast::Subexpr { lhs, rhs, .. } => subexpr(cx, lhs, rhs, data),
+        Ast::Identity { .. } => cx.copy(data),
+        Ast::Literal { value, offset } => literal(cx, value, *offset),
+        Ast::Index { idx, .. } => index(cx, *idx, data),
         Ast::Slice {
             start, stop, step, ..
         } => match data {
-            Value::Array(a) => Value::Array(slice(a, *start, *stop, *step)?),
-            _ => Value::Null,
+            Value::Array(a) => Ok(Value::Array(slice(cx, a, *start, *stop, *step)?)),
+            _ => Ok(Value::Null),
         },
-        Ast::Or { lhs, rhs, .. } => {
-            let l = eval(cx, lhs, data)?;
-            if truthy(&l) {
-                l
-            } else {
-                eval(cx, rhs, data)?
-            }
-        }
-        Ast::And { lhs, rhs, .. } => {
-            let l = eval(cx, lhs, data)?;
-            if !truthy(&l) {
-                l
-            } else {
-                eval(cx, rhs, data)?
-            }
-        }
-        Ast::Not { node, .. } => {
-            let v = eval(cx, node, data)?;
-            match v {
-                Value::Number(_) => Value::Bool(false),
-                v => Value::Bool(!truthy(&v)),
-            }
-        }
+        Ast::Or { lhs, rhs, .. } => or(cx, lhs, rhs, data),
+        Ast::And { lhs, rhs, .. } => and(cx, lhs, rhs, data),
+        Ast::Not { node, .. } => not(cx, node, data),
         Ast::Condition {
             predicate, then, ..
-        } => {
-            if truthy(&eval(cx, predicate, data)?) {
-                eval(cx, then, data)?
-            } else {
-                Value::Null
-            }
-        }
+        } => condition(cx, predicate, then, data),
         Ast::Comparison {
             comparator,
             lhs,
             rhs,
             ..
-        } => {
-            let l = eval(cx, lhs, data)?;
-            let r = eval(cx, rhs, data)?;
-            match comparator {
-                Comparator::Equal => Value::Bool(jp_equals(&l, &r)),
-                Comparator::NotEqual => Value::Bool(!jp_equals(&l, &r)),
-                c => {
-                    if !(comparable(&l) && comparable(&r)) {
-                        Value::Null
-                    } else {
-                        let o = order(&l, &r)?;
-                        Value::Bool(match c {
-                            Comparator::LessThan => o == Ordering::Less,
-                            Comparator::LessThanEqual => o != Ordering::Greater,
-                            Comparator::GreaterThan => o == Ordering::Greater,
-                            _ => o != Ordering::Less,
-                        })
-                    }
-                }
-            }
-        }
-        Ast::ObjectValues { node, .. } => match eval(cx, node, data)? {
-            Value::Object(m) => Value::Array(m.into_iter().map(|(_, v)| v).collect()),
-            _ => Value::Null,
-        },
-        Ast::Projection { lhs, rhs, .. } => match eval(cx, lhs, data)? {
-            Value::Array(items) => {
-                let mut out = Vec::new();
-                for e in &items {
-                    let v = eval(cx, rhs, e)?;
-                    if !v.is_null() {
-                        out.push(v);
-                    }
-                }
-                Value::Array(out)
-            }
-            _ => Value::Null,
-        },
-        Ast::Flatten { node, .. } => match eval(cx, node, data)? {
-            Value::Array(items) => {
-                let mut out = Vec::new();
-                for e in items {
-                    match e {
-                        Value::Array(inner) => out.extend(inner),
-                        e => out.push(e),
-                    }
-                }
-                Value::Array(out)
-            }
-            _ => Value::Null,
-        },
-        Ast::MultiList { elements, .. } => {
-            if data.is_null() {
-                Value::Null
-            } else {
-                Value::Array(
-                    elements
-                        .iter()
-                        .map(|e| eval(cx, e, data))
-                        .collect::<R<_>>()?,
-                )
-            }
-        }
-        Ast::MultiHash { elements, .. } => {
-            if data.is_null() {
-                Value::Null
-            } else {
-                let mut m = Map::new();
-                for kv in elements {
-                    let v = eval(cx, &kv.value, data)?;
-                    m.insert(kv.key.clone(), v);
-                }
-                Value::Object(m)
-            }
-        }
+        } => comparison(cx, comparator, lhs, rhs, data),
+        Ast::ObjectValues { node, .. } => object_values(cx, node, data),
+        Ast::Projection { lhs, rhs, .. } => projection(cx, lhs, rhs, data),
+        Ast::Flatten { node, .. } => flatten(cx, node, data),
+        Ast::MultiList { elements, .. } => multi_list(cx, elements, data),
+        Ast::MultiHash { elements, .. } => multi_hash(cx, elements, data),
         Ast::Expref { .. } => {
-            return Err("an expression reference (&expr) can only be a function argument".into())
+            Err("an expression reference (&expr) can only be a function argument".into())
         }
-        Ast::Function { name, args, .. } => call(cx, name, args, data)?,
+        Ast::Function { name, args, .. } => call(cx, name, args, data),
+    }
+}
+
+fn field(cx: &Cx<'_>, name: &str, data: &Value) -> R<Value> {
+    match data {
+        Value::Object(m) => match m.get(name) {
+            Some(v) => cx.copy(v),
+            None => Ok(Value::Null),
+        },
+        _ => Ok(Value::Null),
+    }
+}
+
+fn subexpr(cx: &Cx<'_>, lhs: &Ast, rhs: &Ast, data: &Value) -> R<Value> {
+    let l = eval(cx, lhs, data)?;
+    eval(cx, rhs, &l)
+}
+
+fn literal(cx: &Cx<'_>, value: &jmespath::Rcvar, offset: usize) -> R<Value> {
+    match cx.literal_at(offset) {
+        Some(v) => cx.built(v),
+        None => cx.built(serde_json::to_value(&**value).map_err(|e| e.to_string())?),
+    }
+}
+
+fn index(cx: &Cx<'_>, idx: i32, data: &Value) -> R<Value> {
+    match data {
+        Value::Array(a) => {
+            let i = if idx < 0 {
+                a.len() as i64 + idx as i64
+            } else {
+                idx as i64
+            };
+            match usize::try_from(i).ok().and_then(|i| a.get(i)) {
+                Some(v) => cx.copy(v),
+                None => Ok(Value::Null),
+            }
+        }
+        _ => Ok(Value::Null),
+    }
+}
+
+fn or(cx: &Cx<'_>, lhs: &Ast, rhs: &Ast, data: &Value) -> R<Value> {
+    let l = eval(cx, lhs, data)?;
+    if truthy(&l) {
+        Ok(l)
+    } else {
+        eval(cx, rhs, data)
+    }
+}
+
+fn and(cx: &Cx<'_>, lhs: &Ast, rhs: &Ast, data: &Value) -> R<Value> {
+    let l = eval(cx, lhs, data)?;
+    if !truthy(&l) {
+        Ok(l)
+    } else {
+        eval(cx, rhs, data)
+    }
+}
+
+fn not(cx: &Cx<'_>, node: &Ast, data: &Value) -> R<Value> {
+    Ok(match eval(cx, node, data)? {
+        Value::Number(_) => Value::Bool(false),
+        v => Value::Bool(!truthy(&v)),
     })
 }
 
+fn condition(cx: &Cx<'_>, predicate: &Ast, then: &Ast, data: &Value) -> R<Value> {
+    if truthy(&eval(cx, predicate, data)?) {
+        eval(cx, then, data)
+    } else {
+        Ok(Value::Null)
+    }
+}
+
+fn comparison(
+    cx: &Cx<'_>,
+    comparator: &Comparator,
+    lhs: &Ast,
+    rhs: &Ast,
+    data: &Value,
+) -> R<Value> {
+    let l = eval(cx, lhs, data)?;
+    let r = eval(cx, rhs, data)?;
+    Ok(match comparator {
+        Comparator::Equal => Value::Bool(jp_equals(&l, &r)),
+        Comparator::NotEqual => Value::Bool(!jp_equals(&l, &r)),
+        c => {
+            if !(comparable(&l) && comparable(&r)) {
+                Value::Null
+            } else {
+                let o = order(&l, &r)?;
+                Value::Bool(match c {
+                    Comparator::LessThan => o == Ordering::Less,
+                    Comparator::LessThanEqual => o != Ordering::Greater,
+                    Comparator::GreaterThan => o == Ordering::Greater,
+                    _ => o != Ordering::Less,
+                })
+            }
+        }
+    })
+}
+
+fn object_values(cx: &Cx<'_>, node: &Ast, data: &Value) -> R<Value> {
+    Ok(match eval(cx, node, data)? {
+        Value::Object(m) => Value::Array(m.into_iter().map(|(_, v)| v).collect()),
+        _ => Value::Null,
+    })
+}
+
+fn projection(cx: &Cx<'_>, lhs: &Ast, rhs: &Ast, data: &Value) -> R<Value> {
+    let Value::Array(items) = eval(cx, lhs, data)? else {
+        return Ok(Value::Null);
+    };
+    let mut out = Vec::new();
+    for e in &items {
+        let v = eval(cx, rhs, e)?;
+        if !v.is_null() {
+            out.push(v);
+        }
+    }
+    Ok(Value::Array(out))
+}
+
+fn flatten(cx: &Cx<'_>, node: &Ast, data: &Value) -> R<Value> {
+    let Value::Array(items) = eval(cx, node, data)? else {
+        return Ok(Value::Null);
+    };
+    let mut out = Vec::new();
+    for e in items {
+        match e {
+            Value::Array(inner) => out.extend(inner),
+            e => out.push(e),
+        }
+    }
+    Ok(Value::Array(out))
+}
+
+fn multi_list(cx: &Cx<'_>, elements: &[Ast], data: &Value) -> R<Value> {
+    if data.is_null() {
+        return Ok(Value::Null);
+    }
+    let mut out = Vec::with_capacity(elements.len());
+    for e in elements {
+        out.push(eval(cx, e, data)?);
+    }
+    Ok(Value::Array(out))
+}
+
+fn multi_hash(cx: &Cx<'_>, elements: &[jmespath::ast::KeyValuePair], data: &Value) -> R<Value> {
+    if data.is_null() {
+        return Ok(Value::Null);
+    }
+    let mut m = Map::new();
+    for kv in elements {
+        let v = eval(cx, &kv.value, data)?;
+        m.insert(kv.key.clone(), v);
+    }
+    Ok(Value::Object(m))
+}
+
 /// Python list slicing (`slice.indices`).
-fn slice(a: &[Value], start: Option<i32>, stop: Option<i32>, step: i32) -> R<Vec<Value>> {
+fn slice(
+    cx: &Cx<'_>,
+    a: &[Value],
+    start: Option<i32>,
+    stop: Option<i32>,
+    step: i32,
+) -> R<Vec<Value>> {
     if step == 0 {
         return Err("slice step cannot be zero".into());
     }
@@ -383,7 +549,7 @@ fn slice(a: &[Value], start: Option<i32>, stop: Option<i32>, step: i32) -> R<Vec
     let mut i = s;
     while (step > 0 && i < e) || (step < 0 && i > e) {
         if let Some(v) = a.get(i as usize) {
-            out.push(v.clone());
+            out.push(cx.copy(v)?);
         }
         i += step;
     }
@@ -531,125 +697,38 @@ fn call(cx: &Cx<'_>, name: &str, arg_asts: &[Ast], data: &Value) -> R<Value> {
             a => Arg::Val(eval(cx, a, data)?),
         });
     }
+    match name {
+        "map" | "max_by" | "min_by" | "sort_by" => call_with_expref(cx, name, &args),
+        _ => builtin(cx, name, &args),
+    }
+}
+
+/// The functions that take an expression reference (and so recurse).
+fn call_with_expref(cx: &Cx<'_>, name: &str, args: &[Arg<'_>]) -> R<Value> {
     let f = name;
     Ok(match name {
-        "abs" => {
-            arity(f, &args, 1)?;
-            match number_arg(f, &args[0])? {
-                Num::Int(i) => num_value(Num::Int(i.abs())),
-                Num::Float(x) => num_value(Num::Float(x.abs())),
-            }
-        }
-        "avg" => {
-            arity(f, &args, 1)?;
-            let ns = numbers(f, array_arg(f, &args[0])?)?;
-            if ns.is_empty() {
-                Value::Null
-            } else {
-                num_value(Num::Float(num_f64(sum(&ns)) / ns.len() as f64))
-            }
-        }
-        "ceil" | "floor" => {
-            arity(f, &args, 1)?;
-            match number_arg(f, &args[0])? {
-                Num::Int(i) => num_value(Num::Int(i)),
-                Num::Float(x) => {
-                    let r = if name == "ceil" { x.ceil() } else { x.floor() };
-                    num_value(Num::Int(r as i128))
-                }
-            }
-        }
-        "contains" => {
-            arity(f, &args, 2)?;
-            let search = val(f, &args[1])?;
-            match val(f, &args[0])? {
-                Value::Array(a) => Value::Bool(a.iter().any(|e| py_eq(e, search))),
-                Value::String(s) => match search {
-                    Value::String(sub) => Value::Bool(s.contains(sub.as_str())),
-                    other => {
-                        return Err(format!(
-                            "In function contains(), 'in <string>' requires string as left operand, not {}",
-                            type_name(other)
-                        ))
-                    }
-                },
-                v => return Err(type_error(f, v, "array, string")),
-            }
-        }
-        "ends_with" | "starts_with" => {
-            arity(f, &args, 2)?;
-            let s = string_arg(f, &args[0])?;
-            let p = string_arg(f, &args[1])?;
-            Value::Bool(if name == "ends_with" {
-                s.ends_with(p)
-            } else {
-                s.starts_with(p)
-            })
-        }
-        "join" => {
-            arity(f, &args, 2)?;
-            let sep = string_arg(f, &args[0])?;
-            let parts = array_arg(f, &args[1])?
-                .iter()
-                .map(|v| match v {
-                    Value::String(s) => Ok(s.as_str()),
-                    v => Err(type_error(f, v, "array-string")),
-                })
-                .collect::<R<Vec<_>>>()?;
-            Value::String(parts.join(sep))
-        }
-        "keys" => {
-            arity(f, &args, 1)?;
-            Value::Array(
-                object_arg(f, &args[0])?
-                    .keys()
-                    .cloned()
-                    .map(Value::String)
-                    .collect(),
-            )
-        }
-        "values" => {
-            arity(f, &args, 1)?;
-            Value::Array(object_arg(f, &args[0])?.values().cloned().collect())
-        }
-        "length" => {
-            arity(f, &args, 1)?;
-            Value::from(match val(f, &args[0])? {
-                Value::String(s) => s.chars().count(),
-                Value::Array(a) => a.len(),
-                Value::Object(m) => m.len(),
-                v => return Err(type_error(f, v, "string, array, object")),
-            })
-        }
         "map" => {
-            arity(f, &args, 2)?;
+            arity(f, args, 2)?;
             let e = expref(f, &args[0])?;
             let items = array_arg(f, &args[1])?;
-            Value::Array(items.iter().map(|i| eval(cx, e, i)).collect::<R<_>>()?)
-        }
-        "max" | "min" => {
-            arity(f, &args, 1)?;
-            let a = homogeneous(f, array_arg(f, &args[0])?)?;
-            let mut best: Option<&Value> = None;
-            for v in a {
-                best = Some(match best {
-                    None => v,
-                    Some(b) => {
-                        let o = order(v, b)?;
-                        if (name == "max" && o == Ordering::Greater)
-                            || (name == "min" && o == Ordering::Less)
-                        {
-                            v
-                        } else {
-                            b
-                        }
-                    }
-                });
+            let mut out = Vec::with_capacity(items.len());
+            for i in items {
+                out.push(eval(cx, e, i)?);
             }
-            best.cloned().unwrap_or(Value::Null)
+            Value::Array(out)
         }
-        "max_by" | "min_by" => {
-            arity(f, &args, 2)?;
+        "sort_by" => {
+            arity(f, args, 2)?;
+            let items = array_arg(f, &args[0])?;
+            let e = expref(f, &args[1])?;
+            let keys = keys_by(cx, f, items, e, true)?;
+            cx.charge(val(f, &args[0])?)?;
+            let mut idx: Vec<usize> = (0..items.len()).collect();
+            idx.sort_by(|&x, &y| order(&keys[x], &keys[y]).unwrap_or(Ordering::Equal));
+            Value::Array(idx.into_iter().map(|i| items[i].clone()).collect())
+        }
+        _ => {
+            arity(f, args, 2)?;
             let items = array_arg(f, &args[0])?;
             let e = expref(f, &args[1])?;
             let keys = keys_by(cx, f, items, e, false)?;
@@ -669,15 +748,138 @@ fn call(cx: &Cx<'_>, name: &str, arg_asts: &[Ast], data: &Value) -> R<Value> {
                     }
                 });
             }
-            best.map(|i| items[i].clone()).unwrap_or(Value::Null)
+            match best {
+                Some(i) => cx.copy(&items[i])?,
+                None => Value::Null,
+            }
+        }
+    })
+}
+
+/// The functions whose arguments are all values.
+fn builtin(cx: &Cx<'_>, name: &str, args: &[Arg<'_>]) -> R<Value> {
+    let f = name;
+    Ok(match name {
+        "abs" => {
+            arity(f, args, 1)?;
+            match number_arg(f, &args[0])? {
+                Num::Int(i) => num_value(Num::Int(i.abs())),
+                Num::Float(x) => num_value(Num::Float(x.abs())),
+            }
+        }
+        "avg" => {
+            arity(f, args, 1)?;
+            let ns = numbers(f, array_arg(f, &args[0])?)?;
+            if ns.is_empty() {
+                Value::Null
+            } else {
+                num_value(Num::Float(num_f64(sum(&ns)) / ns.len() as f64))
+            }
+        }
+        "ceil" | "floor" => {
+            arity(f, args, 1)?;
+            match number_arg(f, &args[0])? {
+                Num::Int(i) => num_value(Num::Int(i)),
+                Num::Float(x) => {
+                    let r = if name == "ceil" { x.ceil() } else { x.floor() };
+                    num_value(Num::Int(r as i128))
+                }
+            }
+        }
+        "contains" => {
+            arity(f, args, 2)?;
+            let search = val(f, &args[1])?;
+            match val(f, &args[0])? {
+                Value::Array(a) => Value::Bool(a.iter().any(|e| py_eq(e, search))),
+                Value::String(s) => match search {
+                    Value::String(sub) => Value::Bool(s.contains(sub.as_str())),
+                    other => {
+                        return Err(format!(
+                            "In function contains(), 'in <string>' requires string as left operand, not {}",
+                            type_name(other)
+                        ))
+                    }
+                },
+                v => return Err(type_error(f, v, "array, string")),
+            }
+        }
+        "ends_with" | "starts_with" => {
+            arity(f, args, 2)?;
+            let s = string_arg(f, &args[0])?;
+            let p = string_arg(f, &args[1])?;
+            Value::Bool(if name == "ends_with" {
+                s.ends_with(p)
+            } else {
+                s.starts_with(p)
+            })
+        }
+        "join" => {
+            arity(f, args, 2)?;
+            let sep = string_arg(f, &args[0])?;
+            let parts = array_arg(f, &args[1])?
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.as_str()),
+                    v => Err(type_error(f, v, "array-string")),
+                })
+                .collect::<R<Vec<_>>>()?;
+            let len = parts.iter().map(|p| p.len() + sep.len()).sum::<usize>();
+            cx.spend(len as u64)?;
+            Value::String(parts.join(sep))
+        }
+        "keys" => {
+            arity(f, args, 1)?;
+            let m = object_arg(f, &args[0])?;
+            cx.built(Value::Array(m.keys().cloned().map(Value::String).collect()))?
+        }
+        "values" => {
+            arity(f, args, 1)?;
+            let m = object_arg(f, &args[0])?;
+            cx.charge(val(f, &args[0])?)?;
+            Value::Array(m.values().cloned().collect())
+        }
+        "length" => {
+            arity(f, args, 1)?;
+            Value::from(match val(f, &args[0])? {
+                Value::String(s) => s.chars().count(),
+                Value::Array(a) => a.len(),
+                Value::Object(m) => m.len(),
+                v => return Err(type_error(f, v, "string, array, object")),
+            })
+        }
+        "max" | "min" => {
+            arity(f, args, 1)?;
+            let a = homogeneous(f, array_arg(f, &args[0])?)?;
+            let mut best: Option<&Value> = None;
+            for v in a {
+                best = Some(match best {
+                    None => v,
+                    Some(b) => {
+                        let o = order(v, b)?;
+                        if (name == "max" && o == Ordering::Greater)
+                            || (name == "min" && o == Ordering::Less)
+                        {
+                            v
+                        } else {
+                            b
+                        }
+                    }
+                });
+            }
+            match best {
+                Some(b) => cx.copy(b)?,
+                None => Value::Null,
+            }
         }
         "merge" => {
             if args.is_empty() {
                 return Err("Expected at least 1 argument for function merge(), received 0".into());
             }
             let mut m = Map::new();
-            for a in &args {
-                for (k, v) in object_arg(f, a)? {
+            for a in args {
+                let o = object_arg(f, a)?;
+                cx.charge(val(f, a)?)?;
+                for (k, v) in o {
                     m.insert(k.clone(), v.clone());
                 }
             }
@@ -690,58 +892,58 @@ fn call(cx: &Cx<'_>, name: &str, arg_asts: &[Ast], data: &Value) -> R<Value> {
                 );
             }
             let mut found = Value::Null;
-            for a in &args {
+            for a in args {
                 let v = val(f, a)?;
                 if !v.is_null() {
-                    found = v.clone();
+                    found = cx.copy(v)?;
                     break;
                 }
             }
             found
         }
         "reverse" => {
-            arity(f, &args, 1)?;
-            match val(f, &args[0])? {
-                Value::String(s) => Value::String(s.chars().rev().collect()),
-                Value::Array(a) => Value::Array(a.iter().rev().cloned().collect()),
+            arity(f, args, 1)?;
+            let v = val(f, &args[0])?;
+            match v {
+                Value::String(s) => cx.built(Value::String(s.chars().rev().collect()))?,
+                Value::Array(a) => {
+                    cx.charge(v)?;
+                    Value::Array(a.iter().rev().cloned().collect())
+                }
                 v => return Err(type_error(f, v, "array, string")),
             }
         }
         "sort" => {
-            arity(f, &args, 1)?;
+            arity(f, args, 1)?;
+            cx.charge(val(f, &args[0])?)?;
             let mut a = homogeneous(f, array_arg(f, &args[0])?)?.to_vec();
             a.sort_by(|x, y| order(x, y).unwrap_or(Ordering::Equal));
             Value::Array(a)
         }
-        "sort_by" => {
-            arity(f, &args, 2)?;
-            let items = array_arg(f, &args[0])?;
-            let e = expref(f, &args[1])?;
-            let keys = keys_by(cx, f, items, e, true)?;
-            let mut idx: Vec<usize> = (0..items.len()).collect();
-            idx.sort_by(|&x, &y| order(&keys[x], &keys[y]).unwrap_or(Ordering::Equal));
-            Value::Array(idx.into_iter().map(|i| items[i].clone()).collect())
-        }
         "sum" => {
-            arity(f, &args, 1)?;
+            arity(f, args, 1)?;
             num_value(sum(&numbers(f, array_arg(f, &args[0])?)?))
         }
         "to_array" => {
-            arity(f, &args, 1)?;
-            match val(f, &args[0])? {
+            arity(f, args, 1)?;
+            let v = val(f, &args[0])?;
+            cx.charge(v)?;
+            match v {
                 Value::Array(a) => Value::Array(a.clone()),
                 v => Value::Array(vec![v.clone()]),
             }
         }
         "to_string" => {
-            arity(f, &args, 1)?;
-            match val(f, &args[0])? {
+            arity(f, args, 1)?;
+            let v = val(f, &args[0])?;
+            cx.charge(v)?;
+            match v {
                 Value::String(s) => Value::String(s.clone()),
                 v => Value::String(ascii_json(v, ",", ":")),
             }
         }
         "to_number" => {
-            arity(f, &args, 1)?;
+            arity(f, args, 1)?;
             match val(f, &args[0])? {
                 Value::Number(n) => Value::Number(n.clone()),
                 Value::String(s) => parse_py_number(s),
@@ -749,7 +951,7 @@ fn call(cx: &Cx<'_>, name: &str, arg_asts: &[Ast], data: &Value) -> R<Value> {
             }
         }
         "type" => {
-            arity(f, &args, 1)?;
+            arity(f, args, 1)?;
             Value::String(type_name(val(f, &args[0])?).into())
         }
         other => return Err(format!("Unknown function: {other}()")),
@@ -867,6 +1069,80 @@ mod tests {
             r#"{"b":1,"a":[2.0,"x"]}"#
         );
         assert_eq!(q(&json!({}), "`Name`"), json!("Name"));
+    }
+
+    #[test]
+    fn explosive_queries_stop_at_the_budget() {
+        // Each stage doubles the value: 22 stages would be 4 million copies.
+        let q = format!("@{}", " | [@,@]".repeat(22));
+        let e = apply_query(&json!({"a": "x".repeat(100)}), &q).unwrap_err();
+        assert!(
+            matches!(&e, RenderError::QueryFailed { message, .. } if message.contains("MB of work")),
+            "{e}"
+        );
+        // The same with the functions that copy: sort, reverse, to_array, values.
+        for q in [
+            format!("@{}", " | [sort(@), reverse(@)]".repeat(30)),
+            format!("@{}", " | to_array(@) | [@, @, @]".repeat(20)),
+            format!("@{}", " | {{a: @, b: @}} | values(@)".repeat(30)),
+            format!("@{}", " | [to_string(@), to_string(@)]".repeat(30)),
+        ] {
+            assert!(apply_query(&json!(["b", "a"]), &q).is_err(), "{q}");
+        }
+        // A small budget stops a query that a default one runs.
+        let big = json!({"Items": (0..20_000).map(|i| json!({"k": i, "v": "y".repeat(20)})).collect::<Vec<_>>()});
+        assert!(apply_query_with_budget(&big, "Items[*].v", 1 << 20).is_err());
+        let r = apply_query(&big, "sort_by(Items, &k)[-1].k").unwrap();
+        assert_eq!(r, json!(19_999));
+        assert_eq!(
+            apply_query(&big, "length(Items[*].[k, v, k])").unwrap(),
+            json!(20_000)
+        );
+    }
+
+    /// Every worst shape the depth limit admits evaluates (with this
+    /// evaluator) on a 1 MiB stack, half of a tokio worker's, in this debug build.
+    #[test]
+    fn the_evaluator_fits_a_small_stack_at_the_depth_limit() {
+        let worker = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(|| {
+                let data = json!({"a": [{"a": [1, 2]}], "b": -1});
+                let mut ran = 0;
+                for n in (1..=aws_mcp_core::query::MAX_QUERY_DEPTH).rev().step_by(3) {
+                    for q in [
+                        format!("{}a{}", "[".repeat(n), "]".repeat(n)),
+                        format!("{}a", "!".repeat(n)),
+                        format!("{}a{}", "(".repeat(n), ")".repeat(n)),
+                        format!("{}a{}", "{a:".repeat(n), "}".repeat(n)),
+                        format!("a{}", ".a".repeat(n)),
+                        format!("a{}", " | a".repeat(n)),
+                        format!("a{}", " || b".repeat(n)),
+                        format!("a{}", "[*].a".repeat(n)),
+                        format!("a{}", "[?a].a".repeat(n)),
+                        format!("a{}", "[]".repeat(n)),
+                        format!("{}b{}", "abs(".repeat(n), ")".repeat(n)),
+                        format!("{}@{}", "map(&".repeat(n), ", a)".repeat(n)),
+                        format!("{}@{}", "sort_by(a, &".repeat(n), ")".repeat(n)),
+                    ] {
+                        if aws_mcp_core::query::check_depth(&q).is_ok() {
+                            let _ = apply_query(&data, &q);
+                            ran += 1;
+                        }
+                    }
+                }
+                ran
+            })
+            .expect("thread");
+        let ran = worker.join().expect("no stack overflow");
+        assert!(ran > 200, "{ran}");
+    }
+
+    #[test]
+    fn errors_echo_at_most_200_characters_of_the_query() {
+        let q = format!("{}(", "a.".repeat(300));
+        let e = apply_query(&json!({}), &q).unwrap_err().to_string();
+        assert!(e.len() < 600 && e.contains("bytes in all"), "{e}");
     }
 
     #[test]

@@ -191,10 +191,8 @@ fn run_native(
     cmd: &str,
     n: usize,
 ) -> Vec<Duration> {
-    let opts = ExecOptions {
-        timeout: Duration::from_secs(600),
-        ..Default::default()
-    };
+    let mut opts = ExecOptions::default();
+    opts.timeout = Duration::from_secs(600);
     let mut out = Vec::with_capacity(n);
     rt.block_on(async {
         for i in 0..n + 3 {

@@ -26,7 +26,8 @@
 //!   [`decode_s3_list_keys`] for callers that add `EncodingType=url`.
 //! * `time`: botocore's `parse_timestamp` (epoch numbers, ISO 8601,
 //!   RFC 1123) for [`TimestampMode::EpochSeconds`] and
-//!   [`TimestampMode::Iso8601`].
+//!   [`TimestampMode::Iso8601`] (epoch numbers in the zone
+//!   [`ParseOptions::local_offset`] gives, as Python's `tzlocal()`).
 //!
 //! ## Output
 //!
@@ -117,6 +118,33 @@ pub enum BlobMode {
     Decoded,
 }
 
+/// The machine's UTC offset in seconds at an instant (seconds since the
+/// epoch): Python's `dateutil.tz.tzlocal()`, the zone the AWS CLI gives
+/// timestamps the service sent as epoch numbers. The parser has no clock
+/// and no time-zone data: the caller supplies it.
+#[derive(Clone, Copy)]
+pub struct LocalOffset(pub fn(i64) -> i32);
+
+impl PartialEq for LocalOffset {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+impl Eq for LocalOffset {}
+
+impl std::hash::Hash for LocalOffset {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.0 as usize).hash(state);
+    }
+}
+
+impl std::fmt::Debug for LocalOffset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LocalOffset(..)")
+    }
+}
+
 /// How scalars are returned; see [`TimestampMode`] and [`BlobMode`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
@@ -125,6 +153,9 @@ pub struct ParseOptions {
     pub timestamps: TimestampMode,
     /// Blobs.
     pub blobs: BlobMode,
+    /// With [`TimestampMode::Iso8601`], the zone of timestamps sent as epoch
+    /// numbers; `None`: UTC.
+    pub local_offset: Option<LocalOffset>,
 }
 
 impl ParseOptions {
@@ -132,11 +163,13 @@ impl ParseOptions {
     pub const CLI: ParseOptions = ParseOptions {
         timestamps: TimestampMode::Raw,
         blobs: BlobMode::Base64,
+        local_offset: None,
     };
     /// What botocore's protocol tests expect.
     pub const BOTOCORE: ParseOptions = ParseOptions {
         timestamps: TimestampMode::EpochSeconds,
         blobs: BlobMode::Decoded,
+        local_offset: None,
     };
 }
 
@@ -345,7 +378,12 @@ impl<'s, 'a> Cx<'s, 'a> {
                     Value::String(s) => time::parse(s),
                     _ => None,
                 };
-                let stamp = stamp.ok_or_else(|| self.bad(format!("{v} is not a timestamp")))?;
+                let mut stamp = stamp.ok_or_else(|| self.bad(format!("{v} is not a timestamp")))?;
+                // Epoch numbers are shown in the machine's zone, as Python's
+                // `datetime.fromtimestamp(value, tzlocal())`.
+                if let (Some(LocalOffset(f)), true) = (self.opts.local_offset, stamp.is_epoch()) {
+                    stamp = stamp.with_offset(i64::from(f(stamp.secs())));
+                }
                 Ok(if mode == TimestampMode::Iso8601 {
                     Value::String(stamp.isoformat())
                 } else {

@@ -954,6 +954,7 @@ fn parse_diff() {
             let opts = ParseOptions {
                 timestamps: TimestampMode::Iso8601,
                 blobs: BlobMode::Base64,
+                local_offset: None,
             };
             let want = serde_json::to_string(iso).unwrap();
             match parse_response(&model, op_name, op, &resp, &opts) {
@@ -1036,6 +1037,7 @@ fn iso8601_timestamps_like_cli_timestamp_format_iso8601() {
     let opts = ParseOptions {
         timestamps: TimestampMode::Iso8601,
         blobs: BlobMode::Base64,
+        local_offset: None,
     };
     let v = parse_response(&model, "DescribeTable", op, &resp, &opts)
         .unwrap()
@@ -1126,6 +1128,7 @@ fn corrupted_responses_do_not_panic() {
         ParseOptions {
             timestamps: TimestampMode::Iso8601,
             blobs: BlobMode::Base64,
+            local_offset: None,
         },
     ];
     for (service, command, body) in cases {

@@ -18,9 +18,29 @@ pub(crate) struct Stamp {
     /// The written UTC offset in seconds; `None` for a time without one
     /// (a naive `datetime`).
     offset: Option<i64>,
+    /// Read from an epoch number (no zone of its own).
+    epoch: bool,
 }
 
 impl Stamp {
+    /// Whether it was an epoch number (whose zone is the reader's to choose).
+    pub(crate) fn is_epoch(&self) -> bool {
+        self.epoch
+    }
+
+    /// Whole seconds since the epoch.
+    pub(crate) fn secs(&self) -> i64 {
+        self.secs
+    }
+
+    /// The same instant shown at UTC offset `offset` (seconds).
+    pub(crate) fn with_offset(self, offset: i64) -> Stamp {
+        Stamp {
+            offset: Some(offset),
+            ..self
+        }
+    }
+
     /// Seconds since the epoch (a time without offset taken as UTC).
     pub(crate) fn epoch(&self) -> f64 {
         self.secs as f64 + f64::from(self.micros) / 1e6
@@ -66,6 +86,7 @@ pub(crate) fn from_epoch(f: f64) -> Option<Stamp> {
         secs,
         micros: micros as u32,
         offset: Some(0),
+        epoch: true,
     })
 }
 
@@ -104,6 +125,7 @@ fn stamp(
             - offset.unwrap_or(0),
         micros,
         offset,
+        epoch: false,
     })
 }
 
@@ -311,5 +333,17 @@ mod tests {
         assert_eq!(num(1704067200.0000005), "2024-01-01T00:00:00+00:00");
         assert_eq!(num(-1.5), "1969-12-31T23:59:58.500000+00:00");
         assert_eq!(iso("2000-02-29T23:59:59Z"), "2000-02-29T23:59:59+00:00");
+        // Python's fromtimestamp(v, tzlocal()) with TZ=America/New_York.
+        let local = |f: f64, off: i64| from_epoch(f).unwrap().with_offset(off).isoformat();
+        assert_eq!(
+            local(1704067200.5, -5 * 3600),
+            "2023-12-31T19:00:00.500000-05:00"
+        );
+        assert_eq!(local(1720000000.0, -4 * 3600), "2024-07-03T05:46:40-04:00");
+        assert_eq!(
+            local(1720000000.0, 5 * 3600 + 1800),
+            "2024-07-03T15:16:40+05:30"
+        );
+        assert!(from_epoch(1.0).unwrap().is_epoch() && !parse("2024-01-02").unwrap().is_epoch());
     }
 }

@@ -219,7 +219,7 @@ fn value(
         ShapeType::Blob => {
             let b = blob_bytes(v, path)?;
             head(out, 2, b.len() as u64);
-            out.extend(b);
+            out.extend(b.iter());
         }
     }
     Ok(())

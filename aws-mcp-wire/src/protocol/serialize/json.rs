@@ -165,7 +165,7 @@ pub(super) fn value(
                 Value::String(text)
             }
         }
-        ShapeType::Blob => Value::String(base64(blob_bytes(v, path)?)),
+        ShapeType::Blob => Value::String(base64(&blob_bytes(v, path)?)),
     })
 }
 

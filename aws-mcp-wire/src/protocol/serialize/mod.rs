@@ -32,7 +32,8 @@
 //!   botocore merges them (`Ser`).
 //! * Values are typed as the validator leaves them: strings, numbers,
 //!   booleans, arrays and objects; timestamps as ISO 8601/RFC 822 strings or
-//!   epoch numbers; blobs as strings whose UTF-8 bytes are the data; a
+//!   epoch numbers; blobs as strings whose UTF-8 bytes are the data (or
+//!   arrays of byte values, for bytes that are not UTF-8); a
 //!   streaming payload (S3 `PutObject` `Body`) as a string that becomes the
 //!   body verbatim. A value of the wrong JSON type, an unknown member, a
 //!   missing URI or host label and an unknown shape are
@@ -412,11 +413,22 @@ pub(crate) fn timestamp(v: &Value, path: &str) -> Result<time::Instant, Protocol
     })
 }
 
-/// The bytes of a blob value (a string's UTF-8).
-pub(crate) fn blob_bytes<'v>(v: &'v Value, path: &str) -> Result<&'v [u8], ProtocolError> {
+/// The bytes of a blob value: a string's UTF-8, or an array of byte values
+/// (what the validator leaves for AWS CLI v2 base64 that is not UTF-8).
+pub(crate) fn blob_bytes<'v>(v: &'v Value, path: &str) -> Result<Cow<'v, [u8]>, ProtocolError> {
     match v {
-        Value::String(s) => Ok(s.as_bytes()),
-        _ => Err(type_error(path, "binary data as a string", v)),
+        Value::String(s) => Ok(Cow::Borrowed(s.as_bytes())),
+        Value::Array(items) => items
+            .iter()
+            .map(|b| b.as_u64().and_then(|n| u8::try_from(n).ok()))
+            .collect::<Option<Vec<u8>>>()
+            .map(Cow::Owned)
+            .ok_or_else(|| type_error(path, "binary data as a string or an array of bytes", v)),
+        _ => Err(type_error(
+            path,
+            "binary data as a string or an array of bytes",
+            v,
+        )),
     }
 }
 
@@ -450,7 +462,7 @@ pub(crate) fn scalar_text(
             _ => Err(type_error(path, "true or false", v)),
         },
         ShapeType::Timestamp => Ok(time::format(timestamp(v, path)?, ser.ts_format(default_ts))),
-        ShapeType::Blob => Ok(base64(blob_bytes(v, path)?)),
+        ShapeType::Blob => Ok(base64(&blob_bytes(v, path)?)),
         ShapeType::Structure | ShapeType::List | ShapeType::Map => Err(bad(
             path,
             "a structure, list or map cannot go here (only a single value can)",
