@@ -26,7 +26,9 @@
 //!   [`aws_mcp_core::query::parse`] accepted);
 //! * **[`s3`]** — the decisions and printed lines of the high-level `aws s3`
 //!   commands (paths, filters, sync comparison, Content-Type guessing,
-//!   request parameters, presigned URLs).
+//!   request parameters, presigned URLs);
+//! * **[`waiter`]** — botocore's waiters (`aws ec2 wait ...`) as a pure
+//!   state machine: acceptors, delay, attempts, the CLI's failure texts.
 //!
 //! The crate depends on `aws-mcp-core` (for the catalog's service models and
 //! the `--query` parser) and never the other way round.
@@ -39,6 +41,7 @@ pub mod render;
 pub mod s3;
 #[cfg(test)]
 pub(crate) mod testutil;
+pub mod waiter;
 
 pub use render::{
     apply_query, render, render_text_pages, render_yaml_stream_pages, OutputFormat, RenderError,

@@ -24,8 +24,9 @@ use http_body_util::{BodyExt, Full};
 use serde_json::{Map, Value};
 use tokio::sync::Semaphore;
 
+use crate::retry::{self, Policy, Quota, RateLimiter, RetryMode};
 use crate::transport::{self, HttpClient};
-use crate::{endpoint, join_url, NativeError, NativeExecutor, MAX_ATTEMPTS};
+use crate::{endpoint, join_url, NativeError, NativeExecutor};
 
 /// The S3 operations the high-level commands call: (s3api command, API name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -182,6 +183,7 @@ pub(crate) struct S3Client<'e> {
     rules: Arc<RuleSet>,
     ops: Mutex<HashMap<Op, Arc<OperationModel>>>,
     requests: Arc<Semaphore>,
+    retry: Policy,
 }
 
 /// The CLI's `max_concurrent_requests`.
@@ -195,6 +197,7 @@ impl<'e> S3Client<'e> {
         override_url: Option<String>,
         http: Arc<HttpClient>,
         requests: Arc<Semaphore>,
+        retry: Policy,
     ) -> Result<S3Client<'e>, NativeError> {
         let service = ex
             .catalog
@@ -211,6 +214,7 @@ impl<'e> S3Client<'e> {
             rules,
             ops: Mutex::new(HashMap::new()),
             requests,
+            retry,
         })
     }
 
@@ -272,7 +276,15 @@ impl<'e> S3Client<'e> {
         let model = self.model()?;
         let mut opm = (*self.op(op)?).clone();
         let mut p = params.clone();
+        // CopySource is botocore's dict form, already quoted
+        // (`transfer::copy_source`: the key only, ARN buckets as
+        // `arn/object/key`): the string form's quoting, which `quirks`
+        // applies to `s3api copy-object --copy-source`, must not apply twice.
+        let copy_source = p.remove("CopySource");
         let applied = crate::quirks::before_request("s3", op.api(), &mut opm, model.shapes, &mut p);
+        if let Some(cs) = copy_source {
+            p.insert("CopySource".into(), cs);
+        }
         let input = opm.input.as_ref().and_then(|r| model.shapes.get(&r.shape));
         let ep = endpoint::resolve(
             &self.rules,
@@ -284,7 +296,10 @@ impl<'e> S3Client<'e> {
             self.override_url.as_deref(),
             &self.ex.env,
         )?;
-        let req = serialize(&model, op.api(), &opm, &p, &SerializeOptions::default())
+        // An upload's body (and its CRC32, `Body`) is the caller's.
+        let mut opts = SerializeOptions::default();
+        opts.external_payload = body.is_some();
+        let req = serialize(&model, op.api(), &opm, &p, &opts)
             .map_err(|e| NativeError::Request(e.to_string()))?;
         let url = join_url(&ep.url, &req.path, req.host_prefix.as_deref());
         Ok(Built {
@@ -355,9 +370,9 @@ impl<'e> S3Client<'e> {
     ) -> Result<Reply, CallError> {
         let built = self.build(op, &params, body.as_ref())?;
         let model = self.model()?;
-        let mut attempt = 0;
+        let mut tries = self.attempts(op);
         loop {
-            attempt += 1;
+            tries.before_send().await;
             let req = self.signed(&built)?;
             let sent = {
                 let _permit =
@@ -368,13 +383,10 @@ impl<'e> S3Client<'e> {
             };
             let (status, headers, rbody) = match sent {
                 Ok(r) => r,
-                Err(e) => match lost(op, attempt, e) {
-                    Some(e) => return Err(e.into()),
-                    None => {
-                        tokio::time::sleep(transport::backoff(attempt)).await;
-                        continue;
-                    }
-                },
+                Err(e) => {
+                    tries.lost(e).await?;
+                    continue;
+                }
             };
             let resp = HttpResponse {
                 status,
@@ -385,12 +397,12 @@ impl<'e> S3Client<'e> {
                 .map_err(|e| NativeError::Response(e.to_string()))?;
             match parsed {
                 Ok(v) => {
+                    tries.succeeded();
                     let data = crate::quirks::after_response(op.api(), built.applied, v);
                     return Ok(Reply { data });
                 }
                 Err(err) => {
-                    if attempt < MAX_ATTEMPTS && retryable(op, status, &err) {
-                        tokio::time::sleep(transport::backoff(attempt)).await;
+                    if tries.retry_error(status, &err.code).await {
                         continue;
                     }
                     return Err(CallError::Api { op, err });
@@ -410,25 +422,22 @@ impl<'e> S3Client<'e> {
         let op = Op::GetObject;
         let built = self.build(op, &params, None)?;
         let model = self.model()?;
-        let mut attempt = 0;
+        let mut tries = self.attempts(op);
         'attempts: loop {
-            attempt += 1;
+            tries.before_send().await;
             let req = self.signed(&built)?;
-            let _permit = self
+            let permit = self
                 .requests
                 .acquire()
                 .await
                 .map_err(|_| NativeError::Config("the request limiter was closed".into()))?;
             let resp = match self.http.send_streaming(req).await {
                 Ok(r) => r,
-                Err(e) => match lost(op, attempt, e) {
-                    Some(e) => return Err(e.into()),
-                    None => {
-                        drop(_permit);
-                        tokio::time::sleep(transport::backoff(attempt)).await;
-                        continue;
-                    }
-                },
+                Err(e) => {
+                    drop(permit);
+                    tries.lost(e).await?;
+                    continue;
+                }
             };
             let status = resp.status().as_u16();
             let headers: Vec<(String, String)> = resp
@@ -470,9 +479,8 @@ impl<'e> S3Client<'e> {
                         )
                     }
                     Err(err) => {
-                        if attempt < MAX_ATTEMPTS && retryable(op, status, &err) {
-                            drop(_permit);
-                            tokio::time::sleep(transport::backoff(attempt)).await;
+                        drop(permit);
+                        if tries.retry_error(status, &err.code).await {
                             continue;
                         }
                         return Err(CallError::Api { op, err });
@@ -483,13 +491,15 @@ impl<'e> S3Client<'e> {
             while let Some(frame) = body.frame().await {
                 let frame = match frame {
                     Ok(f) => f,
-                    Err(e) if attempt < MAX_ATTEMPTS => {
-                        tracing::debug!(attempt, error = %e, "retrying a broken download");
-                        drop(_permit);
-                        tokio::time::sleep(transport::backoff(attempt)).await;
+                    Err(e) => {
+                        // A download cut short: sent again (a read).
+                        tracing::debug!(error = %e, "a broken download");
+                        drop(permit);
+                        tries
+                            .lost(transport::SendError::MaybeSent(e.to_string()))
+                            .await?;
                         continue 'attempts;
                     }
-                    Err(e) => return Err(NativeError::Http(e.to_string()).into()),
                 };
                 if let Some(d) = frame.data_ref() {
                     sink(offset + written, d)
@@ -505,6 +515,7 @@ impl<'e> S3Client<'e> {
             let data = parse_response(&model, op.api(), &built.opm, &r, &PARSE)
                 .map_err(|e| NativeError::Response(e.to_string()))?
                 .map_err(|err| CallError::Api { op, err })?;
+            tries.succeeded();
             return Ok((written, Reply { data }));
         }
     }
@@ -540,33 +551,118 @@ const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495
 /// What the CLI prints (timestamps and blobs as received).
 const PARSE: ParseOptions = ParseOptions::CLI;
 
-/// Whether an API error is retried: throttling and requests refused
-/// unprocessed always; 5xx and transient codes when `op` is repeatable.
-fn retryable(op: Op, status: u16, err: &ApiError) -> bool {
-    let unprocessed = status == 429 || transport::not_processed_code(&err.code);
-    let transient = status >= 500 || transport::retryable_code(&err.code);
-    unprocessed || (transient && op.repeatable())
+/// The attempts of one call under the command's retry policy (botocore's
+/// mode, attempts and backoff; the executor's retry quota and adaptive rate
+/// limiter, as the generated operations use them), with one rule of this
+/// executor on top: an operation that is not [`Op::repeatable`] is sent
+/// again only when it surely was not acted on (no connection, throttling,
+/// 429).
+struct Attempts<'a> {
+    op: Op,
+    policy: Policy,
+    quota: Option<&'a Quota>,
+    limiter: Option<&'a RateLimiter>,
+    attempt: u32,
+    /// What the last retry took from the quota (given back on success).
+    taken: Option<u32>,
 }
 
-/// What a request that got no response comes to: `None` to send it again,
-/// else the error. A connection that could not be made is retried; a lost
-/// response only for a repeatable operation (see [`Op::repeatable`]).
-fn lost(op: Op, attempt: u32, e: transport::SendError) -> Option<NativeError> {
-    use transport::SendError;
-    match e {
-        SendError::NotSent(e) if attempt < MAX_ATTEMPTS => {
-            tracing::debug!(attempt, error = %e, "retrying after a connection error");
-            None
+impl S3Client<'_> {
+    fn attempts(&self, op: Op) -> Attempts<'_> {
+        let mode = self.retry.mode();
+        Attempts {
+            op,
+            policy: self.retry,
+            quota: (mode != RetryMode::Legacy).then_some(&self.ex.quota),
+            limiter: (mode == RetryMode::Adaptive).then_some(&self.ex.limiter),
+            attempt: 0,
+            taken: None,
         }
-        SendError::MaybeSent(e) if attempt < MAX_ATTEMPTS && op.repeatable() => {
-            tracing::debug!(attempt, error = %e, "retrying after a lost response");
-            None
+    }
+}
+
+impl Attempts<'_> {
+    /// Count an attempt; in adaptive mode, wait for the rate limiter.
+    async fn before_send(&mut self) {
+        self.attempt += 1;
+        if let Some(l) = self.limiter {
+            let wait = l.wait_before_send();
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
         }
-        SendError::MaybeSent(e) if !op.repeatable() => Some(NativeError::MaybeApplied(format!(
-            "the connection was lost after the request was sent ({e}); {} creates something new each time, so it was not sent again: it may have been applied. Check whether it took effect before running the command again",
-            op.api()
-        ))),
-        SendError::NotSent(e) | SendError::MaybeSent(e) => Some(NativeError::Http(e)),
-        SendError::Failed(e) => Some(e),
+    }
+
+    fn take(&mut self, cost: u32) -> bool {
+        match self.quota {
+            None => true,
+            Some(q) if q.acquire(cost) => {
+                self.taken = Some(cost);
+                true
+            }
+            Some(_) => false,
+        }
+    }
+
+    async fn backoff(&self) {
+        tokio::time::sleep(self.policy.delay(self.attempt, retry::random())).await;
+    }
+
+    /// The call succeeded.
+    fn succeeded(&mut self) {
+        if let Some(l) = self.limiter {
+            l.record(false);
+        }
+        if let Some(q) = self.quota {
+            q.release(self.taken.take().unwrap_or(1));
+        }
+    }
+
+    /// An API error: whether to send the request again (after the backoff).
+    async fn retry_error(&mut self, status: u16, code: &str) -> bool {
+        if let Some(l) = self.limiter {
+            l.record(retry::is_throttling(code));
+        }
+        let unprocessed = status == 429 || transport::not_processed_code(code);
+        let retry = self.attempt < self.policy.max_attempts()
+            && self.policy.retryable(status, code)
+            && (self.op.repeatable() || unprocessed)
+            && self.take(Quota::RETRY_COST);
+        if retry {
+            tracing::debug!(attempt = self.attempt, code, "retrying");
+            self.backoff().await;
+        }
+        retry
+    }
+
+    /// No (complete) response: `Ok` to send the request again (after the
+    /// backoff), else the error. A lost response is retried only for a
+    /// repeatable operation.
+    async fn lost(&mut self, e: transport::SendError) -> Result<(), NativeError> {
+        use transport::SendError;
+        let text = match e {
+            SendError::Failed(e) => return Err(e),
+            SendError::MaybeSent(e) if !self.op.repeatable() => {
+                return Err(NativeError::MaybeApplied(format!(
+                    "the connection was lost after the request was sent ({e}); {} creates something new each time, so it was not sent again: it may have been applied. Check whether it took effect before running the command again",
+                    self.op.api()
+                )))
+            }
+            SendError::NotSent(e) | SendError::MaybeSent(e) => e,
+        };
+        if let Some(l) = self.limiter {
+            l.record(false);
+        }
+        let cost = if text.contains("timeout") {
+            Quota::TIMEOUT_COST
+        } else {
+            Quota::RETRY_COST
+        };
+        if self.attempt >= self.policy.max_attempts() || !self.take(cost) {
+            return Err(NativeError::Http(text));
+        }
+        tracing::debug!(attempt = self.attempt, error = %text, "retrying after a connection error");
+        self.backoff().await;
+        Ok(())
     }
 }

@@ -269,6 +269,7 @@ pub(crate) async fn run(
     let env_url = ex.env.configured("S3").map(str::to_string);
     let override_url = g.endpoint_url.clone().or_else(|| env_url.clone());
     let requests = Arc::new(Semaphore::new(client::MAX_CONCURRENT_REQUESTS));
+    let retry = ex.retry_policy(profile.as_deref(), "s3")?;
     let client = S3Client::new(
         ex,
         region.clone(),
@@ -276,6 +277,7 @@ pub(crate) async fn run(
         override_url,
         http.clone(),
         requests.clone(),
+        retry,
     )
     .await?;
     let mut pr = Printer::new(options);
@@ -294,7 +296,7 @@ pub(crate) async fn run(
                 o.paths.iter().all(|p| p.starts_with("s3://")),
             ) {
                 (Some(r), true) if o.cmd != "rm" => {
-                    Some(S3Client::new(ex, r.clone(), creds, env_url, http, requests).await?)
+                    Some(S3Client::new(ex, r.clone(), creds, env_url, http, requests, retry).await?)
                 }
                 _ => None,
             };
