@@ -551,24 +551,66 @@ def test_presign_is_botocores_url(moto_url, tmp_path, dialect):
     assert strip(cout.strip()) == strip(url)
 
 
-def test_killed_download_leaves_no_partial_file(moto_url, tmp_path):
+def test_killed_download_leaves_no_partial_file(tmp_path):
     """A download stopped half way (the command's timeout) leaves neither the
-    final name nor its temporary file."""
-    case = Case("", objects=[], files={})
-    work, home = tmp_path / "w", tmp_path / "h"
-    home.mkdir()
-    c = prepare(moto_url, case, work)
-    c.put_object(Bucket="bkt", Key="huge.bin", Body=b"\1" * (64 * MB))
-    env = env_for(moto_url, work, home, 1)
-    env["AWS_MCP_TIMEOUT"] = "1"
-    started = time.time()
-    r = subprocess.run([str(BIN), "run", "--executor", "native", "--yes",
-                        f"aws s3 cp s3://bkt/huge.bin out.bin --endpoint-url {moto_url}"],
-                       env=env, capture_output=True, text=True, timeout=120)
-    assert r.returncode != 0, r.stdout
-    assert "longer than 1 seconds" in r.stderr + r.stdout, r.stderr
-    assert time.time() - started < 30
-    assert sorted(os.listdir(work)) == [], os.listdir(work)
+    final name nor its temporary file. The endpoint is a local stand-in for
+    S3 that answers HeadObject at once and then sends the object's bytes a
+    little at a time, so the 1 second limit always falls mid-download."""
+    import http.server
+    import threading
+
+    size = 4 * MB
+    started_body = threading.Event()
+
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def headers_for(self):
+            self.send_response(200)
+            self.send_header("Content-Length", str(size))
+            self.send_header("Content-Type", "binary/octet-stream")
+            self.send_header("ETag", '"0123456789abcdef0123456789abcdef"')
+            self.send_header("Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT")
+            self.end_headers()
+
+        def do_HEAD(self):
+            self.headers_for()
+
+        def do_GET(self):
+            self.headers_for()
+            started_body.set()
+            try:
+                for _ in range(size // 1024):
+                    self.wfile.write(b"\1" * 1024)
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        work, home = tmp_path / "w", tmp_path / "h"
+        work.mkdir()
+        home.mkdir()
+        env = env_for(url, work, home, 1)
+        env["AWS_MCP_TIMEOUT"] = "1"
+        started = time.time()
+        r = subprocess.run([str(BIN), "run", "--executor", "native", "--yes",
+                            f"aws s3 cp s3://bkt/huge.bin out.bin --endpoint-url {url}"],
+                           env=env, capture_output=True, text=True, timeout=120)
+        assert started_body.is_set(), "the download never started"
+        assert r.returncode != 0, r.stdout
+        assert "longer than 1 seconds" in r.stderr + r.stdout, r.stderr
+        assert time.time() - started < 30
+        assert sorted(os.listdir(work)) == [], os.listdir(work)
+    finally:
+        server.shutdown()
 
 
 def test_native_runs_without_any_aws_program(moto_url, tmp_path):
