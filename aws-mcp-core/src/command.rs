@@ -40,6 +40,12 @@ pub struct ValidatedCommand {
     /// Every command argument as given, under its full CLI name (positional
     /// arguments under their catalog name, such as `paths`), in order.
     pub(crate) args: Vec<GivenArg>,
+    /// Typed values of the customization arguments that take a structure,
+    /// map or list (`s3 cp --metadata k=v` → `{"metadata": {"k": "v"}}`),
+    /// parsed from shorthand or JSON as awscli parses them; keyed by the
+    /// argument's CLI name (the last occurrence wins, as in argparse).
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub(crate) custom_values: serde_json::Map<String, serde_json::Value>,
     /// Local files the command would read or write.
     pub(crate) local_paths: Vec<LocalPath>,
     /// The words after `aws`, normalized (full option names, `--opt=value`
@@ -107,6 +113,13 @@ impl ValidatedCommand {
     /// arguments under their catalog name, such as `paths`), in order.
     pub fn args(&self) -> &[GivenArg] {
         &self.args
+    }
+
+    /// Typed values of the customization arguments that take a structure,
+    /// map or list (`s3 cp --metadata k=v` → `{"metadata": {"k": "v"}}`),
+    /// keyed by the argument's CLI name.
+    pub fn custom_values(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom_values
     }
 
     /// Local files the command would read or write.

@@ -28,6 +28,7 @@ pub(crate) fn vc(service: &str, operation: &str) -> ValidatedCommand {
         globals: Default::default(),
         parameters: Default::default(),
         args: Vec::new(),
+        custom_values: Default::default(),
         local_paths: Vec::new(),
         argv,
         notes: Vec::new(),

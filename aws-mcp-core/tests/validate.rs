@@ -584,3 +584,112 @@ fn interactive_commands_are_refused_with_what_to_do() {
         v2(cmd).unwrap_or_else(|e| panic!("{cmd}: {e}"));
     }
 }
+
+#[test]
+fn customization_structures_keep_their_typed_value() {
+    // The high-level s3 commands read these (`--metadata` as shorthand or JSON).
+    let c = ok("aws s3 cp a.txt s3://b/ --metadata k=v,x=y");
+    assert_eq!(c.custom_values()["metadata"], json!({"k": "v", "x": "y"}));
+    let c = ok(r#"aws s3 cp a.txt s3://b/ --metadata '{"a":"1"}'"#);
+    assert_eq!(c.custom_values()["metadata"], json!({"a": "1"}));
+    // Repeated and flag arguments stay in `args`, in order.
+    let c = ok("aws s3 sync . s3://b/ --exclude * --include *.txt --exclude x*");
+    let f: Vec<(&str, &str)> = c
+        .args()
+        .iter()
+        .filter(|a| a.name == "include" || a.name == "exclude")
+        .map(|a| (a.name.as_str(), a.values[0].as_str()))
+        .collect();
+    assert_eq!(
+        f,
+        [("exclude", "*"), ("include", "*.txt"), ("exclude", "x*")]
+    );
+    assert!(ok("aws s3 ls").custom_values().is_empty());
+}
+
+#[test]
+fn parameter_files_become_their_parameters() {
+    use aws_mcp_core::command::PathOrigin;
+    let v1 = Validator::new(Catalog::embedded());
+    let v2 = Validator::new(Catalog::embedded()).dialect(Dialect::V2);
+    let file = |c: &ValidatedCommand| c.local_paths()[0].clone();
+    // Text for a string parameter.
+    let c = ok("aws ssm put-parameter --name n --type String --value file://v.txt");
+    assert_eq!(
+        v1.file_value(&c, &file(&c), b"hello\n").unwrap(),
+        ("Value".to_string(), json!("hello\n"))
+    );
+    // Bytes for a blob: UTF-8 as a string, anything else as byte values.
+    let c = ok("aws kms encrypt --key-id k --plaintext fileb://x.bin");
+    assert_eq!(file(&c).origin, PathOrigin::FilebUrl);
+    assert_eq!(v1.file_value(&c, &file(&c), b"ab").unwrap().1, json!("ab"));
+    assert_eq!(
+        v1.file_value(&c, &file(&c), &[0xff, 0x00]).unwrap().1,
+        json!([255, 0])
+    );
+    // file:// for a blob: text in v1, base64 to decode in v2.
+    let c = ok("aws kms encrypt --key-id k --plaintext file://x.txt");
+    assert_eq!(
+        v1.file_value(&c, &file(&c), b"aGk=").unwrap().1,
+        json!("aGk=")
+    );
+    assert_eq!(
+        v2.file_value(&c, &file(&c), b"aGk=").unwrap().1,
+        json!("hi")
+    );
+    let e = v2.file_value(&c, &file(&c), b"not base64!").unwrap_err();
+    assert!(e.to_string().contains("not base64"), "{e}");
+    // A structure: JSON typed and checked like a command-line value.
+    let c = ok("aws dynamodb put-item --table-name t --item file://item.json");
+    let (m, v) = v1
+        .file_value(&c, &file(&c), br#"{"id": {"S": "1"}}"#)
+        .unwrap();
+    assert_eq!((m.as_str(), v), ("Item", json!({"id": {"S": "1"}})));
+    let c = ok("aws ec2 run-instances --image-id ami-1 --block-device-mappings file://b.json");
+    let (_, v) = v1
+        .file_value(
+            &c,
+            &file(&c),
+            br#"[{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 8}}]"#,
+        )
+        .unwrap();
+    assert_eq!(v[0]["Ebs"]["VolumeSize"], 8);
+}
+
+#[test]
+fn parameter_file_errors_never_show_the_contents() {
+    let v = Validator::new(Catalog::embedded());
+    let secret = "hunter2-in-the-file";
+    let c = ok("aws dynamodb put-item --table-name t --item file://item.json");
+    let f = c.local_paths()[0].clone();
+    for contents in [
+        format!(r#"{{"id": {{"S": "{secret}"}},,}}"#),
+        format!("{secret}=x"),
+        format!(r#"{{"id": {{"Q": "{secret}"}}}}"#),
+        format!(r#"{{"{secret}": 5}}"#),
+    ] {
+        let e = v.file_value(&c, &f, contents.as_bytes()).unwrap_err();
+        let msg = e.to_string();
+        assert!(!msg.contains(secret), "{msg}");
+        assert!(
+            msg.contains("file://item.json") && msg.contains("--item"),
+            "{msg}"
+        );
+    }
+    let e = v.file_value(&c, &f, b"{,").unwrap_err();
+    assert!(
+        e.to_string().contains("invalid JSON (key must be a string"),
+        "{e}"
+    );
+    // Text parameters need text; binary parameters of text files are fine.
+    let c = ok("aws ssm put-parameter --name n --type String --value file://v.txt");
+    let e = v
+        .file_value(&c, &c.local_paths()[0].clone(), &[0xff, 0xfe])
+        .unwrap_err();
+    assert!(e.to_string().contains("not UTF-8"), "{e}");
+    let c = ok("aws ssm put-parameter --name n --type String --value fileb://v.bin");
+    let e = v
+        .file_value(&c, &c.local_paths()[0].clone(), b"x")
+        .unwrap_err();
+    assert!(e.to_string().contains("use file://"), "{e}");
+}

@@ -10,15 +10,21 @@
 //!
 //! 1. **Coverage** ([`native_support`]): generated operations of services
 //!    speaking `query`, `ec2`, `json`, `rest-json` or `rest-xml`, without
-//!    local files, streaming bodies, event streams, bearer auth, or one of
-//!    the botocore request/response handlers listed in [`NOT_NATIVE`].
-//!    Every argument the AWS CLI adds to a generated operation is classified
-//!    by [`cli_argument`]: reproduced natively (pagination, EC2's
-//!    hand-written arguments and top-level booleans) or a reason to leave the
-//!    command to the CLI (`--generate-cli-skeleton`, `--cli-input-json`, any
-//!    other customization); the coverage check proves the classification
-//!    complete against the live CLI. Anything else is left to the `aws`
-//!    subprocess (the stdio server routes it) or refused with the reason.
+//!    event streams, bearer auth, or one of the botocore request/response
+//!    handlers listed in [`NOT_NATIVE`]; and the high-level `aws s3`
+//!    commands (the `s3` module, over [`aws_mcp_wire::s3`]). Every argument
+//!    the AWS CLI adds to a generated operation is classified by
+//!    [`cli_argument`]: reproduced natively (pagination, EC2's hand-written
+//!    arguments and top-level booleans, the streaming `outfile`) or a reason
+//!    to leave the command to the CLI (`--generate-cli-skeleton`,
+//!    `--cli-input-json`, any other customization); the coverage check
+//!    proves the classification complete against the live CLI. Local files
+//!    are read and written here: parameter files, streaming inputs and
+//!    output files of generated operations (`paramfiles`), the local sides
+//!    of `s3` transfers, all through [`localfs`] over the policy's resolver
+//!    and the directory-handle opener [`files`], so what is opened is what
+//!    the policy judged. Anything else is left to the `aws` subprocess (the
+//!    stdio server routes it) or refused with the reason.
 //! 2. **Request**: the core's protocol serializer turns the typed parameters
 //!    into an HTTP request; botocore's own request rules that matter are
 //!    applied first (S3's bucket comes out of the path; S3 listings ask for
@@ -66,19 +72,23 @@
 mod endpoint;
 pub mod files;
 mod handlers;
+pub mod localfs;
+mod paramfiles;
 mod presign;
 mod quirks;
 mod retry;
+mod s3;
 mod transport;
 
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, Dialect, OperationModel, Service};
+use aws_mcp_core::command::PathOrigin;
 use aws_mcp_core::exec::{cap_output, Capped};
 use aws_mcp_core::{
     ExecError, ExecOptions, ExecOutput, Executor, NoProgress, Progress, ProgressSink,
-    ValidatedCommand,
+    ValidatedCommand, Validator,
 };
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
@@ -98,6 +108,8 @@ use serde_json::{Map, Value};
 use tokio::sync::Mutex;
 
 pub use endpoint::{env_suffix, join_url, EndpointEnv};
+pub use localfs::{Confinement, LocalFiles};
+pub use paramfiles::MAX_FILE_BYTES;
 pub use retry::{RetryMode, RetrySettings};
 pub use transport::{proxies_from_lookup, Matcher};
 
@@ -105,9 +117,6 @@ pub use transport::{proxies_from_lookup, Matcher};
 /// in ways the native executor does not reproduce; they run through the
 /// `aws` program instead. `service:*` covers a whole service.
 pub const NOT_NATIVE: &[&str] = &[
-    "s3:GetObject",
-    "s3:PutObject",
-    "s3:UploadPart",
     "s3:SelectObjectContent",
     "glacier:UploadArchive",
     "glacier:UploadMultipartPart",
@@ -197,6 +206,11 @@ pub fn cli_argument(
             }
             "cli-input-json" | "cli-input-yaml" => CliArgument::NotNative(
                 "takes the parameters from a JSON document the AWS CLI merges itself",
+            ),
+            // awscli's streaming-output argument: the executor writes the
+            // streaming payload there (`paramfiles`).
+            "outfile" if has_streaming_output(service, command) => CliArgument::Native(
+                "the streaming output is written to this file as awscli writes it (aws_mcp_native's paramfiles)",
             ),
             _ if api == "ec2" && EC2_NATIVE.contains(&(command, &*arg.name)) => {
                 CliArgument::Native(
@@ -337,6 +351,10 @@ pub enum NativeError {
     /// The executor is configured wrongly.
     #[error("the native executor is not configured correctly: {0}")]
     Config(String),
+    /// A local file could not be read or written (the message is awscli's,
+    /// never the file's contents).
+    #[error("{0}")]
+    File(String),
     /// A failure the AWS CLI reports in these very words (a response that
     /// is not XML, ...).
     #[error("{0}")]
@@ -362,7 +380,9 @@ impl NativeError {
         match self {
             NativeError::NoRegion => ErrorKind::NoRegion,
             NativeError::NoCredentials(_) => ErrorKind::NoCredentials,
-            NativeError::Request(_) => ErrorKind::ParamValidation,
+            // A parameter file that cannot be read or used: awscli's
+            // parameter error (252 in AWS CLI v2).
+            NativeError::Request(_) | NativeError::File(_) => ErrorKind::ParamValidation,
             NativeError::Config(_) => ErrorKind::Configuration,
             _ => ErrorKind::General,
         }
@@ -376,6 +396,15 @@ impl NativeError {
 /// run this command (it then goes to the `aws` program).
 pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), NativeError> {
     let no = |why: String| Err(NativeError::Unsupported(why));
+    if !cfg!(unix) && uses_local_files(command) {
+        return no(
+            "the command uses local files, which the native executor opens only on Unix (over directory handles, see aws_mcp_native::files)"
+                .into(),
+        );
+    }
+    if command.service() == "s3" && command.kind() == CommandKind::Custom {
+        return s3::support(command).map_err(NativeError::Unsupported);
+    }
     if !matches!(command.kind(), CommandKind::Operation | CommandKind::Waiter) {
         return no(format!(
             "`{} {}` is a hand-written AWS CLI command, not a single API call",
@@ -409,8 +438,8 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
             api.service, api.operation
         ));
     }
-    if !command.local_paths().is_empty() {
-        return no("the command reads or writes local files".into());
+    if let Some(why) = local_files_left_to_cli(command, service) {
+        return no(why);
     }
     if md.signature_version.as_deref() == Some("bearer") {
         return no("the service uses bearer-token auth".into());
@@ -462,19 +491,87 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     let shapes = service
         .shapes()
         .map_err(|e| NativeError::Config(e.to_string()))?;
-    for r in [&op.input, &op.output].into_iter().flatten() {
-        if let Some(sh) = shapes.get(&r.shape) {
-            for (name, m) in sh.members.iter() {
-                let target = shapes.get(&m.shape);
-                if m.traits().streaming
-                    || target.is_some_and(|t| t.traits().streaming || t.traits().event_stream)
-                {
-                    return no(format!("{name} is a streaming or event-stream member"));
-                }
+    let outfile = command
+        .local_paths()
+        .iter()
+        .any(|p| p.origin == PathOrigin::OutputFile && p.arg == "outfile");
+    for (is_output, r) in [(false, &op.input), (true, &op.output)] {
+        let Some(sh) = r.as_ref().and_then(|r| shapes.get(&r.shape)) else {
+            continue;
+        };
+        for (name, m) in sh.members.iter() {
+            let target = shapes.get(&m.shape);
+            if target.is_some_and(|t| t.traits().event_stream) {
+                return no(format!("{name} is an event-stream member"));
+            }
+            let streaming = m.traits().streaming || target.is_some_and(|t| t.traits().streaming);
+            // Streaming inputs come from a file; streaming outputs go to the outfile.
+            if streaming && is_output && !outfile {
+                return no(format!("{name} is a streaming output without an outfile"));
             }
         }
     }
     Ok(())
+}
+
+/// Whether the output of `command` has a streaming payload (what awscli's
+/// `outfile` argument receives).
+fn has_streaming_output(service: Service<'_>, command: &str) -> bool {
+    let Some(detail) = service.command(command).and_then(|c| c.detail().ok()) else {
+        return false;
+    };
+    let Some(op) = detail.op.as_deref() else {
+        return false;
+    };
+    let Ok(shapes) = service.shapes() else {
+        return false;
+    };
+    op.output
+        .as_ref()
+        .and_then(|r| shapes.get(&r.shape))
+        .is_some_and(|sh| {
+            sh.members.iter().any(|(_, m)| {
+                m.traits().streaming || shapes.get(&m.shape).is_some_and(|t| t.traits().streaming)
+            })
+        })
+}
+
+/// Why the command's local files keep it from running natively, if they do:
+/// parameter files of API parameters, streaming inputs and `outfile` are
+/// read and written here ([`paramfiles`]); nested `file://` references and
+/// files of the AWS CLI's own arguments are not.
+fn local_files_left_to_cli(command: &ValidatedCommand, service: Service<'_>) -> Option<String> {
+    let cmd = service.command(command.operation())?;
+    let args = cmd.args().ok()?;
+    for p in command.local_paths() {
+        let member_arg = args.get(&p.arg).is_some_and(|a| a.kind == ArgKind::Member);
+        let ok = match p.origin {
+            PathOrigin::FileUrl | PathOrigin::FilebUrl => member_arg,
+            PathOrigin::OptionPath => member_arg,
+            PathOrigin::OutputFile => p.arg == "outfile",
+            _ => false,
+        };
+        if !ok {
+            return Some(format!(
+                "the command reads or writes the local file {:?} (--{}) in a way the native executor does not (a file:// inside a value, or a file of an AWS CLI argument)",
+                p.path, p.arg
+            ));
+        }
+    }
+    None
+}
+
+/// Whether `command` reads or writes local files: the validator's list, or
+/// a local side of an `s3` transfer.
+fn uses_local_files(command: &ValidatedCommand) -> bool {
+    !command.local_paths().is_empty()
+        || (command.service() == "s3"
+            && command
+                .args()
+                .iter()
+                .filter(|a| a.name == "paths")
+                .flat_map(|a| a.values.iter())
+                .any(|v| !v.starts_with("s3://")))
 }
 
 fn op_model(op: &Option<Box<OperationModel>>) -> Result<&OperationModel, NativeError> {
@@ -505,6 +602,8 @@ pub struct NativeExecutor {
     /// The adaptive mode's rate limiter.
     limiter: retry::RateLimiter,
     cli: CliOutput,
+    files: LocalFiles,
+    validator: Validator<'static>,
 }
 
 impl std::fmt::Debug for NativeExecutor {
@@ -542,6 +641,8 @@ impl NativeExecutor {
             quota: retry::Quota::default(),
             limiter: retry::RateLimiter::default(),
             cli: CliOutput::default(),
+            files: LocalFiles::new(Confinement::current_dir()),
+            validator: Validator::new(catalog),
         }
     }
 
@@ -560,6 +661,20 @@ impl NativeExecutor {
         })
     }
 
+    /// The retry policy of calls to botocore service `service` with
+    /// `profile`: `AWS_RETRY_MODE`/`AWS_MAX_ATTEMPTS`, else the profile's
+    /// `retry_mode`/`max_attempts` (see the `retry` module).
+    fn retry_policy(
+        &self,
+        profile: Option<&str>,
+        service: &str,
+    ) -> Result<retry::Policy, NativeError> {
+        let settings =
+            retry::RetrySettings::resolve(|k| std::env::var(k).ok(), self.config_text(), profile)
+                .map_err(NativeError::Cli)?;
+        Ok(retry::Policy::new(settings, service))
+    }
+
     /// When request checksums are calculated: `AWS_REQUEST_CHECKSUM_CALCULATION`
     /// (`when_supported`, the default, or `when_required`).
     fn checksums(&self) -> Result<Calculation, NativeError> {
@@ -573,8 +688,19 @@ impl NativeExecutor {
         }
     }
 
-    /// Print what this AWS CLI prints (default: AWS CLI v1's output).
+    /// The validator parameter files are typed with (the server's, so that
+    /// the dialect and v2's binary format are the ones the command was
+    /// validated in). Default: [`Validator::new`] in this executor's dialect.
+    pub fn with_validator(mut self, v: Validator<'static>) -> NativeExecutor {
+        self.validator = v;
+        self
+    }
+
+    /// Print what this AWS CLI prints (default: AWS CLI v1's output),
+    /// the `s3` commands' exit statuses, messages and presigned URLs
+    /// included.
     pub fn with_cli(mut self, cli: CliOutput) -> NativeExecutor {
+        self.validator = self.validator.clone().dialect(cli.dialect);
         self.cli = cli;
         self
     }
@@ -582,6 +708,15 @@ impl NativeExecutor {
     /// The AWS CLI whose output this executor prints.
     pub fn cli(&self) -> &CliOutput {
         &self.cli
+    }
+
+    /// Use local files (parameter files, streaming inputs and outfiles, the
+    /// `s3` commands' local paths) as `c` allows: relative paths from its
+    /// working directory, nothing outside it unless access is unrestricted.
+    /// Default: the process's current directory.
+    pub fn with_files(mut self, c: Confinement) -> NativeExecutor {
+        self.files = LocalFiles::new(c);
+        self
     }
 
     /// Send through these proxies (see [`proxies_from_lookup`]); `None`
@@ -702,6 +837,10 @@ impl NativeExecutor {
                 "the command names several regions; run it through the pipeline (Pipeline::run_command), which runs it once per region".into(),
             ));
         }
+        if command.service() == "s3" && command.kind() == CommandKind::Custom {
+            let p = s3::run(self, command, options).await?;
+            return Ok((p.code, p.out, p.err));
+        }
         if handlers::PREVIEW_SERVICES.contains(&command.service()) {
             let path = std::env::var_os("AWS_CONFIG_FILE")
                 .map(std::path::PathBuf::from)
@@ -767,6 +906,26 @@ impl NativeExecutor {
                 .ok_or(NativeError::NoRegion)?,
         };
         let mut params = command.parameters().clone();
+        let prepared = paramfiles::prepare(&self.files, &self.validator, command, &mut params)?;
+        if prepared.body.is_some() {
+            // The streaming input member's file is the body.
+            if let Some(sh) = op.input.as_ref().and_then(|r| shapes.get(&r.shape)) {
+                for (name, m) in sh.members.iter() {
+                    let streaming = m.traits().streaming
+                        || shapes.get(&m.shape).is_some_and(|t| t.traits().streaming);
+                    if streaming {
+                        params.remove(&**name);
+                    }
+                }
+            }
+        }
+        if prepared.outfile.is_some() {
+            quirks::response_checksum_mode(&op, &mut params);
+        }
+        let outfile = prepared
+            .outfile
+            .clone()
+            .map(|p| paramfiles::OutFile::new(&self.files, p));
         let mut paging =
             PageRequest::take_from(&mut params).map_err(|e| NativeError::Request(e.to_string()))?;
         if paging.max_items.is_none() {
@@ -887,17 +1046,11 @@ impl NativeExecutor {
             signing_default,
             service: &api.service,
             checksums: self.checksums()?,
-            retry: retry::Policy::new(
-                retry::RetrySettings::resolve(
-                    |k| std::env::var(k).ok(),
-                    self.config_text(),
-                    profile.as_deref(),
-                )
-                .map_err(NativeError::Cli)?,
-                &api.service,
-            ),
+            retry: self.retry_policy(profile.as_deref(), &api.service)?,
             quota: &self.quota,
             limiter: &self.limiter,
+            body: prepared.body.clone(),
+            outfile: outfile.as_ref(),
         };
         if let Some(w) = detail
             .waiter
@@ -939,6 +1092,9 @@ impl NativeExecutor {
                 }
             };
             let page = quirks::after_response(&api.operation, applied, page);
+            if let Some(o) = &outfile {
+                o.commit(&page)?;
+            }
             match &mut pages {
                 Some(w) => {
                     if !w
@@ -1042,6 +1198,10 @@ struct Call<'a> {
     retry: retry::Policy,
     quota: &'a retry::Quota,
     limiter: &'a retry::RateLimiter,
+    /// The body, when a streaming input comes from a file.
+    body: Option<Bytes>,
+    /// Where a streaming output goes.
+    outfile: Option<&'a paramfiles::OutFile<'a>>,
 }
 
 /// One API call's answer after retries.
@@ -1090,6 +1250,7 @@ impl Call<'_> {
         let mut opts = SerializeOptions::default();
         opts.idempotency_token = Some(uuid::Uuid::new_v4().to_string());
         opts.checksum_calculation = self.checksums;
+        opts.external_payload = self.body.is_some();
         let mut req = serialize(self.model, self.op_name, self.op, params, &opts)
             .map_err(|e| NativeError::Request(e.to_string()))?;
         handlers::before_call(
@@ -1100,6 +1261,29 @@ impl Call<'_> {
         );
         handlers::recursion_detection(&mut req, |k| std::env::var(k).ok());
         let url = join_url(&self.ep.url, &req.path, req.host_prefix.as_deref());
+        // A streaming input from a file: the body, and the flexible
+        // checksum over its bytes (the serializer left it to us).
+        if let Some(file_body) = &self.body {
+            let input = self
+                .op
+                .input
+                .as_ref()
+                .and_then(|r| self.model.shapes.get(&r.shape));
+            let extra = aws_mcp_wire::protocol::checksum::request_checksum_headers(
+                self.op,
+                input,
+                params,
+                &req.headers,
+                file_body,
+                self.checksums,
+            )
+            .map_err(|e| NativeError::Request(e.to_string()))?;
+            req.headers.extend(extra);
+        }
+        let body = self
+            .body
+            .clone()
+            .unwrap_or_else(|| Bytes::from(req.body.clone()));
         let policy = self.retry;
         let adaptive = policy.mode() == retry::RetryMode::Adaptive;
         let quota = policy.mode() != retry::RetryMode::Legacy;
@@ -1133,10 +1317,10 @@ impl Call<'_> {
                     .iter()
                     .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
             {
-                builder = builder.header("Content-Length", req.body.len());
+                builder = builder.header("Content-Length", body.len());
             }
             let mut hreq = builder
-                .body(Full::new(Bytes::from(req.body.clone())))
+                .body(Full::new(body.clone()))
                 .map_err(|e| NativeError::Request(e.to_string()))?;
             if let Some(creds) = self.creds {
                 let name = self
@@ -1150,9 +1334,12 @@ impl Call<'_> {
                     region,
                     s3: self.s3 || self.ep.disable_double_encoding,
                 };
-                transport::sign_request(&mut hreq, &req.body, creds, &spec)?;
+                transport::sign_request(&mut hreq, &body, creds, &spec)?;
             }
-            let sent = client.send(hreq, MAX_BODY).await;
+            let sent = match self.outfile {
+                Some(o) => o.receive(client, hreq).await,
+                None => client.send(hreq, MAX_BODY).await,
+            };
             let (status, headers, body) = match sent {
                 Ok(r) => r,
                 Err(transport::SendError::Failed(e)) => return Err(e),
@@ -1350,6 +1537,39 @@ impl Executor for NativeExecutor {
         progress: &dyn ProgressSink,
     ) -> Result<ExecOutput, ExecError> {
         let start = Instant::now();
+        if command.service() == "s3" && command.kind() == CommandKind::Custom {
+            let run = tokio::time::timeout(options.timeout, s3::run(self, command, options)).await;
+            let p = match run {
+                Err(_) => {
+                    return Err(ExecError::Timeout {
+                        seconds: options.timeout.as_secs(),
+                    })
+                }
+                Ok(Err(NativeError::Unsupported(why))) => return Err(ExecError::Config(why)),
+                Ok(Err(e)) => {
+                    let style = self
+                        .cli
+                        .error_style(command.globals().cli_error_format.as_deref());
+                    let (code, err) =
+                        render_error(style, &CliError::other(e.cli_kind(), &e.to_string()));
+                    s3::Printed {
+                        code,
+                        err_total: err.len() as u64,
+                        err,
+                        ..Default::default()
+                    }
+                }
+                Ok(Ok(p)) => p,
+            };
+            let stdout = cap_output(p.out.as_bytes(), options.output_cap, p.out_total);
+            let stderr = cap_output(p.err.as_bytes(), options.error_cap, p.err_total);
+            return Ok(ExecOutput::from_streams(
+                Some(p.code),
+                stdout,
+                stderr,
+                start.elapsed(),
+            ));
+        }
         let run = tokio::time::timeout(
             options.timeout,
             self.run_with_progress(command, options, progress),
@@ -1459,7 +1679,9 @@ mod tests {
                     }
                     let key = match (&*arg.name, arg.kind) {
                         (n, ArgKind::Pagination) => n.to_string(),
-                        ("generate-cli-skeleton" | "cli-input-json", _) => arg.name.to_string(),
+                        ("generate-cli-skeleton" | "cli-input-json" | "outfile", _) => {
+                            arg.name.to_string()
+                        }
                         (n, _) => format!("{} {} --{n}", svc.name(), cmd.name()),
                     };
                     match c {
@@ -1487,7 +1709,11 @@ mod tests {
         }
         let flags = native.keys().filter(|k| k.contains("ec2 modify-")).count();
         assert!(flags >= 30, "{flags} EC2 top-level booleans");
-        assert_eq!(native.len(), 3 + EC2_NATIVE.len() + flags, "{native:#?}");
+        // The streaming output's file (s3api get-object, ebs get-snapshot-block, ...).
+        assert!(native["outfile"] >= 10, "{}", native["outfile"]);
+        assert_eq!(native.len(), 4 + EC2_NATIVE.len() + flags, "{native:#?}");
+        // An `outfile` that is a customization of its own (lambda invoke) is routed.
+        assert!(routed["outfile"] >= 1);
         // Everything else the CLI adds is routed, EC2's included.
         for k in [
             "ec2 bundle-instance --bucket",
@@ -1497,7 +1723,6 @@ mod tests {
             "lambda create-function --zip-file",
             "cloudwatch put-metric-data --metric-name",
             "ses send-email --to",
-            "s3api get-object --outfile",
             "configservice put-configuration-recorder --recording-group",
         ] {
             assert_eq!(routed.get(k), Some(&1), "{k}");
@@ -1585,15 +1810,33 @@ mod tests {
     }
 
     #[test]
+    fn local_files_and_the_s3_commands_are_native() {
+        for cmd in [
+            "aws s3 ls",
+            "aws s3 cp a.txt s3://b/ --recursive --exclude * --include *.txt",
+            "aws s3 sync s3://b/p out --delete --size-only",
+            "aws s3 presign s3://b/k --expires-in 60",
+            "aws s3api get-object --bucket b --key k out.txt",
+            "aws s3api put-object --bucket b --key k --body f.bin",
+            "aws iam create-policy --policy-name p --policy-document file://p.json",
+            "aws kms encrypt --key-id k --plaintext fileb://x.bin",
+            "aws dynamodb put-item --table-name t --item file://item.json",
+        ] {
+            assert_eq!(support(cmd), Ok(()), "{cmd}");
+        }
+    }
+
+    #[test]
     fn what_is_left_to_the_aws_program_says_why() {
         for (cmd, why) in [
-            ("aws s3 ls", "hand-written"),
-            ("aws s3api get-object --bucket b --key k out.txt", "does not reproduce"),
-            ("aws iam create-policy --policy-name p --policy-document file://p.json", "local files"),
-            ("aws sts get-caller-identity --ca-bundle /tmp/ca.pem", "local files"),
+            ("aws sts get-caller-identity --ca-bundle /tmp/ca.pem", "local file"),
             ("aws sts get-caller-identity --no-verify-ssl", "--no-verify-ssl"),
-            ("aws lambda invoke --function-name f out.json", "local files"),
-            ("aws ebs put-snapshot-block --snapshot-id s --block-index 0 --block-data abc --data-length 3 --checksum x --checksum-algorithm SHA256", "streaming"),
+            ("aws lambda invoke --function-name f out.json", "AWS CLI customization"),
+            ("aws s3 cp - s3://b/k", "streaming"),
+            ("aws s3 cp a s3://b/ --case-conflict warn", "--case-conflict"),
+            ("aws s3 cp a s3://b/ --checksum-algorithm SHA256", "--checksum-algorithm"),
+            ("aws s3 cp a s3://b/ --metadata file://m.json", "--metadata"),
+            ("aws sns publish --topic-arn a --message m --message-attributes k={DataType=String,StringValue@=file://x}", "inside a value"),
         ] {
             let r = reason(cmd);
             assert!(r.contains(why), "{cmd}: {r}");

@@ -88,6 +88,23 @@ pub(crate) fn before_request(
     applied
 }
 
+/// botocore's `handle_request_validation_mode_member` (flexible checksums,
+/// `response_checksum_validation = when_supported`): an operation whose
+/// response checksum the client may validate asks for it (`ChecksumMode:
+/// ENABLED`) unless the caller set the member. Applied when the response
+/// body is written to a file, where the executor checks the CRC32.
+pub(crate) fn response_checksum_mode(op: &OperationModel, params: &mut Map<String, Value>) {
+    let member = op
+        .http_checksum
+        .as_ref()
+        .and_then(|h| h["requestValidationModeMember"].as_str());
+    if let Some(m) = member {
+        params
+            .entry(m.to_string())
+            .or_insert_with(|| Value::String("ENABLED".into()));
+    }
+}
+
 /// awscli's `runinstances._fix_args` (a `before-parameter-build` handler):
 /// when the first network interface carries an address setting (what
 /// `--secondary-private-ip-address(es|-count)` and

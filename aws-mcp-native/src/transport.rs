@@ -124,6 +124,23 @@ impl HttpClient {
         Ok(HttpClient { client })
     }
 
+    /// Send one request; the response with its body still to be read. A
+    /// failure says whether the request may have reached the server, as
+    /// [`HttpClient::send`]'s does.
+    pub(crate) async fn send_streaming(
+        &self,
+        req: http::Request<Full<Bytes>>,
+    ) -> Result<http::Response<hyper::body::Incoming>, SendError> {
+        self.client.request(req).await.map_err(|e| {
+            let text = format!("{e}: {}", source_chain(&e));
+            if e.is_connect() {
+                SendError::NotSent(text)
+            } else {
+                SendError::MaybeSent(text)
+            }
+        })
+    }
+
     /// Send one request; the response's status, headers and body. A failure
     /// says whether the request may have reached the server
     /// ([`SendError::MaybeSent`]) or surely did not ([`SendError::NotSent`]:
@@ -299,6 +316,17 @@ pub(crate) fn sign_request(
     creds: &Credentials,
     spec: &SignSpec<'_>,
 ) -> Result<(), NativeError> {
+    sign_request_with(req, SignableBody::Bytes(body), creds, spec)
+}
+
+/// Sign `req` in place with SigV4, the payload given as `body` (bytes, or
+/// its precomputed SHA-256 for large bodies hashed off the async thread).
+pub(crate) fn sign_request_with(
+    req: &mut http::Request<Full<Bytes>>,
+    body: SignableBody<'_>,
+    creds: &Credentials,
+    spec: &SignSpec<'_>,
+) -> Result<(), NativeError> {
     let identity = creds.clone().into();
     let mut settings = SigningSettings::default();
     if spec.s3 {
@@ -321,18 +349,63 @@ pub(crate) fn sign_request(
         .iter()
         .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v)))
         .collect();
-    let signable = SignableRequest::new(
-        req.method().as_str(),
-        &uri,
-        headers.into_iter(),
-        SignableBody::Bytes(body),
-    )
-    .map_err(|e| NativeError::Sign(e.to_string()))?;
+    let signable = SignableRequest::new(req.method().as_str(), &uri, headers.into_iter(), body)
+        .map_err(|e| NativeError::Sign(e.to_string()))?;
     let (instructions, _) = sign(signable, &params)
         .map_err(|e| NativeError::Sign(e.to_string()))?
         .into_parts();
     instructions.apply_to_request_http1x(req);
     Ok(())
+}
+
+/// A SigV4 presigned GET of `url` (botocore's `S3SigV4QueryAuth`: the
+/// `host` header signed, `UNSIGNED-PAYLOAD`, S3's single encoding).
+pub(crate) fn presign_v4(
+    url: &str,
+    creds: &Credentials,
+    region: &str,
+    expires_in: i64,
+) -> Result<String, NativeError> {
+    use aws_sigv4::http_request::SignatureLocation;
+    let identity = creds.clone().into();
+    let mut settings = SigningSettings::default();
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    settings.payload_checksum_kind = PayloadChecksumKind::NoHeader;
+    settings.signature_location = SignatureLocation::QueryParams;
+    settings.expires_in = Some(Duration::from_secs(expires_in.max(0) as u64));
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name("s3")
+        .time(SystemTime::now())
+        .settings(settings)
+        .build()
+        .map_err(|e| NativeError::Sign(e.to_string()))?
+        .into();
+    let mut req = http::Request::builder()
+        .method("GET")
+        .uri(url)
+        .body(Full::new(Bytes::new()))
+        .map_err(|e| NativeError::Request(e.to_string()))?;
+    let host = req
+        .uri()
+        .authority()
+        .map(|a| a.as_str().to_string())
+        .unwrap_or_default();
+    let headers = [("host", host.as_str())];
+    let signable = SignableRequest::new(
+        "GET",
+        url,
+        headers.into_iter(),
+        SignableBody::UnsignedPayload,
+    )
+    .map_err(|e| NativeError::Sign(e.to_string()))?;
+    let (instructions, _) = sign(signable, &params)
+        .map_err(|e| NativeError::Sign(e.to_string()))?
+        .into_parts();
+    instructions.apply_to_request_http1x(&mut req);
+    Ok(req.uri().to_string())
 }
 
 /// Error codes that say the request was refused before it was acted on

@@ -249,3 +249,23 @@ async fn endless_pages_stop_at_a_bound_tied_to_the_output_cap() {
     let pages = *served.lock().unwrap();
     assert!((20..=200).contains(&pages), "{pages} pages");
 }
+
+/// The `s3` commands' own requests follow the same rule: `CreateBucket`
+/// (`s3 mb`) creates something new, so a dropped response is not sent
+/// again; `DeleteBucket` (`s3 rb`) leaves the same state when repeated, so
+/// it is.
+#[tokio::test]
+async fn s3_commands_resend_only_what_repeats_safely() {
+    let srv = server(vec![Act::Drop, Act::Answer(200, "")]);
+    let (code, _, err) = run(&srv, "aws s3 mb s3://fresh-bucket").await;
+    assert_eq!(count(&srv), 1, "sent once: {err}");
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("may have been applied") && err.contains("CreateBucket"),
+        "{err}"
+    );
+    let srv = server(vec![Act::Drop, Act::Answer(204, "")]);
+    let (code, out, err) = run(&srv, "aws s3 rb s3://old-bucket").await;
+    assert_eq!((count(&srv), code), (2, 0), "{err}");
+    assert!(out.contains("remove_bucket: old-bucket"), "{out}");
+}

@@ -79,7 +79,9 @@ pub fn routing_executor(
     )?;
     let native = aws_mcp_native::NativeExecutor::new(catalog)
         .with_defaults(Some(config.region.clone()), config.profile.clone())
-        .with_cli(cli.native_output());
+        .with_validator(cli.validator(catalog))
+        .with_cli(cli.native_output())
+        .with_files(aws_mcp_native::Confinement::from_policy(&config.policy));
     Ok(RoutingExecutor::new(
         catalog,
         config.executor,

@@ -24,6 +24,9 @@
 //!   prints them with `--output json|text|table` and `--query` (a JMESPath
 //!   interpreter with the Python library's semantics, over the expression
 //!   [`aws_mcp_core::query::parse`] accepted);
+//! * **[`s3`]** — the decisions and printed lines of the high-level `aws s3`
+//!   commands (paths, filters, sync comparison, Content-Type guessing,
+//!   request parameters, presigned URLs);
 //! * **[`waiter`]** — botocore's waiters (`aws ec2 wait ...`) as a pure
 //!   state machine: acceptors, delay, attempts, the CLI's failure texts.
 //!
@@ -35,6 +38,7 @@ pub mod endpoint;
 pub mod paginate;
 pub mod protocol;
 pub mod render;
+pub mod s3;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod waiter;

@@ -38,6 +38,7 @@ mod ec2;
 mod error;
 pub(crate) mod files;
 pub(crate) mod globals;
+mod paramfile;
 mod shorthand;
 pub mod suggest;
 mod types;
@@ -45,6 +46,7 @@ mod types;
 use serde_json::{Map, Value};
 
 pub use error::{ErrorKind, ValidationError};
+pub use paramfile::FileValueError;
 pub use types::EnumCheck;
 
 use crate::catalog::{ArgKind, ArgType, Catalog, CommandKind, Dialect, Service, Shape, ShapeType};
@@ -577,6 +579,7 @@ impl<'c> Validator<'c> {
             globals: g.options.clone(),
             parameters: Map::new(),
             args: Vec::with_capacity(matched.given.len() + matched.positionals.len()),
+            custom_values: Map::new(),
             local_paths: g.paths.clone(),
             argv: Vec::with_capacity(rest.len() + g.argv.len()),
             notes: Vec::new(),
@@ -721,7 +724,9 @@ impl<'c> Validator<'c> {
                     }
                 }
                 _ => {
-                    self.custom_value(&mut typer, x, service, &label)?;
+                    if let Some(v) = self.custom_value(&mut typer, x, service, &label)? {
+                        out.custom_values.insert(x.arg.name.to_string(), v);
+                    }
                     if &*x.arg.name == "cli-input-json" {
                         let v = x.values.first().map(String::as_str).unwrap_or("");
                         match serde_json::from_str::<Value>(v) {
@@ -934,6 +939,7 @@ impl<'c> Validator<'c> {
             globals: g.options.clone(),
             parameters: Map::new(),
             args: Vec::new(),
+            custom_values: Map::new(),
             local_paths: Vec::new(),
             argv: words[1..].to_vec(),
             notes: Vec::new(),
@@ -1068,7 +1074,7 @@ impl<'c> Validator<'c> {
         x: &Given<'_>,
         service: Service<'_>,
         label: &str,
-    ) -> Result<(), ValidationError> {
+    ) -> Result<Option<Value>, ValidationError> {
         if !x.arg.choices.is_empty() && x.arg.kind == ArgKind::Custom {
             for v in &x.values {
                 if !x.arg.choices.iter().any(|c| **c == **v) {
@@ -1096,12 +1102,12 @@ impl<'c> Validator<'c> {
                     } else {
                         Raw::Many(&x.values)
                     };
-                    typer.unpack(sh, false, &raw, label, false)?;
+                    return Ok(Some(typer.unpack(sh, false, &raw, label, false)?));
                 }
             }
             _ => {}
         }
-        Ok(())
+        Ok(None)
     }
 
     fn check_params(

@@ -255,11 +255,12 @@ def test_breadth():
 
 
 def test_check_names_the_executor(diff_env):
-    r = subprocess.run([str(BIN), "check", "-"], input="aws s3api list-buckets\naws s3 ls\n",
+    r = subprocess.run([str(BIN), "check", "-"], input="aws s3api list-buckets\naws s3 cp - s3://b/k\naws s3 ls\n",
                        env=diff_env, capture_output=True, text=True, timeout=60)
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert lines[0]["executor"] == "native" and lines[0]["executor_reason"] is None
-    assert lines[1]["executor"] == "subprocess" and "hand-written" in lines[1]["executor_reason"]
+    assert lines[1]["executor"] == "subprocess" and "streaming" in lines[1]["executor_reason"]
+    assert lines[2]["executor"] == "native" and lines[2]["executor_reason"] is None
 
 
 def test_route53_ids_are_cut_like_botocore(diff_env):

@@ -73,8 +73,19 @@ async def test_read_only_mode_annotations_and_refusal(server_env):
         assert buckets == []
 
 
-async def test_s3_buckets_and_cp_inside_workdir(server_env, workdir):
+@pytest.mark.parametrize("aws_program", ["installed", "absent"])
+async def test_s3_buckets_and_cp_inside_workdir(server_env, workdir, aws_program):
+    """`s3 mb|cp|ls|sync` through the server; with no `aws` program at all
+    (not on PATH, AWS_MCP_AWS_CLI naming nothing) they run natively."""
     (workdir / "hello.txt").write_text("hello from aws-mcp\n")
+    (workdir / "tree" / "sub").mkdir(parents=True)
+    (workdir / "tree" / "a.txt").write_text("a\n")
+    (workdir / "tree" / "sub" / "b.txt").write_text("b\n")
+    if aws_program == "absent":
+        # PATH without any directory that holds an `aws` (node etc. stay).
+        path = os.pathsep.join(d for d in server_env["PATH"].split(os.pathsep)
+                               if d and not os.path.exists(os.path.join(d, "aws")))
+        server_env = dict(server_env, AWS_MCP_AWS_CLI="aws", PATH=path)
     async with connect(server_env) as c:
         ok(await call(c, "aws s3api create-bucket --bucket e2e-bucket"))
         ok(await call(c, "aws s3 mb s3://e2e-second"))
@@ -85,6 +96,13 @@ async def test_s3_buckets_and_cp_inside_workdir(server_env, workdir):
         assert "hello.txt" in listing["output"]
         ok(await call(c, "aws s3 cp s3://e2e-bucket/dir/hello.txt copy.txt"))
         assert (workdir / "copy.txt").read_text() == "hello from aws-mcp\n"
+        synced = ok(await call(c, "aws s3 sync tree s3://e2e-bucket/tree"))[0]
+        assert sorted(synced["output"].splitlines()) == [
+            "upload: tree/a.txt to s3://e2e-bucket/tree/a.txt",
+            "upload: tree/sub/b.txt to s3://e2e-bucket/tree/sub/b.txt",
+        ], synced
+        ok(await call(c, "aws s3 sync s3://e2e-bucket/tree back"))
+        assert (workdir / "back" / "sub" / "b.txt").read_text() == "b\n"
 
 
 async def test_list_of_commands_runs_in_order(server_env):

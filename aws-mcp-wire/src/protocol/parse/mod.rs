@@ -74,7 +74,7 @@
 mod handlers;
 mod json;
 mod rest;
-mod time;
+pub(crate) mod time;
 mod xml;
 
 #[cfg(test)]

@@ -99,6 +99,11 @@ pub(crate) fn parse(s: &str) -> Option<Stamp> {
     iso8601(s).or_else(|| http_date(s))
 }
 
+/// Microseconds since the epoch, or `None` when `s` is no timestamp.
+pub(crate) fn parse_epoch_us(s: &str) -> Option<i64> {
+    parse(s).map(|t| t.secs * 1_000_000 + i64::from(t.micros))
+}
+
 /// Seconds since the epoch, or `None` when `s` is no timestamp.
 pub(crate) fn parse_timestamp(s: &str) -> Option<f64> {
     parse(s).map(|t| t.epoch())

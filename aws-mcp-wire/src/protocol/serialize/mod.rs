@@ -75,6 +75,11 @@ pub struct SerializeOptions {
     /// When flexible request checksums are calculated
     /// (`AWS_REQUEST_CHECKSUM_CALCULATION`; see [`super::checksum`]).
     pub checksum_calculation: super::checksum::Calculation,
+    /// The streaming payload is not among the parameters: the caller sends
+    /// it from elsewhere (a file, a part of one) and computes its checksum
+    /// itself ([`super::checksum::request_checksum_headers`] over those
+    /// bytes); none is computed over the serialized (empty) body.
+    pub external_payload: bool,
 }
 
 /// Build the HTTP request (unsigned, without `Host`) for one operation.
@@ -118,7 +123,7 @@ pub fn serialize(
         Protocol::RpcV2Cbor => cbor::serialize(svc, op_name, op, input, params)?,
     };
     req.host_prefix = host_prefix(op, input, params)?;
-    if !has_header(&req.headers, "Content-MD5") {
+    if !opts.external_payload && !has_header(&req.headers, "Content-MD5") {
         let extra = super::checksum::request_checksum_headers(
             op,
             input,
@@ -476,7 +481,7 @@ pub(crate) fn scalar_text(
 
 /// Percent-encode as botocore's `percent_encode` (Python's `quote`): letters,
 /// digits and `-._~` stay, plus the bytes in `safe`.
-pub(crate) fn percent_encode(s: &str, safe: &[u8]) -> String {
+pub fn percent_encode(s: &str, safe: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || safe.contains(&b)

@@ -519,6 +519,15 @@ fn catalog_request(
     command: &str,
     params: Value,
 ) -> Result<HttpRequest, ProtocolError> {
+    catalog_request_with(service, command, params, false)
+}
+
+fn catalog_request_with(
+    service: &str,
+    command: &str,
+    params: Value,
+    external_payload: bool,
+) -> Result<HttpRequest, ProtocolError> {
     let cat = Catalog::embedded();
     let cmd = cat
         .command(service, command)
@@ -538,6 +547,7 @@ fn catalog_request(
         .expect("operation model");
     let opts = SerializeOptions {
         idempotency_token: Some("tok-1".into()),
+        external_payload,
         ..Default::default()
     };
     serialize(
@@ -575,6 +585,19 @@ fn s3_put_object_binds_uri_headers_and_streaming_body() {
     // Without the bucket the path cannot be built.
     let e = catalog_request("s3api", "put-object", json!({"Key": "k"})).unwrap_err();
     assert_eq!(e, ProtocolError::MissingLabel("Bucket".into()));
+}
+
+#[test]
+fn an_external_payload_gets_no_checksum_over_the_empty_body() {
+    // The body comes from a file: the caller computes the checksum over
+    // its bytes; the serializer computes none over the empty body.
+    let params = json!({"Bucket": "b", "Key": "k", "ChecksumAlgorithm": "CRC32"});
+    let r = catalog_request_with("s3api", "put-object", params.clone(), true).unwrap();
+    assert_eq!(header(&r, "x-amz-checksum-crc32"), None);
+    assert_eq!(header(&r, "x-amz-sdk-checksum-algorithm"), Some("CRC32"));
+    // In memory, the checksum of the (empty) body is there.
+    let r = catalog_request_with("s3api", "put-object", params, false).unwrap();
+    assert_eq!(header(&r, "x-amz-checksum-crc32"), Some("AAAAAA=="));
 }
 
 #[test]

@@ -1,0 +1,201 @@
+//! Parameter files: the value an argument takes when it is given as
+//! `file://path` or `fileb://path`, from the file's bytes, exactly as awscli
+//! turns a parameter file into a parameter (its `paramfile` handler, then
+//! the usual unpacking).
+//!
+//! The validator never reads files: it records them ([`LocalPath`]) and
+//! leaves `file://...` as written. An executor that runs the command itself
+//! reads each file after the policy allowed its path, and asks
+//! [`Validator::file_value`] for the parameter:
+//!
+//! * a string parameter takes the text of a `file://` file (UTF-8);
+//! * a blob parameter takes the bytes of a `fileb://` file as they are, and
+//!   the text of a `file://` file as text (AWS CLI v1, and v2 with
+//!   `raw-in-base64-out`) or as base64 to decode (v2's default);
+//! * anything else (structures, lists, maps, numbers, booleans) is the text
+//!   unpacked and checked like a value typed on the command line (JSON or
+//!   shorthand), blobs inside decoded as v2 decodes them.
+//!
+//! Bytes that are not UTF-8 become an array of byte values, the
+//! representation the serializers send as bytes.
+//!
+//! Errors never show the file's contents: they name the argument, the file
+//! and what is wrong (invalid JSON and where, a missing member, a type),
+//! never the offending text.
+
+use serde_json::Value;
+
+use super::types::{Raw, Seg, Typer};
+use super::{decode_blobs, BinaryFormat, ValidationError, Validator};
+use crate::catalog::{ArgKind, Dialect, ShapeType};
+use crate::command::{LocalPath, PathOrigin, ValidatedCommand};
+
+/// Why a parameter file cannot be the value of its argument.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`--{arg}`: the contents of {file} are not a valid value: {problem} (the file's contents are not shown)")]
+pub struct FileValueError {
+    /// The argument, without `--`.
+    pub arg: String,
+    /// The file as written (`file://p.json`).
+    pub file: String,
+    /// What is wrong, without the contents.
+    pub problem: String,
+}
+
+impl Validator<'_> {
+    /// The API member and value that `file` (a `file://` or `fileb://`
+    /// argument value of `command`, recorded in its
+    /// [`ValidatedCommand::local_paths`]) gives with these `contents`.
+    pub fn file_value(
+        &self,
+        command: &ValidatedCommand,
+        file: &LocalPath,
+        contents: &[u8],
+    ) -> Result<(String, Value), FileValueError> {
+        let scheme = if file.origin == PathOrigin::FilebUrl {
+            "fileb://"
+        } else {
+            "file://"
+        };
+        let fail = |problem: String| FileValueError {
+            arg: file.arg.clone(),
+            file: format!("{scheme}{}", file.path),
+            problem,
+        };
+        if !matches!(file.origin, PathOrigin::FileUrl | PathOrigin::FilebUrl) {
+            return Err(fail(
+                "only file:// and fileb:// argument values are read as parameters".into(),
+            ));
+        }
+        let dialect = self.dialect;
+        let service = self
+            .catalog
+            .service_in(command.service(), dialect)
+            .ok_or_else(|| fail(format!("unknown service {}", command.service())))?;
+        let cmd = service
+            .command(command.operation())
+            .ok_or_else(|| fail(format!("unknown command {}", command.operation())))?;
+        let args = cmd.args().map_err(|e| fail(e.to_string()))?;
+        let arg = args
+            .get(&file.arg)
+            .filter(|a| a.kind == ArgKind::Member)
+            .ok_or_else(|| fail("the argument is not an API parameter".into()))?;
+        let member = arg
+            .member
+            .as_deref()
+            .ok_or_else(|| fail("the argument is not an API parameter".into()))?
+            .to_string();
+        let detail = cmd.detail().map_err(|e| fail(e.to_string()))?;
+        let input = detail
+            .op
+            .as_ref()
+            .and_then(|o| o.input.as_ref())
+            .and_then(|r| service.shape(&r.shape).ok().flatten());
+        let mref = input.and_then(|s| s.member_ref(&member));
+        let sh = match (mref, arg.shape.as_deref()) {
+            (Some(m), _) => service.shape(&m.shape),
+            (None, Some(s)) => service.shape(s),
+            (None, None) => Ok(None),
+        }
+        .map_err(|e| fail(e.to_string()))?
+        .ok_or_else(|| fail("the parameter has no shape".into()))?;
+        let label = format!("--{}", file.arg);
+        let text = || {
+            std::str::from_utf8(contents).map_err(|e| {
+                fail(format!(
+                    "the file is not UTF-8 text (byte {}): use fileb:// for binary files",
+                    e.valid_up_to()
+                ))
+            })
+        };
+        let bytes_value = |b: &[u8]| match std::str::from_utf8(b) {
+            Ok(s) => Value::String(s.to_string()),
+            Err(_) => Value::Array(b.iter().map(|x| Value::from(*x)).collect()),
+        };
+        let value = match (sh.shape_type, file.origin) {
+            (ShapeType::Blob, PathOrigin::FilebUrl) => bytes_value(contents),
+            (ShapeType::Blob, _) => {
+                let t = text()?;
+                if self.base64_blobs(command) {
+                    let b = super::python_b64decode(t)
+                        .ok_or_else(|| fail("AWS CLI v2 reads a file:// blob as base64, and this file is not base64: use fileb:// for the raw bytes".into()))?;
+                    bytes_value(&b)
+                } else {
+                    Value::String(t.to_string())
+                }
+            }
+            (ShapeType::String, PathOrigin::FilebUrl) => {
+                return Err(fail(
+                    "fileb:// gives bytes, and this parameter is text: use file://".into(),
+                ))
+            }
+            (ShapeType::String, _) => Value::String(text()?.to_string()),
+            _ => {
+                let t = text()?;
+                let mut typer = Typer::new(service, self.enum_check);
+                let mut v = typer
+                    .unpack(sh, false, &Raw::One(t), &label, false)
+                    .map_err(|e| fail(problem(&e)))?;
+                typer
+                    .check(sh, &v, Seg::Root(&label), 0)
+                    .map_err(|e| fail(problem(&e)))?;
+                if self.base64_blobs(command) {
+                    decode_blobs(service, sh, &mut v, Some(&label), args)
+                        .map_err(|e| fail(problem(&e)))?;
+                }
+                v
+            }
+        };
+        Ok((member, value))
+    }
+
+    fn base64_blobs(&self, command: &ValidatedCommand) -> bool {
+        self.dialect == Dialect::V2
+            && command
+                .globals()
+                .cli_binary_format
+                .as_deref()
+                .and_then(BinaryFormat::parse)
+                .unwrap_or(self.binary_format)
+                == BinaryFormat::Base64
+    }
+}
+
+/// What is wrong with a value, in words that never quote it.
+fn problem(e: &ValidationError) -> String {
+    match e {
+        ValidationError::InvalidJson { detail, .. } => {
+            // serde_json's syntax messages name positions, not text; any
+            // other detail might quote the value.
+            if detail.contains('`') || detail.contains('"') {
+                "invalid JSON".into()
+            } else {
+                format!("invalid JSON ({detail})")
+            }
+        }
+        ValidationError::InvalidShorthand { .. } => {
+            "neither JSON nor valid shorthand syntax".into()
+        }
+        ValidationError::InvalidType { expected, .. } => {
+            format!("a value has the wrong type (expected {expected})")
+        }
+        ValidationError::InvalidEnum { allowed, .. } => format!(
+            "a value is not one of the allowed values ({})",
+            allowed.join(", ")
+        ),
+        ValidationError::MissingRequired { missing, .. } => {
+            // The model's member names only (a path may pass through map keys).
+            let names: Vec<&str> = missing
+                .iter()
+                .map(|m| m.rsplit(['.', ']']).next().unwrap_or(m))
+                .collect();
+            format!("required members are missing: {}", names.join(", "))
+        }
+        ValidationError::UnknownKey { .. } => "a member the parameter does not have".into(),
+        ValidationError::OutOfRange { .. } => {
+            "a value is out of range (too short, too long or too small)".into()
+        }
+        ValidationError::InvalidBase64 { .. } => "a blob is not valid base64".into(),
+        other => format!("{} error", other.kind()),
+    }
+}
