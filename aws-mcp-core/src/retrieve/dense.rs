@@ -84,19 +84,20 @@ impl DenseFiles {
     ///
     /// The model directory: `AWS_MCP_MODEL_DIR`; `models/minilm` or
     /// `../share/aws-mcp/models/minilm` beside the running program; the repository's
-    /// `models/minilm` (a build from a checkout).
+    /// `models/minilm` when the program runs from inside the checkout it was built in
+    /// (`target/`; an installed program never looks into the build machine's tree).
     ///
     /// The ONNX Runtime library (1.31 or newer): `ORT_DYLIB_PATH`; beside the running program
     /// or in `../lib` from it; the `onnxruntime` Python package (`onnxruntime/capi/`) of the
-    /// active virtual environment (`VIRTUAL_ENV`), the repository's `.venv`, the user's and the
+    /// active virtual environment (`VIRTUAL_ENV`), the checkout's `.venv` (as above), the user's and the
     /// system's Python site-packages; the system library directories. Python and Node
     /// packages of aws-mcp set `AWS_MCP_MODEL_DIR` and `ORT_DYLIB_PATH` to the files they ship
     /// or depend on.
     pub fn locate() -> Result<DenseFiles, RetrieveError> {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let exe_dir = std::env::current_exe()
             .ok()
             .and_then(|p| p.parent().map(Path::to_path_buf));
+        let repo = checkout_of(exe_dir.as_deref());
         let dir = match std::env::var_os("AWS_MCP_MODEL_DIR") {
             Some(d) if !d.is_empty() => PathBuf::from(d),
             _ => {
@@ -105,12 +106,15 @@ impl DenseFiles {
                     candidates.push(e.join("models").join("minilm"));
                     candidates.push(e.join("../share/aws-mcp/models/minilm"));
                 }
-                candidates.push(repo.join("models").join("minilm"));
+                if let Some(r) = &repo {
+                    candidates.push(r.join("models").join("minilm"));
+                }
                 candidates
                     .iter()
                     .find(|d| d.join("model.onnx").is_file())
+                    .or(candidates.first())
                     .cloned()
-                    .unwrap_or_else(|| repo.join("models").join("minilm"))
+                    .unwrap_or_else(|| PathBuf::from("models").join("minilm"))
             }
         };
         if !dir.join("model.onnx").is_file() {
@@ -124,7 +128,7 @@ impl DenseFiles {
         }
         let runtime = match std::env::var_os("ORT_DYLIB_PATH") {
             Some(p) if !p.is_empty() => PathBuf::from(p),
-            _ => find_runtime(exe_dir.as_deref(), &repo).ok_or_else(|| {
+            _ => find_runtime(exe_dir.as_deref(), repo.as_deref()).ok_or_else(|| {
                 unavailable(
                     "dense",
                     "the ONNX Runtime library was not found; run `pip install onnxruntime>=1.31.1` (or set ORT_DYLIB_PATH to a libonnxruntime 1.31 or newer)",
@@ -139,6 +143,15 @@ impl DenseFiles {
         }
         Ok(DenseFiles::in_dir(&dir, runtime))
     }
+}
+
+/// The checkout this crate was built from, but only for a program running
+/// from inside it (`target/...` of a `cargo build` or `cargo test`): an
+/// installed binary never looks into the build machine's source tree.
+fn checkout_of(exe_dir: Option<&Path>) -> Option<PathBuf> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?.canonicalize().ok()?;
+    let exe = exe_dir?.canonicalize().ok()?;
+    exe.starts_with(&repo).then_some(repo)
 }
 
 /// Whether `name` is a file name of the ONNX Runtime library on some platform.
@@ -182,7 +195,7 @@ fn python_capi_dirs(prefix: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Look for the ONNX Runtime library where [`DenseFiles::locate`] says.
-fn find_runtime(exe_dir: Option<&Path>, repo: &Path) -> Option<PathBuf> {
+fn find_runtime(exe_dir: Option<&Path>, repo: Option<&Path>) -> Option<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(e) = exe_dir {
         dirs.push(e.to_path_buf());
@@ -191,7 +204,9 @@ fn find_runtime(exe_dir: Option<&Path>, repo: &Path) -> Option<PathBuf> {
     if let Some(v) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
         python_capi_dirs(Path::new(&v), &mut dirs);
     }
-    python_capi_dirs(&repo.join(".venv"), &mut dirs);
+    if let Some(r) = repo {
+        python_capi_dirs(&r.join(".venv"), &mut dirs);
+    }
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
         python_capi_dirs(&Path::new(&home).join(".local"), &mut dirs);
     }
