@@ -34,7 +34,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use ndarray::Array2;
 
 use super::bm25::Bm25Retriever;
 use super::corpus::Corpus;
@@ -362,14 +361,14 @@ fn quantise_row(row: &[f32], out: &mut Vec<i8>) -> f32 {
 }
 
 impl ExactIndex {
-    /// An index with one document per row of `vectors` (quantised to int8).
-    pub fn new(vectors: Array2<f32>) -> ExactIndex {
-        let (n, dim) = vectors.dim();
+    /// An index with one document per row of `rows` (row-major, `dim`
+    /// values each; quantised to int8). A trailing partial row is ignored.
+    pub fn new(dim: usize, rows: &[f32]) -> ExactIndex {
+        let n = rows.len().checked_div(dim).unwrap_or(0);
         let mut values = Vec::with_capacity(n * dim);
         let mut scales = Vec::with_capacity(n);
-        for row in vectors.rows() {
-            let row: Vec<f32> = row.to_vec();
-            scales.push(quantise_row(&row, &mut values));
+        for row in rows.chunks_exact(dim.max(1)).take(n) {
+            scales.push(quantise_row(row, &mut values));
         }
         ExactIndex {
             dim,
@@ -1006,8 +1005,8 @@ mod tests {
 
     #[test]
     fn exact_index_orders_by_similarity() {
-        let v = Array2::from_shape_vec((3, 2), vec![1.0, 0.0, 0.0, 1.0, 0.6, 0.8]).unwrap();
-        let idx = ExactIndex::new(v);
+        let v = [1.0, 0.0, 0.0, 1.0, 0.6, 0.8];
+        let idx = ExactIndex::new(2, &v);
         let r = idx.nearest(&[0.0, 1.0], 2);
         assert_eq!(r.iter().map(|x| x.0).collect::<Vec<_>>(), vec![1, 2]);
         assert!(idx.nearest(&[1.0], 2).is_empty());
