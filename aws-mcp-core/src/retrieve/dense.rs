@@ -34,7 +34,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-
 use super::bm25::Bm25Retriever;
 use super::corpus::Corpus;
 use super::{
@@ -148,7 +147,10 @@ impl DenseFiles {
 /// from inside it (`target/...` of a `cargo build` or `cargo test`): an
 /// installed binary never looks into the build machine's source tree.
 fn checkout_of(exe_dir: Option<&Path>) -> Option<PathBuf> {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?.canonicalize().ok()?;
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()?
+        .canonicalize()
+        .ok()?;
     let exe = exe_dir?.canonicalize().ok()?;
     exe.starts_with(&repo).then_some(repo)
 }
