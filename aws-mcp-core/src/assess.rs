@@ -78,6 +78,24 @@ impl Assessor {
     /// Classify `command` and apply the policy (see [`Policy::decide`] for
     /// the order of the rules).
     pub fn assess(&self, command: &ValidatedCommand) -> Assessment {
+        if command.help().is_some() {
+            // `help` reads the embedded catalog and calls nothing.
+            return Assessment {
+                classification: Classification {
+                    access_level: crate::classify::AccessLevel::Read,
+                    read_only: true,
+                    iam_actions: Vec::new(),
+                    source: crate::classify::Source::Rule,
+                    reason: "help is rendered from the embedded command table; nothing is called"
+                        .into(),
+                    flags: crate::classify::Flags {
+                        no_api_call: true,
+                        ..Default::default()
+                    },
+                },
+                decision: Decision::Allow,
+            };
+        }
         let classification = self.classifier.classify(command);
         let decision = self.policy.decide(command, &classification);
         Assessment {

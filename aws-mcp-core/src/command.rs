@@ -49,6 +49,11 @@ pub struct ValidatedCommand {
     /// model's enum when enum checks only note; see `EnumCheck`).
     #[serde(default)]
     pub(crate) notes: Vec<String>,
+    /// Set when the command asks for `help` (`aws ec2 help`,
+    /// `aws ec2 describe-instances help`): nothing is called, the help is
+    /// rendered from the catalog (see [`crate::help`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) help: Option<crate::help::HelpTopic>,
 }
 
 impl ValidatedCommand {
@@ -120,6 +125,49 @@ impl ValidatedCommand {
     pub fn notes(&self) -> &[String] {
         &self.notes
     }
+
+    /// What help the command asks for, when it is a `help` command (it
+    /// calls nothing; [`crate::help::render`] answers it).
+    pub fn help(&self) -> Option<&crate::help::HelpTopic> {
+        self.help.as_ref()
+    }
+
+    /// The regions the command runs in when it names several
+    /// (`--region '*'`, `--region a,b`).
+    pub fn regions(&self) -> Option<&RegionSet> {
+        self.globals.regions.as_ref()
+    }
+
+    /// The same command for one region of its [`ValidatedCommand::regions`]:
+    /// `--region` set to `region` (which must be a region the caller chose
+    /// from the set or from the account's enabled regions), the set removed.
+    pub fn for_region(&self, region: &str) -> ValidatedCommand {
+        let mut c = self.clone();
+        c.region = Some(region.to_string());
+        c.globals.region = Some(region.to_string());
+        c.globals.regions = None;
+        let mut argv = Vec::with_capacity(c.argv.len());
+        let mut words = c.argv.iter();
+        let mut set = false;
+        while let Some(w) = words.next() {
+            if w == "--region" {
+                words.next();
+                if !set {
+                    argv.push("--region".to_string());
+                    argv.push(region.to_string());
+                    set = true;
+                }
+            } else {
+                argv.push(w.clone());
+            }
+        }
+        if !set {
+            argv.push("--region".to_string());
+            argv.push(region.to_string());
+        }
+        c.argv = argv;
+        c
+    }
 }
 
 /// A botocore service and operation name (`s3`, `ListObjectsV2`).
@@ -132,12 +180,28 @@ pub struct ApiOperation {
     pub operation: String,
 }
 
+/// Several regions to run one command in: `--region '*'` (every region
+/// enabled for the account) or `--region us-east-1,eu-west-1`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RegionSet {
+    /// `*`: every region enabled for the account.
+    All,
+    /// The regions listed, in the order given (duplicates removed).
+    List(Vec<String>),
+}
+
 /// The AWS CLI's global options, as given on the command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GlobalOptions {
-    /// `--region`.
+    /// `--region` (one region; see `regions` for several).
     pub region: Option<String>,
+    /// `--region '*'` or a comma-separated list of regions: the command
+    /// runs once per region (`region` is then unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<RegionSet>,
     /// `--output` (`json`, `text`, `table`).
     pub output: Option<String>,
     /// `--query` (a JMESPath expression, already compiled once to check it).
@@ -148,7 +212,9 @@ pub struct GlobalOptions {
     pub endpoint_url: Option<String>,
     /// `--debug` (prints credentials-bearing request details).
     pub debug: bool,
-    /// `--no-paginate`.
+    /// `--no-paginate`; also set when the command gives one of its
+    /// operation's own paging arguments (`route53 list-resource-record-sets
+    /// --start-record-name`), which turns the AWS CLI's pagination off.
     pub no_paginate: bool,
     /// `--no-verify-ssl`.
     pub no_verify_ssl: bool,

@@ -192,6 +192,51 @@ pub enum ExecError {
     /// The executor was configured wrongly.
     #[error("the executor is not configured correctly: {0}")]
     Config(String),
+    /// A waiter (`aws ... wait ...`) had not reached its state when the
+    /// command's time was up; it was stopped before its next attempt.
+    #[error("waiter {waiter} was still waiting after {attempts} of its {max_attempts} attempts ({delay_seconds} s apart) when the {seconds}-second limit of the command came; run it again to keep waiting, or raise AWS_MCP_TIMEOUT (it may wait up to {longest_seconds} s)")]
+    WaitTimedOut {
+        /// The waiter's name (`InstanceRunning`).
+        waiter: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The waiter's most attempts.
+        max_attempts: u32,
+        /// Seconds between attempts.
+        delay_seconds: u64,
+        /// The command's time limit in seconds.
+        seconds: u64,
+        /// The longest the waiter may wait (delay × attempts).
+        longest_seconds: u64,
+    },
+}
+
+/// How far a long command has come: a waiter's attempts, the regions of a
+/// `--region '*'` run. The MCP server forwards it as a progress
+/// notification when the client asked for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Steps done (attempts made, regions finished).
+    pub done: u64,
+    /// Steps in all, when known.
+    pub total: Option<u64>,
+    /// What is happening, in one line.
+    pub message: String,
+}
+
+/// Receives [`Progress`] reports. `report` is called from the executor's
+/// task and must not block.
+pub trait ProgressSink: Send + Sync {
+    /// One report.
+    fn report(&self, progress: Progress);
+}
+
+/// A [`ProgressSink`] that drops every report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl ProgressSink for NoProgress {
+    fn report(&self, _progress: Progress) {}
 }
 
 /// Runs validated commands.
@@ -205,6 +250,18 @@ pub trait Executor: Send + Sync {
         command: &ValidatedCommand,
         options: &ExecOptions,
     ) -> Result<ExecOutput, ExecError>;
+
+    /// [`Executor::execute`], reporting how a long command advances to
+    /// `progress` (a waiter's attempts). The default reports nothing.
+    async fn execute_with_progress(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+        progress: &dyn ProgressSink,
+    ) -> Result<ExecOutput, ExecError> {
+        let _ = progress;
+        self.execute(command, options).await
+    }
 }
 
 /// The mark appended to text that was cut.

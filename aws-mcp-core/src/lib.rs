@@ -40,6 +40,8 @@
 //!   runs the `aws` program).
 //! * **[`pipeline`]** — what `call_aws` does, for every embedder: check a
 //!   batch, decide, ask for consent, execute, report ([`Pipeline`]).
+//! * **[`help`]** — `aws [<service> [<command>]] help` answered from the
+//!   catalog and AWS's documentation examples, with no program run.
 //! * **[`retrieve`]** — the engines behind `suggest_aws_commands`: a
 //!   field-weighted BM25 with AWS vocabulary synonyms over an embedded corpus
 //!   generated from the catalog and AWS's examples (see the module docs).
@@ -73,6 +75,7 @@ pub mod classify;
 pub mod command;
 pub(crate) mod container;
 pub mod exec;
+pub mod help;
 pub mod localpath;
 pub mod parse;
 pub mod pipeline;
@@ -95,9 +98,12 @@ pub use catalog::{
 };
 pub use classify::{AccessLevel, AccessTable, Classification, Classifier};
 pub use command::{
-    ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, ValidatedCommand,
+    ApiOperation, GivenArg, GlobalOptions, LocalPath, PathAccess, PathOrigin, RegionSet,
+    ValidatedCommand,
 };
-pub use exec::{Credentials, ExecError, ExecOptions, ExecOutput, Executor};
+pub use exec::{
+    Credentials, ExecError, ExecOptions, ExecOutput, Executor, NoProgress, Progress, ProgressSink,
+};
 pub use parse::tokenize;
 pub use pipeline::{Pipeline, Report};
 pub use policy::{Decision, Policy, PolicyConfig, PolicyError, Rule};

@@ -223,8 +223,16 @@ pub fn legacy_literals(q: &str) -> Cow<'_, str> {
                 if serde_json::from_str::<serde_json::Value>(&lit).is_ok() {
                     out.push_str(&lit.replace('`', "\\`"));
                 } else {
-                    let js = serde_json::Value::String(lit.trim_start().to_string()).to_string();
-                    out.push_str(&js.replace('`', "\\`"));
+                    // The Python library reads `"<text>"` as JSON (escapes
+                    // interpreted); when that fails too, the literal is a
+                    // bad token, left as is for the parser to refuse.
+                    match serde_json::from_str::<String>(&format!("\"{}\"", lit.trim_start())) {
+                        Ok(text) => {
+                            let js = serde_json::Value::String(text).to_string();
+                            out.push_str(&js.replace('`', "\\`"));
+                        }
+                        Err(_) => out.push_str(&lit.replace('`', "\\`")),
+                    }
                 }
                 out.push('`');
             }
@@ -355,6 +363,11 @@ mod tests {
         assert_eq!(legacy_literals("a[?b==`1`]"), "a[?b==`1`]");
         assert_eq!(legacy_literals("a[?b==`\"x\"`]"), "a[?b==`\"x\"`]");
         assert_eq!(legacy_literals("a[?b=='`x`']"), "a[?b=='`x`']");
+        // Escapes are read as JSON's; text that is not a JSON string body
+        // stays a bad token, as in the Python library.
+        assert_eq!(legacy_literals("`a\\tb`"), "`\"a\\tb\"`");
+        assert!(crate::query::parse("`[-01, \"x\"]`").is_err());
+        assert!(crate::query::parse("`[-01]`").is_ok());
         for q in [
             "Tags[?Key==`Name`]|[0].Value",
             "[?Engine == `aurora-postgresql`]",

@@ -31,6 +31,7 @@ pub(crate) fn vc(service: &str, operation: &str) -> ValidatedCommand {
         local_paths: Vec::new(),
         argv,
         notes: Vec::new(),
+        help: None,
     }
 }
 

@@ -80,10 +80,49 @@ fn names_with_did_you_mean() {
     let e = err("aws ec2 wait");
     assert_eq!(e.kind(), "missing_operation");
     assert!(e.suggestions().iter().all(|s| s.starts_with("wait ")));
+    // `help` is a command that calls nothing: the validator names the topic.
+    for (cmd, service, command) in [
+        ("aws help", None, None),
+        ("aws ec2 help", Some("ec2"), None),
+        ("aws ec2 wait help", Some("ec2"), None),
+        (
+            "aws ec2 describe-instances help",
+            Some("ec2"),
+            Some("describe-instances"),
+        ),
+        (
+            "aws ec2 describe-instances --dry-run help",
+            Some("ec2"),
+            Some("describe-instances"),
+        ),
+        (
+            "aws s3api get-object help",
+            Some("s3api"),
+            Some("get-object"),
+        ),
+        (
+            "aws ec2 wait instance-running help",
+            Some("ec2"),
+            Some("wait instance-running"),
+        ),
+        ("aws --region eu-west-1 s3 cp help", Some("s3"), Some("cp")),
+    ] {
+        let c = ok(cmd);
+        let h = c.help().unwrap_or_else(|| panic!("{cmd}: not help"));
+        assert_eq!(
+            (h.service.as_deref(), h.command.as_deref()),
+            (service, command),
+            "{cmd}"
+        );
+        assert!(c.parameters().is_empty() && c.api().is_none(), "{cmd}");
+    }
+    // With other arguments missing, `help` is not alone: the CLI's parser
+    // reports them first.
     assert_eq!(
-        err("aws ec2 describe-instances help").kind(),
-        "help_requested"
+        err("aws s3api get-object --bucket b help").kind(),
+        "missing_required"
     );
+    assert!(ok("aws ec2 describe-instances").help().is_none());
     assert_eq!(err("aws").kind(), "missing_service");
     assert_eq!(err("python -c x").kind(), "not_aws");
 }
@@ -234,6 +273,41 @@ fn cli_input_json_merges_under_the_arguments() {
 }
 
 #[test]
+fn several_regions() {
+    use aws_mcp_core::RegionSet;
+    let c = ok("aws ec2 describe-vpcs --region '*'");
+    assert_eq!(c.regions(), Some(&RegionSet::All));
+    assert_eq!(c.region(), None);
+    let c = ok("aws ec2 describe-vpcs --region us-east-1,eu-west-1,us-east-1");
+    assert_eq!(
+        c.regions(),
+        Some(&RegionSet::List(vec![
+            "us-east-1".into(),
+            "eu-west-1".into()
+        ]))
+    );
+    let one = c.for_region("eu-west-1");
+    assert_eq!(one.region(), Some("eu-west-1"));
+    assert_eq!(one.regions(), None);
+    assert_eq!(
+        one.argv(),
+        ["ec2", "describe-vpcs", "--region", "eu-west-1"]
+    );
+    assert_eq!(
+        err("aws ec2 describe-vpcs --region us-east-1,mars-1").kind(),
+        "invalid_region"
+    );
+    assert_eq!(
+        err("aws ec2 describe-vpcs --region us-east-1,").kind(),
+        "invalid_region"
+    );
+    assert_eq!(
+        err("aws ec2 describe-vpcs --region '**'").kind(),
+        "invalid_region"
+    );
+}
+
+#[test]
 fn pagination() {
     let c = ok("aws iam list-users --max-items 5 --page-size 2 --starting-token t");
     assert_eq!(
@@ -252,6 +326,15 @@ fn pagination() {
     let c = ok("aws iam list-users --max-items 5 --marker m");
     assert_eq!(c.parameters()["MaxItems"], json!(5));
     assert_eq!(c.parameters()["Marker"], json!("m"));
+    assert!(c.globals().no_paginate, "the CLI's pagination is off");
+    // Route 53's MaxItems is a string member the pagination argument shadows.
+    let c = ok("aws route53 list-resource-record-sets --hosted-zone-id Z1 --start-record-name a.example.com --max-items 1");
+    assert_eq!(c.parameters()["MaxItems"], json!("1"));
+    assert!(c.parameters().get("PaginationConfig").is_none());
+    assert!(c.globals().no_paginate);
+    let c = ok("aws route53 list-resource-record-sets --hosted-zone-id Z1 --max-items 1");
+    assert_eq!(c.parameters()["PaginationConfig"], json!({"MaxItems": "1"}));
+    assert!(!c.globals().no_paginate);
 }
 
 #[test]

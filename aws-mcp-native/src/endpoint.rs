@@ -109,7 +109,7 @@ pub(crate) fn resolve(
             Some("AWS::UseFIPS") => Some(ParamValue::Bool(env.use_fips)),
             Some("AWS::UseDualStack") => Some(ParamValue::Bool(env.use_dual_stack)),
             Some("SDK::Endpoint") => override_url.map(|u| ParamValue::String(u.to_string())),
-            Some("AWS::S3::ForcePathStyle") => Some(ParamValue::Bool(false)),
+            Some("AWS::S3::ForcePathStyle") => Some(ParamValue::Bool(s3_path_style(op, params))),
             Some("AWS::S3::Accelerate") => Some(ParamValue::Bool(false)),
             Some("AWS::S3::UseArnRegion") => Some(ParamValue::Bool(true)),
             Some("AWS::S3::DisableMultiRegionAccessPoints") => Some(ParamValue::Bool(false)),
@@ -178,6 +178,30 @@ pub(crate) fn resolve(
             sigv4["disableDoubleEncoding"].as_bool().unwrap_or(false);
     }
     Ok(resolved)
+}
+
+/// botocore's `customize_endpoint_resolver_builtins` for S3's
+/// `ForcePathStyle`: on for `GetBucketLocation` (the one operation on
+/// `/{Bucket}?location`) and for bucket names that are not a valid host
+/// label (dots: `my.bucket`), off for ARNs.
+fn s3_path_style(op: &OperationModel, params: &Map<String, Value>) -> bool {
+    let bucket = params.get("Bucket").and_then(Value::as_str);
+    if bucket.is_some_and(|b| b.starts_with("arn:")) {
+        return false;
+    }
+    let location = op
+        .http
+        .as_ref()
+        .is_some_and(|h| h.request_uri.ends_with("?location"));
+    location || bucket.is_some_and(|b| !valid_host_label(b))
+}
+
+/// botocore's `VALID_HOST_LABEL_RE`: `^(?!-)[a-zA-Z\d-]{1,63}(?<!-)$`.
+fn valid_host_label(s: &str) -> bool {
+    (1..=63).contains(&s.len())
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 fn to_param(v: &Value) -> Option<ParamValue> {
@@ -277,5 +301,34 @@ mod tests {
             ..env
         };
         assert_eq!(off.configured("S3"), None);
+    }
+
+    fn s3(command: &str) -> OperationModel {
+        let c = aws_mcp_core::Catalog::embedded()
+            .command("s3api", command)
+            .unwrap();
+        c.detail().unwrap().op.as_deref().unwrap().clone()
+    }
+
+    #[test]
+    fn s3_path_style_like_botocore() {
+        let bucket = |b: &str| {
+            let mut m = Map::new();
+            m.insert("Bucket".into(), Value::String(b.into()));
+            m
+        };
+        let list = s3("list-objects-v2");
+        assert!(!s3_path_style(&list, &bucket("plain-bucket")));
+        assert!(s3_path_style(&list, &bucket("my.dotted.bucket")));
+        assert!(s3_path_style(&list, &bucket("Under_score")));
+        assert!(!s3_path_style(
+            &list,
+            &bucket("arn:aws:s3:us-east-1:123456789012:accesspoint/ap")
+        ));
+        assert!(s3_path_style(
+            &s3("get-bucket-location"),
+            &bucket("plain-bucket")
+        ));
+        assert!(!s3_path_style(&s3("list-buckets"), &Map::new()));
     }
 }

@@ -65,7 +65,10 @@
 
 mod endpoint;
 pub mod files;
+mod handlers;
+mod presign;
 mod quirks;
+mod retry;
 mod transport;
 
 use std::sync::{Arc, OnceLock};
@@ -73,14 +76,18 @@ use std::time::{Duration, Instant};
 
 use aws_mcp_core::catalog::{ArgKind, Catalog, CommandKind, Dialect, OperationModel, Service};
 use aws_mcp_core::exec::{cap_output, Capped};
-use aws_mcp_core::{ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
+use aws_mcp_core::{
+    ExecError, ExecOptions, ExecOutput, Executor, NoProgress, Progress, ProgressSink,
+    ValidatedCommand,
+};
 use aws_mcp_wire::endpoint::{Partitions, RuleSet};
 use aws_mcp_wire::paginate::{PageRequest, Pages};
+use aws_mcp_wire::protocol::checksum::Calculation;
 use aws_mcp_wire::protocol::parse::{
     parse_error_details, parse_response, LocalOffset, ParseOptions, TimestampMode,
 };
 use aws_mcp_wire::protocol::serialize::{serialize, SerializeOptions};
-use aws_mcp_wire::protocol::{HttpResponse, Protocol, ServiceModel};
+use aws_mcp_wire::protocol::{HttpResponse, Protocol, ProtocolError, ServiceModel};
 use aws_mcp_wire::render::{
     render, render_error, render_text_pages, render_yaml_stream_pages, CliError, ErrorFormat,
     ErrorKind, ErrorStyle, OutputFormat,
@@ -91,32 +98,21 @@ use serde_json::{Map, Value};
 use tokio::sync::Mutex;
 
 pub use endpoint::{env_suffix, join_url, EndpointEnv};
+pub use retry::{RetryMode, RetrySettings};
 pub use transport::{proxies_from_lookup, Matcher};
 
 /// botocore handlers that change requests or responses of these operations
 /// in ways the native executor does not reproduce; they run through the
 /// `aws` program instead. `service:*` covers a whole service.
 pub const NOT_NATIVE: &[&str] = &[
-    "s3:CopyObject",
-    "s3:UploadPartCopy",
     "s3:GetObject",
     "s3:PutObject",
     "s3:UploadPart",
     "s3:SelectObjectContent",
-    "s3:DeleteObjects",
-    "s3:PutBucketLifecycleConfiguration",
-    "ec2:CopySnapshot",
-    "rds:CopyDBClusterSnapshot",
-    "rds:CreateDBCluster",
-    "rds:CopyDBSnapshot",
-    "rds:CreateDBInstanceReadReplica",
-    "neptune:*",
-    "docdb:*",
-    "glacier:*",
+    "glacier:UploadArchive",
+    "glacier:UploadMultipartPart",
     "machinelearning:*",
     "cloudsearchdomain:*",
-    "s3control:*",
-    "sqs:ReceiveMessage",
 ];
 
 /// How the native executor treats an argument the AWS CLI adds to a
@@ -221,8 +217,9 @@ pub fn cli_argument(
     }
 }
 
-/// Attempts per request (botocore's legacy retry mode, the AWS CLI v1 default:
-/// the first try and 4 retries).
+/// Attempts per request in botocore's legacy retry mode, the AWS CLI v1
+/// default (the first try and 4 retries; DynamoDB 10). `AWS_RETRY_MODE` and
+/// `AWS_MAX_ATTEMPTS` change it (see the `retry` module).
 pub const MAX_ATTEMPTS: u32 = 5;
 
 /// Pagination holds at most this many bytes of results per byte of the
@@ -325,7 +322,7 @@ pub enum NativeError {
     #[error("could not sign the request: {0}")]
     Sign(String),
     /// The connection failed.
-    #[error("the request failed: {0}")]
+    #[error("{0}")]
     Http(String),
     /// The response body was larger than the limit.
     #[error("the response body is larger than {0} bytes")]
@@ -340,6 +337,23 @@ pub enum NativeError {
     /// The executor is configured wrongly.
     #[error("the native executor is not configured correctly: {0}")]
     Config(String),
+    /// A failure the AWS CLI reports in these very words (a response that
+    /// is not XML, ...).
+    #[error("{0}")]
+    Cli(String),
+    /// A waiter would outlive the command's time limit (see
+    /// [`ExecError::WaitTimedOut`]).
+    #[error("waiter {waiter} was still waiting after {attempts} of {max_attempts} attempts")]
+    WaitTimedOut {
+        /// The waiter's name.
+        waiter: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The waiter's most attempts.
+        max_attempts: u32,
+        /// Seconds between attempts.
+        delay_seconds: u64,
+    },
 }
 
 impl NativeError {
@@ -362,7 +376,7 @@ impl NativeError {
 /// run this command (it then goes to the `aws` program).
 pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), NativeError> {
     let no = |why: String| Err(NativeError::Unsupported(why));
-    if command.kind() != CommandKind::Operation {
+    if !matches!(command.kind(), CommandKind::Operation | CommandKind::Waiter) {
         return no(format!(
             "`{} {}` is a hand-written AWS CLI command, not a single API call",
             command.service(),
@@ -404,11 +418,18 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     let cmd = service
         .command(command.operation())
         .ok_or_else(|| NativeError::Unsupported("unknown command".into()))?;
-    let op = op_model(
-        &cmd.detail()
-            .map_err(|e| NativeError::Config(e.to_string()))?
-            .op,
-    )?;
+    let detail = cmd
+        .detail()
+        .map_err(|e| NativeError::Config(e.to_string()))?;
+    let op = op_model(&detail.op)?;
+    if command.kind() == CommandKind::Waiter {
+        let Some(w) = detail.waiter.as_deref() else {
+            return no("the waiter has no waiter model in the catalog".into());
+        };
+        if let Err(e) = aws_mcp_wire::waiter::Waiter::new(w) {
+            return no(e.to_string());
+        }
+    }
     let sigv4_or_none = |schemes: &[String]| {
         schemes.is_empty()
             || schemes
@@ -475,6 +496,14 @@ pub struct NativeExecutor {
     partitions: OnceLock<Result<Partitions, NativeError>>,
     default_region: Option<String>,
     default_profile: Option<String>,
+    /// `AWS_REQUEST_CHECKSUM_CALCULATION`, as given.
+    checksum_setting: Option<String>,
+    /// The AWS config file's text, read once.
+    config_text: OnceLock<String>,
+    /// The standard and adaptive modes' retry quota.
+    quota: retry::Quota,
+    /// The adaptive mode's rate limiter.
+    limiter: retry::RateLimiter,
     cli: CliOutput,
 }
 
@@ -508,7 +537,39 @@ impl NativeExecutor {
             partitions: OnceLock::new(),
             default_region: None,
             default_profile: None,
+            checksum_setting: std::env::var("AWS_REQUEST_CHECKSUM_CALCULATION").ok(),
+            config_text: OnceLock::new(),
+            quota: retry::Quota::default(),
+            limiter: retry::RateLimiter::default(),
             cli: CliOutput::default(),
+        }
+    }
+
+    /// The AWS config file (`AWS_CONFIG_FILE`, else `~/.aws/config`), read
+    /// once; empty when there is none.
+    fn config_text(&self) -> &str {
+        self.config_text.get_or_init(|| {
+            std::env::var_os("AWS_CONFIG_FILE")
+                .map(std::path::PathBuf::from)
+                .or_else(|| {
+                    std::env::var_os("HOME")
+                        .map(|h| std::path::PathBuf::from(h).join(".aws/config"))
+                })
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default()
+        })
+    }
+
+    /// When request checksums are calculated: `AWS_REQUEST_CHECKSUM_CALCULATION`
+    /// (`when_supported`, the default, or `when_required`).
+    fn checksums(&self) -> Result<Calculation, NativeError> {
+        match self.checksum_setting.as_deref() {
+            None => Ok(Calculation::WhenSupported),
+            Some(v) => Calculation::from_setting(v).ok_or_else(|| {
+                NativeError::Config(format!(
+                    "AWS_REQUEST_CHECKSUM_CALCULATION is {v:?}; valid values are when_supported and when_required"
+                ))
+            }),
         }
     }
 
@@ -622,7 +683,39 @@ impl NativeExecutor {
         command: &ValidatedCommand,
         options: &ExecOptions,
     ) -> Result<(i32, String, String), NativeError> {
+        self.run_with_progress(command, options, &NoProgress).await
+    }
+
+    /// [`NativeExecutor::run`], reporting a waiter's attempts to `progress`.
+    /// A waiter stops before an attempt that would start after
+    /// `options.timeout` ([`NativeError::WaitTimedOut`]).
+    pub async fn run_with_progress(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+        progress: &dyn ProgressSink,
+    ) -> Result<(i32, String, String), NativeError> {
+        let deadline = Instant::now() + options.timeout;
         native_support(self.catalog, command)?;
+        if command.regions().is_some() {
+            return Err(NativeError::Unsupported(
+                "the command names several regions; run it through the pipeline (Pipeline::run_command), which runs it once per region".into(),
+            ));
+        }
+        if handlers::PREVIEW_SERVICES.contains(&command.service()) {
+            let path = std::env::var_os("AWS_CONFIG_FILE")
+                .map(std::path::PathBuf::from)
+                .or_else(|| {
+                    std::env::var_os("HOME")
+                        .map(|h| std::path::PathBuf::from(h).join(".aws/config"))
+                });
+            let config = path
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default();
+            if !handlers::preview_enabled(&config, command.service()) {
+                return Ok(handlers::preview_refusal(command.service()));
+            }
+        }
         let service = self
             .catalog
             .service(command.service())
@@ -723,6 +816,29 @@ impl NativeExecutor {
             .map(|t| Duration::from_secs(t as u64))
             .unwrap_or(options.connect_timeout);
         let client = self.client(connect)?;
+        let signing_default = md
+            .signing_name
+            .clone()
+            .or_else(|| md.endpoint_prefix.clone())
+            .unwrap_or_else(|| api.service.clone());
+        if let (Some(h), Some(c)) = (
+            presign::copy_handler(&api.service, &api.operation),
+            creds.as_ref(),
+        ) {
+            let name = ep.signing_name.as_deref().unwrap_or(&signing_default);
+            presign::apply(
+                h,
+                &model,
+                &api.operation,
+                &op,
+                &mut params,
+                &ep.url,
+                &region,
+                c,
+                name,
+                std::time::SystemTime::now(),
+            )?;
+        }
         let format = match &g.output {
             Some(o) => o
                 .parse::<OutputFormat>()
@@ -767,21 +883,44 @@ impl NativeExecutor {
             creds: creds.as_ref(),
             s3: matches!(api.service.as_str(), "s3" | "s3control"),
             timestamps,
-            signing_default: md
-                .signing_name
-                .clone()
-                .or_else(|| md.endpoint_prefix.clone())
-                .unwrap_or_else(|| api.service.clone()),
+            style,
+            signing_default,
+            service: &api.service,
+            checksums: self.checksums()?,
+            retry: retry::Policy::new(
+                retry::RetrySettings::resolve(
+                    |k| std::env::var(k).ok(),
+                    self.config_text(),
+                    profile.as_deref(),
+                )
+                .map_err(NativeError::Cli)?,
+                &api.service,
+            ),
+            quota: &self.quota,
+            limiter: &self.limiter,
         };
+        if let Some(w) = detail
+            .waiter
+            .as_deref()
+            .filter(|_| command.kind() == CommandKind::Waiter)
+        {
+            return wait(&call, &client, &params, w, applied, deadline, progress).await;
+        }
         let result = loop {
             let mut p = params.clone();
             if let Some(w) = &pages {
                 match w.next_request() {
-                    Some(extra) => p.extend(extra),
+                    Some(extra) => {
+                        p.extend(extra);
+                        if let Some(limit) = paginator.and_then(|p| p.limit_key.as_deref()) {
+                            string_limit(&mut p, limit, input_shape, shapes);
+                        }
+                    }
                     None => break Value::Null,
                 }
             }
-            let page = match call.once(&client, &p).await? {
+            let answer = call.once(&client, &p).await?;
+            let page = match answer.result {
                 Ok(v) => v,
                 Err((err, details)) => {
                     let (rc, msg) = render_error(
@@ -793,6 +932,7 @@ impl NativeExecutor {
                             operation: &api.operation,
                             json_protocol: matches!(protocol, Protocol::Json | Protocol::RestJson),
                             details: details.as_ref().and_then(Value::as_object),
+                            max_retries: answer.max_retries,
                         },
                     );
                     return Ok((rc, String::new(), msg));
@@ -832,9 +972,49 @@ impl NativeExecutor {
             }
             (Some(w), _) => render(&w.finish(), format, g.query.as_deref(), &api.operation),
             (None, _) => render(&result, format, g.query.as_deref(), &api.operation),
+        };
+        match text {
+            Ok(text) => Ok((0, text, String::new())),
+            Err(e) => Ok(render_failure(style, e)),
         }
-        .map_err(|e| NativeError::Response(e.to_string()))?;
-        Ok((0, text, String::new()))
+    }
+}
+
+/// What the AWS CLI prints when `--query` or the output format fails on a
+/// result: the exception's text on standard error as a general error (exit
+/// code 255; AWS CLI v2's prefix by `style`), after whatever the text format
+/// had printed.
+fn render_failure(style: ErrorStyle, e: aws_mcp_wire::RenderError) -> (i32, String, String) {
+    use aws_mcp_wire::RenderError;
+    let (partial, message) = match e {
+        RenderError::QueryFailed { message, .. } => (String::new(), message),
+        RenderError::Unrenderable {
+            cli_message,
+            partial,
+            ..
+        } => (partial, cli_message),
+        other => (String::new(), other.to_string()),
+    };
+    let (rc, text) = render_error(style, &CliError::other(ErrorKind::General, &message));
+    (rc, partial, text)
+}
+
+/// `--page-size` goes into the paginator's limit member in that member's
+/// type: a string for Route 53's `MaxItems`, as botocore's paginator passes
+/// the value the CLI parsed with the member's type.
+fn string_limit(
+    params: &mut Map<String, Value>,
+    limit: &str,
+    input: Option<&aws_mcp_core::catalog::Shape>,
+    shapes: &std::collections::HashMap<aws_mcp_core::catalog::Name, aws_mcp_core::catalog::Shape>,
+) {
+    let is_string = input
+        .and_then(|sh| sh.member_ref(limit))
+        .and_then(|m| shapes.get(&m.shape))
+        .is_some_and(|t| t.shape_type == aws_mcp_core::catalog::ShapeType::String);
+    if let (true, Some(Value::Number(n))) = (is_string, params.get(limit)) {
+        let s = n.to_string();
+        params.insert(limit.to_string(), Value::String(s));
     }
 }
 
@@ -854,7 +1034,25 @@ struct Call<'a> {
     creds: Option<&'a aws_credential_types::Credentials>,
     s3: bool,
     timestamps: TimestampMode,
+    /// How the AWS CLI of this executor prints errors (a waiter's failure).
+    style: ErrorStyle,
     signing_default: String,
+    service: &'a str,
+    checksums: Calculation,
+    retry: retry::Policy,
+    quota: &'a retry::Quota,
+    limiter: &'a retry::RateLimiter,
+}
+
+/// One API call's answer after retries.
+struct Answer {
+    /// The HTTP status of the last attempt.
+    status: u16,
+    /// The parsed page, or the API error (with its modeled fields).
+    result: Result<Value, ApiFailure>,
+    /// The retries made, when they stopped because the attempts ran out
+    /// (the CLI's message then says `(reached max retries: N)`).
+    max_retries: Option<u32>,
 }
 
 /// The machine's UTC offset at an instant (`TZ`, else the system's zone),
@@ -872,29 +1070,50 @@ fn local_offset(secs: i64) -> i32 {
 type ApiFailure = (aws_mcp_wire::protocol::ApiError, Option<Value>);
 
 impl Call<'_> {
-    /// One API call with retries: the parsed page or the API error.
+    /// One API call with retries (the `retry` module's policy: mode,
+    /// attempts, backoff, quota, rate limiter): the last answer.
     ///
     /// The request (and its idempotency token) is built once and sent again
     /// as is. Reads and writes that carry an idempotency token are retried
-    /// after connection errors, throttling, 429 and 5xx, as botocore does.
-    /// Any other write is retried only when the request surely did not reach
-    /// the service (the connection could not be made) or the service said it
-    /// refused it unprocessed (429, throttling): after a lost response or a
-    /// 5xx it may have been applied, and sending it again could apply it twice
-    /// (two messages, a second user), so the error says so instead.
+    /// after connection errors and the errors the retry mode retries, as
+    /// botocore does. Any other write is retried only when the request surely
+    /// did not reach the service (the connection could not be made) or the
+    /// service said it refused it unprocessed (429, throttling): after a lost
+    /// response or a 5xx it may have been applied, and sending it again could
+    /// apply it twice (two messages, a second user), so the error says so
+    /// instead.
     async fn once(
         &self,
         client: &transport::HttpClient,
         params: &Map<String, Value>,
-    ) -> Result<Result<Value, ApiFailure>, NativeError> {
+    ) -> Result<Answer, NativeError> {
         let mut opts = SerializeOptions::default();
         opts.idempotency_token = Some(uuid::Uuid::new_v4().to_string());
-        let req = serialize(self.model, self.op_name, self.op, params, &opts)
+        opts.checksum_calculation = self.checksums;
+        let mut req = serialize(self.model, self.op_name, self.op, params, &opts)
             .map_err(|e| NativeError::Request(e.to_string()))?;
+        handlers::before_call(
+            self.service,
+            self.op_name,
+            self.model.metadata.api_version.as_deref(),
+            &mut req,
+        );
+        handlers::recursion_detection(&mut req, |k| std::env::var(k).ok());
         let url = join_url(&self.ep.url, &req.path, req.host_prefix.as_deref());
+        let policy = self.retry;
+        let adaptive = policy.mode() == retry::RetryMode::Adaptive;
+        let quota = policy.mode() != retry::RetryMode::Legacy;
+        // What the last retry took from the quota (given back on success).
+        let mut taken: Option<u32> = None;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
+            if adaptive {
+                let wait = self.limiter.wait_before_send();
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
+            }
             let mut builder = http::Request::builder()
                 .method(req.method.as_str())
                 .uri(&url);
@@ -905,6 +1124,17 @@ impl Call<'_> {
                 "User-Agent",
                 concat!("aws-mcp/", env!("CARGO_PKG_VERSION"), " native"),
             );
+            // botocore's AWSRequestPreparer: every method but GET, HEAD and
+            // OPTIONS says its length, 0 included (S3 answers a PUT without
+            // one with 411 Length Required).
+            if !matches!(req.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+                && !req
+                    .headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+            {
+                builder = builder.header("Content-Length", req.body.len());
+            }
             let mut hreq = builder
                 .body(Full::new(Bytes::from(req.body.clone())))
                 .map_err(|e| NativeError::Request(e.to_string()))?;
@@ -925,18 +1155,7 @@ impl Call<'_> {
             let sent = client.send(hreq, MAX_BODY).await;
             let (status, headers, body) = match sent {
                 Ok(r) => r,
-                Err(transport::SendError::NotSent(e)) if attempt < MAX_ATTEMPTS => {
-                    tracing::debug!(attempt, error = %e, "retrying after a connection error");
-                    tokio::time::sleep(transport::backoff(attempt)).await;
-                    continue;
-                }
-                Err(transport::SendError::MaybeSent(e))
-                    if attempt < MAX_ATTEMPTS && self.retry_blindly =>
-                {
-                    tracing::debug!(attempt, error = %e, "retrying after a lost response");
-                    tokio::time::sleep(transport::backoff(attempt)).await;
-                    continue;
-                }
+                Err(transport::SendError::Failed(e)) => return Err(e),
                 Err(transport::SendError::MaybeSent(e)) if !self.retry_blindly => {
                     return Err(NativeError::MaybeApplied(format!(
                         "the connection was lost after the request was sent ({e}); `{}` changes something and carries no idempotency token, so it was not sent again: the request may have been applied. Check whether it took effect (list or describe what it creates or changes) before running it again",
@@ -944,9 +1163,25 @@ impl Call<'_> {
                     )));
                 }
                 Err(transport::SendError::NotSent(e) | transport::SendError::MaybeSent(e)) => {
-                    return Err(NativeError::Http(e))
+                    if attempt >= policy.max_attempts() {
+                        return Err(NativeError::Http(e));
+                    }
+                    if adaptive {
+                        self.limiter.record(false);
+                    }
+                    let cost = if e.contains("timeout") {
+                        retry::Quota::TIMEOUT_COST
+                    } else {
+                        retry::Quota::RETRY_COST
+                    };
+                    if quota && !self.quota.acquire(cost) {
+                        return Err(NativeError::Http(e));
+                    }
+                    taken = Some(cost);
+                    tracing::debug!(attempt, error = %e, "retrying after a connection error");
+                    tokio::time::sleep(policy.delay(attempt, retry::random())).await;
+                    continue;
                 }
-                Err(transport::SendError::Failed(e)) => return Err(e),
             };
             let resp = HttpResponse {
                 status,
@@ -956,39 +1191,143 @@ impl Call<'_> {
             let mut popts = ParseOptions::CLI;
             popts.timestamps = self.timestamps;
             popts.local_offset = Some(LocalOffset(local_offset));
-            let parsed = parse_response(self.model, self.op_name, self.op, &resp, &popts)
-                .map_err(|e| NativeError::Response(e.to_string()))?;
-            if let Err(err) = &parsed {
-                let unprocessed = status == 429 || transport::not_processed_code(&err.code);
-                let transient = status >= 500 || transport::retryable_code(&err.code);
-                let retry = if self.retry_blindly {
-                    unprocessed || transient
-                } else {
-                    unprocessed
-                };
-                if attempt < MAX_ATTEMPTS && retry {
-                    tracing::debug!(attempt, code = %err.code, "retrying");
-                    tokio::time::sleep(transport::backoff(attempt)).await;
-                    continue;
-                }
-                if !self.retry_blindly && transient && !unprocessed {
-                    // The service failed while it handled the write.
-                    let mut err = err.clone();
-                    err.message.push_str(&format!(
-                        " (not retried: `{}` carries no idempotency token, and the request may have been applied; check whether it took effect before running it again)",
-                        self.display
-                    ));
-                    let details = parse_error_details(self.model, self.op, &resp, &err, &popts)
-                        .unwrap_or(None);
-                    return Ok(Err((err, details)));
-                }
+            let parsed =
+                parse_response(self.model, self.op_name, self.op, &resp, &popts).map_err(|e| {
+                    match e {
+                        ProtocolError::InvalidXml { .. } => NativeError::Cli(e.to_string()),
+                        e => NativeError::Response(e.to_string()),
+                    }
+                })?;
+            if adaptive {
+                let throttled = parsed
+                    .as_ref()
+                    .err()
+                    .is_some_and(|e| retry::is_throttling(&e.code));
+                self.limiter.record(throttled);
             }
-            return Ok(parsed.map_err(|err| {
+            let mut max_retries = None;
+            let mut note = None;
+            match &parsed {
+                Err(err) => {
+                    let retryable = policy.retryable(status, &err.code);
+                    // A write without an idempotency token is sent again only
+                    // when the service says it did not act on it.
+                    let unprocessed = status == 429 || transport::not_processed_code(&err.code);
+                    let safe = self.retry_blindly || unprocessed;
+                    if attempt < policy.max_attempts()
+                        && retryable
+                        && safe
+                        && (!quota || self.quota.acquire(retry::Quota::RETRY_COST))
+                    {
+                        taken = Some(retry::Quota::RETRY_COST);
+                        tracing::debug!(attempt, code = %err.code, "retrying");
+                        tokio::time::sleep(policy.delay(attempt, retry::random())).await;
+                        continue;
+                    }
+                    if !safe && (retryable || status >= 500) {
+                        // The service failed while it handled the write.
+                        note = Some(format!(
+                            " (not retried: `{}` carries no idempotency token, and the request may have been applied; check whether it took effect before running it again)",
+                            self.display
+                        ));
+                    } else if policy.exhausted(attempt, retryable) {
+                        max_retries = Some(attempt - 1);
+                    }
+                }
+                Ok(_) if quota && (200..300).contains(&status) => {
+                    self.quota.release(taken.unwrap_or(1));
+                }
+                Ok(_) => {}
+            }
+            let result = parsed.map_err(|mut err| {
                 // botocore's second pass: the error shape's modeled fields.
                 let details =
                     parse_error_details(self.model, self.op, &resp, &err, &popts).unwrap_or(None);
+                if let Some(note) = &note {
+                    err.message.push_str(note);
+                }
                 (err, details)
-            }));
+            });
+            return Ok(Answer {
+                status,
+                result,
+                max_retries,
+            });
+        }
+    }
+}
+
+/// Run a waiter: call its operation, hand each answer to the wire crate's
+/// state machine, sleep its delay between attempts. Success prints nothing
+/// (exit 0); a failure prints the CLI's `Waiter X failed: ...` (exit 255).
+/// An attempt that would start after `deadline` is not made: the wait stops
+/// with [`NativeError::WaitTimedOut`]. Cancellation drops the future (in a
+/// sleep or a call).
+async fn wait(
+    call: &Call<'_>,
+    client: &transport::HttpClient,
+    params: &Map<String, Value>,
+    model: &aws_mcp_core::catalog::WaiterModel,
+    applied: quirks::Applied,
+    deadline: Instant,
+    progress: &dyn ProgressSink,
+) -> Result<(i32, String, String), NativeError> {
+    use aws_mcp_wire::waiter::{Polled, Step, Waiter};
+    let mut waiter = Waiter::new(model).map_err(|e| NativeError::Unsupported(e.to_string()))?;
+    loop {
+        let Answer { status, result, .. } = call.once(client, params).await?;
+        let answer = result.map(|v| quirks::after_response(call.op_name, applied, v));
+        let step = match &answer {
+            Ok(output) => waiter.observe(Polled::Output { status, output }),
+            Err((e, _)) => waiter.observe(Polled::Error {
+                status: e.status,
+                code: &e.code,
+                message: &e.message,
+            }),
+        };
+        match step {
+            Step::Success => {
+                progress.report(Progress {
+                    done: u64::from(waiter.attempts()),
+                    total: Some(u64::from(waiter.max_attempts())),
+                    message: format!(
+                        "waiter {}: success after {} attempt(s)",
+                        waiter.name(),
+                        waiter.attempts()
+                    ),
+                });
+                return Ok((0, String::new(), String::new()));
+            }
+            Step::Failure(f) => {
+                // botocore's WaiterError: a general error for the CLI.
+                let (rc, text) = render_error(
+                    call.style,
+                    &CliError::other(ErrorKind::General, &f.to_string()),
+                );
+                return Ok((rc, String::new(), text));
+            }
+            Step::Retry(delay) => {
+                if Instant::now() + delay >= deadline {
+                    return Err(NativeError::WaitTimedOut {
+                        waiter: waiter.name().to_string(),
+                        attempts: waiter.attempts(),
+                        max_attempts: waiter.max_attempts(),
+                        delay_seconds: delay.as_secs(),
+                    });
+                }
+                progress.report(Progress {
+                    done: u64::from(waiter.attempts()),
+                    total: Some(u64::from(waiter.max_attempts())),
+                    message: format!(
+                        "waiter {}: attempt {} of {} did not reach the state; next in {} s",
+                        waiter.name(),
+                        waiter.attempts(),
+                        waiter.max_attempts(),
+                        delay.as_secs()
+                    ),
+                });
+                tokio::time::sleep(delay).await;
+            }
         }
     }
 }
@@ -1000,8 +1339,22 @@ impl Executor for NativeExecutor {
         command: &ValidatedCommand,
         options: &ExecOptions,
     ) -> Result<ExecOutput, ExecError> {
+        self.execute_with_progress(command, options, &NoProgress)
+            .await
+    }
+
+    async fn execute_with_progress(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+        progress: &dyn ProgressSink,
+    ) -> Result<ExecOutput, ExecError> {
         let start = Instant::now();
-        let run = tokio::time::timeout(options.timeout, self.run(command, options)).await;
+        let run = tokio::time::timeout(
+            options.timeout,
+            self.run_with_progress(command, options, progress),
+        )
+        .await;
         let (code, out, err) = match run {
             Err(_) => {
                 return Err(ExecError::Timeout {
@@ -1010,6 +1363,21 @@ impl Executor for NativeExecutor {
             }
             Ok(Ok(r)) => r,
             Ok(Err(NativeError::Unsupported(why))) => return Err(ExecError::Config(why)),
+            Ok(Err(NativeError::WaitTimedOut {
+                waiter,
+                attempts,
+                max_attempts,
+                delay_seconds,
+            })) => {
+                return Err(ExecError::WaitTimedOut {
+                    waiter,
+                    attempts,
+                    max_attempts,
+                    delay_seconds,
+                    seconds: options.timeout.as_secs(),
+                    longest_seconds: delay_seconds * u64::from(max_attempts),
+                })
+            }
             Ok(Err(e)) => {
                 let style = self
                     .cli
@@ -1059,6 +1427,9 @@ mod tests {
             "aws lambda list-functions",
             "aws ec2 run-instances --image-id ami-1 --count 2",
             "aws cognito-identity get-id --identity-pool-id us-east-1:x",
+            "aws ec2 wait instance-running --instance-ids i-1",
+            "aws s3api wait bucket-exists --bucket b",
+            "aws dynamodb wait table-exists --table-name t",
         ] {
             assert_eq!(support(cmd), Ok(()), "{cmd}");
         }
@@ -1217,9 +1588,7 @@ mod tests {
     fn what_is_left_to_the_aws_program_says_why() {
         for (cmd, why) in [
             ("aws s3 ls", "hand-written"),
-            ("aws ec2 wait instance-running --instance-ids i-1", "hand-written"),
             ("aws s3api get-object --bucket b --key k out.txt", "does not reproduce"),
-            ("aws glacier list-vaults --account-id -", "does not reproduce"),
             ("aws iam create-policy --policy-name p --policy-document file://p.json", "local files"),
             ("aws sts get-caller-identity --ca-bundle /tmp/ca.pem", "local files"),
             ("aws sts get-caller-identity --no-verify-ssl", "--no-verify-ssl"),

@@ -21,7 +21,8 @@ const S3_LISTINGS: &[&str] = &["ListObjects", "ListObjectsV2", "ListObjectVersio
 /// Before serializing: botocore's `remove_bucket_from_url_paths_from_model`
 /// (S3's endpoint rules place the bucket), `set_list_objects_encoding_type_url`,
 /// `sse_md5`,
-/// `fix_route53_ids` and `base64_encode_user_data` (EC2 RunInstances).
+/// `fix_route53_ids`, `base64_encode_user_data` (EC2 RunInstances, Auto
+/// Scaling CreateLaunchConfiguration) and `inject_account_id` (Glacier).
 pub(crate) fn before_request(
     service: &str,
     operation: &str,
@@ -33,10 +34,38 @@ pub(crate) fn before_request(
     if service == "route53" {
         fix_route53_ids(op, model_shapes, params);
     }
-    if service == "ec2" && operation == "RunInstances" {
+    if service == "s3control" {
+        // botocore's remove_accid_host_prefix_from_model: the endpoint
+        // rules put `{AccountId}.` in the host already.
+        let requires = op
+            .static_context_params
+            .get("RequiresAccountId")
+            .and_then(|v| v.get("value"))
+            .and_then(Value::as_bool)
+            == Some(true);
+        if requires && op.endpoint.as_ref().map(|e| e.host_prefix.as_str()) == Some("{AccountId}.")
+        {
+            op.endpoint = None;
+        }
+    }
+    if service == "glacier" && !params.contains_key("accountId") {
+        // botocore's inject_account_id: `-` is the caller's account.
+        params.insert("accountId".into(), Value::String("-".into()));
+    }
+    if (service, operation) == ("ec2", "RunInstances") {
+        fix_run_instances_args(params);
+    }
+    if (service, operation) == ("ec2", "RunInstances")
+        || (service, operation) == ("autoscaling", "CreateLaunchConfiguration")
+    {
         // botocore's base64_encode_user_data.
         if let Some(Value::String(u)) = params.get_mut("UserData") {
             *u = base64::engine::general_purpose::STANDARD.encode(u.as_bytes());
+        }
+    }
+    if service == "s3" && matches!(operation, "CopyObject" | "UploadPartCopy") {
+        if let Some(Value::String(src)) = params.get_mut("CopySource") {
+            *src = quote_copy_source(src);
         }
     }
     if service == "s3" {
@@ -57,6 +86,80 @@ pub(crate) fn before_request(
         }
     }
     applied
+}
+
+/// awscli's `runinstances._fix_args` (a `before-parameter-build` handler):
+/// when the first network interface carries an address setting (what
+/// `--secondary-private-ip-address(es|-count)` and
+/// `--[no-]associate-public-ip-address` put there), the instance-level
+/// subnet, security groups, private address and IPv6 settings move into it,
+/// as EC2 refuses them side by side.
+fn fix_run_instances_args(params: &mut Map<String, Value>) {
+    let Some(Value::Array(list)) = params.get("NetworkInterfaces") else {
+        return;
+    };
+    let Some(Value::Object(first)) = list.first() else {
+        return;
+    };
+    let wants = [
+        "PrivateIpAddresses",
+        "SecondaryPrivateIpAddressCount",
+        "AssociatePublicIpAddress",
+    ];
+    if !wants.iter().any(|k| first.contains_key(*k)) {
+        return;
+    }
+    let mut moved = Map::new();
+    if let Some(v) = params.remove("SubnetId") {
+        moved.insert("SubnetId".into(), v);
+    }
+    if let Some(v) = params.remove("SecurityGroupIds") {
+        moved.insert("Groups".into(), v);
+    }
+    if let Some(v) = params.remove("PrivateIpAddress") {
+        moved.insert(
+            "PrivateIpAddresses".into(),
+            serde_json::json!([{"PrivateIpAddress": v, "Primary": true}]),
+        );
+    }
+    if let Some(v) = params.remove("Ipv6AddressCount") {
+        moved.insert("Ipv6AddressCount".into(), v);
+    }
+    if let Some(v) = params.remove("Ipv6Addresses") {
+        moved.insert("Ipv6Addresses".into(), v);
+    }
+    if let Some(v) = params.remove("EnablePrimaryIpv6") {
+        moved.insert("PrimaryIpv6".into(), v);
+    }
+    if let Some(Value::Array(list)) = params.get_mut("NetworkInterfaces") {
+        if let Some(Value::Object(first)) = list.first_mut() {
+            first.extend(moved);
+        }
+    }
+}
+
+/// botocore's `handle_copy_source_param` for a string: `bucket/key` with
+/// the key URL-encoded (`/` and `-._~` kept), a `?versionId=...` suffix
+/// left as is.
+fn quote_copy_source(src: &str) -> String {
+    let quote = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                    (b as char).to_string()
+                }
+                b => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    // VERSION_ID_SUFFIX: `\?versionId=[^\s]+$`.
+    if let Some(i) = src.rfind("?versionId=") {
+        let v = &src[i + "?versionId=".len()..];
+        if !v.is_empty() && !v.chars().any(char::is_whitespace) {
+            return format!("{}{}", quote(&src[..i]), &src[i..]);
+        }
+    }
+    quote(src)
 }
 
 /// botocore's `sse_md5` / `copy_source_sse_md5`: an SSE-C key given as
@@ -180,6 +283,20 @@ mod tests {
     }
 
     #[test]
+    fn copy_sources_are_quoted_like_botocore() {
+        assert_eq!(quote_copy_source("b/dir/a b+c.txt"), "b/dir/a%20b%2Bc.txt");
+        assert_eq!(quote_copy_source("b/ké"), "b/k%C3%A9");
+        assert_eq!(
+            quote_copy_source("b/k x?versionId=v1"),
+            "b/k%20x?versionId=v1"
+        );
+        assert_eq!(
+            quote_copy_source("b/k?versionId=a b"),
+            "b/k%3FversionId%3Da%20b"
+        );
+    }
+
+    #[test]
     fn route53_ids_and_ec2_user_data() {
         let shapes = Catalog::embedded()
             .service("route53")
@@ -205,6 +322,48 @@ mod tests {
         let mut p = Map::new();
         p.insert("UserData".into(), "#!/bin/sh\necho hi".into());
         before_request("ec2", "RunInstances", &mut o, shapes, &mut p);
+        assert_eq!(p["UserData"], "IyEvYmluL3NoCmVjaG8gaGk=");
+        // _fix_args: the subnet, groups and address join the interface the
+        // secondary-address arguments made.
+        let mut p = serde_json::json!({
+            "SubnetId": "subnet-1", "SecurityGroupIds": ["sg-1"], "PrivateIpAddress": "10.0.0.5",
+            "NetworkInterfaces": [{"DeviceIndex": 0, "SecondaryPrivateIpAddressCount": 2}]
+        })
+        .as_object()
+        .unwrap()
+        .clone();
+        before_request("ec2", "RunInstances", &mut o, shapes, &mut p);
+        assert_eq!(
+            Value::Object(p),
+            serde_json::json!({"NetworkInterfaces": [{
+                "DeviceIndex": 0, "SecondaryPrivateIpAddressCount": 2, "SubnetId": "subnet-1",
+                "Groups": ["sg-1"],
+                "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.0.5", "Primary": true}]
+            }]})
+        );
+        // Without an address setting in the interface, nothing moves.
+        let mut p =
+            serde_json::json!({"SubnetId": "subnet-1", "NetworkInterfaces": [{"DeviceIndex": 0}]})
+                .as_object()
+                .unwrap()
+                .clone();
+        before_request("ec2", "RunInstances", &mut o, shapes, &mut p);
+        assert_eq!(p["SubnetId"], "subnet-1");
+        let shapes = Catalog::embedded()
+            .service("autoscaling")
+            .unwrap()
+            .shapes()
+            .unwrap();
+        let mut o = op("autoscaling", "create-launch-configuration");
+        let mut p = Map::new();
+        p.insert("UserData".into(), "#!/bin/sh\necho hi".into());
+        before_request(
+            "autoscaling",
+            "CreateLaunchConfiguration",
+            &mut o,
+            shapes,
+            &mut p,
+        );
         assert_eq!(p["UserData"], "IyEvYmluL3NoCmVjaG8gaGk=");
     }
 }

@@ -133,8 +133,10 @@ impl HttpClient {
         req: http::Request<Full<Bytes>>,
         body_cap: usize,
     ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), SendError> {
+        let url = req.uri().to_string();
         let resp = self.client.request(req).await.map_err(|e| {
-            let text = format!("{e}: {}", source_chain(&e));
+            tracing::debug!(error = %e, chain = %source_chain(&e), "request failed");
+            let text = connection_error(&url, &e);
             if e.is_connect() {
                 SendError::NotSent(text)
             } else {
@@ -155,7 +157,11 @@ impl HttpClient {
         let mut body = resp.into_body();
         let mut buf = Vec::new();
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| SendError::MaybeSent(e.to_string()))?;
+            let frame = frame.map_err(|e| {
+                SendError::MaybeSent(format!(
+                    "An error occurred while reading from response stream: {e}"
+                ))
+            })?;
             if let Some(d) = frame.data_ref() {
                 if buf.len() + d.len() > body_cap {
                     return Err(SendError::Failed(NativeError::TooLarge(body_cap)));
@@ -164,6 +170,24 @@ impl HttpClient {
             }
         }
         Ok((status, headers, buf))
+    }
+}
+
+/// botocore's wording of a failed request (`EndpointConnectionError`,
+/// `ConnectTimeoutError`, `ConnectionClosedError`), which the AWS CLI
+/// prints as is.
+fn connection_error(url: &str, e: &hyper_util::client::legacy::Error) -> String {
+    let chain = source_chain(e).to_ascii_lowercase();
+    if e.is_connect() {
+        if chain.contains("timed out") || chain.contains("timeout") {
+            format!("Connect timeout on endpoint URL: \"{url}\"")
+        } else {
+            format!("Could not connect to the endpoint URL: \"{url}\"")
+        }
+    } else {
+        format!(
+            "Connection was closed before we received a valid response from endpoint URL: \"{url}\"."
+        )
     }
 }
 
@@ -207,7 +231,11 @@ impl Identity {
         if let Some(c) = map.get(&key) {
             return c.clone();
         }
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        // The retry settings are botocore's (the `retry` module); aws-config
+        // would reject AWS_RETRY_MODE=legacy, the AWS CLI v1 default, with a
+        // panic, so it is not asked to read them.
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .retry_config(aws_config::retry::RetryConfig::standard());
         if let Some(p) = profile {
             loader = loader.profile_name(p);
         }
@@ -327,36 +355,4 @@ pub(crate) fn not_processed_code(code: &str) -> bool {
             | "PriorRequestNotComplete"
             | "RequestTimeout"
     )
-}
-
-/// Error codes botocore retries (throttling and transient), besides 5xx.
-pub(crate) fn retryable_code(code: &str) -> bool {
-    matches!(
-        code,
-        "Throttling"
-            | "ThrottlingException"
-            | "ThrottledException"
-            | "RequestThrottledException"
-            | "TooManyRequestsException"
-            | "ProvisionedThroughputExceededException"
-            | "TransactionInProgressException"
-            | "RequestLimitExceeded"
-            | "BandwidthLimitExceeded"
-            | "LimitExceededException"
-            | "RequestThrottled"
-            | "SlowDown"
-            | "PriorRequestNotComplete"
-            | "EC2ThrottledException"
-            | "RequestTimeout"
-            | "RequestTimeoutException"
-            | "IDPCommunicationError"
-    )
-}
-
-/// The wait before attempt `n` (1-based retries): full jitter over an
-/// exponential base of 50 ms, capped at 20 s (botocore's standard mode).
-pub(crate) fn backoff(n: u32) -> Duration {
-    let base = 50u64.saturating_mul(1 << n.min(9)).min(20_000);
-    let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) * base / 255;
-    Duration::from_millis(jitter.max(base / 4))
 }

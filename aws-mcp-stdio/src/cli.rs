@@ -279,7 +279,6 @@ fn run_command(
     executor: Option<ExecutorMode>,
     yes: bool,
 ) -> u8 {
-    use aws_mcp_core::Executor as _;
     let fail = |msg: String| {
         let _ = writeln!(io::stderr(), "aws-mcp: {msg}");
         2
@@ -353,7 +352,7 @@ fn run_command(
     };
     let mut options = pipeline.exec_options(cmd, None);
     options.max_items = None;
-    let result = rt.block_on(routing.execute(cmd, &options));
+    let result = rt.block_on(pipeline.run_command(cmd, &options, &aws_mcp_core::NoProgress));
     match result {
         Ok(out) => {
             let text = out.text.unwrap_or_default();

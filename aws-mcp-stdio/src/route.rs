@@ -2,7 +2,10 @@
 //! covers, the `aws` program for the rest (`AWS_MCP_EXECUTOR=auto`, the
 //! default), or one of them only.
 
-use aws_mcp_core::{Catalog, ExecError, ExecOptions, ExecOutput, Executor, ValidatedCommand};
+use aws_mcp_core::{
+    Catalog, ExecError, ExecOptions, ExecOutput, Executor, NoProgress, ProgressSink,
+    ValidatedCommand,
+};
 use aws_mcp_native::{native_support, NativeExecutor};
 
 use crate::config::ExecutorMode;
@@ -48,6 +51,13 @@ pub struct Route {
 /// native executor prints the output of the AWS CLI version in force
 /// (`aws_mcp_native::CliOutput`), v1 or v2.
 pub fn route(catalog: &Catalog, mode: ExecutorMode, command: &ValidatedCommand) -> Route {
+    if command.help().is_some() {
+        // Help is rendered from the catalog (aws_mcp_core::help): no program.
+        return Route {
+            executor: ExecutorKind::Native,
+            reason: None,
+        };
+    }
     match mode {
         ExecutorMode::Subprocess => Route {
             executor: ExecutorKind::Subprocess,
@@ -115,9 +125,26 @@ impl Executor for RoutingExecutor {
         command: &ValidatedCommand,
         options: &ExecOptions,
     ) -> Result<ExecOutput, ExecError> {
+        self.execute_with_progress(command, options, &NoProgress)
+            .await
+    }
+
+    async fn execute_with_progress(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+        progress: &dyn ProgressSink,
+    ) -> Result<ExecOutput, ExecError> {
+        if let Some(topic) = command.help() {
+            return Ok(aws_mcp_core::help::output(self.catalog, topic, options));
+        }
         let r = route(self.catalog, self.mode, command);
         match r.executor {
-            ExecutorKind::Native => self.native.execute(command, options).await,
+            ExecutorKind::Native => {
+                self.native
+                    .execute_with_progress(command, options, progress)
+                    .await
+            }
             ExecutorKind::Subprocess => match self.subprocess.execute(command, options).await {
                 Err(ExecError::Spawn { program, reason }) => Err(ExecError::Spawn {
                     program,

@@ -39,14 +39,15 @@ use std::time::{Duration, Instant, SystemTime};
 use aws_mcp_core::pipeline::{
     Approved, Pipeline, Plan, Report, Status, MAX_COMMANDS, MAX_RESULTS_LIMIT,
 };
-use aws_mcp_core::{Assessment, ValidatedCommand};
+use aws_mcp_core::{Assessment, Progress, ProgressSink, ValidatedCommand};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::{InputResponses, RequestState};
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
     CallToolResponse, CallToolResult, ContentBlock, ElicitRequest, ElicitRequestParams,
     ElicitResult, ElicitationAction, Implementation, InputRequest, InputRequests,
-    InputRequiredResult, ProtocolVersion, ServerCapabilities, ToolAnnotations,
+    InputRequiredResult, ProgressNotificationParam, ProtocolVersion, ServerCapabilities,
+    ToolAnnotations,
 };
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{schemars, tool, tool_handler, tool_router, ErrorData, ServerHandler};
@@ -58,6 +59,15 @@ use crate::config::ServerConfig;
 use crate::consent::ConsentSeal;
 use crate::route::RoutingExecutor;
 use crate::suggest::Suggester;
+
+/// Progress reports sent to the task that forwards them to the client.
+struct ChannelProgress(tokio::sync::mpsc::UnboundedSender<Progress>);
+
+impl ProgressSink for ChannelProgress {
+    fn report(&self, progress: Progress) {
+        let _ = self.0.send(progress);
+    }
+}
 
 /// How long the user has to answer a consent question.
 const CONSENT_TIMEOUT: Duration = Duration::from_secs(300);
@@ -465,6 +475,42 @@ impl AwsMcpServer {
         });
     }
 
+    /// Run an approved plan; progress reports (a waiter's attempts) go out
+    /// as MCP progress notifications, in order, from one forwarding task,
+    /// when the client asked for them with a progress token.
+    async fn run_plan(&self, plan: Approved, context: &RequestContext<RoleServer>) -> Report {
+        let Some(token) = context.meta.get_progress_token() else {
+            return self
+                .inner
+                .pipeline
+                .execute(plan, context.ct.cancelled())
+                .await;
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
+        let peer = context.peer.clone();
+        let forward = tokio::spawn(async move {
+            while let Some(p) = rx.recv().await {
+                let mut param = ProgressNotificationParam::new(token.clone(), p.done as f64)
+                    .with_message(p.message);
+                if let Some(t) = p.total {
+                    param = param.with_total(t as f64);
+                }
+                if peer.notify_progress(param).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let sink = ChannelProgress(tx);
+        let report = self
+            .inner
+            .pipeline
+            .execute_with_progress(plan, context.ct.cancelled(), &sink)
+            .await;
+        drop(sink);
+        let _ = forward.await;
+        report
+    }
+
     async fn execute(
         &self,
         plan: Approved,
@@ -494,11 +540,7 @@ impl AwsMcpServer {
                 }
             },
         };
-        let report = self
-            .inner
-            .pipeline
-            .execute(plan, context.ct.cancelled())
-            .await;
+        let report = self.run_plan(plan, context).await;
         for (a, r) in audit.iter_mut().zip(&report.results) {
             a.status = r.status.as_str();
             a.error_kind = r.error_kind.clone();

@@ -23,7 +23,9 @@
 //! * **[`render`](mod@render)** — API results printed exactly as the AWS CLI
 //!   prints them with `--output json|text|table` and `--query` (a JMESPath
 //!   interpreter with the Python library's semantics, over the expression
-//!   [`aws_mcp_core::query::parse`] accepted).
+//!   [`aws_mcp_core::query::parse`] accepted);
+//! * **[`waiter`]** — botocore's waiters (`aws ec2 wait ...`) as a pure
+//!   state machine: acceptors, delay, attempts, the CLI's failure texts.
 //!
 //! The crate depends on `aws-mcp-core` (for the catalog's service models and
 //! the `--query` parser) and never the other way round.
@@ -35,6 +37,7 @@ pub mod protocol;
 pub mod render;
 #[cfg(test)]
 pub(crate) mod testutil;
+pub mod waiter;
 
 pub use render::{
     apply_query, render, render_text_pages, render_yaml_stream_pages, OutputFormat, RenderError,

@@ -197,6 +197,9 @@ pub struct Pages<'a> {
     next: Map<String, Value>,
     previous: Option<Map<String, Value>>,
     starting_truncation: u64,
+    /// `--starting-token` was given (botocore then empties the secondary
+    /// result keys of the first page, whatever the truncation).
+    resumed: bool,
     total_items: u64,
     pages: usize,
     first: bool,
@@ -260,6 +263,7 @@ impl<'a> Pages<'a> {
             next,
             previous: None,
             starting_truncation,
+            resumed: req.starting_token.is_some(),
             total_items: 0,
             pages: 0,
             first: true,
@@ -349,7 +353,9 @@ impl<'a> Pages<'a> {
         let primary = self.primary().map(<[String]>::to_vec);
         if self.first {
             self.first = false;
-            if self.starting_truncation > 0 {
+            // botocore's `_handle_first_request`, run whenever a starting
+            // token was given.
+            if self.resumed {
                 if let Some(pk) = &primary {
                     let skip = self.starting_truncation as usize;
                     match get_path_mut(&mut page, pk) {
@@ -649,6 +655,73 @@ mod tests {
                 json!({"Items": [3], "NextToken": "b"})
             ]
         );
+    }
+
+    fn scan() -> Paginator {
+        pg(
+            json!({"input_token": "ExclusiveStartKey", "output_token": "LastEvaluatedKey",
+                  "limit_key": "Limit", "result_key": ["Items", "Count", "ScannedCount"],
+                  "non_aggregate_keys": ["ConsumedCapacity"]}),
+        )
+    }
+
+    #[test]
+    fn items_keep_their_key_order() {
+        // The CLI prints merged pages' objects in the model's order, not sorted.
+        let pages = vec![(None, json!({"Items": [{"b": 1, "a": {"z": 1, "y": 2}}]}))];
+        let (out, _) = walk(&basic(), PageRequest::default(), &pages);
+        assert_eq!(
+            serde_json::to_string(&out).unwrap(),
+            r#"{"Items":[{"b":1,"a":{"z":1,"y":2}}]}"#
+        );
+    }
+
+    #[test]
+    fn a_max_items_cut_keeps_the_secondary_counts() {
+        // botocore's _truncate_response cuts only the primary key: a scan of
+        // 5 items with --max-items 2 reports Count 5 and ScannedCount 5.
+        let req = PageRequest {
+            max_items: Some(2),
+            ..Default::default()
+        };
+        let page = json!({"Items": [1, 2, 3, 4, 5], "Count": 5, "ScannedCount": 5});
+        let sc = scan();
+        let mut w = Pages::new(&sc, &req).unwrap();
+        assert!(!w.add_page(page.clone()).unwrap());
+        let out = w.finish();
+        assert_eq!(out["Items"], json!([1, 2]));
+        assert_eq!(
+            (out["Count"].clone(), out["ScannedCount"].clone()),
+            (json!(5), json!(5))
+        );
+        // Resuming empties the secondary keys of the first page (botocore's
+        // _handle_first_request), with or without a truncation amount.
+        let req = PageRequest {
+            starting_token: Some(out["NextToken"].as_str().unwrap().to_string()),
+            ..Default::default()
+        };
+        let mut w = Pages::new(&sc, &req).unwrap();
+        w.add_page(page.clone()).unwrap();
+        let out = w.finish();
+        assert_eq!(out["Items"], json!([3, 4, 5]));
+        assert_eq!(
+            (out["Count"].clone(), out["ScannedCount"].clone()),
+            (json!(0), json!(0))
+        );
+        let tok = encode_token(&{
+            let mut m = Map::new();
+            m.insert("ExclusiveStartKey".into(), json!({"id": {"S": "1"}}));
+            m
+        });
+        let req = PageRequest {
+            starting_token: Some(tok),
+            ..Default::default()
+        };
+        let mut w = Pages::new(&sc, &req).unwrap();
+        w.add_page(page).unwrap();
+        let out = w.finish();
+        assert_eq!(out["Items"], json!([1, 2, 3, 4, 5]));
+        assert_eq!(out["Count"], json!(0));
     }
 
     /// Issue 19, finding 11: endless pages stop at the memory limit.

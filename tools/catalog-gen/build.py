@@ -7,7 +7,7 @@ index:   {format, sources, global_args: [Arg], partitions: [Partition],
           partitions_data: "<botocore partitions.json text>",
           services: [{name, api, full_name, protocol, api_version, signing_name,
                       endpoint_prefix, metadata, commands: [Summary], blob}]}
-service: {commands: [{args: [Arg], paginator, op}], shapes: {name: Shape},
+service: {commands: [{args: [Arg], paginator, op, waiter}], shapes: {name: Shape},
           endpoint_rules: "<endpoint-rule-set-1.json text>"}
 
 Shapes are every shape reachable from an operation's input, output and
@@ -61,6 +61,10 @@ class ServiceData:
             self.endpoint_rules = json.dumps(rules, separators=(",", ":"))
         except Exception:
             self.endpoint_rules = None
+        try:
+            self.waiters = loader.load_service_model(name, "waiters-2", api_version)["waiters"]
+        except Exception:
+            self.waiters = {}
         self.shapes = {}
 
     def metadata(self):
@@ -165,6 +169,19 @@ def describe_arg(arg, name, svc, shapes, cmd_path):
     return a
 
 
+def waiter_model(cmd, svc):
+    """A waiter command's botocore waiter (``waiters-2.json``): its name,
+    delay, maximum attempts and acceptors, without the description."""
+    name = cmd._operation_caller._waiter_name
+    w = svc.waiters[name]
+    out = {"name": name, "delay": w["delay"], "maxAttempts": w["maxAttempts"],
+           "acceptors": w["acceptors"]}
+    if w["operation"] != cmd._operation_model.name:
+        raise SystemExit(f"waiter {name} polls {w['operation']}, its command calls "
+                         f"{cmd._operation_model.name}")
+    return out
+
+
 def build_catalog(pins):
     drv = walk.driver()
     session = drv.session
@@ -250,6 +267,8 @@ def build_catalog(pins):
             svc.add_operation(raw_op)
             if kind == "operation" and op_model.name in svc.paginators:
                 detail["paginator"] = svc.paginators[op_model.name]
+            if kind == "waiter":
+                detail["waiter"] = waiter_model(cmd, svc)
         entry["commands"].append(summary)
         entry["detail"]["commands"].append(detail)
     for name, svc in svc_data.items():

@@ -7,9 +7,15 @@
 //!                      partitions, services with command summaries and the
 //!                      [offset, length] of their detail frame)
 //! offset 12+N          one zstd frame per service: detail JSON (commands'
-//!                      arguments, paginators, operation models, input,
-//!                      output and error shapes, endpoint rule set text)
+//!                      arguments, paginators, operation models, waiters,
+//!                      input, output and error shapes, endpoint rule set
+//!                      text)
 //! ```
+//!
+//! A waiter command's detail carries its botocore waiter (`waiter`: name,
+//! delay, maxAttempts and acceptors from `waiters-2.json`, documentation
+//! dropped), so that waiters run without botocore; readers that do not know
+//! the field ignore it.
 //!
 //! Each service lives in its own frame so that looking up one command decodes
 //! one service (tens of kilobytes), not the whole table (about 40 MB of JSON).

@@ -32,9 +32,10 @@ pub use dialect::{Dialect, Dialects};
 pub use error::CatalogError;
 pub use info::{ArgInfo, CommandInfo};
 pub use model::{
-    Arg, ArgKind, ArgType, CommandDetail, CommandKind, EndpointTrait, ErrorTrait, HttpBinding,
-    MemberRef, MemberTraits, Name, OperationModel, Paginator, Partition, ServiceMetadata, Shape,
-    ShapeRef, ShapeTraits, ShapeType, Sources, XmlNamespace,
+    Acceptor, AcceptorState, Arg, ArgKind, ArgType, CommandDetail, CommandKind, EndpointTrait,
+    ErrorTrait, HttpBinding, Matcher, MemberRef, MemberTraits, Name, OperationModel, Paginator,
+    Partition, ServiceMetadata, Shape, ShapeRef, ShapeTraits, ShapeType, Sources, WaiterModel,
+    XmlNamespace,
 };
 use model::{Index, ServiceDetail};
 
@@ -749,6 +750,32 @@ mod tests {
     }
 
     #[test]
+    fn every_waiter_command_carries_a_waiter_this_version_runs() {
+        let mut n = 0;
+        for c in cat().commands() {
+            if c.kind() != CommandKind::Waiter {
+                assert!(c.detail().unwrap().waiter.is_none(), "{}", c.name());
+                continue;
+            }
+            let w = c.detail().unwrap().waiter.as_deref();
+            let w =
+                w.unwrap_or_else(|| panic!("{} {}: no waiter model", c.service().name(), c.name()));
+            assert!(w.delay > 0 && w.max_attempts > 0, "{}", w.name);
+            for a in &w.acceptors {
+                assert_ne!(a.matcher, Matcher::Unknown, "{}", w.name);
+                assert_ne!(a.state, AcceptorState::Unknown, "{}", w.name);
+                let path = matches!(
+                    a.matcher,
+                    Matcher::Path | Matcher::PathAll | Matcher::PathAny
+                );
+                assert_eq!(a.argument.is_some(), path, "{}", w.name);
+            }
+            n += 1;
+        }
+        assert!(n >= 400, "{n} waiters");
+    }
+
+    #[test]
     fn looks_up_customizations_and_waiters() {
         let cp = cat().command("s3", "cp").expect("s3 cp");
         assert_eq!(cp.kind(), CommandKind::Custom);
@@ -760,6 +787,17 @@ mod tests {
             .expect("waiter");
         assert_eq!(w.kind(), CommandKind::Waiter);
         assert_eq!(w.api_operation(), Some("DescribeInstances"));
+        let m = w.detail().unwrap().waiter.as_deref().expect("waiter model");
+        assert_eq!(
+            (m.name.as_str(), m.delay, m.max_attempts),
+            ("InstanceRunning", 15, 40)
+        );
+        assert_eq!(m.acceptors[0].matcher, Matcher::PathAll);
+        assert_eq!(
+            m.acceptors[0].argument.as_deref(),
+            Some("Reservations[].Instances[].State.Name")
+        );
+        assert_eq!(m.acceptors[0].expected, "running");
         for (svc, op) in [
             ("cloudformation", "deploy"),
             ("cloudformation", "package"),

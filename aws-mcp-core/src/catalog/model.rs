@@ -317,6 +317,75 @@ pub struct CommandDetail {
     /// The botocore operation model (generated commands and waiters).
     #[serde(default)]
     pub op: Option<Box<OperationModel>>,
+    /// The botocore waiter a waiter command runs (`waiters-2.json`).
+    #[serde(default)]
+    pub waiter: Option<Box<WaiterModel>>,
+}
+
+/// A waiter from botocore's `waiters-2.json`: poll the command's operation
+/// every `delay` seconds, at most `max_attempts` times, until an acceptor
+/// says success or failure.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WaiterModel {
+    /// The waiter's name (`InstanceRunning`), as the CLI's errors say it.
+    pub name: String,
+    /// Seconds between attempts.
+    pub delay: u32,
+    /// The most attempts.
+    pub max_attempts: u32,
+    /// The acceptors, tried in order after each attempt.
+    pub acceptors: Vec<Acceptor>,
+}
+
+/// One acceptor of a waiter: when its matcher matches a response, the
+/// waiter goes to its state.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Acceptor {
+    /// The state it leads to.
+    pub state: AcceptorState,
+    /// How it matches.
+    pub matcher: Matcher,
+    /// The JMESPath expression of `path`, `pathAll` and `pathAny` matchers.
+    #[serde(default)]
+    pub argument: Option<String>,
+    /// The expected value: a JSON value (path matchers), an HTTP status
+    /// (`status`), an error code or `true`/`false` (`error`).
+    pub expected: serde_json::Value,
+}
+
+/// Where an acceptor leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AcceptorState {
+    /// The wait is over.
+    Success,
+    /// The wait failed for good.
+    Failure,
+    /// Try again.
+    Retry,
+    /// A state this version does not know (the waiter refuses to run).
+    #[serde(other)]
+    Unknown,
+}
+
+/// How an acceptor matches a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Matcher {
+    /// The expression's result equals `expected`.
+    Path,
+    /// The expression gives a non-empty list whose every element equals `expected`.
+    PathAll,
+    /// The expression gives a non-empty list with an element equal to `expected`.
+    PathAny,
+    /// The HTTP status code equals `expected`.
+    Status,
+    /// The error code equals `expected` (`true`: any error; `false`: none).
+    Error,
+    /// A matcher this version does not know (the waiter refuses to run).
+    #[serde(other)]
+    Unknown,
 }
 
 /// The CLI type of an argument (awscli's `cli_type_name`).

@@ -48,7 +48,9 @@ use serde::{Deserialize, Serialize};
 use crate::assess::{Assessment, Assessor};
 use crate::catalog::Catalog;
 use crate::command::ValidatedCommand;
-use crate::exec::{ExecError, ExecOptions, ExecOutput, Executor, CUT_MARK};
+use crate::exec::{
+    ExecError, ExecOptions, ExecOutput, Executor, NoProgress, ProgressSink, CUT_MARK,
+};
 use crate::policy::Decision;
 use crate::validate::Validator;
 
@@ -237,7 +239,9 @@ impl CommandOutcome {
                 r.status = Status::Error;
                 r.error_kind = Some(
                     match e {
-                        ExecError::Timeout { .. } | ExecError::CallTimeout { .. } => "timeout",
+                        ExecError::Timeout { .. }
+                        | ExecError::CallTimeout { .. }
+                        | ExecError::WaitTimedOut { .. } => "timeout",
                         ExecError::Cancelled => "cancelled",
                         ExecError::Spawn { .. } => "spawn",
                         _ => "exec",
@@ -612,6 +616,18 @@ impl<'c> Pipeline<'c> {
     /// does not succeed (the rest are `not_run`), or when `cancelled`
     /// resolves (the running command is stopped and reported `cancelled`).
     pub async fn execute(&self, plan: Approved, cancelled: impl Future<Output = ()>) -> Report {
+        self.execute_with_progress(plan, cancelled, &NoProgress)
+            .await
+    }
+
+    /// [`Pipeline::execute`], with long commands (waiters) reporting how
+    /// they advance to `progress`.
+    pub async fn execute_with_progress(
+        &self,
+        plan: Approved,
+        cancelled: impl Future<Output = ()>,
+        progress: &dyn ProgressSink,
+    ) -> Report {
         let mut cancelled = pin!(cancelled);
         let mut results = Vec::with_capacity(plan.items.len());
         let mut texts = Vec::new();
@@ -646,7 +662,7 @@ impl<'c> Pipeline<'c> {
                     continue;
                 }
             }
-            let run = self.executor.execute(&item.command, &item.options);
+            let run = self.run_command(&item.command, &item.options, progress);
             let res = match or_cancel(run, cancelled.as_mut()).await {
                 None => Err(ExecError::Cancelled),
                 Some(Err(ExecError::Timeout { .. })) if clipped => Err(ExecError::CallTimeout {
@@ -663,6 +679,27 @@ impl<'c> Pipeline<'c> {
             results,
             text: texts.join("\n\n"),
         }
+    }
+
+    /// Run one command of an approved plan: help is answered from the
+    /// catalog (no executor), a command naming several regions runs once per
+    /// region ([`regions`]), anything else goes to the executor. `aws-mcp
+    /// run` calls this too, so it answers exactly as `call_aws` does.
+    pub async fn run_command(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+        progress: &dyn ProgressSink,
+    ) -> Result<ExecOutput, ExecError> {
+        if let Some(topic) = command.help() {
+            return Ok(crate::help::output(self.catalog, topic, options));
+        }
+        if let Some(set) = command.regions() {
+            return self.run_in_regions(command, set, options, progress).await;
+        }
+        self.executor
+            .execute_with_progress(command, options, progress)
+            .await
     }
 
     /// Everything `call_aws` does: plan, ask `consent` when a command needs
@@ -746,5 +783,6 @@ pub fn escape_for_people(text: &str) -> String {
 
 pub use crate::parse::is_bidi_control;
 
+pub mod regions;
 #[cfg(test)]
 mod tests;

@@ -13,8 +13,10 @@
 //!    unless `AWS_MCP_ALLOW_ENDPOINT_URLS`, `--no-verify-ssl`, `--profile`
 //!    other than the configured one unless `AWS_MCP_ALLOW_OTHER_PROFILES`,
 //!    unknown `--region`, commands that start local programs or interactive
-//!    sessions (`emr ssh`, `ssm start-session`, `deploy install`), and local
-//!    files outside the working directory;
+//!    sessions (`emr ssh`, `ssm start-session`, `deploy install`), several
+//!    regions (`--region '*'`, `--region a,b`) for a command that is not
+//!    read-only (`multi_region`), and local files outside the working
+//!    directory;
 //! 3. the policy file's **`elicitList`** → NeedsConsent (the user's own
 //!    list, so a listed mutating command asks even in read-only mode, as in
 //!    the reference server);
@@ -80,6 +82,9 @@ pub enum Rule {
     ReadOnly,
     /// Mutation consent (`REQUIRE_MUTATION_CONSENT`) asks before a mutating command.
     MutationConsent,
+    /// `--region '*'` (or a list of regions) on a command that is not
+    /// read-only: several regions are for reading only.
+    MultiRegion,
 }
 
 impl Rule {
@@ -97,6 +102,7 @@ impl Rule {
             Rule::ElicitList => "elicit_list",
             Rule::ReadOnly => "read_only",
             Rule::MutationConsent => "mutation_consent",
+            Rule::MultiRegion => "multi_region",
         }
     }
 }
@@ -365,6 +371,22 @@ impl Policy {
                         cfg.region
                     ),
                 ));
+            }
+        }
+        if let Some(set) = &g.regions {
+            if !class.read_only {
+                let which = match set {
+                    crate::command::RegionSet::All => {
+                        "--region '*' runs it in every enabled region".to_string()
+                    }
+                    crate::command::RegionSet::List(l) => {
+                        format!("--region {} runs it in {} regions", l.join(","), l.len())
+                    }
+                };
+                return Some((Rule::MultiRegion, format!(
+                    "{which}, which only read-only commands may do, and `{name}` is {} access: give one region with --region",
+                    class.access_level
+                )));
             }
         }
         if let Some(r) = artefact_denial(cmd, cfg, name) {

@@ -638,6 +638,38 @@ fn regions() {
     assert!(is_allow(&decide_with(&config(&e), &cmd)));
 }
 
+#[test]
+fn several_regions_only_for_reads() {
+    use crate::command::RegionSet;
+    let e = env();
+    for set in [
+        RegionSet::All,
+        RegionSet::List(vec!["us-east-1".into(), "eu-west-1".into()]),
+    ] {
+        let mut read = vc("ec2", "describe-instances");
+        read.globals.regions = Some(set.clone());
+        assert!(is_allow(&decide_with(&config(&e), &read)), "{set:?}");
+        let mut write = vc("ec2", "terminate-instances");
+        write.globals.regions = Some(set.clone());
+        match decide_with(&config(&e), &write) {
+            Decision::Deny { rule, reason } => {
+                assert_eq!(rule, Rule::MultiRegion);
+                assert_eq!(rule.as_str(), "multi_region");
+                assert!(reason.contains("give one region"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Unknown commands are not read-only either.
+        let mut unknown = vc("ec2", "no-such-thing");
+        unknown.globals.regions = Some(set);
+        assert!(is_deny(&decide_with(&config(&e), &unknown)));
+    }
+    // One region: the rule does not speak.
+    let mut write = vc("ec2", "terminate-instances");
+    write.region = Some("eu-west-1".into());
+    assert!(is_allow(&decide_with(&config(&e), &write)));
+}
+
 // ---------------------------------------------------------------- files
 
 fn file_cmd(p: &str, access: PathAccess) -> ValidatedCommand {

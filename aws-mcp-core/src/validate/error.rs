@@ -118,8 +118,10 @@ pub enum ValidationError {
         detail: String,
     },
 
-    /// `help` cannot be run through this tool.
-    #[error("`help` is not available here: ask for command suggestions instead, or run the operation itself")]
+    /// Internal: the words ask for `help`. The validator answers with a
+    /// help command ([`crate::ValidatedCommand::help`]), so callers never
+    /// see this error.
+    #[error("`help` was asked for")]
     HelpRequested,
 
     /// An option that the command does not take.

@@ -136,6 +136,34 @@ fn set(
 ) -> Result<(), ValidationError> {
     let o = &mut g.options;
     match (name, value) {
+        // `--region '*'`: every region enabled for the account.
+        ("region", Some(r)) if r == "*" => o.regions = Some(crate::command::RegionSet::All),
+        // `--region a,b,c`: those regions.
+        ("region", Some(r)) if r.contains(',') => {
+            let mut list: Vec<String> = Vec::new();
+            for one in r.split(',').map(str::trim) {
+                if one.is_empty() {
+                    return Err(ValidationError::InvalidRegion {
+                        suggestions: Vec::new(),
+                        region: super::shorten(&r),
+                    });
+                }
+                if catalog.partition_of(one).is_none() {
+                    let all = catalog
+                        .partitions()
+                        .iter()
+                        .flat_map(|p| p.regions.iter().map(String::as_str));
+                    return Err(ValidationError::InvalidRegion {
+                        suggestions: closest(one, all),
+                        region: super::shorten(one),
+                    });
+                }
+                if !list.iter().any(|x| x == one) {
+                    list.push(one.to_string());
+                }
+            }
+            o.regions = Some(crate::command::RegionSet::List(list));
+        }
         ("region", Some(r)) => {
             if catalog.partition_of(&r).is_none() {
                 let all = catalog

@@ -497,7 +497,7 @@ impl<'c> Validator<'c> {
         };
         let svc_word = *svc_word;
         if svc_word == "help" {
-            return Err(ValidationError::HelpRequested);
+            return Ok(self.help_command(&g, words, None, None));
         }
         if looks_like_option(svc_word) {
             args::check_ascii(svc_word)?;
@@ -523,8 +523,17 @@ impl<'c> Validator<'c> {
                 ),
             });
         };
-        let (cmd, used) = self.operation(service, &rest[1..])?;
+        let (cmd, used) = match self.operation(service, &rest[1..]) {
+            Err(ValidationError::HelpRequested) => {
+                return Ok(self.help_command(&g, words, Some(service), None))
+            }
+            other => other?,
+        };
         let op_words = &rest[1 + used..];
+        // awscli's parsers: `help` alone after the command asks for its help.
+        if op_words == ["help"] {
+            return Ok(self.help_command(&g, words, Some(service), Some(cmd)));
+        }
         if let Some(instead) = interactive(service.name(), cmd.name(), op_words) {
             return Err(ValidationError::Interactive {
                 what: format!("`{}`", cmd.full_name()),
@@ -545,7 +554,13 @@ impl<'c> Validator<'c> {
                 })
                 .or_else(|| ec2::nargs(service.api_name(), cmd.name(), &a.name))
         };
-        let matched = args::match_args(arg_table, op_words, &full, &special)?;
+        let matched = match args::match_args(arg_table, op_words, &full, &special) {
+            // `help` left over after the arguments (`--dry-run help`).
+            Err(ValidationError::HelpRequested) => {
+                return Ok(self.help_command(&g, words, Some(service), Some(cmd)))
+            }
+            other => other?,
+        };
 
         let mut out = ValidatedCommand {
             service: service.name().to_string(),
@@ -565,6 +580,7 @@ impl<'c> Validator<'c> {
             local_paths: g.paths.clone(),
             argv: Vec::with_capacity(rest.len() + g.argv.len()),
             notes: Vec::new(),
+            help: None,
         };
         out.argv.push(service.name().to_string());
         out.argv.extend(
@@ -778,6 +794,11 @@ impl<'c> Validator<'c> {
                 }
             }
         }
+        if native_paging {
+            // awscli's check_should_enable_pagination: the operation's own
+            // paging arguments turn the CLI's pagination off.
+            out.globals.no_paginate = true;
+        }
         if !page_cfg.is_empty() && (g.options.no_paginate || native_paging) {
             // Paging is off: awscli restores the operation's own arguments
             // that the paging arguments shadowed (`acm list-certificates
@@ -896,6 +917,34 @@ pub fn ec2_toplevel_bool(
 }
 
 impl<'c> Validator<'c> {
+    /// A `help` command: nothing to call, the topic to render.
+    fn help_command(
+        &self,
+        g: &globals::Globals<'_>,
+        words: &[String],
+        service: Option<Service<'_>>,
+        cmd: Option<crate::catalog::Command<'_>>,
+    ) -> ValidatedCommand {
+        ValidatedCommand {
+            service: service.map(|s| s.name().to_string()).unwrap_or_default(),
+            operation: cmd.map(|c| c.name().to_string()).unwrap_or_default(),
+            kind: cmd.map_or(CommandKind::Custom, |c| c.kind()),
+            api: None,
+            region: g.options.region.clone(),
+            globals: g.options.clone(),
+            parameters: Map::new(),
+            args: Vec::new(),
+            local_paths: Vec::new(),
+            argv: words[1..].to_vec(),
+            notes: Vec::new(),
+            help: Some(crate::help::HelpTopic::new(
+                service.map(|s| s.name()),
+                cmd.map(|c| c.name()),
+                self.dialect,
+            )),
+        }
+    }
+
     /// The command named by the first words of `rest`, and how many words it took.
     fn operation<'s>(
         &self,
@@ -943,6 +992,10 @@ impl<'c> Validator<'c> {
             .map(String::from)
             .collect();
         if !subs.is_empty() {
+            // `aws ec2 wait help`: the service's help lists its waiters.
+            if rest.get(used) == Some(&"help") {
+                return Err(ValidationError::HelpRequested);
+            }
             let suggestions = match rest.get(used) {
                 Some(next) => {
                     suggest::closest(&format!("{name} {next}"), subs.iter().map(String::as_str))

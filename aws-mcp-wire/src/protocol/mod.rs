@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use aws_mcp_core::catalog::{Name, ServiceMetadata, Shape};
 
 mod calendar;
+pub mod checksum;
 pub mod parse;
 pub mod serialize;
 
@@ -184,6 +185,15 @@ pub enum ProtocolError {
         protocol: &'static str,
         /// What went wrong.
         detail: String,
+    },
+    /// The body is not XML: botocore's `ResponseParserError`, worded as the
+    /// AWS CLI prints it.
+    #[error("Unable to parse response ({reason}), invalid XML received. Further retries may succeed:\n{body}")]
+    InvalidXml {
+        /// What the XML parser (expat, in Python) said, with the position.
+        reason: String,
+        /// The body as Python's `repr()` of bytes.
+        body: String,
     },
     /// The operation streams its input or output, which is not supported here.
     #[error("{0} streams data, which the native executor does not support")]

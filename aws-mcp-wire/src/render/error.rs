@@ -126,6 +126,9 @@ pub struct CliError<'a> {
     pub json_protocol: bool,
     /// The modeled fields of an API error beyond its code and message.
     pub details: Option<&'a Map<String, Value>>,
+    /// The retries made when an API error ended them because the attempts
+    /// ran out: botocore's message then says `(reached max retries: N)`.
+    pub max_retries: Option<u32>,
 }
 
 impl CliError<'_> {
@@ -138,6 +141,7 @@ impl CliError<'_> {
             operation: "",
             json_protocol: false,
             details: None,
+            max_retries: None,
         }
     }
 
@@ -145,8 +149,13 @@ impl CliError<'_> {
     fn text(&self) -> String {
         match self.kind {
             ErrorKind::Client => format!(
-                "An error occurred ({}) when calling the {} operation: {}",
-                self.code, self.operation, self.message
+                "An error occurred ({}) when calling the {} operation{}: {}",
+                self.code,
+                self.operation,
+                self.max_retries
+                    .map(|n| format!(" (reached max retries: {n})"))
+                    .unwrap_or_default(),
+                self.message
             ),
             _ => self.message.to_string(),
         }
@@ -276,6 +285,7 @@ mod tests {
             operation: "GetUser",
             json_protocol,
             details,
+            max_retries: None,
         }
     }
 
@@ -292,6 +302,27 @@ mod tests {
             Some(ErrorFormat::Structured(OutputFormat::Json))
         );
         assert_eq!(ErrorFormat::parse("xml"), None);
+    }
+
+    #[test]
+    fn exhausted_retries_are_named_in_every_text_style() {
+        let mut e = api(None, false);
+        e.max_retries = Some(4);
+        let msg = "An error occurred (NoSuchEntity) when calling the GetUser operation (reached max retries: 4): The user with name nobody cannot be found.";
+        assert_eq!(
+            render_error(ErrorStyle::V1, &e),
+            (255, format!("\n{msg}\n"))
+        );
+        assert_eq!(
+            render_error(ErrorStyle::V2(ErrorFormat::Legacy), &e),
+            (254, format!("\naws: [ERROR]: {msg}\n"))
+        );
+        // The structured formats print the error's fields, not the text.
+        let (_, out) = render_error(
+            ErrorStyle::V2(ErrorFormat::Structured(OutputFormat::Json)),
+            &e,
+        );
+        assert!(!out.contains("max retries"), "{out}");
     }
 
     #[test]

@@ -97,7 +97,7 @@
 
 pub mod error;
 mod json;
-mod pyfmt;
+pub(crate) mod pyfmt;
 pub(crate) mod query;
 mod table;
 mod text;
@@ -237,6 +237,12 @@ pub enum RenderError {
         format: OutputFormat,
         /// What the formatter could not handle.
         reason: String,
+        /// The Python exception's text the AWS CLI prints (on standard
+        /// error, exit code 255): `'int' object has no attribute 'items'`.
+        cli_message: String,
+        /// What the CLI had printed before it failed (`--output text`
+        /// writes as it goes).
+        partial: String,
     },
 }
 

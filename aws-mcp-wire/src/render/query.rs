@@ -175,7 +175,7 @@ impl Cx<'_> {
         let mut chars = rest.chars();
         while let Some(c) = chars.next() {
             match c {
-                '`' => return serde_json::from_str(&buf.replace("\\`", "`")).ok(),
+                '`' => return serde_json::from_str(&python_ints(&buf.replace("\\`", "`"))).ok(),
                 '\\' => {
                     buf.push(c);
                     buf.push(chars.next()?);
@@ -185,6 +185,42 @@ impl Cx<'_> {
         }
         None
     }
+}
+
+/// JSON text with every `-0` integer written `0`: Python's `json.loads`
+/// reads `-0` as the integer 0, `serde_json` as the float -0.0 (which would
+/// print `-0.0`). Strings are left alone.
+fn python_ints(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.contains("-0") {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let b = json.as_bytes();
+    let mut out = String::with_capacity(json.len());
+    let (mut i, mut in_str) = (0, false);
+    while i < b.len() {
+        let c = b[i];
+        if in_str {
+            if c == b'\\' && i + 1 < b.len() {
+                out.push_str(&json[i..i + 2]);
+                i += 2;
+                continue;
+            }
+            in_str = c != b'"';
+        } else if c == b'"' {
+            in_str = true;
+        } else if c == b'-'
+            && b.get(i + 1) == Some(&b'0')
+            && !matches!(b.get(i + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9'))
+        {
+            out.push('0');
+            i += 2;
+            continue;
+        }
+        let ch = json[i..].chars().next().unwrap_or_default();
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// JMESPath truthiness (false, null, empty strings, arrays and objects are
@@ -261,7 +297,7 @@ fn num_cmp(a: Num, b: Num) -> Ordering {
 
 /// Python `==` between JSON values (numbers compare by value across int and
 /// float, objects regardless of order).
-fn py_eq(a: &Value, b: &Value) -> bool {
+pub(crate) fn py_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => num_cmp(num(x), num(y)) == Ordering::Equal,
         // Python: True == 1 and False == 0 inside containers.
@@ -294,14 +330,16 @@ fn comparable(v: &Value) -> bool {
     matches!(v, Value::Number(_) | Value::String(_))
 }
 
-fn order(a: &Value, b: &Value) -> R<Ordering> {
+/// How `a` and `b` order; for other pairs than two numbers or two strings,
+/// the TypeError Python raises for `a <op> b`.
+fn order(op: &str, a: &Value, b: &Value) -> R<Ordering> {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => Ok(num_cmp(num(x), num(y))),
         (Value::String(x), Value::String(y)) => Ok(x.as_str().cmp(y.as_str())),
         _ => Err(format!(
-            "'<' not supported between a {} and a {}",
-            type_name(a),
-            type_name(b)
+            "'{op}' not supported between instances of '{}' and '{}'",
+            python_type(a),
+            python_type(b)
         )),
     }
 }
@@ -437,7 +475,13 @@ fn comparison(
             if !(comparable(&l) && comparable(&r)) {
                 Value::Null
             } else {
-                let o = order(&l, &r)?;
+                let op = match c {
+                    Comparator::LessThan => "<",
+                    Comparator::LessThanEqual => "<=",
+                    Comparator::GreaterThan => ">",
+                    _ => ">=",
+                };
+                let o = order(op, &l, &r)?;
                 Value::Bool(match c {
                     Comparator::LessThan => o == Ordering::Less,
                     Comparator::LessThanEqual => o != Ordering::Greater,
@@ -561,12 +605,29 @@ enum Arg<'a> {
     Expref(&'a Ast),
 }
 
-fn type_error(func: &str, v: &Value, expected: &str) -> String {
+use super::text::python_type;
+
+/// The jmespath library's `JMESPathTypeError` text: the value as Python's
+/// `str()`, the expected types as a Python list (`expected` is written
+/// `a, b`), the received type as given.
+fn type_error_text(func: &str, v: &Value, received: &str, expected: &str) -> String {
+    let list: Vec<String> = expected.split(", ").map(|t| format!("'{t}'")).collect();
     format!(
-        "In function {func}(), invalid type for value: {}, expected one of: {expected}, received: \"{}\"",
-        super::pyfmt::py_repr(v),
-        type_name(v)
+        "In function {func}(), invalid type for value: {}, expected one of: [{}], received: \"{received}\"",
+        super::pyfmt::py_str(v),
+        list.join(", ")
     )
+}
+
+/// A function argument of the wrong type (its JMESPath type received).
+fn type_error(func: &str, v: &Value, expected: &str) -> String {
+    type_error_text(func, v, type_name(v), expected)
+}
+
+/// An array element of the wrong type (its Python type received, as the
+/// library's subtype check reports it).
+fn subtype_error(func: &str, v: &Value, expected: &str) -> String {
+    type_error_text(func, v, python_type(v), expected)
 }
 
 fn arity(func: &str, args: &[Arg<'_>], n: usize) -> R<()> {
@@ -610,10 +671,12 @@ fn string_arg<'b>(func: &str, a: &'b Arg<'_>) -> R<&'b str> {
     }
 }
 
-fn array_arg<'b>(func: &str, a: &'b Arg<'_>) -> R<&'b Vec<Value>> {
+/// An array argument; `expected` is the argument's signature (`array`,
+/// `array-number`, ...), which the error names.
+fn array_arg<'b>(func: &str, a: &'b Arg<'_>, expected: &str) -> R<&'b Vec<Value>> {
     match val(func, a)? {
         Value::Array(x) => Ok(x),
-        v => Err(type_error(func, v, "array")),
+        v => Err(type_error(func, v, expected)),
     }
 }
 
@@ -628,21 +691,22 @@ fn numbers(func: &str, a: &[Value]) -> R<Vec<Num>> {
     a.iter()
         .map(|v| match v {
             Value::Number(n) => Ok(num(n)),
-            v => Err(type_error(func, v, "array-number")),
+            v => Err(subtype_error(func, v, "array-number")),
         })
         .collect()
 }
 
 /// An array that is all numbers or all strings (decided by its first
-/// element), as `max`, `min` and `sort` require.
-fn homogeneous<'b>(func: &str, a: &'b [Value]) -> R<&'b [Value]> {
+/// element), as `max`, `min` (signature `array-number, array-string`) and
+/// `sort` (`array-string, array-number`) require.
+fn homogeneous<'b>(func: &str, a: &'b [Value], expected: &str) -> R<&'b [Value]> {
     if let Some(first) = a.first() {
         let want = type_name(first);
         if want != "number" && want != "string" {
-            return Err(type_error(func, first, "array-number, array-string"));
+            return Err(subtype_error(func, first, expected));
         }
         if let Some(bad) = a.iter().find(|v| type_name(v) != want) {
-            return Err(type_error(func, bad, "array-number, array-string"));
+            return Err(subtype_error(func, bad, expected));
         }
     }
     Ok(a)
@@ -661,7 +725,10 @@ fn sum(ns: &[Num]) -> Num {
     acc
 }
 
-/// Keys from an expression over each element, all numbers or all strings.
+/// Keys from an expression over each element, all numbers or all strings:
+/// `sort_by` (`first_decides`: the first key's type is required of the
+/// others; a bad first key names the element, as the library does) and
+/// `max_by`/`min_by` (each key a number or a string).
 fn keys_by(
     cx: &Cx<'_>,
     func: &str,
@@ -674,15 +741,19 @@ fn keys_by(
     for item in items {
         let k = eval(cx, e, item)?;
         let t = type_name(&k);
-        if t != "number" && t != "string" {
-            return Err(type_error(func, &k, "number, string"));
-        }
         if first_decides {
             match want {
-                None => want = Some(t),
-                Some(w) if w != t => return Err(type_error(func, &k, w)),
+                None => {
+                    if t != "number" && t != "string" {
+                        return Err(type_error_text(func, item, t, "string, number"));
+                    }
+                    want = Some(t);
+                }
+                Some(w) if w != t => return Err(type_error_text(func, &k, t, w)),
                 _ => {}
             }
+        } else if t != "number" && t != "string" {
+            return Err(type_error_text(func, &k, t, "number, string"));
         }
         keys.push(k);
     }
@@ -710,7 +781,7 @@ fn call_with_expref(cx: &Cx<'_>, name: &str, args: &[Arg<'_>]) -> R<Value> {
         "map" => {
             arity(f, args, 2)?;
             let e = expref(f, &args[0])?;
-            let items = array_arg(f, &args[1])?;
+            let items = array_arg(f, &args[1], "array")?;
             let mut out = Vec::with_capacity(items.len());
             for i in items {
                 out.push(eval(cx, e, i)?);
@@ -719,17 +790,17 @@ fn call_with_expref(cx: &Cx<'_>, name: &str, args: &[Arg<'_>]) -> R<Value> {
         }
         "sort_by" => {
             arity(f, args, 2)?;
-            let items = array_arg(f, &args[0])?;
+            let items = array_arg(f, &args[0], "array")?;
             let e = expref(f, &args[1])?;
             let keys = keys_by(cx, f, items, e, true)?;
             cx.charge(val(f, &args[0])?)?;
             let mut idx: Vec<usize> = (0..items.len()).collect();
-            idx.sort_by(|&x, &y| order(&keys[x], &keys[y]).unwrap_or(Ordering::Equal));
+            idx.sort_by(|&x, &y| order("<", &keys[x], &keys[y]).unwrap_or(Ordering::Equal));
             Value::Array(idx.into_iter().map(|i| items[i].clone()).collect())
         }
         _ => {
             arity(f, args, 2)?;
-            let items = array_arg(f, &args[0])?;
+            let items = array_arg(f, &args[0], "array")?;
             let e = expref(f, &args[1])?;
             let keys = keys_by(cx, f, items, e, false)?;
             let mut best: Option<usize> = None;
@@ -737,7 +808,8 @@ fn call_with_expref(cx: &Cx<'_>, name: &str, args: &[Arg<'_>]) -> R<Value> {
                 best = Some(match best {
                     None => i,
                     Some(b) => {
-                        let o = order(&keys[i], &keys[b])?;
+                        let op = if name == "max_by" { ">" } else { "<" };
+                        let o = order(op, &keys[i], &keys[b])?;
                         if (name == "max_by" && o == Ordering::Greater)
                             || (name == "min_by" && o == Ordering::Less)
                         {
@@ -769,7 +841,7 @@ fn builtin(cx: &Cx<'_>, name: &str, args: &[Arg<'_>]) -> R<Value> {
         }
         "avg" => {
             arity(f, args, 1)?;
-            let ns = numbers(f, array_arg(f, &args[0])?)?;
+            let ns = numbers(f, array_arg(f, &args[0], "array-number")?)?;
             if ns.is_empty() {
                 Value::Null
             } else {
@@ -793,10 +865,11 @@ fn builtin(cx: &Cx<'_>, name: &str, args: &[Arg<'_>]) -> R<Value> {
                 Value::Array(a) => Value::Bool(a.iter().any(|e| py_eq(e, search))),
                 Value::String(s) => match search {
                     Value::String(sub) => Value::Bool(s.contains(sub.as_str())),
+                    // Python's own TypeError, which the library lets through.
                     other => {
                         return Err(format!(
-                            "In function contains(), 'in <string>' requires string as left operand, not {}",
-                            type_name(other)
+                            "'in <string>' requires string as left operand, not {}",
+                            python_type(other)
                         ))
                     }
                 },
@@ -816,11 +889,11 @@ fn builtin(cx: &Cx<'_>, name: &str, args: &[Arg<'_>]) -> R<Value> {
         "join" => {
             arity(f, args, 2)?;
             let sep = string_arg(f, &args[0])?;
-            let parts = array_arg(f, &args[1])?
+            let parts = array_arg(f, &args[1], "array-string")?
                 .iter()
                 .map(|v| match v {
                     Value::String(s) => Ok(s.as_str()),
-                    v => Err(type_error(f, v, "array-string")),
+                    v => Err(subtype_error(f, v, "array-string")),
                 })
                 .collect::<R<Vec<_>>>()?;
             let len = parts.iter().map(|p| p.len() + sep.len()).sum::<usize>();
@@ -849,13 +922,14 @@ fn builtin(cx: &Cx<'_>, name: &str, args: &[Arg<'_>]) -> R<Value> {
         }
         "max" | "min" => {
             arity(f, args, 1)?;
-            let a = homogeneous(f, array_arg(f, &args[0])?)?;
+            let a = array_arg(f, &args[0], "array-number, array-string")?;
+            let a = homogeneous(f, a, "array-number, array-string")?;
             let mut best: Option<&Value> = None;
             for v in a {
                 best = Some(match best {
                     None => v,
                     Some(b) => {
-                        let o = order(v, b)?;
+                        let o = order(if name == "max" { ">" } else { "<" }, v, b)?;
                         if (name == "max" && o == Ordering::Greater)
                             || (name == "min" && o == Ordering::Less)
                         {
@@ -916,13 +990,14 @@ fn builtin(cx: &Cx<'_>, name: &str, args: &[Arg<'_>]) -> R<Value> {
         "sort" => {
             arity(f, args, 1)?;
             cx.charge(val(f, &args[0])?)?;
-            let mut a = homogeneous(f, array_arg(f, &args[0])?)?.to_vec();
-            a.sort_by(|x, y| order(x, y).unwrap_or(Ordering::Equal));
+            let a = array_arg(f, &args[0], "array-string, array-number")?;
+            let mut a = homogeneous(f, a, "array-string, array-number")?.to_vec();
+            a.sort_by(|x, y| order("<", x, y).unwrap_or(Ordering::Equal));
             Value::Array(a)
         }
         "sum" => {
             arity(f, args, 1)?;
-            num_value(sum(&numbers(f, array_arg(f, &args[0])?)?))
+            num_value(sum(&numbers(f, array_arg(f, &args[0], "array-number")?)?))
         }
         "to_array" => {
             arity(f, args, 1)?;

@@ -28,10 +28,36 @@ use serde_json::{Map, Value};
 use super::pyfmt::{py_str, text_len};
 use super::{OutputFormat, RenderError};
 
-fn unrenderable(reason: impl Into<String>) -> RenderError {
+/// A table the CLI cannot print: our `reason`, and the text of the Python
+/// exception the CLI raises (`cli`).
+fn unrenderable(reason: impl Into<String>, cli: impl Into<String>) -> RenderError {
     RenderError::Unrenderable {
         format: OutputFormat::Table,
         reason: reason.into(),
+        cli_message: cli.into(),
+        partial: String::new(),
+    }
+}
+
+/// What `_group_scalar_keys` raises on an element of a list of structures
+/// that is not one (`for element in current: current[element]`), or when a
+/// later `.get` fails on it.
+fn non_dict_element(v: &Value) -> String {
+    match v {
+        Value::String(s) if s.is_empty() => "'str' object has no attribute 'get'".into(),
+        Value::String(_) => "string indices must be integers, not 'str'".into(),
+        Value::Array(a) => match a.first() {
+            None => "'list' object has no attribute 'get'".into(),
+            Some(Value::Number(n)) if !n.is_f64() => "list index out of range".into(),
+            Some(e) => format!(
+                "list indices must be integers or slices, not {}",
+                super::text::python_type(e)
+            ),
+        },
+        other => format!(
+            "'{}' object is not iterable",
+            super::text::python_type(other)
+        ),
     }
 }
 
@@ -69,10 +95,13 @@ impl Section {
     fn add_row(&mut self, row: Vec<String>) -> Result<(), RenderError> {
         let n = *self.num_cols.get_or_insert(row.len());
         if row.len() != n {
-            return Err(unrenderable(format!(
-                "a table row has {} columns where its section has {n}",
-                row.len()
-            )));
+            return Err(unrenderable(
+                format!(
+                    "a table row has {} columns where its section has {n}",
+                    row.len()
+                ),
+                format!("Row should have {n} elements, instead it has {}", row.len()),
+            ));
         }
         self.update_max_widths(&row)?;
         self.rows.push(row);
@@ -87,6 +116,7 @@ impl Section {
         if row.len() > self.max_widths.len() {
             return Err(unrenderable(
                 "a table row has more columns than its section",
+                "list index out of range",
             ));
         }
         for (w, s) in self.max_widths.iter_mut().zip(row) {
@@ -180,7 +210,7 @@ impl MultiTable {
     fn current(&mut self) -> Result<&mut Section, RenderError> {
         self.sections
             .last_mut()
-            .ok_or_else(|| unrenderable("a row has no section"))
+            .ok_or_else(|| unrenderable("a row has no section", "list index out of range"))
     }
 
     fn new_section(&mut self, title: Option<&str>, indent: usize) {
@@ -266,7 +296,12 @@ impl MultiTable {
         for item in items {
             match item {
                 Value::Object(m) => dicts.push(m),
-                _ => return Err(unrenderable("a list mixes structures with other values")),
+                other => {
+                    return Err(unrenderable(
+                        "a list mixes structures with other values",
+                        non_dict_element(other),
+                    ))
+                }
             }
         }
         let mut headers = Vec::new();

@@ -20,11 +20,38 @@ use serde_json::{Map, Value};
 use super::pyfmt::py_str;
 use super::{OutputFormat, RenderError};
 
-/// The CLI's text output of a (prepared) result.
+/// The CLI's text output of a (prepared) result. On failure, the error
+/// carries what the CLI would have printed before it crashed.
 pub(crate) fn format_text(v: &Value) -> Result<String, RenderError> {
     let mut out = String::new();
-    item(v, None, None, &mut out)?;
-    Ok(out)
+    match item(v, None, None, &mut out) {
+        Ok(()) => Ok(out),
+        Err(RenderError::Unrenderable {
+            format,
+            reason,
+            cli_message,
+            ..
+        }) => Err(RenderError::Unrenderable {
+            format,
+            reason,
+            cli_message,
+            partial: out,
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// Python's `type(v).__name__`.
+pub(crate) fn python_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+    }
 }
 
 fn is_scalar(v: &Value) -> bool {
@@ -56,9 +83,12 @@ fn list(a: &[Value], ident: Option<&str>, out: &mut String) -> Result<(), Render
         let mut keys: Vec<String> = Vec::new();
         for e in a {
             let Value::Object(m) = e else {
+                // `_all_scalar_keys` calls `.items()` on every element.
                 return Err(RenderError::Unrenderable {
                     format: OutputFormat::Text,
                     reason: "a list mixes structures with other values".into(),
+                    cli_message: format!("'{}' object has no attribute 'items'", python_type(e)),
+                    partial: String::new(),
                 });
             };
             for (k, v) in m {

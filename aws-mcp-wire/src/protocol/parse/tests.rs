@@ -303,8 +303,10 @@ fn api_error(got: Result<Result<Value, ApiError>, ProtocolError>) -> ApiError {
 
 fn bad_response(got: Result<Result<Value, ApiError>, ProtocolError>) -> String {
     match got {
-        Err(e @ ProtocolError::BadResponse { .. }) => e.to_string(),
-        other => panic!("expected BadResponse, got {other:?}"),
+        Err(e @ (ProtocolError::BadResponse { .. } | ProtocolError::InvalidXml { .. })) => {
+            e.to_string()
+        }
+        other => panic!("expected BadResponse or InvalidXml, got {other:?}"),
     }
 }
 
@@ -747,14 +749,24 @@ fn lambda_rest_json() {
 
 #[test]
 fn malformed_bodies_are_bad_responses() {
-    bad_response(cli(
+    // Bodies that are not XML read as botocore's ResponseParserError.
+    let e = bad_response(cli(
         "iam",
         "get-user",
         200,
         &[],
         "<GetUserResponse><GetUserResult>",
     ));
-    bad_response(cli("iam", "get-user", 403, &[], "not xml"));
+    assert_eq!(
+        e,
+        "Unable to parse response (no element found: line 1, column 32), invalid XML received. \
+         Further retries may succeed:\nb'<GetUserResponse><GetUserResult>'"
+    );
+    let e = bad_response(cli("iam", "get-user", 403, &[], "not xml"));
+    assert!(
+        e.starts_with("Unable to parse response (syntax error: line 1, column 0)"),
+        "{e}"
+    );
     bad_response(cli(
         "ec2",
         "describe-instances",

@@ -66,12 +66,22 @@ fn text<'a>(n: Node<'a, '_>) -> &'a str {
     n.text().unwrap_or("")
 }
 
-/// A parsed XML document.
+/// A parsed XML document, or botocore's `ResponseParserError` for a body
+/// that is not XML ([`ProtocolError::InvalidXml`]).
 pub(crate) fn parse_doc<'i>(
-    cx: &Cx<'_, '_>,
+    _cx: &Cx<'_, '_>,
     body: &'i [u8],
 ) -> Result<Document<'i>, ProtocolError> {
-    let s = std::str::from_utf8(body).map_err(|e| cx.bad(format!("the body is not UTF-8: {e}")))?;
+    let invalid = |reason: String| ProtocolError::InvalidXml {
+        reason,
+        body: python_bytes_repr(body),
+    };
+    let s = std::str::from_utf8(body).map_err(|e| {
+        let (line, col) = position(&body[..e.valid_up_to()]);
+        invalid(format!(
+            "not well-formed (invalid token): line {line}, column {col}"
+        ))
+    })?;
     Document::parse_with_options(
         s,
         ParsingOptions {
@@ -79,7 +89,72 @@ pub(crate) fn parse_doc<'i>(
             ..ParsingOptions::default()
         },
     )
-    .map_err(|e| cx.bad(format!("invalid XML ({e})")))
+    .map_err(|e| invalid(expat_reason(s, &e)))
+}
+
+/// Line (1-based) and column (0-based, in bytes) after `bytes`, as expat
+/// counts them.
+fn position(bytes: &[u8]) -> (usize, usize) {
+    let line = 1 + bytes.iter().filter(|b| **b == b'\n').count();
+    let col = bytes.len() - bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    (line, col)
+}
+
+/// The message Python's expat gives for the commonest ways a body is not
+/// XML: nothing at all or an unclosed document (`no element found` at the
+/// end), text before any element (`syntax error`); anything else is
+/// `not well-formed (invalid token)` where the parser stopped.
+fn expat_reason(s: &str, e: &roxmltree::Error) -> String {
+    let start = s.len() - s.trim_start().len();
+    if s.trim().is_empty()
+        || matches!(
+            e,
+            roxmltree::Error::UnexpectedEndOfStream
+                | roxmltree::Error::UnclosedRootNode
+                | roxmltree::Error::NoRootNode
+        )
+    {
+        let (line, col) = position(s.as_bytes());
+        return format!("no element found: line {line}, column {col}");
+    }
+    if !s[start..].starts_with('<') {
+        let (line, col) = position(&s.as_bytes()[..start]);
+        return format!("syntax error: line {line}, column {col}");
+    }
+    let p = e.pos();
+    format!(
+        "not well-formed (invalid token): line {}, column {}",
+        p.row,
+        p.col.saturating_sub(1)
+    )
+}
+
+/// Python's `repr()` of a `bytes` value (`b'...'`).
+pub(crate) fn python_bytes_repr(b: &[u8]) -> String {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(b.len() + 3);
+    out.push('b');
+    out.push(quote);
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            c if c as char == quote => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(c as char),
+            c => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push(quote);
+    out
 }
 
 /// A simplified error body: tags to texts or nested maps (botocore's
@@ -379,4 +454,38 @@ fn member_key_name<'a>(
         }
     }
     Ok(m.location_name().unwrap_or(name))
+}
+
+#[cfg(test)]
+mod invalid_xml_tests {
+    use super::*;
+
+    fn reason(body: &[u8]) -> String {
+        let s = std::str::from_utf8(body).unwrap();
+        let e = Document::parse(s).unwrap_err();
+        expat_reason(s, &e)
+    }
+
+    #[test]
+    fn reasons_read_like_expat() {
+        // The texts Python's expat gives for these bodies (botocore 1.44's
+        // "Unable to parse response (...)").
+        assert_eq!(reason(b""), "no element found: line 1, column 0");
+        assert_eq!(
+            reason(b"<Error><Code>Oops</Code><Message>unclosed"),
+            "no element found: line 1, column 41"
+        );
+        assert_eq!(reason(b"plain words"), "syntax error: line 1, column 0");
+        assert_eq!(reason(b"\n  not xml"), "syntax error: line 2, column 2");
+    }
+
+    #[test]
+    fn bytes_repr_is_pythons() {
+        assert_eq!(python_bytes_repr(b"a'b"), "b\"a'b\"");
+        assert_eq!(python_bytes_repr(b"a'\"b"), "b'a\\'\"b'");
+        assert_eq!(
+            python_bytes_repr(b"\t\n\r\\\x00\xff"),
+            "b'\\t\\n\\r\\\\\\x00\\xff'"
+        );
+    }
 }

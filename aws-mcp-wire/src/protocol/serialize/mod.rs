@@ -18,15 +18,16 @@
 //!   map, an unset union payload sends no body, a document payload is the
 //!   document itself, EC2 capitalises plain member names too, and an XML
 //!   root without a `locationName` takes the shape's name (botocore fails).
-//! * Checksums: an operation that requires one (`httpChecksumRequired` or
-//!   `httpChecksum.requestChecksumRequired`) gets `Content-MD5`, unless a
-//!   member already set it. botocore 1.36+ sends `x-amz-checksum-crc32`
-//!   instead; services accept either.
+//! * Checksums: botocore 1.36+'s flexible checksums ([`super::checksum`]):
+//!   an operation that requires one, or supports one (unless
+//!   `when_required`), gets `x-amz-checksum-crc32` (or the algorithm of
+//!   `--checksum-algorithm`), unless a checksum header or `Content-MD5` is
+//!   already set.
 //! * Left to the sender: `Host`, `Content-Length`, signing, request
 //!   compression (`requestcompression`), and botocore's per-service
 //!   customizations (S3: SSE-C key encoding and `...KeyMD5`,
-//!   `EncodingType=url` on `ListObjects*`, flexible checksums other than the
-//!   required one; virtual-hosted bucket addressing is endpoint resolution).
+//!   `EncodingType=url` on `ListObjects*`; virtual-hosted bucket addressing
+//!   is endpoint resolution).
 //! * Shapes are the catalog's botocore shapes. A member's serialization
 //!   traits are the member reference's traits over the target shape's, as
 //!   botocore merges them (`Ser`).
@@ -71,6 +72,9 @@ pub struct SerializeOptions {
     /// parameters leave unset (botocore fills them with a fresh UUID 4; the
     /// caller generates one). `None` leaves them unset.
     pub idempotency_token: Option<String>,
+    /// When flexible request checksums are calculated
+    /// (`AWS_REQUEST_CHECKSUM_CALCULATION`; see [`super::checksum`]).
+    pub checksum_calculation: super::checksum::Calculation,
 }
 
 /// Build the HTTP request (unsigned, without `Host`) for one operation.
@@ -114,16 +118,16 @@ pub fn serialize(
         Protocol::RpcV2Cbor => cbor::serialize(svc, op_name, op, input, params)?,
     };
     req.host_prefix = host_prefix(op, input, params)?;
-    let checksum_required = op.http_checksum_required
-        || op
-            .http_checksum
-            .as_ref()
-            .and_then(|c| c.get("requestChecksumRequired"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-    if checksum_required && !has_header(&req.headers, "Content-MD5") {
-        let md5 = base64_md5(&req.body);
-        req.headers.push(("Content-MD5".into(), md5));
+    if !has_header(&req.headers, "Content-MD5") {
+        let extra = super::checksum::request_checksum_headers(
+            op,
+            input,
+            params,
+            &req.headers,
+            &req.body,
+            opts.checksum_calculation,
+        )?;
+        req.headers.extend(extra);
     }
     Ok(req)
 }

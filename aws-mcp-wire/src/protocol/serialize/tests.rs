@@ -13,6 +13,10 @@ const TOKEN: &str = "00000000-0000-4000-8000-000000000000";
 
 /// Cases not run, with the reason.
 const SKIP: &[(&str, &str, &str)] = &[
+    // botocore 1.36+ answers a required checksum with a CRC32 flexible
+    // checksum, not Content-MD5; its own runner ignores this case
+    // (protocol-tests-ignore-list.json).
+    ("rest-json", "RestJsonHttpChecksumRequired", "botocore sends x-amz-checksum-crc32 instead of Content-MD5"),
     // Request compression (the `requestcompression` trait) is applied by the
     // sender after serialization, above a size threshold set in the client
     // config; botocore's runner skips these suites too.
@@ -305,6 +309,7 @@ fn check_case(
     let params = case["params"].as_object().cloned().unwrap_or_default();
     let opts = SerializeOptions {
         idempotency_token: Some(TOKEN.into()),
+        ..Default::default()
     };
     let req = serialize(&svc, op_name, &op, &params, &opts).map_err(|e| format!("error: {e}"))?;
     let exp = &case["serialized"];
@@ -493,7 +498,7 @@ fn botocore_json_1_0_suite() {
 
 #[test]
 fn botocore_rest_json_suite() {
-    suite("rest-json", 109);
+    suite("rest-json", 108);
 }
 
 #[test]
@@ -533,6 +538,7 @@ fn catalog_request(
         .expect("operation model");
     let opts = SerializeOptions {
         idempotency_token: Some("tok-1".into()),
+        ..Default::default()
     };
     serialize(
         &model,
@@ -588,7 +594,7 @@ fn s3_list_objects_v2_appends_to_the_templates_query() {
 }
 
 #[test]
-fn s3_put_bucket_tagging_is_namespaced_xml_with_content_md5() {
+fn s3_put_bucket_tagging_is_namespaced_xml_with_a_crc32_checksum() {
     let r = catalog_request(
         "s3api",
         "put-bucket-tagging",
@@ -599,8 +605,12 @@ fn s3_put_bucket_tagging_is_namespaced_xml_with_content_md5() {
     let xml = "<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet><Tag>\
                <Key>team</Key><Value>a&amp;b</Value></Tag></TagSet></Tagging>";
     assert_eq!(String::from_utf8(r.body.clone()).unwrap(), xml);
-    // base64(md5(xml)), computed independently.
-    assert_eq!(header(&r, "Content-MD5"), Some("4ebkBM+nE2P76kVzJSY7dg=="));
+    // botocore 1.36+: a CRC32 flexible checksum (base64 of the big-endian
+    // CRC32 of the body, computed independently with Python's zlib), the
+    // algorithm named in the ChecksumAlgorithm member's header.
+    assert_eq!(header(&r, "x-amz-checksum-crc32"), Some("+gtTCA=="));
+    assert_eq!(header(&r, "x-amz-sdk-checksum-algorithm"), Some("CRC32"));
+    assert_eq!(header(&r, "Content-MD5"), None);
     assert_eq!(header(&r, "Content-Type"), None);
 }
 
@@ -1015,6 +1025,7 @@ fn every_catalog_operation_serializes() {
             ops += 1;
             let opts = SerializeOptions {
                 idempotency_token: Some(TOKEN.into()),
+                ..Default::default()
             };
             match serialize(&model, name, op, &Map::new(), &opts) {
                 Ok(_) | Err(ProtocolError::MissingLabel(_)) => {}
