@@ -6,10 +6,13 @@
 //!   library is loaded at run time, nothing is downloaded at build time) and
 //!   tokenised with the `tokenizers` crate (no padding, truncation at 256).
 //! * [`ExactIndex`]: the commands' vectors, precomputed by
-//!   `tools/catalog-gen/dense.py` with the same int8 model and shipped
+//!   `tools/catalog-gen/dense.py` with the base int8 model (the request
+//!   encoder is that model fine-tuned against these vectors) and shipped
 //!   quantised (int8 + one scale per vector): one per command for its name
-//!   and description, and one per title of AWS's examples for it (27,220
-//!   vectors for 20,600 commands), because requests are phrased like
+//!   and description, and one per title of AWS's examples for it (27,268
+//!   vectors for all 20,648 commands of the corpus, AWS CLI v1's and the 48
+//!   only v2 has; a file that does not cover every command is refused),
+//!   because requests are phrased like
 //!   example titles ("To list the objects in a bucket") more than like API
 //!   reference text. A command scores its best vector (max-sim). Vectors
 //!   stay int8 in memory (10 MB) and are searched exactly with an integer
@@ -613,12 +616,9 @@ impl DenseRetriever {
         embedder: Box<dyn Embedder>,
         index: Box<dyn VectorIndex>,
     ) -> Result<DenseRetriever, RetrieveError> {
-        // Vectors for every command, or for AWS CLI v1's (the first rows):
-        // the commands only v2 has are then found by the lexical engine.
-        let v1 = corpus.docs.iter().filter(|d| !d.v2_only).count();
-        if index.docs() != corpus.docs.len() && index.docs() != v1 {
+        if index.docs() != corpus.docs.len() {
             return Err(RetrieveError::Corpus(format!(
-                "the vectors file has vectors for {} commands, the corpus {} ({v1} of AWS CLI v1); regenerate it with tools/catalog-gen/dense.py",
+                "the vectors file has vectors for {} commands, the corpus {}; regenerate it with tools/catalog-gen/dense.py",
                 index.docs(),
                 corpus.docs.len()
             )));
@@ -1034,54 +1034,59 @@ mod tests {
             serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
         let mut h = super::super::text::Fnv::default();
         h.write(include_bytes!("../../data/retrieval.bin"));
-        let made_from = meta["corpus_fnv64"].as_str().unwrap();
-        if made_from == format!("{:016x}", h.finish()) {
-            return;
-        }
-        // The vectors were made before the commands only AWS CLI v2 has were
-        // appended to the corpus (file hash df68844485f83a8c); they cover its
-        // AWS CLI v1 rows, which must still be exactly those rows (their text
-        // hashes to 012414edf69c715d). Rerunning dense.py makes vectors for
-        // every row and ends this case.
-        let corpus = Corpus::embedded().unwrap();
-        let v1: Vec<&super::super::corpus::CorpusDoc> =
-            corpus.docs.iter().filter(|d| !d.v2_only).collect();
-        let mut text = String::new();
-        for d in &v1 {
-            let flags: String = [
-                (d.waiter, 'w'),
-                (d.custom, 'c'),
-                (d.hidden, 'h'),
-                (d.deprecated, 'd'),
-                (d.has_examples, 'e'),
-            ]
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, c)| *c)
-            .collect();
-            let fields = [
-                d.service.as_str(),
-                &d.operation,
-                &d.service_full_name,
-                &d.description,
-                &d.params,
-                &d.examples,
-                &flags,
-            ];
-            text.push_str(&fields.join("\t"));
-            text.push('\n');
-        }
-        let mut h = super::super::text::Fnv::default();
-        h.write(text.as_bytes());
         assert_eq!(
-            (made_from, format!("{:016x}", h.finish()), v1.len()),
-            (
-                "df68844485f83a8c",
-                "012414edf69c715d".to_string(),
-                meta["docs"].as_u64().unwrap() as usize
-            ),
+            meta["corpus_fnv64"].as_str().unwrap(),
+            format!("{:016x}", h.finish()),
             "models/minilm is stale: rerun tools/catalog-gen/dense.py"
         );
+        let corpus = Corpus::embedded().unwrap();
+        let index = ExactIndex::from_path(&dir.join("vectors.bin")).unwrap();
+        assert_eq!(
+            (meta["docs"].as_u64(), index.docs()),
+            (Some(corpus.docs.len() as u64), corpus.docs.len())
+        );
+        assert_eq!(meta["vectors"].as_u64(), Some(index.len() as u64));
+    }
+
+    #[test]
+    fn vectors_must_cover_every_command() {
+        let files = DenseFiles::locate().expect("the dense engine's files");
+        let corpus = Corpus::embedded().unwrap();
+        let data = std::fs::read(&files.vectors).unwrap();
+        let full = ExactIndex::from_bytes(&data).unwrap();
+        // The shipped file as it was before the commands only AWS CLI v2 has
+        // (the last rows) had vectors: AWS CLI v1's rows only.
+        let v1 = corpus.docs.iter().filter(|d| !d.v2_only).count();
+        assert!(v1 < corpus.docs.len());
+        let keep = full.owners().iter().filter(|&&o| (o as usize) < v1).count();
+        let mut short = data[..20 + keep * (8 + full.dim())].to_vec();
+        short[8..12].copy_from_slice(&(keep as u32).to_le_bytes());
+        short[16..20].copy_from_slice(&(v1 as u32).to_le_bytes());
+        let short = ExactIndex::from_bytes(&short).unwrap();
+        assert_eq!((short.docs(), short.len()), (v1, keep));
+        let e = DenseRetriever::from_parts(
+            Catalog::embedded(),
+            &corpus,
+            Box::new(OnnxEmbedder::load(&files).unwrap()),
+            Box::new(short),
+        )
+        .unwrap_err();
+        assert!(matches!(e, RetrieveError::Corpus(_)), "{e}");
+        assert!(
+            e.to_string().contains(&format!(
+                "vectors for {v1} commands, the corpus {}",
+                corpus.docs.len()
+            )) && e.to_string().contains("dense.py"),
+            "{e}"
+        );
+        // The whole file is accepted.
+        DenseRetriever::from_parts(
+            Catalog::embedded(),
+            &corpus,
+            Box::new(OnnxEmbedder::load(&files).unwrap()),
+            Box::new(full),
+        )
+        .unwrap();
     }
 
     #[test]
