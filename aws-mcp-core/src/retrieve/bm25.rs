@@ -783,6 +783,24 @@ impl Bm25Retriever {
         out
     }
 
+    /// The command a request names word for word (`aws sso login`, `sso
+    /// login`, any case): its number in corpus order.
+    #[cfg_attr(not(feature = "dense"), allow(dead_code))]
+    pub(crate) fn named_command(&self, query: &str) -> Option<u32> {
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let words = match words.split_first() {
+            Some((first, rest)) if first == "aws" => rest,
+            _ => &words[..],
+        };
+        let [service, operation] = words else {
+            return None;
+        };
+        self.docs
+            .iter()
+            .position(|d| *d.service == **service && *d.operation == **operation)
+            .and_then(|i| u32::try_from(i).ok())
+    }
+
     /// Ranked (command number in corpus order, score) for a checked query.
     #[cfg_attr(not(feature = "dense"), allow(dead_code))]
     pub(crate) fn rank_ids(&self, query: &str, k: usize) -> Vec<(u32, f32)> {

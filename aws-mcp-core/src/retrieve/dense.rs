@@ -796,6 +796,13 @@ impl Retriever for HybridRetriever {
         let den = self.dense.rank(q, self.depth)?;
         let mut all = fuse(&lex, &den, self.w_dense);
         all.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        // A request that is a command's name word for word (`aws sso login`)
+        // asks for that command, whatever the model makes of the words.
+        if let Some(named) = self.lexical.named_command(q) {
+            let top = all.first().map_or(0.0, |x| x.1);
+            all.retain(|x| x.0 != named);
+            all.insert(0, (named, top));
+        }
         all.truncate(k);
         let mut out = all
             .into_iter()
@@ -965,6 +972,23 @@ mod tests {
         for q in ["日本語", "🙂", "\u{0}"] {
             assert!(h.suggest(q, 3).unwrap().len() <= 3);
         }
+    }
+
+    #[test]
+    fn a_request_naming_a_command_gets_it_first() {
+        let h = hybrid();
+        for (q, want) in [
+            ("aws sso login", "aws sso login"),
+            ("SSO Login", "aws sso login"),
+            ("aws s3api list-buckets", "aws s3api list-buckets"),
+        ] {
+            let s = h.suggest(q, 3).unwrap();
+            assert_eq!(s[0].command, want, "{q}: {s:?}");
+        }
+        // Only a command's exact name: other words are read as a request.
+        assert_eq!(h.lexical.named_command("sso login please"), None);
+        assert_eq!(h.lexical.named_command("aws sso"), None);
+        assert_eq!(h.lexical.named_command("aws nosuch login"), None);
     }
 
     #[test]
