@@ -147,13 +147,17 @@ impl DenseFiles {
 }
 
 /// The checkout this crate was built from, but only for a program running
-/// from inside it (`target/...` of a `cargo build` or `cargo test`): an
-/// installed binary never looks into the build machine's source tree.
+/// from inside it (`target/...` of a `cargo build`) or started by cargo
+/// (`cargo test`, `cargo run`: `CARGO_MANIFEST_DIR` is set): an installed
+/// binary never looks into the build machine's source tree.
 fn checkout_of(exe_dir: Option<&Path>) -> Option<PathBuf> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()?
         .canonicalize()
         .ok()?;
+    if std::env::var_os("CARGO_MANIFEST_DIR").is_some() {
+        return Some(repo);
+    }
     let exe = exe_dir?.canonicalize().ok()?;
     exe.starts_with(&repo).then_some(repo)
 }
