@@ -130,6 +130,8 @@ const SERVE_ENV: &str = "Server configuration (environment):
   AWS_MCP_ALLOW_CREDENTIAL_COMMANDS   true: commands returning credentials may run
   AWS_MCP_TELEMETRY, AWS_API_MCP_TELEMETRY   accepted; nothing is ever sent
   AWS_MCP_CATALOG                a newer generated catalog file
+  AWS_MCP_CLI_VERSION            auto (default: read `aws --version`), 1 or 2: the AWS CLI dialect
+  AWS_MCP_MODEL_DIR, ORT_DYLIB_PATH   the suggestion model's files and the ONNX Runtime library
   AWS_MCP_EXECUTOR               auto (default), native, subprocess
   AWS_MCP_AWS_CLI                the aws program (default: aws on PATH)
   AWS_MCP_TIMEOUT, AWS_MCP_CONNECT_TIMEOUT   seconds (default 60, 10)

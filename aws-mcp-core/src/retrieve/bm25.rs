@@ -300,6 +300,21 @@ impl Builder {
     }
 }
 
+/// One word of a request as the lexical engine reads it.
+#[derive(Debug)]
+struct QueryWord {
+    /// The stemmed word (or its spelling correction).
+    stem: String,
+    /// Its weight in the query.
+    weight: f32,
+    /// Typed as a plain word, not a value's hint or part of a name.
+    plain: bool,
+    /// Can be the request's verb.
+    verb: bool,
+    /// The word as typed.
+    typed: String,
+}
+
 impl Bm25Retriever {
     /// Build the index from the embedded corpus; parameters come from `catalog`.
     pub fn new(catalog: &'static Catalog) -> Result<Bm25Retriever, RetrieveError> {
@@ -503,10 +518,8 @@ impl Bm25Retriever {
 
     fn analyse(&self, query: &str) -> Analysed {
         let mut a = Analysed::default();
-        // (stemmed word, weight, typed as a plain word rather than a value's
-        // hint or part of a name, can be the request's verb, word as typed):
         // typed words, or their spelling correction
-        let mut stems: Vec<(String, f32, bool, bool, String)> = Vec::new();
+        let mut stems: Vec<QueryWord> = Vec::new();
         // (word, part of a hyphenated name)
         let mut typed: Vec<(String, bool)> = Vec::new();
         for tok in query.split_whitespace() {
@@ -516,7 +529,13 @@ impl Bm25Retriever {
                         if let Some(svc) = self.services.get(&w) {
                             a.implied.insert(svc.clone());
                         }
-                        stems.push((stem(&w), self.params.w_synonym, false, false, w));
+                        stems.push(QueryWord {
+                            stem: stem(&w),
+                            weight: self.params.w_synonym,
+                            plain: false,
+                            verb: false,
+                            typed: w,
+                        });
                     }
                 }
                 None => {
@@ -550,17 +569,29 @@ impl Bm25Retriever {
                 || self.services.contains_key(&w)
                 || self.known.contains(&s)
             {
-                stems.push((s, weight, !name, verb, w));
-            } else if let Some(id) = self.correct(&s) {
-                stems.push((
-                    self.terms[id as usize].to_string(),
-                    self.params.w_typo * weight,
-                    !name,
+                stems.push(QueryWord {
+                    stem: s,
+                    weight,
+                    plain: !name,
                     verb,
-                    w,
-                ));
+                    typed: w,
+                });
+            } else if let Some(id) = self.correct(&s) {
+                stems.push(QueryWord {
+                    stem: self.terms[id as usize].to_string(),
+                    weight: self.params.w_typo * weight,
+                    plain: !name,
+                    verb,
+                    typed: w,
+                });
             } else {
-                stems.push((s, weight, !name, verb, w));
+                stems.push(QueryWord {
+                    stem: s,
+                    weight,
+                    plain: !name,
+                    verb,
+                    typed: w,
+                });
             }
         }
         let add = |a: &mut Analysed, term: &str, w: f32| {
@@ -573,11 +604,11 @@ impl Bm25Retriever {
             for win in stems.windows(n) {
                 let phrase = win
                     .iter()
-                    .map(|x| x.0.as_str())
+                    .map(|x| x.stem.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                let plain = win.iter().all(|x| x.2);
-                if let Some(verbs) = self.intents.get(&phrase).filter(|_| plain && win[0].3) {
+                let plain = win.iter().all(|x| x.plain);
+                if let Some(verbs) = self.intents.get(&phrase).filter(|_| plain && win[0].verb) {
                     for v in verbs {
                         if !a.verbs.contains(v) {
                             a.verbs.push(v.clone());
@@ -601,12 +632,12 @@ impl Bm25Retriever {
                 if let Some(svc) = self.aliases.get(&phrase) {
                     named.insert(svc.clone());
                 }
-                let joined: String = win.iter().map(|x| x.0.as_str()).collect();
+                let joined: String = win.iter().map(|x| x.stem.as_str()).collect();
                 if let Some(svc) = self.services.get(&joined) {
                     named.insert(svc.clone());
                 }
                 // a phrase typed as one word ("SecureString", "EventBridge")
-                let whole = stem(&win.iter().map(|x| x.4.as_str()).collect::<String>());
+                let whole = stem(&win.iter().map(|x| x.typed.as_str()).collect::<String>());
                 if n >= 2 {
                     if let Some(svc) = self.aliases.get(&whole) {
                         named.insert(svc.clone());
@@ -622,7 +653,7 @@ impl Bm25Retriever {
                 }
                 // a compound typed as two words: "fail over" → failover, "sign in" → signin
                 if n == 2 && plain {
-                    let w = win.iter().map(|x| x.1).fold(1.0, f32::min);
+                    let w = win.iter().map(|x| x.weight).fold(1.0, f32::min);
                     add(&mut a, &whole, w);
                 }
             }
@@ -647,15 +678,15 @@ impl Bm25Retriever {
             n if n > 0 && n == a.verbs.len() => Some(true),
             _ => None,
         };
-        for (s, w, ..) in &stems {
-            if !is_stopword(s) {
+        for q in &stems {
+            if !is_stopword(&q.stem) {
                 // a verb the intent bonus already handles counts less as a plain word
-                let w = if self.intents.contains_key(s) {
-                    w * self.params.w_intent_word
+                let w = if self.intents.contains_key(&q.stem) {
+                    q.weight * self.params.w_intent_word
                 } else {
-                    *w
+                    q.weight
                 };
-                add(&mut a, s, w);
+                add(&mut a, &q.stem, w);
             }
         }
         a
@@ -750,6 +781,24 @@ impl Bm25Retriever {
         out.truncate(k);
         out.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         out
+    }
+
+    /// The command a request names word for word (`aws sso login`, `sso
+    /// login`, any case): its number in corpus order.
+    #[cfg_attr(not(feature = "dense"), allow(dead_code))]
+    pub(crate) fn named_command(&self, query: &str) -> Option<u32> {
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let words = match words.split_first() {
+            Some((first, rest)) if first == "aws" => rest,
+            _ => &words[..],
+        };
+        let [service, operation] = words else {
+            return None;
+        };
+        self.docs
+            .iter()
+            .position(|d| *d.service == **service && *d.operation == **operation)
+            .and_then(|i| u32::try_from(i).ok())
     }
 
     /// Ranked (command number in corpus order, score) for a checked query.

@@ -6,10 +6,13 @@
 //!   library is loaded at run time, nothing is downloaded at build time) and
 //!   tokenised with the `tokenizers` crate (no padding, truncation at 256).
 //! * [`ExactIndex`]: the commands' vectors, precomputed by
-//!   `tools/catalog-gen/dense.py` with the same int8 model and shipped
+//!   `tools/catalog-gen/dense.py` with the base int8 model (the request
+//!   encoder is that model fine-tuned against these vectors) and shipped
 //!   quantised (int8 + one scale per vector): one per command for its name
-//!   and description, and one per title of AWS's examples for it (27,220
-//!   vectors for 20,600 commands), because requests are phrased like
+//!   and description, and one per title of AWS's examples for it (27,268
+//!   vectors for all 20,648 commands of the corpus, AWS CLI v1's and the 48
+//!   only v2 has; a file that does not cover every command is refused),
+//!   because requests are phrased like
 //!   example titles ("To list the objects in a bucket") more than like API
 //!   reference text. A command scores its best vector (max-sim). Vectors
 //!   stay int8 in memory (10 MB) and are searched exactly with an integer
@@ -33,8 +36,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
-
-use ndarray::Array2;
 
 use super::bm25::Bm25Retriever;
 use super::corpus::Corpus;
@@ -84,19 +85,20 @@ impl DenseFiles {
     ///
     /// The model directory: `AWS_MCP_MODEL_DIR`; `models/minilm` or
     /// `../share/aws-mcp/models/minilm` beside the running program; the repository's
-    /// `models/minilm` (a build from a checkout).
+    /// `models/minilm` when the program runs from inside the checkout it was built in
+    /// (`target/`; an installed program never looks into the build machine's tree).
     ///
     /// The ONNX Runtime library (1.31 or newer): `ORT_DYLIB_PATH`; beside the running program
     /// or in `../lib` from it; the `onnxruntime` Python package (`onnxruntime/capi/`) of the
-    /// active virtual environment (`VIRTUAL_ENV`), the repository's `.venv`, the user's and the
+    /// active virtual environment (`VIRTUAL_ENV`), the checkout's `.venv` (as above), the user's and the
     /// system's Python site-packages; the system library directories. Python and Node
     /// packages of aws-mcp set `AWS_MCP_MODEL_DIR` and `ORT_DYLIB_PATH` to the files they ship
     /// or depend on.
     pub fn locate() -> Result<DenseFiles, RetrieveError> {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let exe_dir = std::env::current_exe()
             .ok()
             .and_then(|p| p.parent().map(Path::to_path_buf));
+        let repo = checkout_of(exe_dir.as_deref());
         let dir = match std::env::var_os("AWS_MCP_MODEL_DIR") {
             Some(d) if !d.is_empty() => PathBuf::from(d),
             _ => {
@@ -105,12 +107,15 @@ impl DenseFiles {
                     candidates.push(e.join("models").join("minilm"));
                     candidates.push(e.join("../share/aws-mcp/models/minilm"));
                 }
-                candidates.push(repo.join("models").join("minilm"));
+                if let Some(r) = &repo {
+                    candidates.push(r.join("models").join("minilm"));
+                }
                 candidates
                     .iter()
                     .find(|d| d.join("model.onnx").is_file())
+                    .or(candidates.first())
                     .cloned()
-                    .unwrap_or_else(|| repo.join("models").join("minilm"))
+                    .unwrap_or_else(|| PathBuf::from("models").join("minilm"))
             }
         };
         if !dir.join("model.onnx").is_file() {
@@ -124,7 +129,7 @@ impl DenseFiles {
         }
         let runtime = match std::env::var_os("ORT_DYLIB_PATH") {
             Some(p) if !p.is_empty() => PathBuf::from(p),
-            _ => find_runtime(exe_dir.as_deref(), &repo).ok_or_else(|| {
+            _ => find_runtime(exe_dir.as_deref(), repo.as_deref()).ok_or_else(|| {
                 unavailable(
                     "dense",
                     "the ONNX Runtime library was not found; run `pip install onnxruntime>=1.31.1` (or set ORT_DYLIB_PATH to a libonnxruntime 1.31 or newer)",
@@ -139,6 +144,22 @@ impl DenseFiles {
         }
         Ok(DenseFiles::in_dir(&dir, runtime))
     }
+}
+
+/// The checkout this crate was built from, but only for a program running
+/// from inside it (`target/...` of a `cargo build`) or started by cargo
+/// (`cargo test`, `cargo run`: `CARGO_MANIFEST_DIR` is set): an installed
+/// binary never looks into the build machine's source tree.
+fn checkout_of(exe_dir: Option<&Path>) -> Option<PathBuf> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()?
+        .canonicalize()
+        .ok()?;
+    if std::env::var_os("CARGO_MANIFEST_DIR").is_some() {
+        return Some(repo);
+    }
+    let exe = exe_dir?.canonicalize().ok()?;
+    exe.starts_with(&repo).then_some(repo)
 }
 
 /// Whether `name` is a file name of the ONNX Runtime library on some platform.
@@ -182,7 +203,7 @@ fn python_capi_dirs(prefix: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Look for the ONNX Runtime library where [`DenseFiles::locate`] says.
-fn find_runtime(exe_dir: Option<&Path>, repo: &Path) -> Option<PathBuf> {
+fn find_runtime(exe_dir: Option<&Path>, repo: Option<&Path>) -> Option<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(e) = exe_dir {
         dirs.push(e.to_path_buf());
@@ -191,7 +212,9 @@ fn find_runtime(exe_dir: Option<&Path>, repo: &Path) -> Option<PathBuf> {
     if let Some(v) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
         python_capi_dirs(Path::new(&v), &mut dirs);
     }
-    python_capi_dirs(&repo.join(".venv"), &mut dirs);
+    if let Some(r) = repo {
+        python_capi_dirs(&r.join(".venv"), &mut dirs);
+    }
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
         python_capi_dirs(&Path::new(&home).join(".local"), &mut dirs);
     }
@@ -347,14 +370,14 @@ fn quantise_row(row: &[f32], out: &mut Vec<i8>) -> f32 {
 }
 
 impl ExactIndex {
-    /// An index with one document per row of `vectors` (quantised to int8).
-    pub fn new(vectors: Array2<f32>) -> ExactIndex {
-        let (n, dim) = vectors.dim();
+    /// An index with one document per row of `rows` (row-major, `dim`
+    /// values each; quantised to int8). A trailing partial row is ignored.
+    pub fn new(dim: usize, rows: &[f32]) -> ExactIndex {
+        let n = rows.len().checked_div(dim).unwrap_or(0);
         let mut values = Vec::with_capacity(n * dim);
         let mut scales = Vec::with_capacity(n);
-        for row in vectors.rows() {
-            let row: Vec<f32> = row.to_vec();
-            scales.push(quantise_row(&row, &mut values));
+        for row in rows.chunks_exact(dim.max(1)).take(n) {
+            scales.push(quantise_row(row, &mut values));
         }
         ExactIndex {
             dim,
@@ -597,12 +620,9 @@ impl DenseRetriever {
         embedder: Box<dyn Embedder>,
         index: Box<dyn VectorIndex>,
     ) -> Result<DenseRetriever, RetrieveError> {
-        // Vectors for every command, or for AWS CLI v1's (the first rows):
-        // the commands only v2 has are then found by the lexical engine.
-        let v1 = corpus.docs.iter().filter(|d| !d.v2_only).count();
-        if index.docs() != corpus.docs.len() && index.docs() != v1 {
+        if index.docs() != corpus.docs.len() {
             return Err(RetrieveError::Corpus(format!(
-                "the vectors file has vectors for {} commands, the corpus {} ({v1} of AWS CLI v1); regenerate it with tools/catalog-gen/dense.py",
+                "the vectors file has vectors for {} commands, the corpus {}; regenerate it with tools/catalog-gen/dense.py",
                 index.docs(),
                 corpus.docs.len()
             )));
@@ -780,6 +800,13 @@ impl Retriever for HybridRetriever {
         let den = self.dense.rank(q, self.depth)?;
         let mut all = fuse(&lex, &den, self.w_dense);
         all.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        // A request that is a command's name word for word (`aws sso login`)
+        // asks for that command, whatever the model makes of the words.
+        if let Some(named) = self.lexical.named_command(q) {
+            let top = all.first().map_or(0.0, |x| x.1);
+            all.retain(|x| x.0 != named);
+            all.insert(0, (named, top));
+        }
         all.truncate(k);
         let mut out = all
             .into_iter()
@@ -952,6 +979,23 @@ mod tests {
     }
 
     #[test]
+    fn a_request_naming_a_command_gets_it_first() {
+        let h = hybrid();
+        for (q, want) in [
+            ("aws sso login", "aws sso login"),
+            ("SSO Login", "aws sso login"),
+            ("aws s3api list-buckets", "aws s3api list-buckets"),
+        ] {
+            let s = h.suggest(q, 3).unwrap();
+            assert_eq!(s[0].command, want, "{q}: {s:?}");
+        }
+        // Only a command's exact name: other words are read as a request.
+        assert_eq!(h.lexical.named_command("sso login please"), None);
+        assert_eq!(h.lexical.named_command("aws sso"), None);
+        assert_eq!(h.lexical.named_command("aws nosuch login"), None);
+    }
+
+    #[test]
     fn integer_dot_product_is_exact() {
         let a: Vec<i8> = (0..70).map(|i| (i * 37 % 255 - 127) as i8).collect();
         let b: Vec<i16> = (0..70).map(|i| (i * 911 % 65535 - 32767) as i16).collect();
@@ -991,8 +1035,8 @@ mod tests {
 
     #[test]
     fn exact_index_orders_by_similarity() {
-        let v = Array2::from_shape_vec((3, 2), vec![1.0, 0.0, 0.0, 1.0, 0.6, 0.8]).unwrap();
-        let idx = ExactIndex::new(v);
+        let v = [1.0, 0.0, 0.0, 1.0, 0.6, 0.8];
+        let idx = ExactIndex::new(2, &v);
         let r = idx.nearest(&[0.0, 1.0], 2);
         assert_eq!(r.iter().map(|x| x.0).collect::<Vec<_>>(), vec![1, 2]);
         assert!(idx.nearest(&[1.0], 2).is_empty());
@@ -1018,54 +1062,59 @@ mod tests {
             serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
         let mut h = super::super::text::Fnv::default();
         h.write(include_bytes!("../../data/retrieval.bin"));
-        let made_from = meta["corpus_fnv64"].as_str().unwrap();
-        if made_from == format!("{:016x}", h.finish()) {
-            return;
-        }
-        // The vectors were made before the commands only AWS CLI v2 has were
-        // appended to the corpus (file hash df68844485f83a8c); they cover its
-        // AWS CLI v1 rows, which must still be exactly those rows (their text
-        // hashes to 012414edf69c715d). Rerunning dense.py makes vectors for
-        // every row and ends this case.
-        let corpus = Corpus::embedded().unwrap();
-        let v1: Vec<&super::super::corpus::CorpusDoc> =
-            corpus.docs.iter().filter(|d| !d.v2_only).collect();
-        let mut text = String::new();
-        for d in &v1 {
-            let flags: String = [
-                (d.waiter, 'w'),
-                (d.custom, 'c'),
-                (d.hidden, 'h'),
-                (d.deprecated, 'd'),
-                (d.has_examples, 'e'),
-            ]
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, c)| *c)
-            .collect();
-            let fields = [
-                d.service.as_str(),
-                &d.operation,
-                &d.service_full_name,
-                &d.description,
-                &d.params,
-                &d.examples,
-                &flags,
-            ];
-            text.push_str(&fields.join("\t"));
-            text.push('\n');
-        }
-        let mut h = super::super::text::Fnv::default();
-        h.write(text.as_bytes());
         assert_eq!(
-            (made_from, format!("{:016x}", h.finish()), v1.len()),
-            (
-                "df68844485f83a8c",
-                "012414edf69c715d".to_string(),
-                meta["docs"].as_u64().unwrap() as usize
-            ),
+            meta["corpus_fnv64"].as_str().unwrap(),
+            format!("{:016x}", h.finish()),
             "models/minilm is stale: rerun tools/catalog-gen/dense.py"
         );
+        let corpus = Corpus::embedded().unwrap();
+        let index = ExactIndex::from_path(&dir.join("vectors.bin")).unwrap();
+        assert_eq!(
+            (meta["docs"].as_u64(), index.docs()),
+            (Some(corpus.docs.len() as u64), corpus.docs.len())
+        );
+        assert_eq!(meta["vectors"].as_u64(), Some(index.len() as u64));
+    }
+
+    #[test]
+    fn vectors_must_cover_every_command() {
+        let files = DenseFiles::locate().expect("the dense engine's files");
+        let corpus = Corpus::embedded().unwrap();
+        let data = std::fs::read(&files.vectors).unwrap();
+        let full = ExactIndex::from_bytes(&data).unwrap();
+        // The shipped file as it was before the commands only AWS CLI v2 has
+        // (the last rows) had vectors: AWS CLI v1's rows only.
+        let v1 = corpus.docs.iter().filter(|d| !d.v2_only).count();
+        assert!(v1 < corpus.docs.len());
+        let keep = full.owners().iter().filter(|&&o| (o as usize) < v1).count();
+        let mut short = data[..20 + keep * (8 + full.dim())].to_vec();
+        short[8..12].copy_from_slice(&(keep as u32).to_le_bytes());
+        short[16..20].copy_from_slice(&(v1 as u32).to_le_bytes());
+        let short = ExactIndex::from_bytes(&short).unwrap();
+        assert_eq!((short.docs(), short.len()), (v1, keep));
+        let e = DenseRetriever::from_parts(
+            Catalog::embedded(),
+            &corpus,
+            Box::new(OnnxEmbedder::load(&files).unwrap()),
+            Box::new(short),
+        )
+        .unwrap_err();
+        assert!(matches!(e, RetrieveError::Corpus(_)), "{e}");
+        assert!(
+            e.to_string().contains(&format!(
+                "vectors for {v1} commands, the corpus {}",
+                corpus.docs.len()
+            )) && e.to_string().contains("dense.py"),
+            "{e}"
+        );
+        // The whole file is accepted.
+        DenseRetriever::from_parts(
+            Catalog::embedded(),
+            &corpus,
+            Box::new(OnnxEmbedder::load(&files).unwrap()),
+            Box::new(full),
+        )
+        .unwrap();
     }
 
     #[test]
