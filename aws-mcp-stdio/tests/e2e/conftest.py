@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-VENV = Path(os.environ.get("AWS_MCP_VENV", ROOT / ".venv"))
-BIN = Path(os.environ.get("AWS_MCP_BIN", ROOT / "target" / "debug" / "aws-mcp"))
+# Absolute, so that tests running programs in other working directories find them.
+VENV = Path(os.environ.get("AWS_MCP_VENV", ROOT / ".venv")).absolute()
+BIN = Path(os.environ.get("AWS_MCP_BIN", ROOT / "target" / "debug" / "aws-mcp")).absolute()
 WINDOWS = os.name == "nt"
 # A venv keeps its programs in Scripts\ on Windows, where pip installs awscli v1 as aws.cmd.
 VENV_BIN = VENV / ("Scripts" if WINDOWS else "bin")
