@@ -92,6 +92,12 @@ pub mod winpath;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+/// The repository README's Rust examples, compiled and run as doctests (in
+/// a checkout; the published crate carries only its own README).
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct RepositoryReadmeDoctests;
+
 pub use assess::{Assessment, Assessor};
 pub use catalog::{
     Arg, ArgKind, Catalog, CatalogError, Command, CommandKind, Dialect, Dialects, Service,

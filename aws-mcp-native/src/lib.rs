@@ -663,15 +663,25 @@ impl NativeExecutor {
 
     /// The retry policy of calls to botocore service `service` with
     /// `profile`: `AWS_RETRY_MODE`/`AWS_MAX_ATTEMPTS`, else the profile's
-    /// `retry_mode`/`max_attempts` (see the `retry` module).
+    /// `retry_mode`/`max_attempts`, else the CLI version's default (see the
+    /// `retry` module).
     fn retry_policy(
         &self,
         profile: Option<&str>,
         service: &str,
     ) -> Result<retry::Policy, NativeError> {
-        let settings =
-            retry::RetrySettings::resolve(|k| std::env::var(k).ok(), self.config_text(), profile)
-                .map_err(NativeError::Cli)?;
+        // AWS CLI v2 defaults to botocore's standard mode, v1 to legacy.
+        let default_mode = match self.cli.dialect {
+            Dialect::V2 => retry::RetryMode::Standard,
+            _ => retry::RetryMode::Legacy,
+        };
+        let settings = retry::RetrySettings::resolve(
+            |k| std::env::var(k).ok(),
+            self.config_text(),
+            profile,
+            default_mode,
+        )
+        .map_err(NativeError::Cli)?;
         Ok(retry::Policy::new(settings, service))
     }
 

@@ -4,8 +4,8 @@
 //!
 //! ## Settings
 //!
-//! `AWS_RETRY_MODE` (`legacy`, the AWS CLI v1 default; `standard`;
-//! `adaptive`) and `AWS_MAX_ATTEMPTS` (total attempts, at least 1), else the
+//! `AWS_RETRY_MODE` (`legacy`, the AWS CLI v1 default; `standard`, the
+//! AWS CLI v2 default; `adaptive`) and `AWS_MAX_ATTEMPTS` (total attempts, at least 1), else the
 //! profile's `retry_mode` and `max_attempts` in the config file, as botocore
 //! reads them. A bad value is an error in botocore's words.
 //!
@@ -76,7 +76,8 @@ pub struct RetrySettings {
 impl RetrySettings {
     /// The settings from `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS` (by `env`),
     /// else from the config file's `retry_mode` and `max_attempts` of
-    /// `profile` (`config`: the file's text).
+    /// `profile` (`config`: the file's text), else `default_mode` (the AWS
+    /// CLI's: `legacy` in v1, `standard` in v2).
     ///
     /// # Errors
     /// A message naming the setting when its value is not valid.
@@ -84,13 +85,14 @@ impl RetrySettings {
         env: impl Fn(&str) -> Option<String>,
         config: &str,
         profile: Option<&str>,
+        default_mode: RetryMode,
     ) -> Result<RetrySettings, String> {
         let from_file = |key: &str| profile_value(config, profile.unwrap_or("default"), key);
         let mode = env("AWS_RETRY_MODE")
             .filter(|v| !v.is_empty())
             .or_else(|| from_file("retry_mode"));
         let mode = match mode {
-            None => RetryMode::Legacy,
+            None => default_mode,
             Some(v) => RetryMode::parse(&v).ok_or_else(|| {
                 format!(
                     "Invalid value provided to \"mode\": \"{v}\" must be one of: ('legacy', 'standard', 'adaptive')"
@@ -508,7 +510,20 @@ mod tests {
             },
             config,
             profile,
+            RetryMode::Legacy,
         )
+    }
+
+    #[test]
+    fn the_default_mode_is_the_cli_versions() {
+        let none = |_: &str| None;
+        let v1 = RetrySettings::resolve(none, "", None, RetryMode::Legacy).unwrap();
+        let v2 = RetrySettings::resolve(none, "", None, RetryMode::Standard).unwrap();
+        assert_eq!((v1.mode, v2.mode), (RetryMode::Legacy, RetryMode::Standard));
+        // A setting wins over the version's default.
+        let set = |k: &str| (k == "AWS_RETRY_MODE").then(|| "legacy".to_string());
+        let s = RetrySettings::resolve(set, "", None, RetryMode::Standard).unwrap();
+        assert_eq!(s.mode, RetryMode::Legacy);
     }
 
     #[test]
