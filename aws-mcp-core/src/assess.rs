@@ -7,7 +7,7 @@
 //! bindings, the examples) classified a command and then asked the policy,
 //! by hand. [`Assessor::assess`] is that sequence, once: it returns an
 //! [`Assessment`] holding the [`Classification`] (access level, IAM actions,
-//! why) and the policy's [`Decision`], which names the [`Rule`] that decided
+//! why) and the policy's [`Decision`], which names the [`Rule`](crate::policy::Rule) that decided
 //! (`read_only`, `deny_list`, `file`, `credential`, ...). Adapters report the
 //! rule instead of a generic "denied".
 //!

@@ -12,7 +12,7 @@ use crate::catalog::CommandKind;
 /// A command that exists in the catalog and whose arguments have the right
 /// names and types.
 ///
-/// Only the validator ([`crate::validate`]) makes one, so holding a
+/// Only the validator ([`crate::validate`](mod@crate::validate)) makes one, so holding a
 /// `ValidatedCommand` proves the command was checked: its fields are private
 /// (read them with the accessors) and it cannot be deserialized. It
 /// serializes, so adapters can print what was validated.

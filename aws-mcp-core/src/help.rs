@@ -10,8 +10,8 @@
 //! the shorthand and JSON forms it takes, and one real example. So:
 //!
 //! * The validator recognizes the three forms (a trailing `help` word, as
-//!   awscli's parsers do) and returns a [`ValidatedCommand`] whose
-//!   [`ValidatedCommand::help`] names the [`HelpTopic`]; the assessor allows
+//!   awscli's parsers do) and returns a [`ValidatedCommand`](crate::ValidatedCommand) whose
+//!   [`ValidatedCommand::help`](crate::ValidatedCommand::help) names the [`HelpTopic`]; the assessor allows
 //!   it (it reads the embedded table and calls nothing).
 //! * [`render`] writes the text, purely, from the catalog (descriptions,
 //!   arguments, shapes, paginators, waiters) and the examples file

@@ -26,7 +26,7 @@
 //!   merges them as usual.
 //! * **Bounded.** The run is killed when it outlives the timeout or when its
 //!   future is dropped (a client's cancellation drops it), and with it every
-//!   process it started ([`crate::process`]: a process group killed with
+//!   process it started (`process`: a process group killed with
 //!   `SIGKILL` on Unix, a job object killed on close on Windows), so nothing
 //!   it started lingers. Standard output and error are read concurrently and
 //!   kept up to their caps; the rest is counted and dropped.

@@ -17,7 +17,7 @@
 //! * [`oversize`] — JSON-RPC messages over the 16 MiB line limit answered
 //!   with an error instead of dropped in silence.
 //! * [`server`] — the MCP tools `call_aws` (over the core's
-//!   [`Pipeline`](aws_mcp_core::Pipeline)) and `suggest_aws_commands`.
+//!   [`aws_mcp_core::Pipeline`]) and `suggest_aws_commands`.
 //! * [`suggest`] — the suggestion engine, built on first use.
 #![warn(missing_docs)]
 

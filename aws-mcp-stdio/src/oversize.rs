@@ -11,7 +11,7 @@
 //!   JSON-RPC error response for that id (`-32600`, with the size and what to
 //!   do).
 //! * [`LineWriter`] cuts what rmcp writes into whole lines and hands them to
-//!   one task ([`pump`]) that owns standard output, the same queue the
+//!   one task (`pump`) that owns standard output, the same queue the
 //!   reader's errors go to: an error can never land inside another message.
 //!
 //! [`guarded`] builds the pair; the pump ends, after writing everything

@@ -33,7 +33,7 @@
 //!   botocore's loop variable does, and the matching one otherwise.
 //!
 //! The JMESPath expressions are evaluated with the `--query` interpreter
-//! ([`crate::render::query`]), which has the Python library's semantics.
+//! (`render::query`), which has the Python library's semantics.
 
 use std::time::Duration;
 

@@ -78,7 +78,7 @@ pub struct Suggestion {
     /// The command with the values the request names put where the command takes them
     /// (`aws ec2 describe-route-tables --filters Name=vpc-id,Values=vpc-0a1b…`), and a
     /// `--option <option>` placeholder for each required option the request does not give.
-    /// It validates (with [`crate::validate`]); when no such line could be made, it is
+    /// It validates (with [`crate::validate`](fn@crate::validate)); when no such line could be made, it is
     /// [`command`](Self::command) alone.
     pub ready: String,
     /// The options [`ready`](Self::ready) fills from the request (`paths` for positional ones).
