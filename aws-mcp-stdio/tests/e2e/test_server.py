@@ -4,8 +4,10 @@ client, running the real `aws` program against a local moto server."""
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -82,9 +84,16 @@ async def test_s3_buckets_and_cp_inside_workdir(server_env, workdir, aws_program
     (workdir / "tree" / "a.txt").write_text("a\n")
     (workdir / "tree" / "sub" / "b.txt").write_text("b\n")
     if aws_program == "absent":
-        # PATH without any directory that holds an `aws` (node etc. stay).
-        path = os.pathsep.join(d for d in server_env["PATH"].split(os.pathsep)
-                               if d and not os.path.exists(os.path.join(d, "aws")))
+        # PATH without any directory that holds an `aws`; the interpreters a
+        # launcher may need (node for the npm package's bin, python) stay
+        # reachable through links in a directory of their own.
+        keep = tempfile.mkdtemp(prefix="aws-mcp-no-aws-")
+        for tool in ("node", "python3"):
+            found = shutil.which(tool, path=server_env["PATH"])
+            if found:
+                os.symlink(found, os.path.join(keep, tool))
+        path = os.pathsep.join([keep] + [d for d in server_env["PATH"].split(os.pathsep)
+                                         if d and not os.path.exists(os.path.join(d, "aws"))])
         server_env = dict(server_env, AWS_MCP_AWS_CLI="aws", PATH=path)
     async with connect(server_env) as c:
         ok(await call(c, "aws s3api create-bucket --bucket e2e-bucket"))
