@@ -191,27 +191,27 @@ impl Drop for SubprocessExecutor {
 /// directory ([`aws_mcp_core::policy::home_dir`]: `HOME`, on Windows
 /// `USERPROFILE`). `windows` picks the platform's rules (pass `cfg!(windows)`).
 pub fn user_config_path(get: impl Fn(&str) -> Option<String>, windows: bool) -> Option<PathBuf> {
-    let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
-    let home = || aws_mcp_core::policy::home_dir(get, windows).map(PathBuf::from);
-    if let Some(file) = get("AWS_CONFIG_FILE") {
-        let rest = file
-            .strip_prefix("~/")
-            .or_else(|| file.strip_prefix("~\\").filter(|_| windows));
-        return match rest {
-            Some(rest) => home().map(|h| h.join(rest)),
-            None => Some(PathBuf::from(file)),
-        };
-    }
-    home().map(|h| h.join(".aws").join("config"))
+    aws_file_path(get, windows, "AWS_CONFIG_FILE", "config")
 }
 
 /// The shared credentials file as the AWS CLI finds it:
 /// `AWS_SHARED_CREDENTIALS_FILE` (a leading `~` is the home directory), else
 /// `.aws/credentials` in the home directory (only its section names are read).
 pub fn credentials_path(get: impl Fn(&str) -> Option<String>, windows: bool) -> Option<PathBuf> {
+    aws_file_path(get, windows, "AWS_SHARED_CREDENTIALS_FILE", "credentials")
+}
+
+/// The file `var` names (a leading `~` is the home directory), else `.aws/NAME`
+/// in the home directory: how the AWS CLI finds its config and credentials files.
+fn aws_file_path(
+    get: impl Fn(&str) -> Option<String>,
+    windows: bool,
+    var: &str,
+    name: &str,
+) -> Option<PathBuf> {
     let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
     let home = || aws_mcp_core::policy::home_dir(get, windows).map(PathBuf::from);
-    if let Some(file) = get("AWS_SHARED_CREDENTIALS_FILE") {
+    if let Some(file) = get(var) {
         let rest = file
             .strip_prefix("~/")
             .or_else(|| file.strip_prefix("~\\").filter(|_| windows));
@@ -220,7 +220,7 @@ pub fn credentials_path(get: impl Fn(&str) -> Option<String>, windows: bool) -> 
             None => Some(PathBuf::from(file)),
         };
     }
-    home().map(|h| h.join(".aws").join("credentials"))
+    home().map(|h| h.join(".aws").join(name))
 }
 
 /// A file removed when dropped.
@@ -570,6 +570,23 @@ mod tests {
             Some(PathBuf::from("/etc/aws.cfg"))
         );
         assert_eq!(user_config_path(env(&[]), true), None);
+        // The credentials file by the same rules, with its own variable.
+        assert_eq!(
+            credentials_path(unix, false),
+            Some(PathBuf::from("/home/a/.aws/credentials"))
+        );
+        let explicit = env(&[
+            ("AWS_SHARED_CREDENTIALS_FILE", "~\\keys"),
+            ("USERPROFILE", "C:/Users/a"),
+        ]);
+        assert_eq!(
+            credentials_path(explicit, true),
+            Some(PathBuf::from("C:/Users/a").join("keys"))
+        );
+        assert_eq!(
+            credentials_path(env(&[("AWS_CONFIG_FILE", "/etc/aws.cfg")]), false),
+            None
+        );
     }
 
     #[tokio::test]
