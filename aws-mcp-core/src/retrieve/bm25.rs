@@ -564,35 +564,28 @@ impl Bm25Retriever {
             let inflected = (w.ends_with("ed") || w.ends_with("ing")) && s != w;
             let verb = !name && !inflected && !NOUN_MARKERS.contains(&prev.as_str());
             prev.clone_from(&w);
-            if is_stopword(&w)
+            // A known word as typed, else its spelling correction.
+            let (stem, weight) = if is_stopword(&w)
                 || self.vocab.contains_key(&s)
                 || self.services.contains_key(&w)
                 || self.known.contains(&s)
             {
-                stems.push(QueryWord {
-                    stem: s,
-                    weight,
-                    plain: !name,
-                    verb,
-                    typed: w,
-                });
+                (s, weight)
             } else if let Some(id) = self.correct(&s) {
-                stems.push(QueryWord {
-                    stem: self.terms[id as usize].to_string(),
-                    weight: self.params.w_typo * weight,
-                    plain: !name,
-                    verb,
-                    typed: w,
-                });
+                (
+                    self.terms[id as usize].to_string(),
+                    self.params.w_typo * weight,
+                )
             } else {
-                stems.push(QueryWord {
-                    stem: s,
-                    weight,
-                    plain: !name,
-                    verb,
-                    typed: w,
-                });
-            }
+                (s, weight)
+            };
+            stems.push(QueryWord {
+                stem,
+                weight,
+                plain: !name,
+                verb,
+                typed: w,
+            });
         }
         let add = |a: &mut Analysed, term: &str, w: f32| {
             if let Some(&id) = self.vocab.get(term) {
