@@ -172,16 +172,7 @@ impl<'a> OutFile<'a> {
         use std::io::Write;
         let resp = client.send_streaming(req).await?;
         let status = resp.status().as_u16();
-        let headers: Vec<(String, String)> = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = crate::transport::header_pairs(resp.headers());
         let mut body = resp.into_body();
         if status >= 300 {
             let mut buf = Vec::new();

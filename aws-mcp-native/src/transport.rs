@@ -161,16 +161,7 @@ impl HttpClient {
             }
         })?;
         let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = header_pairs(resp.headers());
         let mut body = resp.into_body();
         let mut buf = Vec::new();
         while let Some(frame) = body.frame().await {
@@ -428,4 +419,18 @@ pub(crate) fn not_processed_code(code: &str) -> bool {
             | "PriorRequestNotComplete"
             | "RequestTimeout"
     )
+}
+
+/// A response's headers as (name, value) pairs, values read as UTF-8 with
+/// replacement (how the executor and the s3 commands keep them).
+pub(crate) fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }

@@ -440,16 +440,7 @@ impl<'e> S3Client<'e> {
                 }
             };
             let status = resp.status().as_u16();
-            let headers: Vec<(String, String)> = resp
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
+            let headers = crate::transport::header_pairs(resp.headers());
             let mut body = resp.into_body();
             if status >= 300 {
                 let mut buf = Vec::new();
