@@ -693,3 +693,90 @@ fn parameter_file_errors_never_show_the_contents() {
         .unwrap_err();
     assert!(e.to_string().contains("use file://"), "{e}");
 }
+
+#[test]
+fn input_documents_fill_in_what_the_command_line_leaves_out() {
+    let v1 = Validator::new(Catalog::embedded());
+    let v2 = Validator::new(Catalog::embedded()).dialect(Dialect::V2);
+    // Inline: merged by the validator, the command line wins.
+    let c =
+        ok(r#"aws iam create-user --user-name a --cli-input-json '{"UserName":"b","Path":"/x/"}'"#);
+    assert_eq!(c.parameters()["UserName"], json!("a"));
+    assert_eq!(c.parameters()["Path"], json!("/x/"));
+    // From a file: the executor reads it and asks the validator to merge.
+    let c = ok("aws iam create-user --path /p/ --cli-input-json file://user.json");
+    let f = c.local_paths()[0].clone();
+    assert_eq!(f.arg, "cli-input-json");
+    let mut params = c.parameters().clone();
+    v1.merge_input_document(
+        &c,
+        &f,
+        br#"{"UserName": "u", "Path": "/doc/"}"#,
+        &mut params,
+    )
+    .unwrap();
+    assert_eq!(params["UserName"], json!("u"));
+    assert_eq!(params["Path"], json!("/p/"));
+    // Typed and checked like any parameter; required members once merged.
+    let c = ok("aws ec2 describe-instances --cli-input-json file://d.json");
+    let f = c.local_paths()[0].clone();
+    let mut params = c.parameters().clone();
+    v1.merge_input_document(&c, &f, br#"{"MaxResults": 5, "DryRun": true}"#, &mut params)
+        .unwrap();
+    assert_eq!(params["MaxResults"], json!(5));
+    let mut params = c.parameters().clone();
+    let e = v1
+        .merge_input_document(&c, &f, br#"{"MaxResults": "five"}"#, &mut params)
+        .unwrap_err();
+    assert!(e.to_string().contains("wrong type"), "{e}");
+    let c = ok("aws iam create-user --cli-input-json file://user.json");
+    let f = c.local_paths()[0].clone();
+    let e = v1
+        .merge_input_document(&c, &f, br#"{"Path": "/p/"}"#, &mut c.parameters().clone())
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("missing") && e.to_string().contains("--user-name"),
+        "{e}"
+    );
+    // YAML in v2, blobs read as base64 like every v2 blob.
+    let c = v2
+        .validate("aws kms encrypt --key-id k --cli-input-yaml file://e.yaml")
+        .unwrap();
+    let f = c.local_paths()[0].clone();
+    let mut params = c.parameters().clone();
+    v2.merge_input_document(&c, &f, b"Plaintext: aGk=\n", &mut params)
+        .unwrap();
+    assert_eq!(params["Plaintext"], json!("hi"));
+    assert_eq!(params["KeyId"], json!("k"));
+}
+
+#[test]
+fn input_document_errors_never_show_the_contents() {
+    let v = Validator::new(Catalog::embedded());
+    let secret = "hunter2-in-the-file";
+    let c = ok("aws iam create-user --cli-input-json file://user.json");
+    let f = c.local_paths()[0].clone();
+    for contents in [
+        format!(r#"{{"UserName": "{secret}",,}}"#),
+        format!(r#"{{"{secret}": "x", "UserName": "u"}}"#),
+        format!(r#"{{"UserName": ["{secret}"]}}"#),
+        format!(r#"["{secret}"]"#),
+        format!("{secret}"),
+    ] {
+        let e = v
+            .merge_input_document(&c, &f, contents.as_bytes(), &mut c.parameters().clone())
+            .unwrap_err();
+        let msg = e.to_string();
+        assert!(!msg.contains(secret), "{msg}");
+        assert!(
+            msg.contains("file://user.json") && msg.contains("--cli-input-json"),
+            "{msg}"
+        );
+    }
+    // Only the input-document arguments take documents.
+    let c = ok("aws ssm put-parameter --name n --type String --value file://v.txt");
+    let f = c.local_paths()[0].clone();
+    assert!(v
+        .merge_input_document(&c, &f, b"{}", &mut c.parameters().clone())
+        .is_err());
+}

@@ -204,8 +204,8 @@ pub fn cli_argument(
             "generate-cli-skeleton" => {
                 CliArgument::NotNative("prints a JSON template instead of calling the API")
             }
-            "cli-input-json" | "cli-input-yaml" => CliArgument::NotNative(
-                "takes the parameters from a JSON document the AWS CLI merges itself",
+            "cli-input-json" | "cli-input-yaml" => CliArgument::Native(
+                "its document's parameters fill in what the command line leaves out, as awscli merges them (aws_mcp_core::validate inline, aws_mcp_native's paramfiles from a file)",
             ),
             // awscli's streaming-output argument: the executor writes the
             // streaming payload there (`paramfiles`).
@@ -546,7 +546,9 @@ fn local_files_left_to_cli(command: &ValidatedCommand, service: Service<'_>) -> 
     for p in command.local_paths() {
         let member_arg = args.get(&p.arg).is_some_and(|a| a.kind == ArgKind::Member);
         let ok = match p.origin {
-            PathOrigin::FileUrl | PathOrigin::FilebUrl => member_arg,
+            PathOrigin::FileUrl | PathOrigin::FilebUrl => {
+                member_arg || paramfiles::is_input_document(&p.arg)
+            }
             PathOrigin::OptionPath => member_arg,
             PathOrigin::OutputFile => p.arg == "outfile",
             _ => false,
@@ -1702,12 +1704,15 @@ mod tests {
                 }
             }
         }
-        // Every generated operation has a skeleton and a JSON input, both routed.
+        // Every generated operation has a skeleton (routed) and a JSON
+        // input (native).
         assert!(operations > 20_000, "{operations}");
         assert!(routed["generate-cli-skeleton"] > 20_000);
-        assert_eq!(routed["cli-input-json"], routed["generate-cli-skeleton"]);
-        // Native: the three pagination arguments, EC2's hand-written
-        // arguments the validator translates, EC2's top-level booleans.
+        assert_eq!(native["cli-input-json"], routed["generate-cli-skeleton"]);
+        assert!(!routed.contains_key("cli-input-json"));
+        // Native: the three pagination arguments, the JSON input, EC2's
+        // hand-written arguments the validator translates, EC2's top-level
+        // booleans.
         assert!(native["max-items"] > 3_000 && native["starting-token"] == native["max-items"]);
         assert!(native["page-size"] > 3_000);
         for (c, a) in EC2_NATIVE {
@@ -1721,7 +1726,7 @@ mod tests {
         assert!(flags >= 30, "{flags} EC2 top-level booleans");
         // The streaming output's file (s3api get-object, ebs get-snapshot-block, ...).
         assert!(native["outfile"] >= 10, "{}", native["outfile"]);
-        assert_eq!(native.len(), 4 + EC2_NATIVE.len() + flags, "{native:#?}");
+        assert_eq!(native.len(), 5 + EC2_NATIVE.len() + flags, "{native:#?}");
         // An `outfile` that is a customization of its own (lambda invoke) is routed.
         assert!(routed["outfile"] >= 1);
         // Everything else the CLI adds is routed, EC2's included.
@@ -1757,6 +1762,9 @@ mod tests {
             "aws ec2 authorize-security-group-ingress --group-id sg-1 --protocol tcp --port 22 --cidr 10.0.0.0/8",
             "aws ec2 modify-vpc-attribute --vpc-id vpc-1 --no-enable-dns-support",
             "aws iam list-users --max-items 5 --page-size 2",
+            "aws ec2 describe-vpcs --cli-input-json {}",
+            r#"aws iam get-user --cli-input-json '{"UserName":"u"}'"#,
+            "aws iam create-user --cli-input-json file://user.json",
         ] {
             assert_eq!(support(cmd), Ok(()), "{cmd}");
         }
@@ -1765,7 +1773,6 @@ mod tests {
             ("aws ec2 describe-vpcs --generate-cli-skeleton", "JSON template"),
             ("aws ec2 describe-vpcs --generate-cli-skeleton output", "JSON template"),
             ("aws iam list-users --generate-cli-skeleton", "JSON template"),
-            ("aws ec2 describe-vpcs --cli-input-json {}", "JSON document"),
             ("aws ec2 bundle-instance --instance-id i-1 --bucket b --prefix p --owner-akid a --owner-sak s", "customization"),
             ("aws lambda create-function --function-name f --role r --runtime python3.12 --handler h --code S3Bucket=bucket,S3Key=k", "customization"),
             ("aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::123456789012:role/r", "customization"),

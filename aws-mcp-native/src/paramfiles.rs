@@ -100,8 +100,14 @@ pub(crate) fn prepare(
     params: &mut Map<String, Value>,
 ) -> Result<Prepared, NativeError> {
     let mut out = Prepared::default();
+    // An input document fills in what the command line leaves out, so it
+    // is merged after every parameter file (awscli's order).
+    let mut documents = Vec::new();
     for lp in command.local_paths() {
         match lp.origin {
+            PathOrigin::FileUrl | PathOrigin::FilebUrl if is_input_document(&lp.arg) => {
+                documents.push(lp);
+            }
             PathOrigin::FileUrl | PathOrigin::FilebUrl => {
                 let scheme = if lp.origin == PathOrigin::FilebUrl {
                     "fileb://"
@@ -140,7 +146,29 @@ pub(crate) fn prepare(
             }
         }
     }
+    for lp in documents {
+        let scheme = if lp.origin == PathOrigin::FilebUrl {
+            "fileb://"
+        } else {
+            "file://"
+        };
+        let bytes = read(files, &lp.path).map_err(|e| {
+            NativeError::File(format!(
+                "Error parsing parameter '--{}': Unable to load paramfile {scheme}{}: {e}",
+                lp.arg, lp.path
+            ))
+        })?;
+        validator
+            .merge_input_document(command, lp, &bytes, params)
+            .map_err(|e| NativeError::File(e.to_string()))?;
+    }
     Ok(out)
+}
+
+/// Whether the CLI argument `arg` takes a document of API parameters
+/// (`--cli-input-json`, `--cli-input-yaml`).
+pub(crate) fn is_input_document(arg: &str) -> bool {
+    matches!(arg, "cli-input-json" | "cli-input-yaml")
 }
 
 /// A streaming response on its way into an output file.

@@ -152,6 +152,52 @@ fn yaml_input(text: &str, label: &str) -> Result<Map<String, Value>, ValidationE
     }
 }
 
+/// The API parameters of a `--cli-input-json` document.
+fn json_input(text: &str, label: &str) -> Result<Map<String, Value>, ValidationError> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(o)) => Ok(o),
+        Ok(_) => Err(ValidationError::InvalidJson {
+            arg: label.to_string(),
+            detail: "expected a JSON object of API parameters".into(),
+        }),
+        Err(e) => Err(ValidationError::InvalidJson {
+            arg: label.to_string(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// The required members of `input` that `params` leaves out, by their
+/// command-line names (a member with an idempotency token is filled in by
+/// the SDK, never missing).
+fn missing_required(
+    input: &Shape,
+    params: &Map<String, Value>,
+    arg_table: crate::catalog::Args<'_>,
+) -> Vec<String> {
+    input
+        .required
+        .iter()
+        .filter(|r| {
+            !params.contains_key(&***r)
+                && !input
+                    .member_ref(r)
+                    .is_some_and(|m| m.traits().idempotency_token)
+        })
+        .map(|r| cli_member_name(arg_table, r))
+        .collect()
+}
+
+/// The command-line name of an input member (`--instance-ids`), or the
+/// member's own name when no argument carries it.
+fn cli_member_name(arg_table: crate::catalog::Args<'_>, member: &str) -> String {
+    arg_table
+        .iter()
+        .find(|a| a.member.as_deref() == Some(member) && !a.negated && a.kind == ArgKind::Member)
+        .map(|a| format!("--{}", a.name))
+        .unwrap_or_else(|| member.to_string())
+}
+
 /// Python's lenient `base64.b64decode`: characters outside the alphabet are
 /// skipped, the data must end on a 4-character boundary or be padded to it.
 pub(crate) fn python_b64decode(s: &str) -> Option<Vec<u8>> {
@@ -729,21 +775,7 @@ impl<'c> Validator<'c> {
                     }
                     if &*x.arg.name == "cli-input-json" {
                         let v = x.values.first().map(String::as_str).unwrap_or("");
-                        match serde_json::from_str::<Value>(v) {
-                            Ok(Value::Object(o)) => cli_json = Some(o),
-                            Ok(_) => {
-                                return Err(ValidationError::InvalidJson {
-                                    arg: label,
-                                    detail: "expected a JSON object of API parameters".into(),
-                                })
-                            }
-                            Err(e) => {
-                                return Err(ValidationError::InvalidJson {
-                                    arg: label,
-                                    detail: e.to_string(),
-                                })
-                            }
-                        }
+                        cli_json = Some(json_input(v, &label)?);
                     }
                     if &*x.arg.name == "cli-input-yaml" {
                         let v = x.values.first().map(String::as_str).unwrap_or("");
@@ -1120,15 +1152,7 @@ impl<'c> Validator<'c> {
         full: &dyn Fn() -> String,
     ) -> Result<(), ValidationError> {
         let Some(input) = input else { return Ok(()) };
-        let cli_name = |member: &str| -> String {
-            arg_table
-                .iter()
-                .find(|a| {
-                    a.member.as_deref() == Some(member) && !a.negated && a.kind == ArgKind::Member
-                })
-                .map(|a| format!("--{}", a.name))
-                .unwrap_or_else(|| member.to_string())
-        };
+        let cli_name = |member: &str| cli_member_name(arg_table, member);
         for (k, v) in params {
             if k == "PaginationConfig" {
                 continue;
@@ -1147,15 +1171,7 @@ impl<'c> Validator<'c> {
         }
         let mut missing = Vec::new();
         if overrides {
-            for r in input.required.iter() {
-                if !params.contains_key(&**r)
-                    && !input
-                        .member_ref(r)
-                        .is_some_and(|m| m.traits().idempotency_token)
-                {
-                    missing.push(cli_name(r));
-                }
-            }
+            missing = missing_required(input, params, arg_table);
         }
         missing.append(&mut typer.missing);
         if !missing.is_empty() {

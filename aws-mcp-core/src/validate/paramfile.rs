@@ -149,6 +149,124 @@ impl Validator<'_> {
         Ok((member, value))
     }
 
+    /// Merge the API parameters of an input document into `params`: `file`
+    /// is the `file://`/`fileb://` value of `--cli-input-json` or
+    /// `--cli-input-yaml` (recorded in the command's
+    /// [`ValidatedCommand::local_paths`]) and `contents` its bytes, read by
+    /// an executor after the policy allowed the path.
+    ///
+    /// As awscli does (`_update_call_parameters`), a parameter given on the
+    /// command line keeps its value and the document fills in the others;
+    /// the document's values are then checked like any parameter (members
+    /// of the input, types, enums and lengths) and the operation's required
+    /// members must be present once merged (the validator could not check
+    /// them without the document). AWS CLI v2 reads the document's blobs as
+    /// base64 like every other blob.
+    ///
+    /// # Errors
+    ///
+    /// A [`FileValueError`] naming the argument and the file, never quoting
+    /// the contents: the document is not UTF-8, not JSON (YAML), not an
+    /// object, names a member the operation does not have, has a value of
+    /// the wrong type, or leaves a required member out.
+    pub fn merge_input_document(
+        &self,
+        command: &ValidatedCommand,
+        file: &LocalPath,
+        contents: &[u8],
+        params: &mut serde_json::Map<String, Value>,
+    ) -> Result<(), FileValueError> {
+        let scheme = if file.origin == PathOrigin::FilebUrl {
+            "fileb://"
+        } else {
+            "file://"
+        };
+        let fail = |problem: String| FileValueError {
+            arg: file.arg.clone(),
+            file: format!("{scheme}{}", file.path),
+            problem,
+        };
+        let yaml = match &*file.arg {
+            "cli-input-json" => false,
+            "cli-input-yaml" => true,
+            _ => return Err(fail("the argument does not take an input document".into())),
+        };
+        if !matches!(file.origin, PathOrigin::FileUrl | PathOrigin::FilebUrl) {
+            return Err(fail(
+                "only file:// and fileb:// values are read as input documents".into(),
+            ));
+        }
+        let service = self
+            .catalog
+            .service_in(command.service(), self.dialect)
+            .ok_or_else(|| fail(format!("unknown service {}", command.service())))?;
+        let cmd = service
+            .command(command.operation())
+            .ok_or_else(|| fail(format!("unknown command {}", command.operation())))?;
+        let args = cmd.args().map_err(|e| fail(e.to_string()))?;
+        let detail = cmd.detail().map_err(|e| fail(e.to_string()))?;
+        let input = detail
+            .op
+            .as_ref()
+            .and_then(|o| o.input.as_ref())
+            .map(|r| service.shape(&r.shape))
+            .transpose()
+            .map_err(|e| fail(e.to_string()))?
+            .flatten();
+        let text = std::str::from_utf8(contents).map_err(|e| {
+            fail(format!(
+                "the file is not UTF-8 text (byte {})",
+                e.valid_up_to()
+            ))
+        })?;
+        let label = format!("--{}", file.arg);
+        let doc = if yaml {
+            super::yaml_input(text, &label)
+        } else {
+            super::json_input(text, &label)
+        }
+        .map_err(|e| fail(problem(&e)))?;
+        let mut added: serde_json::Map<String, Value> = doc
+            .into_iter()
+            .filter(|(k, _)| !params.contains_key(k))
+            .collect();
+        let Some(input) = input else {
+            if let Some(k) = added.keys().next() {
+                return Err(fail(format!(
+                    "the operation takes no parameters, and the document gives {k}"
+                )));
+            }
+            return Ok(());
+        };
+        let mut typer = Typer::new(service, self.enum_check);
+        let full = || format!("{} {}", command.service(), command.operation());
+        self.check_params(&mut typer, &added, Some(input), args, false, &full)
+            .map_err(|e| match e {
+                ValidationError::UnknownKey { .. } => fail(format!(
+                    "a key is not a parameter of {} {}",
+                    command.service(),
+                    command.operation()
+                )),
+                e => fail(problem(&e)),
+            })?;
+        if self.base64_blobs(command) {
+            let mut v = Value::Object(std::mem::take(&mut added));
+            decode_blobs(service, input, &mut v, None, args).map_err(|e| fail(problem(&e)))?;
+            if let Value::Object(o) = v {
+                added = o;
+            }
+        }
+        params.extend(added);
+        let missing = super::missing_required(input, params, args);
+        if !missing.is_empty() {
+            return Err(fail(format!(
+                "required parameters are missing from the command line and the document: {}",
+                missing.join(", ")
+            )));
+        }
+        Ok(())
+    }
+
     fn base64_blobs(&self, command: &ValidatedCommand) -> bool {
         self.dialect == Dialect::V2
             && command
