@@ -761,7 +761,7 @@ fn input_document_errors_never_show_the_contents() {
         format!(r#"{{"{secret}": "x", "UserName": "u"}}"#),
         format!(r#"{{"UserName": ["{secret}"]}}"#),
         format!(r#"["{secret}"]"#),
-        format!("{secret}"),
+        secret.to_string(),
     ] {
         let e = v
             .merge_input_document(&c, &f, contents.as_bytes(), &mut c.parameters().clone())
