@@ -69,6 +69,7 @@
 
 #![warn(missing_docs)]
 
+mod custom;
 mod endpoint;
 pub mod files;
 mod handlers;
@@ -404,6 +405,11 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     }
     if command.service() == "s3" && command.kind() == CommandKind::Custom {
         return s3::support(command).map_err(NativeError::Unsupported);
+    }
+    if command.kind() == CommandKind::Custom {
+        if let Some(r) = custom::support(command) {
+            return r.map_err(NativeError::Unsupported);
+        }
     }
     if !matches!(command.kind(), CommandKind::Operation | CommandKind::Waiter) {
         return no(format!(
@@ -833,6 +839,20 @@ impl NativeExecutor {
         self.run_with_progress(command, options, &NoProgress).await
     }
 
+    /// A hand-written command: `aws s3 ...` or one of [`custom`]'s.
+    async fn run_custom(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+    ) -> Result<s3::Printed, NativeError> {
+        native_support(self.catalog, command)?;
+        if command.service() == "s3" {
+            s3::run(self, command, options).await
+        } else {
+            custom::run(self, command, options).await
+        }
+    }
+
     /// [`NativeExecutor::run`], reporting a waiter's attempts to `progress`.
     /// A waiter stops before an attempt that would start after
     /// `options.timeout` ([`NativeError::WaitTimedOut`]).
@@ -849,8 +869,8 @@ impl NativeExecutor {
                 "the command names several regions; run it through the pipeline (Pipeline::run_command), which runs it once per region".into(),
             ));
         }
-        if command.service() == "s3" && command.kind() == CommandKind::Custom {
-            let p = s3::run(self, command, options).await?;
+        if command.kind() == CommandKind::Custom {
+            let p = self.run_custom(command, options).await?;
             return Ok((p.code, p.out, p.err));
         }
         if handlers::PREVIEW_SERVICES.contains(&command.service()) {
@@ -1549,8 +1569,9 @@ impl Executor for NativeExecutor {
         progress: &dyn ProgressSink,
     ) -> Result<ExecOutput, ExecError> {
         let start = Instant::now();
-        if command.service() == "s3" && command.kind() == CommandKind::Custom {
-            let run = tokio::time::timeout(options.timeout, s3::run(self, command, options)).await;
+        if command.kind() == CommandKind::Custom {
+            let run =
+                tokio::time::timeout(options.timeout, self.run_custom(command, options)).await;
             let p = match run {
                 Err(_) => {
                     return Err(ExecError::Timeout {

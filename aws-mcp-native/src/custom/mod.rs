@@ -1,0 +1,176 @@
+//! The AWS CLI's hand-written commands other than `s3` (its
+//! customizations: `emr create-cluster`, `configure get`, `eks get-token`,
+//! ...), run natively.
+//!
+//! Each command is a module with two functions: `support`, which says
+//! whether the validated command is one this module reproduces (and why not
+//! otherwise, so the command goes to the `aws` program), and `run`, which
+//! makes the API calls the AWS CLI makes and prints what it prints.
+//!
+//! The API calls go through the executor's own machinery, unchanged: a call
+//! is written as the generated command `aws <service> <operation>
+//! --cli-input-json <parameters>` with the caller's global options, checked
+//! by the validator like any command (so a translation bug is a validation
+//! error, never a malformed request), and run by
+//! [`NativeExecutor::run`](crate::NativeExecutor::run) with JSON output and
+//! no query ([`call`]). A failed call's printed error is the command's (the
+//! AWS CLI's message names the operation the customization called, as
+//! here). The command's own result is then printed with the caller's
+//! `--output` and `--query` ([`print`]).
+
+use aws_mcp_core::command::GlobalOptions;
+use aws_mcp_core::{ExecOptions, ValidatedCommand};
+use aws_mcp_wire::render::{render, OutputFormat};
+use serde_json::{Map, Value};
+
+use crate::s3::Printed;
+use crate::{NativeError, NativeExecutor};
+
+/// Whether `command` (a hand-written command of a service other than
+/// `s3`) is run here: `None` when no module handles it, else the module's
+/// answer (`Err` says why this use of it is left to the `aws` program).
+pub(crate) fn support(command: &ValidatedCommand) -> Option<Result<(), String>> {
+    #[allow(clippy::match_single_binding)]
+    match (command.service(), command.operation()) {
+        _ => None,
+    }
+}
+
+/// Run a command [`support`] accepted.
+pub(crate) async fn run(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+    options: &ExecOptions,
+) -> Result<Printed, NativeError> {
+    let _ = (ex, options);
+    #[allow(clippy::match_single_binding)]
+    match (command.service(), command.operation()) {
+        (s, c) => Err(NativeError::Unsupported(format!(
+            "`{s} {c}` is a hand-written AWS CLI command, not a single API call"
+        ))),
+    }
+}
+
+/// The global options of `g` that decide how an API call is made (region,
+/// profile, endpoint, TLS, timeouts, signing, binary format), as words.
+/// Output, query, paging and debugging options are left out: they belong
+/// to the command's own output.
+#[allow(dead_code)] // until the first command module uses it
+pub(crate) fn call_globals(g: &GlobalOptions) -> Vec<String> {
+    let mut w = Vec::new();
+    let mut opt = |name: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            w.push(format!("--{name}"));
+            w.push(v.clone());
+        }
+    };
+    opt("region", &g.region);
+    opt("profile", &g.profile);
+    opt("endpoint-url", &g.endpoint_url);
+    opt("ca-bundle", &g.ca_bundle);
+    opt("cli-binary-format", &g.cli_binary_format);
+    opt(
+        "cli-read-timeout",
+        &g.cli_read_timeout.map(|t| t.to_string()),
+    );
+    opt(
+        "cli-connect-timeout",
+        &g.cli_connect_timeout.map(|t| t.to_string()),
+    );
+    if g.no_verify_ssl {
+        w.push("--no-verify-ssl".into());
+    }
+    if g.no_sign_request {
+        w.push("--no-sign-request".into());
+    }
+    w
+}
+
+/// One API call of a hand-written command: the generated command `aws
+/// <service> <operation>` with `params` as its input, `command`'s global
+/// options (see [`call_globals`]) and, for a region chosen by the command
+/// itself, `region`. `Ok(Ok(result))` is the call's parsed JSON result
+/// (`{}` for an empty one); `Ok(Err(printed))` is the failed call's printed
+/// error, to be printed as the command's.
+///
+/// # Errors
+///
+/// [`NativeError::Request`] when the call does not validate (a translation
+/// that built parameters the model does not take), and whatever running it
+/// fails with.
+#[allow(dead_code)] // until the first command module uses it
+pub(crate) async fn call(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+    service: &str,
+    operation: &str,
+    params: &Map<String, Value>,
+    options: &ExecOptions,
+) -> Result<Result<Value, Printed>, NativeError> {
+    let mut words: Vec<String> = vec![
+        "aws".into(),
+        service.into(),
+        operation.into(),
+        "--cli-input-json".into(),
+        Value::Object(params.clone()).to_string(),
+    ];
+    words.extend(call_globals(command.globals()));
+    words.extend(["--output".into(), "json".into()]);
+    let sub = ex.validator.validate_words(&words).map_err(|e| {
+        NativeError::Request(format!(
+            "`{} {}` would call `{service} {operation}` with parameters the API does not take: {e}",
+            command.service(),
+            command.operation()
+        ))
+    })?;
+    let (code, out, err) = Box::pin(ex.run(&sub, options)).await?;
+    if code != 0 {
+        return Ok(Err(Printed {
+            code,
+            out_total: out.len() as u64,
+            err_total: err.len() as u64,
+            out,
+            err,
+        }));
+    }
+    if out.trim().is_empty() {
+        return Ok(Ok(Value::Object(Map::new())));
+    }
+    serde_json::from_str(&out).map(Ok).map_err(|e| {
+        NativeError::Response(format!(
+            "`{service} {operation}` printed JSON that does not parse: {e}"
+        ))
+    })
+}
+
+/// Print `result`, the command's own result, as the AWS CLI prints a
+/// customization's result: with the caller's `--output` (JSON by default)
+/// and `--query`. `title` is the table format's title (the operation name
+/// the AWS CLI shows).
+#[allow(dead_code)] // until the first command module uses it
+pub(crate) fn print(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+    result: &Value,
+    title: &str,
+) -> Result<Printed, NativeError> {
+    let g = command.globals();
+    let format = match &g.output {
+        Some(o) => o
+            .parse::<OutputFormat>()
+            .and_then(|f| f.for_dialect(ex.cli.dialect))
+            .map_err(|e| NativeError::Request(e.to_string()))?,
+        None => OutputFormat::Json,
+    };
+    let (code, out, err) = match render(result, format, g.query.as_deref(), title) {
+        Ok(text) => (0, text, String::new()),
+        Err(e) => crate::render_failure(ex.cli.error_style(g.cli_error_format.as_deref()), e),
+    };
+    Ok(Printed {
+        code,
+        out_total: out.len() as u64,
+        err_total: err.len() as u64,
+        out,
+        err,
+    })
+}
