@@ -528,7 +528,65 @@ impl<'c> Validator<'c> {
             .map_err(|e| self.other_dialect(e, words))
     }
 
+    /// The steps of one validation, in order: globals, the command the
+    /// words name (or the help they ask for), the arguments matched to its
+    /// table, the required ones, each argument typed, the parameters
+    /// assembled (EC2's translations, nested members, an inline input
+    /// document), paging, and the whole input checked against the model.
     fn validate_in_dialect(&self, words: &[String]) -> Result<ValidatedCommand, ValidationError> {
+        let g = self.globals_of(words)?;
+        let (service, cmd, op_words) = match self.resolve(&g)? {
+            Resolved::Help(service, cmd) => return Ok(self.help_command(&g, words, service, cmd)),
+            Resolved::Command(service, cmd, op_words) => (service, cmd, op_words),
+        };
+        let args = cmd.args()?;
+        let matched = match self.match_words(service, cmd, args, op_words) {
+            // `help` left over after the arguments (`--dry-run help`).
+            Err(ValidationError::HelpRequested) => {
+                return Ok(self.help_command(&g, words, Some(service), Some(cmd)))
+            }
+            other => other?,
+        };
+        let target = Target {
+            service,
+            cmd,
+            args,
+            input: match cmd.detail()?.op.as_ref().and_then(|o| o.input.as_ref()) {
+                Some(r) => service.shape(&r.shape)?,
+                None => None,
+            },
+            generated: cmd.kind() != CommandKind::Custom,
+        };
+        let mut out = new_command(&target, &g, op_words, &matched);
+        let overrides = check_required_arguments(&target, &matched)?;
+        let mut typer = Typer::new(service, self.enum_check);
+        let collected = self.type_arguments(&target, &matched, &mut typer, &mut out)?;
+        record_positionals(&target, &matched, &mut out);
+        for f in typer.nested_files.drain(..) {
+            if let Some(p) = files::file_ref(&f, "", true) {
+                out.local_paths.push(p);
+            }
+        }
+        let document_from_file = collected.document_from_file;
+        assemble_parameters(&target, &matched, collected, &g, &mut out)?;
+        if target.generated {
+            let full = || cmd.full_name();
+            self.check_params(
+                &mut typer,
+                &out.parameters,
+                target.input,
+                args,
+                overrides && !document_from_file,
+                &full,
+            )?;
+        }
+        out.notes = typer.notes;
+        self.decode_v2_blobs(&target, &g, &mut out)?;
+        Ok(out)
+    }
+
+    /// The global options, after checking the words start with `aws`.
+    fn globals_of<'w>(&self, words: &'w [String]) -> Result<globals::Globals<'w>, ValidationError> {
         let first = words
             .first()
             .ok_or(ValidationError::Parse(crate::parse::ParseError::Empty))?;
@@ -539,13 +597,22 @@ impl<'c> Validator<'c> {
             });
         }
         let g = globals::extract(self.catalog, self.dialect, &words[1..])?;
-        let rest = &g.rest;
+        Ok(g)
+    }
+
+    /// The service and command the words after the globals name, and the
+    /// words left for the command's arguments; or the help they ask for.
+    fn resolve<'w>(
+        &self,
+        g: &'w globals::Globals<'_>,
+    ) -> Result<Resolved<'c, 'w>, ValidationError> {
+        let rest = g.rest.as_slice();
         let Some(svc_word) = rest.first() else {
             return Err(ValidationError::MissingService);
         };
         let svc_word = *svc_word;
         if svc_word == "help" {
-            return Ok(self.help_command(&g, words, None, None));
+            return Ok(Resolved::Help(None, None));
         }
         if looks_like_option(svc_word) {
             args::check_ascii(svc_word)?;
@@ -572,15 +639,13 @@ impl<'c> Validator<'c> {
             });
         };
         let (cmd, used) = match self.operation(service, &rest[1..]) {
-            Err(ValidationError::HelpRequested) => {
-                return Ok(self.help_command(&g, words, Some(service), None))
-            }
+            Err(ValidationError::HelpRequested) => return Ok(Resolved::Help(Some(service), None)),
             other => other?,
         };
         let op_words = &rest[1 + used..];
         // awscli's parsers: `help` alone after the command asks for its help.
         if op_words == ["help"] {
-            return Ok(self.help_command(&g, words, Some(service), Some(cmd)));
+            return Ok(Resolved::Help(Some(service), Some(cmd)));
         }
         if let Some(instead) = interactive(service.name(), cmd.name(), op_words) {
             return Err(ValidationError::Interactive {
@@ -588,8 +653,19 @@ impl<'c> Validator<'c> {
                 instead: instead.to_string(),
             });
         }
+        Ok(Resolved::Command(service, cmd, op_words))
+    }
+
+    /// The command's words matched to its argument table (EC2's top-level
+    /// booleans and hand-written arguments take their own number of values).
+    fn match_words<'w>(
+        &self,
+        service: Service<'c>,
+        cmd: crate::catalog::Command<'c>,
+        arg_table: crate::catalog::Args<'c>,
+        op_words: &[&'w str],
+    ) -> Result<args::Matched<'c>, ValidationError> {
         let full = || cmd.full_name();
-        let arg_table = cmd.args()?;
         let toplevel_bool = |a: &crate::catalog::Arg| self.toplevel_bool(service, arg_table, a);
         let special = |a: &crate::catalog::Arg| {
             toplevel_bool(a)
@@ -602,95 +678,33 @@ impl<'c> Validator<'c> {
                 })
                 .or_else(|| ec2::nargs(service.api_name(), cmd.name(), &a.name))
         };
-        let matched = match args::match_args(arg_table, op_words, &full, &special) {
-            // `help` left over after the arguments (`--dry-run help`).
-            Err(ValidationError::HelpRequested) => {
-                return Ok(self.help_command(&g, words, Some(service), Some(cmd)))
-            }
-            other => other?,
-        };
+        args::match_args(arg_table, op_words, &full, &special)
+    }
 
-        let mut out = ValidatedCommand {
-            service: service.name().to_string(),
-            operation: cmd.name().to_string(),
-            kind: cmd.kind(),
-            api: match (service.api_name(), cmd.api_operation()) {
-                (Some(s), Some(o)) => Some(ApiOperation {
-                    service: s.to_string(),
-                    operation: o.to_string(),
-                }),
-                _ => None,
-            },
-            region: g.options.region.clone(),
-            globals: g.options.clone(),
-            parameters: Map::new(),
-            args: Vec::with_capacity(matched.given.len() + matched.positionals.len()),
-            custom_values: Map::new(),
-            local_paths: g.paths.clone(),
-            argv: Vec::with_capacity(rest.len() + g.argv.len()),
-            notes: Vec::new(),
-            help: None,
-        };
-        out.argv.push(service.name().to_string());
-        out.argv.extend(
-            cmd.name()
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(String::from),
-        );
-        for w in op_words {
-            match w.split_once('=') {
-                Some((n, v)) if w.starts_with("--") && looks_like_option(w) => {
-                    push_option(&mut out.argv, n, Some(v))
-                }
-                _ => out.argv.push(w.to_string()),
-            }
-        }
-        out.argv.extend(g.argv.iter().cloned());
-
-        // Required arguments (awscli turns the check off with --cli-input-json).
-        let overrides = matched.given.iter().any(|x| {
-            matches!(
-                &*x.arg.name,
-                "cli-input-json" | "cli-input-yaml" | "generate-cli-skeleton"
-            )
-        });
-        if !overrides {
-            let missing: Vec<String> = arg_table
-                .iter()
-                .filter(|a| a.required && !args::is_positional(a))
-                .filter(|a| {
-                    !matched.given.iter().any(|x| {
-                        std::ptr::eq(x.arg, *a) || (a.member.is_some() && x.arg.member == a.member)
-                    })
-                })
-                .map(|a| format!("--{}", a.name))
-                .collect();
-            if !missing.is_empty() {
-                return Err(ValidationError::MissingRequired {
-                    command: full(),
-                    missing,
-                });
-            }
-        }
-
-        let mut typer = Typer::new(service, self.enum_check);
-        let input_shape = match cmd.detail()?.op.as_ref().and_then(|o| o.input.as_ref()) {
-            Some(r) => service.shape(&r.shape)?,
-            None => None,
-        };
-        let mut page_cfg = Map::new();
-        let mut native_paging = false;
+    /// Type each argument given: API members into parameters, paging
+    /// arguments aside, the CLI's own arguments into custom values, file
+    /// references and path arguments into local paths.
+    fn type_arguments(
+        &self,
+        target: &Target<'c>,
+        matched: &args::Matched<'c>,
+        typer: &mut Typer<'c>,
+        out: &mut ValidatedCommand,
+    ) -> Result<Collected<'c>, ValidationError> {
+        let Target {
+            service,
+            cmd,
+            args: arg_table,
+            input: input_shape,
+            generated,
+        } = *target;
+        let toplevel_bool = |a: &crate::catalog::Arg| self.toplevel_bool(service, arg_table, a);
         let paginator = if cmd.kind() == CommandKind::Operation {
             cmd.paginator()?
         } else {
             None
         };
-        let mut cli_json: Option<Map<String, Value>> = None;
-        let mut input_from_file = false;
-        let generated = cmd.kind() != CommandKind::Custom;
-        let mut nested: Vec<(&str, String, Value)> = Vec::new();
-
+        let mut c = Collected::default();
         for x in &matched.given {
             out.args.push(GivenArg {
                 name: x.arg.name.to_string(),
@@ -700,7 +714,8 @@ impl<'c> Validator<'c> {
             if let [v] = x.values.as_slice() {
                 if let Some(p) = files::file_ref(v, &x.arg.name, false) {
                     out.local_paths.push(p);
-                    input_from_file |= matches!(&*x.arg.name, "cli-input-json" | "cli-input-yaml");
+                    c.document_from_file |=
+                        matches!(&*x.arg.name, "cli-input-json" | "cli-input-yaml");
                     if generated && x.arg.kind == ArgKind::Member {
                         if let Some(m) = &x.arg.member {
                             out.parameters
@@ -729,7 +744,7 @@ impl<'c> Validator<'c> {
                     let v = x.values.first().map(String::as_str).unwrap_or("");
                     let value = types::scalar(scalar_type(x.arg.arg_type), v, &label)?;
                     if let Some(m) = &x.arg.member {
-                        page_cfg.insert(m.to_string(), value);
+                        c.page_cfg.insert(m.to_string(), value);
                     }
                 }
                 ArgKind::Member if generated => {
@@ -740,7 +755,7 @@ impl<'c> Validator<'c> {
                         if p.input_token.iter().any(|t| t == member)
                             || p.limit_key.as_deref() == Some(member)
                         {
-                            native_paging = true;
+                            c.native_paging = true;
                         }
                     }
                     let mref = input_shape.and_then(|s| s.member_ref(member));
@@ -752,7 +767,7 @@ impl<'c> Validator<'c> {
                     let value = match (toplevel_bool(x.arg), x.values.is_empty()) {
                         (Some(negative), true) => serde_json::json!({ "Value": !negative }),
                         _ => self.member_value(
-                            &mut typer,
+                            typer,
                             x,
                             sh,
                             mref,
@@ -763,133 +778,38 @@ impl<'c> Validator<'c> {
                         )?,
                     };
                     match nested_member(service.api_name(), cmd.name(), &x.arg.name) {
-                        Some(parent) => nested.push((parent, member.to_string(), value)),
+                        Some(parent) => c.nested.push((parent, member.to_string(), value)),
                         None => {
                             out.parameters.insert(member.to_string(), value);
                         }
                     }
                 }
                 _ => {
-                    if let Some(v) = self.custom_value(&mut typer, x, service, &label)? {
+                    if let Some(v) = self.custom_value(typer, x, service, &label)? {
                         out.custom_values.insert(x.arg.name.to_string(), v);
                     }
                     if &*x.arg.name == "cli-input-json" {
                         let v = x.values.first().map(String::as_str).unwrap_or("");
-                        cli_json = Some(json_input(v, &label)?);
+                        c.document = Some(json_input(v, &label)?);
                     }
                     if &*x.arg.name == "cli-input-yaml" {
                         let v = x.values.first().map(String::as_str).unwrap_or("");
-                        cli_json = Some(yaml_input(v, &label)?);
+                        c.document = Some(yaml_input(v, &label)?);
                     }
                 }
             }
         }
-        for (a, vals) in &matched.positionals {
-            out.args.push(GivenArg {
-                name: a.name.to_string(),
-                values: vals.clone(),
-            });
-            if service.name() == "s3" && &*a.name == "paths" {
-                out.local_paths.extend(files::s3_transfer(cmd.name(), vals));
-            } else if &*a.name == "outfile" {
-                for v in vals {
-                    out.local_paths.push(LocalPath {
-                        path: v.clone(),
-                        access: PathAccess::Write,
-                        arg: "outfile".into(),
-                        origin: PathOrigin::OutputFile,
-                    });
-                }
-            }
-        }
-        for f in typer.nested_files.drain(..) {
-            if let Some(p) = files::file_ref(&f, "", true) {
-                out.local_paths.push(p);
-            }
-        }
-        if cmd.kind() == CommandKind::Operation {
-            ec2::apply(
-                service.api_name(),
-                cmd.name(),
-                &matched.given,
-                &mut out.parameters,
-            )?;
-        }
-        for (parent, key, value) in nested {
-            let slot = out
-                .parameters
-                .entry(parent.to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(o) = slot {
-                o.insert(key, value);
-            }
-        }
-        if let Some(j) = cli_json {
-            for (k, v) in j {
-                if !out.parameters.contains_key(&k) {
-                    out.parameters.insert(k, v);
-                }
-            }
-        }
-        if native_paging {
-            // awscli's check_should_enable_pagination: the operation's own
-            // paging arguments turn the CLI's pagination off.
-            out.globals.no_paginate = true;
-        }
-        if !page_cfg.is_empty() && (g.options.no_paginate || native_paging) {
-            // Paging is off: awscli restores the operation's own arguments
-            // that the paging arguments shadowed (`acm list-certificates
-            // --max-items` is then the API's MaxItems); any other paging
-            // argument is an error.
-            let mut used = Vec::new();
-            for (k, v) in std::mem::take(&mut page_cfg) {
-                match input_shape.and_then(|s| s.member_ref(&k)) {
-                    Some(m) => {
-                        let value = match (v, service.shape(&m.shape)?) {
-                            (Value::String(s), Some(sh)) => types::scalar(sh.shape_type, &s, &k)?,
-                            (v, _) => v,
-                        };
-                        out.parameters.insert(k, value);
-                    }
-                    None => used.push(k),
-                }
-            }
-            if !used.is_empty() {
-                let used: Vec<String> = matched
-                    .given
-                    .iter()
-                    .filter(|x| {
-                        x.arg.kind == ArgKind::Pagination
-                            && x.arg
-                                .member
-                                .as_deref()
-                                .is_some_and(|m| used.iter().any(|u| u == m))
-                    })
-                    .map(|x| format!("--{}", x.arg.name))
-                    .collect();
-                return Err(ValidationError::PaginationConflict {
-                    detail: format!(
-                        "{} cannot be combined with --no-paginate or with the operation's own paging arguments: use one or the other",
-                        used.join(", ")
-                    ),
-                });
-            }
-        }
-        if !page_cfg.is_empty() {
-            out.parameters
-                .insert("PaginationConfig".into(), Value::Object(page_cfg));
-        }
-        if generated {
-            self.check_params(
-                &mut typer,
-                &out.parameters,
-                input_shape,
-                arg_table,
-                overrides && !input_from_file,
-                &full,
-            )?;
-        }
-        out.notes = typer.notes;
+        Ok(c)
+    }
+
+    /// AWS CLI v2 reads blob parameters as base64 (its default
+    /// `--cli-binary-format`): decode them.
+    fn decode_v2_blobs(
+        &self,
+        target: &Target<'c>,
+        g: &globals::Globals<'_>,
+        out: &mut ValidatedCommand,
+    ) -> Result<(), ValidationError> {
         let base64_blobs = self.dialect == Dialect::V2
             && g.options
                 .cli_binary_format
@@ -897,16 +817,16 @@ impl<'c> Validator<'c> {
                 .and_then(BinaryFormat::parse)
                 .unwrap_or(self.binary_format)
                 == BinaryFormat::Base64;
-        if generated && base64_blobs {
-            if let Some(input) = input_shape {
+        if target.generated && base64_blobs {
+            if let Some(input) = target.input {
                 let mut params = Value::Object(std::mem::take(&mut out.parameters));
-                decode_blobs(service, input, &mut params, None, arg_table)?;
+                decode_blobs(target.service, input, &mut params, None, target.args)?;
                 if let Value::Object(o) = params {
                     out.parameters = o;
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// awscli's EC2 "top-level boolean" arguments: a structure whose only
@@ -921,6 +841,260 @@ impl<'c> Validator<'c> {
     ) -> Option<bool> {
         ec2_toplevel_bool(service, table, a)
     }
+}
+
+/// What the words after the global options name.
+enum Resolved<'c, 'w> {
+    /// `help`, for the whole CLI, a service or a command.
+    Help(Option<Service<'c>>, Option<crate::catalog::Command<'c>>),
+    /// A command, and the words left for its arguments.
+    Command(Service<'c>, crate::catalog::Command<'c>, &'w [&'w str]),
+}
+
+/// The command being validated, as the steps after resolution see it.
+#[derive(Clone, Copy)]
+struct Target<'c> {
+    service: Service<'c>,
+    cmd: crate::catalog::Command<'c>,
+    args: crate::catalog::Args<'c>,
+    /// The operation's input shape (none for a customization).
+    input: Option<&'c Shape>,
+    /// A generated API operation or waiter (not an AWS CLI customization).
+    generated: bool,
+}
+
+/// What typing the arguments collects besides the parameters.
+#[derive(Default)]
+struct Collected<'c> {
+    /// Paging arguments (`--max-items`, ...) by the member they stand for.
+    page_cfg: Map<String, Value>,
+    /// The operation's own paging arguments were given: the AWS CLI's
+    /// pagination turns off.
+    native_paging: bool,
+    /// An input document given inline (`--cli-input-json '{...}'`).
+    document: Option<Map<String, Value>>,
+    /// The input document is a file, read by the executor.
+    document_from_file: bool,
+    /// Members awscli moves into a parent structure: (parent, member, value).
+    nested: Vec<(&'c str, String, Value)>,
+}
+
+/// The validated command before its arguments are typed: names, globals
+/// and the normalized words (`argv`).
+fn new_command(
+    target: &Target<'_>,
+    g: &globals::Globals<'_>,
+    op_words: &[&str],
+    matched: &args::Matched<'_>,
+) -> ValidatedCommand {
+    let Target { service, cmd, .. } = *target;
+    let rest = &g.rest;
+    let mut out = ValidatedCommand {
+        service: service.name().to_string(),
+        operation: cmd.name().to_string(),
+        kind: cmd.kind(),
+        api: match (service.api_name(), cmd.api_operation()) {
+            (Some(s), Some(o)) => Some(ApiOperation {
+                service: s.to_string(),
+                operation: o.to_string(),
+            }),
+            _ => None,
+        },
+        region: g.options.region.clone(),
+        globals: g.options.clone(),
+        parameters: Map::new(),
+        args: Vec::with_capacity(matched.given.len() + matched.positionals.len()),
+        custom_values: Map::new(),
+        local_paths: g.paths.clone(),
+        argv: Vec::with_capacity(rest.len() + g.argv.len()),
+        notes: Vec::new(),
+        help: None,
+    };
+    out.argv.push(service.name().to_string());
+    out.argv.extend(
+        cmd.name()
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(String::from),
+    );
+    for w in op_words {
+        match w.split_once('=') {
+            Some((n, v)) if w.starts_with("--") && looks_like_option(w) => {
+                push_option(&mut out.argv, n, Some(v))
+            }
+            _ => out.argv.push(w.to_string()),
+        }
+    }
+    out.argv.extend(g.argv.iter().cloned());
+
+    out
+}
+
+/// The required arguments the command line leaves out (awscli turns the
+/// check off with an input document or a skeleton request: then `true`).
+fn check_required_arguments(
+    target: &Target<'_>,
+    matched: &args::Matched<'_>,
+) -> Result<bool, ValidationError> {
+    let Target {
+        cmd,
+        args: arg_table,
+        ..
+    } = *target;
+    let full = || cmd.full_name();
+    let overrides = matched.given.iter().any(|x| {
+        matches!(
+            &*x.arg.name,
+            "cli-input-json" | "cli-input-yaml" | "generate-cli-skeleton"
+        )
+    });
+    if !overrides {
+        let missing: Vec<String> = arg_table
+            .iter()
+            .filter(|a| a.required && !args::is_positional(a))
+            .filter(|a| {
+                !matched.given.iter().any(|x| {
+                    std::ptr::eq(x.arg, *a) || (a.member.is_some() && x.arg.member == a.member)
+                })
+            })
+            .map(|a| format!("--{}", a.name))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ValidationError::MissingRequired {
+                command: full(),
+                missing,
+            });
+        }
+    }
+
+    Ok(overrides)
+}
+
+/// Positional arguments, and the local paths they name (the sides of an
+/// `s3` transfer, an `outfile`).
+fn record_positionals(
+    target: &Target<'_>,
+    matched: &args::Matched<'_>,
+    out: &mut ValidatedCommand,
+) {
+    let Target { service, cmd, .. } = *target;
+    for (a, vals) in &matched.positionals {
+        out.args.push(GivenArg {
+            name: a.name.to_string(),
+            values: vals.clone(),
+        });
+        if service.name() == "s3" && &*a.name == "paths" {
+            out.local_paths.extend(files::s3_transfer(cmd.name(), vals));
+        } else if &*a.name == "outfile" {
+            for v in vals {
+                out.local_paths.push(LocalPath {
+                    path: v.clone(),
+                    access: PathAccess::Write,
+                    arg: "outfile".into(),
+                    origin: PathOrigin::OutputFile,
+                });
+            }
+        }
+    }
+}
+
+/// The parameters put together: EC2's translations, members nested into
+/// their parent structures, an inline input document under the command
+/// line, and the paging arguments (the CLI's pagination, or the
+/// operation's own members when pagination is off).
+fn assemble_parameters(
+    target: &Target<'_>,
+    matched: &args::Matched<'_>,
+    collected: Collected<'_>,
+    g: &globals::Globals<'_>,
+    out: &mut ValidatedCommand,
+) -> Result<(), ValidationError> {
+    let Target {
+        service,
+        cmd,
+        input: input_shape,
+        ..
+    } = *target;
+    let Collected {
+        mut page_cfg,
+        native_paging,
+        document: cli_json,
+        nested,
+        ..
+    } = collected;
+    if cmd.kind() == CommandKind::Operation {
+        ec2::apply(
+            service.api_name(),
+            cmd.name(),
+            &matched.given,
+            &mut out.parameters,
+        )?;
+    }
+    for (parent, key, value) in nested {
+        let slot = out
+            .parameters
+            .entry(parent.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(o) = slot {
+            o.insert(key, value);
+        }
+    }
+    if let Some(j) = cli_json {
+        for (k, v) in j {
+            if !out.parameters.contains_key(&k) {
+                out.parameters.insert(k, v);
+            }
+        }
+    }
+    if native_paging {
+        // awscli's check_should_enable_pagination: the operation's own
+        // paging arguments turn the CLI's pagination off.
+        out.globals.no_paginate = true;
+    }
+    if !page_cfg.is_empty() && (g.options.no_paginate || native_paging) {
+        // Paging is off: awscli restores the operation's own arguments
+        // that the paging arguments shadowed (`acm list-certificates
+        // --max-items` is then the API's MaxItems); any other paging
+        // argument is an error.
+        let mut used = Vec::new();
+        for (k, v) in std::mem::take(&mut page_cfg) {
+            match input_shape.and_then(|s| s.member_ref(&k)) {
+                Some(m) => {
+                    let value = match (v, service.shape(&m.shape)?) {
+                        (Value::String(s), Some(sh)) => types::scalar(sh.shape_type, &s, &k)?,
+                        (v, _) => v,
+                    };
+                    out.parameters.insert(k, value);
+                }
+                None => used.push(k),
+            }
+        }
+        if !used.is_empty() {
+            let used: Vec<String> = matched
+                .given
+                .iter()
+                .filter(|x| {
+                    x.arg.kind == ArgKind::Pagination
+                        && x.arg
+                            .member
+                            .as_deref()
+                            .is_some_and(|m| used.iter().any(|u| u == m))
+                })
+                .map(|x| format!("--{}", x.arg.name))
+                .collect();
+            return Err(ValidationError::PaginationConflict {
+                    detail: format!(
+                        "{} cannot be combined with --no-paginate or with the operation's own paging arguments: use one or the other",
+                        used.join(", ")
+                    ),
+                });
+        }
+    }
+    if !page_cfg.is_empty() {
+        out.parameters
+            .insert("PaginationConfig".into(), Value::Object(page_cfg));
+    }
+    Ok(())
 }
 
 /// awscli's EC2 "top-level boolean" arguments (`--[no-]source-dest-check`):
