@@ -167,8 +167,11 @@ pub enum ExecError {
     Spawn {
         /// The program that was run.
         program: String,
-        /// The operating system's reason.
+        /// The operating system's reason, and what to do about it.
         reason: String,
+        /// The operating system's error, when there was one.
+        #[source]
+        source: Option<std::io::Error>,
     },
     /// The command ran longer than its timeout and was killed.
     #[error("the command ran longer than {seconds} seconds and was stopped; narrow it (filters, --max-items) or raise AWS_MCP_TIMEOUT")]
@@ -188,7 +191,7 @@ pub enum ExecError {
     Cancelled,
     /// Reading the program's output failed.
     #[error("reading the command's output failed: {0}")]
-    Io(String),
+    Io(#[from] std::io::Error),
     /// The executor was configured wrongly.
     #[error("the executor is not configured correctly: {0}")]
     Config(String),
@@ -376,5 +379,20 @@ mod tests {
         assert!(!out.success());
         assert!(out.json.is_none());
         assert!(out.stderr.starts_with("bo") && out.stderr.ends_with(CUT_MARK));
+    }
+
+    #[test]
+    fn errors_keep_their_causes() {
+        use std::error::Error as _;
+        let e = ExecError::from(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "pipe"));
+        assert_eq!(e.to_string(), "reading the command's output failed: pipe");
+        assert!(e.source().is_some_and(|s| s.to_string() == "pipe"));
+        let e = ExecError::Spawn {
+            program: "aws".into(),
+            reason: "No such file or directory".into(),
+            source: Some(std::io::ErrorKind::NotFound.into()),
+        };
+        assert!(e.source().is_some());
+        assert!(ExecError::Cancelled.source().is_none());
     }
 }

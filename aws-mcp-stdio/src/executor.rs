@@ -379,6 +379,7 @@ impl Executor for SubprocessExecutor {
         let (mut tree, stdout, stderr) = ProcessTree::spawn(cmd).map_err(|e| ExecError::Spawn {
             program: self.program.display().to_string(),
             reason: e.to_string(),
+            source: Some(e),
         })?;
         let run = async {
             let (out, err, status) = tokio::join!(
@@ -386,8 +387,7 @@ impl Executor for SubprocessExecutor {
                 read_capped(stderr, options.error_cap),
                 tree.wait()
             );
-            let io = |e: std::io::Error| ExecError::Io(e.to_string());
-            Ok::<_, ExecError>((out.map_err(io)?, err.map_err(io)?, status.map_err(io)?))
+            Ok::<_, ExecError>((out?, err?, status?))
         };
         let result = tokio::time::timeout(options.timeout, run).await;
         // Whatever happened, nothing the command started outlives it.

@@ -146,12 +146,17 @@ impl Executor for RoutingExecutor {
                     .await
             }
             ExecutorKind::Subprocess => match self.subprocess.execute(command, options).await {
-                Err(ExecError::Spawn { program, reason }) => Err(ExecError::Spawn {
+                Err(ExecError::Spawn {
+                    program,
+                    reason,
+                    source,
+                }) => Err(ExecError::Spawn {
                     program,
                     reason: format!(
                         "{reason}; the native executor does not cover this command ({})",
                         r.reason.unwrap_or_default()
                     ),
+                    source,
                 }),
                 other => other,
             },

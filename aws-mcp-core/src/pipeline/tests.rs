@@ -214,6 +214,7 @@ fn outcomes_of_runs() {
             ExecError::Spawn {
                 program: "aws".into(),
                 reason: "not found".into(),
+                source: Some(std::io::ErrorKind::NotFound.into()),
             },
             "spawn",
         ),

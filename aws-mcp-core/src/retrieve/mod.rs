@@ -124,7 +124,7 @@ pub enum RetrieveError {
     Corpus(String),
     /// The command table could not provide a suggested command's parameters.
     #[error("cannot read the command table: {0}")]
-    Catalog(String),
+    Catalog(#[from] crate::catalog::CatalogError),
     /// The requested engine is not available in this build or on this machine.
     #[error("the {engine} engine is not available: {reason}")]
     EngineUnavailable {
@@ -332,9 +332,7 @@ pub(crate) fn make_suggestion(
         if description.is_empty() {
             description = cmd.description().to_string();
         }
-        let args = cmd
-            .args()
-            .map_err(|e| RetrieveError::Catalog(e.to_string()))?;
+        let args = cmd.args()?;
         for a in args.iter().filter(|a| !a.hidden) {
             parameters.push(ParamInfo {
                 name: if a.positional {
