@@ -780,3 +780,46 @@ fn input_document_errors_never_show_the_contents() {
         .merge_input_document(&c, &f, b"{}", &mut c.parameters().clone())
         .is_err());
 }
+
+#[test]
+fn codedeploy_locations_become_the_revision() {
+    let c = ok("aws deploy create-deployment --application-name a --deployment-group-name g --s3-location bucket=b,key=k.zip,bundleType=zip,eTag=e1");
+    assert_eq!(
+        c.parameters()["revision"],
+        json!({"revisionType": "S3", "s3Location": {"bucket": "b", "key": "k.zip", "bundleType": "zip", "eTag": "e1"}})
+    );
+    let c = ok(
+        r#"aws deploy register-application-revision --application-name a --github-location '{"repository": "o/r", "commitId": "abc"}'"#,
+    );
+    assert_eq!(
+        c.parameters()["revision"],
+        json!({"revisionType": "GitHub", "gitHubLocation": {"repository": "o/r", "commitId": "abc"}})
+    );
+    // The CLI's own error for a location without its required keys.
+    let e = Validator::new(Catalog::embedded())
+        .validate(
+            "aws deploy get-application-revision --application-name a --s3-location bucket=b,key=k",
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("--s3-location must specify bucket, key and bundleType."),
+        "{e}"
+    );
+    // Other commands and services keep the argument as it is.
+    assert!(aws_mcp_core::validate::translates_cli_argument(
+        Some("codedeploy"),
+        "create-deployment",
+        "s3-location"
+    ));
+    assert!(!aws_mcp_core::validate::translates_cli_argument(
+        Some("codedeploy"),
+        "push",
+        "s3-location"
+    ));
+    assert!(!aws_mcp_core::validate::translates_cli_argument(
+        Some("ec2"),
+        "create-deployment",
+        "s3-location"
+    ));
+}

@@ -213,6 +213,11 @@ pub fn cli_argument(
             "outfile" if has_streaming_output(service, command) => CliArgument::Native(
                 "the streaming output is written to this file as awscli writes it (aws_mcp_native's paramfiles)",
             ),
+            _ if aws_mcp_core::validate::translates_cli_argument(Some(api), command, &arg.name) => {
+                CliArgument::Native(
+                    "translated into API parameters as awscli's customization does (aws_mcp_core::validate)",
+                )
+            }
             _ if api == "ec2" && EC2_NATIVE.contains(&(command, &*arg.name)) => {
                 CliArgument::Native(
                     "translated into API parameters as awscli's EC2 customizations do (aws_mcp_core::validate)",
@@ -1747,7 +1752,14 @@ mod tests {
         assert!(flags >= 30, "{flags} EC2 top-level booleans");
         // The streaming output's file (s3api get-object, ebs get-snapshot-block, ...).
         assert!(native["outfile"] >= 10, "{}", native["outfile"]);
-        assert_eq!(native.len(), 5 + EC2_NATIVE.len() + flags, "{native:#?}");
+        // CodeDeploy's revision locations, translated by the validator.
+        let translated = native.keys().filter(|k| k.starts_with("deploy ")).count();
+        assert_eq!(translated, 6, "{native:#?}");
+        assert_eq!(
+            native.len(),
+            5 + EC2_NATIVE.len() + flags + translated,
+            "{native:#?}"
+        );
         // An `outfile` that is a customization of its own (lambda invoke) is routed.
         assert!(routed["outfile"] >= 1);
         // Everything else the CLI adds is routed, EC2's included.

@@ -34,6 +34,7 @@
 //! not translated into API members.
 
 mod args;
+mod codedeploy;
 mod ec2;
 mod error;
 pub(crate) mod files;
@@ -1029,6 +1030,12 @@ fn assemble_parameters(
             &matched.given,
             &mut out.parameters,
         )?;
+        codedeploy::apply(
+            service.api_name(),
+            cmd.name(),
+            &matched.given,
+            &mut out.parameters,
+        )?;
     }
     for (parent, key, value) in nested {
         let slot = out
@@ -1095,6 +1102,15 @@ fn assemble_parameters(
             .insert("PaginationConfig".into(), Value::Object(page_cfg));
     }
     Ok(())
+}
+
+/// Whether the validator translates `arg`, an argument awscli adds to the
+/// generated operation `command` of the API service `api_service`, into the
+/// operation's parameters as awscli's customization does (CodeDeploy's
+/// `--s3-location` and `--github-location`), so that an executor can send
+/// the parameters as they are.
+pub fn translates_cli_argument(api_service: Option<&str>, command: &str, arg: &str) -> bool {
+    codedeploy::translates(api_service, command, arg)
 }
 
 /// awscli's EC2 "top-level boolean" arguments (`--[no-]source-dest-check`):

@@ -387,3 +387,30 @@ def test_cli_input_json_native_like_the_cli(diff_env):
         rc, out, err = run(diff_env, f"aws iam create-user --cli-input-json file://{missing}")
         assert rc != 0 and ("UserName" in err or "user-name" in err), err
         assert "not supported by the native executor" not in err
+
+
+def test_codedeploy_location_native_like_the_cli(diff_env):
+    """deploy create-deployment --s3-location: the validator builds the
+    revision as awscli's locationargs.py does; both executors leave the same
+    deployment, and a location without its required keys fails in both."""
+    assert run_cli(diff_env, "aws deploy create-application --application-name loc-app")[0] == 0
+    rc, _, err = run_cli(diff_env, "aws deploy create-deployment-group --application-name loc-app "
+                                   "--deployment-group-name loc-group --service-role-arn arn:aws:iam::123456789012:role/r")
+    assert rc == 0, err
+    revisions = []
+    for run in (run_cli, run_native):
+        rc, out, err = run(diff_env, "aws deploy create-deployment --application-name loc-app --deployment-group-name loc-group "
+                                     "--s3-location bucket=loc-bucket,key=app.zip,bundleType=zip,eTag=abc")
+        assert rc == 0, err
+        assert "not supported by the native executor" not in err
+        rc, info, err = run_cli(diff_env, f"aws deploy get-deployment --deployment-id {json.loads(out)['deploymentId']}")
+        assert rc == 0, err
+        revisions.append(json.loads(info)["deploymentInfo"]["revision"])
+    assert revisions[0] == revisions[1] == {
+        "revisionType": "S3",
+        "s3Location": {"bucket": "loc-bucket", "key": "app.zip", "bundleType": "zip", "eTag": "abc"},
+    }
+    for run in (run_cli, run_native):
+        rc, out, err = run(diff_env, "aws deploy create-deployment --application-name loc-app --deployment-group-name loc-group "
+                                     "--s3-location bucket=loc-bucket,key=app.zip")
+        assert rc != 0 and "--s3-location must specify bucket, key and bundleType." in err, err
