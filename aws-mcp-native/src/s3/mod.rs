@@ -35,9 +35,14 @@
 //! (SigV2 / SigV4) and `--copy-props` (v2 carries metadata and tags into
 //! multipart copies).
 //!
+//! A streaming `cp` of one object runs here too (`cp - s3://b/k` uploads
+//! the empty standard input every executor gives a command; `cp s3://b/k -`
+//! prints the object).
+//!
 //! ## Left to the `aws` program
 //!
-//! Streaming (`-`), `--no-overwrite`, `--case-conflict` other than
+//! Other streaming (`-` with `--recursive`, `--dryrun`, `mv`, ...),
+//! `--no-overwrite`, `--case-conflict` other than
 //! `ignore`, checksum algorithms other than CRC32, file arguments other
 //! than the paths, `--no-verify-ssl`/`--ca-bundle` ([`support`] says why).
 
@@ -84,9 +89,9 @@ pub(crate) fn support(command: &ValidatedCommand) -> Result<(), String> {
         ));
     }
     let o = S3Options::from_command(command);
-    if o.paths.iter().any(|p| p == "-") {
+    if o.paths.iter().any(|p| p == "-") && !is_stream(&o) {
         return Err(
-            "streaming from standard input or to standard output (`-`) is left to the AWS CLI"
+            "streaming from standard input or to standard output (`-`) other than a plain `cp` of one object is left to the AWS CLI"
                 .into(),
         );
     }
@@ -283,6 +288,7 @@ pub(crate) async fn run(
     let mut pr = Printer::new(options);
     let d = ex.cli.dialect;
     Ok(match o.cmd.as_str() {
+        "cp" if is_stream(&o) => stream(&client, &o, pr, d).await,
         "ls" => ls(&client, &o, pr, d).await,
         "mb" => mb(&client, &o, pr, d).await,
         "rb" => rb(ex, &client, &o, pr, d, options).await,
@@ -305,6 +311,92 @@ pub(crate) async fn run(
             transfer_command(ex, &client, source.as_ref().unwrap_or(&client), &o, pr, d).await
         }
     })
+}
+
+/// `cp - s3://b/k` or `cp s3://b/k -` of one object, without `--recursive`
+/// or `--dryrun` (the streaming transfers run here).
+fn is_stream(o: &S3Options) -> bool {
+    o.cmd == "cp"
+        && !o.recursive
+        && !o.dryrun
+        && matches!(
+            o.paths.as_slice(),
+            [a, b] if (a == "-" && b.starts_with("s3://")) || (a.starts_with("s3://") && b == "-")
+        )
+}
+
+/// awscli's streaming transfers. The server's standard input is the MCP
+/// connection, never the command's: as the subprocess executor gives the
+/// AWS CLI an empty standard input, an upload from `-` uploads an empty
+/// object (one `PutObject` with the command's object options). A download
+/// to `-` prints the object's bytes on standard output (`HeadObject`, then
+/// `GetObject`, as s3transfer's stream download does), held up to the
+/// output cap; nothing else is printed on success.
+async fn stream(client: &S3Client<'_>, o: &S3Options, mut pr: Printer, d: Dialect) -> Printed {
+    let (src, dest) = (o.paths[0].as_str(), o.paths[1].as_str());
+    let upload = src == "-";
+    let kind = if upload {
+        TransferType::Upload
+    } else {
+        TransferType::Download
+    };
+    let s3 = if upload { dest } else { src };
+    let fail = |mut pr: Printer, e: String| {
+        pr.failure(&output::failure(kind, src, Some(dest), &e));
+        pr.finish()
+    };
+    let (bucket, key) = match paths::split_s3_bucket_key(s3) {
+        Ok(x) => x,
+        Err(e) => return pr.raised(&e.to_string(), e.exit_code(d)),
+    };
+    let mut p = Map::new();
+    p.insert("Bucket".into(), Value::String(bucket));
+    p.insert("Key".into(), Value::String(key));
+    if upload {
+        let mut extra = match o.put_object_params() {
+            Ok(x) => x,
+            Err(e) => return pr.raised(&e.to_string(), e.exit_code(d)),
+        };
+        extra
+            .entry("ChecksumAlgorithm")
+            .or_insert_with(|| Value::String("CRC32".into()));
+        p.extend(extra);
+        let body = client::Body::new(bytes::Bytes::new(), true);
+        return match client.call(Op::PutObject, p, Some(body)).await {
+            Ok(_) => pr.finish(),
+            Err(e) => fail(pr, e.to_string()),
+        };
+    }
+    let mut head = p.clone();
+    head.extend(o.head_object_params(false));
+    if let Err(e) = client.call(Op::HeadObject, head, None).await {
+        return fail(pr, e.to_string());
+    }
+    p.extend(o.get_object_params());
+    let cap = pr.out_cap;
+    let buf = std::sync::Mutex::new(Vec::new());
+    let sink = |off: u64, data: &[u8]| -> std::io::Result<()> {
+        let mut b = buf.lock().unwrap_or_else(|e| e.into_inner());
+        let off = off as usize;
+        // What is past the output cap is counted, not kept.
+        let end = (off + data.len()).min(cap + 1);
+        if off < end {
+            if b.len() < end {
+                b.resize(end, 0);
+            }
+            b[off..end].copy_from_slice(&data[..end - off]);
+        }
+        Ok(())
+    };
+    match client.get_into(p, &sink, 0).await {
+        Ok((n, _)) => {
+            let b = buf.into_inner().unwrap_or_else(|e| e.into_inner());
+            pr.out(&String::from_utf8_lossy(&b));
+            pr.p.out_total = pr.p.out_total.max(n);
+            pr.finish()
+        }
+        Err(e) => fail(pr, e.to_string()),
+    }
 }
 
 /// A local time as `ls` prints it.

@@ -120,6 +120,12 @@ DOWN_FILES = dict(BASE_FILES, **{
 })
 
 CASES = {
+    # streams (`-`): no standard input here, an object to standard output
+    "stream upload from empty stdin": Case("s3 cp - s3://bkt/stream.txt"),
+    "stream upload with properties": Case("s3 cp - s3://bkt/stream.txt --content-type text/plain --metadata a=b"),
+    "stream download": Case("s3 cp s3://bkt/k/y.json -"),
+    "stream download missing key": Case("s3 cp s3://bkt/nope -"),
+    "stream upload to a missing bucket": Case("s3 cp - s3://nobucket/k"),
     # uploads
     "upload to a key": Case("s3 cp a.txt s3://bkt/a.txt"),
     "upload keeps the name": Case("s3 cp a.txt s3://bkt/"),
@@ -339,8 +345,9 @@ def run_cli(dialect, cmd, moto, work, home, progress=False):
     argv = [str(program(dialect))] + shlex.split(cmd) + ["--endpoint-url", moto]
     if not progress and shlex.split(cmd)[1] in ("cp", "mv", "sync"):
         argv.append("--no-progress")
+    # No standard input, as the server's subprocess executor gives the CLI.
     r = subprocess.run(argv, env=env_for(moto, work, home, dialect), cwd=work,
-                       capture_output=True, timeout=300)
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=300)
     # Bytes decoded as they are: no newline translation (`\r` matters).
     return r.returncode, r.stdout.decode(), r.stderr.decode()
 
@@ -381,7 +388,7 @@ V2_CASES = {
     "move onto itself", "move onto itself by prefix", "copy local to local", "rm recursive",
     "rm local path", "sync up delete", "sync down delete", "sync s3 to s3", "sync from missing bucket",
     "mb", "mb existing", "mb without scheme", "rb not empty", "rb force", "rb with a key",
-    "website", "website missing bucket",
+    "website", "website missing bucket", "stream upload from empty stdin", "stream download",
 }
 for _name, _case in CASES.items():
     if _name not in V2_CASES:
