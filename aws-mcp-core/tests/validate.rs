@@ -823,3 +823,43 @@ fn codedeploy_locations_become_the_revision() {
         "s3-location"
     ));
 }
+
+#[test]
+fn lambda_zip_files_go_into_the_code() {
+    let v = Validator::new(Catalog::embedded());
+    let c = ok("aws lambda create-function --function-name f --runtime python3.12 --role arn:aws:iam::123456789012:role/r --handler h --zip-file fileb://f.zip");
+    let f = c.local_paths()[0].clone();
+    assert_eq!(f.arg, "zip-file");
+    let mut zip = b"PK\x03\x04\xff entry".to_vec();
+    zip.extend_from_slice(b"PK\x05\x06");
+    zip.extend_from_slice(&[0; 18]);
+    let (member, value) = v.zip_file_value(&c, &f, &zip).unwrap();
+    assert_eq!(member, "Code");
+    assert_eq!(value["ZipFile"].as_array().map(Vec::len), Some(zip.len()));
+    let e = v.zip_file_value(&c, &f, b"not a zip").unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("--zip-file must be a zip file with the fileb:// prefix."),
+        "{e}"
+    );
+    let c = ok("aws lambda publish-layer-version --layer-name l --zip-file fileb://layer.zip");
+    let f = c.local_paths()[0].clone();
+    assert_eq!(v.zip_file_value(&c, &f, &zip).unwrap().0, "Content");
+    // update-function-code's --zip-file is the API's member, checked the same way.
+    let c = ok("aws lambda update-function-code --function-name f --zip-file fileb://f.zip");
+    let f = c.local_paths()[0].clone();
+    assert!(v.file_value(&c, &f, &zip).is_ok());
+    assert!(v
+        .file_value(&c, &f, b"text")
+        .unwrap_err()
+        .to_string()
+        .contains("must be a zip file"));
+    // The CLI's errors: ZipFile inside --code, an inline value that is not a zip.
+    for (cmd, msg) in [
+        ("aws lambda create-function --function-name f --runtime python3.12 --role r --handler h --code ZipFile=abc", "ZipFile cannot be provided as part of the --code argument"),
+        ("aws lambda create-function --function-name f --runtime python3.12 --role r --handler h --zip-file abc", "--zip-file must be a zip file"),
+    ] {
+        let e = v.validate(cmd).unwrap_err();
+        assert!(e.to_string().contains(msg), "{cmd}: {e}");
+    }
+}

@@ -171,10 +171,10 @@ const EC2_NATIVE: &[(&str, &str)] = &[
 /// Arguments that carry an input member's name but that awscli replaces with
 /// its own handling (a subclass of its `CLIArgument`): (botocore service,
 /// command, argument). The coverage check (`tools/catalog-gen/coverage_check.py`)
-/// proves this list complete against the live AWS CLI.
+/// proves this list complete against the live AWS CLI. (Lambda's `--code`
+/// and `--content` are not here: the validator reproduces their handling,
+/// see `aws_mcp_core::validate::translates_cli_argument`.)
 pub const CUSTOMIZED_MEMBERS: &[(&str, &str, &str)] = &[
-    ("lambda", "create-function", "code"),
-    ("lambda", "publish-layer-version", "content"),
     ("translate", "import-terminology", "terminology-data"),
     ("translate", "translate-document", "document"),
     (
@@ -558,7 +558,9 @@ fn local_files_left_to_cli(command: &ValidatedCommand, service: Service<'_>) -> 
         let member_arg = args.get(&p.arg).is_some_and(|a| a.kind == ArgKind::Member);
         let ok = match p.origin {
             PathOrigin::FileUrl | PathOrigin::FilebUrl => {
-                member_arg || paramfiles::is_input_document(&p.arg)
+                member_arg
+                    || paramfiles::is_input_document(&p.arg)
+                    || (p.arg == "zip-file" && paramfiles::hoisted_zip(command))
             }
             PathOrigin::OptionPath => member_arg,
             PathOrigin::OutputFile => p.arg == "outfile",
@@ -1752,9 +1754,13 @@ mod tests {
         assert!(flags >= 30, "{flags} EC2 top-level booleans");
         // The streaming output's file (s3api get-object, ebs get-snapshot-block, ...).
         assert!(native["outfile"] >= 10, "{}", native["outfile"]);
-        // CodeDeploy's revision locations, translated by the validator.
-        let translated = native.keys().filter(|k| k.starts_with("deploy ")).count();
-        assert_eq!(translated, 6, "{native:#?}");
+        // CodeDeploy's revision locations and Lambda's --zip-file,
+        // translated by the validator and read by paramfiles.
+        let translated = native
+            .keys()
+            .filter(|k| k.starts_with("deploy ") || k.ends_with("--zip-file"))
+            .count();
+        assert_eq!(translated, 6 + 2, "{native:#?}");
         assert_eq!(
             native.len(),
             5 + EC2_NATIVE.len() + flags + translated,
@@ -1767,8 +1773,6 @@ mod tests {
             "ec2 bundle-instance --bucket",
             "ec2 bundle-instance --owner-sak",
             "ec2 get-password-data --priv-launch-key",
-            "lambda create-function --code",
-            "lambda create-function --zip-file",
             "cloudwatch put-metric-data --metric-name",
             "ses send-email --to",
             "configservice put-configuration-recorder --recording-group",
@@ -1796,6 +1800,9 @@ mod tests {
             "aws ec2 modify-vpc-attribute --vpc-id vpc-1 --no-enable-dns-support",
             "aws iam list-users --max-items 5 --page-size 2",
             "aws ec2 describe-vpcs --cli-input-json {}",
+            "aws lambda create-function --function-name f --role r --runtime python3.12 --handler h --code S3Bucket=bucket,S3Key=k",
+            "aws lambda create-function --function-name f --role r --runtime python3.12 --handler h --zip-file fileb://f.zip",
+            "aws lambda publish-layer-version --layer-name l --zip-file fileb://layer.zip",
             r#"aws iam get-user --cli-input-json '{"UserName":"u"}'"#,
             "aws iam create-user --cli-input-json file://user.json",
         ] {
@@ -1807,7 +1814,6 @@ mod tests {
             ("aws ec2 describe-vpcs --generate-cli-skeleton output", "JSON template"),
             ("aws iam list-users --generate-cli-skeleton", "JSON template"),
             ("aws ec2 bundle-instance --instance-id i-1 --bucket b --prefix p --owner-akid a --owner-sak s", "customization"),
-            ("aws lambda create-function --function-name f --role r --runtime python3.12 --handler h --code S3Bucket=bucket,S3Key=k", "customization"),
             ("aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::123456789012:role/r", "customization"),
         ] {
             let r = reason(cmd);
@@ -1882,7 +1888,8 @@ mod tests {
             ("aws sts get-caller-identity --ca-bundle /tmp/ca.pem", "local file"),
             ("aws sts get-caller-identity --no-verify-ssl", "--no-verify-ssl"),
             ("aws lambda invoke --function-name f out.json", "AWS CLI customization"),
-            ("aws s3 cp - s3://b/k", "streaming"),
+            ("aws s3 cp - s3://b/k --recursive", "streaming"),
+            ("aws s3 mv s3://b/k -", "streaming"),
             ("aws s3 cp a s3://b/ --case-conflict warn", "--case-conflict"),
             ("aws s3 cp a s3://b/ --checksum-algorithm SHA256", "--checksum-algorithm"),
             ("aws s3 cp a s3://b/ --metadata file://m.json", "--metadata"),

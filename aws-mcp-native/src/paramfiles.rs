@@ -108,6 +108,28 @@ pub(crate) fn prepare(
             PathOrigin::FileUrl | PathOrigin::FilebUrl if is_input_document(&lp.arg) => {
                 documents.push(lp);
             }
+            PathOrigin::FileUrl | PathOrigin::FilebUrl
+                if lp.arg == "zip-file" && hoisted_zip(command) =>
+            {
+                let bytes =
+                    read(files, &lp.path).map_err(|e| {
+                        NativeError::File(format!(
+                        "Error parsing parameter '--zip-file': Unable to load paramfile {}{}: {e}",
+                        if lp.origin == PathOrigin::FilebUrl { "fileb://" } else { "file://" },
+                        lp.path
+                    ))
+                    })?;
+                let (member, value) = validator
+                    .zip_file_value(command, lp, &bytes)
+                    .map_err(|e| NativeError::File(e.to_string()))?;
+                // awscli's ZipFileArgument updates the structure --code gave.
+                match (params.get_mut(&member), value) {
+                    (Some(Value::Object(o)), Value::Object(v)) => o.extend(v),
+                    (_, v) => {
+                        params.insert(member, v);
+                    }
+                }
+            }
             PathOrigin::FileUrl | PathOrigin::FilebUrl => {
                 let scheme = if lp.origin == PathOrigin::FilebUrl {
                     "fileb://"
@@ -163,6 +185,17 @@ pub(crate) fn prepare(
             .map_err(|e| NativeError::File(e.to_string()))?;
     }
     Ok(out)
+}
+
+/// Whether `command`'s `--zip-file` is awscli's own argument (Lambda's
+/// `create-function` and `publish-layer-version`), read here into the
+/// code's structure.
+pub(crate) fn hoisted_zip(command: &ValidatedCommand) -> bool {
+    aws_mcp_core::validate::translates_cli_argument(
+        command.api().map(|a| a.service.as_str()),
+        command.operation(),
+        "zip-file",
+    )
 }
 
 /// Whether the CLI argument `arg` takes a document of API parameters

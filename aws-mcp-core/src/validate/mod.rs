@@ -39,6 +39,7 @@ mod ec2;
 mod error;
 pub(crate) mod files;
 pub(crate) mod globals;
+mod lambda;
 mod paramfile;
 mod shorthand;
 pub mod suggest;
@@ -1036,6 +1037,13 @@ fn assemble_parameters(
             &matched.given,
             &mut out.parameters,
         )?;
+        let zip_file = matched
+            .given
+            .iter()
+            .find(|g| &*g.arg.name == "zip-file")
+            .and_then(|g| g.values.first())
+            .map(String::as_str);
+        lambda::apply(service.api_name(), cmd.name(), zip_file, &out.parameters)?;
     }
     for (parent, key, value) in nested {
         let slot = out
@@ -1111,6 +1119,7 @@ fn assemble_parameters(
 /// the parameters as they are.
 pub fn translates_cli_argument(api_service: Option<&str>, command: &str, arg: &str) -> bool {
     codedeploy::translates(api_service, command, arg)
+        || lambda::translates(api_service, command, arg)
 }
 
 /// awscli's EC2 "top-level boolean" arguments (`--[no-]source-dest-check`):

@@ -112,6 +112,14 @@ impl Validator<'_> {
             Ok(s) => Value::String(s.to_string()),
             Err(_) => Value::Array(b.iter().map(|x| Value::from(*x)).collect()),
         };
+        if super::lambda::checks_zip(
+            command.api().map(|a| a.service.as_str()),
+            command.operation(),
+            &file.arg,
+        ) && !super::lambda::is_zip(contents)
+        {
+            return Err(fail(super::lambda::NOT_A_ZIP.into()));
+        }
         let value = match (sh.shape_type, file.origin) {
             (ShapeType::Blob, PathOrigin::FilebUrl) => bytes_value(contents),
             (ShapeType::Blob, _) => {
@@ -265,6 +273,50 @@ impl Validator<'_> {
             )));
         }
         Ok(())
+    }
+
+    /// The parameter a Lambda `--zip-file fileb://f.zip` gives with these
+    /// `contents` (awscli's `ZipFileArgument`): `("Code", {"ZipFile":
+    /// bytes})` for `create-function`, `("Content", ...)` for
+    /// `publish-layer-version`, to be merged into that structure.
+    ///
+    /// # Errors
+    ///
+    /// The CLI's message when the contents are not a zip archive, or when
+    /// the command's `--zip-file` is not awscli's own argument.
+    pub fn zip_file_value(
+        &self,
+        command: &ValidatedCommand,
+        file: &LocalPath,
+        contents: &[u8],
+    ) -> Result<(String, Value), FileValueError> {
+        let scheme = if file.origin == PathOrigin::FilebUrl {
+            "fileb://"
+        } else {
+            "file://"
+        };
+        let fail = |problem: String| FileValueError {
+            arg: file.arg.clone(),
+            file: format!("{scheme}{}", file.path),
+            problem,
+        };
+        let api = command.api().map(|a| a.service.as_str());
+        let Some(member) = super::lambda::hoisted_into(api, command.operation()) else {
+            return Err(fail("the command has no --zip-file of awscli's own".into()));
+        };
+        if file.arg != "zip-file" {
+            return Err(fail("only --zip-file takes a zip file".into()));
+        }
+        if !super::lambda::is_zip(contents) {
+            return Err(fail(super::lambda::NOT_A_ZIP.into()));
+        }
+        let bytes = match std::str::from_utf8(contents) {
+            Ok(s) => Value::String(s.to_string()),
+            Err(_) => Value::Array(contents.iter().map(|x| Value::from(*x)).collect()),
+        };
+        let mut o = serde_json::Map::new();
+        o.insert("ZipFile".into(), bytes);
+        Ok((member.to_string(), Value::Object(o)))
     }
 
     fn base64_blobs(&self, command: &ValidatedCommand) -> bool {

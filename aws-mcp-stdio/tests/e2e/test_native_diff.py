@@ -414,3 +414,35 @@ def test_codedeploy_location_native_like_the_cli(diff_env):
         rc, out, err = run(diff_env, "aws deploy create-deployment --application-name loc-app --deployment-group-name loc-group "
                                      "--s3-location bucket=loc-bucket,key=app.zip")
         assert rc != 0 and "--s3-location must specify bucket, key and bundleType." in err, err
+
+
+def test_lambda_zip_file_native_like_the_cli(diff_env):
+    """lambda create-function --zip-file fileb://: the zip goes into
+    Code.ZipFile (awscli's ZipFileArgument) in both executors (the same
+    CodeSha256 and CodeSize), and a file that is not a zip fails in both."""
+    import io
+    import zipfile
+
+    work = pathlib.Path(diff_env["AWS_API_MCP_WORKING_DIR"])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("handler.py", "def handler(event, context):\n    return 1\n")
+    (work / "fn.zip").write_bytes(buf.getvalue())
+    (work / "notzip.txt").write_text("not a zip\n")
+    rc, out, err = run_cli(diff_env, "aws iam create-role --role-name zip-role --assume-role-policy-document "
+                                     "'{\"Version\":\"2012-10-17\",\"Statement\":[]}'")
+    assert rc == 0, err
+    role = json.loads(out)["Role"]["Arn"]
+    codes = []
+    for n, run in (("cli", run_cli), ("native", run_native)):
+        rc, out, err = run(diff_env, f"aws lambda create-function --function-name zip-{n} --runtime python3.12 "
+                                     f"--role {role} --handler handler.handler --zip-file fileb://{work}/fn.zip")
+        assert rc == 0, f"{n}: {err}"
+        assert "not supported by the native executor" not in err
+        c = json.loads(out)
+        codes.append((c["CodeSha256"], c["CodeSize"]))
+    assert codes[0] == codes[1] and codes[0][1] == len(buf.getvalue())
+    for run in (run_cli, run_native):
+        rc, out, err = run(diff_env, f"aws lambda create-function --function-name zip-bad --runtime python3.12 "
+                                     f"--role {role} --handler h --zip-file fileb://{work}/notzip.txt")
+        assert rc != 0 and "--zip-file must be a zip file with the fileb:// prefix." in err, err
