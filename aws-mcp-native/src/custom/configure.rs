@@ -365,8 +365,10 @@ pub(crate) fn parse_ini(text: &str) -> Result<RawConfig, String> {
         Section(usize),
         Defaults,
     }
-    let mut sections: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
-    let mut defaults: Vec<(String, Vec<String>)> = Vec::new();
+    /// Options with their lines, before they are joined.
+    type Lines = Vec<(String, Vec<String>)>;
+    let mut sections: Vec<(String, Lines)> = Vec::new();
+    let mut defaults: Lines = Vec::new();
     let mut cur: Option<Cur> = None;
     let mut optname: Option<String> = None;
     let mut indent_level = 0usize;
