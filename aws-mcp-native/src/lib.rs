@@ -526,7 +526,10 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
 }
 
 /// Whether the output of `command` has a streaming payload (what awscli's
-/// `outfile` argument receives).
+/// `outfile` argument receives): a member marked streaming, or, as
+/// botocore's `OperationModel.has_streaming_output` decides, a `payload`
+/// member that is a blob (Lambda `Invoke`'s `Payload`, API Gateway
+/// `GetExport`'s `body`), which botocore reads as a stream too.
 fn has_streaming_output(service: Service<'_>, command: &str) -> bool {
     let Some(detail) = service.command(command).and_then(|c| c.detail().ok()) else {
         return false;
@@ -543,8 +546,21 @@ fn has_streaming_output(service: Service<'_>, command: &str) -> bool {
         .is_some_and(|sh| {
             sh.members.iter().any(|(_, m)| {
                 m.traits().streaming || shapes.get(&m.shape).is_some_and(|t| t.traits().streaming)
-            })
+            }) || blob_payload(sh, shapes).is_some()
         })
+}
+
+/// The name of `output`'s `payload` member when it is a blob: botocore
+/// streams such a body (`has_streaming_output`), and awscli's `outfile`
+/// argument writes it to the file and removes it from what is printed.
+fn blob_payload<'s>(
+    output: &'s aws_mcp_core::catalog::Shape,
+    shapes: &std::collections::HashMap<aws_mcp_core::catalog::Name, aws_mcp_core::catalog::Shape>,
+) -> Option<&'s str> {
+    let name = output.traits().payload.as_deref()?;
+    let (_, m) = output.members.iter().find(|(n, _)| &**n == name)?;
+    let target = shapes.get(&m.shape)?;
+    (target.shape_type == aws_mcp_core::catalog::ShapeType::Blob).then_some(name)
 }
 
 /// Why the command's local files keep it from running natively, if they do:
@@ -1130,9 +1146,18 @@ impl NativeExecutor {
                     return Ok((rc, String::new(), msg));
                 }
             };
-            let page = quirks::after_response(&api.operation, applied, page);
+            let mut page = quirks::after_response(&api.operation, applied, page);
             if let Some(o) = &outfile {
                 o.commit(&page)?;
+                // The payload went to the file; awscli's `save_file` removes
+                // it from the printed response (a streaming member is never
+                // parsed into it, a blob payload is, as an empty text).
+                let output = op.output.as_ref().and_then(|r| shapes.get(&r.shape));
+                if let (Some(name), Value::Object(m)) =
+                    (output.and_then(|o| blob_payload(o, shapes)), &mut page)
+                {
+                    m.remove(name);
+                }
             }
             match &mut pages {
                 Some(w) => {
@@ -1766,8 +1791,14 @@ mod tests {
             5 + EC2_NATIVE.len() + flags + translated,
             "{native:#?}"
         );
-        // An `outfile` that is a customization of its own (lambda invoke) is routed.
-        assert!(routed["outfile"] >= 1);
+        // A blob payload is streamed as botocore does (lambda invoke's
+        // `Payload`); the `outfile`s left are customizations of their own
+        // (iam create-virtual-mfa-device's QR code or seed, s3api
+        // select-object-content's event stream).
+        assert_eq!(routed.get("outfile"), Some(&2), "{routed:#?}");
+        let lambda = Catalog::embedded().service("lambda").expect("lambda");
+        assert!(has_streaming_output(lambda, "invoke"));
+        assert!(!has_streaming_output(lambda, "get-function"));
         // Everything else the CLI adds is routed, EC2's included.
         for k in [
             "ec2 bundle-instance --bucket",
@@ -1887,7 +1918,6 @@ mod tests {
         for (cmd, why) in [
             ("aws sts get-caller-identity --ca-bundle /tmp/ca.pem", "local file"),
             ("aws sts get-caller-identity --no-verify-ssl", "--no-verify-ssl"),
-            ("aws lambda invoke --function-name f out.json", "AWS CLI customization"),
             ("aws s3 cp - s3://b/k --recursive", "streaming"),
             ("aws s3 mv s3://b/k -", "streaming"),
             ("aws s3 cp a s3://b/ --case-conflict warn", "--case-conflict"),

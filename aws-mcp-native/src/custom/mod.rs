@@ -26,12 +26,15 @@ use serde_json::{Map, Value};
 use crate::s3::Printed;
 use crate::{NativeError, NativeExecutor};
 
+mod configure;
+
 /// Whether `command` (a hand-written command of a service other than
 /// `s3`) is run here: `None` when no module handles it, else the module's
 /// answer (`Err` says why this use of it is left to the `aws` program).
 pub(crate) fn support(command: &ValidatedCommand) -> Option<Result<(), String>> {
     #[allow(clippy::match_single_binding)]
     match (command.service(), command.operation()) {
+        ("configure", _) => Some(configure::support(command)),
         _ => None,
     }
 }
@@ -42,9 +45,9 @@ pub(crate) async fn run(
     command: &ValidatedCommand,
     options: &ExecOptions,
 ) -> Result<Printed, NativeError> {
-    let _ = (ex, options);
     #[allow(clippy::match_single_binding)]
     match (command.service(), command.operation()) {
+        ("configure", _) => configure::run(ex, command, options).await,
         (s, c) => Err(NativeError::Unsupported(format!(
             "`{s} {c}` is a hand-written AWS CLI command, not a single API call"
         ))),
