@@ -213,6 +213,15 @@ pub fn cli_argument(
             "outfile" if has_streaming_output(service, command) => CliArgument::Native(
                 "the streaming output is written to this file as awscli writes it (aws_mcp_native's paramfiles)",
             ),
+            // awscli's QueryOutFileArgument (iot): a part of the response
+            // saved to a file (`paramfiles`).
+            "certificate-pem-outfile" | "public-key-outfile" | "private-key-outfile"
+                if api == "iot" =>
+            {
+                CliArgument::Native(
+                    "the response's value is saved to this file (mode 0600) as awscli's QueryOutFileArgument does (aws_mcp_native's paramfiles)",
+                )
+            }
             _ if aws_mcp_core::validate::translates_cli_argument(Some(api), command, &arg.name) => {
                 CliArgument::Native(
                     "translated into API parameters as awscli's customization does (aws_mcp_core::validate)",
@@ -579,7 +588,9 @@ fn local_files_left_to_cli(command: &ValidatedCommand, service: Service<'_>) -> 
                     || (p.arg == "zip-file" && paramfiles::hoisted_zip(command))
             }
             PathOrigin::OptionPath => member_arg,
-            PathOrigin::OutputFile => p.arg == "outfile",
+            PathOrigin::OutputFile => {
+                p.arg == "outfile" || paramfiles::query_outfile(command, &p.arg).is_some()
+            }
             _ => false,
         };
         if !ok {
@@ -1147,6 +1158,7 @@ impl NativeExecutor {
                 }
             };
             let mut page = quirks::after_response(&api.operation, applied, page);
+            paramfiles::save_query_outfiles(&self.files, command, &page)?;
             if let Some(o) = &outfile {
                 o.commit(&page)?;
                 // The payload went to the file; awscli's `save_file` removes
@@ -1786,9 +1798,12 @@ mod tests {
             .filter(|k| k.starts_with("deploy ") || k.ends_with("--zip-file"))
             .count();
         assert_eq!(translated, 6 + 2, "{native:#?}");
+        // iot's QueryOutFileArguments, saved from the response.
+        let saved = native.keys().filter(|k| k.starts_with("iot ")).count();
+        assert_eq!(saved, 4, "{native:#?}");
         assert_eq!(
             native.len(),
-            5 + EC2_NATIVE.len() + flags + translated,
+            5 + EC2_NATIVE.len() + flags + translated + saved,
             "{native:#?}"
         );
         // A blob payload is streamed as botocore does (lambda invoke's

@@ -160,6 +160,8 @@ pub(crate) fn prepare(
             PathOrigin::OutputFile if lp.arg == "outfile" => {
                 out.outfile = Some(lp.path.clone());
             }
+            // Written from the response ([`save_query_outfiles`]).
+            PathOrigin::OutputFile if query_outfile(command, &lp.arg).is_some() => {}
             _ => {
                 return Err(NativeError::Unsupported(format!(
                     "--{} names the local file {:?}, which the native executor does not open",
@@ -185,6 +187,96 @@ pub(crate) fn prepare(
             .map_err(|e| NativeError::File(e.to_string()))?;
     }
     Ok(out)
+}
+
+/// awscli's `QueryOutFileArgument`s: arguments that save a part of a
+/// successful response to a file created with mode 0600 (the response is
+/// still printed whole): (API service, operation, argument, the value's
+/// dotted path in the response).
+const QUERY_OUTFILES: &[(&str, &str, &str, &str)] = &[
+    (
+        "iot",
+        "CreateKeysAndCertificate",
+        "certificate-pem-outfile",
+        "certificatePem",
+    ),
+    (
+        "iot",
+        "CreateKeysAndCertificate",
+        "public-key-outfile",
+        "keyPair.PublicKey",
+    ),
+    (
+        "iot",
+        "CreateKeysAndCertificate",
+        "private-key-outfile",
+        "keyPair.PrivateKey",
+    ),
+    (
+        "iot",
+        "CreateCertificateFromCsr",
+        "certificate-pem-outfile",
+        "certificatePem",
+    ),
+];
+
+/// The response path `arg` of `command` saves, when it is one of awscli's
+/// query outfiles.
+pub(crate) fn query_outfile(command: &ValidatedCommand, arg: &str) -> Option<&'static str> {
+    let api = command.api()?;
+    QUERY_OUTFILES
+        .iter()
+        .find(|(s, o, a, _)| *s == api.service && *o == api.operation && *a == arg)
+        .map(|(_, _, _, q)| *q)
+}
+
+/// Save the parts of a successful `response` that the command's query
+/// outfiles name, as awscli's `save_query` does: the value's text (an
+/// absent value writes an empty file), mode 0600 whether the file is new or
+/// not; each written to a temporary file beside it and renamed over it.
+/// Paths resolve as `resolve_given_outfile_path` (`expanduser(expandvars(p))`,
+/// the semantics the policy judged them with).
+pub(crate) fn save_query_outfiles(
+    files: &LocalFiles,
+    command: &ValidatedCommand,
+    response: &Value,
+) -> Result<(), NativeError> {
+    use std::io::Write as _;
+    for lp in command.local_paths() {
+        if lp.origin != PathOrigin::OutputFile {
+            continue;
+        }
+        let Some(query) = query_outfile(command, &lp.arg) else {
+            continue;
+        };
+        let value = query
+            .split('.')
+            .try_fold(response, |v, k| v.get(k))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let text = match value {
+            Value::Null => String::new(),
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        let fail =
+            |e: String| NativeError::File(format!("Unable to write to file: {}: {e}", lp.path));
+        let tmp = files
+            .create_temp_as(&lp.path, Semantics::PARAM_FILE, false)
+            .map_err(|e| fail(e.to_string()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.file()
+                .set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| fail(e.to_string()))?;
+        }
+        tmp.file()
+            .write_all(text.as_bytes())
+            .map_err(|e| fail(e.to_string()))?;
+        files.commit(tmp, None).map_err(|e| fail(e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// Whether `command`'s `--zip-file` is awscli's own argument (Lambda's

@@ -446,3 +446,31 @@ def test_lambda_zip_file_native_like_the_cli(diff_env):
         rc, out, err = run(diff_env, f"aws lambda create-function --function-name zip-bad --runtime python3.12 "
                                      f"--role {role} --handler h --zip-file fileb://{work}/notzip.txt")
         assert rc != 0 and "--zip-file must be a zip file with the fileb:// prefix." in err, err
+
+
+def test_iot_query_outfiles_native_like_the_cli(diff_env):
+    """iot create-keys-and-certificate --certificate-pem-outfile/--public-key-outfile/
+    --private-key-outfile (awscli's QueryOutFileArgument): each file holds the
+    response's value, mode 0600 even when it existed before, and the response
+    is printed whole, in both executors."""
+    import stat
+
+    work = pathlib.Path(diff_env["AWS_API_MCP_WORKING_DIR"])
+    for n, run in (("cli", run_cli), ("native", run_native)):
+        existing = work / f"{n}.cert.pem"
+        existing.write_text("old\n")
+        existing.chmod(0o644)
+        rc, out, err = run(diff_env, f"aws iot create-keys-and-certificate --set-as-active "
+                                     f"--certificate-pem-outfile {work}/{n}.cert.pem "
+                                     f"--public-key-outfile {work}/{n}.public.key "
+                                     f"--private-key-outfile {work}/{n}.private.key")
+        assert rc == 0, f"{n}: {err}"
+        assert "not supported by the native executor" not in err
+        r = json.loads(out)
+        assert set(r) >= {"certificateArn", "certificateId", "certificatePem", "keyPair"}, r
+        for suffix, value in (("cert.pem", r["certificatePem"]),
+                              ("public.key", r["keyPair"]["PublicKey"]),
+                              ("private.key", r["keyPair"]["PrivateKey"])):
+            p = work / f"{n}.{suffix}"
+            assert p.read_text() == value, (n, suffix)
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600, (n, suffix, oct(p.stat().st_mode))
