@@ -74,11 +74,32 @@ fn value<'a>(command: &'a ValidatedCommand, name: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
+/// Why a value of `command` is left to the AWS CLI: awscli reads an
+/// argument value that starts with `file://` or `fileb://` from that file,
+/// and AWS CLI v1 one that starts with `http://` or `https://` from that
+/// URL, before the command sees it (its `load-cli-arg` handler) — for
+/// hand-written commands too.
+pub(super) fn loaded_value(command: &ValidatedCommand) -> Result<(), String> {
+    const PREFIXES: &[&str] = &["file://", "fileb://", "http://", "https://"];
+    for a in command.args() {
+        for v in &a.values {
+            if let Some(p) = PREFIXES.iter().find(|p| v.starts_with(*p)) {
+                return Err(format!(
+                    "--{} starts with {p}: awscli replaces such a value with what it reads there",
+                    a.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Whether this module reproduces `command`, or why not.
 pub(crate) fn support(command: &ValidatedCommand) -> Result<(), String> {
     if command.kind() != CommandKind::Custom {
         return Err("not a hand-written command".into());
     }
+    loaded_value(command)?;
     let g = command.globals();
     let presigns = matches!(
         (command.service(), command.operation()),

@@ -27,8 +27,9 @@
 //!
 //! The YAML is read and written by [`super::kubeyaml`] as PyYAML does; a
 //! file it cannot read exactly as PyYAML would is an error, not a guess.
-//! `--assume-role-arn` (a second identity for `DescribeCluster`) is left
-//! to the AWS CLI.
+//! `--assume-role-arn` (a second identity for `DescribeCluster`) and
+//! values awscli would load from a file or URL (`--proxy-url http://...`
+//! in AWS CLI v1) are left to the AWS CLI.
 
 use std::io::Read as _;
 
@@ -70,6 +71,7 @@ pub(crate) fn support(command: &ValidatedCommand) -> Result<(), String> {
     {
         return Err("not eks update-kubeconfig".into());
     }
+    super::credentials::loaded_value(command)?;
     if value(command, "name").is_none() {
         return Err("eks update-kubeconfig without --name: the AWS CLI reports it".into());
     }

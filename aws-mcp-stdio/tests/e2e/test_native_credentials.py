@@ -10,6 +10,7 @@ masked; `eks get-token`'s token is decoded, masked and compared as a URL.
 
 import base64
 import json
+import pathlib
 import re
 import subprocess
 
@@ -119,7 +120,10 @@ def test_left_to_the_cli(diff_env):
     """Uses whose errors awscli reports itself stay with the `aws` program."""
     for cmd in ["aws eks get-token",
                 "aws eks get-token --cluster-name a --cluster-id b",
-                "aws eks get-token --cluster-name a --no-sign-request"]:
+                "aws eks get-token --cluster-name a --no-sign-request",
+                "aws eks get-token --cluster-name file://name.txt",
+                "aws eks update-kubeconfig --name kc1 --kubeconfig k --proxy-url http://proxy:3128",
+                "aws eks update-kubeconfig --name kc1 --kubeconfig k --assume-role-arn arn:aws:iam::1:role/r"]:
         native, why = routed_natively(diff_env, cmd)
         assert not native, cmd
         assert why
@@ -132,3 +136,91 @@ def test_policy_still_refuses_credentials(diff_env):
         rc, out, err = run_native(env, cmd)
         assert rc != 0 and out == "", (cmd, out)
         assert "AWS_MCP_ALLOW_CREDENTIAL_COMMANDS" in err, (cmd, err)
+
+
+# eks update-kubeconfig: the same sequence of calls by each CLI on its own
+# file (under the working directory, where the policy lets it write), the
+# printed text and the files compared after each call.
+
+@pytest.fixture(scope="module")
+def eks_env(diff_env):
+    for name in ["kc1", "kc2"]:
+        rc, out, err = run_cli(diff_env, f"aws eks create-cluster --name {name} "
+                               "--role-arn arn:aws:iam::123456789012:role/eks "
+                               "--resources-vpc-config subnetIds=subnet-1")
+        assert rc == 0, err
+    return diff_env
+
+
+def work(env):
+    return pathlib.Path(env["AWS_API_MCP_WORKING_DIR"])
+
+
+def both(env, cmd, files, env_for=None):
+    """Run `cmd` ({d} is each side's directory) with the CLI and natively;
+    the outputs (the directory names made equal) and `files` must match."""
+    results = []
+    for side, runner in [("cli", run_cli), ("native", run_native)]:
+        d = work(env) / side
+        e = env_for(d) if env_for else env
+        results.append((d, runner(e, cmd.replace("{d}", str(d)))))
+    (dc, c), (dn, n) = results
+    norm = lambda t, d: t.replace(str(d), "{d}")  # noqa: E731
+    assert n[0] == c[0], (cmd, c, n)
+    assert norm(n[1], dn) == norm(c[1], dc), (cmd, c[1], n[1])
+    assert norm(n[2], dn) == norm(c[2], dc), (cmd, c[2], n[2])
+    for f in files:
+        fc, fn = dc / f, dn / f
+        assert fc.exists() == fn.exists(), f
+        if fc.exists():
+            assert fn.read_text() == fc.read_text(), f
+            assert oct(fn.stat().st_mode & 0o777) == oct(fc.stat().st_mode & 0o777), f
+    return c
+
+
+def test_update_kubeconfig_sequence(eks_env):
+    env = eks_env
+    cfg = "--kubeconfig {d}/seq/kube/config"
+    for cmd in [
+        f"aws eks update-kubeconfig --name kc1 {cfg}",
+        f"aws eks update-kubeconfig --name kc1 {cfg}",
+        f"aws eks update-kubeconfig --name kc1 {cfg} --alias al --user-alias ua "
+        "--role-arn arn:aws:iam::123456789012:role/k8s --verbose",
+        f"aws eks update-kubeconfig --name kc2 {cfg} --proxy-url socks5://proxy.example:1080",
+        f"aws eks update-kubeconfig --name kc1 {cfg} --alias dry --dry-run",
+        f"aws eks update-kubeconfig --name kc1 --kubeconfig {{d}}/seq/none.yaml --dry-run",
+        f"aws eks update-kubeconfig --name no-such-cluster {cfg}",
+    ]:
+        native, why = routed_natively(env, cmd.replace("{d}", str(work(env) / "native")))
+        assert native, why
+        both(env, cmd, ["seq/kube/config", "seq/none.yaml"])
+
+
+def test_update_kubeconfig_merges_an_existing_file(eks_env):
+    """A hand-written kubeconfig (comments, other indentation, quotes) is
+    read as PyYAML reads it and written back as PyYAML writes it."""
+    env = eks_env
+    text = ("# mine\napiVersion: v1\nkind: \"Config\"\nclusters:\n  - name: other\n"
+            "    cluster: {server: 'https://other.example', insecure-skip-tls-verify: true}\n"
+            "contexts: []\ncurrent-context: other\nusers:\n  - name: other\n    user: {}\n")
+    for side in ["cli", "native"]:
+        (work(env) / side / "merge").mkdir(parents=True, exist_ok=True)
+        p = work(env) / side / "merge" / "config"
+        p.write_text(text)
+        p.chmod(0o640)
+    both(env, "aws eks update-kubeconfig --name kc1 --kubeconfig {d}/merge/config", ["merge/config"])
+    # A file that is not a mapping: awscli's own error.
+    for side in ["cli", "native"]:
+        (work(env) / side / "merge" / "bad").write_text("- a\n")
+    c = both(env, "aws eks update-kubeconfig --name kc1 --kubeconfig {d}/merge/bad", ["merge/bad"])
+    assert "Content not a <class 'dict'>." in c[2]
+
+
+def test_update_kubeconfig_follows_kubeconfig_env(eks_env):
+    """Without --kubeconfig: the KUBECONFIG file that has the cluster."""
+    env = eks_env
+    both(env, "aws eks update-kubeconfig --name kc1 --kubeconfig {d}/env/b", ["env/a", "env/b"])
+    both(env, "aws eks update-kubeconfig --name kc2 --alias second", ["env/a", "env/b"],
+         env_for=lambda d: dict(env, KUBECONFIG=f"{d}/env/a:{d}/env/b"))
+    both(env, "aws eks update-kubeconfig --name kc1 --alias third", ["env/a", "env/b"],
+         env_for=lambda d: dict(env, KUBECONFIG=f"{d}/env/a:{d}/env/b"))
