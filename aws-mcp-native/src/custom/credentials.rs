@@ -420,23 +420,23 @@ async fn get_token(
         .unwrap_or("")
         .to_string();
     if let Some(role) = value(command, "role-arn") {
-        let mut params = Map::new();
-        params.insert("RoleArn".into(), role.into());
-        params.insert("RoleSessionName".into(), "EKSGetTokenAuth".into());
-        let result = match sts_call(ex, command, &region, "assume-role", &params, options).await? {
-            Ok(r) => r,
+        let assumed = match assume_role(
+            ex,
+            command,
+            Some(&region),
+            role,
+            "EKSGetTokenAuth",
+            options,
+        )
+        .await?
+        {
+            Ok(c) => c,
             Err(printed) => return Ok(printed),
         };
-        let c = &result["Credentials"];
-        let field = |k: &str| {
-            c[k].as_str().map(str::to_string).ok_or_else(|| {
-                NativeError::Response(format!("AssumeRole returned no Credentials.{k}"))
-            })
-        };
         creds = Credentials::new(
-            field("AccessKeyId")?,
-            field("SecretAccessKey")?,
-            Some(field("SessionToken")?),
+            assumed.access_key_id,
+            assumed.secret_access_key,
+            assumed.session_token,
             None,
             "eks-get-token",
         );
@@ -508,20 +508,52 @@ async fn sts_endpoint(
     Ok((ep.url, name, signing_region))
 }
 
+/// STS `AssumeRole` of `role` (session `session`) by awscli's nested STS
+/// client (see [`sts_call`]): the role's credentials, or the failed call's
+/// printed error.
+pub(super) async fn assume_role(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+    region: Option<&str>,
+    role: &str,
+    session: &str,
+    options: &ExecOptions,
+) -> Result<Result<aws_mcp_core::exec::Credentials, Printed>, NativeError> {
+    let mut params = Map::new();
+    params.insert("RoleArn".into(), role.into());
+    params.insert("RoleSessionName".into(), session.into());
+    let result = match sts_call(ex, command, region, "assume-role", &params, options).await? {
+        Ok(r) => r,
+        Err(printed) => return Ok(Err(printed)),
+    };
+    let c = &result["Credentials"];
+    let field = |k: &str| {
+        c[k].as_str()
+            .map(str::to_string)
+            .ok_or_else(|| NativeError::Response(format!("AssumeRole returned no Credentials.{k}")))
+    };
+    Ok(Ok(aws_mcp_core::exec::Credentials {
+        access_key_id: field("AccessKeyId")?,
+        secret_access_key: field("SecretAccessKey")?,
+        session_token: Some(field("SessionToken")?),
+        expires: None,
+    }))
+}
+
 /// An STS call of awscli's nested STS client: as [`super::call`], but in
-/// `region` and without the command's `--endpoint-url` (which awscli does
-/// not pass to it).
+/// `region` (`None`: the configured one) and without the command's
+/// `--endpoint-url` (which awscli does not pass to it).
 async fn sts_call(
     ex: &NativeExecutor,
     command: &ValidatedCommand,
-    region: &str,
+    region: Option<&str>,
     operation: &str,
     params: &Map<String, Value>,
     options: &ExecOptions,
 ) -> Result<Result<Value, Printed>, NativeError> {
     let mut g = command.globals().clone();
     g.endpoint_url = None;
-    g.region = Some(region.to_string());
+    g.region = region.map(str::to_string);
     let mut words: Vec<String> = vec![
         "aws".into(),
         "sts".into(),
@@ -533,7 +565,9 @@ async fn sts_call(
     words.extend(["--output".into(), "json".into()]);
     let sub = ex.validator.validate_words(&words).map_err(|e| {
         NativeError::Request(format!(
-            "`eks get-token` would call `sts {operation}` with parameters the API does not take: {e}"
+            "`{} {}` would call `sts {operation}` with parameters the API does not take: {e}",
+            command.service(),
+            command.operation()
         ))
     })?;
     let (code, out, err) = Box::pin(ex.run(&sub, options)).await?;

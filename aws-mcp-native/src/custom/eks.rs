@@ -27,9 +27,11 @@
 //!
 //! The YAML is read and written by [`super::kubeyaml`] as PyYAML does; a
 //! file it cannot read exactly as PyYAML would is an error, not a guess.
-//! `--assume-role-arn` (a second identity for `DescribeCluster`) and
-//! values awscli would load from a file or URL (`--proxy-url http://...`
-//! in AWS CLI v1) are left to the AWS CLI.
+//! `--assume-role-arn` makes `DescribeCluster` with the role's credentials
+//! (STS `AssumeRole`, session `EKSDescribeClusterSession`, in the
+//! configured region, as awscli's own STS client). Values awscli would
+//! load from a file or URL (`--proxy-url http://...` in AWS CLI v1) are
+//! left to the AWS CLI.
 
 use std::io::Read as _;
 
@@ -74,12 +76,6 @@ pub(crate) fn support(command: &ValidatedCommand) -> Result<(), String> {
     super::credentials::loaded_value(command)?;
     if value(command, "name").is_none() {
         return Err("eks update-kubeconfig without --name: the AWS CLI reports it".into());
-    }
-    if flag(command, "assume-role-arn") {
-        return Err(
-            "--assume-role-arn (DescribeCluster with a second identity) is left to the AWS CLI"
-                .into(),
-        );
     }
     Ok(())
 }
@@ -419,11 +415,41 @@ pub(crate) async fn run(
     let name = value(command, "name").unwrap_or("");
     let mut params = Map::new();
     params.insert("name".into(), name.into());
-    let described =
-        match super::call(ex, command, "eks", "describe-cluster", &params, options).await? {
-            Ok(r) => r,
+    // --assume-role-arn: DescribeCluster with the role's credentials,
+    // assumed by awscli's STS client in the configured region.
+    let mut with_role;
+    let mut call_options = options;
+    if let Some(role) = value(command, "assume-role-arn") {
+        let assumed = match super::credentials::assume_role(
+            ex,
+            command,
+            None,
+            role,
+            "EKSDescribeClusterSession",
+            options,
+        )
+        .await?
+        {
+            Ok(c) => c,
             Err(printed) => return Ok(printed),
         };
+        with_role = options.clone();
+        with_role.credentials = Some(assumed);
+        call_options = &with_role;
+    }
+    let described = match super::call(
+        ex,
+        command,
+        "eks",
+        "describe-cluster",
+        &params,
+        call_options,
+    )
+    .await?
+    {
+        Ok(r) => r,
+        Err(printed) => return Ok(printed),
+    };
     match update(ex, command, name, &described) {
         Ok(p) => Ok(p),
         Err(KubeError::Cli(m)) => Ok(failure(ex, command, &m)),
