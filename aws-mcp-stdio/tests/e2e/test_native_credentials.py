@@ -224,3 +224,14 @@ def test_update_kubeconfig_follows_kubeconfig_env(eks_env):
          env_for=lambda d: dict(env, KUBECONFIG=f"{d}/env/a:{d}/env/b"))
     both(env, "aws eks update-kubeconfig --name kc1 --alias third", ["env/a", "env/b"],
          env_for=lambda d: dict(env, KUBECONFIG=f"{d}/env/a:{d}/env/b"))
+
+
+def test_update_kubeconfig_names_the_profile(eks_env, tmp_path):
+    """The session's profile (AWS_PROFILE) goes into the user entry's env."""
+    creds = tmp_path / "credentials"
+    creds.write_text("[dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    env = dict(eks_env, AWS_PROFILE="dev", AWS_SHARED_CREDENTIALS_FILE=str(creds))
+    c = both(env, "aws eks update-kubeconfig --name kc1 --kubeconfig {d}/profile/config",
+             ["profile/config"])
+    assert c[0] == 0, c
+    assert "AWS_PROFILE" in (work(env) / "native" / "profile" / "config").read_text()
