@@ -179,6 +179,22 @@ impl LocalFiles {
         files::open_read(raw, semantics, &self.c).map_err(|e| LocalError::from_file(&e, shown))
     }
 
+    /// [`LocalFiles::open_read_as`], `None` when the file does not exist
+    /// (`ENOENT`, as Python's `open` reports it).
+    pub fn open_read_existing(
+        &self,
+        raw: &str,
+        semantics: Semantics,
+        shown: &str,
+    ) -> Result<Option<File>, LocalError> {
+        match files::open_read(raw, semantics, &self.c) {
+            Ok(f) => Ok(Some(f)),
+            // ENOENT (2 on every Unix this runs on, as in `files`).
+            Err(e) if e.errno() == Some(2) => Ok(None),
+            Err(e) => Err(LocalError::from_file(&e, shown)),
+        }
+    }
+
     /// `os.makedirs(path)` for missing directories.
     pub fn make_dirs(&self, path: &str) -> Result<(), LocalError> {
         files::make_dirs(path, Semantics::S3_TRANSFER, &self.c)

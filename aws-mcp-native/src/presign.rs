@@ -191,6 +191,54 @@ pub(crate) fn presign_get(
     expires: Duration,
     now: SystemTime,
 ) -> Result<String, NativeError> {
+    presign_get_with_headers(url, &[], creds, signing_name, region, expires, now)
+}
+
+/// The authentication parameters botocore's `SigV4QueryAuth` adds, in the
+/// order it adds them (after the request's own query; the signature last).
+const AUTH_PARAMS: &[&str] = &[
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Security-Token",
+    "X-Amz-Signature",
+];
+
+/// `url` with its query parameters in botocore's order: the request's own
+/// first, as they were, then the authentication parameters as
+/// [`AUTH_PARAMS`] lists them (the signature covers the sorted form, so
+/// the order changes nothing but the text).
+pub(crate) fn botocore_order(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let name = |kv: &str| kv.split_once('=').map_or(kv, |(k, _)| k).to_string();
+    let parts: Vec<&str> = query.split('&').filter(|kv| !kv.is_empty()).collect();
+    let mut out: Vec<&str> = parts
+        .iter()
+        .filter(|kv| !AUTH_PARAMS.contains(&name(kv).as_str()))
+        .copied()
+        .collect();
+    for a in AUTH_PARAMS {
+        out.extend(parts.iter().filter(|kv| name(kv) == *a).copied());
+    }
+    format!("{base}?{}", out.join("&"))
+}
+
+/// [`presign_get`] with `headers` signed too (botocore signs every header
+/// of the request it presigns: `eks get-token`'s `x-k8s-aws-id`). The
+/// headers are not part of the URL: whoever uses it must send them.
+pub(crate) fn presign_get_with_headers(
+    url: &str,
+    headers: &[(&str, &str)],
+    creds: &Credentials,
+    signing_name: &str,
+    region: &str,
+    expires: Duration,
+    now: SystemTime,
+) -> Result<String, NativeError> {
     let identity = creds.clone().into();
     let mut settings = SigningSettings::default();
     settings.signature_location = SignatureLocation::QueryParams;
@@ -204,8 +252,13 @@ pub(crate) fn presign_get(
         .build()
         .map_err(|e| NativeError::Sign(e.to_string()))?
         .into();
-    let signable = SignableRequest::new("GET", url, std::iter::empty(), SignableBody::Bytes(b""))
-        .map_err(|e| NativeError::Sign(e.to_string()))?;
+    let signable = SignableRequest::new(
+        "GET",
+        url,
+        headers.iter().copied(),
+        SignableBody::Bytes(b""),
+    )
+    .map_err(|e| NativeError::Sign(e.to_string()))?;
     let (instructions, _) = sign(signable, &params)
         .map_err(|e| NativeError::Sign(e.to_string()))?
         .into_parts();

@@ -27,14 +27,22 @@ use crate::s3::Printed;
 use crate::{NativeError, NativeExecutor};
 
 mod configure;
+mod credentials;
+mod eks;
+mod kubeyaml;
 
 /// Whether `command` (a hand-written command of a service other than
 /// `s3`) is run here: `None` when no module handles it, else the module's
 /// answer (`Err` says why this use of it is left to the `aws` program).
 pub(crate) fn support(command: &ValidatedCommand) -> Option<Result<(), String>> {
-    #[allow(clippy::match_single_binding)]
     match (command.service(), command.operation()) {
         ("configure", _) => Some(configure::support(command)),
+        ("ecr", "get-login-password") => Some(credentials::support(command)),
+        ("ecr", "get-login") => Some(credentials::support(command)),
+        ("ecr-public", "get-login-password") => Some(credentials::support(command)),
+        ("rds", "generate-db-auth-token") => Some(credentials::support(command)),
+        ("eks", "get-token") => Some(credentials::support(command)),
+        ("eks", "update-kubeconfig") => Some(eks::support(command)),
         _ => None,
     }
 }
@@ -45,9 +53,14 @@ pub(crate) async fn run(
     command: &ValidatedCommand,
     options: &ExecOptions,
 ) -> Result<Printed, NativeError> {
-    #[allow(clippy::match_single_binding)]
     match (command.service(), command.operation()) {
         ("configure", _) => configure::run(ex, command, options).await,
+        ("ecr", "get-login-password") => credentials::run(ex, command, options).await,
+        ("ecr", "get-login") => credentials::run(ex, command, options).await,
+        ("ecr-public", "get-login-password") => credentials::run(ex, command, options).await,
+        ("rds", "generate-db-auth-token") => credentials::run(ex, command, options).await,
+        ("eks", "get-token") => credentials::run(ex, command, options).await,
+        ("eks", "update-kubeconfig") => eks::run(ex, command, options).await,
         (s, c) => Err(NativeError::Unsupported(format!(
             "`{s} {c}` is a hand-written AWS CLI command, not a single API call"
         ))),
@@ -58,7 +71,6 @@ pub(crate) async fn run(
 /// profile, endpoint, TLS, timeouts, signing, binary format), as words.
 /// Output, query, paging and debugging options are left out: they belong
 /// to the command's own output.
-#[allow(dead_code)] // until the first command module uses it
 pub(crate) fn call_globals(g: &GlobalOptions) -> Vec<String> {
     let mut w = Vec::new();
     let mut opt = |name: &str, v: &Option<String>| {
@@ -101,7 +113,6 @@ pub(crate) fn call_globals(g: &GlobalOptions) -> Vec<String> {
 /// [`NativeError::Request`] when the call does not validate (a translation
 /// that built parameters the model does not take), and whatever running it
 /// fails with.
-#[allow(dead_code)] // until the first command module uses it
 pub(crate) async fn call(
     ex: &NativeExecutor,
     command: &ValidatedCommand,
@@ -150,7 +161,6 @@ pub(crate) async fn call(
 /// customization's result: with the caller's `--output` (JSON by default)
 /// and `--query`. `title` is the table format's title (the operation name
 /// the AWS CLI shows).
-#[allow(dead_code)] // until the first command module uses it
 pub(crate) fn print(
     ex: &NativeExecutor,
     command: &ValidatedCommand,
