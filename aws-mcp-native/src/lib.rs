@@ -407,7 +407,7 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
         return s3::support(command).map_err(NativeError::Unsupported);
     }
     if command.kind() == CommandKind::Custom {
-        if let Some(r) = custom::support(command) {
+        if let Some(r) = custom::support(catalog, command) {
             return r.map_err(NativeError::Unsupported);
         }
     }

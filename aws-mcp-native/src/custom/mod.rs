@@ -13,11 +13,15 @@
 //! by the validator like any command (so a translation bug is a validation
 //! error, never a malformed request), and run by
 //! [`NativeExecutor::run`](crate::NativeExecutor::run) with JSON output and
-//! no query ([`call`]). A failed call's printed error is the command's (the
+//! no query and no pagination, as a customization calls its client
+//! ([`call`]). A failed call's printed error is the command's (the
 //! AWS CLI's message names the operation the customization called, as
 //! here). The command's own result is then printed with the caller's
 //! `--output` and `--query` ([`print`]).
 
+mod emr;
+
+use aws_mcp_core::catalog::Catalog;
 use aws_mcp_core::command::GlobalOptions;
 use aws_mcp_core::{ExecOptions, ValidatedCommand};
 use aws_mcp_wire::render::{render, OutputFormat};
@@ -29,9 +33,11 @@ use crate::{NativeError, NativeExecutor};
 /// Whether `command` (a hand-written command of a service other than
 /// `s3`) is run here: `None` when no module handles it, else the module's
 /// answer (`Err` says why this use of it is left to the `aws` program).
-pub(crate) fn support(command: &ValidatedCommand) -> Option<Result<(), String>> {
-    #[allow(clippy::match_single_binding)]
+pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Option<Result<(), String>> {
     match (command.service(), command.operation()) {
+        ("emr", "create-cluster" | "add-steps" | "describe-cluster") => {
+            Some(emr::support(catalog, command))
+        }
         _ => None,
     }
 }
@@ -42,9 +48,8 @@ pub(crate) async fn run(
     command: &ValidatedCommand,
     options: &ExecOptions,
 ) -> Result<Printed, NativeError> {
-    let _ = (ex, options);
-    #[allow(clippy::match_single_binding)]
     match (command.service(), command.operation()) {
+        ("emr", _) => emr::run(ex, command, options).await,
         (s, c) => Err(NativeError::Unsupported(format!(
             "`{s} {c}` is a hand-written AWS CLI command, not a single API call"
         ))),
@@ -55,7 +60,6 @@ pub(crate) async fn run(
 /// profile, endpoint, TLS, timeouts, signing, binary format), as words.
 /// Output, query, paging and debugging options are left out: they belong
 /// to the command's own output.
-#[allow(dead_code)] // until the first command module uses it
 pub(crate) fn call_globals(g: &GlobalOptions) -> Vec<String> {
     let mut w = Vec::new();
     let mut opt = |name: &str, v: &Option<String>| {
@@ -98,7 +102,6 @@ pub(crate) fn call_globals(g: &GlobalOptions) -> Vec<String> {
 /// [`NativeError::Request`] when the call does not validate (a translation
 /// that built parameters the model does not take), and whatever running it
 /// fails with.
-#[allow(dead_code)] // until the first command module uses it
 pub(crate) async fn call(
     ex: &NativeExecutor,
     command: &ValidatedCommand,
@@ -115,7 +118,8 @@ pub(crate) async fn call(
         Value::Object(params.clone()).to_string(),
     ];
     words.extend(call_globals(command.globals()));
-    words.extend(["--output".into(), "json".into()]);
+    // A customization calls the client once: no paginator.
+    words.extend(["--output".into(), "json".into(), "--no-paginate".into()]);
     let sub = ex.validator.validate_words(&words).map_err(|e| {
         NativeError::Request(format!(
             "`{} {}` would call `{service} {operation}` with parameters the API does not take: {e}",
@@ -147,7 +151,6 @@ pub(crate) async fn call(
 /// customization's result: with the caller's `--output` (JSON by default)
 /// and `--query`. `title` is the table format's title (the operation name
 /// the AWS CLI shows).
-#[allow(dead_code)] // until the first command module uses it
 pub(crate) fn print(
     ex: &NativeExecutor,
     command: &ValidatedCommand,
