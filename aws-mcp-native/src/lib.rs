@@ -451,7 +451,7 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
         return no("the service uses bearer-token auth".into());
     }
     let cmd = service
-        .command(command.operation())
+        .command_of(command)
         .ok_or_else(|| NativeError::Unsupported("unknown command".into()))?;
     let detail = cmd
         .detail()
@@ -547,7 +547,7 @@ fn has_streaming_output(service: Service<'_>, command: &str) -> bool {
 /// read and written here ([`paramfiles`]); nested `file://` references and
 /// files of the AWS CLI's own arguments are not.
 fn local_files_left_to_cli(command: &ValidatedCommand, service: Service<'_>) -> Option<String> {
-    let cmd = service.command(command.operation())?;
+    let cmd = service.command_of(command)?;
     let args = cmd.args().ok()?;
     for p in command.local_paths() {
         let member_arg = args.get(&p.arg).is_some_and(|a| a.kind == ArgKind::Member);

@@ -524,11 +524,38 @@ impl<'c> Validator<'c> {
 
     /// Validate a command already split into words (the first must be `aws`).
     pub fn validate_words(&self, words: &[String]) -> Result<ValidatedCommand, ValidationError> {
-        self.validate_in_dialect(words)
+        self.validate_in_dialect(words, false)
             .map_err(|e| self.other_dialect(e, words))
     }
 
-    fn validate_in_dialect(&self, words: &[String]) -> Result<ValidatedCommand, ValidationError> {
+    /// Validate an API call an executor makes while running a
+    /// customization (`emr create-cluster` calls `RunJobFlow`), written as
+    /// the generated command `aws <service> <operation> ...`.
+    ///
+    /// Only for executors running a customization's API calls: besides the
+    /// command table it accepts the API operations awscli removes from it
+    /// ([`Service::removed_command`](crate::catalog::Service::removed_command):
+    /// `emr run-job-flow`, and `emr describe-cluster` names the
+    /// `DescribeCluster` operation, not the hand-written command), which
+    /// users cannot run ([`Validator::validate_words`] refuses them as
+    /// unknown commands). Everything else is checked as for a user's
+    /// command; the result says [`ValidatedCommand::internal`].
+    ///
+    /// # Errors
+    /// As [`Validator::validate_words`].
+    pub fn validate_internal_words(
+        &self,
+        words: &[String],
+    ) -> Result<ValidatedCommand, ValidationError> {
+        self.validate_in_dialect(words, true)
+            .map_err(|e| self.other_dialect(e, words))
+    }
+
+    fn validate_in_dialect(
+        &self,
+        words: &[String],
+        internal: bool,
+    ) -> Result<ValidatedCommand, ValidationError> {
         let first = words
             .first()
             .ok_or(ValidationError::Parse(crate::parse::ParseError::Empty))?;
@@ -571,7 +598,16 @@ impl<'c> Validator<'c> {
                 ),
             });
         };
-        let (cmd, used) = match self.operation(service, &rest[1..]) {
+        let removed = if internal {
+            rest.get(1).and_then(|w| service.removed_command(w))
+        } else {
+            None
+        };
+        let found = match removed {
+            Some(c) => Ok((c, 1)),
+            None => self.operation(service, &rest[1..]),
+        };
+        let (cmd, used) = match found {
             Err(ValidationError::HelpRequested) => {
                 return Ok(self.help_command(&g, words, Some(service), None))
             }
@@ -626,6 +662,7 @@ impl<'c> Validator<'c> {
             parameters: Map::new(),
             args: Vec::with_capacity(matched.given.len() + matched.positionals.len()),
             custom_values: Map::new(),
+            internal,
             local_paths: g.paths.clone(),
             argv: Vec::with_capacity(rest.len() + g.argv.len()),
             notes: Vec::new(),
@@ -972,6 +1009,7 @@ impl<'c> Validator<'c> {
             parameters: Map::new(),
             args: Vec::new(),
             custom_values: Map::new(),
+            internal: false,
             local_paths: Vec::new(),
             argv: words[1..].to_vec(),
             notes: Vec::new(),

@@ -92,11 +92,13 @@ fn operations(command: &str) -> &'static [&'static str] {
 }
 
 /// The generated command (its CLI name) of the EMR API operation `op`,
-/// when the catalog has one.
+/// when the catalog has one: in the command table, or among the
+/// operations awscli removes from it (`run-job-flow`), which
+/// [`call`]'s validation accepts.
 fn api_command(catalog: &Catalog, op: &str) -> Option<String> {
-    catalog
-        .service("emr")?
-        .commands()
+    let emr = catalog.service("emr")?;
+    emr.commands()
+        .chain(emr.removed_commands())
         .find(|c| c.kind() == CommandKind::Operation && c.api_operation() == Some(op))
         .map(|c| c.name().to_string())
 }

@@ -120,7 +120,7 @@ pub(crate) async fn call(
     words.extend(call_globals(command.globals()));
     // A customization calls the client once: no paginator.
     words.extend(["--output".into(), "json".into(), "--no-paginate".into()]);
-    let sub = ex.validator.validate_words(&words).map_err(|e| {
+    let sub = ex.validator.validate_internal_words(&words).map_err(|e| {
         NativeError::Request(format!(
             "`{} {}` would call `{service} {operation}` with parameters the API does not take: {e}",
             command.service(),
