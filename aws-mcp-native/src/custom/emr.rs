@@ -21,15 +21,15 @@
 //! call (`run-job-flow`, `add-job-flow-steps`, `list-instance-groups`,
 //! `list-bootstrap-actions`, and `describe-cluster`, which the
 //! customization replaces) from its command table
-//! (`customizations/removals.py`), so a catalog generated from the CLI has
-//! no model of them: [`support`] looks each operation up in the catalog
-//! and leaves the command to the `aws` program, naming the operation, when
-//! one is missing. A catalog that models them (a newer generated catalog
-//! file) makes the commands native without code changes. The pinned
-//! catalog also has no schema for these customizations' structured
-//! arguments (`--instance-groups`, `--steps`, `--ec2-attributes`, ...), so
-//! the validator leaves their values unparsed and [`support`] names the
-//! argument; `--tags` (plain strings) is read as given.
+//! (`customizations/removals.py`); the catalog keeps them apart, as
+//! removed operations only an executor's internal validation accepts
+//! ([`Service::removed_command`](aws_mcp_core::catalog::Service::removed_command)),
+//! and [`support`] still looks each operation up, leaving the command to
+//! the `aws` program, naming the operation, when a catalog lacks one. The
+//! structured arguments (`--instance-groups`, `--steps`,
+//! `--ec2-attributes`, ...) are typed by the validator with the
+//! customization's schemas (the catalog's `cli:` shapes); a schema argument
+//! given without a typed value is left to the `aws` program, naming it.
 //!
 //! ## Left to the `aws` program
 //!
@@ -1271,9 +1271,9 @@ mod tests {
             .unwrap_or_else(|e| panic!("{line}: {e}"))
     }
 
-    /// The arguments of `line`, with `typed` as the values awscli parses
-    /// from its schema arguments' shorthand (the pinned catalog has no
-    /// schema for them, so the validator leaves them unparsed).
+    /// The arguments of `line`, with `typed` (the values awscli parses from
+    /// its schema arguments' shorthand) in place of the validator's, so
+    /// that each case states the input the translation starts from.
     fn args(line: &str, typed: Value) -> Args {
         let mut a = Args::of(&cmd(line));
         if let Value::Object(m) = typed {
@@ -1463,17 +1463,24 @@ mod tests {
             why("aws emr create-cluster --ami-version 3.11.0 --instance-type m4.large")
                 .contains("--ami-version")
         );
-        // Schema arguments the validator leaves unparsed (the pinned
-        // catalog has no schema for them) and the removed API commands.
-        assert!(why(&format!(
-            "aws emr create-cluster --release-label emr-5.9.0 {GROUPS}"
-        ))
-        .contains("--instance-groups"));
-        assert!(
-            why("aws emr create-cluster --release-label emr-5.9.0 --instance-type m4.large")
-                .contains("RunJobFlow")
-        );
-        assert!(why("aws emr add-steps --cluster-id j-1 --steps Jar=a.jar").contains("--steps"));
-        assert!(why("aws emr describe-cluster --cluster-id j-1").contains("DescribeCluster"));
+        // The schema arguments are typed by the validator and the API
+        // operations awscli removes are in the catalog: these run here.
+        let ok = |line: &str| support(Catalog::embedded(), &cmd(line));
+        for line in [
+            format!("aws emr create-cluster --release-label emr-5.9.0 {GROUPS}"),
+            "aws emr create-cluster --release-label emr-5.9.0 --instance-type m4.large".into(),
+            "aws emr add-steps --cluster-id j-1 --steps Jar=a.jar".into(),
+            "aws emr describe-cluster --cluster-id j-1".into(),
+        ] {
+            assert_eq!(ok(&line), Ok(()), "{line}");
+        }
+        for op in [
+            "RunJobFlow",
+            "AddJobFlowSteps",
+            "DescribeCluster",
+            "ListInstanceFleets",
+        ] {
+            assert!(api_command(Catalog::embedded(), op).is_some(), "{op}");
+        }
     }
 }
