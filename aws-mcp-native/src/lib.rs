@@ -903,7 +903,7 @@ impl NativeExecutor {
             .shapes()
             .map_err(|e| NativeError::Config(e.to_string()))?;
         let cmd = service
-            .command(command.operation())
+            .command_of(command)
             .ok_or_else(|| NativeError::Unsupported("unknown command".into()))?;
         let detail = cmd
             .detail()

@@ -37,6 +37,12 @@ CREATE = [
     "aws emr create-cluster --name diff --release-label emr-6.15.0 --use-default-roles "
     "--instance-type m5.xlarge --instance-groups InstanceGroupType=MASTER,InstanceCount=1,InstanceType=m5.xlarge",
     "aws emr create-cluster --name diff --release-label emr-6.15.0 --instance-type m5.xlarge",
+    "aws emr create-cluster --name diff --release-label emr-6.15.0 --use-default-roles "
+    "--instance-fleets InstanceFleetType=MASTER,TargetOnDemandCapacity=1,InstanceTypeConfigs=['{InstanceType=m5.xlarge}'] "
+    "InstanceFleetType=CORE,TargetSpotCapacity=2,InstanceTypeConfigs=['{InstanceType=m5.xlarge,BidPrice=0.5}'] "
+    "--ec2-attributes SubnetIds=['subnet-1','subnet-2'] "
+    "--configurations '[{\"Classification\":\"spark\",\"Properties\":{\"maximizeResourceAllocation\":\"true\"}}]'",
+    "aws emr create-cluster --name diff --release-label emr-6.15.0 --instance-type m5.xlarge --output text",
 ]
 
 STEPS = [
@@ -78,14 +84,35 @@ def run_native(env, cmd):
     return r.returncode, r.stdout, r.stderr
 
 
-IDS = re.compile(r"\b(j|s)-[0-9A-Z]{8,}\b|\b(ig|ci)-[0-9A-Z]{8,}\b")
+# Cluster, step, instance group (moto: i-...) and fleet ids.
+IDS = re.compile(r"\b(j|s|i)-[0-9A-Z]{8,}\b|\b(ig|if)-[0-9A-Z]{8,}\b")
+# moto's generated master host name.
+DNS = re.compile(r"\bec2-[0-9-]+\.[a-z0-9.-]+\.amazonaws\.com\b")
 
 
 def masked(out, cluster):
     """A printed JSON document with the cluster's own ids masked."""
     text = out.replace(cluster, "<cluster>")
     text = IDS.sub(lambda m: "<" + (m.group(1) or m.group(2)) + ">", text)
+    text = DNS.sub("<dns>", text)
     return mask(json.loads(text)) if text.strip() else None
+
+
+def differences(a, b, path=""):
+    """The paths where two JSON documents differ, with both values."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in list(a) + [k for k in b if k not in a]:
+            out += differences(a.get(k), b.get(k), f"{path}.{k}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{path}[{i}]")]
+    return [] if a == b else [(path, a, b)]
+
+
+def same(a, b):
+    d = differences(a, b)
+    assert not d, "\n".join(map(str, d))
 
 
 def describe(env, cluster):
@@ -103,13 +130,19 @@ def test_create_cluster_same_cluster(emr_env, cmd):
     if c_code != 0:
         assert n_err.strip() == c_err.strip() or error_code(n_err) == error_code(c_err), (c_err, n_err)
         return
+    if "--output text" in cmd:
+        # The cluster's own result printed with the caller's output format.
+        def ids(t):
+            return IDS.sub("<id>", re.sub(r"arn:aws:elasticmapreduce:\S+", "<arn>", t))
+        assert ids(n_out) == ids(c_out)
+        return
     a, b = json.loads(c_out)["ClusterId"], json.loads(n_out)["ClusterId"]
     assert set(json.loads(c_out)) == set(json.loads(n_out))
-    assert masked(describe(emr_env, a), a) == masked(describe(emr_env, b), b)
+    same(masked(describe(emr_env, a), a), masked(describe(emr_env, b), b))
     # describe-cluster run natively prints what the AWS CLI prints.
     code, out, err = run_native(emr_env, f"aws emr describe-cluster --cluster-id {a}")
     assert code == 0, err
-    assert masked(out, a) == masked(describe(emr_env, a), a)
+    same(masked(out, a), masked(describe(emr_env, a), a))
 
 
 @pytest.mark.parametrize("steps", STEPS)
@@ -129,7 +162,7 @@ def test_add_steps_same_steps(emr_env, steps):
         code, out, err = run_cli(emr_env, f"aws emr list-steps --cluster-id {cluster}")
         assert code == 0, err
         listed.append(masked(out, cluster))
-    assert listed[0] == listed[1]
+    same(listed[0], listed[1])
 
 
 def test_add_steps_unknown_cluster(emr_env):
