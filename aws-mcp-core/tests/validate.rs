@@ -839,4 +839,9 @@ fn schema_custom_arguments_are_typed() {
         c.custom_values()["instance-groups"],
         json!([{"InstanceGroupType": "MASTER", "InstanceCount": 1, "InstanceType": "m5.xlarge"}])
     );
+    let c = ok("aws deploy create-deployment --application-name a --deployment-group-name g --s3-location bucket=b,key=k.zip,bundleType=zip");
+    assert_eq!(
+        c.custom_values()["s3-location"],
+        json!({"bucket": "b", "key": "k.zip", "bundleType": "zip"})
+    );
 }
