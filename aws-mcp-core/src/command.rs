@@ -60,6 +60,11 @@ pub struct ValidatedCommand {
     /// rendered from the catalog (see [`crate::help`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) help: Option<crate::help::HelpTopic>,
+    /// Validated by [`Validator::validate_internal_words`](crate::Validator::validate_internal_words)
+    /// (an executor's API call for a customization), which also accepts
+    /// the API operations awscli removes from its command table.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) internal: bool,
 }
 
 impl ValidatedCommand {
@@ -77,6 +82,15 @@ impl ValidatedCommand {
     /// Generated operation, customization or waiter.
     pub fn kind(&self) -> CommandKind {
         self.kind
+    }
+
+    /// Whether the command was validated by
+    /// [`Validator::validate_internal_words`](crate::Validator::validate_internal_words)
+    /// (an executor's API call for a customization, which may name an API
+    /// operation awscli removes from its table): look its catalog command
+    /// up with [`Service::command_of`](crate::catalog::Service::command_of).
+    pub fn internal(&self) -> bool {
+        self.internal
     }
 
     /// The botocore service and operation, for generated commands and waiters.

@@ -29,6 +29,7 @@ pub(crate) fn vc(service: &str, operation: &str) -> ValidatedCommand {
         parameters: Default::default(),
         args: Vec::new(),
         custom_values: Default::default(),
+        internal: false,
         local_paths: Vec::new(),
         argv,
         notes: Vec::new(),

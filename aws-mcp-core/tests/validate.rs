@@ -863,3 +863,68 @@ fn lambda_zip_files_go_into_the_code() {
         assert!(e.to_string().contains(msg), "{cmd}: {e}");
     }
 }
+
+/// The API operations awscli removes from its command table are unknown
+/// commands for users, with the same error as any unknown name, and known
+/// to executors running a customization's API calls.
+#[test]
+fn removed_operations_are_internal_only() {
+    let cat = Catalog::embedded();
+    let words = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+    for d in [Dialect::V1, Dialect::V2] {
+        let v = Validator::new(cat).dialect(d);
+        let user = v.validate_words(&words("aws emr run-job-flow --name c --instances {}"));
+        assert!(
+            matches!(&user, Err(ValidationError::UnknownOperation { name, .. }) if name == "run-job-flow"),
+            "{user:?}"
+        );
+        let call = "aws emr run-job-flow --cli-input-json {\"Name\":\"c\",\"Instances\":{}}";
+        let c = v.validate_internal_words(&words(call)).expect("internal");
+        assert!(c.internal());
+        assert_eq!(c.api().map(|a| a.operation.as_str()), Some("RunJobFlow"));
+        assert_eq!(c.parameters()["Name"], json!("c"));
+        // A removed operation behind a hand-written command of its name.
+        let c = v
+            .validate_internal_words(&words("aws emr describe-cluster --cluster-id j-1"))
+            .expect("internal");
+        assert_eq!(
+            c.api().map(|a| a.operation.as_str()),
+            Some("DescribeCluster")
+        );
+        let c = v
+            .validate_words(&words("aws emr describe-cluster --cluster-id j-1"))
+            .expect("user");
+        assert!(c.api().is_none() && !c.internal());
+        // Table commands validate internally as they do for users.
+        let c = v
+            .validate_internal_words(&words("aws emr list-clusters"))
+            .expect("table command");
+        assert!(c.internal());
+    }
+    // Suggestions never offer a removed operation.
+    match err("aws emr list-instance-group") {
+        ValidationError::UnknownOperation { suggestions, .. } => {
+            assert!(
+                !suggestions.iter().any(|s| s == "list-instance-groups"),
+                "{suggestions:?}"
+            )
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+/// Customization arguments that take a structure, list or map are typed
+/// with their schema (the catalog keeps the customizations' shapes).
+#[test]
+fn schema_custom_arguments_are_typed() {
+    let c = ok("aws emr create-cluster --release-label emr-7.0.0 --instance-groups InstanceGroupType=MASTER,InstanceCount=1,InstanceType=m5.xlarge");
+    assert_eq!(
+        c.custom_values()["instance-groups"],
+        json!([{"InstanceGroupType": "MASTER", "InstanceCount": 1, "InstanceType": "m5.xlarge"}])
+    );
+    let c = ok("aws deploy create-deployment --application-name a --deployment-group-name g --s3-location bucket=b,key=k.zip,bundleType=zip");
+    assert_eq!(
+        c.custom_values()["s3-location"],
+        json!({"bucket": "b", "key": "k.zip", "bundleType": "zip"})
+    );
+}

@@ -421,7 +421,7 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
         return s3::support(command).map_err(NativeError::Unsupported);
     }
     if command.kind() == CommandKind::Custom {
-        if let Some(r) = custom::support(command) {
+        if let Some(r) = custom::support(catalog, command) {
             return r.map_err(NativeError::Unsupported);
         }
     }
@@ -465,7 +465,7 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
         return no("the service uses bearer-token auth".into());
     }
     let cmd = service
-        .command(command.operation())
+        .command_of(command)
         .ok_or_else(|| NativeError::Unsupported("unknown command".into()))?;
     let detail = cmd
         .detail()
@@ -577,7 +577,7 @@ fn blob_payload<'s>(
 /// read and written here ([`paramfiles`]); nested `file://` references and
 /// files of the AWS CLI's own arguments are not.
 fn local_files_left_to_cli(command: &ValidatedCommand, service: Service<'_>) -> Option<String> {
-    let cmd = service.command(command.operation())?;
+    let cmd = service.command_of(command)?;
     let args = cmd.args().ok()?;
     for p in command.local_paths() {
         let member_arg = args.get(&p.arg).is_some_and(|a| a.kind == ArgKind::Member);
@@ -937,7 +937,7 @@ impl NativeExecutor {
             .shapes()
             .map_err(|e| NativeError::Config(e.to_string()))?;
         let cmd = service
-            .command(command.operation())
+            .command_of(command)
             .ok_or_else(|| NativeError::Unsupported("unknown command".into()))?;
         let detail = cmd
             .detail()

@@ -653,6 +653,8 @@ def v2_only_commands():
     out = []
     for svc in index["services"]:
         for cmd in svc["commands"]:
+            if cmd.get("removed"):
+                continue  # awscli's removed operations are no user's command
             if svc.get("dialects") == 2 or cmd.get("dialects") == 2:
                 out.append((svc["name"], cmd["name"]))
     return out

@@ -10,8 +10,15 @@ index:   {format, sources, global_args: [Arg], partitions: [Partition],
 service: {commands: [{args: [Arg], paginator, op, waiter}], shapes: {name: Shape},
           endpoint_rules: "<endpoint-rule-set-1.json text>"}
 
+Command summaries with ``removed: true`` are the API operations awscli keeps
+out of its command table (``add_removed_operations``), after the table's
+commands: the native executor's customizations call them, users never see
+them.
+
 Shapes are every shape reachable from an operation's input, output and
-errors, in botocore's raw form without documentation. Structure members keep
+errors, in botocore's raw form without documentation, and the schemas of
+customization arguments that take a structure, list or map
+(``cli:<service>/<command>:<argument>:<name>``, see ``describe_arg``). Structure members keep
 the model's order (the AWS CLI prints response members in that order).
 """
 import json
@@ -156,7 +163,11 @@ def describe_arg(arg, name, svc, shapes, cmd_path):
     else:
         a["kind"] = "custom"
         if model is not None and model.type_name in ("structure", "list", "map"):
-            a["shape"] = shape_from_object(model, "cli:" + "/".join(cmd_path) + ":", shapes)
+            # awscli builds each argument's schema apart, with its own
+            # generated names (InputShape, IntegerType1, ...): one prefix
+            # per argument keeps them apart.
+            a["shape"] = shape_from_object(model, "cli:" + "/".join(cmd_path) + ":" + name + ":",
+                                           shapes)
     choices = None
     try:
         choices = arg.choices
@@ -180,6 +191,77 @@ def waiter_model(cmd, svc):
         raise SystemExit(f"waiter {name} polls {w['operation']}, its command calls "
                          f"{cmd._operation_model.name}")
     return out
+
+
+def add_command(entry, path, cmd, svc, removed=False):
+    """Describe one command (summary and detail) into its top-level entry."""
+    op_model = getattr(cmd, "_operation_model", None)
+    kind = "custom"
+    cls = type(cmd).__name__
+    if cls == "WaiterStateCommand":
+        kind = "waiter"
+    elif cls == "ServiceOperation":
+        kind = "operation"
+    summary = {"name": " ".join(path[1:]), "kind": kind}
+    if op_model is not None and svc is not None:
+        summary["api"] = op_model.name
+        if kind == "waiter":
+            summary["description"] = walk.one_line(getattr(cmd, "DESCRIPTION", ""), 240)
+        else:
+            summary["description"] = walk.one_line(op_model.documentation, 240)
+        if op_model.deprecated:
+            summary["deprecated"] = True
+    else:
+        summary["description"] = walk.one_line(walk.command_description(cmd), 240)
+    if getattr(cmd, "_UNDOCUMENTED", False):
+        summary["hidden"] = True
+    if removed:
+        summary["removed"] = True
+    shapes = entry["detail"]["shapes"]
+    args = [describe_arg(arg, name, svc, shapes, path) for name, arg in walk.arg_table(cmd).items()]
+    detail = {"args": args}
+    if op_model is not None and svc is not None:
+        raw_op = svc.raw["operations"].get(op_model.name, {})
+        op = strip({k: v for k, v in raw_op.items() if k not in ("name",)})
+        detail["op"] = op
+        svc.add_operation(raw_op)
+        if kind == "operation" and op_model.name in svc.paginators:
+            detail["paginator"] = svc.paginators[op_model.name]
+        if kind == "waiter":
+            detail["waiter"] = waiter_model(cmd, svc)
+    entry["commands"].append(summary)
+    entry["detail"]["commands"].append(detail)
+
+
+def add_removed_operations(entry, top, svc, session):
+    """Add the service's API operations that awscli keeps out of its command
+    table, as commands flagged ``removed``.
+
+    awscli drops some generated commands (``customizations/removals.py``:
+    ``emr run-job-flow``, ``emr add-job-flow-steps``, ...) or replaces them
+    with a hand-written command of the same name (``emr describe-cluster``);
+    its customizations still call those operations through the client. They
+    are described exactly as awscli would have generated them (a
+    ``ServiceOperation`` named ``xform_name(operation, '-')``, with its
+    argument table, operation model, paginator and shapes), after the
+    table's own commands, so that the native executor can run a
+    customization's API calls; users never see them (the catalog reader
+    keeps them out of every lookup and listing but its internal one).
+    """
+    from awscli.clidriver import CLIOperationCaller, ServiceOperation
+    from botocore import xform_name
+
+    called = {s["api"] for s in entry["commands"] if s["kind"] == "operation" and "api" in s}
+    sm = top._get_service_model()
+    for op_name in sm.operation_names:
+        if op_name in called:
+            continue
+        cli_name = xform_name(op_name, "-")
+        cmd = ServiceOperation(name=cli_name, parent_name=top._name, session=session,
+                               operation_model=sm.operation_model(op_name),
+                               operation_caller=CLIOperationCaller(session))
+        cmd.lineage = top.lineage + [cmd]
+        add_command(entry, [entry["name"], cli_name], cmd, svc, removed=True)
 
 
 def build_catalog(pins):
@@ -217,6 +299,7 @@ def build_catalog(pins):
     services = {}
     order = []
     svc_data = {}
+    tops = {}
     for path, cmd, top in walk.iter_commands(drv):
         top_name = path[0]
         if top_name not in services:
@@ -234,45 +317,21 @@ def build_catalog(pins):
             else:
                 entry["full_name"] = walk.one_line(walk.command_description(top), 120)
             services[top_name] = entry
+            tops[top_name] = top
             order.append(top_name)
         entry = services[top_name]
-        svc = svc_data.get(top_name)
-        op_model = getattr(cmd, "_operation_model", None)
-        kind = "custom"
-        cls = type(cmd).__name__
-        if cls == "WaiterStateCommand":
-            kind = "waiter"
-        elif cls == "ServiceOperation":
-            kind = "operation"
-        summary = {"name": " ".join(path[1:]), "kind": kind}
-        if op_model is not None and svc is not None:
-            summary["api"] = op_model.name
-            if kind == "waiter":
-                summary["description"] = walk.one_line(getattr(cmd, "DESCRIPTION", ""), 240)
-            else:
-                summary["description"] = walk.one_line(op_model.documentation, 240)
-            if op_model.deprecated:
-                summary["deprecated"] = True
-        else:
-            summary["description"] = walk.one_line(walk.command_description(cmd), 240)
-        if getattr(cmd, "_UNDOCUMENTED", False):
-            summary["hidden"] = True
-        shapes = entry["detail"]["shapes"]
-        args = [describe_arg(arg, name, svc, shapes, path) for name, arg in walk.arg_table(cmd).items()]
-        detail = {"args": args}
-        if op_model is not None and svc is not None:
-            raw_op = svc.raw["operations"].get(op_model.name, {})
-            op = strip({k: v for k, v in raw_op.items() if k not in ("name",)})
-            detail["op"] = op
-            svc.add_operation(raw_op)
-            if kind == "operation" and op_model.name in svc.paginators:
-                detail["paginator"] = svc.paginators[op_model.name]
-            if kind == "waiter":
-                detail["waiter"] = waiter_model(cmd, svc)
-        entry["commands"].append(summary)
-        entry["detail"]["commands"].append(detail)
+        add_command(entry, path, cmd, svc_data.get(top_name))
     for name, svc in svc_data.items():
-        services[name]["detail"]["shapes"] = {k: svc.shapes[k] for k in sorted(svc.shapes)}
+        add_removed_operations(services[name], tops[name], svc, session)
+    for name, svc in svc_data.items():
+        # The API shapes and the customizations' own (``cli:<path>:<name>``,
+        # written by describe_arg), one sorted table.
+        shapes = dict(services[name]["detail"]["shapes"])
+        for k, v in svc.shapes.items():
+            if k in shapes and shapes[k] != v:
+                raise SystemExit(f"{name}: shape {k} is both an API shape and a customization's")
+            shapes[k] = v
+        services[name]["detail"]["shapes"] = {k: shapes[k] for k in sorted(shapes)}
         if svc.endpoint_rules is not None:
             services[name]["detail"]["endpoint_rules"] = svc.endpoint_rules
     from awscli import __version__ as awscli_version

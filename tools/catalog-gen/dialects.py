@@ -13,6 +13,9 @@ absent means both. Everything both versions share is stored once:
 * an argument is shared when everything but its one-line documentation agrees;
   otherwise each version gets its own entry (``--generate-cli-skeleton`` has
   a ``yaml-input`` choice in v2; v2's list arguments take ``nargs='*'``);
+* the operations awscli removes from its table (``removed``, see
+  ``build.add_removed_operations``) are merged apart from the table's
+  commands and placed after all of them;
 * argument lists are merged so that, filtered by either dialect, they are in
   that version's own order (positional arguments depend on it);
 * shapes with the same name and different contents are kept apart: the v2
@@ -111,23 +114,34 @@ def merge_service(e1, e2):
     def tag_cmd(p, dialect):
         return (tagged(p[0], dialect), p[1])
 
-    merged = merge_seq(pairs1, pairs2, cmd_key, tag_cmd)
-    # Arguments of shared commands: merge the two lists.
-    by_key2 = {cmd_key(p): p for p in pairs2}
-    commands, details = [], []
-    for summary, detail in merged:
-        if "dialects" not in summary:
-            other = by_key2[cmd_key((summary, detail))][1]
-            detail = dict(detail)
-            detail["args"] = merge_seq(detail["args"], other["args"], key, tagged)
-        commands.append(summary)
-        details.append(detail)
-    # v2-only commands go after the shared and v1 ones, so that names keep
-    # their v1 positions (stable lookups, smaller diffs).
-    order = sorted(range(len(commands)), key=lambda i: commands[i].get("dialects") == V2)
-    entry["commands"] = [commands[i] for i in order]
+    def merge_part(removed):
+        """Merge the table's commands (``removed`` False) or the operations
+        awscli removed from it (True): each part in its own order."""
+        p1 = [p for p in pairs1 if bool(p[0].get("removed")) == removed]
+        p2 = [p for p in pairs2 if bool(p[0].get("removed")) == removed]
+        merged = merge_seq(p1, p2, cmd_key, tag_cmd)
+        # Arguments of shared commands: merge the two lists.
+        by_key2 = {cmd_key(p): p for p in p2}
+        commands, details = [], []
+        for summary, detail in merged:
+            if "dialects" not in summary:
+                other = by_key2[cmd_key((summary, detail))][1]
+                detail = dict(detail)
+                detail["args"] = merge_seq(detail["args"], other["args"], key, tagged)
+            commands.append(summary)
+            details.append(detail)
+        # v2-only commands go after the shared and v1 ones, so that names keep
+        # their v1 positions (stable lookups, smaller diffs).
+        order = sorted(range(len(commands)), key=lambda i: commands[i].get("dialects") == V2)
+        return [commands[i] for i in order], [details[i] for i in order]
+
+    # The removed operations go after every command of the table, so that
+    # the table's own commands keep their positions.
+    commands, details = merge_part(False)
+    removed_commands, removed_details = merge_part(True)
+    entry["commands"] = commands + removed_commands
     detail = dict(d1)
-    detail["commands"] = [details[i] for i in order]
+    detail["commands"] = details + removed_details
     detail["shapes"] = {k: shapes[k] for k in sorted(shapes)}
     entry["detail"] = detail
     return entry

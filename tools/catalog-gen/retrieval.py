@@ -100,6 +100,8 @@ def main():
                                             max_output_size=1 << 28))
         arg_pool = detail["args"]
         for cmd, det in zip(svc["commands"], detail["commands"]):
+            if cmd.get("removed"):
+                continue  # awscli's removed operations are no user's command
             v2_only = svc.get("dialects") == 2 or cmd.get("dialects") == 2
             names = []
             for a in det.get("args", []):

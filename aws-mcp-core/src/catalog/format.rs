@@ -17,6 +17,15 @@
 //! dropped), so that waiters run without botocore; readers that do not know
 //! the field ignore it.
 //!
+//! A command summary with `"removed": true` is an API operation awscli
+//! removes from its command table (`emr run-job-flow`), described as awscli
+//! would have generated it (arguments, operation model, paginator, shapes);
+//! such entries follow all of the service's table commands, and only
+//! [`Service::removed_command`](super::Service::removed_command) finds them.
+//! Customization arguments that take a structure, list or map name their
+//! schema's shapes, stored with the API shapes as
+//! `cli:<service>/<command>:<argument>:<name>`.
+//!
 //! Each service lives in its own frame so that looking up one command decodes
 //! one service (tens of kilobytes), not the whole table (about 40 MB of JSON).
 //!

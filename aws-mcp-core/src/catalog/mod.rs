@@ -15,6 +15,16 @@
 //! every lookup is made in one of them, and the handles it returns remember
 //! which.
 //!
+//! Besides its command table, a service carries the API operations awscli
+//! removes from it (`customizations/removals.py`: `emr run-job-flow`,
+//! `emr add-job-flow-steps`; or replaces with a hand-written command of the
+//! same name: `emr describe-cluster`), described as awscli would have
+//! generated them and flagged `removed` in the data. awscli's
+//! customizations still call them through their client, and so do the
+//! native executor's; for users they do not exist: every lookup, listing,
+//! count and the retrieval entries leave them out, and only
+//! [`Service::removed_command`] finds them.
+//!
 //! Names are looked up exactly as the CLI spells them. A command's name is
 //! the words after the service: `describe-instances`, `wait instance-running`,
 //! `cp`; `aws configure` alone has the empty name.
@@ -54,6 +64,8 @@ pub struct Catalog {
     commands_by_name: Vec<[HashMap<String, usize>; 2]>,
     /// Per service, per dialect: the commands it has, in table order.
     commands_of: Vec<[Vec<u32>; 2]>,
+    /// Per service, per dialect: removed API operation name -> index.
+    removed_by_name: Vec<[HashMap<String, usize>; 2]>,
     details: Vec<OnceLock<Result<ServiceDetail, CatalogError>>>,
 }
 
@@ -121,7 +133,10 @@ impl Catalog {
             .map(|s| {
                 Dialect::ALL.map(|d| {
                     (0..s.commands.len() as u32)
-                        .filter(|&i| s.commands[i as usize].dialects.and(s.dialects).has(d))
+                        .filter(|&i| {
+                            let c = &s.commands[i as usize];
+                            !c.removed && c.dialects.and(s.dialects).has(d)
+                        })
                         .collect()
                 })
             })
@@ -139,6 +154,20 @@ impl Catalog {
                 })
             })
             .collect();
+        let removed_by_name = index
+            .services
+            .iter()
+            .map(|s| {
+                Dialect::ALL.map(|d| {
+                    s.commands
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.removed && c.dialects.and(s.dialects).has(d))
+                        .map(|(i, c)| (c.name.clone(), i))
+                        .collect()
+                })
+            })
+            .collect();
         let details = index.services.iter().map(|_| OnceLock::new()).collect();
         Ok(Catalog {
             data,
@@ -148,6 +177,7 @@ impl Catalog {
             services_of,
             commands_by_name,
             commands_of,
+            removed_by_name,
             details,
         })
     }
@@ -274,25 +304,28 @@ impl Catalog {
     /// Every entry of the table, of either dialect, in table order (a command
     /// both dialects share appears once, under [`Dialect::V1`]; one of the
     /// other dialect only, under it). The retrieval corpus has one line per entry.
+    /// The operations awscli removes from its table are not entries.
     pub fn entries(&self) -> impl Iterator<Item = Command<'_>> + '_ {
         (0..self.index.services.len()).flat_map(move |idx| {
             let entry = &self.index.services[idx];
-            (0..entry.commands.len()).map(move |c| {
-                let ds = entry.commands[c].dialects.and(entry.dialects);
-                let dialect = if ds.has(Dialect::V1) {
-                    Dialect::V1
-                } else {
-                    Dialect::V2
-                };
-                Command {
-                    service: Service {
-                        catalog: self,
-                        idx,
-                        dialect,
-                    },
-                    idx: c,
-                }
-            })
+            (0..entry.commands.len())
+                .filter(move |&c| !entry.commands[c].removed)
+                .map(move |c| {
+                    let ds = entry.commands[c].dialects.and(entry.dialects);
+                    let dialect = if ds.has(Dialect::V1) {
+                        Dialect::V1
+                    } else {
+                        Dialect::V2
+                    };
+                    Command {
+                        service: Service {
+                            catalog: self,
+                            idx,
+                            dialect,
+                        },
+                        idx: c,
+                    }
+                })
         })
     }
 
@@ -548,6 +581,51 @@ impl<'a> Service<'a> {
             })
     }
 
+    /// An API operation of this service that awscli removes from its
+    /// command table (`emr run-job-flow`, `emr describe-cluster`: the
+    /// operation behind the hand-written command of that name), by the name
+    /// awscli would have generated for it.
+    ///
+    /// For executors running a customization's API calls only (through
+    /// [`Validator::validate_internal_words`](crate::Validator::validate_internal_words)):
+    /// users cannot run these commands, and no other lookup or listing
+    /// returns them.
+    pub fn removed_command(&self, name: &str) -> Option<Command<'a>> {
+        self.catalog.removed_by_name[self.idx][dialect_slot(self.dialect)]
+            .get(name)
+            .map(|&idx| Command {
+                service: *self,
+                idx,
+            })
+    }
+
+    /// Every API operation of this service that awscli removes from its
+    /// command table (see [`Service::removed_command`]; for executors
+    /// running a customization's API calls only).
+    pub fn removed_commands(&self) -> impl Iterator<Item = Command<'a>> + 'a {
+        let service = *self;
+        let mut idx: Vec<usize> = self.catalog.removed_by_name[self.idx]
+            [dialect_slot(self.dialect)]
+        .values()
+        .copied()
+        .collect();
+        idx.sort_unstable();
+        idx.into_iter().map(move |idx| Command { service, idx })
+    }
+
+    /// The command `command` was validated against: the removed API
+    /// operation for a command validated by
+    /// [`Validator::validate_internal_words`](crate::Validator::validate_internal_words)
+    /// that names one, else the table's command of its name.
+    pub fn command_of(&self, command: &crate::ValidatedCommand) -> Option<Command<'a>> {
+        if command.internal() {
+            if let Some(c) = self.removed_command(command.operation()) {
+                return Some(c);
+            }
+        }
+        self.command(command.operation())
+    }
+
     /// A shape of this service (input, output or error) by name.
     pub fn shape(&self, name: &str) -> Result<Option<&'a Shape>, CatalogError> {
         Ok(self.detail()?.shapes.get(name))
@@ -675,6 +753,12 @@ impl<'a> Command<'a> {
     /// Hidden from the CLI's help but runnable.
     pub fn hidden(&self) -> bool {
         self.summary().hidden
+    }
+
+    /// An API operation awscli removes from its command table (found only
+    /// by [`Service::removed_command`]).
+    pub fn removed(&self) -> bool {
+        self.summary().removed
     }
 
     /// The full command line prefix, `aws <service> <name>`.
@@ -1040,5 +1124,47 @@ mod tests {
         let c = Catalog::from_path(&p).unwrap();
         assert!(c.command("sts", "get-caller-identity").is_some());
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn removed_operations_are_kept_apart() {
+        let c = cat();
+        for d in Dialect::ALL {
+            let emr = c.service_in("emr", d).expect("emr");
+            assert!(emr.command("run-job-flow").is_none());
+            let run = emr.removed_command("run-job-flow").expect("removed");
+            assert!(run.removed() && run.kind() == CommandKind::Operation);
+            assert_eq!(run.api_operation(), Some("RunJobFlow"));
+            assert!(run.detail().unwrap().op.is_some());
+            assert!(run.arg("instances").unwrap().is_some());
+            // The operation behind the hand-written command of its name.
+            let dc = emr.removed_command("describe-cluster").expect("removed");
+            assert_eq!(dc.api_operation(), Some("DescribeCluster"));
+            assert_eq!(
+                emr.command("describe-cluster").unwrap().kind(),
+                CommandKind::Custom
+            );
+            // Table commands are not removed ones.
+            assert!(emr.removed_command("list-clusters").is_none());
+            let removed: Vec<&str> = emr.removed_commands().map(|c| c.name()).collect();
+            assert!(removed.contains(&"add-job-flow-steps"), "{removed:?}");
+            assert!(emr.commands().all(|c| !c.removed()));
+        }
+        assert!(c.entries().all(|e| !e.removed()));
+        assert!(c.commands_in(Dialect::V2).all(|e| !e.removed()));
+    }
+
+    #[test]
+    fn customization_schemas_have_shapes() {
+        let cc = cat().command("emr", "create-cluster").unwrap();
+        let svc = cc.service();
+        for name in ["instance-groups", "steps", "ec2-attributes"] {
+            let a = cc.arg(name).unwrap().expect("arg");
+            let shape = a.shape.as_deref().expect("schema shape");
+            assert!(svc.shape(shape).unwrap().is_some(), "{name}: {shape}");
+        }
+        let ig = cc.arg("instance-groups").unwrap().unwrap().shape.clone();
+        let st = cc.arg("steps").unwrap().unwrap().shape.clone();
+        assert_ne!(ig, st, "each argument has its own schema");
     }
 }

@@ -188,6 +188,10 @@ pub(crate) struct CommandSummary {
     pub deprecated: bool,
     #[serde(default)]
     pub hidden: bool,
+    /// An API operation awscli removes from its command table (see
+    /// [`Service::removed_command`](super::Service::removed_command)).
+    #[serde(default)]
+    pub removed: bool,
     /// The dialects that have this command (within its service's).
     #[serde(default)]
     pub dialects: Dialects,

@@ -526,7 +526,30 @@ impl<'c> Validator<'c> {
 
     /// Validate a command already split into words (the first must be `aws`).
     pub fn validate_words(&self, words: &[String]) -> Result<ValidatedCommand, ValidationError> {
-        self.validate_in_dialect(words)
+        self.validate_in_dialect(words, false)
+            .map_err(|e| self.other_dialect(e, words))
+    }
+
+    /// Validate an API call an executor makes while running a
+    /// customization (`emr create-cluster` calls `RunJobFlow`), written as
+    /// the generated command `aws <service> <operation> ...`.
+    ///
+    /// Only for executors running a customization's API calls: besides the
+    /// command table it accepts the API operations awscli removes from it
+    /// ([`Service::removed_command`](crate::catalog::Service::removed_command):
+    /// `emr run-job-flow`, and `emr describe-cluster` names the
+    /// `DescribeCluster` operation, not the hand-written command), which
+    /// users cannot run ([`Validator::validate_words`] refuses them as
+    /// unknown commands). Everything else is checked as for a user's
+    /// command; the result says [`ValidatedCommand::internal`].
+    ///
+    /// # Errors
+    /// As [`Validator::validate_words`].
+    pub fn validate_internal_words(
+        &self,
+        words: &[String],
+    ) -> Result<ValidatedCommand, ValidationError> {
+        self.validate_in_dialect(words, true)
             .map_err(|e| self.other_dialect(e, words))
     }
 
@@ -535,9 +558,13 @@ impl<'c> Validator<'c> {
     /// table, the required ones, each argument typed, the parameters
     /// assembled (EC2's translations, nested members, an inline input
     /// document), paging, and the whole input checked against the model.
-    fn validate_in_dialect(&self, words: &[String]) -> Result<ValidatedCommand, ValidationError> {
+    fn validate_in_dialect(
+        &self,
+        words: &[String],
+        internal: bool,
+    ) -> Result<ValidatedCommand, ValidationError> {
         let g = self.globals_of(words)?;
-        let (service, cmd, op_words) = match self.resolve(&g)? {
+        let (service, cmd, op_words) = match self.resolve(&g, internal)? {
             Resolved::Help(service, cmd) => return Ok(self.help_command(&g, words, service, cmd)),
             Resolved::Command(service, cmd, op_words) => (service, cmd, op_words),
         };
@@ -560,6 +587,7 @@ impl<'c> Validator<'c> {
             generated: cmd.kind() != CommandKind::Custom,
         };
         let mut out = new_command(&target, &g, op_words, &matched);
+        out.internal = internal;
         let overrides = check_required_arguments(&target, &matched)?;
         let mut typer = Typer::new(service, self.enum_check);
         let collected = self.type_arguments(&target, &matched, &mut typer, &mut out)?;
@@ -607,6 +635,7 @@ impl<'c> Validator<'c> {
     fn resolve<'w>(
         &self,
         g: &'w globals::Globals<'_>,
+        internal: bool,
     ) -> Result<Resolved<'c, 'w>, ValidationError> {
         let rest = g.rest.as_slice();
         let Some(svc_word) = rest.first() else {
@@ -640,7 +669,16 @@ impl<'c> Validator<'c> {
                 ),
             });
         };
-        let (cmd, used) = match self.operation(service, &rest[1..]) {
+        let removed = if internal {
+            rest.get(1).and_then(|w| service.removed_command(w))
+        } else {
+            None
+        };
+        let found = match removed {
+            Some(c) => Ok((c, 1)),
+            None => self.operation(service, &rest[1..]),
+        };
+        let (cmd, used) = match found {
             Err(ValidationError::HelpRequested) => return Ok(Resolved::Help(Some(service), None)),
             other => other?,
         };
@@ -907,6 +945,7 @@ fn new_command(
         parameters: Map::new(),
         args: Vec::with_capacity(matched.given.len() + matched.positionals.len()),
         custom_values: Map::new(),
+        internal: false,
         local_paths: g.paths.clone(),
         argv: Vec::with_capacity(rest.len() + g.argv.len()),
         notes: Vec::new(),
@@ -1171,6 +1210,7 @@ impl<'c> Validator<'c> {
             parameters: Map::new(),
             args: Vec::new(),
             custom_values: Map::new(),
+            internal: false,
             local_paths: Vec::new(),
             argv: words[1..].to_vec(),
             notes: Vec::new(),

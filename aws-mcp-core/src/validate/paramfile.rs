@@ -73,7 +73,7 @@ impl Validator<'_> {
             .service_in(command.service(), dialect)
             .ok_or_else(|| fail(format!("unknown service {}", command.service())))?;
         let cmd = service
-            .command(command.operation())
+            .command_of(command)
             .ok_or_else(|| fail(format!("unknown command {}", command.operation())))?;
         let args = cmd.args().map_err(|e| fail(e.to_string()))?;
         let arg = args
@@ -209,7 +209,7 @@ impl Validator<'_> {
             .service_in(command.service(), self.dialect)
             .ok_or_else(|| fail(format!("unknown service {}", command.service())))?;
         let cmd = service
-            .command(command.operation())
+            .command_of(command)
             .ok_or_else(|| fail(format!("unknown command {}", command.operation())))?;
         let args = cmd.args().map_err(|e| fail(e.to_string()))?;
         let detail = cmd.detail().map_err(|e| fail(e.to_string()))?;

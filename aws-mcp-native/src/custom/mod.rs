@@ -13,11 +13,15 @@
 //! by the validator like any command (so a translation bug is a validation
 //! error, never a malformed request), and run by
 //! [`NativeExecutor::run`](crate::NativeExecutor::run) with JSON output and
-//! no query ([`call`]). A failed call's printed error is the command's (the
+//! no query and no pagination, as a customization calls its client
+//! ([`call`]). A failed call's printed error is the command's (the
 //! AWS CLI's message names the operation the customization called, as
 //! here). The command's own result is then printed with the caller's
 //! `--output` and `--query` ([`print`]).
 
+mod emr;
+
+use aws_mcp_core::catalog::Catalog;
 use aws_mcp_core::command::GlobalOptions;
 use aws_mcp_core::{ExecOptions, ValidatedCommand};
 use aws_mcp_wire::render::{render, OutputFormat};
@@ -34,8 +38,11 @@ mod kubeyaml;
 /// Whether `command` (a hand-written command of a service other than
 /// `s3`) is run here: `None` when no module handles it, else the module's
 /// answer (`Err` says why this use of it is left to the `aws` program).
-pub(crate) fn support(command: &ValidatedCommand) -> Option<Result<(), String>> {
+pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Option<Result<(), String>> {
     match (command.service(), command.operation()) {
+        ("emr", "create-cluster" | "add-steps" | "describe-cluster") => {
+            Some(emr::support(catalog, command))
+        }
         ("configure", _) => Some(configure::support(command)),
         ("ecr", "get-login-password") => Some(credentials::support(command)),
         ("ecr", "get-login") => Some(credentials::support(command)),
@@ -54,6 +61,7 @@ pub(crate) async fn run(
     options: &ExecOptions,
 ) -> Result<Printed, NativeError> {
     match (command.service(), command.operation()) {
+        ("emr", _) => emr::run(ex, command, options).await,
         ("configure", _) => configure::run(ex, command, options).await,
         ("ecr", "get-login-password") => credentials::run(ex, command, options).await,
         ("ecr", "get-login") => credentials::run(ex, command, options).await,
@@ -129,8 +137,9 @@ pub(crate) async fn call(
         Value::Object(params.clone()).to_string(),
     ];
     words.extend(call_globals(command.globals()));
-    words.extend(["--output".into(), "json".into()]);
-    let sub = ex.validator.validate_words(&words).map_err(|e| {
+    // A customization calls the client once: no paginator.
+    words.extend(["--output".into(), "json".into(), "--no-paginate".into()]);
+    let sub = ex.validator.validate_internal_words(&words).map_err(|e| {
         NativeError::Request(format!(
             "`{} {}` would call `{service} {operation}` with parameters the API does not take: {e}",
             command.service(),

@@ -1,0 +1,181 @@
+"""Differential tests of the native `emr create-cluster`, `add-steps` and
+`describe-cluster` (aws_mcp_native::custom::emr) against the real AWS CLI.
+
+Each create-cluster variant runs once with the `aws` program and once with
+`aws-mcp run --executor native`, against the same moto server; the two
+clusters are then described with the `aws` program (`emr describe-cluster`),
+and must be equal once their ids are masked: the native translation sent
+the same RunJobFlow request. Steps added by either executor must be listed
+equal the same way, and `describe-cluster` run natively must print what the
+AWS CLI prints.
+"""
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import urllib.request
+
+import pytest
+
+from conftest import AWS, BIN
+from test_native_diff import error_code, legacy_endpoint, mask
+
+CREATE = [
+    "aws emr create-cluster --name diff --release-label emr-6.15.0 --instance-type m5.xlarge "
+    "--instance-count 3 --service-role EMR_DefaultRole --ec2-attributes InstanceProfile=EMR_EC2_DefaultRole",
+    "aws emr create-cluster --name diff --release-label emr-6.15.0 --use-default-roles "
+    "--instance-groups InstanceGroupType=MASTER,InstanceCount=1,InstanceType=m5.xlarge "
+    "InstanceGroupType=CORE,InstanceCount=2,InstanceType=m5.xlarge "
+    "--applications Name=Spark Name=Hive --tags team=data env=test --log-uri s3://logs/emr/",
+    "aws emr create-cluster --name diff --release-label emr-6.15.0 --use-default-roles "
+    "--instance-type m5.xlarge --instance-count 1 --auto-terminate "
+    "--ec2-attributes KeyName=kp,SubnetId=subnet-12345678 "
+    "--bootstrap-actions Path=s3://b/ba.sh,Name=ba,Args=[x,y] "
+    "--steps Type=CUSTOM_JAR,Name=jar,Jar=s3://b/j.jar,Args=[a,b],ActionOnFailure=CONTINUE",
+    "aws emr create-cluster --name diff --release-label emr-6.15.0 --use-default-roles "
+    "--instance-type m5.xlarge --instance-groups InstanceGroupType=MASTER,InstanceCount=1,InstanceType=m5.xlarge",
+    "aws emr create-cluster --name diff --release-label emr-6.15.0 --instance-type m5.xlarge",
+    "aws emr create-cluster --name diff --release-label emr-6.15.0 --use-default-roles "
+    "--instance-fleets InstanceFleetType=MASTER,TargetOnDemandCapacity=1,InstanceTypeConfigs=['{InstanceType=m5.xlarge}'] "
+    "InstanceFleetType=CORE,TargetSpotCapacity=2,InstanceTypeConfigs=['{InstanceType=m5.xlarge,BidPrice=0.5}'] "
+    "--ec2-attributes SubnetIds=['subnet-1','subnet-2'] "
+    "--configurations '[{\"Classification\":\"spark\",\"Properties\":{\"maximizeResourceAllocation\":\"true\"}}]'",
+    "aws emr create-cluster --name diff --release-label emr-6.15.0 --instance-type m5.xlarge --output text",
+]
+
+STEPS = [
+    "--steps Type=CUSTOM_JAR,Name=jar,Jar=s3://b/j.jar,Args=[a,b]",
+    "--steps Type=Spark,Name=spark,Args=[--deploy-mode,cluster,s3://b/app.py] Type=Hive,Name=hive,Args=[-f,s3://b/q.sql]",
+]
+
+
+@pytest.fixture(scope="module")
+def emr_env(moto_url, tmp_path_factory):
+    urllib.request.urlopen(urllib.request.Request(moto_url + "/moto-api/reset", method="POST"), timeout=10)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path_factory.mktemp("home")),
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": moto_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_MCP_AWS_CLI": str(AWS),
+        "AWS_API_MCP_WORKING_DIR": str(tmp_path_factory.mktemp("work")),
+        "AWS_MCP_ALLOW_ENDPOINT_URLS": "true",
+    }
+    if os.environ.get("AWS_DATA_PATH"):
+        env["AWS_DATA_PATH"] = os.environ["AWS_DATA_PATH"]
+    return env
+
+
+def run_cli(env, cmd):
+    cmd = legacy_endpoint(env, cmd)
+    r = subprocess.run([str(AWS)] + shlex.split(cmd)[1:], env=env, capture_output=True, text=True, timeout=120)
+    return r.returncode, r.stdout, r.stderr
+
+
+def run_native(env, cmd):
+    cmd = legacy_endpoint(env, cmd)
+    r = subprocess.run([str(BIN), "run", "--executor", "native", cmd], env=env,
+                       capture_output=True, text=True, timeout=120)
+    return r.returncode, r.stdout, r.stderr
+
+
+# Cluster, step, instance group (moto: i-...) and fleet ids.
+IDS = re.compile(r"\b(j|s|i)-[0-9A-Z]{8,}\b|\b(ig|if)-[0-9A-Z]{8,}\b")
+# moto's generated master host name.
+DNS = re.compile(r"\bec2-[0-9-]+\.[a-z0-9.-]+\.amazonaws\.com\b")
+
+
+def masked(out, cluster):
+    """A printed JSON document with the cluster's own ids masked."""
+    text = out.replace(cluster, "<cluster>")
+    text = IDS.sub(lambda m: "<" + (m.group(1) or m.group(2)) + ">", text)
+    text = DNS.sub("<dns>", text)
+    return mask(json.loads(text)) if text.strip() else None
+
+
+def differences(a, b, path=""):
+    """The paths where two JSON documents differ, with both values."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in list(a) + [k for k in b if k not in a]:
+            out += differences(a.get(k), b.get(k), f"{path}.{k}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{path}[{i}]")]
+    return [] if a == b else [(path, a, b)]
+
+
+def same(a, b):
+    d = differences(a, b)
+    assert not d, "\n".join(map(str, d))
+
+
+def describe(env, cluster):
+    code, out, err = run_cli(env, f"aws emr describe-cluster --cluster-id {cluster}")
+    assert code == 0, err
+    return out
+
+
+@pytest.mark.parametrize("cmd", CREATE)
+def test_create_cluster_same_cluster(emr_env, cmd):
+    c_code, c_out, c_err = run_cli(emr_env, cmd)
+    n_code, n_out, n_err = run_native(emr_env, cmd)
+    assert "not run natively" not in n_err and "left to the AWS CLI" not in n_err, n_err
+    assert n_code == c_code, (c_err, n_err)
+    if c_code != 0:
+        assert n_err.strip() == c_err.strip() or error_code(n_err) == error_code(c_err), (c_err, n_err)
+        return
+    if "--output text" in cmd:
+        # The cluster's own result printed with the caller's output format.
+        def ids(t):
+            return IDS.sub("<id>", re.sub(r"arn:aws:elasticmapreduce:\S+", "<arn>", t))
+        assert ids(n_out) == ids(c_out)
+        return
+    a, b = json.loads(c_out)["ClusterId"], json.loads(n_out)["ClusterId"]
+    assert set(json.loads(c_out)) == set(json.loads(n_out))
+    same(masked(describe(emr_env, a), a), masked(describe(emr_env, b), b))
+    # describe-cluster run natively prints what the AWS CLI prints.
+    code, out, err = run_native(emr_env, f"aws emr describe-cluster --cluster-id {a}")
+    assert code == 0, err
+    same(masked(out, a), masked(describe(emr_env, a), a))
+
+
+@pytest.mark.parametrize("steps", STEPS)
+def test_add_steps_same_steps(emr_env, steps):
+    ids = []
+    for _ in range(2):
+        code, out, err = run_cli(emr_env, CREATE[0])
+        assert code == 0, err
+        ids.append(json.loads(out)["ClusterId"])
+    a, b = ids
+    c_code, c_out, c_err = run_cli(emr_env, f"aws emr add-steps --cluster-id {a} {steps}")
+    n_code, n_out, n_err = run_native(emr_env, f"aws emr add-steps --cluster-id {b} {steps}")
+    assert (c_code, n_code) == (0, 0), (c_err, n_err)
+    assert len(json.loads(c_out)["StepIds"]) == len(json.loads(n_out)["StepIds"])
+    listed = []
+    for cluster in (a, b):
+        code, out, err = run_cli(emr_env, f"aws emr list-steps --cluster-id {cluster}")
+        assert code == 0, err
+        listed.append(masked(out, cluster))
+    same(listed[0], listed[1])
+
+
+def test_add_steps_unknown_cluster(emr_env):
+    cmd = "aws emr add-steps --cluster-id j-NOSUCHCLUSTER1 --steps Type=CUSTOM_JAR,Jar=s3://b/j.jar"
+    c = run_cli(emr_env, cmd)
+    n = run_native(emr_env, cmd)
+    assert n[0] == c[0] != 0
+    assert error_code(n[2]) == error_code(c[2]), (c[2], n[2])
+
+
+def test_removed_operations_stay_unknown(emr_env):
+    """The API operations awscli removes stay unknown commands for users."""
+    r = subprocess.run([str(BIN), "check", "-"], input="aws emr run-job-flow --name x --instances {}\n",
+                       env=emr_env, capture_output=True, text=True, timeout=60)
+    line = json.loads(r.stdout.splitlines()[0])
+    assert not line.get("ok", False), line
