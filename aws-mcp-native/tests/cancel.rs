@@ -91,7 +91,7 @@ async fn the_timeout_is_an_error() {
 async fn uncovered_commands_are_refused_with_the_reason() {
     let ex = executor("http://127.0.0.1:9");
     let cmd = Validator::new(Catalog::embedded())
-        .validate("aws s3 cp - s3://b/k")
+        .validate("aws s3 cp - s3://b/k --recursive")
         .unwrap();
     match ex.execute(&cmd, &ExecOptions::default()).await {
         Err(ExecError::Config(why)) => assert!(why.contains("streaming"), "{why}"),
