@@ -873,6 +873,53 @@ impl NativeExecutor {
         self.run_with_progress(command, options, &NoProgress).await
     }
 
+    /// The region `command` runs in: its `--region`, else the executor's
+    /// default, else its profile's.
+    pub(crate) async fn region_of(
+        &self,
+        command: &ValidatedCommand,
+    ) -> Result<String, NativeError> {
+        let g = command.globals();
+        match command
+            .region()
+            .map(str::to_string)
+            .or_else(|| g.region.clone())
+            .or_else(|| self.default_region.clone())
+        {
+            Some(r) => Ok(r),
+            None => {
+                let profile = g.profile.clone().or_else(|| self.default_profile.clone());
+                self.identity
+                    .region(profile.as_deref())
+                    .await
+                    .ok_or(NativeError::NoRegion)
+            }
+        }
+    }
+
+    /// The credentials `command` is signed with: the caller's own when the
+    /// call carries them (a server acting for many callers: never the
+    /// executor's identity then), else the executor's identity for the
+    /// command's profile.
+    pub(crate) async fn credentials_for(
+        &self,
+        command: &ValidatedCommand,
+        options: &ExecOptions,
+    ) -> Result<aws_credential_types::Credentials, NativeError> {
+        if let Some(c) = &options.credentials {
+            return Ok(aws_credential_types::Credentials::new(
+                &c.access_key_id,
+                &c.secret_access_key,
+                c.session_token.clone(),
+                c.expires,
+                "aws-mcp-caller",
+            ));
+        }
+        let g = command.globals();
+        let profile = g.profile.clone().or_else(|| self.default_profile.clone());
+        self.identity.credentials(profile.as_deref()).await
+    }
+
     /// A hand-written command: `aws s3 ...` or one of [`custom`]'s.
     async fn run_custom(
         &self,
@@ -958,19 +1005,7 @@ impl NativeExecutor {
             }
         };
         let profile = g.profile.clone().or_else(|| self.default_profile.clone());
-        let region = match command
-            .region()
-            .map(str::to_string)
-            .or_else(|| g.region.clone())
-            .or_else(|| self.default_region.clone())
-        {
-            Some(r) => r,
-            None => self
-                .identity
-                .region(profile.as_deref())
-                .await
-                .ok_or(NativeError::NoRegion)?,
-        };
+        let region = self.region_of(command).await?;
         let mut params = command.parameters().clone();
         let prepared = paramfiles::prepare(&self.files, &self.validator, command, &mut params)?;
         if prepared.body.is_some() {
@@ -1022,18 +1057,8 @@ impl NativeExecutor {
             || (!op.auth.is_empty() && op.auth.iter().all(|a| a == "smithy.api#noAuth"));
         let creds = if g.no_sign_request || unsigned {
             None
-        } else if let Some(c) = &options.credentials {
-            // The caller's own credentials (a server acting for many
-            // callers): never the executor's identity.
-            Some(aws_credential_types::Credentials::new(
-                &c.access_key_id,
-                &c.secret_access_key,
-                c.session_token.clone(),
-                c.expires,
-                "aws-mcp-caller",
-            ))
         } else {
-            Some(self.identity.credentials(profile.as_deref()).await?)
+            Some(self.credentials_for(command, options).await?)
         };
         let connect = g
             .cli_connect_timeout

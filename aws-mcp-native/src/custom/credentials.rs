@@ -266,32 +266,10 @@ async fn region_and_credentials(
     command: &ValidatedCommand,
     options: &ExecOptions,
 ) -> Result<(String, Credentials), NativeError> {
-    let g = command.globals();
-    let profile = g.profile.clone().or_else(|| ex.default_profile.clone());
-    let region = match command
-        .region()
-        .map(str::to_string)
-        .or_else(|| g.region.clone())
-        .or_else(|| ex.default_region.clone())
-    {
-        Some(r) => r,
-        None => ex
-            .identity
-            .region(profile.as_deref())
-            .await
-            .ok_or(NativeError::NoRegion)?,
-    };
-    let creds = match &options.credentials {
-        Some(c) => Credentials::new(
-            &c.access_key_id,
-            &c.secret_access_key,
-            c.session_token.clone(),
-            c.expires,
-            "aws-mcp-caller",
-        ),
-        None => ex.identity.credentials(profile.as_deref()).await?,
-    };
-    Ok((region, creds))
+    Ok((
+        ex.region_of(command).await?,
+        ex.credentials_for(command, options).await?,
+    ))
 }
 
 /// Python's `urllib.parse.quote(s, safe='-_.~')` (botocore's
@@ -554,37 +532,7 @@ async fn sts_call(
     let mut g = command.globals().clone();
     g.endpoint_url = None;
     g.region = region.map(str::to_string);
-    let mut words: Vec<String> = vec![
-        "aws".into(),
-        "sts".into(),
-        operation.into(),
-        "--cli-input-json".into(),
-        Value::Object(params.clone()).to_string(),
-    ];
-    words.extend(super::call_globals(&g));
-    words.extend(["--output".into(), "json".into()]);
-    let sub = ex.validator.validate_words(&words).map_err(|e| {
-        NativeError::Request(format!(
-            "`{} {}` would call `sts {operation}` with parameters the API does not take: {e}",
-            command.service(),
-            command.operation()
-        ))
-    })?;
-    let (code, out, err) = Box::pin(ex.run(&sub, options)).await?;
-    if code != 0 {
-        return Ok(Err(Printed {
-            code,
-            out_total: out.len() as u64,
-            err_total: err.len() as u64,
-            out,
-            err,
-        }));
-    }
-    serde_json::from_str(&out).map(Ok).map_err(|e| {
-        NativeError::Response(format!(
-            "`sts {operation}` printed JSON that does not parse: {e}"
-        ))
-    })
+    super::call_with_globals(ex, command, &g, "sts", operation, params, options).await
 }
 
 #[cfg(test)]

@@ -129,6 +129,30 @@ pub(crate) async fn call(
     params: &Map<String, Value>,
     options: &ExecOptions,
 ) -> Result<Result<Value, Printed>, NativeError> {
+    call_with_globals(
+        ex,
+        command,
+        command.globals(),
+        service,
+        operation,
+        params,
+        options,
+    )
+    .await
+}
+
+/// [`call`] with the global options `g` instead of the command's (a nested
+/// client of awscli's own, in another region or without the command's
+/// `--endpoint-url`).
+pub(crate) async fn call_with_globals(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+    g: &GlobalOptions,
+    service: &str,
+    operation: &str,
+    params: &Map<String, Value>,
+    options: &ExecOptions,
+) -> Result<Result<Value, Printed>, NativeError> {
     let mut words: Vec<String> = vec![
         "aws".into(),
         service.into(),
@@ -136,7 +160,7 @@ pub(crate) async fn call(
         "--cli-input-json".into(),
         Value::Object(params.clone()).to_string(),
     ];
-    words.extend(call_globals(command.globals()));
+    words.extend(call_globals(g));
     // A customization calls the client once: no paginator.
     words.extend(["--output".into(), "json".into(), "--no-paginate".into()]);
     let sub = ex.validator.validate_internal_words(&words).map_err(|e| {

@@ -247,23 +247,12 @@ pub(crate) async fn run(
     let o = S3Options::from_command(command);
     let g = command.globals();
     let profile = g.profile.clone().or_else(|| ex.default_profile.clone());
-    let region = match command
-        .region()
-        .map(str::to_string)
-        .or_else(|| g.region.clone())
-        .or_else(|| ex.default_region.clone())
-    {
-        Some(r) => r,
-        None => ex
-            .identity
-            .region(profile.as_deref())
-            .await
-            .ok_or(NativeError::NoRegion)?,
-    };
+    let region = ex.region_of(command).await?;
+    // The caller's own credentials when the call carries them.
     let creds = if g.no_sign_request {
         None
     } else {
-        Some(ex.identity.credentials(profile.as_deref()).await?)
+        Some(ex.credentials_for(command, options).await?)
     };
     let connect = g
         .cli_connect_timeout
