@@ -29,7 +29,7 @@
 
 use std::sync::Mutex;
 
-use aws_mcp_core::command::{PathOrigin, ValidatedCommand};
+use aws_mcp_core::command::{LocalPath, PathOrigin, ValidatedCommand};
 use aws_mcp_core::localpath::Semantics;
 use aws_mcp_core::Validator;
 use aws_mcp_wire::s3::paths::join;
@@ -91,6 +91,23 @@ fn read(files: &LocalFiles, raw: &str) -> Result<Vec<u8>, String> {
     Ok(buf)
 }
 
+/// Read a `file://`/`fileb://` value's file, failing as awscli's
+/// `get_paramfile` does (`Error parsing parameter '--x': Unable to load
+/// paramfile file://p: ...`).
+fn read_paramfile(files: &LocalFiles, lp: &LocalPath) -> Result<Vec<u8>, NativeError> {
+    let scheme = if lp.origin == PathOrigin::FilebUrl {
+        "fileb://"
+    } else {
+        "file://"
+    };
+    read(files, &lp.path).map_err(|e| {
+        NativeError::File(format!(
+            "Error parsing parameter '--{}': Unable to load paramfile {scheme}{}: {e}",
+            lp.arg, lp.path
+        ))
+    })
+}
+
 /// Read the command's parameter files and streaming input into `params`
 /// and the request body; note its output file.
 pub(crate) fn prepare(
@@ -111,14 +128,7 @@ pub(crate) fn prepare(
             PathOrigin::FileUrl | PathOrigin::FilebUrl
                 if lp.arg == "zip-file" && hoisted_zip(command) =>
             {
-                let bytes =
-                    read(files, &lp.path).map_err(|e| {
-                        NativeError::File(format!(
-                        "Error parsing parameter '--zip-file': Unable to load paramfile {}{}: {e}",
-                        if lp.origin == PathOrigin::FilebUrl { "fileb://" } else { "file://" },
-                        lp.path
-                    ))
-                    })?;
+                let bytes = read_paramfile(files, lp)?;
                 let (member, value) = validator
                     .zip_file_value(command, lp, &bytes)
                     .map_err(|e| NativeError::File(e.to_string()))?;
@@ -131,17 +141,7 @@ pub(crate) fn prepare(
                 }
             }
             PathOrigin::FileUrl | PathOrigin::FilebUrl => {
-                let scheme = if lp.origin == PathOrigin::FilebUrl {
-                    "fileb://"
-                } else {
-                    "file://"
-                };
-                let bytes = read(files, &lp.path).map_err(|e| {
-                    NativeError::File(format!(
-                        "Error parsing parameter '--{}': Unable to load paramfile {scheme}{}: {e}",
-                        lp.arg, lp.path
-                    ))
-                })?;
+                let bytes = read_paramfile(files, lp)?;
                 let (member, value) = validator
                     .file_value(command, lp, &bytes)
                     .map_err(|e| NativeError::File(e.to_string()))?;
@@ -171,17 +171,7 @@ pub(crate) fn prepare(
         }
     }
     for lp in documents {
-        let scheme = if lp.origin == PathOrigin::FilebUrl {
-            "fileb://"
-        } else {
-            "file://"
-        };
-        let bytes = read(files, &lp.path).map_err(|e| {
-            NativeError::File(format!(
-                "Error parsing parameter '--{}': Unable to load paramfile {scheme}{}: {e}",
-                lp.arg, lp.path
-            ))
-        })?;
+        let bytes = read_paramfile(files, lp)?;
         validator
             .merge_input_document(command, lp, &bytes, params)
             .map_err(|e| NativeError::File(e.to_string()))?;

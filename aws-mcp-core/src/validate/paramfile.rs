@@ -52,16 +52,7 @@ impl Validator<'_> {
         file: &LocalPath,
         contents: &[u8],
     ) -> Result<(String, Value), FileValueError> {
-        let scheme = if file.origin == PathOrigin::FilebUrl {
-            "fileb://"
-        } else {
-            "file://"
-        };
-        let fail = |problem: String| FileValueError {
-            arg: file.arg.clone(),
-            file: format!("{scheme}{}", file.path),
-            problem,
-        };
+        let fail = failure(file);
         if !matches!(file.origin, PathOrigin::FileUrl | PathOrigin::FilebUrl) {
             return Err(fail(
                 "only file:// and fileb:// argument values are read as parameters".into(),
@@ -184,16 +175,7 @@ impl Validator<'_> {
         contents: &[u8],
         params: &mut serde_json::Map<String, Value>,
     ) -> Result<(), FileValueError> {
-        let scheme = if file.origin == PathOrigin::FilebUrl {
-            "fileb://"
-        } else {
-            "file://"
-        };
-        let fail = |problem: String| FileValueError {
-            arg: file.arg.clone(),
-            file: format!("{scheme}{}", file.path),
-            problem,
-        };
+        let fail = failure(file);
         let yaml = match &*file.arg {
             "cli-input-json" => false,
             "cli-input-yaml" => true,
@@ -290,16 +272,7 @@ impl Validator<'_> {
         file: &LocalPath,
         contents: &[u8],
     ) -> Result<(String, Value), FileValueError> {
-        let scheme = if file.origin == PathOrigin::FilebUrl {
-            "fileb://"
-        } else {
-            "file://"
-        };
-        let fail = |problem: String| FileValueError {
-            arg: file.arg.clone(),
-            file: format!("{scheme}{}", file.path),
-            problem,
-        };
+        let fail = failure(file);
         let api = command.api().map(|a| a.service.as_str());
         let Some(member) = super::lambda::hoisted_into(api, command.operation()) else {
             return Err(fail("the command has no --zip-file of awscli's own".into()));
@@ -328,6 +301,20 @@ impl Validator<'_> {
                 .and_then(BinaryFormat::parse)
                 .unwrap_or(self.binary_format)
                 == BinaryFormat::Base64
+    }
+}
+
+/// The error of `file` (as written, `file://p.json`) with a problem.
+fn failure(file: &LocalPath) -> impl Fn(String) -> FileValueError + '_ {
+    let scheme = if file.origin == PathOrigin::FilebUrl {
+        "fileb://"
+    } else {
+        "file://"
+    };
+    move |problem| FileValueError {
+        arg: file.arg.clone(),
+        file: format!("{scheme}{}", file.path),
+        problem,
     }
 }
 
