@@ -117,7 +117,7 @@ async fn invalid_commands_and_unrunnable_programs_are_tool_errors() {
     }
     // A valid command the native executor does not cover, with no `aws`
     // program: an error result naming the fix and why it was not native.
-    let r = call(&client, "aws s3 cp - s3://b/k").await;
+    let r = call(&client, "aws s3 mv s3://b/k -").await;
     assert_eq!(r.is_error, Some(true));
     assert!(text(&r).contains("AWS_MCP_AWS_CLI"), "{}", text(&r));
     assert!(text(&r).contains("streaming"), "{}", text(&r));

@@ -256,7 +256,7 @@ def test_breadth():
 
 
 def test_check_names_the_executor(diff_env):
-    r = subprocess.run([str(BIN), "check", "-"], input="aws s3api list-buckets\naws s3 cp - s3://b/k\naws s3 ls\n",
+    r = subprocess.run([str(BIN), "check", "-"], input="aws s3api list-buckets\naws s3 mv s3://b/k -\naws s3 ls\n",
                        env=diff_env, capture_output=True, text=True, timeout=60)
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert lines[0]["executor"] == "native" and lines[0]["executor_reason"] is None
