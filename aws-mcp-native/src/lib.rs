@@ -239,6 +239,13 @@ pub fn cli_argument(
                 "an EC2 top-level boolean flag, sent as {\"Value\": true|false} like awscli's toplevelbool",
             ))
         }
+        // Lambda's --code/--content: awscli's ReplacedZipFileArgument, which
+        // the validator reproduces (a ZipFile inside is refused).
+        _ if aws_mcp_core::validate::translates_cli_argument(Some(api), command, &arg.name) => {
+            Some(CliArgument::Native(
+                "handled as awscli's customization does (aws_mcp_core::validate)",
+            ))
+        }
         _ if CUSTOMIZED_MEMBERS.contains(&(api, command, &*arg.name)) => Some(
             CliArgument::NotNative("is handled by an AWS CLI customization before the API call"),
         ),
@@ -1820,9 +1827,14 @@ mod tests {
         // translated by the validator and read by paramfiles.
         let translated = native
             .keys()
-            .filter(|k| k.starts_with("deploy ") || k.ends_with("--zip-file"))
+            .filter(|k| {
+                k.starts_with("deploy ")
+                    || k.ends_with("--zip-file")
+                    || k.ends_with("--code")
+                    || k.ends_with("--content")
+            })
             .count();
-        assert_eq!(translated, 6 + 2, "{native:#?}");
+        assert_eq!(translated, 6 + 2 + 2, "{native:#?}");
         // iot's QueryOutFileArguments, saved from the response.
         let saved = native.keys().filter(|k| k.starts_with("iot ")).count();
         assert_eq!(saved, 4, "{native:#?}");
