@@ -132,7 +132,7 @@ pub(crate) fn source_url(
         .collect();
     let dest = format!(
         "DestinationRegion={}",
-        crate::presign::form_encode(destination)
+        aws_mcp_wire::protocol::serialize::percent_encode(destination, b"")
     );
     query.push(&dest);
     let query = query.join("&");
@@ -166,19 +166,6 @@ pub(crate) fn apply(
     let url = presign_get(&url, creds, signing_name, &source, EXPIRES, now)?;
     inject(handler, params, url, region);
     Ok(())
-}
-
-/// `application/x-www-form-urlencoded` encoding of a region name (only
-/// unreserved characters survive).
-fn form_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Presign a `GET` of `url` with SigV4 in the query string, valid for

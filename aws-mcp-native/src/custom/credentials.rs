@@ -272,19 +272,6 @@ async fn region_and_credentials(
     ))
 }
 
-/// Python's `urllib.parse.quote(s, safe='-_.~')` (botocore's
-/// `percent_encode`).
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// botocore's `generate_db_auth_token`: the presigned `connect` URL without
 /// its scheme.
 fn db_auth_token(
@@ -297,7 +284,7 @@ fn db_auth_token(
 ) -> Result<String, NativeError> {
     let url = format!(
         "https://{host}:{port}/?Action=connect&DBUser={}",
-        percent_encode(user)
+        aws_mcp_wire::protocol::serialize::percent_encode(user, b"")
     );
     let signed =
         crate::presign::presign_get(&url, creds, "rds-db", region, RDS_TOKEN_EXPIRES, now)?;

@@ -44,6 +44,7 @@
 
 use aws_mcp_core::catalog::{Catalog, CommandKind};
 use aws_mcp_core::{ExecOptions, ValidatedCommand};
+use aws_mcp_wire::render::python_truthy as truthy;
 use aws_mcp_wire::render::{render_error, CliError, ErrorKind};
 use serde_json::{json, Map, Value};
 
@@ -337,18 +338,6 @@ fn typed<'a>(c: &'a Args, name: &str) -> Result<Option<&'a Value>, Fail> {
         None => unsupported(format!(
             "--{name}'s value was not parsed by the validator; left to the AWS CLI"
         )),
-    }
-}
-
-/// Python's truth value of a JSON value.
-fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
     }
 }
 

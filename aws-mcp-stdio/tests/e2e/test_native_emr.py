@@ -13,14 +13,13 @@ AWS CLI prints.
 import json
 import os
 import re
-import shlex
 import subprocess
 import urllib.request
 
 import pytest
 
 from conftest import AWS, BIN
-from test_native_diff import error_code, legacy_endpoint, mask
+from test_native_diff import error_code, mask, run_cli, run_native
 
 CREATE = [
     "aws emr create-cluster --name diff --release-label emr-6.15.0 --instance-type m5.xlarge "
@@ -71,19 +70,6 @@ def emr_env(moto_url, tmp_path_factory):
     return env
 
 
-def run_cli(env, cmd):
-    cmd = legacy_endpoint(env, cmd)
-    r = subprocess.run([str(AWS)] + shlex.split(cmd)[1:], env=env, capture_output=True, text=True, timeout=120)
-    return r.returncode, r.stdout, r.stderr
-
-
-def run_native(env, cmd):
-    cmd = legacy_endpoint(env, cmd)
-    r = subprocess.run([str(BIN), "run", "--executor", "native", cmd], env=env,
-                       capture_output=True, text=True, timeout=120)
-    return r.returncode, r.stdout, r.stderr
-
-
 # Cluster, step, instance group (moto: i-...) and fleet ids.
 IDS = re.compile(r"\b(j|s|i)-[0-9A-Z]{8,}\b|\b(ig|if)-[0-9A-Z]{8,}\b")
 # moto's generated master host name.
@@ -95,7 +81,20 @@ def masked(out, cluster):
     text = out.replace(cluster, "<cluster>")
     text = IDS.sub(lambda m: "<" + (m.group(1) or m.group(2)) + ">", text)
     text = DNS.sub("<dns>", text)
-    return mask(json.loads(text)) if text.strip() else None
+    return in_stable_order(mask(json.loads(text))) if text.strip() else None
+
+
+def in_stable_order(v):
+    """Instance groups and fleets sorted by type and name: moto lists them in
+    an order of its own (ids drawn at random), which neither executor chose."""
+    if isinstance(v, dict):
+        return {k: in_stable_order(x) for k, x in v.items()}
+    if isinstance(v, list):
+        items = [in_stable_order(x) for x in v]
+        if items and all(isinstance(x, dict) and ("InstanceGroupType" in x or "InstanceFleetType" in x) for x in items):
+            items.sort(key=lambda x: (x.get("InstanceGroupType") or x.get("InstanceFleetType") or "", x.get("Name") or ""))
+        return items
+    return v
 
 
 def differences(a, b, path=""):

@@ -414,6 +414,21 @@ fn prepare(value: &Value, query: Option<&str>) -> Result<Value, RenderError> {
     }
 }
 
+/// Python's truth value of a JSON value (`bool(x)`: null, false, zero
+/// and empty strings, lists and objects are false), as the AWS CLI's table
+/// formatter and customizations test values. JMESPath's truthiness differs
+/// (every number is true): see the query module.
+pub fn python_truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(m) => !m.is_empty(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -178,18 +178,6 @@ fn is_scalar(v: &Value) -> bool {
     !matches!(v, Value::Array(_) | Value::Object(_))
 }
 
-/// Python truthiness of a JSON value.
-fn is_truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(m) => !m.is_empty(),
-    }
-}
-
 /// Sorted scalar and non-scalar keys of a structure.
 fn group_scalar_keys(m: &Map<String, Value>) -> (Vec<String>, Vec<String>) {
     let mut headers = Vec::new();
@@ -227,7 +215,7 @@ impl MultiTable {
         current: &Value,
         indent: usize,
     ) -> Result<bool, RenderError> {
-        if !is_truthy(current) {
+        if !super::python_truthy(current) {
             return Ok(false);
         }
         if let Some(t) = title {
