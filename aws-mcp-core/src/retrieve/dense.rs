@@ -5,9 +5,10 @@
 //!   (per-channel), run with ONNX Runtime through `ort` (`load-dynamic`: the
 //!   library is loaded at run time, nothing is downloaded at build time) and
 //!   tokenised with the `tokenizers` crate (no padding, truncation at 256).
-//! * [`ExactIndex`]: the commands' vectors, precomputed by
+//! * [`ExactIndex`]: the commands' vectors, embedded by
 //!   `tools/catalog-gen/dense.py` with the base int8 model (the request
-//!   encoder is that model fine-tuned against these vectors) and shipped
+//!   encoder is that model fine-tuned against them), then learned against
+//!   the request encoder by `tools/catalog-gen/docvectors.py`, and shipped
 //!   quantised (int8 + one scale per vector): one per command for its name
 //!   and description, and one per title of AWS's examples for it (27,268
 //!   vectors for all 20,648 commands of the corpus, AWS CLI v1's and the 48
@@ -651,8 +652,9 @@ impl DenseRetriever {
         })
     }
 
-    /// Ranked (document number, similarity) for a checked query.
-    fn rank(&self, query: &str, k: usize) -> Result<Vec<(u32, f32)>, RetrieveError> {
+    /// The text the model embeds for a checked query: values replaced by what they are,
+    /// noise dropped, the vocabulary tables' words appended (when [`expand`](Self::expand)).
+    pub fn model_text(&self, query: &str) -> String {
         // Identifiers and values (`i-0abc…`, account numbers) only distract the
         // model: say what they are instead (`instance ec2`), or drop them.
         let replaced = super::text::replace_values(query);
@@ -675,6 +677,18 @@ impl DenseRetriever {
                 text = format!("{text} ({})", extra.join(" "));
             }
         }
+        text
+    }
+
+    /// Every command's prior in corpus order (added to the similarity with weight
+    /// [`prior_weight`](Self::prior_weight)).
+    pub fn priors(&self) -> &[f32] {
+        &self.priors
+    }
+
+    /// Ranked (document number, similarity) for a checked query.
+    fn rank(&self, query: &str, k: usize) -> Result<Vec<(u32, f32)>, RetrieveError> {
+        let text = self.model_text(query);
         let v = self.embedder.embed(&text)?;
         let mut near = self.index.nearest(&v, k.max(PRIOR_DEPTH));
         for (d, s) in near.iter_mut() {
@@ -755,9 +769,31 @@ impl HybridRetriever {
         Ok(HybridRetriever::from_engines(lexical, dense))
     }
 
+    /// The dense half.
+    pub fn dense(&self) -> &DenseRetriever {
+        &self.dense
+    }
+
     /// The dense half, to adjust its constants.
     pub fn dense_mut(&mut self) -> &mut DenseRetriever {
         &mut self.dense
+    }
+
+    /// Both engines' rankings of a request before fusion, for evaluation and
+    /// training tools: (lexical, dense, the command named word for word), each
+    /// ranking `(command number in corpus order, score)` best first, at most `depth` long.
+    #[allow(clippy::type_complexity)]
+    pub fn rankings(
+        &self,
+        query: &str,
+        depth: usize,
+    ) -> Result<(Vec<(u32, f32)>, Vec<(u32, f32)>, Option<u32>), RetrieveError> {
+        let q = check_query(query)?;
+        Ok((
+            self.lexical.rank_ids(q, depth),
+            self.dense.rank(q, depth)?,
+            self.lexical.named_command(q),
+        ))
     }
 
     /// Fuse two engines built over the same corpus.
