@@ -505,11 +505,18 @@ fn v2_blobs_are_base64_unless_raw_in_base64_out() {
     let c =
         v2("aws kinesis put-records --stream-name s --records Data=aGk=,PartitionKey=p").unwrap();
     assert_eq!(c.parameters()["Records"][0]["Data"], json!("hi"));
-    // Bytes that are not UTF-8 are an array of byte values: never ambiguous.
+    // Bytes that are not UTF-8 are {"$bytes": base64}: never ambiguous.
     let c = v2("aws kms encrypt --key-id k --plaintext /wABAg==").unwrap();
-    assert_eq!(c.parameters()["Plaintext"], json!([255, 0, 1, 2]));
+    assert_eq!(c.parameters()["Plaintext"], json!({"$bytes": "/wABAg=="}));
     let c = v2("aws kinesis put-record --stream-name s --partition-key p --data gICA").unwrap();
-    assert_eq!(c.parameters()["Data"], json!([128, 128, 128]));
+    assert_eq!(c.parameters()["Data"], json!({"$bytes": "gICA"}));
+    // A user's own object for a blob is refused: only the validator writes one.
+    let e = v2("aws kms encrypt --key-id k --plaintext '{\"$bytes\": \"gICA\"}'");
+    assert!(e.is_err(), "{e:?}");
+    let doc =
+        r#"aws kms encrypt --cli-input-json '{"KeyId": "k", "Plaintext": {"$bytes": "/w=="}}'"#;
+    assert_eq!(err(doc).kind(), "invalid_type");
+    assert_eq!(v2(doc).unwrap_err().kind(), "invalid_type");
     // v1 and raw-in-base64-out: the text itself.
     let c = ok("aws kms encrypt --key-id k --plaintext /wABAg==");
     assert_eq!(c.parameters()["Plaintext"], json!("/wABAg=="));
@@ -619,13 +626,13 @@ fn parameter_files_become_their_parameters() {
         v1.file_value(&c, &file(&c), b"hello\n").unwrap(),
         ("Value".to_string(), json!("hello\n"))
     );
-    // Bytes for a blob: UTF-8 as a string, anything else as byte values.
+    // Bytes for a blob: UTF-8 as a string, anything else as base64 bytes.
     let c = ok("aws kms encrypt --key-id k --plaintext fileb://x.bin");
     assert_eq!(file(&c).origin, PathOrigin::FilebUrl);
     assert_eq!(v1.file_value(&c, &file(&c), b"ab").unwrap().1, json!("ab"));
     assert_eq!(
         v1.file_value(&c, &file(&c), &[0xff, 0x00]).unwrap().1,
-        json!([255, 0])
+        json!({"$bytes": "/wA="})
     );
     // file:// for a blob: text in v1, base64 to decode in v2.
     let c = ok("aws kms encrypt --key-id k --plaintext file://x.txt");

@@ -226,8 +226,9 @@ pub(crate) fn python_b64decode(s: &str) -> Option<Vec<u8>> {
 /// AWS CLI v2 reads blob parameters as base64 (its `Base64DecodeVisitor`):
 /// decode each one, at any depth. Decoded bytes that are UTF-8 stand as
 /// text, as a v1 blob would (the text's bytes are the blob); other bytes
-/// become an array of byte values (`[255, 0, 1]`), so that a blob value is
-/// never ambiguous and an executor sends exactly the decoded bytes.
+/// become `{"$bytes": "<base64>"}` ([`crate::command::blob_value`]), so that
+/// a blob value is never ambiguous and an executor sends exactly the
+/// decoded bytes.
 fn decode_blobs(
     service: Service<'_>,
     shape: &Shape,
@@ -284,10 +285,7 @@ fn decode_blobs(
                 arg: label.unwrap_or("a blob parameter").to_string(),
                 value: shorten(text),
             })?;
-            *blob = match String::from_utf8(bytes) {
-                Ok(t) => Value::String(t),
-                Err(e) => Value::Array(e.into_bytes().into_iter().map(Value::from).collect()),
-            };
+            *blob = crate::command::blob_value(bytes);
         }
         _ => {}
     }

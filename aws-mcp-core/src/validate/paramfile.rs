@@ -16,7 +16,8 @@
 //!   unpacked and checked like a value typed on the command line (JSON or
 //!   shorthand), blobs inside decoded as v2 decodes them.
 //!
-//! Bytes that are not UTF-8 become an array of byte values, the
+//! Bytes that are not UTF-8 become `{"$bytes": "<base64>"}`
+//! ([`blob_value`](crate::command::blob_value)), the
 //! representation the serializers send as bytes.
 //!
 //! Errors never show the file's contents: they name the argument, the file
@@ -99,10 +100,7 @@ impl Validator<'_> {
                 ))
             })
         };
-        let bytes_value = |b: &[u8]| match std::str::from_utf8(b) {
-            Ok(s) => Value::String(s.to_string()),
-            Err(_) => Value::Array(b.iter().map(|x| Value::from(*x)).collect()),
-        };
+        let bytes_value = |b: &[u8]| crate::command::blob_value(b.to_vec());
         if super::lambda::checks_zip(
             command.api().map(|a| a.service.as_str()),
             command.operation(),
