@@ -1,19 +1,38 @@
-//! `aws emr create-cluster`, `add-steps` and `describe-cluster`: awscli's
-//! `customizations/emr` (`createcluster.py`, `steputils.py`,
-//! `instancegroupsutils.py`, `instancefleetsutils.py`, `addsteps.py`,
-//! `describecluster.py`) re-implemented.
+//! `aws emr create-cluster`, `add-steps`, `describe-cluster` and
+//! `modify-cluster-attributes`: awscli's `customizations/emr`
+//! (`createcluster.py`, `steputils.py`, `instancegroupsutils.py`,
+//! `instancefleetsutils.py`, `emrfsutils.py`, `addsteps.py`,
+//! `describecluster.py`, `modifyclusterattributes.py`) re-implemented.
+//! (`list-clusters`' state filters and `add-tags --tags` are arguments of
+//! generated commands: the validator translates them,
+//! `aws_mcp_core::validate`'s `emr` module.)
 //!
 //! ## Design
 //!
 //! The translation is pure ([`create_cluster`], [`build_steps`],
-//! [`add_steps`], [`describe_result`]): the validated command's arguments
-//! (the typed values the validator parsed from shorthand or JSON with the
-//! customization's schemas) become the parameters of `RunJobFlow` or
-//! `AddJobFlowSteps` exactly as awscli builds them, key order included, or
-//! one of two failures ([`Fail`]): the error awscli raises for a bad
-//! combination (printed as the CLI prints it, exit status 255), or a use
+//! [`add_steps`], [`emrfs_configuration`], [`attribute_calls`],
+//! [`describe_result`]): the validated command's arguments (the typed
+//! values the validator parsed from shorthand or JSON with the
+//! customization's schemas) become the parameters of `RunJobFlow`,
+//! `AddJobFlowSteps` or the `Set...` calls exactly as awscli builds them,
+//! key order included, or one of two failures ([`Fail`]): the error awscli
+//! raises for a bad combination (printed as the CLI prints it: exit status
+//! 255, and 252 in AWS CLI v2, where these are parameter errors), or a use
 //! this module does not reproduce (the command goes to the `aws` program
 //! with the reason, never half-translated).
+//!
+//! A `file://` value of an argument (`--steps file://steps.json`) is read
+//! when the command runs, after the policy judged the path, through
+//! [`LocalFiles`](crate::localfs::LocalFiles) (`paramfiles`' reader, with
+//! awscli's `Unable to load paramfile` error), and typed as awscli types
+//! it: its text unpacked with the argument's schema, like the same text on
+//! the command line, or, for an argument without one (`--configurations`),
+//! the text itself
+//! ([`Validator::custom_file_value`](aws_mcp_core::Validator::custom_file_value));
+//! errors name the file, never its contents. Until then, [`support`] reads
+//! an empty value of the argument's type in its place, so that what the
+//! command line alone leaves to the `aws` program is known before the run
+//! (what a file's contents leave to it fails the run, naming why).
 //!
 //! The calls go through [`super::call`] like every customization's: the
 //! generated command of the API operation, validated and run by the
@@ -33,22 +52,28 @@
 //!
 //! ## Left to the `aws` program
 //!
-//! `--ami-version` clusters (AMI 2.x/3.x: their applications and steps are
-//! installed by region-specific scripts), `--emrfs`,
-//! `--restore-from-hbase-backup`, `file://` values (the validator records
-//! them as local paths; they are not read here), and bootstrap actions
-//! without a `Path` (botocore's parameter validation error). The `emr`
-//! section of the AWS config file, which awscli reads for default roles,
-//! log URI and key name, is not read: a command that relies on it runs
-//! with the CLI's defaults only.
+//! `--ami-version` clusters (AMI 2.x/3.x: their applications, steps and
+//! EMRFS setup are installed by region-specific scripts),
+//! `--restore-from-hbase-backup`, `fileb://` values and `file://` inside a
+//! value, bootstrap actions without a `Path` (botocore's parameter
+//! validation error), and the other hand-written commands: `ssh`, `socks`,
+//! `get` and `put` run the local `ssh`/`scp` programs with a key file, and
+//! `create-default-roles` also writes the AWS config file's `emr` section.
+//! That section, which awscli reads for default roles, log URI and key
+//! name, is not read: a command that relies on it runs with the CLI's
+//! defaults only. `modify-cluster-attributes` without any attribute flag
+//! fails with the list of flags of the AWS CLI the catalog models (an older
+//! AWS CLI v2 lists fewer).
 
-use aws_mcp_core::catalog::{Catalog, CommandKind};
+use aws_mcp_core::catalog::{ArgKind, ArgType, Catalog, CommandKind};
+use aws_mcp_core::command::{LocalPath, PathOrigin};
 use aws_mcp_core::{ExecOptions, ValidatedCommand};
 use aws_mcp_wire::render::python_truthy as truthy;
 use aws_mcp_wire::render::{render_error, CliError, ErrorKind};
 use serde_json::{json, Map, Value};
 
 use super::{call, print};
+use crate::paramfiles::read_paramfile;
 use crate::s3::Printed;
 use crate::{NativeError, NativeExecutor};
 
@@ -59,6 +84,7 @@ const SCRIPT_RUNNER_PATH: &str = "/libs/script-runner/script-runner.jar";
 const HADOOP_STREAMING_PATH: &str = "/home/hadoop/contrib/streaming/hadoop-streaming.jar";
 const SPARK_SUBMIT_PATH: &str = "/home/hadoop/spark/bin/spark-submit";
 const MAX_BOOTSTRAP_ACTIONS: usize = 16;
+const EMRFS_SITE: &str = "emrfs-site";
 
 /// Why a command is not translated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +103,8 @@ fn unsupported<T>(msg: impl Into<String>) -> Result<T, Fail> {
     Err(Fail::Unsupported(msg.into()))
 }
 
-/// The API operations each command calls, in order.
+/// The API operations each command calls, in order (`modify-cluster-attributes`
+/// calls those of the attributes it is given, see [`attribute_calls`]).
 fn operations(command: &str) -> &'static [&'static str] {
     match command {
         "create-cluster" => &["RunJobFlow"],
@@ -87,6 +114,12 @@ fn operations(command: &str) -> &'static [&'static str] {
             "ListInstanceGroups",
             "ListInstanceFleets",
             "ListBootstrapActions",
+        ],
+        "modify-cluster-attributes" => &[
+            "SetVisibleToAllUsers",
+            "SetTerminationProtection",
+            "SetKeepJobFlowAliveWhenNoSteps",
+            "SetUnhealthyNodeReplacement",
         ],
         _ => &[],
     }
@@ -104,24 +137,74 @@ fn api_command(catalog: &Catalog, op: &str) -> Option<String> {
         .map(|c| c.name().to_string())
 }
 
+/// The `file://` values of the command's arguments read here, as
+/// (argument, local path): a whole argument value (the last one given)
+/// of a customization's own argument. `Err` names a local file this module
+/// does not read (a `fileb://` value, a `file://` inside a value, ...).
+fn param_files<'a>(
+    catalog: &Catalog,
+    command: &'a ValidatedCommand,
+) -> Result<Vec<&'a LocalPath>, String> {
+    let table = catalog
+        .command(command.service(), command.operation())
+        .and_then(|c| c.args().ok());
+    let args = Args::of(command);
+    command
+        .local_paths()
+        .iter()
+        .map(|p| {
+            let custom = table
+                .and_then(|t| t.get(&p.arg))
+                .is_some_and(|a| a.kind == ArgKind::Custom);
+            let whole = given(&args, &p.arg).map(Vec::as_slice)
+                == Some(&[format!("file://{}", p.path)][..]);
+            if p.origin == PathOrigin::FileUrl && custom && whole {
+                Ok(p)
+            } else {
+                Err(format!(
+                    "--{} names the local file {:?} in a way the native executor does not read (only a whole file:// value of an emr argument is read)",
+                    p.arg, p.path
+                ))
+            }
+        })
+        .collect()
+}
+
 /// Whether the `emr` command runs natively, or why not.
 pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), String> {
-    let ops = operations(command.operation());
+    let mut ops = operations(command.operation()).to_vec();
     if ops.is_empty() {
         return Err(format!(
             "`emr {}` is a hand-written AWS CLI command the native executor does not reproduce",
             command.operation()
         ));
     }
-    if let Some(p) = command.local_paths().first() {
-        return Err(format!(
-            "--{} reads the local file {:?}; file:// values of emr commands are left to the AWS CLI",
-            p.arg, p.path
-        ));
+    // The files are read when the command runs; until then each stands
+    // for an empty value of its argument's type, so that what the command
+    // line alone leaves to the AWS CLI is known here.
+    let mut args = Args::of(command);
+    let table = catalog
+        .command(command.service(), command.operation())
+        .and_then(|c| c.args().ok());
+    for p in param_files(catalog, command)? {
+        let kind = table.and_then(|t| t.get(&p.arg)).map(|a| a.arg_type);
+        args.set_file_value(
+            &p.arg,
+            match kind {
+                Some(ArgType::List) => json!([]),
+                Some(ArgType::Structure | ArgType::Map) => json!({}),
+                _ => json!("[]"),
+            },
+        );
     }
     let translated = match command.operation() {
-        "create-cluster" => create_cluster(&Args::of(command)).map(drop),
-        "add-steps" => add_steps(&Args::of(command), Some("emr-0"), None).map(drop),
+        "create-cluster" => create_cluster(&args).map(drop),
+        "add-steps" => add_steps(&args, Some("emr-0"), None).map(drop),
+        "modify-cluster-attributes" => {
+            let calls = attribute_calls(&args, &|_| true);
+            ops.retain(|op| calls.as_ref().is_ok_and(|c| c.iter().any(|x| x.0 == *op)));
+            calls.map(drop)
+        }
         _ => Ok(()),
     };
     if let Err(Fail::Unsupported(why)) = translated {
@@ -129,11 +212,27 @@ pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     }
     if let Some(op) = ops.iter().find(|op| api_command(catalog, op).is_none()) {
         return Err(format!(
-            "`emr {}` calls {op}, which the AWS CLI removes from its command table (customizations/removals.py), so the catalog has no model to validate and send the call with",
+            "`emr {}` calls {op}, which the catalog has no model of (awscli removes some from its command table, customizations/removals.py)",
             command.operation()
         ));
     }
     Ok(())
+}
+
+/// The command's arguments with its `file://` values read (after the
+/// policy judged their paths) and typed as awscli types them
+/// ([`Validator::custom_file_value`](aws_mcp_core::Validator::custom_file_value)).
+fn read_args(ex: &NativeExecutor, command: &ValidatedCommand) -> Result<Args, NativeError> {
+    let mut args = Args::of(command);
+    for p in param_files(ex.catalog, command).map_err(NativeError::Unsupported)? {
+        let bytes = read_paramfile(&ex.files, p)?;
+        let v = ex
+            .validator
+            .custom_file_value(command, p, &bytes)
+            .map_err(|e| NativeError::File(e.to_string()))?;
+        args.set_file_value(&p.arg, v);
+    }
+    Ok(args)
 }
 
 /// Run a command [`support`] accepted.
@@ -151,9 +250,10 @@ pub(crate) async fn run(
             NativeError::Unsupported(format!("the catalog has no model of emr {name}"))
         })
     };
+    let args = read_args(ex, command)?;
     match command.operation() {
         "create-cluster" => {
-            let params = match create_cluster(&Args::of(command)) {
+            let params = match create_cluster(&args) {
                 Ok(p) => p,
                 Err(f) => return failed(f),
             };
@@ -164,7 +264,7 @@ pub(crate) async fn run(
             print(ex, command, &cluster_created(&r), "run_job_flow")
         }
         "add-steps" => {
-            let id = json!({"ClusterId": arg(&Args::of(command), "cluster-id").unwrap_or("")});
+            let id = json!({"ClusterId": arg(&args, "cluster-id").unwrap_or("")});
             let id = id.as_object().cloned().unwrap_or_default();
             let d = match call(ex, command, "emr", &op("DescribeCluster")?, &id, options).await? {
                 Ok(d) => d,
@@ -179,7 +279,7 @@ pub(crate) async fn run(
             } else {
                 None
             };
-            let params = match add_steps(&Args::of(command), release, region.as_deref()) {
+            let params = match add_steps(&args, release, region.as_deref()) {
                 Ok(p) => p,
                 Err(f) => return failed(f),
             };
@@ -198,7 +298,7 @@ pub(crate) async fn run(
             }
         }
         "describe-cluster" => {
-            let id = json!({"ClusterId": arg(&Args::of(command), "cluster-id").unwrap_or("")});
+            let id = json!({"ClusterId": arg(&args, "cluster-id").unwrap_or("")});
             let id = id.as_object().cloned().unwrap_or_default();
             let d = match call(ex, command, "emr", &op("DescribeCluster")?, &id, options).await? {
                 Ok(d) => d,
@@ -240,10 +340,114 @@ pub(crate) async fn run(
                 "describe_cluster",
             )
         }
+        "modify-cluster-attributes" => {
+            let table = ex
+                .catalog
+                .command_in("emr", command.operation(), ex.cli.dialect)
+                .and_then(|c| c.args().ok());
+            let has = |n: &str| table.is_some_and(|t| t.get(n).is_some());
+            let calls = match attribute_calls(&args, &has) {
+                Ok(c) => c,
+                Err(f) => return failed(f),
+            };
+            // Each call's response is printed as it comes (awscli's
+            // call_and_display_response); a failed call ends the command.
+            let mut all = Printed {
+                code: 0,
+                out: String::new(),
+                out_total: 0,
+                err: String::new(),
+                err_total: 0,
+            };
+            for (name, params) in calls {
+                let p = match call(ex, command, "emr", &op(name)?, &params, options).await? {
+                    Ok(r) => print(ex, command, &r, name)?,
+                    Err(p) => p,
+                };
+                all.code = p.code;
+                all.out.push_str(&p.out);
+                all.err.push_str(&p.err);
+                all.out_total += p.out_total;
+                all.err_total += p.err_total;
+                if p.code != 0 {
+                    break;
+                }
+            }
+            Ok(all)
+        }
         c => Err(NativeError::Unsupported(format!(
             "`emr {c}` is not run natively"
         ))),
     }
+}
+
+/// An API call of a command: its operation and parameters.
+pub(crate) type ApiCall = (&'static str, Map<String, Value>);
+
+/// `modify-cluster-attributes`: the calls `ModifyClusterAttr` makes, in
+/// order, as (operation, parameters), or awscli's error for its flags.
+/// `has` says whether the AWS CLI in force has a flag (AWS CLI v2 2.9 has
+/// only the first two attributes; its error lists those).
+pub(crate) fn attribute_calls(
+    c: &Args,
+    has: &dyn Fn(&str) -> bool,
+) -> Result<Vec<ApiCall>, Fail> {
+    let attrs = [
+        (
+            "visible-to-all-users",
+            "SetVisibleToAllUsers",
+            "VisibleToAllUsers",
+        ),
+        (
+            "termination-protected",
+            "SetTerminationProtection",
+            "TerminationProtected",
+        ),
+        (
+            "auto-terminate",
+            "SetKeepJobFlowAliveWhenNoSteps",
+            "KeepJobFlowAliveWhenNoSteps",
+        ),
+        (
+            "unhealthy-node-replacement",
+            "SetUnhealthyNodeReplacement",
+            "UnhealthyNodeReplacement",
+        ),
+    ];
+    for (t, _, _) in attrs {
+        if flag(c, t) && flag(c, &format!("no-{t}")) {
+            return Err(mutual(&format!("--{t}"), &format!("--no-{t}"), ""));
+        }
+    }
+    if !attrs
+        .iter()
+        .any(|(t, _, _)| flag(c, t) || flag(c, &format!("no-{t}")))
+    {
+        // The AWS CLI version's own list of the flags it has.
+        let names: Vec<String> = attrs
+            .iter()
+            .filter(|(t, _, _)| has(t))
+            .map(|(t, _, _)| format!("--{t}|--no-{t}"))
+            .collect();
+        return cli(format!(
+            "aws: error: Must specify one of the following boolean options: {}.",
+            names.join(", ")
+        ));
+    }
+    let id = arg(c, "cluster-id").unwrap_or("");
+    let mut calls = Vec::new();
+    for (t, op, member) in attrs {
+        let on = flag(c, t);
+        if on || flag(c, &format!("no-{t}")) {
+            let mut p = Map::new();
+            p.insert("JobFlowIds".into(), json!([id]));
+            // --auto-terminate keeps the cluster alive when it is off.
+            let v = if t == "auto-terminate" { !on } else { on };
+            p.insert(member.into(), v.into());
+            calls.push((op, p));
+        }
+    }
+    Ok(calls)
 }
 
 /// The region awscli's EMR commands build script links with: `--region`,
@@ -266,7 +470,14 @@ fn cli_error(ex: &NativeExecutor, command: &ValidatedCommand, msg: &str) -> Prin
     let style = ex
         .cli
         .error_style(command.globals().cli_error_format.as_deref());
-    let (code, err) = render_error(style, &CliError::other(ErrorKind::General, msg));
+    // awscli's EmrErrors (`aws: error: ...`) are parameter errors in AWS
+    // CLI v2 (exit status 252); a Python error (a KeyError) is not.
+    let kind = if msg.starts_with("aws: error:") {
+        ErrorKind::ParamValidation
+    } else {
+        ErrorKind::General
+    };
+    let (code, err) = render_error(style, &CliError::other(kind, msg));
     Printed {
         code,
         out: String::new(),
@@ -310,6 +521,21 @@ impl Args {
                 .map(|a| (a.name.clone(), a.values.clone()))
                 .collect(),
             typed: c.custom_values().clone(),
+        }
+    }
+
+    /// Give `name` the value its `file://` file holds: a typed value (an
+    /// argument with a schema), or the text in place of the words.
+    fn set_file_value(&mut self, name: &str, value: Value) {
+        match value {
+            Value::String(text) => {
+                if let Some(a) = self.given.iter_mut().rev().find(|a| a.0 == name) {
+                    a.1 = vec![text];
+                }
+            }
+            v => {
+                self.typed.insert(name.to_string(), v);
+            }
         }
     }
 }
@@ -597,8 +823,18 @@ pub(crate) fn create_cluster(c: &Args) -> Result<Map<String, Value>, Fail> {
     if let Some(bas) = typed(c, "bootstrap-actions")? {
         bootstrap_actions(&mut p, list(bas, "--bootstrap-actions")?)?;
     }
-    if given(c, "emrfs").is_some() {
-        return unsupported("--emrfs is left to the AWS CLI");
+    if let Some(e) = typed(c, "emrfs")? {
+        // `_handle_emrfs_parameters` for a release-label cluster.
+        let e = object(e, "--emrfs")?;
+        if let Some(configs) = p.get("Configurations") {
+            let duplicate = list(configs, "--configurations")?
+                .iter()
+                .any(|x| x.get("Classification").and_then(Value::as_str) == Some(EMRFS_SITE));
+            if duplicate {
+                return cli("aws: error: EMRFS should be configured either using --configuration or --emrfs but not both");
+            }
+        }
+        append(&mut p, "Configurations", vec![emrfs_configuration(e)?]);
     }
     let steps = match typed(c, "steps")? {
         Some(s) => list(s, "--steps")?,
@@ -939,6 +1175,187 @@ fn s3_logging(m: &Value, log_uri: Option<&str>) -> Result<(), Fail> {
         ));
     }
     Ok(())
+}
+
+/// `emrfsutils.build_emrfs_confiuration`: the `emrfs-site` configuration
+/// of `--emrfs`.
+pub(crate) fn emrfs_configuration(e: &Map<String, Value>) -> Result<Value, Fail> {
+    verify_emrfs(e)?;
+    let mut props = Map::new();
+    if e.contains_key("Consistent") {
+        props.insert(
+            "fs.s3.consistent".into(),
+            py_lower(key(e, "Consistent")?).into(),
+        );
+        for (k, prop) in [
+            ("RetryCount", "fs.s3.consistent.retryCount"),
+            ("RetryPeriod", "fs.s3.consistent.retryPeriodSeconds"),
+        ] {
+            if let Some(v) = e.get(k) {
+                props.insert(prop.into(), py_str(v).into());
+            }
+        }
+    }
+    let encryption = upper(e, "Encryption")?;
+    if e.contains_key("SSE") || encryption.as_deref() == Some("SERVERSIDE") {
+        let sse = e.get("SSE").cloned().unwrap_or(Value::Bool(true));
+        props.insert(
+            "fs.s3.enableServerSideEncryption".into(),
+            py_lower(&sse).into(),
+        );
+    }
+    let provider = upper(e, "ProviderType")?;
+    let cse =
+        |t: &str| encryption.as_deref() == Some("CLIENTSIDE") && provider.as_deref() == Some(t);
+    if cse("KMS") {
+        props.insert("fs.s3.cse.enabled".into(), "true".into());
+        props.insert(
+            "fs.s3.cse.encryptionMaterialsProvider".into(),
+            "com.amazon.ws.emr.hadoop.fs.cse.KMSEncryptionMaterialsProvider".into(),
+        );
+        props.insert("fs.s3.cse.kms.keyId".into(), key(e, "KMSKeyId")?.clone());
+    }
+    if cse("CUSTOM") {
+        props.insert("fs.s3.cse.enabled".into(), "true".into());
+        props.insert(
+            "fs.s3.cse.encryptionMaterialsProvider".into(),
+            key(e, "CustomProviderClass")?.clone(),
+        );
+    }
+    if let Some(a) = e.get("Args") {
+        for x in list(a, "--emrfs Args")? {
+            let x = x.as_str().ok_or_else(|| {
+                Fail::Unsupported(
+                    "--emrfs Args that are not strings are left to the AWS CLI".into(),
+                )
+            })?;
+            let (k, v) = x.split_once('=').unwrap_or((x, ""));
+            props.insert(k.into(), v.into());
+        }
+    }
+    if cse("CUSTOM") {
+        props.insert(
+            "fs.s3.cse.encryptionMaterialsProvider.uri".into(),
+            e.get("CustomProviderLocation")
+                .cloned()
+                .unwrap_or(Value::Null),
+        );
+    }
+    Ok(json!({"Classification": EMRFS_SITE, "Properties": props}))
+}
+
+/// `emrfsutils._verify_emrfs_args`.
+fn verify_emrfs(e: &Map<String, Value>) -> Result<(), Fail> {
+    let encryption = upper(e, "Encryption")?;
+    if let Some(enc) = &encryption {
+        if enc != "SERVERSIDE" && enc != "CLIENTSIDE" {
+            return cli(format!(
+                "aws: error: The encryption type \"{}\" is invalid. You must specify either ServerSide or ClientSide",
+                py_str(key(e, "Encryption")?)
+            ));
+        }
+    }
+    if e.contains_key("SSE") && encryption.is_some() {
+        return cli(format!(
+            "aws: error: Both SSE={} and Encryption={} are configured for --emrfs. You must specify only one of the two.",
+            py_str(key(e, "SSE")?),
+            py_str(key(e, "Encryption")?)
+        ));
+    }
+    let provider = upper(e, "ProviderType")?;
+    let has = |k: &str| e.contains_key(k);
+    let required = |keys: &[&str], object: &str| -> Result<(), Fail> {
+        let mut absent: Vec<&str> = keys.iter().copied().filter(|k| !has(k)).collect();
+        absent.sort_unstable();
+        if absent.is_empty() {
+            return Ok(());
+        }
+        Err(missing(object, &py_join(&absent)))
+    };
+    if encryption.as_deref() == Some("CLIENTSIDE") {
+        match provider.as_deref() {
+            None => return Err(missing("--emrfs Encryption=ClientSide", "ProviderType")),
+            Some("KMS") => required(&["KMSKeyId"], "--emrfs Encryption=ClientSide,ProviderType=KMS")?,
+            Some("CUSTOM") => required(
+                &["CustomProviderLocation", "CustomProviderClass"],
+                "--emrfs Encryption=ClientSide,ProviderType=Custom",
+            )?,
+            Some(_) => {
+                return cli(format!(
+                    "aws: error: The client side encryption type \"{}\" is not supported. You must specify either KMS or Custom",
+                    py_str(key(e, "ProviderType")?)
+                ))
+            }
+        }
+    }
+    let cse =
+        |t: &str| encryption.as_deref() == Some("CLIENTSIDE") && provider.as_deref() == Some(t);
+    let children = |keys: &[&str], parent: &str| -> Result<(), Fail> {
+        let mut invalid: Vec<&str> = keys.iter().copied().filter(|k| has(k)).collect();
+        invalid.sort_unstable();
+        if invalid.is_empty() {
+            return Ok(());
+        }
+        cli(format!(
+            "aws: error: {parent} is not specified. Thus,  following parameters are invalid: {}",
+            py_join(&invalid)
+        ))
+    };
+    if !has("Consistent") {
+        children(
+            &["RetryCount", "RetryPeriod"],
+            "--emrfs Consistent=true/false",
+        )?;
+    }
+    if !cse("KMS") {
+        children(
+            &["KMSKeyId"],
+            "--emrfs Encryption=ClientSide,ProviderType=KMS",
+        )?;
+    }
+    if !cse("CUSTOM") {
+        children(
+            &["CustomProviderLocation", "CustomProviderClass"],
+            "--emrfs Encryption=ClientSide,ProviderType=Custom",
+        )?;
+    }
+    Ok(())
+}
+
+/// `emr[key].upper()` of a string member (`None` when absent).
+fn upper(e: &Map<String, Value>, k: &str) -> Result<Option<String>, Fail> {
+    match e.get(k) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.to_uppercase())),
+        Some(_) => unsupported(format!(
+            "--emrfs {k} that is not a string is left to the AWS CLI"
+        )),
+    }
+}
+
+/// Python's `str(v)` of a parsed value.
+fn py_str(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Null => "None".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Python's `str(v).lower()`.
+fn py_lower(v: &Value) -> String {
+    py_str(v).to_lowercase()
+}
+
+/// `emrutils.join`: `a`, `a and b`, `a, b and c`.
+fn py_join(values: &[&str]) -> String {
+    match values {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// `_validate_required_applications`: Hive, Pig and Impala steps need
@@ -1444,10 +1861,113 @@ mod tests {
         );
     }
 
+    // The expected configurations are what awscli v1's
+    // emrfsutils.build_emrfs_confiuration returns for the same input.
+    #[test]
+    fn emrfs_configurations_as_awscli() {
+        let conf = |v: Value| emrfs_configuration(v.as_object().unwrap());
+        assert_eq!(
+            serde_json::to_string(
+                &conf(
+                    json!({"Args": ["a=1", "b"], "RetryPeriod": 30, "Consistent": true,
+                             "SSE": false, "RetryCount": 6})
+                )
+                .unwrap()
+            )
+            .unwrap(),
+            r#"{"Classification":"emrfs-site","Properties":{"fs.s3.consistent":"true","fs.s3.consistent.retryCount":"6","fs.s3.consistent.retryPeriodSeconds":"30","fs.s3.enableServerSideEncryption":"false","a":"1","b":""}}"#
+        );
+        assert_eq!(
+            conf(json!({"Encryption": "ClientSide", "ProviderType": "Custom",
+                        "CustomProviderLocation": "s3://b/p.jar", "CustomProviderClass": "P"}))
+            .unwrap()["Properties"],
+            json!({"fs.s3.cse.enabled": "true", "fs.s3.cse.encryptionMaterialsProvider": "P",
+                   "fs.s3.cse.encryptionMaterialsProvider.uri": "s3://b/p.jar"})
+        );
+        assert_eq!(
+            conf(json!({"Encryption": "serverside"})).unwrap()["Properties"],
+            json!({"fs.s3.enableServerSideEncryption": "true"})
+        );
+        let err = |v: Value| match conf(v) {
+            Err(Fail::Cli(m)) => m,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            err(json!({"RetryPeriod": 1, "RetryCount": 2})),
+            "aws: error: --emrfs Consistent=true/false is not specified. Thus,  following parameters are invalid: RetryCount and RetryPeriod"
+        );
+        assert_eq!(
+            err(json!({"Encryption": "ClientSide", "ProviderType": "Custom"})),
+            "aws: error: The following required parameters are missing for --emrfs Encryption=ClientSide,ProviderType=Custom: CustomProviderClass and CustomProviderLocation."
+        );
+        assert_eq!(
+            err(json!({"SSE": true, "Encryption": "ServerSide"})),
+            "aws: error: Both SSE=True and Encryption=ServerSide are configured for --emrfs. You must specify only one of the two."
+        );
+        // --configurations that configure EMRFS already.
+        let c = args(
+            "aws emr create-cluster --release-label emr-5.9.0 --instance-type m --emrfs Consistent=true --configurations '[{\"Classification\":\"emrfs-site\"}]'",
+            json!({"emrfs": {"Consistent": true}}),
+        );
+        assert_eq!(
+            create_cluster(&c),
+            Err(Fail::Cli("aws: error: EMRFS should be configured either using --configuration or --emrfs but not both".into()))
+        );
+    }
+
+    #[test]
+    fn modify_cluster_attributes_calls() {
+        let calls = |line: &str| {
+            attribute_calls(&Args::of(&cmd(line)), &|_| true).map(|c| {
+                c.into_iter()
+                    .map(|(op, p)| json!([op, p]))
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            calls("aws emr modify-cluster-attributes --cluster-id j-1 --no-visible-to-all-users --auto-terminate --termination-protected").unwrap(),
+            vec![
+                json!(["SetVisibleToAllUsers", {"JobFlowIds": ["j-1"], "VisibleToAllUsers": false}]),
+                json!(["SetTerminationProtection", {"JobFlowIds": ["j-1"], "TerminationProtected": true}]),
+                json!(["SetKeepJobFlowAliveWhenNoSteps", {"JobFlowIds": ["j-1"], "KeepJobFlowAliveWhenNoSteps": false}]),
+            ]
+        );
+        assert_eq!(
+            calls("aws emr modify-cluster-attributes --cluster-id j-1 --auto-terminate --no-auto-terminate"),
+            Err(Fail::Cli("aws: error: You cannot specify both --auto-terminate and --no-auto-terminate options together.".into()))
+        );
+        // The flags listed are those of the AWS CLI in force.
+        let c = Args::of(&cmd("aws emr modify-cluster-attributes --cluster-id j-1"));
+        let old = |n: &str| matches!(n, "visible-to-all-users" | "termination-protected");
+        assert_eq!(
+            attribute_calls(&c, &old).unwrap_err(),
+            Fail::Cli("aws: error: Must specify one of the following boolean options: --visible-to-all-users|--no-visible-to-all-users, --termination-protected|--no-termination-protected.".into())
+        );
+    }
+
+    #[test]
+    fn file_values_run_here_and_other_local_files_do_not() {
+        let s = |line: &str| support(Catalog::embedded(), &cmd(line));
+        let base = "aws emr create-cluster --release-label emr-5.9.0";
+        for line in [
+            format!("{base} --instance-groups file://g.json --steps file://./s.json --configurations file://c.json"),
+            format!("{base} --instance-type m4.large --ec2-attributes file://e.json --emrfs file://f.json --kerberos-attributes file://k.json"),
+            "aws emr add-steps --cluster-id j-1 --steps file://./step.json".into(),
+        ] {
+            assert_eq!(s(&line), Ok(()), "{line}");
+        }
+        // What the command line alone leaves to the AWS CLI still is.
+        assert!(s(&format!("{base} --instance-type m --steps file://s.json --restore-from-hbase-backup Dir=s3://b,BackupVersion=1")).is_err());
+        assert!(
+            s(&format!("{base} --instance-type m --steps fileb://s.json"))
+                .unwrap_err()
+                .contains("only a whole file:// value")
+        );
+    }
+
     #[test]
     fn support_names_what_is_left_to_the_cli() {
         let why = |line: &str| support(Catalog::embedded(), &cmd(line)).unwrap_err();
-        assert!(why("aws emr create-cluster --release-label emr-5.9.0 --instance-type m4.large --configurations file://c.json").contains("file://"));
         assert!(
             why("aws emr create-cluster --ami-version 3.11.0 --instance-type m4.large")
                 .contains("--ami-version")
