@@ -388,10 +388,7 @@ pub(crate) type ApiCall = (&'static str, Map<String, Value>);
 /// order, as (operation, parameters), or awscli's error for its flags.
 /// `has` says whether the AWS CLI in force has a flag (AWS CLI v2 2.9 has
 /// only the first two attributes; its error lists those).
-pub(crate) fn attribute_calls(
-    c: &Args,
-    has: &dyn Fn(&str) -> bool,
-) -> Result<Vec<ApiCall>, Fail> {
+pub(crate) fn attribute_calls(c: &Args, has: &dyn Fn(&str) -> bool) -> Result<Vec<ApiCall>, Fail> {
     let attrs = [
         (
             "visible-to-all-users",
