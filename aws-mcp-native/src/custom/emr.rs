@@ -1,8 +1,9 @@
-//! `aws emr create-cluster`, `add-steps`, `describe-cluster` and
-//! `modify-cluster-attributes`: awscli's `customizations/emr`
-//! (`createcluster.py`, `steputils.py`, `instancegroupsutils.py`,
-//! `instancefleetsutils.py`, `emrfsutils.py`, `addsteps.py`,
-//! `describecluster.py`, `modifyclusterattributes.py`) re-implemented.
+//! `aws emr create-cluster`, `add-steps`, `describe-cluster`,
+//! `modify-cluster-attributes` and `create-default-roles`: awscli's
+//! `customizations/emr` (`createcluster.py`, `steputils.py`,
+//! `instancegroupsutils.py`, `instancefleetsutils.py`, `emrfsutils.py`,
+//! `addsteps.py`, `describecluster.py`, `modifyclusterattributes.py`,
+//! `createdefaultroles.py`, `configutils.py`) re-implemented.
 //! (`list-clusters`' state filters and `add-tags --tags` are arguments of
 //! generated commands: the validator translates them,
 //! `aws_mcp_core::validate`'s `emr` module.)
@@ -56,12 +57,24 @@
 //! EMRFS setup are installed by region-specific scripts),
 //! `--restore-from-hbase-backup`, `fileb://` values and `file://` inside a
 //! value, bootstrap actions without a `Path` (botocore's parameter
-//! validation error), and the other hand-written commands: `ssh`, `socks`,
-//! `get` and `put` run the local `ssh`/`scp` programs with a key file, and
-//! `create-default-roles` also writes the AWS config file's `emr` section.
-//! That section, which awscli reads for default roles, log URI and key
-//! name, is not read: a command that relies on it runs with the CLI's
-//! defaults only. `modify-cluster-attributes` without any attribute flag
+//! validation error), `create-default-roles --iam-endpoint` (a URL the
+//! IAM calls would go to that the policy does not judge), and the other
+//! hand-written commands: `ssh`, `socks`, `get` and `put` run the local
+//! `ssh`/`scp` programs with a key file. The config file's `emr` section,
+//! which awscli reads for default roles, log URI and key name, is not read
+//! by `create-cluster`: a command that relies on it runs with the CLI's
+//! defaults only (`create-default-roles` writes it as awscli does,
+//! `configure::update_emr_roles`).
+//!
+//! `create-default-roles` makes awscli's IAM calls in its order (`GetRole`,
+//! then `CreateRole`, `AttachRolePolicy`, `GetPolicy`, `GetPolicyVersion`
+//! for a missing role; `GetInstanceProfile`, then `CreateInstanceProfile`
+//! and `AddRoleToInstanceProfile`), with an IAM client in the command's
+//! region and without its `--endpoint-url`, reads the trust policy's
+//! service principals from the EMR client's endpoint URL as awscli does
+//! ([`service_principal`]), and prints the roles it created with their
+//! policy documents. A call that fails other than with `NoSuchEntity` ends
+//! the command with the call's error, as awscli raises it. `modify-cluster-attributes` without any attribute flag
 //! fails with the list of flags of the AWS CLI the catalog models (an older
 //! AWS CLI v2 lists fewer).
 
@@ -115,6 +128,7 @@ fn operations(command: &str) -> &'static [&'static str] {
             "ListInstanceFleets",
             "ListBootstrapActions",
         ],
+        "create-default-roles" => &[],
         "modify-cluster-attributes" => &[
             "SetVisibleToAllUsers",
             "SetTerminationProtection",
@@ -172,6 +186,15 @@ fn param_files<'a>(
 
 /// Whether the `emr` command runs natively, or why not.
 pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), String> {
+    match command.operation() {
+        "create-default-roles" => return roles_support(catalog, command),
+        op @ ("ssh" | "socks" | "get" | "put") => {
+            return Err(format!(
+                "`emr {op}` runs the local ssh/scp program with the cluster's key file (--key-pair-file); left to the AWS CLI"
+            ))
+        }
+        _ => {}
+    }
     let mut ops = operations(command.operation()).to_vec();
     if ops.is_empty() {
         return Err(format!(
@@ -250,6 +273,9 @@ pub(crate) async fn run(
             NativeError::Unsupported(format!("the catalog has no model of emr {name}"))
         })
     };
+    if command.operation() == "create-default-roles" {
+        return create_default_roles(ex, command, options).await;
+    }
     let args = read_args(ex, command)?;
     match command.operation() {
         "create-cluster" => {
@@ -378,6 +404,378 @@ pub(crate) async fn run(
         c => Err(NativeError::Unsupported(format!(
             "`emr {c}` is not run natively"
         ))),
+    }
+}
+
+// ---------------------------------------------------------------------
+// create-default-roles
+
+const EMR_AUTOSCALING_ROLE_NAME: &str = "EMR_AutoScaling_DefaultRole";
+
+/// The IAM commands `create-default-roles` calls.
+const IAM_CALLS: &[&str] = &[
+    "get-role",
+    "create-role",
+    "attach-role-policy",
+    "get-policy",
+    "get-policy-version",
+    "get-instance-profile",
+    "create-instance-profile",
+    "add-role-to-instance-profile",
+];
+
+/// Whether `create-default-roles` runs here, or why not.
+fn roles_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), String> {
+    if given(&Args::of(command), "iam-endpoint").is_some() {
+        return Err(
+            "--iam-endpoint sends the IAM calls to a URL the policy does not judge (it judges --endpoint-url); left to the AWS CLI"
+                .into(),
+        );
+    }
+    let iam = catalog.service("iam");
+    if let Some(c) = IAM_CALLS
+        .iter()
+        .find(|c| iam.and_then(|s| s.command(c)).is_none())
+    {
+        return Err(format!(
+            "`emr create-default-roles` calls `iam {c}`, which the catalog lacks"
+        ));
+    }
+    Ok(())
+}
+
+/// awscli's `assume_role_policy`, as `emrutils.dict_to_string` writes it
+/// (`json.dumps(..., indent=2)`).
+pub(crate) fn assume_role_policy(principals: &[String]) -> String {
+    let service = match principals {
+        [one] => Value::from(one.as_str()),
+        many => json!(many),
+    };
+    let doc = json!({
+        "Version": "2008-10-17",
+        "Statement": [{
+            "Sid": "",
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole"
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// `get_role_policy_arn`: the managed policy's ARN in `region`'s partition
+/// (`get_policy_arn_suffix`).
+pub(crate) fn role_policy_arn(region: &str, policy: &str) -> String {
+    let r = region.to_lowercase();
+    let partition = if r.starts_with("cn-") {
+        "aws-cn"
+    } else if r.starts_with("us-gov") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    };
+    format!("arn:{partition}:iam::aws:policy/service-role/{policy}")
+}
+
+/// `_get_suffix_and_region_from_endpoint_host`: the DNS suffix and region
+/// awscli reads from the EMR endpoint URL with its two regular expressions
+/// (`{region}.elasticmapreduce.{suffix}`, then
+/// `elasticmapreduce.{region}.{suffix}`, Python's `re.match` with greedy
+/// groups), `None` when neither matches.
+pub(crate) fn suffix_and_region(url: &str) -> Option<(String, String)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let chars: Vec<char> = rest.chars().collect();
+    let tail =
+        |from: usize| -> String { chars[from..].iter().take_while(|c| **c != '/').collect() };
+    let any = |c: char| c != '\n';
+    let word: Vec<char> = "elasticmapreduce".chars().collect();
+    let word_at = |i: usize| chars.len() >= i + word.len() && chars[i..i + word.len()] == word[..];
+    // (https?://)([^.]+).elasticmapreduce.([^/]*): the longest region first.
+    let run = chars
+        .iter()
+        .take_while(|c| **c != '.' && **c != '\n')
+        .count();
+    for i in (1..=run).rev() {
+        let (dot1, after) = (i, i + 1 + word.len());
+        if dot1 < chars.len()
+            && any(chars[dot1])
+            && word_at(i + 1)
+            && after < chars.len()
+            && any(chars[after])
+        {
+            return Some((tail(after + 1), chars[..i].iter().collect()));
+        }
+    }
+    // (https?://elasticmapreduce).([^.]+).([^/]*)
+    if !word_at(0) || chars.len() <= word.len() || !any(chars[word.len()]) {
+        return None;
+    }
+    let start = word.len() + 1;
+    let run = chars[start..]
+        .iter()
+        .take_while(|c| **c != '.' && **c != '\n')
+        .count();
+    for i in (1..=run).rev() {
+        let dot = start + i;
+        if dot < chars.len() && any(chars[dot]) {
+            return Some((tail(dot + 1), chars[start..dot].iter().collect()));
+        }
+    }
+    None
+}
+
+/// `get_service_principal` of `service` for the EMR endpoint `emr_url`
+/// (`None`: awscli's `ResolveServicePrincipalError`). AWS CLI v1 answers
+/// `ec2.amazonaws.com` for EC2 whatever the endpoint; v2 2.9 reads it
+/// from the endpoint like the others.
+pub(crate) fn service_principal(service: &str, emr_url: &str, v1: bool) -> Option<String> {
+    if v1 && service == "ec2" {
+        return Some("ec2.amazonaws.com".into());
+    }
+    let (suffix, region) = suffix_and_region(emr_url)?;
+    // session.get_available_regions('emr', 'aws-cn'): the China regions.
+    if service == "application-autoscaling" && !region.starts_with("cn-") {
+        return Some("application-autoscaling.amazonaws.com".into());
+    }
+    Some(format!("{service}.{suffix}"))
+}
+
+/// The error code of a failed call's printed error (`An error occurred
+/// (NoSuchEntity) when calling ...`).
+fn error_code(p: &Printed) -> Option<&str> {
+    let i = p.err.find("An error occurred (")? + "An error occurred (".len();
+    let rest = &p.err[i..];
+    rest.find(')').map(|j| &rest[..j])
+}
+
+/// The URL of the EMR client awscli creates for `region` (its
+/// `meta.endpoint_url`): `--endpoint-url`, the configured endpoint
+/// (`AWS_ENDPOINT_URL_EMR`, `AWS_ENDPOINT_URL`), else the rule set's.
+async fn emr_endpoint(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+    region: &str,
+) -> Result<String, NativeError> {
+    if let Some(u) = &command.globals().endpoint_url {
+        return Ok(u.clone());
+    }
+    let service = ex
+        .catalog
+        .service("emr")
+        .ok_or_else(|| NativeError::Config("the catalog has no EMR".into()))?;
+    let md = service
+        .metadata()
+        .ok_or_else(|| NativeError::Config("EMR has no model".into()))?;
+    let sid = md.service_id.clone().unwrap_or_default();
+    if let Some(u) = ex.env.configured(&sid) {
+        return Ok(u.to_string());
+    }
+    let shapes = service
+        .shapes()
+        .map_err(|e| NativeError::Config(e.to_string()))?;
+    let cmd = service
+        .command("list-clusters")
+        .ok_or_else(|| NativeError::Config("EMR has no list-clusters".into()))?;
+    let detail = cmd
+        .detail()
+        .map_err(|e| NativeError::Config(e.to_string()))?;
+    let op = crate::op_model(&detail.op)?;
+    let input = op.input.as_ref().and_then(|r| shapes.get(&r.shape));
+    let rules = ex.rules(service).await?;
+    let ep = crate::endpoint::resolve(
+        &rules,
+        ex.partitions()?,
+        op,
+        input,
+        &Map::new(),
+        region,
+        None,
+        &ex.env,
+    )?;
+    Ok(ep.url)
+}
+
+/// The result of a step of a command: a value, or the printed failure
+/// that ends the command.
+type Step<T> = Result<Result<T, Printed>, NativeError>;
+
+/// `create-default-roles`' IAM calls: awscli's client for IAM in the
+/// command's region, without the command's `--endpoint-url`.
+struct Iam<'a> {
+    ex: &'a NativeExecutor,
+    command: &'a ValidatedCommand,
+    globals: aws_mcp_core::command::GlobalOptions,
+    options: &'a ExecOptions,
+}
+
+impl Iam<'_> {
+    async fn call(&self, op: &str, params: Value) -> Step<Value> {
+        let params = params.as_object().cloned().unwrap_or_default();
+        super::call_with_globals(
+            self.ex,
+            self.command,
+            &self.globals,
+            "iam",
+            op,
+            &params,
+            self.options,
+        )
+        .await
+    }
+
+    /// Whether the `get` call finds the entity (`NoSuchEntity`: no).
+    async fn exists(&self, op: &str, params: Value) -> Step<bool> {
+        Ok(match self.call(op, params).await? {
+            Ok(_) => Ok(true),
+            Err(p) if error_code(&p) == Some("NoSuchEntity") => Ok(false),
+            Err(p) => Err(p),
+        })
+    }
+
+    /// `_create_role_if_not_exists`: the new role and its policy document,
+    /// `None` when the role exists.
+    async fn role(
+        &self,
+        name: &str,
+        policy: &str,
+        principals: Result<Vec<String>, Fail>,
+        region: &str,
+    ) -> Step<Result<Option<Value>, Fail>> {
+        match self.exists("get-role", json!({"RoleName": name})).await? {
+            Ok(true) => return Ok(Ok(Ok(None))),
+            Ok(false) => {}
+            Err(p) => return Ok(Err(p)),
+        }
+        let arn = role_policy_arn(region, policy);
+        let principals = match principals {
+            Ok(p) => p,
+            Err(f) => return Ok(Ok(Err(f))),
+        };
+        let doc = assume_role_policy(&principals);
+        let role = match self
+            .call(
+                "create-role",
+                json!({"RoleName": name, "AssumeRolePolicyDocument": doc}),
+            )
+            .await?
+        {
+            Ok(r) => r,
+            Err(p) => return Ok(Err(p)),
+        };
+        let attach = json!({"PolicyArn": arn, "RoleName": name});
+        if let Err(p) = self.call("attach-role-policy", attach).await? {
+            return Ok(Err(p));
+        }
+        let got = match self.call("get-policy", json!({"PolicyArn": arn})).await? {
+            Ok(r) => r,
+            Err(p) => return Ok(Err(p)),
+        };
+        let version = got
+            .pointer("/Policy/DefaultVersionId")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let v = json!({"PolicyArn": arn, "VersionId": version});
+        let doc = match self.call("get-policy-version", v).await? {
+            Ok(r) => r
+                .pointer("/PolicyVersion/Document")
+                .cloned()
+                .unwrap_or(Value::Null),
+            Err(p) => return Ok(Err(p)),
+        };
+        Ok(Ok(Ok(Some(json!({
+            "Role": role.get("Role").cloned().unwrap_or(Value::Null),
+            "RolePolicy": doc
+        })))))
+    }
+}
+
+/// `emr create-default-roles`: `CreateDefaultRoles._run_main_command`.
+async fn create_default_roles(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+    options: &ExecOptions,
+) -> Result<Printed, NativeError> {
+    let region = region(ex, command).await.ok_or(NativeError::NoRegion)?;
+    let emr_url = emr_endpoint(ex, command, &region).await?;
+    let mut globals = command.globals().clone();
+    globals.endpoint_url = None;
+    globals.region = Some(region.clone());
+    let iam = Iam {
+        ex,
+        command,
+        globals,
+        options,
+    };
+    let v1 = ex.cli.dialect == aws_mcp_core::Dialect::V1;
+    let principals = |services: &[&str]| -> Result<Vec<String>, Fail> {
+        services
+            .iter()
+            .map(|s| {
+                service_principal(s, &emr_url, v1).ok_or_else(|| {
+                    Fail::Cli(
+                        "Could not resolve the service principal from the region or the endpoint."
+                            .into(),
+                    )
+                })
+            })
+            .collect()
+    };
+    let mut result = Vec::new();
+    macro_rules! role {
+        ($name:expr, $policy:expr, $services:expr) => {
+            match iam
+                .role($name, $policy, principals($services), &region)
+                .await?
+            {
+                Ok(Ok(r)) => result.extend(r),
+                Ok(Err(f)) => return Ok(cli_error(ex, command, &fail_text(f)?)),
+                Err(p) => return Ok(p),
+            }
+        };
+    }
+    role!(EC2_ROLE_NAME, "AmazonElasticMapReduceforEC2Role", &["ec2"]);
+    let profile = json!({"InstanceProfileName": EC2_ROLE_NAME});
+    match iam.exists("get-instance-profile", profile.clone()).await? {
+        Ok(true) => {}
+        Ok(false) => {
+            if let Err(p) = iam.call("create-instance-profile", profile).await? {
+                return Ok(p);
+            }
+            let add = json!({"InstanceProfileName": EC2_ROLE_NAME, "RoleName": EC2_ROLE_NAME});
+            if let Err(p) = iam.call("add-role-to-instance-profile", add).await? {
+                return Ok(p);
+            }
+        }
+        Err(p) => return Ok(p),
+    }
+    role!(
+        EMR_ROLE_NAME,
+        "AmazonElasticMapReduceRole",
+        &["elasticmapreduce"]
+    );
+    role!(
+        EMR_AUTOSCALING_ROLE_NAME,
+        "AmazonElasticMapReduceforAutoScalingRole",
+        &["elasticmapreduce", "application-autoscaling"]
+    );
+    super::configure::update_emr_roles(
+        ex,
+        command,
+        &[
+            ("service_role", EMR_ROLE_NAME),
+            ("instance_profile", EC2_ROLE_NAME),
+        ],
+    )?;
+    print(ex, command, &Value::Array(result), "create_role")
+}
+
+/// The message of awscli's error, or the reason a use is left to the CLI.
+fn fail_text(f: Fail) -> Result<String, NativeError> {
+    match f {
+        Fail::Cli(m) => Ok(m),
+        Fail::Unsupported(why) => Err(NativeError::Unsupported(why)),
     }
 }
 
@@ -1960,6 +2358,70 @@ mod tests {
                 .unwrap_err()
                 .contains("only a whole file:// value")
         );
+    }
+
+    // Expected values: awscli v1's functions of createdefaultroles.py on
+    // the same input.
+    #[test]
+    fn default_roles_principals_and_documents() {
+        for (url, want) in [
+            (
+                "https://elasticmapreduce.us-east-1.amazonaws.com",
+                Some(("amazonaws.com", "us-east-1")),
+            ),
+            (
+                "https://us-east-1.elasticmapreduce.amazonaws.com",
+                Some(("amazonaws.com", "us-east-1")),
+            ),
+            (
+                "https://elasticmapreduce-fips.us-east-1.amazonaws.com",
+                Some(("us-east-1.amazonaws.com", "fips")),
+            ),
+            (
+                "https://elasticmapreduce.cn-north-1.amazonaws.com.cn/",
+                Some(("amazonaws.com.cn", "cn-north-1")),
+            ),
+            ("https://abc-elasticmapreduce.x.y/z", Some(("x.y", "abc"))),
+            ("https://elasticmapreducex", None),
+            ("http://127.0.0.1:5000", None),
+        ] {
+            let got = suffix_and_region(url);
+            let want = want.map(|(a, b)| (a.to_string(), b.to_string()));
+            assert_eq!(got, want, "{url}");
+        }
+        let cn = "https://elasticmapreduce.cn-north-1.amazonaws.com.cn";
+        assert_eq!(
+            service_principal("elasticmapreduce", cn, true).as_deref(),
+            Some("elasticmapreduce.amazonaws.com.cn")
+        );
+        assert_eq!(
+            service_principal("application-autoscaling", cn, true).as_deref(),
+            Some("application-autoscaling.amazonaws.com.cn")
+        );
+        let local = "http://127.0.0.1:5000";
+        assert_eq!(
+            service_principal("ec2", local, true).as_deref(),
+            Some("ec2.amazonaws.com")
+        );
+        assert_eq!(service_principal("ec2", local, false), None);
+        assert_eq!(
+            assume_role_policy(&[
+                "elasticmapreduce.amazonaws.com".into(),
+                "application-autoscaling.amazonaws.com".into()
+            ]),
+            "{\n  \"Version\": \"2008-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {\n        \"Service\": [\n          \"elasticmapreduce.amazonaws.com\",\n          \"application-autoscaling.amazonaws.com\"\n        ]\n      },\n      \"Action\": \"sts:AssumeRole\"\n    }\n  ]\n}"
+        );
+        assert_eq!(
+            role_policy_arn("us-gov-west-1", "P"),
+            "arn:aws-us-gov:iam::aws:policy/service-role/P"
+        );
+        // --iam-endpoint is an endpoint the policy does not judge.
+        let s = |line: &str| support(Catalog::embedded(), &cmd(line));
+        assert_eq!(s("aws emr create-default-roles"), Ok(()));
+        assert!(s("aws emr create-default-roles --iam-endpoint https://x").is_err());
+        assert!(s("aws emr ssh --cluster-id j-1 --key-pair-file k.pem")
+            .unwrap_err()
+            .contains("ssh/scp"));
     }
 
     #[test]
