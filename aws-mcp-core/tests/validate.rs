@@ -702,6 +702,42 @@ fn parameter_file_errors_never_show_the_contents() {
 }
 
 #[test]
+fn customization_parameter_files_are_typed_with_their_schema() {
+    let v = Validator::new(Catalog::embedded());
+    let base = "aws emr create-cluster --release-label emr-5.9.0 --instance-type m4.large";
+    // A file's text is the value the same text on the command line is.
+    for (arg, text) in [
+        (
+            "steps",
+            r#"[{"Type": "CUSTOM_JAR", "Jar": "s3://b/j.jar", "Args": ["a"]}]"#,
+        ),
+        ("ec2-attributes", r#"{"KeyName": "k", "SubnetId": "s-1"}"#),
+        ("emrfs", "Consistent=true,RetryCount=6"),
+    ] {
+        let inline = ok(&format!("{base} --{arg} '{text}'"));
+        let c = ok(&format!("{base} --{arg} file://x.json"));
+        let f = c.local_paths()[0].clone();
+        assert_eq!(
+            v.custom_file_value(&c, &f, text.as_bytes()).unwrap(),
+            inline.custom_values()[arg],
+            "{arg}"
+        );
+    }
+    // An argument without a schema takes the text.
+    let c = ok(&format!("{base} --configurations file://c.json"));
+    let f = c.local_paths()[0].clone();
+    assert_eq!(v.custom_file_value(&c, &f, b"[]\n").unwrap(), json!("[]\n"));
+    // Errors name the file, never its contents.
+    let c = ok(&format!("{base} --ec2-attributes file://e.json"));
+    let f = c.local_paths()[0].clone();
+    let e = v
+        .custom_file_value(&c, &f, br#"{"KeyName": "hunter2",,}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("file://e.json") && !e.contains("hunter2"), "{e}");
+}
+
+#[test]
 fn input_documents_fill_in_what_the_command_line_leaves_out() {
     let v1 = Validator::new(Catalog::embedded());
     let v2 = Validator::new(Catalog::embedded()).dialect(Dialect::V2);

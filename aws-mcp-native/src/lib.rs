@@ -1823,18 +1823,20 @@ mod tests {
         assert!(flags >= 30, "{flags} EC2 top-level booleans");
         // The streaming output's file (s3api get-object, ebs get-snapshot-block, ...).
         assert!(native["outfile"] >= 10, "{}", native["outfile"]);
-        // CodeDeploy's revision locations and Lambda's --zip-file,
-        // translated by the validator and read by paramfiles.
+        // CodeDeploy's revision locations, EMR's list-clusters filters and
+        // add-tags --tags, and Lambda's --zip-file, translated by the
+        // validator and read by paramfiles.
         let translated = native
             .keys()
             .filter(|k| {
                 k.starts_with("deploy ")
+                    || k.starts_with("emr ")
                     || k.ends_with("--zip-file")
                     || k.ends_with("--code")
                     || k.ends_with("--content")
             })
             .count();
-        assert_eq!(translated, 6 + 2 + 2, "{native:#?}");
+        assert_eq!(translated, 6 + 7 + 2 + 2, "{native:#?}");
         // iot's QueryOutFileArguments, saved from the response.
         let saved = native.keys().filter(|k| k.starts_with("iot ")).count();
         assert_eq!(saved, 4, "{native:#?}");

@@ -36,6 +36,7 @@
 mod args;
 mod codedeploy;
 mod ec2;
+mod emr;
 mod error;
 pub(crate) mod files;
 pub(crate) mod globals;
@@ -1074,6 +1075,13 @@ fn assemble_parameters(
             &matched.given,
             &mut out.parameters,
         )?;
+        emr::apply(
+            service.api_name(),
+            cmd.name(),
+            target.args.iter().map(|a| &*a.name),
+            &matched.given,
+            &mut out.parameters,
+        )?;
         let zip_file = matched
             .given
             .iter()
@@ -1152,10 +1160,12 @@ fn assemble_parameters(
 /// Whether the validator translates `arg`, an argument awscli adds to the
 /// generated operation `command` of the API service `api_service`, into the
 /// operation's parameters as awscli's customization does (CodeDeploy's
-/// `--s3-location` and `--github-location`), so that an executor can send
+/// `--s3-location` and `--github-location`, EMR's `list-clusters` state
+/// filters and `add-tags --tags`), so that an executor can send
 /// the parameters as they are.
 pub fn translates_cli_argument(api_service: Option<&str>, command: &str, arg: &str) -> bool {
     codedeploy::translates(api_service, command, arg)
+        || emr::translates(api_service, command, arg)
         || lambda::translates(api_service, command, arg)
 }
 

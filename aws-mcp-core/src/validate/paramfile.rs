@@ -146,6 +146,64 @@ impl Validator<'_> {
         Ok((member, value))
     }
 
+    /// The value a `file://` value of a customization's argument (awscli's
+    /// `CustomArgument`, `emr create-cluster --steps file://s.json`) gives
+    /// with these `contents`, as awscli makes it: its `paramfile` handler
+    /// loads the file's text in place of the value, which is then unpacked
+    /// like a value typed on the command line. An argument with a schema
+    /// (the catalog's `cli:` shape) is unpacked with it (JSON or
+    /// shorthand), exactly as the validator types the inline value
+    /// ([`ValidatedCommand::custom_values`]); any other argument takes the
+    /// text.
+    ///
+    /// # Errors
+    ///
+    /// A [`FileValueError`] naming the argument and the file, never quoting
+    /// the contents: not a `file://` value, not a customization's argument,
+    /// not UTF-8, or not a valid value of the schema.
+    pub fn custom_file_value(
+        &self,
+        command: &ValidatedCommand,
+        file: &LocalPath,
+        contents: &[u8],
+    ) -> Result<Value, FileValueError> {
+        let fail = failure(file);
+        if file.origin != PathOrigin::FileUrl {
+            return Err(fail(
+                "only file:// values of a customization's argument are read here".into(),
+            ));
+        }
+        let service = self
+            .catalog
+            .service_in(command.service(), self.dialect)
+            .ok_or_else(|| fail(format!("unknown service {}", command.service())))?;
+        let cmd = service
+            .command_of(command)
+            .ok_or_else(|| fail(format!("unknown command {}", command.operation())))?;
+        let arg = cmd
+            .arg(&file.arg)
+            .map_err(|e| fail(e.to_string()))?
+            .filter(|a| a.kind == ArgKind::Custom)
+            .ok_or_else(|| fail("the argument is not a customization's argument".into()))?;
+        let text = std::str::from_utf8(contents).map_err(|e| {
+            fail(format!(
+                "the file is not UTF-8 text (byte {})",
+                e.valid_up_to()
+            ))
+        })?;
+        let shape = match arg.shape.as_deref() {
+            Some(s) => service.shape(s).map_err(|e| fail(e.to_string()))?,
+            None => None,
+        };
+        let Some(sh) = shape else {
+            return Ok(Value::String(text.to_string()));
+        };
+        let label = format!("--{}", file.arg);
+        Typer::new(service, self.enum_check)
+            .unpack(sh, false, &Raw::One(text), &label, false)
+            .map_err(|e| fail(problem(&e)))
+    }
+
     /// Merge the API parameters of an input document into `params`: `file`
     /// is the `file://`/`fileb://` value of `--cli-input-json` or
     /// `--cli-input-yaml` (recorded in the command's

@@ -40,9 +40,7 @@ mod kubeyaml;
 /// answer (`Err` says why this use of it is left to the `aws` program).
 pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Option<Result<(), String>> {
     match (command.service(), command.operation()) {
-        ("emr", "create-cluster" | "add-steps" | "describe-cluster") => {
-            Some(emr::support(catalog, command))
-        }
+        ("emr", _) => Some(emr::support(catalog, command)),
         ("configure", _) => Some(configure::support(command)),
         ("ecr", "get-login-password") => Some(credentials::support(command)),
         ("ecr", "get-login") => Some(credentials::support(command)),
