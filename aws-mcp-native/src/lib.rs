@@ -185,6 +185,16 @@ pub const CUSTOMIZED_MEMBERS: &[(&str, &str, &str)] = &[
     ("config", "put-configuration-recorder", "recording-group"),
 ];
 
+/// Arguments awscli adds to a generated operation, or handles itself, that
+/// a [`custom`] module reproduces: (botocore service, command, argument).
+/// A command given one runs through that module (its `support` says which
+/// uses it leaves to the `aws` program).
+pub const CUSTOM_TRANSLATED: &[(&str, &str, &str)] = &[
+    ("cloudfront", "create-invalidation", "paths"),
+    ("cloudfront", "create-distribution", "origin-domain-name"),
+    ("cloudfront", "create-distribution", "default-root-object"),
+];
+
 /// What the native executor does with `arg` of the generated operation
 /// `command` of `service`: `None` for a plain member of the operation's
 /// input, `Some` for every argument the AWS CLI adds or handles itself
@@ -197,6 +207,11 @@ pub fn cli_argument(
     arg: &aws_mcp_core::Arg,
 ) -> Option<CliArgument> {
     let api = service.api_name().unwrap_or("");
+    if CUSTOM_TRANSLATED.contains(&(api, command, &*arg.name)) {
+        return Some(CliArgument::Native(
+            "translated into API parameters as awscli's customization does (aws_mcp_native's custom module)",
+        ));
+    }
     match arg.kind {
         ArgKind::Pagination => Some(CliArgument::Native(
             "paginates like botocore's paginator (aws_mcp_core::paginate: --max-items, --page-size, --starting-token with the CLI's tokens)",
@@ -427,10 +442,10 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     if command.service() == "s3" && command.kind() == CommandKind::Custom {
         return s3::support(command).map_err(NativeError::Unsupported);
     }
-    if command.kind() == CommandKind::Custom {
-        if let Some(r) = custom::support(catalog, command) {
-            return r.map_err(NativeError::Unsupported);
-        }
+    // Hand-written commands, and generated ones given an argument awscli
+    // adds that a `custom` module translates.
+    if let Some(r) = custom::support(catalog, command) {
+        return r.map_err(NativeError::Unsupported);
     }
     if !matches!(command.kind(), CommandKind::Operation | CommandKind::Waiter) {
         return no(format!(
@@ -957,7 +972,8 @@ impl NativeExecutor {
                 "the command names several regions; run it through the pipeline (Pipeline::run_command), which runs it once per region".into(),
             ));
         }
-        if command.kind() == CommandKind::Custom {
+        if command.kind() == CommandKind::Custom || custom::support(self.catalog, command).is_some()
+        {
             let p = self.run_custom(command, options).await?;
             return Ok((p.code, p.out, p.err));
         }

@@ -30,18 +30,26 @@ use serde_json::{Map, Value};
 use crate::s3::Printed;
 use crate::{NativeError, NativeExecutor};
 
+mod cloudfront;
 mod configure;
 mod credentials;
 mod eks;
 mod kubeyaml;
 
 /// Whether `command` (a hand-written command of a service other than
-/// `s3`) is run here: `None` when no module handles it, else the module's
-/// answer (`Err` says why this use of it is left to the `aws` program).
+/// `s3`, or a generated one given an argument awscli adds and a module here
+/// translates) is run here: `None` when no module handles it, else the
+/// module's answer (`Err` says why this use of it is left to the `aws`
+/// program).
 pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Option<Result<(), String>> {
     match (command.service(), command.operation()) {
         ("emr", "create-cluster" | "add-steps" | "describe-cluster") => {
             Some(emr::support(catalog, command))
+        }
+        ("cloudfront", "create-invalidation" | "create-distribution")
+            if cloudfront::customized(command) =>
+        {
+            Some(cloudfront::support(command))
         }
         ("configure", _) => Some(configure::support(command)),
         ("ecr", "get-login-password") => Some(credentials::support(command)),
@@ -62,6 +70,7 @@ pub(crate) async fn run(
 ) -> Result<Printed, NativeError> {
     match (command.service(), command.operation()) {
         ("emr", _) => emr::run(ex, command, options).await,
+        ("cloudfront", _) => cloudfront::run(ex, command, options).await,
         ("configure", _) => configure::run(ex, command, options).await,
         ("ecr", "get-login-password") => credentials::run(ex, command, options).await,
         ("ecr", "get-login") => credentials::run(ex, command, options).await,
