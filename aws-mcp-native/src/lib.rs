@@ -193,6 +193,26 @@ pub const CUSTOM_TRANSLATED: &[(&str, &str, &str)] = &[
     ("cloudfront", "create-invalidation", "paths"),
     ("cloudfront", "create-distribution", "origin-domain-name"),
     ("cloudfront", "create-distribution", "default-root-object"),
+    (
+        "datapipeline",
+        "put-pipeline-definition",
+        "pipeline-definition",
+    ),
+    (
+        "datapipeline",
+        "put-pipeline-definition",
+        "parameter-objects",
+    ),
+    (
+        "datapipeline",
+        "put-pipeline-definition",
+        "parameter-values",
+    ),
+    (
+        "datapipeline",
+        "put-pipeline-definition",
+        "parameter-values-uri",
+    ),
 ];
 
 /// What the native executor does with `arg` of the generated operation
@@ -1206,6 +1226,13 @@ impl NativeExecutor {
                 }
             };
             let mut page = quirks::after_response(&api.operation, applied, page);
+            // awscli's own after-call handler: the definition as a file
+            // holds it.
+            if (api.service.as_str(), api.operation.as_str())
+                == ("datapipeline", "GetPipelineDefinition")
+            {
+                page = custom::datapipeline::api_to_definition(page);
+            }
             paramfiles::save_query_outfiles(&self.files, command, &page)?;
             if let Some(o) = &outfile {
                 o.commit(&page)?;

@@ -94,7 +94,7 @@ fn read(files: &LocalFiles, raw: &str) -> Result<Vec<u8>, String> {
 /// Read a `file://`/`fileb://` value's file, failing as awscli's
 /// `get_paramfile` does (`Error parsing parameter '--x': Unable to load
 /// paramfile file://p: ...`).
-fn read_paramfile(files: &LocalFiles, lp: &LocalPath) -> Result<Vec<u8>, NativeError> {
+pub(crate) fn read_paramfile(files: &LocalFiles, lp: &LocalPath) -> Result<Vec<u8>, NativeError> {
     let scheme = if lp.origin == PathOrigin::FilebUrl {
         "fileb://"
     } else {

@@ -33,6 +33,7 @@ use crate::{NativeError, NativeExecutor};
 mod cloudfront;
 mod configure;
 mod credentials;
+pub(crate) mod datapipeline;
 mod eks;
 mod kubeyaml;
 
@@ -52,6 +53,9 @@ pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Option<R
             Some(cloudfront::support(command))
         }
         ("configure", _) => Some(configure::support(command)),
+        ("datapipeline", _) if datapipeline::handles(command) => {
+            Some(datapipeline::support(command))
+        }
         ("ecr", "get-login-password") => Some(credentials::support(command)),
         ("ecr", "get-login") => Some(credentials::support(command)),
         ("ecr-public", "get-login-password") => Some(credentials::support(command)),
@@ -72,6 +76,7 @@ pub(crate) async fn run(
         ("emr", _) => emr::run(ex, command, options).await,
         ("cloudfront", _) => cloudfront::run(ex, command, options).await,
         ("configure", _) => configure::run(ex, command, options).await,
+        ("datapipeline", _) => datapipeline::run(ex, command, options).await,
         ("ecr", "get-login-password") => credentials::run(ex, command, options).await,
         ("ecr", "get-login") => credentials::run(ex, command, options).await,
         ("ecr-public", "get-login-password") => credentials::run(ex, command, options).await,
