@@ -33,7 +33,6 @@
 
 use aws_mcp_core::command::{LocalPath, PathOrigin};
 use aws_mcp_core::{ExecOptions, ValidatedCommand};
-use aws_mcp_wire::render::{render_error, CliError, ErrorKind};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Map, Value};
 
@@ -245,20 +244,8 @@ fn read_text(ex: &NativeExecutor, lp: &LocalPath) -> Result<String, NativeError>
     })
 }
 
-/// awscli's error for a bad definition or combination, as the CLI prints
-/// it.
 fn cli_error(ex: &NativeExecutor, command: &ValidatedCommand, msg: &str) -> Printed {
-    let style = ex
-        .cli
-        .error_style(command.globals().cli_error_format.as_deref());
-    let (code, err) = render_error(style, &CliError::other(ErrorKind::General, msg));
-    Printed {
-        code,
-        out: String::new(),
-        out_total: 0,
-        err_total: err.len() as u64,
-        err,
-    }
+    super::failed(ex, command, String::new(), msg)
 }
 
 // ---------------------------------------------------------------------
