@@ -1881,9 +1881,22 @@ mod tests {
         // iot's QueryOutFileArguments, saved from the response.
         let saved = native.keys().filter(|k| k.starts_with("iot ")).count();
         assert_eq!(saved, 4, "{native:#?}");
+        // The arguments `custom` modules translate.
+        for (api, c, a) in CUSTOM_TRANSLATED {
+            let svc = if *api == "config" {
+                "configservice"
+            } else {
+                api
+            };
+            assert_eq!(
+                native.get(&format!("{svc} {c} --{a}")),
+                Some(&1),
+                "{c} --{a}"
+            );
+        }
         assert_eq!(
             native.len(),
-            5 + EC2_NATIVE.len() + flags + translated + saved,
+            5 + EC2_NATIVE.len() + flags + translated + saved + CUSTOM_TRANSLATED.len(),
             "{native:#?}"
         );
         // A blob payload is streamed as botocore does (lambda invoke's
@@ -1931,6 +1944,10 @@ mod tests {
             "aws lambda publish-layer-version --layer-name l --zip-file fileb://layer.zip",
             r#"aws iam get-user --cli-input-json '{"UserName":"u"}'"#,
             "aws iam create-user --cli-input-json file://user.json",
+            // Arguments awscli adds, run by a `custom` module.
+            "aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::123456789012:role/r --recording-group allSupported=true",
+            "aws cloudfront create-invalidation --distribution-id E1 --paths /a /b",
+            "aws datapipeline put-pipeline-definition --pipeline-id df-1 --pipeline-definition file://d.json",
         ] {
             assert_eq!(support(cmd), Ok(()), "{cmd}");
         }
@@ -1940,7 +1957,8 @@ mod tests {
             ("aws ec2 describe-vpcs --generate-cli-skeleton output", "JSON template"),
             ("aws iam list-users --generate-cli-skeleton", "JSON template"),
             ("aws ec2 bundle-instance --instance-id i-1 --bucket b --prefix p --owner-akid a --owner-sak s", "customization"),
-            ("aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::123456789012:role/r", "customization"),
+            ("aws configservice put-configuration-recorder --configuration-recorder name=default,recordingGroup={allSupported=true}", "recordingGroup"),
+            ("aws cloudfront create-invalidation --distribution-id E1 --paths /a --invalidation-batch Paths={Quantity=1,Items=[/a]},CallerReference=x", "mutual-exclusion"),
         ] {
             let r = reason(cmd);
             assert!(r.contains(why), "{cmd}: {r}");
