@@ -1867,19 +1867,21 @@ mod tests {
         // The streaming output's file (s3api get-object, ebs get-snapshot-block, ...).
         assert!(native["outfile"] >= 10, "{}", native["outfile"]);
         // CodeDeploy's revision locations, EMR's list-clusters filters and
-        // add-tags --tags, and Lambda's --zip-file, translated by the
-        // validator and read by paramfiles.
+        // add-tags --tags, cloudwatch put-metric-data's metric arguments and
+        // Lambda's --zip-file, translated by the validator and read by
+        // paramfiles.
         let translated = native
             .keys()
             .filter(|k| {
                 k.starts_with("deploy ")
                     || k.starts_with("emr ")
+                    || k.starts_with("cloudwatch put-metric-data ")
                     || k.ends_with("--zip-file")
                     || k.ends_with("--code")
                     || k.ends_with("--content")
             })
             .count();
-        assert_eq!(translated, 6 + 7 + 2 + 2, "{native:#?}");
+        assert_eq!(translated, 6 + 7 + 7 + 2 + 2, "{native:#?}");
         // iot's QueryOutFileArguments, saved from the response.
         let saved = native.keys().filter(|k| k.starts_with("iot ")).count();
         assert_eq!(saved, 4, "{native:#?}");
@@ -1914,7 +1916,6 @@ mod tests {
             "ec2 bundle-instance --bucket",
             "ec2 bundle-instance --owner-sak",
             "ec2 get-password-data --priv-launch-key",
-            "cloudwatch put-metric-data --metric-name",
             "ses send-email --to",
             "configservice put-configuration-recorder --recording-group",
         ] {

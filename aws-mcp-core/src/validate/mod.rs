@@ -34,6 +34,7 @@
 //! not translated into API members.
 
 mod args;
+mod cloudwatch;
 mod codedeploy;
 mod ec2;
 mod emr;
@@ -1075,6 +1076,12 @@ fn assemble_parameters(
             &matched.given,
             &mut out.parameters,
         )?;
+        cloudwatch::apply(
+            service.api_name(),
+            cmd.name(),
+            &matched.given,
+            &mut out.parameters,
+        )?;
         emr::apply(
             service.api_name(),
             cmd.name(),
@@ -1161,10 +1168,12 @@ fn assemble_parameters(
 /// generated operation `command` of the API service `api_service`, into the
 /// operation's parameters as awscli's customization does (CodeDeploy's
 /// `--s3-location` and `--github-location`, EMR's `list-clusters` state
-/// filters and `add-tags --tags`), so that an executor can send
+/// filters and `add-tags --tags`, `cloudwatch put-metric-data
+/// --metric-name ...`), so that an executor can send
 /// the parameters as they are.
 pub fn translates_cli_argument(api_service: Option<&str>, command: &str, arg: &str) -> bool {
     codedeploy::translates(api_service, command, arg)
+        || cloudwatch::translates(api_service, command, arg)
         || emr::translates(api_service, command, arg)
         || lambda::translates(api_service, command, arg)
 }

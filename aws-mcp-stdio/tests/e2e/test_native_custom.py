@@ -152,3 +152,42 @@ def test_configservice_subscribe_and_recorder(env):
     assert rc == 0, err
     group = json.loads(out)["ConfigurationRecorders"][0]["recordingGroup"]
     assert group["resourceTypes"] == ["AWS::S3::Bucket"] and group["allSupported"] is False
+
+
+def test_put_metric_data_shortcuts_store_what_the_cli_stores(env):
+    """cloudwatch put-metric-data --metric-name/--unit/--value/--dimensions/
+    --statistic-values/--timestamp (awscli's putmetricdata customization,
+    translated by the validator): the metrics each side stored read back the
+    same, and a conflict with --metric-data is refused as the CLI refuses it."""
+    puts = [
+        "aws cloudwatch put-metric-data --namespace {n}NS --metric-name Buffers --unit Bytes "
+        "--value 231434333 --dimensions InstanceId=1-23456789,InstanceType=m1.small "
+        "--timestamp 2026-01-15T12:00:00Z",
+        "aws cloudwatch put-metric-data --namespace {n}NS --metric-name Latency --unit Milliseconds "
+        "--statistic-values Sum=11,Minimum=2,Maximum=5,SampleCount=3 --timestamp 2026-01-15T12:00:00Z",
+    ]
+    for cmd in puts:
+        nat, cli = both(env, cmd)
+        assert (nat[1], nat[2]) == (cli[1], cli[2])
+    reads = [
+        "aws cloudwatch list-metrics --namespace {n}NS",
+        "aws cloudwatch get-metric-statistics --namespace {n}NS --metric-name Buffers "
+        "--dimensions Name=InstanceId,Value=1-23456789 Name=InstanceType,Value=m1.small "
+        "--start-time 2026-01-15T11:00:00Z --end-time 2026-01-15T13:00:00Z --period 3600 "
+        "--statistics Sum Maximum",
+        "aws cloudwatch get-metric-statistics --namespace {n}NS --metric-name Latency "
+        "--start-time 2026-01-15T11:00:00Z --end-time 2026-01-15T13:00:00Z --period 3600 "
+        "--statistics Sum Minimum Maximum SampleCount",
+    ]
+    for cmd in reads:
+        stored = [run_cli(env, cmd.replace("{n}", side)) for side in ("native", "cli")]
+        assert stored[0][0] == 0, stored[0]
+        assert '"Sum": 11' in stored[0][1] or '"Sum": 231434333' in stored[0][1] \
+            or '"InstanceType"' in stored[0][1], stored[0]
+        assert stored[0][1].replace("nativeNS", "NS") == stored[1][1].replace("cliNS", "NS")
+    conflict = ("aws cloudwatch put-metric-data --namespace N --metric-data MetricName=M,Value=1 "
+                "--value 2")
+    nat = run_native(env, conflict)
+    cli = run_cli(env, conflict)
+    assert nat[0] != 0 and cli[0] != 0
+    assert 'The key "value" cannot be specified' in nat[2] and 'The key "value"' in cli[2], (nat, cli)
