@@ -971,3 +971,24 @@ fn schema_custom_arguments_are_typed() {
         json!({"bucket": "b", "key": "k.zip", "bundleType": "zip"})
     );
 }
+
+#[test]
+fn a_nested_arguments_file_stays_where_awscli_puts_its_value() {
+    // configservice's --recording-group goes inside ConfigurationRecorder;
+    // its file:// value is recorded there until an executor reads it.
+    let c = ok("aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::123456789012:role/r --recording-group file://rg.json");
+    assert_eq!(
+        c.parameters()["ConfigurationRecorder"]["recordingGroup"],
+        json!("file://rg.json")
+    );
+    assert!(!c.parameters().contains_key("recordingGroup"));
+    assert_eq!(c.local_paths()[0].arg, "recording-group");
+    assert_eq!(
+        aws_mcp_core::validate::nested_parameter(
+            Some("config"),
+            "put-configuration-recorder",
+            "recording-group"
+        ),
+        Some("ConfigurationRecorder")
+    );
+}

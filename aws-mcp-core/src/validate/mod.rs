@@ -366,6 +366,19 @@ fn old_list_case(api_service: Option<&str>, api_operation: Option<&str>, arg: &s
     )
 }
 
+/// The member `arg` of `command` (of the API service `api_service`) is
+/// put inside, when awscli moves the argument into another member
+/// (configservice's `--recording-group` goes into
+/// `ConfigurationRecorder.recordingGroup`): an executor that reads the
+/// argument's `file://` value puts it there.
+pub fn nested_parameter(
+    api_service: Option<&str>,
+    command: &str,
+    arg: &str,
+) -> Option<&'static str> {
+    nested_member(api_service, command, arg)
+}
+
 /// Arguments that awscli moves inside another member (configservice's
 /// `--recording-group` goes into `ConfigurationRecorder.recordingGroup`).
 fn nested_member(api_service: Option<&str>, command: &str, arg: &str) -> Option<&'static str> {
@@ -758,8 +771,13 @@ impl<'c> Validator<'c> {
                         matches!(&*x.arg.name, "cli-input-json" | "cli-input-yaml");
                     if generated && x.arg.kind == ArgKind::Member {
                         if let Some(m) = &x.arg.member {
-                            out.parameters
-                                .insert(m.to_string(), Value::String(v.clone()));
+                            let value = Value::String(v.clone());
+                            match nested_member(service.api_name(), cmd.name(), &x.arg.name) {
+                                Some(parent) => c.nested.push((parent, m.to_string(), value)),
+                                None => {
+                                    out.parameters.insert(m.to_string(), value);
+                                }
+                            }
                         }
                     }
                     continue;

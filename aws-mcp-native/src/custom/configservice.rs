@@ -27,6 +27,7 @@
 //! `--generate-cli-skeleton` with the customized arguments.
 
 use aws_mcp_core::catalog::CommandKind;
+use aws_mcp_core::command::PathOrigin;
 use aws_mcp_core::{ExecOptions, ValidatedCommand};
 use aws_mcp_wire::render::{dumps_indent4, python_truthy};
 use serde_json::{json, Map, Value};
@@ -52,8 +53,26 @@ pub(crate) fn handles(command: &ValidatedCommand) -> bool {
 
 /// Whether this module reproduces `command`, or why not.
 pub(crate) fn support(command: &ValidatedCommand) -> Result<(), String> {
-    loaded_value(command)?;
-    if let Some(p) = command.local_paths().first() {
+    // put-configuration-recorder's parameter files are read as the
+    // generated command's (`paramfiles`); the other commands take none.
+    let recorder = command.operation() == "put-configuration-recorder";
+    if !recorder {
+        loaded_value(command)?;
+    } else if let Some(a) = command.args().iter().find(|a| {
+        a.values
+            .iter()
+            .any(|v| v.starts_with("http://") || v.starts_with("https://"))
+    }) {
+        return Err(format!(
+            "--{} names a URL: AWS CLI v1 replaces such a value with what it reads there",
+            a.name
+        ));
+    }
+    if let Some(p) = command
+        .local_paths()
+        .iter()
+        .find(|p| !recorder || !matches!(p.origin, PathOrigin::FileUrl | PathOrigin::FilebUrl))
+    {
         return Err(format!("--{} names the local file {:?}", p.arg, p.path));
     }
     if value(command, "s3-bucket").is_some_and(|b| b.starts_with("arn:")) {
@@ -94,7 +113,7 @@ pub(crate) async fn run(
             command,
             "configservice",
             "put-configuration-recorder",
-            command.parameters(),
+            &recorder_parameters(ex, command)?,
             options,
         )
         .await?
@@ -103,6 +122,17 @@ pub(crate) async fn run(
             Err(p) => Ok(p),
         },
     }
+}
+
+/// put-configuration-recorder's parameters with its `file://` values read
+/// (`--recording-group file://...` inside `ConfigurationRecorder`).
+fn recorder_parameters(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+) -> Result<Map<String, Value>, NativeError> {
+    let mut params = command.parameters().clone();
+    crate::paramfiles::prepare(&ex.files, &ex.validator, command, &mut params)?;
+    Ok(params)
 }
 
 /// Python's `d[key]`: the value, or the `KeyError` message.

@@ -152,6 +152,19 @@ def test_configservice_subscribe_and_recorder(env):
     assert rc == 0, err
     group = json.loads(out)["ConfigurationRecorders"][0]["recordingGroup"]
     assert group["resourceTypes"] == ["AWS::S3::Bucket"] and group["allSupported"] is False
+    # --recording-group from a file: read, then put inside ConfigurationRecorder.
+    work = env["AWS_API_MCP_WORKING_DIR"]
+    for side, types in (("native", ["AWS::SNS::Topic"]), ("cli", ["AWS::SQS::Queue"])):
+        path = os.path.join(work, f"group-{side}.json")
+        with open(path, "w") as f:
+            json.dump({"allSupported": False, "includeGlobalResourceTypes": False,
+                       "resourceTypes": types}, f)
+        cmd = (f"aws configservice put-configuration-recorder --configuration-recorder "
+               f"name=default,roleARN={role} --recording-group file://{path}")
+        rc, out, err = (run_native if side == "native" else run_cli)(env, cmd)
+        assert rc == 0 and "not supported" not in err, err
+        rc, out, err = run_cli(env, "aws configservice describe-configuration-recorders")
+        assert json.loads(out)["ConfigurationRecorders"][0]["recordingGroup"]["resourceTypes"] == types
 
 
 def test_put_metric_data_shortcuts_store_what_the_cli_stores(env):
