@@ -30,6 +30,7 @@ use serde_json::{Map, Value};
 use crate::s3::Printed;
 use crate::{NativeError, NativeExecutor};
 
+mod cloudformation;
 mod cloudfront;
 mod configservice;
 mod configure;
@@ -58,6 +59,7 @@ pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Option<R
         ("configservice", _) if configservice::handles(command) => {
             Some(configservice::support(command))
         }
+        ("cloudformation", "deploy") => Some(cloudformation::support(command)),
         ("configure", _) => Some(configure::support(command)),
         ("datapipeline", _) if datapipeline::handles(command) => {
             Some(datapipeline::support(command))
@@ -82,6 +84,7 @@ pub(crate) async fn run(
         ("emr", _) => emr::run(ex, command, options).await,
         ("cloudfront", _) => cloudfront::run(ex, command, options).await,
         ("configservice", _) => configservice::run(ex, command, options).await,
+        ("cloudformation", "deploy") => cloudformation::run(ex, command, options).await,
         ("configure", _) => configure::run(ex, command, options).await,
         ("datapipeline", _) => datapipeline::run(ex, command, options).await,
         ("ecr", "get-login-password") => credentials::run(ex, command, options).await,

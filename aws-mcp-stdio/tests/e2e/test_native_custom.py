@@ -14,6 +14,7 @@ are covered by the unit tests of the requests and reports instead.
 import json
 import os
 import re
+import shlex
 import subprocess
 import urllib.request
 
@@ -204,3 +205,71 @@ def test_put_metric_data_shortcuts_store_what_the_cli_stores(env):
     cli = run_cli(env, conflict)
     assert nat[0] != 0 and cli[0] != 0
     assert 'The key "value" cannot be specified' in nat[2] and 'The key "value"' in cli[2], (nat, cli)
+
+
+TEMPLATE = """AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Name:
+    Type: String
+  Delay:
+    Type: Number
+    Default: 0
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Ref Name
+      DelaySeconds: !Ref Delay
+"""
+CHANGESET_ARN = re.compile(r"arn:aws:cloudformation:[^\s\"]+")
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_cloudformation_deploy(env, version):
+    """cloudformation deploy (awscli's DeployCommand): create, update, an
+    empty change set (an error in v1, a note on standard output in v2) and
+    --no-execute-changeset print what the CLI prints, and the stacks end the
+    same."""
+    from test_cli_v2 import AWS_V2
+    e = dict(env)
+    cli_bin = AWS if version == "v1" else AWS_V2
+    e["AWS_MCP_CLI_VERSION"] = "auto"  # read from the program: its error style
+    e["AWS_MCP_AWS_CLI"] = str(cli_bin)
+    work = e["AWS_API_MCP_WORKING_DIR"]
+    path = os.path.join(work, "stack.yaml")
+    with open(path, "w") as f:
+        f.write(TEMPLATE)
+
+    def run(side, cmd):
+        cmd = cmd.replace("{n}", f"{version}-{side}")
+        if version == "v2":  # 2.9.19 predates AWS_ENDPOINT_URL
+            cmd += " --endpoint-url " + e["AWS_ENDPOINT_URL"]
+        if side == "native":
+            return run_native(e, cmd)
+        r = subprocess.run([str(cli_bin)] + shlex.split(cmd)[1:], env=e, capture_output=True,
+                           text=True, timeout=120)
+        return r.returncode, r.stdout, r.stderr
+
+    def same(cmd):
+        nat, cli = run("native", cmd), run("cli", cmd)
+        assert "not supported by the native executor" not in nat[2], nat[2]
+        norm = [tuple(CHANGESET_ARN.sub("<arn>", x).replace(side, "X") if isinstance(x, str) else x
+                      for x in out) for side, out in ((f"{version}-native", nat), (f"{version}-cli", cli))]
+        assert norm[0] == norm[1], (nat, cli)
+        return nat
+
+    deploy = f"aws cloudformation deploy --template-file {path} --stack-name st-{{n}}"
+    rc, out, _ = same(deploy + " --parameter-overrides Name=q-{n} --tags team=a")
+    assert rc == 0 and out.endswith("Successfully created/updated stack - st-X\n".replace("X", f"{version}-native"))
+    rc, _, _ = same(deploy + " --parameter-overrides Name=q-{n} Delay=5")
+    assert rc == 0
+    same(deploy + " --parameter-overrides Name=q-{n} Delay=5")
+    rc, out, _ = same(deploy + " --parameter-overrides Name=q-{n} Delay=7 --no-execute-changeset")
+    assert rc == 0 and "aws cloudformation describe-change-set --change-set-name arn:" in out
+    stacks = [json.loads(run_cli(e, f"aws cloudformation describe-stacks --stack-name st-{version}-{side}")[1])
+              ["Stacks"][0] for side in ("native", "cli")]
+    for s in stacks:
+        s.pop("StackId"), s.pop("CreationTime"), s.pop("LastUpdatedTime", None), s.pop("ChangeSetId", None)
+    assert json.dumps(stacks[0]).replace("-native", "-X") == json.dumps(stacks[1]).replace("-cli", "-X")
+    missing = run("native", f"aws cloudformation deploy --template-file {work}/nope.yaml --stack-name s")
+    assert missing == run("cli", f"aws cloudformation deploy --template-file {work}/nope.yaml --stack-name s")
