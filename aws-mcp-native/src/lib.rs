@@ -186,7 +186,7 @@ pub const CUSTOMIZED_MEMBERS: &[(&str, &str, &str)] = &[
 ];
 
 /// Arguments awscli adds to a generated operation, or handles itself, that
-/// a [`custom`] module reproduces: (botocore service, command, argument).
+/// a `custom` module reproduces: (botocore service, command, argument).
 /// A command given one runs through that module (its `support` says which
 /// uses it leaves to the `aws` program).
 pub const CUSTOM_TRANSLATED: &[(&str, &str, &str)] = &[
