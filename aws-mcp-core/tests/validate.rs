@@ -505,11 +505,18 @@ fn v2_blobs_are_base64_unless_raw_in_base64_out() {
     let c =
         v2("aws kinesis put-records --stream-name s --records Data=aGk=,PartitionKey=p").unwrap();
     assert_eq!(c.parameters()["Records"][0]["Data"], json!("hi"));
-    // Bytes that are not UTF-8 are an array of byte values: never ambiguous.
+    // Bytes that are not UTF-8 are {"$bytes": base64}: never ambiguous.
     let c = v2("aws kms encrypt --key-id k --plaintext /wABAg==").unwrap();
-    assert_eq!(c.parameters()["Plaintext"], json!([255, 0, 1, 2]));
+    assert_eq!(c.parameters()["Plaintext"], json!({"$bytes": "/wABAg=="}));
     let c = v2("aws kinesis put-record --stream-name s --partition-key p --data gICA").unwrap();
-    assert_eq!(c.parameters()["Data"], json!([128, 128, 128]));
+    assert_eq!(c.parameters()["Data"], json!({"$bytes": "gICA"}));
+    // A user's own object for a blob is refused: only the validator writes one.
+    let e = v2("aws kms encrypt --key-id k --plaintext '{\"$bytes\": \"gICA\"}'");
+    assert!(e.is_err(), "{e:?}");
+    let doc =
+        r#"aws kms encrypt --cli-input-json '{"KeyId": "k", "Plaintext": {"$bytes": "/w=="}}'"#;
+    assert_eq!(err(doc).kind(), "invalid_type");
+    assert_eq!(v2(doc).unwrap_err().kind(), "invalid_type");
     // v1 and raw-in-base64-out: the text itself.
     let c = ok("aws kms encrypt --key-id k --plaintext /wABAg==");
     assert_eq!(c.parameters()["Plaintext"], json!("/wABAg=="));
@@ -619,13 +626,13 @@ fn parameter_files_become_their_parameters() {
         v1.file_value(&c, &file(&c), b"hello\n").unwrap(),
         ("Value".to_string(), json!("hello\n"))
     );
-    // Bytes for a blob: UTF-8 as a string, anything else as byte values.
+    // Bytes for a blob: UTF-8 as a string, anything else as base64 bytes.
     let c = ok("aws kms encrypt --key-id k --plaintext fileb://x.bin");
     assert_eq!(file(&c).origin, PathOrigin::FilebUrl);
     assert_eq!(v1.file_value(&c, &file(&c), b"ab").unwrap().1, json!("ab"));
     assert_eq!(
         v1.file_value(&c, &file(&c), &[0xff, 0x00]).unwrap().1,
-        json!([255, 0])
+        json!({"$bytes": "/wA="})
     );
     // file:// for a blob: text in v1, base64 to decode in v2.
     let c = ok("aws kms encrypt --key-id k --plaintext file://x.txt");
@@ -692,6 +699,42 @@ fn parameter_file_errors_never_show_the_contents() {
         .file_value(&c, &c.local_paths()[0].clone(), b"x")
         .unwrap_err();
     assert!(e.to_string().contains("use file://"), "{e}");
+}
+
+#[test]
+fn customization_parameter_files_are_typed_with_their_schema() {
+    let v = Validator::new(Catalog::embedded());
+    let base = "aws emr create-cluster --release-label emr-5.9.0 --instance-type m4.large";
+    // A file's text is the value the same text on the command line is.
+    for (arg, text) in [
+        (
+            "steps",
+            r#"[{"Type": "CUSTOM_JAR", "Jar": "s3://b/j.jar", "Args": ["a"]}]"#,
+        ),
+        ("ec2-attributes", r#"{"KeyName": "k", "SubnetId": "s-1"}"#),
+        ("emrfs", "Consistent=true,RetryCount=6"),
+    ] {
+        let inline = ok(&format!("{base} --{arg} '{text}'"));
+        let c = ok(&format!("{base} --{arg} file://x.json"));
+        let f = c.local_paths()[0].clone();
+        assert_eq!(
+            v.custom_file_value(&c, &f, text.as_bytes()).unwrap(),
+            inline.custom_values()[arg],
+            "{arg}"
+        );
+    }
+    // An argument without a schema takes the text.
+    let c = ok(&format!("{base} --configurations file://c.json"));
+    let f = c.local_paths()[0].clone();
+    assert_eq!(v.custom_file_value(&c, &f, b"[]\n").unwrap(), json!("[]\n"));
+    // Errors name the file, never its contents.
+    let c = ok(&format!("{base} --ec2-attributes file://e.json"));
+    let f = c.local_paths()[0].clone();
+    let e = v
+        .custom_file_value(&c, &f, br#"{"KeyName": "hunter2",,}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("file://e.json") && !e.contains("hunter2"), "{e}");
 }
 
 #[test]
@@ -926,5 +969,26 @@ fn schema_custom_arguments_are_typed() {
     assert_eq!(
         c.custom_values()["s3-location"],
         json!({"bucket": "b", "key": "k.zip", "bundleType": "zip"})
+    );
+}
+
+#[test]
+fn a_nested_arguments_file_stays_where_awscli_puts_its_value() {
+    // configservice's --recording-group goes inside ConfigurationRecorder;
+    // its file:// value is recorded there until an executor reads it.
+    let c = ok("aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::123456789012:role/r --recording-group file://rg.json");
+    assert_eq!(
+        c.parameters()["ConfigurationRecorder"]["recordingGroup"],
+        json!("file://rg.json")
+    );
+    assert!(!c.parameters().contains_key("recordingGroup"));
+    assert_eq!(c.local_paths()[0].arg, "recording-group");
+    assert_eq!(
+        aws_mcp_core::validate::nested_parameter(
+            Some("config"),
+            "put-configuration-recorder",
+            "recording-group"
+        ),
+        Some("ConfigurationRecorder")
     );
 }

@@ -185,6 +185,36 @@ pub const CUSTOMIZED_MEMBERS: &[(&str, &str, &str)] = &[
     ("config", "put-configuration-recorder", "recording-group"),
 ];
 
+/// Arguments awscli adds to a generated operation, or handles itself, that
+/// a `custom` module reproduces: (botocore service, command, argument).
+/// A command given one runs through that module (its `support` says which
+/// uses it leaves to the `aws` program).
+pub const CUSTOM_TRANSLATED: &[(&str, &str, &str)] = &[
+    ("cloudfront", "create-invalidation", "paths"),
+    ("cloudfront", "create-distribution", "origin-domain-name"),
+    ("cloudfront", "create-distribution", "default-root-object"),
+    (
+        "datapipeline",
+        "put-pipeline-definition",
+        "pipeline-definition",
+    ),
+    (
+        "datapipeline",
+        "put-pipeline-definition",
+        "parameter-objects",
+    ),
+    (
+        "datapipeline",
+        "put-pipeline-definition",
+        "parameter-values",
+    ),
+    (
+        "datapipeline",
+        "put-pipeline-definition",
+        "parameter-values-uri",
+    ),
+];
+
 /// What the native executor does with `arg` of the generated operation
 /// `command` of `service`: `None` for a plain member of the operation's
 /// input, `Some` for every argument the AWS CLI adds or handles itself
@@ -197,6 +227,11 @@ pub fn cli_argument(
     arg: &aws_mcp_core::Arg,
 ) -> Option<CliArgument> {
     let api = service.api_name().unwrap_or("");
+    if CUSTOM_TRANSLATED.contains(&(api, command, &*arg.name)) {
+        return Some(CliArgument::Native(
+            "translated into API parameters as awscli's customization does (aws_mcp_native's custom module)",
+        ));
+    }
     match arg.kind {
         ArgKind::Pagination => Some(CliArgument::Native(
             "paginates like botocore's paginator (aws_mcp_core::paginate: --max-items, --page-size, --starting-token with the CLI's tokens)",
@@ -427,10 +462,10 @@ pub fn native_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     if command.service() == "s3" && command.kind() == CommandKind::Custom {
         return s3::support(command).map_err(NativeError::Unsupported);
     }
-    if command.kind() == CommandKind::Custom {
-        if let Some(r) = custom::support(catalog, command) {
-            return r.map_err(NativeError::Unsupported);
-        }
+    // Hand-written commands, and generated ones given an argument awscli
+    // adds that a `custom` module translates.
+    if let Some(r) = custom::support(catalog, command) {
+        return r.map_err(NativeError::Unsupported);
     }
     if !matches!(command.kind(), CommandKind::Operation | CommandKind::Waiter) {
         return no(format!(
@@ -957,7 +992,8 @@ impl NativeExecutor {
                 "the command names several regions; run it through the pipeline (Pipeline::run_command), which runs it once per region".into(),
             ));
         }
-        if command.kind() == CommandKind::Custom {
+        if command.kind() == CommandKind::Custom || custom::support(self.catalog, command).is_some()
+        {
             let p = self.run_custom(command, options).await?;
             return Ok((p.code, p.out, p.err));
         }
@@ -1190,6 +1226,13 @@ impl NativeExecutor {
                 }
             };
             let mut page = quirks::after_response(&api.operation, applied, page);
+            // awscli's own after-call handler: the definition as a file
+            // holds it.
+            if (api.service.as_str(), api.operation.as_str())
+                == ("datapipeline", "GetPipelineDefinition")
+            {
+                page = custom::datapipeline::api_to_definition(page);
+            }
             paramfiles::save_query_outfiles(&self.files, command, &page)?;
             if let Some(o) = &outfile {
                 o.commit(&page)?;
@@ -1823,24 +1866,41 @@ mod tests {
         assert!(flags >= 30, "{flags} EC2 top-level booleans");
         // The streaming output's file (s3api get-object, ebs get-snapshot-block, ...).
         assert!(native["outfile"] >= 10, "{}", native["outfile"]);
-        // CodeDeploy's revision locations and Lambda's --zip-file,
-        // translated by the validator and read by paramfiles.
+        // CodeDeploy's revision locations, EMR's list-clusters filters and
+        // add-tags --tags, cloudwatch put-metric-data's metric arguments and
+        // Lambda's --zip-file, translated by the validator and read by
+        // paramfiles.
         let translated = native
             .keys()
             .filter(|k| {
                 k.starts_with("deploy ")
+                    || k.starts_with("emr ")
+                    || k.starts_with("cloudwatch put-metric-data ")
                     || k.ends_with("--zip-file")
                     || k.ends_with("--code")
                     || k.ends_with("--content")
             })
             .count();
-        assert_eq!(translated, 6 + 2 + 2, "{native:#?}");
+        assert_eq!(translated, 6 + 7 + 7 + 2 + 2, "{native:#?}");
         // iot's QueryOutFileArguments, saved from the response.
         let saved = native.keys().filter(|k| k.starts_with("iot ")).count();
         assert_eq!(saved, 4, "{native:#?}");
+        // The arguments `custom` modules translate.
+        for (api, c, a) in CUSTOM_TRANSLATED {
+            let svc = if *api == "config" {
+                "configservice"
+            } else {
+                api
+            };
+            assert_eq!(
+                native.get(&format!("{svc} {c} --{a}")),
+                Some(&1),
+                "{c} --{a}"
+            );
+        }
         assert_eq!(
             native.len(),
-            5 + EC2_NATIVE.len() + flags + translated + saved,
+            5 + EC2_NATIVE.len() + flags + translated + saved + CUSTOM_TRANSLATED.len(),
             "{native:#?}"
         );
         // A blob payload is streamed as botocore does (lambda invoke's
@@ -1856,7 +1916,6 @@ mod tests {
             "ec2 bundle-instance --bucket",
             "ec2 bundle-instance --owner-sak",
             "ec2 get-password-data --priv-launch-key",
-            "cloudwatch put-metric-data --metric-name",
             "ses send-email --to",
             "configservice put-configuration-recorder --recording-group",
         ] {
@@ -1888,6 +1947,10 @@ mod tests {
             "aws lambda publish-layer-version --layer-name l --zip-file fileb://layer.zip",
             r#"aws iam get-user --cli-input-json '{"UserName":"u"}'"#,
             "aws iam create-user --cli-input-json file://user.json",
+            // Arguments awscli adds, run by a `custom` module.
+            "aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::123456789012:role/r --recording-group allSupported=true",
+            "aws cloudfront create-invalidation --distribution-id E1 --paths /a /b",
+            "aws datapipeline put-pipeline-definition --pipeline-id df-1 --pipeline-definition file://d.json",
         ] {
             assert_eq!(support(cmd), Ok(()), "{cmd}");
         }
@@ -1897,7 +1960,8 @@ mod tests {
             ("aws ec2 describe-vpcs --generate-cli-skeleton output", "JSON template"),
             ("aws iam list-users --generate-cli-skeleton", "JSON template"),
             ("aws ec2 bundle-instance --instance-id i-1 --bucket b --prefix p --owner-akid a --owner-sak s", "customization"),
-            ("aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::123456789012:role/r", "customization"),
+            ("aws configservice put-configuration-recorder --configuration-recorder name=default,recordingGroup={allSupported=true}", "recordingGroup"),
+            ("aws cloudfront create-invalidation --distribution-id E1 --paths /a --invalidation-batch Paths={Quantity=1,Items=[/a]},CallerReference=x", "mutual-exclusion"),
         ] {
             let r = reason(cmd);
             assert!(r.contains(why), "{cmd}: {r}");

@@ -94,7 +94,7 @@ fn read(files: &LocalFiles, raw: &str) -> Result<Vec<u8>, String> {
 /// Read a `file://`/`fileb://` value's file, failing as awscli's
 /// `get_paramfile` does (`Error parsing parameter '--x': Unable to load
 /// paramfile file://p: ...`).
-fn read_paramfile(files: &LocalFiles, lp: &LocalPath) -> Result<Vec<u8>, NativeError> {
+pub(crate) fn read_paramfile(files: &LocalFiles, lp: &LocalPath) -> Result<Vec<u8>, NativeError> {
     let scheme = if lp.origin == PathOrigin::FilebUrl {
         "fileb://"
     } else {
@@ -145,7 +145,19 @@ pub(crate) fn prepare(
                 let (member, value) = validator
                     .file_value(command, lp, &bytes)
                     .map_err(|e| NativeError::File(e.to_string()))?;
-                params.insert(member, value);
+                let api = command.api().map(|a| a.service.as_str());
+                // configservice's --recording-group goes inside
+                // ConfigurationRecorder, where the validator left its URL.
+                match aws_mcp_core::validate::nested_parameter(api, command.operation(), &lp.arg)
+                    .and_then(|parent| params.get_mut(parent))
+                {
+                    Some(Value::Object(parent)) => {
+                        parent.insert(member, value);
+                    }
+                    _ => {
+                        params.insert(member, value);
+                    }
+                }
             }
             PathOrigin::OptionPath => {
                 let bytes = read(files, &lp.path).map_err(|e| {

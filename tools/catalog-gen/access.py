@@ -642,14 +642,10 @@ def write_derived_credentials(derived, doc):
 
 def v2_only_commands():
     """(service, command) of the catalog's AWS CLI v2-only entries, in table order."""
-    import struct
-    import zstandard
+    sys.path.insert(0, HERE)
+    from container import read_catalog
 
-    path = os.path.join(ROOT, "aws-mcp-core", "data", "catalog.bin")
-    data = open(path, "rb").read()
-    n = struct.unpack("<I", data[8:12])[0]
-    index = json.loads(zstandard.ZstdDecompressor().decompress(data[12:12 + n],
-                                                               max_output_size=1 << 28))
+    index, _detail = read_catalog(os.path.join(ROOT, "aws-mcp-core", "data", "catalog.bin"))
     out = []
     for svc in index["services"]:
         for cmd in svc["commands"]:

@@ -6,7 +6,9 @@ Data model (JSON, before compression), documented for the Rust side in
 index:   {format, sources, global_args: [Arg], partitions: [Partition],
           partitions_data: "<botocore partitions.json text>",
           services: [{name, api, full_name, protocol, api_version, signing_name,
-                      endpoint_prefix, metadata, commands: [Summary], blob}]}
+                      endpoint_prefix, metadata, commands: [Summary], detail}]}
+          (the writer, ``generate.py``, stores each service's ``commands`` and
+          ``detail`` in frames of their own)
 service: {commands: [{args: [Arg], paginator, op, waiter}], shapes: {name: Shape},
           endpoint_rules: "<endpoint-rule-set-1.json text>"}
 
@@ -337,7 +339,7 @@ def build_catalog(pins):
     from awscli import __version__ as awscli_version
 
     return {
-        "format": 3,
+        "format": 4,
         "sources": {"awscli": awscli_version, "botocore_data": pins["botocore"],
                     "generator": "tools/catalog-gen/generate.py"},
         "global_args": global_args,

@@ -45,7 +45,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_OUT = os.path.join(ROOT, "aws-mcp-core", "data", "catalog.bin")
 MAGIC = b"AWSMCPC1"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 4  # the container layout (aws-mcp-core/src/catalog/format.rs)
 
 
 def prepare_env(venv):
@@ -197,24 +197,37 @@ def dedupe_args(detail):
 
 
 def write_container(catalog, out):
-    """Write the container: magic, u32 index length, zstd(index JSON), zstd(service JSON)...
+    """Write the container (format 4, read back by ``container.py``).
 
-    The index holds everything but the per-command arguments and the shapes,
-    which live in one zstd frame per service so that a service is decoded only
-    when it is first used.
+    magic, u32 LE index length, zstd(index JSON), then per service
+    zstd(command summaries JSON) and zstd(detail JSON). The index holds the
+    services without their commands, so that a program decodes only the
+    services it uses: the summaries (names, kinds, descriptions; about 2.4 MB
+    of JSON over all services) when one of the service's commands is first
+    looked up, the detail (arguments and shapes) when one is first
+    validated.
     """
     import zstandard
 
     cctx = zstandard.ZstdCompressor(level=19)
     blobs = []
     offset = 0
-    for svc in catalog["services"]:
-        detail = dedupe_args(svc.pop("detail"))
-        # Not sort_keys: structure members keep the model's order.
-        blob = cctx.compress(json.dumps(detail, separators=(",", ":")).encode())
-        svc["blob"] = [offset, len(blob)]
+
+    def put(obj, **dump):
+        nonlocal offset
+        blob = cctx.compress(json.dumps(obj, separators=(",", ":"), **dump).encode())
+        span = [offset, len(blob)]
         offset += len(blob)
         blobs.append(blob)
+        return span
+
+    if catalog["format"] != FORMAT_VERSION:
+        raise SystemExit(f"build.py made format {catalog['format']}, the writer writes {FORMAT_VERSION}")
+    for svc in catalog["services"]:
+        detail = dedupe_args(svc.pop("detail"))
+        svc["summaries"] = put(svc.pop("commands"), sort_keys=True)
+        # Not sort_keys: structure members keep the model's order.
+        svc["blob"] = put(detail)
     index = cctx.compress(json.dumps(catalog, separators=(",", ":"), sort_keys=True).encode())
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out + ".tmp", "wb") as f:
@@ -224,9 +237,8 @@ def write_container(catalog, out):
         for b in blobs:
             f.write(b)
     os.replace(out + ".tmp", out)
-    print(f"wrote {out}: {os.path.getsize(out)} bytes, {len(catalog['services'])} services, "
-          f"{sum(len(s['commands']) for s in catalog['services'])} commands", file=sys.stderr)
-
+    print(f"wrote {out}: {os.path.getsize(out)} bytes, {len(catalog['services'])} services",
+          file=sys.stderr)
 
 if __name__ == "__main__":
     main()

@@ -26,11 +26,12 @@ import argparse
 import json
 import os
 import re
-import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from container import read_catalog  # noqa: E402
 CATALOG = os.path.join(ROOT, "aws-mcp-core", "data", "catalog.bin")
 OUT = os.path.join(ROOT, "aws-mcp-core", "data", "retrieval.bin")
 MAGIC = b"AWSMCPR1"
@@ -87,17 +88,11 @@ def main():
     import zstandard
 
     examples_dir = os.path.join(os.path.dirname(awscli.__file__), "examples")
-    data = open(args.catalog, "rb").read()
-    n = struct.unpack("<I", data[8:12])[0]
-    dctx = zstandard.ZstdDecompressor()
-    index = json.loads(dctx.decompress(data[12:12 + n], max_output_size=1 << 28))
-    frames = 12 + n
+    index, service_detail = read_catalog(args.catalog)
     rows, v2_rows = [], []
     with_examples = 0
     for svc in index["services"]:
-        off, ln = svc["blob"]
-        detail = json.loads(dctx.decompress(data[frames + off:frames + off + ln],
-                                            max_output_size=1 << 28))
+        detail = service_detail(svc)
         arg_pool = detail["args"]
         for cmd, det in zip(svc["commands"], detail["commands"]):
             if cmd.get("removed"):

@@ -60,13 +60,21 @@ pub struct Catalog {
     services_by_name: HashMap<String, usize>,
     /// Per dialect (v1, v2): the services it has, in table order.
     services_of: [Vec<usize>; 2],
-    /// Per service, per dialect: command name -> index.
-    commands_by_name: Vec<[HashMap<String, usize>; 2]>,
-    /// Per service, per dialect: the commands it has, in table order.
-    commands_of: Vec<[Vec<u32>; 2]>,
-    /// Per service, per dialect: removed API operation name -> index.
-    removed_by_name: Vec<[HashMap<String, usize>; 2]>,
+    /// Per service: its commands, decoded on first use.
+    summaries: Vec<OnceLock<Summaries>>,
     details: Vec<OnceLock<Result<ServiceDetail, CatalogError>>>,
+}
+
+/// One service's commands (its summaries frame) and their lookup tables.
+#[derive(Default)]
+struct Summaries {
+    commands: Vec<model::CommandSummary>,
+    /// Per dialect: the commands it has, in table order.
+    of: [Vec<u32>; 2],
+    /// Per dialect: command name -> index.
+    by_name: [HashMap<String, usize>; 2],
+    /// Per dialect: removed API operation name -> index.
+    removed_by_name: [HashMap<String, usize>; 2],
 }
 
 impl std::fmt::Debug for Catalog {
@@ -106,15 +114,30 @@ impl Catalog {
     }
 
     /// Decode a catalog held in memory.
+    ///
+    /// Every service's command summaries are decoded now, so that a file
+    /// that is not a catalog of this build fails here rather than at a
+    /// lookup; arguments and shapes are decoded per service on first use.
+    ///
+    /// # Errors
+    /// [`CatalogError::BadMagic`], [`CatalogError::Truncated`],
+    /// [`CatalogError::Decompress`], [`CatalogError::Json`] or
+    /// [`CatalogError::UnsupportedFormat`] when `data` is not a catalog
+    /// this build reads.
     pub fn from_bytes(data: Vec<u8>) -> Result<Catalog, CatalogError> {
-        Catalog::build(std::borrow::Cow::Owned(data))
+        Catalog::build(std::borrow::Cow::Owned(data), true)
     }
 
+    /// The embedded catalog: only the index is decoded here (what every
+    /// program pays before its first answer); services on first use.
     fn from_static(data: &'static [u8]) -> Result<Catalog, CatalogError> {
-        Catalog::build(std::borrow::Cow::Borrowed(data))
+        Catalog::build(std::borrow::Cow::Borrowed(data), false)
     }
 
-    fn build(data: std::borrow::Cow<'static, [u8]>) -> Result<Catalog, CatalogError> {
+    fn build(
+        data: std::borrow::Cow<'static, [u8]>,
+        verify_summaries: bool,
+    ) -> Result<Catalog, CatalogError> {
         let (index, frames_start) = format::read_index(&data)?;
         let services_by_name = index
             .services
@@ -127,59 +150,71 @@ impl Catalog {
                 .filter(|&i| index.services[i].dialects.has(d))
                 .collect()
         });
-        let commands_of: Vec<[Vec<u32>; 2]> = index
-            .services
-            .iter()
-            .map(|s| {
-                Dialect::ALL.map(|d| {
-                    (0..s.commands.len() as u32)
-                        .filter(|&i| {
-                            let c = &s.commands[i as usize];
-                            !c.removed && c.dialects.and(s.dialects).has(d)
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        let commands_by_name = index
-            .services
-            .iter()
-            .zip(&commands_of)
-            .map(|(s, of)| {
-                [0, 1].map(|d| {
-                    of[d]
-                        .iter()
-                        .map(|&i| (s.commands[i as usize].name.clone(), i as usize))
-                        .collect()
-                })
-            })
-            .collect();
-        let removed_by_name = index
-            .services
-            .iter()
-            .map(|s| {
-                Dialect::ALL.map(|d| {
-                    s.commands
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, c)| c.removed && c.dialects.and(s.dialects).has(d))
-                        .map(|(i, c)| (c.name.clone(), i))
-                        .collect()
-                })
-            })
-            .collect();
         let details = index.services.iter().map(|_| OnceLock::new()).collect();
-        Ok(Catalog {
+        let summaries = index.services.iter().map(|_| OnceLock::new()).collect();
+        let catalog = Catalog {
             data,
             frames_start,
             index,
             services_by_name,
             services_of,
-            commands_by_name,
-            commands_of,
-            removed_by_name,
+            summaries,
             details,
+        };
+        if verify_summaries {
+            for idx in 0..catalog.index.services.len() {
+                let s = catalog.decode_summaries(idx)?;
+                let _ = catalog.summaries[idx].set(s);
+            }
+        }
+        Ok(catalog)
+    }
+
+    /// Decode service `idx`'s command summaries and their lookup tables.
+    fn decode_summaries(&self, idx: usize) -> Result<Summaries, CatalogError> {
+        let entry = &self.index.services[idx];
+        let [off, len] = entry.summaries;
+        // Bounds were checked when the index was read.
+        let start = self.frames_start + off as usize;
+        let commands =
+            format::read_summaries(&self.data[start..start + len as usize], &entry.name)?;
+        let of: [Vec<u32>; 2] = Dialect::ALL.map(|d| {
+            (0..commands.len() as u32)
+                .filter(|&i| {
+                    let c = &commands[i as usize];
+                    !c.removed && c.dialects.and(entry.dialects).has(d)
+                })
+                .collect()
+        });
+        let by_name = [0, 1].map(|d| {
+            of[d]
+                .iter()
+                .map(|&i| (commands[i as usize].name.clone(), i as usize))
+                .collect()
+        });
+        let removed_by_name = Dialect::ALL.map(|d| {
+            commands
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.removed && c.dialects.and(entry.dialects).has(d))
+                .map(|(i, c)| (c.name.clone(), i))
+                .collect()
+        });
+        Ok(Summaries {
+            commands,
+            of,
+            by_name,
+            removed_by_name,
         })
+    }
+
+    /// Service `idx`'s commands. Catalogs read from a file or from bytes
+    /// had every service's summaries decoded (and checked) when they were
+    /// loaded; the embedded one decodes them here, on first use, and this
+    /// crate's tests decode all of them, so the empty fallback is never
+    /// taken.
+    fn summaries(&self, idx: usize) -> &Summaries {
+        self.summaries[idx].get_or_init(|| self.decode_summaries(idx).unwrap_or_default())
     }
 
     /// Where the data came from (awscli and botocore versions).
@@ -308,10 +343,11 @@ impl Catalog {
     pub fn entries(&self) -> impl Iterator<Item = Command<'_>> + '_ {
         (0..self.index.services.len()).flat_map(move |idx| {
             let entry = &self.index.services[idx];
-            (0..entry.commands.len())
-                .filter(move |&c| !entry.commands[c].removed)
+            let commands = &self.summaries(idx).commands;
+            (0..commands.len())
+                .filter(move |&c| !commands[c].removed)
                 .map(move |c| {
-                    let ds = entry.commands[c].dialects.and(entry.dialects);
+                    let ds = commands[c].dialects.and(entry.dialects);
                     let dialect = if ds.has(Dialect::V1) {
                         Dialect::V1
                     } else {
@@ -335,6 +371,10 @@ impl Catalog {
     /// The first service whose frame does not decode.
     pub fn load_all(&self) -> Result<(), CatalogError> {
         for idx in 0..self.index.services.len() {
+            if self.summaries[idx].get().is_none() {
+                let s = self.decode_summaries(idx)?;
+                let _ = self.summaries[idx].set(s);
+            }
             self.detail(idx)?;
         }
         Ok(())
@@ -406,13 +446,14 @@ impl Catalog {
                         message: "argument index out of range".into(),
                     });
                 }
-                if detail.commands.len() != entry.commands.len() {
+                let n_commands = self.summaries(idx).commands.len();
+                if detail.commands.len() != n_commands {
                     return Err(CatalogError::Json {
                         part: entry.name.clone(),
                         message: format!(
                             "{} command details for {} commands",
                             detail.commands.len(),
-                            entry.commands.len()
+                            n_commands
                         ),
                     });
                 }
@@ -563,7 +604,7 @@ impl<'a> Service<'a> {
     /// Every command of this service in its dialect, in table order.
     pub fn commands(&self) -> impl ExactSizeIterator<Item = Command<'a>> + 'a {
         let service = *self;
-        self.catalog.commands_of[self.idx][dialect_slot(self.dialect)]
+        self.catalog.summaries(self.idx).of[dialect_slot(self.dialect)]
             .iter()
             .map(move |&idx| Command {
                 service,
@@ -573,7 +614,7 @@ impl<'a> Service<'a> {
 
     /// A command of this service's dialect by its CLI name (`describe-instances`, `wait instance-running`).
     pub fn command(&self, name: &str) -> Option<Command<'a>> {
-        self.catalog.commands_by_name[self.idx][dialect_slot(self.dialect)]
+        self.catalog.summaries(self.idx).by_name[dialect_slot(self.dialect)]
             .get(name)
             .map(|&idx| Command {
                 service: *self,
@@ -591,7 +632,7 @@ impl<'a> Service<'a> {
     /// users cannot run these commands, and no other lookup or listing
     /// returns them.
     pub fn removed_command(&self, name: &str) -> Option<Command<'a>> {
-        self.catalog.removed_by_name[self.idx][dialect_slot(self.dialect)]
+        self.catalog.summaries(self.idx).removed_by_name[dialect_slot(self.dialect)]
             .get(name)
             .map(|&idx| Command {
                 service: *self,
@@ -604,7 +645,7 @@ impl<'a> Service<'a> {
     /// running a customization's API calls only).
     pub fn removed_commands(&self) -> impl Iterator<Item = Command<'a>> + 'a {
         let service = *self;
-        let mut idx: Vec<usize> = self.catalog.removed_by_name[self.idx]
+        let mut idx: Vec<usize> = self.catalog.summaries(self.idx).removed_by_name
             [dialect_slot(self.dialect)]
         .values()
         .copied()
@@ -706,7 +747,7 @@ impl std::fmt::Debug for Command<'_> {
 
 impl<'a> Command<'a> {
     fn summary(&self) -> &'a model::CommandSummary {
-        &self.service.entry().commands[self.idx]
+        &self.service.catalog.summaries(self.service.idx).commands[self.idx]
     }
 
     /// The service this command belongs to.
@@ -1113,6 +1154,38 @@ mod tests {
         let err = Catalog::from_path("/nonexistent/catalog.bin").unwrap_err();
         assert!(matches!(err, CatalogError::Io { .. }));
         assert!(err.to_string().contains("/nonexistent/catalog.bin"));
+    }
+
+    #[test]
+    fn every_frame_of_the_embedded_catalog_decodes() {
+        // The embedded catalog decodes its services lazily and never reports
+        // a summaries frame that fails (see `Catalog::summaries`): this is
+        // the check that none does.
+        for idx in 0..cat().index.services.len() {
+            cat().decode_summaries(idx).expect("summaries decode");
+        }
+        cat().load_all().expect("every frame decodes");
+        let eager = Catalog::from_bytes(EMBEDDED_DATA.to_vec()).expect("loads");
+        assert_eq!(eager.entries().count(), cat().entries().count());
+        assert_eq!(
+            eager.commands_in(Dialect::V2).count(),
+            cat().commands_in(Dialect::V2).count()
+        );
+    }
+
+    #[test]
+    fn a_corrupt_summaries_frame_fails_at_load() {
+        let index = &cat().index;
+        let [off, _len] = index.services[0].summaries;
+        // The frame's zstd magic number: the frame no longer decompresses.
+        let at = cat().frames_start + off as usize;
+        let mut corrupt = EMBEDDED_DATA.to_vec();
+        corrupt[at] ^= 0x55;
+        let err = Catalog::from_bytes(corrupt).unwrap_err();
+        assert!(
+            matches!(&err, CatalogError::Decompress { part, .. } | CatalogError::Json { part, .. } if part.starts_with(&index.services[0].name)),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -93,7 +93,8 @@ fn de_shapes<'de, D: Deserializer<'de>>(
         .collect())
 }
 
-/// The decoded index: everything but per-command arguments and shapes.
+/// The decoded index: the services, without their commands (each
+/// service's command summaries and detail live in frames of their own).
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct Index {
     pub format: u32,
@@ -155,7 +156,10 @@ pub(crate) struct ServiceEntry {
     pub service_id: Option<String>,
     #[serde(default)]
     pub metadata: Option<Box<ServiceMetadata>>,
-    pub commands: Vec<CommandSummary>,
+    /// `[offset, length]` of the frame holding the command summaries
+    /// (a JSON array of [`CommandSummary`]).
+    pub summaries: [u64; 2],
+    /// `[offset, length]` of the detail frame ([`ServiceDetail`]).
     pub blob: [u64; 2],
     /// The dialects that have this top-level command.
     #[serde(default)]

@@ -34,8 +34,10 @@
 //! not translated into API members.
 
 mod args;
+mod cloudwatch;
 mod codedeploy;
 mod ec2;
+mod emr;
 mod error;
 pub(crate) mod files;
 pub(crate) mod globals;
@@ -226,8 +228,9 @@ pub(crate) fn python_b64decode(s: &str) -> Option<Vec<u8>> {
 /// AWS CLI v2 reads blob parameters as base64 (its `Base64DecodeVisitor`):
 /// decode each one, at any depth. Decoded bytes that are UTF-8 stand as
 /// text, as a v1 blob would (the text's bytes are the blob); other bytes
-/// become an array of byte values (`[255, 0, 1]`), so that a blob value is
-/// never ambiguous and an executor sends exactly the decoded bytes.
+/// become `{"$bytes": "<base64>"}` ([`crate::command::blob_value`]), so that
+/// a blob value is never ambiguous and an executor sends exactly the
+/// decoded bytes.
 fn decode_blobs(
     service: Service<'_>,
     shape: &Shape,
@@ -284,10 +287,7 @@ fn decode_blobs(
                 arg: label.unwrap_or("a blob parameter").to_string(),
                 value: shorten(text),
             })?;
-            *blob = match String::from_utf8(bytes) {
-                Ok(t) => Value::String(t),
-                Err(e) => Value::Array(e.into_bytes().into_iter().map(Value::from).collect()),
-            };
+            *blob = crate::command::blob_value(bytes);
         }
         _ => {}
     }
@@ -364,6 +364,19 @@ fn old_list_case(api_service: Option<&str>, api_operation: Option<&str>, arg: &s
             | ("elb", "DeregisterInstancesFromLoadBalancer", "instances")
             | ("elb", "RegisterInstancesWithLoadBalancer", "instances")
     )
+}
+
+/// The member `arg` of `command` (of the API service `api_service`) is
+/// put inside, when awscli moves the argument into another member
+/// (configservice's `--recording-group` goes into
+/// `ConfigurationRecorder.recordingGroup`): an executor that reads the
+/// argument's `file://` value puts it there.
+pub fn nested_parameter(
+    api_service: Option<&str>,
+    command: &str,
+    arg: &str,
+) -> Option<&'static str> {
+    nested_member(api_service, command, arg)
 }
 
 /// Arguments that awscli moves inside another member (configservice's
@@ -758,8 +771,13 @@ impl<'c> Validator<'c> {
                         matches!(&*x.arg.name, "cli-input-json" | "cli-input-yaml");
                     if generated && x.arg.kind == ArgKind::Member {
                         if let Some(m) = &x.arg.member {
-                            out.parameters
-                                .insert(m.to_string(), Value::String(v.clone()));
+                            let value = Value::String(v.clone());
+                            match nested_member(service.api_name(), cmd.name(), &x.arg.name) {
+                                Some(parent) => c.nested.push((parent, m.to_string(), value)),
+                                None => {
+                                    out.parameters.insert(m.to_string(), value);
+                                }
+                            }
                         }
                     }
                     continue;
@@ -1076,6 +1094,19 @@ fn assemble_parameters(
             &matched.given,
             &mut out.parameters,
         )?;
+        cloudwatch::apply(
+            service.api_name(),
+            cmd.name(),
+            &matched.given,
+            &mut out.parameters,
+        )?;
+        emr::apply(
+            service.api_name(),
+            cmd.name(),
+            target.args.iter().map(|a| &*a.name),
+            &matched.given,
+            &mut out.parameters,
+        )?;
         let zip_file = matched
             .given
             .iter()
@@ -1154,10 +1185,14 @@ fn assemble_parameters(
 /// Whether the validator translates `arg`, an argument awscli adds to the
 /// generated operation `command` of the API service `api_service`, into the
 /// operation's parameters as awscli's customization does (CodeDeploy's
-/// `--s3-location` and `--github-location`), so that an executor can send
+/// `--s3-location` and `--github-location`, EMR's `list-clusters` state
+/// filters and `add-tags --tags`, `cloudwatch put-metric-data
+/// --metric-name ...`), so that an executor can send
 /// the parameters as they are.
 pub fn translates_cli_argument(api_service: Option<&str>, command: &str, arg: &str) -> bool {
     codedeploy::translates(api_service, command, arg)
+        || cloudwatch::translates(api_service, command, arg)
+        || emr::translates(api_service, command, arg)
         || lambda::translates(api_service, command, arg)
 }
 

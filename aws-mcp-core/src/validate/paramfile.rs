@@ -16,7 +16,8 @@
 //!   unpacked and checked like a value typed on the command line (JSON or
 //!   shorthand), blobs inside decoded as v2 decodes them.
 //!
-//! Bytes that are not UTF-8 become an array of byte values, the
+//! Bytes that are not UTF-8 become `{"$bytes": "<base64>"}`
+//! ([`blob_value`](crate::command::blob_value)), the
 //! representation the serializers send as bytes.
 //!
 //! Errors never show the file's contents: they name the argument, the file
@@ -99,10 +100,7 @@ impl Validator<'_> {
                 ))
             })
         };
-        let bytes_value = |b: &[u8]| match std::str::from_utf8(b) {
-            Ok(s) => Value::String(s.to_string()),
-            Err(_) => Value::Array(b.iter().map(|x| Value::from(*x)).collect()),
-        };
+        let bytes_value = |b: &[u8]| crate::command::blob_value(b.to_vec());
         if super::lambda::checks_zip(
             command.api().map(|a| a.service.as_str()),
             command.operation(),
@@ -146,6 +144,64 @@ impl Validator<'_> {
             }
         };
         Ok((member, value))
+    }
+
+    /// The value a `file://` value of a customization's argument (awscli's
+    /// `CustomArgument`, `emr create-cluster --steps file://s.json`) gives
+    /// with these `contents`, as awscli makes it: its `paramfile` handler
+    /// loads the file's text in place of the value, which is then unpacked
+    /// like a value typed on the command line. An argument with a schema
+    /// (the catalog's `cli:` shape) is unpacked with it (JSON or
+    /// shorthand), exactly as the validator types the inline value
+    /// ([`ValidatedCommand::custom_values`]); any other argument takes the
+    /// text.
+    ///
+    /// # Errors
+    ///
+    /// A [`FileValueError`] naming the argument and the file, never quoting
+    /// the contents: not a `file://` value, not a customization's argument,
+    /// not UTF-8, or not a valid value of the schema.
+    pub fn custom_file_value(
+        &self,
+        command: &ValidatedCommand,
+        file: &LocalPath,
+        contents: &[u8],
+    ) -> Result<Value, FileValueError> {
+        let fail = failure(file);
+        if file.origin != PathOrigin::FileUrl {
+            return Err(fail(
+                "only file:// values of a customization's argument are read here".into(),
+            ));
+        }
+        let service = self
+            .catalog
+            .service_in(command.service(), self.dialect)
+            .ok_or_else(|| fail(format!("unknown service {}", command.service())))?;
+        let cmd = service
+            .command_of(command)
+            .ok_or_else(|| fail(format!("unknown command {}", command.operation())))?;
+        let arg = cmd
+            .arg(&file.arg)
+            .map_err(|e| fail(e.to_string()))?
+            .filter(|a| a.kind == ArgKind::Custom)
+            .ok_or_else(|| fail("the argument is not a customization's argument".into()))?;
+        let text = std::str::from_utf8(contents).map_err(|e| {
+            fail(format!(
+                "the file is not UTF-8 text (byte {})",
+                e.valid_up_to()
+            ))
+        })?;
+        let shape = match arg.shape.as_deref() {
+            Some(s) => service.shape(s).map_err(|e| fail(e.to_string()))?,
+            None => None,
+        };
+        let Some(sh) = shape else {
+            return Ok(Value::String(text.to_string()));
+        };
+        let label = format!("--{}", file.arg);
+        Typer::new(service, self.enum_check)
+            .unpack(sh, false, &Raw::One(text), &label, false)
+            .map_err(|e| fail(problem(&e)))
     }
 
     /// Merge the API parameters of an input document into `params`: `file`

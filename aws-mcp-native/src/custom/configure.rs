@@ -242,6 +242,66 @@ fn read_config(conf: &Confinement, path: &str) -> Option<String> {
     Some(String::from_utf8(buf).unwrap_or_default())
 }
 
+/// awscli's EMR `configutils.update_roles` (`emr create-default-roles`):
+/// unless the profile in use already names `instance_profile` or
+/// `service_role` under `emr`, write each of `settings` into its section of
+/// the config file (`[default]`, or `[profile x]` for a named profile, even
+/// `default`), nested under `emr`, one at a time as `ConfigWriter` does.
+///
+/// # Errors
+/// A config file that cannot be read, parsed or written.
+pub(crate) fn update_emr_roles(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+    settings: &[(&str, &str)],
+) -> Result<(), NativeError> {
+    let profile = profile_in_use(command, ex, ex.cli.dialect, |k| {
+        std::env::var_os(k).map(|v| v.to_string_lossy().into_owned())
+    });
+    let conf = Confinement {
+        working_dir: ex.files.working_dir().into(),
+        home: ex.files.home().map(Into::into),
+        access: FileAccess::Unrestricted,
+    };
+    let config_path = config_path_of(&conf, "AWS_CONFIG_FILE", "~/.aws/config");
+    let creds_path = config_path_of(&conf, "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials");
+    let full = FullConfig::load(
+        read_config(&conf, &config_path).as_deref(),
+        read_config(&conf, &creds_path).as_deref(),
+    )
+    .map_err(|in_creds| {
+        let p = if in_creds { &creds_path } else { &config_path };
+        NativeError::Config(format!("Unable to parse config file: {p}"))
+    })?;
+    let scoped = full.profile(profile.as_deref().unwrap_or("default"));
+    // `'instance_profile' in parsed_configs`: a key of the nested block,
+    // or a substring of a plain value.
+    let configured = match lookup(scoped, "emr") {
+        Some(IniValue::Nested(n)) => n
+            .iter()
+            .any(|(k, _)| k == "instance_profile" || k == "service_role"),
+        Some(IniValue::Text(t)) => t.contains("instance_profile") || t.contains("service_role"),
+        None => false,
+    };
+    if configured {
+        return Ok(());
+    }
+    let section = match &profile {
+        None => "default".to_string(),
+        Some(p) => format!("profile {p}"),
+    };
+    for (key, value) in settings {
+        let t = SetTarget {
+            credentials: false,
+            section: section.clone(),
+            key: "emr".into(),
+            value: SetValue::Nested((*key).to_string(), (*value).to_string()),
+        };
+        write_config(&conf, &config_path, &t)?;
+    }
+    Ok(())
+}
+
 /// Write the setting `t` into the file at `path` as awscli's writer does.
 fn write_config(conf: &Confinement, path: &str, t: &SetTarget) -> Result<(), NativeError> {
     let ferr = |e: files::FileError| NativeError::File(e.python(path));

@@ -59,7 +59,7 @@ const BETA_API: &str = "client.authentication.k8s.io/v1beta1";
 const ALPHA_API: &str = "client.authentication.k8s.io/v1alpha1";
 
 /// The values of argument `name` of `command`.
-fn arg<'a>(command: &'a ValidatedCommand, name: &str) -> Option<&'a [String]> {
+pub(super) fn arg<'a>(command: &'a ValidatedCommand, name: &str) -> Option<&'a [String]> {
     command
         .args()
         .iter()
@@ -68,7 +68,7 @@ fn arg<'a>(command: &'a ValidatedCommand, name: &str) -> Option<&'a [String]> {
 }
 
 /// The single value of argument `name`.
-fn value<'a>(command: &'a ValidatedCommand, name: &str) -> Option<&'a str> {
+pub(super) fn value<'a>(command: &'a ValidatedCommand, name: &str) -> Option<&'a str> {
     arg(command, name)
         .and_then(|v| v.first())
         .map(String::as_str)

@@ -1,19 +1,39 @@
-//! `aws emr create-cluster`, `add-steps` and `describe-cluster`: awscli's
+//! `aws emr create-cluster`, `add-steps`, `describe-cluster`,
+//! `modify-cluster-attributes` and `create-default-roles`: awscli's
 //! `customizations/emr` (`createcluster.py`, `steputils.py`,
-//! `instancegroupsutils.py`, `instancefleetsutils.py`, `addsteps.py`,
-//! `describecluster.py`) re-implemented.
+//! `instancegroupsutils.py`, `instancefleetsutils.py`, `emrfsutils.py`,
+//! `addsteps.py`, `describecluster.py`, `modifyclusterattributes.py`,
+//! `createdefaultroles.py`, `configutils.py`) re-implemented.
+//! (`list-clusters`' state filters and `add-tags --tags` are arguments of
+//! generated commands: the validator translates them,
+//! `aws_mcp_core::validate`'s `emr` module.)
 //!
 //! ## Design
 //!
 //! The translation is pure ([`create_cluster`], [`build_steps`],
-//! [`add_steps`], [`describe_result`]): the validated command's arguments
-//! (the typed values the validator parsed from shorthand or JSON with the
-//! customization's schemas) become the parameters of `RunJobFlow` or
-//! `AddJobFlowSteps` exactly as awscli builds them, key order included, or
-//! one of two failures ([`Fail`]): the error awscli raises for a bad
-//! combination (printed as the CLI prints it, exit status 255), or a use
+//! [`add_steps`], [`emrfs_configuration`], [`attribute_calls`],
+//! [`describe_result`]): the validated command's arguments (the typed
+//! values the validator parsed from shorthand or JSON with the
+//! customization's schemas) become the parameters of `RunJobFlow`,
+//! `AddJobFlowSteps` or the `Set...` calls exactly as awscli builds them,
+//! key order included, or one of two failures ([`Fail`]): the error awscli
+//! raises for a bad combination (printed as the CLI prints it: exit status
+//! 255, and 252 in AWS CLI v2, where these are parameter errors), or a use
 //! this module does not reproduce (the command goes to the `aws` program
 //! with the reason, never half-translated).
+//!
+//! A `file://` value of an argument (`--steps file://steps.json`) is read
+//! when the command runs, after the policy judged the path, through
+//! [`LocalFiles`](crate::localfs::LocalFiles) (`paramfiles`' reader, with
+//! awscli's `Unable to load paramfile` error), and typed as awscli types
+//! it: its text unpacked with the argument's schema, like the same text on
+//! the command line, or, for an argument without one (`--configurations`),
+//! the text itself
+//! ([`Validator::custom_file_value`](aws_mcp_core::Validator::custom_file_value));
+//! errors name the file, never its contents. Until then, [`support`] reads
+//! an empty value of the argument's type in its place, so that what the
+//! command line alone leaves to the `aws` program is known before the run
+//! (what a file's contents leave to it fails the run, naming why).
 //!
 //! The calls go through [`super::call`] like every customization's: the
 //! generated command of the API operation, validated and run by the
@@ -33,22 +53,40 @@
 //!
 //! ## Left to the `aws` program
 //!
-//! `--ami-version` clusters (AMI 2.x/3.x: their applications and steps are
-//! installed by region-specific scripts), `--emrfs`,
-//! `--restore-from-hbase-backup`, `file://` values (the validator records
-//! them as local paths; they are not read here), and bootstrap actions
-//! without a `Path` (botocore's parameter validation error). The `emr`
-//! section of the AWS config file, which awscli reads for default roles,
-//! log URI and key name, is not read: a command that relies on it runs
-//! with the CLI's defaults only.
+//! `--ami-version` clusters (AMI 2.x/3.x: their applications, steps and
+//! EMRFS setup are installed by region-specific scripts),
+//! `--restore-from-hbase-backup`, `fileb://` values and `file://` inside a
+//! value, bootstrap actions without a `Path` (botocore's parameter
+//! validation error), `create-default-roles --iam-endpoint` (a URL the
+//! IAM calls would go to that the policy does not judge), and the other
+//! hand-written commands: `ssh`, `socks`, `get` and `put` run the local
+//! `ssh`/`scp` programs with a key file. The config file's `emr` section,
+//! which awscli reads for default roles, log URI and key name, is not read
+//! by `create-cluster`: a command that relies on it runs with the CLI's
+//! defaults only (`create-default-roles` writes it as awscli does,
+//! `configure::update_emr_roles`).
+//!
+//! `create-default-roles` makes awscli's IAM calls in its order (`GetRole`,
+//! then `CreateRole`, `AttachRolePolicy`, `GetPolicy`, `GetPolicyVersion`
+//! for a missing role; `GetInstanceProfile`, then `CreateInstanceProfile`
+//! and `AddRoleToInstanceProfile`), with an IAM client in the command's
+//! region and without its `--endpoint-url`, reads the trust policy's
+//! service principals from the EMR client's endpoint URL as awscli does
+//! ([`service_principal`]), and prints the roles it created with their
+//! policy documents. A call that fails other than with `NoSuchEntity` ends
+//! the command with the call's error, as awscli raises it. `modify-cluster-attributes` without any attribute flag
+//! fails with the list of flags of the AWS CLI the catalog models (an older
+//! AWS CLI v2 lists fewer).
 
-use aws_mcp_core::catalog::{Catalog, CommandKind};
+use aws_mcp_core::catalog::{ArgKind, ArgType, Catalog, CommandKind};
+use aws_mcp_core::command::{LocalPath, PathOrigin};
 use aws_mcp_core::{ExecOptions, ValidatedCommand};
 use aws_mcp_wire::render::python_truthy as truthy;
 use aws_mcp_wire::render::{render_error, CliError, ErrorKind};
 use serde_json::{json, Map, Value};
 
 use super::{call, print};
+use crate::paramfiles::read_paramfile;
 use crate::s3::Printed;
 use crate::{NativeError, NativeExecutor};
 
@@ -59,6 +97,7 @@ const SCRIPT_RUNNER_PATH: &str = "/libs/script-runner/script-runner.jar";
 const HADOOP_STREAMING_PATH: &str = "/home/hadoop/contrib/streaming/hadoop-streaming.jar";
 const SPARK_SUBMIT_PATH: &str = "/home/hadoop/spark/bin/spark-submit";
 const MAX_BOOTSTRAP_ACTIONS: usize = 16;
+const EMRFS_SITE: &str = "emrfs-site";
 
 /// Why a command is not translated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +116,8 @@ fn unsupported<T>(msg: impl Into<String>) -> Result<T, Fail> {
     Err(Fail::Unsupported(msg.into()))
 }
 
-/// The API operations each command calls, in order.
+/// The API operations each command calls, in order (`modify-cluster-attributes`
+/// calls those of the attributes it is given, see [`attribute_calls`]).
 fn operations(command: &str) -> &'static [&'static str] {
     match command {
         "create-cluster" => &["RunJobFlow"],
@@ -87,6 +127,13 @@ fn operations(command: &str) -> &'static [&'static str] {
             "ListInstanceGroups",
             "ListInstanceFleets",
             "ListBootstrapActions",
+        ],
+        "create-default-roles" => &[],
+        "modify-cluster-attributes" => &[
+            "SetVisibleToAllUsers",
+            "SetTerminationProtection",
+            "SetKeepJobFlowAliveWhenNoSteps",
+            "SetUnhealthyNodeReplacement",
         ],
         _ => &[],
     }
@@ -104,24 +151,83 @@ fn api_command(catalog: &Catalog, op: &str) -> Option<String> {
         .map(|c| c.name().to_string())
 }
 
+/// The `file://` values of the command's arguments read here, as
+/// (argument, local path): a whole argument value (the last one given)
+/// of a customization's own argument. `Err` names a local file this module
+/// does not read (a `fileb://` value, a `file://` inside a value, ...).
+fn param_files<'a>(
+    catalog: &Catalog,
+    command: &'a ValidatedCommand,
+) -> Result<Vec<&'a LocalPath>, String> {
+    let table = catalog
+        .command(command.service(), command.operation())
+        .and_then(|c| c.args().ok());
+    let args = Args::of(command);
+    command
+        .local_paths()
+        .iter()
+        .map(|p| {
+            let custom = table
+                .and_then(|t| t.get(&p.arg))
+                .is_some_and(|a| a.kind == ArgKind::Custom);
+            let whole = given(&args, &p.arg).map(Vec::as_slice)
+                == Some(&[format!("file://{}", p.path)][..]);
+            if p.origin == PathOrigin::FileUrl && custom && whole {
+                Ok(p)
+            } else {
+                Err(format!(
+                    "--{} names the local file {:?} in a way the native executor does not read (only a whole file:// value of an emr argument is read)",
+                    p.arg, p.path
+                ))
+            }
+        })
+        .collect()
+}
+
 /// Whether the `emr` command runs natively, or why not.
 pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), String> {
-    let ops = operations(command.operation());
+    match command.operation() {
+        "create-default-roles" => return roles_support(catalog, command),
+        op @ ("ssh" | "socks" | "get" | "put") => {
+            return Err(format!(
+                "`emr {op}` runs the local ssh/scp program with the cluster's key file (--key-pair-file); left to the AWS CLI"
+            ))
+        }
+        _ => {}
+    }
+    let mut ops = operations(command.operation()).to_vec();
     if ops.is_empty() {
         return Err(format!(
             "`emr {}` is a hand-written AWS CLI command the native executor does not reproduce",
             command.operation()
         ));
     }
-    if let Some(p) = command.local_paths().first() {
-        return Err(format!(
-            "--{} reads the local file {:?}; file:// values of emr commands are left to the AWS CLI",
-            p.arg, p.path
-        ));
+    // The files are read when the command runs; until then each stands
+    // for an empty value of its argument's type, so that what the command
+    // line alone leaves to the AWS CLI is known here.
+    let mut args = Args::of(command);
+    let table = catalog
+        .command(command.service(), command.operation())
+        .and_then(|c| c.args().ok());
+    for p in param_files(catalog, command)? {
+        let kind = table.and_then(|t| t.get(&p.arg)).map(|a| a.arg_type);
+        args.set_file_value(
+            &p.arg,
+            match kind {
+                Some(ArgType::List) => json!([]),
+                Some(ArgType::Structure | ArgType::Map) => json!({}),
+                _ => json!("[]"),
+            },
+        );
     }
     let translated = match command.operation() {
-        "create-cluster" => create_cluster(&Args::of(command)).map(drop),
-        "add-steps" => add_steps(&Args::of(command), Some("emr-0"), None).map(drop),
+        "create-cluster" => create_cluster(&args).map(drop),
+        "add-steps" => add_steps(&args, Some("emr-0"), None).map(drop),
+        "modify-cluster-attributes" => {
+            let calls = attribute_calls(&args, &|_| true);
+            ops.retain(|op| calls.as_ref().is_ok_and(|c| c.iter().any(|x| x.0 == *op)));
+            calls.map(drop)
+        }
         _ => Ok(()),
     };
     if let Err(Fail::Unsupported(why)) = translated {
@@ -129,11 +235,27 @@ pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(
     }
     if let Some(op) = ops.iter().find(|op| api_command(catalog, op).is_none()) {
         return Err(format!(
-            "`emr {}` calls {op}, which the AWS CLI removes from its command table (customizations/removals.py), so the catalog has no model to validate and send the call with",
+            "`emr {}` calls {op}, which the catalog has no model of (awscli removes some from its command table, customizations/removals.py)",
             command.operation()
         ));
     }
     Ok(())
+}
+
+/// The command's arguments with its `file://` values read (after the
+/// policy judged their paths) and typed as awscli types them
+/// ([`Validator::custom_file_value`](aws_mcp_core::Validator::custom_file_value)).
+fn read_args(ex: &NativeExecutor, command: &ValidatedCommand) -> Result<Args, NativeError> {
+    let mut args = Args::of(command);
+    for p in param_files(ex.catalog, command).map_err(NativeError::Unsupported)? {
+        let bytes = read_paramfile(&ex.files, p)?;
+        let v = ex
+            .validator
+            .custom_file_value(command, p, &bytes)
+            .map_err(|e| NativeError::File(e.to_string()))?;
+        args.set_file_value(&p.arg, v);
+    }
+    Ok(args)
 }
 
 /// Run a command [`support`] accepted.
@@ -151,9 +273,13 @@ pub(crate) async fn run(
             NativeError::Unsupported(format!("the catalog has no model of emr {name}"))
         })
     };
+    if command.operation() == "create-default-roles" {
+        return create_default_roles(ex, command, options).await;
+    }
+    let args = read_args(ex, command)?;
     match command.operation() {
         "create-cluster" => {
-            let params = match create_cluster(&Args::of(command)) {
+            let params = match create_cluster(&args) {
                 Ok(p) => p,
                 Err(f) => return failed(f),
             };
@@ -164,7 +290,7 @@ pub(crate) async fn run(
             print(ex, command, &cluster_created(&r), "run_job_flow")
         }
         "add-steps" => {
-            let id = json!({"ClusterId": arg(&Args::of(command), "cluster-id").unwrap_or("")});
+            let id = json!({"ClusterId": arg(&args, "cluster-id").unwrap_or("")});
             let id = id.as_object().cloned().unwrap_or_default();
             let d = match call(ex, command, "emr", &op("DescribeCluster")?, &id, options).await? {
                 Ok(d) => d,
@@ -179,7 +305,7 @@ pub(crate) async fn run(
             } else {
                 None
             };
-            let params = match add_steps(&Args::of(command), release, region.as_deref()) {
+            let params = match add_steps(&args, release, region.as_deref()) {
                 Ok(p) => p,
                 Err(f) => return failed(f),
             };
@@ -198,7 +324,7 @@ pub(crate) async fn run(
             }
         }
         "describe-cluster" => {
-            let id = json!({"ClusterId": arg(&Args::of(command), "cluster-id").unwrap_or("")});
+            let id = json!({"ClusterId": arg(&args, "cluster-id").unwrap_or("")});
             let id = id.as_object().cloned().unwrap_or_default();
             let d = match call(ex, command, "emr", &op("DescribeCluster")?, &id, options).await? {
                 Ok(d) => d,
@@ -240,10 +366,483 @@ pub(crate) async fn run(
                 "describe_cluster",
             )
         }
+        "modify-cluster-attributes" => {
+            let table = ex
+                .catalog
+                .command_in("emr", command.operation(), ex.cli.dialect)
+                .and_then(|c| c.args().ok());
+            let has = |n: &str| table.is_some_and(|t| t.get(n).is_some());
+            let calls = match attribute_calls(&args, &has) {
+                Ok(c) => c,
+                Err(f) => return failed(f),
+            };
+            // Each call's response is printed as it comes (awscli's
+            // call_and_display_response); a failed call ends the command.
+            let mut all = Printed {
+                code: 0,
+                out: String::new(),
+                out_total: 0,
+                err: String::new(),
+                err_total: 0,
+            };
+            for (name, params) in calls {
+                let p = match call(ex, command, "emr", &op(name)?, &params, options).await? {
+                    Ok(r) => print(ex, command, &r, name)?,
+                    Err(p) => p,
+                };
+                all.code = p.code;
+                all.out.push_str(&p.out);
+                all.err.push_str(&p.err);
+                all.out_total += p.out_total;
+                all.err_total += p.err_total;
+                if p.code != 0 {
+                    break;
+                }
+            }
+            Ok(all)
+        }
         c => Err(NativeError::Unsupported(format!(
             "`emr {c}` is not run natively"
         ))),
     }
+}
+
+// ---------------------------------------------------------------------
+// create-default-roles
+
+const EMR_AUTOSCALING_ROLE_NAME: &str = "EMR_AutoScaling_DefaultRole";
+
+/// The IAM commands `create-default-roles` calls.
+const IAM_CALLS: &[&str] = &[
+    "get-role",
+    "create-role",
+    "attach-role-policy",
+    "get-policy",
+    "get-policy-version",
+    "get-instance-profile",
+    "create-instance-profile",
+    "add-role-to-instance-profile",
+];
+
+/// Whether `create-default-roles` runs here, or why not.
+fn roles_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), String> {
+    if given(&Args::of(command), "iam-endpoint").is_some() {
+        return Err(
+            "--iam-endpoint sends the IAM calls to a URL the policy does not judge (it judges --endpoint-url); left to the AWS CLI"
+                .into(),
+        );
+    }
+    let iam = catalog.service("iam");
+    if let Some(c) = IAM_CALLS
+        .iter()
+        .find(|c| iam.and_then(|s| s.command(c)).is_none())
+    {
+        return Err(format!(
+            "`emr create-default-roles` calls `iam {c}`, which the catalog lacks"
+        ));
+    }
+    Ok(())
+}
+
+/// awscli's `assume_role_policy`, as `emrutils.dict_to_string` writes it
+/// (`json.dumps(..., indent=2)`).
+pub(crate) fn assume_role_policy(principals: &[String]) -> String {
+    let service = match principals {
+        [one] => Value::from(one.as_str()),
+        many => json!(many),
+    };
+    let doc = json!({
+        "Version": "2008-10-17",
+        "Statement": [{
+            "Sid": "",
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole"
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// `get_role_policy_arn`: the managed policy's ARN in `region`'s partition
+/// (`get_policy_arn_suffix`).
+pub(crate) fn role_policy_arn(region: &str, policy: &str) -> String {
+    let r = region.to_lowercase();
+    let partition = if r.starts_with("cn-") {
+        "aws-cn"
+    } else if r.starts_with("us-gov") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    };
+    format!("arn:{partition}:iam::aws:policy/service-role/{policy}")
+}
+
+/// `_get_suffix_and_region_from_endpoint_host`: the DNS suffix and region
+/// awscli reads from the EMR endpoint URL with its two regular expressions
+/// (`{region}.elasticmapreduce.{suffix}`, then
+/// `elasticmapreduce.{region}.{suffix}`, Python's `re.match` with greedy
+/// groups), `None` when neither matches.
+pub(crate) fn suffix_and_region(url: &str) -> Option<(String, String)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let chars: Vec<char> = rest.chars().collect();
+    let tail =
+        |from: usize| -> String { chars[from..].iter().take_while(|c| **c != '/').collect() };
+    let any = |c: char| c != '\n';
+    let word: Vec<char> = "elasticmapreduce".chars().collect();
+    let word_at = |i: usize| chars.len() >= i + word.len() && chars[i..i + word.len()] == word[..];
+    // (https?://)([^.]+).elasticmapreduce.([^/]*): the longest region first.
+    let run = chars
+        .iter()
+        .take_while(|c| **c != '.' && **c != '\n')
+        .count();
+    for i in (1..=run).rev() {
+        let (dot1, after) = (i, i + 1 + word.len());
+        if dot1 < chars.len()
+            && any(chars[dot1])
+            && word_at(i + 1)
+            && after < chars.len()
+            && any(chars[after])
+        {
+            return Some((tail(after + 1), chars[..i].iter().collect()));
+        }
+    }
+    // (https?://elasticmapreduce).([^.]+).([^/]*)
+    if !word_at(0) || chars.len() <= word.len() || !any(chars[word.len()]) {
+        return None;
+    }
+    let start = word.len() + 1;
+    let run = chars[start..]
+        .iter()
+        .take_while(|c| **c != '.' && **c != '\n')
+        .count();
+    for i in (1..=run).rev() {
+        let dot = start + i;
+        if dot < chars.len() && any(chars[dot]) {
+            return Some((tail(dot + 1), chars[start..dot].iter().collect()));
+        }
+    }
+    None
+}
+
+/// `get_service_principal` of `service` for the EMR endpoint `emr_url`
+/// (`None`: awscli's `ResolveServicePrincipalError`). AWS CLI v1 answers
+/// `ec2.amazonaws.com` for EC2 whatever the endpoint; v2 2.9 reads it
+/// from the endpoint like the others.
+pub(crate) fn service_principal(service: &str, emr_url: &str, v1: bool) -> Option<String> {
+    if v1 && service == "ec2" {
+        return Some("ec2.amazonaws.com".into());
+    }
+    let (suffix, region) = suffix_and_region(emr_url)?;
+    // session.get_available_regions('emr', 'aws-cn'): the China regions.
+    if service == "application-autoscaling" && !region.starts_with("cn-") {
+        return Some("application-autoscaling.amazonaws.com".into());
+    }
+    Some(format!("{service}.{suffix}"))
+}
+
+/// The error code of a failed call's printed error (`An error occurred
+/// (NoSuchEntity) when calling ...`).
+fn error_code(p: &Printed) -> Option<&str> {
+    let i = p.err.find("An error occurred (")? + "An error occurred (".len();
+    let rest = &p.err[i..];
+    rest.find(')').map(|j| &rest[..j])
+}
+
+/// The URL of the EMR client awscli creates for `region` (its
+/// `meta.endpoint_url`): `--endpoint-url`, the configured endpoint
+/// (`AWS_ENDPOINT_URL_EMR`, `AWS_ENDPOINT_URL`), else the rule set's.
+async fn emr_endpoint(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+    region: &str,
+) -> Result<String, NativeError> {
+    if let Some(u) = &command.globals().endpoint_url {
+        return Ok(u.clone());
+    }
+    let service = ex
+        .catalog
+        .service("emr")
+        .ok_or_else(|| NativeError::Config("the catalog has no EMR".into()))?;
+    let md = service
+        .metadata()
+        .ok_or_else(|| NativeError::Config("EMR has no model".into()))?;
+    let sid = md.service_id.clone().unwrap_or_default();
+    if let Some(u) = ex.env.configured(&sid) {
+        return Ok(u.to_string());
+    }
+    let shapes = service
+        .shapes()
+        .map_err(|e| NativeError::Config(e.to_string()))?;
+    let cmd = service
+        .command("list-clusters")
+        .ok_or_else(|| NativeError::Config("EMR has no list-clusters".into()))?;
+    let detail = cmd
+        .detail()
+        .map_err(|e| NativeError::Config(e.to_string()))?;
+    let op = crate::op_model(&detail.op)?;
+    let input = op.input.as_ref().and_then(|r| shapes.get(&r.shape));
+    let rules = ex.rules(service).await?;
+    let ep = crate::endpoint::resolve(
+        &rules,
+        ex.partitions()?,
+        op,
+        input,
+        &Map::new(),
+        region,
+        None,
+        &ex.env,
+    )?;
+    Ok(ep.url)
+}
+
+/// The result of a step of a command: a value, or the printed failure
+/// that ends the command.
+type Step<T> = Result<Result<T, Printed>, NativeError>;
+
+/// `create-default-roles`' IAM calls: awscli's client for IAM in the
+/// command's region, without the command's `--endpoint-url`.
+struct Iam<'a> {
+    ex: &'a NativeExecutor,
+    command: &'a ValidatedCommand,
+    globals: aws_mcp_core::command::GlobalOptions,
+    options: &'a ExecOptions,
+}
+
+impl Iam<'_> {
+    async fn call(&self, op: &str, params: Value) -> Step<Value> {
+        let params = params.as_object().cloned().unwrap_or_default();
+        super::call_with_globals(
+            self.ex,
+            self.command,
+            &self.globals,
+            "iam",
+            op,
+            &params,
+            self.options,
+        )
+        .await
+    }
+
+    /// Whether the `get` call finds the entity (`NoSuchEntity`: no).
+    async fn exists(&self, op: &str, params: Value) -> Step<bool> {
+        Ok(match self.call(op, params).await? {
+            Ok(_) => Ok(true),
+            Err(p) if error_code(&p) == Some("NoSuchEntity") => Ok(false),
+            Err(p) => Err(p),
+        })
+    }
+
+    /// `_create_role_if_not_exists`: the new role and its policy document,
+    /// `None` when the role exists.
+    async fn role(
+        &self,
+        name: &str,
+        policy: &str,
+        principals: Result<Vec<String>, Fail>,
+        region: &str,
+    ) -> Step<Result<Option<Value>, Fail>> {
+        match self.exists("get-role", json!({"RoleName": name})).await? {
+            Ok(true) => return Ok(Ok(Ok(None))),
+            Ok(false) => {}
+            Err(p) => return Ok(Err(p)),
+        }
+        let arn = role_policy_arn(region, policy);
+        let principals = match principals {
+            Ok(p) => p,
+            Err(f) => return Ok(Ok(Err(f))),
+        };
+        let doc = assume_role_policy(&principals);
+        let role = match self
+            .call(
+                "create-role",
+                json!({"RoleName": name, "AssumeRolePolicyDocument": doc}),
+            )
+            .await?
+        {
+            Ok(r) => r,
+            Err(p) => return Ok(Err(p)),
+        };
+        let attach = json!({"PolicyArn": arn, "RoleName": name});
+        if let Err(p) = self.call("attach-role-policy", attach).await? {
+            return Ok(Err(p));
+        }
+        let got = match self.call("get-policy", json!({"PolicyArn": arn})).await? {
+            Ok(r) => r,
+            Err(p) => return Ok(Err(p)),
+        };
+        let version = got
+            .pointer("/Policy/DefaultVersionId")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let v = json!({"PolicyArn": arn, "VersionId": version});
+        let doc = match self.call("get-policy-version", v).await? {
+            Ok(r) => r
+                .pointer("/PolicyVersion/Document")
+                .cloned()
+                .unwrap_or(Value::Null),
+            Err(p) => return Ok(Err(p)),
+        };
+        Ok(Ok(Ok(Some(json!({
+            "Role": role.get("Role").cloned().unwrap_or(Value::Null),
+            "RolePolicy": doc
+        })))))
+    }
+}
+
+/// `emr create-default-roles`: `CreateDefaultRoles._run_main_command`.
+async fn create_default_roles(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+    options: &ExecOptions,
+) -> Result<Printed, NativeError> {
+    let region = region(ex, command).await.ok_or(NativeError::NoRegion)?;
+    let emr_url = emr_endpoint(ex, command, &region).await?;
+    let mut globals = command.globals().clone();
+    globals.endpoint_url = None;
+    globals.region = Some(region.clone());
+    let iam = Iam {
+        ex,
+        command,
+        globals,
+        options,
+    };
+    let v1 = ex.cli.dialect == aws_mcp_core::Dialect::V1;
+    let principals = |services: &[&str]| -> Result<Vec<String>, Fail> {
+        services
+            .iter()
+            .map(|s| {
+                service_principal(s, &emr_url, v1).ok_or_else(|| {
+                    Fail::Cli(
+                        "Could not resolve the service principal from the region or the endpoint."
+                            .into(),
+                    )
+                })
+            })
+            .collect()
+    };
+    let mut result = Vec::new();
+    macro_rules! role {
+        ($name:expr, $policy:expr, $services:expr) => {
+            match iam
+                .role($name, $policy, principals($services), &region)
+                .await?
+            {
+                Ok(Ok(r)) => result.extend(r),
+                Ok(Err(f)) => return Ok(cli_error(ex, command, &fail_text(f)?)),
+                Err(p) => return Ok(p),
+            }
+        };
+    }
+    role!(EC2_ROLE_NAME, "AmazonElasticMapReduceforEC2Role", &["ec2"]);
+    let profile = json!({"InstanceProfileName": EC2_ROLE_NAME});
+    match iam.exists("get-instance-profile", profile.clone()).await? {
+        Ok(true) => {}
+        Ok(false) => {
+            if let Err(p) = iam.call("create-instance-profile", profile).await? {
+                return Ok(p);
+            }
+            let add = json!({"InstanceProfileName": EC2_ROLE_NAME, "RoleName": EC2_ROLE_NAME});
+            if let Err(p) = iam.call("add-role-to-instance-profile", add).await? {
+                return Ok(p);
+            }
+        }
+        Err(p) => return Ok(p),
+    }
+    role!(
+        EMR_ROLE_NAME,
+        "AmazonElasticMapReduceRole",
+        &["elasticmapreduce"]
+    );
+    role!(
+        EMR_AUTOSCALING_ROLE_NAME,
+        "AmazonElasticMapReduceforAutoScalingRole",
+        &["elasticmapreduce", "application-autoscaling"]
+    );
+    super::configure::update_emr_roles(
+        ex,
+        command,
+        &[
+            ("service_role", EMR_ROLE_NAME),
+            ("instance_profile", EC2_ROLE_NAME),
+        ],
+    )?;
+    print(ex, command, &Value::Array(result), "create_role")
+}
+
+/// The message of awscli's error, or the reason a use is left to the CLI.
+fn fail_text(f: Fail) -> Result<String, NativeError> {
+    match f {
+        Fail::Cli(m) => Ok(m),
+        Fail::Unsupported(why) => Err(NativeError::Unsupported(why)),
+    }
+}
+
+/// An API call of a command: its operation and parameters.
+pub(crate) type ApiCall = (&'static str, Map<String, Value>);
+
+/// `modify-cluster-attributes`: the calls `ModifyClusterAttr` makes, in
+/// order, as (operation, parameters), or awscli's error for its flags.
+/// `has` says whether the AWS CLI in force has a flag (AWS CLI v2 2.9 has
+/// only the first two attributes; its error lists those).
+pub(crate) fn attribute_calls(c: &Args, has: &dyn Fn(&str) -> bool) -> Result<Vec<ApiCall>, Fail> {
+    let attrs = [
+        (
+            "visible-to-all-users",
+            "SetVisibleToAllUsers",
+            "VisibleToAllUsers",
+        ),
+        (
+            "termination-protected",
+            "SetTerminationProtection",
+            "TerminationProtected",
+        ),
+        (
+            "auto-terminate",
+            "SetKeepJobFlowAliveWhenNoSteps",
+            "KeepJobFlowAliveWhenNoSteps",
+        ),
+        (
+            "unhealthy-node-replacement",
+            "SetUnhealthyNodeReplacement",
+            "UnhealthyNodeReplacement",
+        ),
+    ];
+    for (t, _, _) in attrs {
+        if flag(c, t) && flag(c, &format!("no-{t}")) {
+            return Err(mutual(&format!("--{t}"), &format!("--no-{t}"), ""));
+        }
+    }
+    if !attrs
+        .iter()
+        .any(|(t, _, _)| flag(c, t) || flag(c, &format!("no-{t}")))
+    {
+        // The AWS CLI version's own list of the flags it has.
+        let names: Vec<String> = attrs
+            .iter()
+            .filter(|(t, _, _)| has(t))
+            .map(|(t, _, _)| format!("--{t}|--no-{t}"))
+            .collect();
+        return cli(format!(
+            "aws: error: Must specify one of the following boolean options: {}.",
+            names.join(", ")
+        ));
+    }
+    let id = arg(c, "cluster-id").unwrap_or("");
+    let mut calls = Vec::new();
+    for (t, op, member) in attrs {
+        let on = flag(c, t);
+        if on || flag(c, &format!("no-{t}")) {
+            let mut p = Map::new();
+            p.insert("JobFlowIds".into(), json!([id]));
+            // --auto-terminate keeps the cluster alive when it is off.
+            let v = if t == "auto-terminate" { !on } else { on };
+            p.insert(member.into(), v.into());
+            calls.push((op, p));
+        }
+    }
+    Ok(calls)
 }
 
 /// The region awscli's EMR commands build script links with: `--region`,
@@ -266,7 +865,14 @@ fn cli_error(ex: &NativeExecutor, command: &ValidatedCommand, msg: &str) -> Prin
     let style = ex
         .cli
         .error_style(command.globals().cli_error_format.as_deref());
-    let (code, err) = render_error(style, &CliError::other(ErrorKind::General, msg));
+    // awscli's EmrErrors (`aws: error: ...`) are parameter errors in AWS
+    // CLI v2 (exit status 252); a Python error (a KeyError) is not.
+    let kind = if msg.starts_with("aws: error:") {
+        ErrorKind::ParamValidation
+    } else {
+        ErrorKind::General
+    };
+    let (code, err) = render_error(style, &CliError::other(kind, msg));
     Printed {
         code,
         out: String::new(),
@@ -310,6 +916,21 @@ impl Args {
                 .map(|a| (a.name.clone(), a.values.clone()))
                 .collect(),
             typed: c.custom_values().clone(),
+        }
+    }
+
+    /// Give `name` the value its `file://` file holds: a typed value (an
+    /// argument with a schema), or the text in place of the words.
+    fn set_file_value(&mut self, name: &str, value: Value) {
+        match value {
+            Value::String(text) => {
+                if let Some(a) = self.given.iter_mut().rev().find(|a| a.0 == name) {
+                    a.1 = vec![text];
+                }
+            }
+            v => {
+                self.typed.insert(name.to_string(), v);
+            }
         }
     }
 }
@@ -597,8 +1218,18 @@ pub(crate) fn create_cluster(c: &Args) -> Result<Map<String, Value>, Fail> {
     if let Some(bas) = typed(c, "bootstrap-actions")? {
         bootstrap_actions(&mut p, list(bas, "--bootstrap-actions")?)?;
     }
-    if given(c, "emrfs").is_some() {
-        return unsupported("--emrfs is left to the AWS CLI");
+    if let Some(e) = typed(c, "emrfs")? {
+        // `_handle_emrfs_parameters` for a release-label cluster.
+        let e = object(e, "--emrfs")?;
+        if let Some(configs) = p.get("Configurations") {
+            let duplicate = list(configs, "--configurations")?
+                .iter()
+                .any(|x| x.get("Classification").and_then(Value::as_str) == Some(EMRFS_SITE));
+            if duplicate {
+                return cli("aws: error: EMRFS should be configured either using --configuration or --emrfs but not both");
+            }
+        }
+        append(&mut p, "Configurations", vec![emrfs_configuration(e)?]);
     }
     let steps = match typed(c, "steps")? {
         Some(s) => list(s, "--steps")?,
@@ -939,6 +1570,187 @@ fn s3_logging(m: &Value, log_uri: Option<&str>) -> Result<(), Fail> {
         ));
     }
     Ok(())
+}
+
+/// `emrfsutils.build_emrfs_confiuration`: the `emrfs-site` configuration
+/// of `--emrfs`.
+pub(crate) fn emrfs_configuration(e: &Map<String, Value>) -> Result<Value, Fail> {
+    verify_emrfs(e)?;
+    let mut props = Map::new();
+    if e.contains_key("Consistent") {
+        props.insert(
+            "fs.s3.consistent".into(),
+            py_lower(key(e, "Consistent")?).into(),
+        );
+        for (k, prop) in [
+            ("RetryCount", "fs.s3.consistent.retryCount"),
+            ("RetryPeriod", "fs.s3.consistent.retryPeriodSeconds"),
+        ] {
+            if let Some(v) = e.get(k) {
+                props.insert(prop.into(), py_str(v).into());
+            }
+        }
+    }
+    let encryption = upper(e, "Encryption")?;
+    if e.contains_key("SSE") || encryption.as_deref() == Some("SERVERSIDE") {
+        let sse = e.get("SSE").cloned().unwrap_or(Value::Bool(true));
+        props.insert(
+            "fs.s3.enableServerSideEncryption".into(),
+            py_lower(&sse).into(),
+        );
+    }
+    let provider = upper(e, "ProviderType")?;
+    let cse =
+        |t: &str| encryption.as_deref() == Some("CLIENTSIDE") && provider.as_deref() == Some(t);
+    if cse("KMS") {
+        props.insert("fs.s3.cse.enabled".into(), "true".into());
+        props.insert(
+            "fs.s3.cse.encryptionMaterialsProvider".into(),
+            "com.amazon.ws.emr.hadoop.fs.cse.KMSEncryptionMaterialsProvider".into(),
+        );
+        props.insert("fs.s3.cse.kms.keyId".into(), key(e, "KMSKeyId")?.clone());
+    }
+    if cse("CUSTOM") {
+        props.insert("fs.s3.cse.enabled".into(), "true".into());
+        props.insert(
+            "fs.s3.cse.encryptionMaterialsProvider".into(),
+            key(e, "CustomProviderClass")?.clone(),
+        );
+    }
+    if let Some(a) = e.get("Args") {
+        for x in list(a, "--emrfs Args")? {
+            let x = x.as_str().ok_or_else(|| {
+                Fail::Unsupported(
+                    "--emrfs Args that are not strings are left to the AWS CLI".into(),
+                )
+            })?;
+            let (k, v) = x.split_once('=').unwrap_or((x, ""));
+            props.insert(k.into(), v.into());
+        }
+    }
+    if cse("CUSTOM") {
+        props.insert(
+            "fs.s3.cse.encryptionMaterialsProvider.uri".into(),
+            e.get("CustomProviderLocation")
+                .cloned()
+                .unwrap_or(Value::Null),
+        );
+    }
+    Ok(json!({"Classification": EMRFS_SITE, "Properties": props}))
+}
+
+/// `emrfsutils._verify_emrfs_args`.
+fn verify_emrfs(e: &Map<String, Value>) -> Result<(), Fail> {
+    let encryption = upper(e, "Encryption")?;
+    if let Some(enc) = &encryption {
+        if enc != "SERVERSIDE" && enc != "CLIENTSIDE" {
+            return cli(format!(
+                "aws: error: The encryption type \"{}\" is invalid. You must specify either ServerSide or ClientSide",
+                py_str(key(e, "Encryption")?)
+            ));
+        }
+    }
+    if e.contains_key("SSE") && encryption.is_some() {
+        return cli(format!(
+            "aws: error: Both SSE={} and Encryption={} are configured for --emrfs. You must specify only one of the two.",
+            py_str(key(e, "SSE")?),
+            py_str(key(e, "Encryption")?)
+        ));
+    }
+    let provider = upper(e, "ProviderType")?;
+    let has = |k: &str| e.contains_key(k);
+    let required = |keys: &[&str], object: &str| -> Result<(), Fail> {
+        let mut absent: Vec<&str> = keys.iter().copied().filter(|k| !has(k)).collect();
+        absent.sort_unstable();
+        if absent.is_empty() {
+            return Ok(());
+        }
+        Err(missing(object, &py_join(&absent)))
+    };
+    if encryption.as_deref() == Some("CLIENTSIDE") {
+        match provider.as_deref() {
+            None => return Err(missing("--emrfs Encryption=ClientSide", "ProviderType")),
+            Some("KMS") => required(&["KMSKeyId"], "--emrfs Encryption=ClientSide,ProviderType=KMS")?,
+            Some("CUSTOM") => required(
+                &["CustomProviderLocation", "CustomProviderClass"],
+                "--emrfs Encryption=ClientSide,ProviderType=Custom",
+            )?,
+            Some(_) => {
+                return cli(format!(
+                    "aws: error: The client side encryption type \"{}\" is not supported. You must specify either KMS or Custom",
+                    py_str(key(e, "ProviderType")?)
+                ))
+            }
+        }
+    }
+    let cse =
+        |t: &str| encryption.as_deref() == Some("CLIENTSIDE") && provider.as_deref() == Some(t);
+    let children = |keys: &[&str], parent: &str| -> Result<(), Fail> {
+        let mut invalid: Vec<&str> = keys.iter().copied().filter(|k| has(k)).collect();
+        invalid.sort_unstable();
+        if invalid.is_empty() {
+            return Ok(());
+        }
+        cli(format!(
+            "aws: error: {parent} is not specified. Thus,  following parameters are invalid: {}",
+            py_join(&invalid)
+        ))
+    };
+    if !has("Consistent") {
+        children(
+            &["RetryCount", "RetryPeriod"],
+            "--emrfs Consistent=true/false",
+        )?;
+    }
+    if !cse("KMS") {
+        children(
+            &["KMSKeyId"],
+            "--emrfs Encryption=ClientSide,ProviderType=KMS",
+        )?;
+    }
+    if !cse("CUSTOM") {
+        children(
+            &["CustomProviderLocation", "CustomProviderClass"],
+            "--emrfs Encryption=ClientSide,ProviderType=Custom",
+        )?;
+    }
+    Ok(())
+}
+
+/// `emr[key].upper()` of a string member (`None` when absent).
+fn upper(e: &Map<String, Value>, k: &str) -> Result<Option<String>, Fail> {
+    match e.get(k) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.to_uppercase())),
+        Some(_) => unsupported(format!(
+            "--emrfs {k} that is not a string is left to the AWS CLI"
+        )),
+    }
+}
+
+/// Python's `str(v)` of a parsed value.
+fn py_str(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Null => "None".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Python's `str(v).lower()`.
+fn py_lower(v: &Value) -> String {
+    py_str(v).to_lowercase()
+}
+
+/// `emrutils.join`: `a`, `a and b`, `a, b and c`.
+fn py_join(values: &[&str]) -> String {
+    match values {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// `_validate_required_applications`: Hive, Pig and Impala steps need
@@ -1444,10 +2256,177 @@ mod tests {
         );
     }
 
+    // The expected configurations are what awscli v1's
+    // emrfsutils.build_emrfs_confiuration returns for the same input.
+    #[test]
+    fn emrfs_configurations_as_awscli() {
+        let conf = |v: Value| emrfs_configuration(v.as_object().unwrap());
+        assert_eq!(
+            serde_json::to_string(
+                &conf(
+                    json!({"Args": ["a=1", "b"], "RetryPeriod": 30, "Consistent": true,
+                             "SSE": false, "RetryCount": 6})
+                )
+                .unwrap()
+            )
+            .unwrap(),
+            r#"{"Classification":"emrfs-site","Properties":{"fs.s3.consistent":"true","fs.s3.consistent.retryCount":"6","fs.s3.consistent.retryPeriodSeconds":"30","fs.s3.enableServerSideEncryption":"false","a":"1","b":""}}"#
+        );
+        assert_eq!(
+            conf(json!({"Encryption": "ClientSide", "ProviderType": "Custom",
+                        "CustomProviderLocation": "s3://b/p.jar", "CustomProviderClass": "P"}))
+            .unwrap()["Properties"],
+            json!({"fs.s3.cse.enabled": "true", "fs.s3.cse.encryptionMaterialsProvider": "P",
+                   "fs.s3.cse.encryptionMaterialsProvider.uri": "s3://b/p.jar"})
+        );
+        assert_eq!(
+            conf(json!({"Encryption": "serverside"})).unwrap()["Properties"],
+            json!({"fs.s3.enableServerSideEncryption": "true"})
+        );
+        let err = |v: Value| match conf(v) {
+            Err(Fail::Cli(m)) => m,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            err(json!({"RetryPeriod": 1, "RetryCount": 2})),
+            "aws: error: --emrfs Consistent=true/false is not specified. Thus,  following parameters are invalid: RetryCount and RetryPeriod"
+        );
+        assert_eq!(
+            err(json!({"Encryption": "ClientSide", "ProviderType": "Custom"})),
+            "aws: error: The following required parameters are missing for --emrfs Encryption=ClientSide,ProviderType=Custom: CustomProviderClass and CustomProviderLocation."
+        );
+        assert_eq!(
+            err(json!({"SSE": true, "Encryption": "ServerSide"})),
+            "aws: error: Both SSE=True and Encryption=ServerSide are configured for --emrfs. You must specify only one of the two."
+        );
+        // --configurations that configure EMRFS already.
+        let c = args(
+            "aws emr create-cluster --release-label emr-5.9.0 --instance-type m --emrfs Consistent=true --configurations '[{\"Classification\":\"emrfs-site\"}]'",
+            json!({"emrfs": {"Consistent": true}}),
+        );
+        assert_eq!(
+            create_cluster(&c),
+            Err(Fail::Cli("aws: error: EMRFS should be configured either using --configuration or --emrfs but not both".into()))
+        );
+    }
+
+    #[test]
+    fn modify_cluster_attributes_calls() {
+        let calls = |line: &str| {
+            attribute_calls(&Args::of(&cmd(line)), &|_| true).map(|c| {
+                c.into_iter()
+                    .map(|(op, p)| json!([op, p]))
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            calls("aws emr modify-cluster-attributes --cluster-id j-1 --no-visible-to-all-users --auto-terminate --termination-protected").unwrap(),
+            vec![
+                json!(["SetVisibleToAllUsers", {"JobFlowIds": ["j-1"], "VisibleToAllUsers": false}]),
+                json!(["SetTerminationProtection", {"JobFlowIds": ["j-1"], "TerminationProtected": true}]),
+                json!(["SetKeepJobFlowAliveWhenNoSteps", {"JobFlowIds": ["j-1"], "KeepJobFlowAliveWhenNoSteps": false}]),
+            ]
+        );
+        assert_eq!(
+            calls("aws emr modify-cluster-attributes --cluster-id j-1 --auto-terminate --no-auto-terminate"),
+            Err(Fail::Cli("aws: error: You cannot specify both --auto-terminate and --no-auto-terminate options together.".into()))
+        );
+        // The flags listed are those of the AWS CLI in force.
+        let c = Args::of(&cmd("aws emr modify-cluster-attributes --cluster-id j-1"));
+        let old = |n: &str| matches!(n, "visible-to-all-users" | "termination-protected");
+        assert_eq!(
+            attribute_calls(&c, &old).unwrap_err(),
+            Fail::Cli("aws: error: Must specify one of the following boolean options: --visible-to-all-users|--no-visible-to-all-users, --termination-protected|--no-termination-protected.".into())
+        );
+    }
+
+    #[test]
+    fn file_values_run_here_and_other_local_files_do_not() {
+        let s = |line: &str| support(Catalog::embedded(), &cmd(line));
+        let base = "aws emr create-cluster --release-label emr-5.9.0";
+        for line in [
+            format!("{base} --instance-groups file://g.json --steps file://./s.json --configurations file://c.json"),
+            format!("{base} --instance-type m4.large --ec2-attributes file://e.json --emrfs file://f.json --kerberos-attributes file://k.json"),
+            "aws emr add-steps --cluster-id j-1 --steps file://./step.json".into(),
+        ] {
+            assert_eq!(s(&line), Ok(()), "{line}");
+        }
+        // What the command line alone leaves to the AWS CLI still is.
+        assert!(s(&format!("{base} --instance-type m --steps file://s.json --restore-from-hbase-backup Dir=s3://b,BackupVersion=1")).is_err());
+        assert!(
+            s(&format!("{base} --instance-type m --steps fileb://s.json"))
+                .unwrap_err()
+                .contains("only a whole file:// value")
+        );
+    }
+
+    // Expected values: awscli v1's functions of createdefaultroles.py on
+    // the same input.
+    #[test]
+    fn default_roles_principals_and_documents() {
+        for (url, want) in [
+            (
+                "https://elasticmapreduce.us-east-1.amazonaws.com",
+                Some(("amazonaws.com", "us-east-1")),
+            ),
+            (
+                "https://us-east-1.elasticmapreduce.amazonaws.com",
+                Some(("amazonaws.com", "us-east-1")),
+            ),
+            (
+                "https://elasticmapreduce-fips.us-east-1.amazonaws.com",
+                Some(("us-east-1.amazonaws.com", "fips")),
+            ),
+            (
+                "https://elasticmapreduce.cn-north-1.amazonaws.com.cn/",
+                Some(("amazonaws.com.cn", "cn-north-1")),
+            ),
+            ("https://abc-elasticmapreduce.x.y/z", Some(("x.y", "abc"))),
+            ("https://elasticmapreducex", None),
+            ("http://127.0.0.1:5000", None),
+        ] {
+            let got = suffix_and_region(url);
+            let want = want.map(|(a, b)| (a.to_string(), b.to_string()));
+            assert_eq!(got, want, "{url}");
+        }
+        let cn = "https://elasticmapreduce.cn-north-1.amazonaws.com.cn";
+        assert_eq!(
+            service_principal("elasticmapreduce", cn, true).as_deref(),
+            Some("elasticmapreduce.amazonaws.com.cn")
+        );
+        assert_eq!(
+            service_principal("application-autoscaling", cn, true).as_deref(),
+            Some("application-autoscaling.amazonaws.com.cn")
+        );
+        let local = "http://127.0.0.1:5000";
+        assert_eq!(
+            service_principal("ec2", local, true).as_deref(),
+            Some("ec2.amazonaws.com")
+        );
+        assert_eq!(service_principal("ec2", local, false), None);
+        assert_eq!(
+            assume_role_policy(&[
+                "elasticmapreduce.amazonaws.com".into(),
+                "application-autoscaling.amazonaws.com".into()
+            ]),
+            "{\n  \"Version\": \"2008-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {\n        \"Service\": [\n          \"elasticmapreduce.amazonaws.com\",\n          \"application-autoscaling.amazonaws.com\"\n        ]\n      },\n      \"Action\": \"sts:AssumeRole\"\n    }\n  ]\n}"
+        );
+        assert_eq!(
+            role_policy_arn("us-gov-west-1", "P"),
+            "arn:aws-us-gov:iam::aws:policy/service-role/P"
+        );
+        // --iam-endpoint is an endpoint the policy does not judge.
+        let s = |line: &str| support(Catalog::embedded(), &cmd(line));
+        assert_eq!(s("aws emr create-default-roles"), Ok(()));
+        assert!(s("aws emr create-default-roles --iam-endpoint https://x").is_err());
+        assert!(s("aws emr ssh --cluster-id j-1 --key-pair-file k.pem")
+            .unwrap_err()
+            .contains("ssh/scp"));
+    }
+
     #[test]
     fn support_names_what_is_left_to_the_cli() {
         let why = |line: &str| support(Catalog::embedded(), &cmd(line)).unwrap_err();
-        assert!(why("aws emr create-cluster --release-label emr-5.9.0 --instance-type m4.large --configurations file://c.json").contains("file://"));
         assert!(
             why("aws emr create-cluster --ami-version 3.11.0 --instance-type m4.large")
                 .contains("--ami-version")

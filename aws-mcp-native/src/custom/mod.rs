@@ -30,20 +30,40 @@ use serde_json::{Map, Value};
 use crate::s3::Printed;
 use crate::{NativeError, NativeExecutor};
 
+mod cloudformation;
+mod cloudfront;
+mod configservice;
 mod configure;
 mod credentials;
+pub(crate) mod datapipeline;
 mod eks;
 mod kubeyaml;
 
 /// Whether `command` (a hand-written command of a service other than
-/// `s3`) is run here: `None` when no module handles it, else the module's
-/// answer (`Err` says why this use of it is left to the `aws` program).
+/// `s3`, or a generated one given an argument awscli adds and a module here
+/// translates) is run here: `None` when no module handles it, else the
+/// module's answer (`Err` says why this use of it is left to the `aws`
+/// program).
 pub(crate) fn support(catalog: &Catalog, command: &ValidatedCommand) -> Option<Result<(), String>> {
     match (command.service(), command.operation()) {
-        ("emr", "create-cluster" | "add-steps" | "describe-cluster") => {
+        // Generated emr commands (`list-clusters --active`) are translated
+        // by the validator; only the hand-written ones are emr's here.
+        ("emr", _) if command.kind() == aws_mcp_core::catalog::CommandKind::Custom => {
             Some(emr::support(catalog, command))
         }
+        ("cloudfront", "create-invalidation" | "create-distribution")
+            if cloudfront::customized(command) =>
+        {
+            Some(cloudfront::support(command))
+        }
+        ("configservice", _) if configservice::handles(command) => {
+            Some(configservice::support(command))
+        }
+        ("cloudformation", "deploy") => Some(cloudformation::support(command)),
         ("configure", _) => Some(configure::support(command)),
+        ("datapipeline", _) if datapipeline::handles(command) => {
+            Some(datapipeline::support(command))
+        }
         ("ecr", "get-login-password") => Some(credentials::support(command)),
         ("ecr", "get-login") => Some(credentials::support(command)),
         ("ecr-public", "get-login-password") => Some(credentials::support(command)),
@@ -62,7 +82,11 @@ pub(crate) async fn run(
 ) -> Result<Printed, NativeError> {
     match (command.service(), command.operation()) {
         ("emr", _) => emr::run(ex, command, options).await,
+        ("cloudfront", _) => cloudfront::run(ex, command, options).await,
+        ("configservice", _) => configservice::run(ex, command, options).await,
+        ("cloudformation", "deploy") => cloudformation::run(ex, command, options).await,
         ("configure", _) => configure::run(ex, command, options).await,
+        ("datapipeline", _) => datapipeline::run(ex, command, options).await,
         ("ecr", "get-login-password") => credentials::run(ex, command, options).await,
         ("ecr", "get-login") => credentials::run(ex, command, options).await,
         ("ecr-public", "get-login-password") => credentials::run(ex, command, options).await,
@@ -219,4 +243,37 @@ pub(crate) fn print(
         out,
         err,
     })
+}
+
+/// A hand-written command that printed `out` and then failed with the
+/// Python exception message `msg` (awscli's error for a bad combination, a
+/// `KeyError` on a response), as the CLI prints it.
+pub(crate) fn failed(
+    ex: &NativeExecutor,
+    command: &ValidatedCommand,
+    out: String,
+    msg: &str,
+) -> Printed {
+    let style = ex
+        .cli
+        .error_style(command.globals().cli_error_format.as_deref());
+    let (code, err) = aws_mcp_wire::render::render_error(
+        style,
+        &aws_mcp_wire::render::CliError::other(aws_mcp_wire::render::ErrorKind::General, msg),
+    );
+    Printed {
+        code,
+        out_total: out.len() as u64,
+        err_total: err.len() as u64,
+        out,
+        err,
+    }
+}
+
+/// What a hand-written command printed before a failed call printed
+/// `p`: both, in order.
+pub(crate) fn after(out: String, mut p: Printed) -> Printed {
+    p.out = out + &p.out;
+    p.out_total = p.out.len() as u64;
+    p
 }

@@ -16,8 +16,16 @@ pub(crate) fn format_json(v: &Value) -> String {
         return String::new();
     }
     let mut out = String::new();
-    write_value(v, 0, &mut out);
+    write_value(v, 0, &mut out, false);
     out.push('\n');
+    out
+}
+
+/// Python's `json.dumps(v, indent=4)` (`ensure_ascii=True`): what awscli's
+/// hand-written commands print with `sys.stdout.write` (no final newline).
+pub fn dumps_indent4(v: &Value) -> String {
+    let mut out = String::new();
+    write_value(v, 0, &mut out, true);
     out
 }
 
@@ -25,12 +33,12 @@ fn indent(level: usize, out: &mut String) {
     out.extend(std::iter::repeat_n(' ', level * 4));
 }
 
-fn write_value(v: &Value, level: usize, out: &mut String) {
+fn write_value(v: &Value, level: usize, out: &mut String, ascii: bool) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => out.push_str(&number_str(n)),
-        Value::String(s) => write_str(s, out),
+        Value::String(s) => write_escaped(s, out, ascii),
         Value::Array(a) if a.is_empty() => out.push_str("[]"),
         Value::Array(a) => {
             out.push_str("[\n");
@@ -39,7 +47,7 @@ fn write_value(v: &Value, level: usize, out: &mut String) {
                     out.push_str(",\n");
                 }
                 indent(level + 1, out);
-                write_value(e, level + 1, out);
+                write_value(e, level + 1, out, ascii);
             }
             out.push('\n');
             indent(level, out);
@@ -53,20 +61,15 @@ fn write_value(v: &Value, level: usize, out: &mut String) {
                     out.push_str(",\n");
                 }
                 indent(level + 1, out);
-                write_str(k, out);
+                write_escaped(k, out, ascii);
                 out.push_str(": ");
-                write_value(e, level + 1, out);
+                write_value(e, level + 1, out, ascii);
             }
             out.push('\n');
             indent(level, out);
             out.push('}');
         }
     }
-}
-
-/// A JSON string as Python's encoder writes it with `ensure_ascii=False`.
-pub(crate) fn write_str(s: &str, out: &mut String) {
-    write_escaped(s, out, false)
 }
 
 /// A JSON string as Python's encoder writes it: with `ascii`
@@ -100,6 +103,15 @@ pub(crate) fn write_escaped(s: &str, out: &mut String, ascii: bool) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn dumps_escapes_non_ascii_like_json_dumps() {
+        let v = json!([{"n": "é😀"}, []]);
+        assert_eq!(
+            dumps_indent4(&v),
+            "[\n    {\n        \"n\": \"\\u00e9\\ud83d\\ude00\"\n    },\n    []\n]"
+        );
+    }
 
     #[test]
     fn indents_like_python() {

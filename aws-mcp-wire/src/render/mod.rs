@@ -111,6 +111,7 @@ use aws_mcp_core::catalog::Dialect;
 use serde_json::Value;
 
 pub use error::{render_error, CliError, ErrorFormat, ErrorKind, ErrorStyle};
+pub use json::dumps_indent4;
 pub use query::{
     apply_query, apply_query_with_budget, approx_size, QUERY_BUDGET_BASE,
     QUERY_BUDGET_PER_INPUT_BYTE,

@@ -34,7 +34,8 @@
 //! * Values are typed as the validator leaves them: strings, numbers,
 //!   booleans, arrays and objects; timestamps as ISO 8601/RFC 822 strings or
 //!   epoch numbers; blobs as strings whose UTF-8 bytes are the data (or
-//!   arrays of byte values, for bytes that are not UTF-8); a
+//!   `{"$bytes": "<base64>"}` or an array of byte values, for bytes that
+//!   are not UTF-8); a
 //!   streaming payload (S3 `PutObject` `Body`) as a string that becomes the
 //!   body verbatim. A value of the wrong JSON type, an unknown member, a
 //!   missing URI or host label and an unknown shape are
@@ -422,23 +423,12 @@ pub(crate) fn timestamp(v: &Value, path: &str) -> Result<time::Instant, Protocol
     })
 }
 
-/// The bytes of a blob value: a string's UTF-8, or an array of byte values
-/// (what the validator leaves for AWS CLI v2 base64 that is not UTF-8).
+/// The bytes of a blob value ([`aws_mcp_core::command::blob_bytes`]): a
+/// string's UTF-8, the validator's `{"$bytes": "<base64>"}` for bytes that
+/// are not UTF-8, or an array of byte values.
 pub(crate) fn blob_bytes<'v>(v: &'v Value, path: &str) -> Result<Cow<'v, [u8]>, ProtocolError> {
-    match v {
-        Value::String(s) => Ok(Cow::Borrowed(s.as_bytes())),
-        Value::Array(items) => items
-            .iter()
-            .map(|b| b.as_u64().and_then(|n| u8::try_from(n).ok()))
-            .collect::<Option<Vec<u8>>>()
-            .map(Cow::Owned)
-            .ok_or_else(|| type_error(path, "binary data as a string or an array of bytes", v)),
-        _ => Err(type_error(
-            path,
-            "binary data as a string or an array of bytes",
-            v,
-        )),
-    }
+    aws_mcp_core::command::blob_bytes(v)
+        .ok_or_else(|| type_error(path, "binary data as a string or an array of bytes", v))
 }
 
 /// A scalar as text (form bodies, XML text, URI labels, query strings):

@@ -176,7 +176,9 @@ pub(super) fn serialize(
                 raw_payload = true;
                 req.body = match value {
                     Some(Value::String(s)) => s.clone().into_bytes(),
-                    Some(v @ Value::Array(_)) if psh.shape_type == ShapeType::Blob => {
+                    Some(v @ (Value::Array(_) | Value::Object(_)))
+                        if psh.shape_type == ShapeType::Blob =>
+                    {
                         super::blob_bytes(v, pname)?.into_owned()
                     }
                     Some(v) => {

@@ -873,8 +873,47 @@ fn iot_data_publish_encodes_a_json_header_and_a_blob_payload() {
     assert_eq!(r.body, b"hi");
 }
 
-/// Blobs given as byte arrays (AWS CLI v2 base64 that is not UTF-8) are
-/// sent as those bytes, in a JSON body, a query form and a raw payload.
+/// Blobs of bytes that are not UTF-8, as the validator writes them
+/// (`{"$bytes": base64}`) or as byte arrays, are sent as those bytes, in a
+/// JSON body, a query form and a raw payload.
+#[test]
+fn blob_bytes_are_sent_as_bytes() {
+    let r = catalog_request(
+        "kms",
+        "encrypt",
+        json!({"KeyId": "k", "Plaintext": {"$bytes": "/wABAg=="}}),
+    )
+    .unwrap();
+    let body: Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(body["Plaintext"], json!("/wABAg=="));
+    let r = catalog_request(
+        "iot-data",
+        "publish",
+        json!({"topic": "t", "payload": {"$bytes": "gAD/"}}),
+    )
+    .unwrap();
+    assert_eq!(r.body, vec![128, 0, 255]);
+    let r = catalog_request(
+        "sns",
+        "publish",
+        json!({"TopicArn": "arn:aws:sns:us-east-1:1:t", "Message": "m",
+               "MessageAttributes": {"a": {"DataType": "Binary", "BinaryValue": {"$bytes": "/w=="}}}}),
+    )
+    .unwrap();
+    let form = String::from_utf8(r.body).unwrap();
+    assert!(form.contains("BinaryValue=%2Fw%3D%3D"), "{form}");
+    for bad in [
+        json!({"$bytes": "not base64!"}),
+        json!({"$bytes": 1}),
+        json!({"other": "/w=="}),
+        json!({"$bytes": "/w==", "x": 1}),
+    ] {
+        let e =
+            catalog_request("kms", "encrypt", json!({"KeyId": "k", "Plaintext": bad})).unwrap_err();
+        assert!(e.to_string().contains("array of bytes"), "{e}");
+    }
+}
+
 #[test]
 fn blob_byte_arrays_are_sent_as_bytes() {
     let r = catalog_request(
