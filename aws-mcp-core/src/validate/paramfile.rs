@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use super::types::{Raw, Seg, Typer};
 use super::{decode_blobs, BinaryFormat, ValidationError, Validator};
-use crate::catalog::{ArgKind, Dialect, ShapeType};
+use crate::catalog::{ArgKind, Command, Dialect, Service, ShapeType};
 use crate::command::{LocalPath, PathOrigin, ValidatedCommand};
 
 /// Why a parameter file cannot be the value of its argument.
@@ -59,14 +59,7 @@ impl Validator<'_> {
                 "only file:// and fileb:// argument values are read as parameters".into(),
             ));
         }
-        let dialect = self.dialect;
-        let service = self
-            .catalog
-            .service_in(command.service(), dialect)
-            .ok_or_else(|| fail(format!("unknown service {}", command.service())))?;
-        let cmd = service
-            .command_of(command)
-            .ok_or_else(|| fail(format!("unknown command {}", command.operation())))?;
+        let (service, cmd) = self.command_for_file(command, &fail)?;
         let args = cmd.args().map_err(|e| fail(e.to_string()))?;
         let arg = args
             .get(&file.arg)
@@ -173,13 +166,7 @@ impl Validator<'_> {
                 "only file:// values of a customization's argument are read here".into(),
             ));
         }
-        let service = self
-            .catalog
-            .service_in(command.service(), self.dialect)
-            .ok_or_else(|| fail(format!("unknown service {}", command.service())))?;
-        let cmd = service
-            .command_of(command)
-            .ok_or_else(|| fail(format!("unknown command {}", command.operation())))?;
+        let (service, cmd) = self.command_for_file(command, &fail)?;
         let arg = cmd
             .arg(&file.arg)
             .map_err(|e| fail(e.to_string()))?
@@ -242,13 +229,7 @@ impl Validator<'_> {
                 "only file:// and fileb:// values are read as input documents".into(),
             ));
         }
-        let service = self
-            .catalog
-            .service_in(command.service(), self.dialect)
-            .ok_or_else(|| fail(format!("unknown service {}", command.service())))?;
-        let cmd = service
-            .command_of(command)
-            .ok_or_else(|| fail(format!("unknown command {}", command.operation())))?;
+        let (service, cmd) = self.command_for_file(command, &fail)?;
         let args = cmd.args().map_err(|e| fail(e.to_string()))?;
         let detail = cmd.detail().map_err(|e| fail(e.to_string()))?;
         let input = detail
@@ -361,6 +342,24 @@ impl Validator<'_> {
 }
 
 /// The error of `file` (as written, `file://p.json`) with a problem.
+impl<'c> Validator<'c> {
+    /// The table's service and command `command` was validated against.
+    fn command_for_file(
+        &self,
+        command: &ValidatedCommand,
+        fail: &impl Fn(String) -> FileValueError,
+    ) -> Result<(Service<'c>, Command<'c>), FileValueError> {
+        let service = self
+            .catalog
+            .service_in(command.service(), self.dialect)
+            .ok_or_else(|| fail(format!("unknown service {}", command.service())))?;
+        let cmd = service
+            .command_of(command)
+            .ok_or_else(|| fail(format!("unknown command {}", command.operation())))?;
+        Ok((service, cmd))
+    }
+}
+
 fn failure(file: &LocalPath) -> impl Fn(String) -> FileValueError + '_ {
     let scheme = if file.origin == PathOrigin::FilebUrl {
         "fileb://"

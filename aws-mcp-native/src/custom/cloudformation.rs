@@ -279,7 +279,7 @@ pub(crate) async fn run(
                     return Ok(failed(ex, command, out, &empty));
                 }
                 out.push_str(&format!("\n{empty}\n"));
-                return Ok(printed(out));
+                return Ok(Printed::ok(out));
             }
             return Ok(failed(
                 ex,
@@ -295,7 +295,7 @@ pub(crate) async fn run(
         out.push_str(&format!(
             "Changeset created successfully. Run the following command to review changes:\naws cloudformation describe-change-set --change-set-name {id}\n"
         ));
-        return Ok(printed(out));
+        return Ok(Printed::ok(out));
     }
     let exec =
         obj(json!({"ChangeSetName": id, "StackName": stack, "DisableRollback": disable_rollback}));
@@ -321,7 +321,7 @@ pub(crate) async fn run(
     match wait(ex, command, options, "describe-stacks", waiter, &stacks, 30, Some(120), deadline).await? {
         Waited::Done => {
             out.push_str(&format!("Successfully created/updated stack - {stack}\n"));
-            Ok(printed(out))
+            Ok(Printed::ok(out))
         }
         // DeployFailedError, whatever made the waiter fail.
         Waited::Failed(..) | Waited::CallFailed(_) => Ok(failed(
@@ -337,16 +337,6 @@ fn obj(v: Value) -> Map<String, Value> {
     match v {
         Value::Object(o) => o,
         _ => Map::new(),
-    }
-}
-
-fn printed(out: String) -> Printed {
-    Printed {
-        code: 0,
-        out_total: out.len() as u64,
-        err_total: 0,
-        out,
-        err: String::new(),
     }
 }
 

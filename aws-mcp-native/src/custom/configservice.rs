@@ -217,16 +217,6 @@ fn list(v: &Value) -> &[Value] {
     v.as_array().map(Vec::as_slice).unwrap_or(&[])
 }
 
-fn printed(out: String) -> Printed {
-    Printed {
-        code: 0,
-        out_total: out.len() as u64,
-        err_total: 0,
-        out,
-        err: String::new(),
-    }
-}
-
 async fn get_status(
     ex: &NativeExecutor,
     command: &ValidatedCommand,
@@ -266,7 +256,7 @@ async fn get_status(
     if let Err(e) = channels_report(&mut out, &r) {
         return Ok(failed(ex, command, out, &e));
     }
-    Ok(printed(out))
+    Ok(Printed::ok(out))
 }
 
 /// `find_bucket_key` for a plain `bucket/prefix` (access point and
@@ -370,7 +360,7 @@ async fn subscribe(
         }
         out.push_str(end);
     }
-    Ok(printed(out))
+    Ok(Printed::ok(out))
 }
 
 /// `subscribe`'s Config calls after the bucket and topic: the recorder,

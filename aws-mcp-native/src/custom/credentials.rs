@@ -162,7 +162,7 @@ pub(crate) async fn run(
                 other => other.clone(),
             };
             let (_, password) = login(&auth)?;
-            Ok(printed(format!("{password}\n")))
+            Ok(Printed::ok(format!("{password}\n")))
         }
         ("ecr", "get-login") => {
             let mut params = Map::new();
@@ -192,7 +192,7 @@ pub(crate) async fn run(
                 out.push_str(&docker_login(auth, email)?);
                 out.push('\n');
             }
-            Ok(printed(out))
+            Ok(Printed::ok(out))
         }
         ("rds", "generate-db-auth-token") => {
             let (region, creds) = region_and_credentials(ex, command, options).await?;
@@ -204,23 +204,12 @@ pub(crate) async fn run(
                 .map_err(|_| NativeError::Request("--port is not an integer".into()))?;
             let user = value(command, "username").unwrap_or("");
             let token = db_auth_token(host, port, user, &region, &creds, SystemTime::now())?;
-            Ok(printed(format!("{token}\n")))
+            Ok(Printed::ok(format!("{token}\n")))
         }
         ("eks", "get-token") => get_token(ex, command, options).await,
         (s, c) => Err(NativeError::Unsupported(format!(
             "`{s} {c}` is not a credentials command"
         ))),
-    }
-}
-
-/// What a command prints on success.
-fn printed(out: String) -> Printed {
-    Printed {
-        code: 0,
-        out_total: out.len() as u64,
-        err_total: 0,
-        out,
-        err: String::new(),
     }
 }
 
@@ -437,37 +426,7 @@ async fn sts_endpoint(
     ex: &NativeExecutor,
     region: &str,
 ) -> Result<(String, String, String), NativeError> {
-    let service = ex
-        .catalog
-        .service("sts")
-        .ok_or_else(|| NativeError::Config("the catalog has no STS".into()))?;
-    let md = service
-        .metadata()
-        .ok_or_else(|| NativeError::Config("STS has no model".into()))?;
-    let shapes = service
-        .shapes()
-        .map_err(|e| NativeError::Config(e.to_string()))?;
-    let cmd = service
-        .command("get-caller-identity")
-        .ok_or_else(|| NativeError::Config("STS has no get-caller-identity".into()))?;
-    let detail = cmd
-        .detail()
-        .map_err(|e| NativeError::Config(e.to_string()))?;
-    let op = crate::op_model(&detail.op)?;
-    let input = op.input.as_ref().and_then(|r| shapes.get(&r.shape));
-    let sid = md.service_id.clone().unwrap_or_default();
-    let override_url = ex.env.configured(&sid).map(str::to_string);
-    let rules = ex.rules(service).await?;
-    let ep = crate::endpoint::resolve(
-        &rules,
-        ex.partitions()?,
-        op,
-        input,
-        &Map::new(),
-        region,
-        override_url.as_deref(),
-        &ex.env,
-    )?;
+    let ep = super::nested_endpoint(ex, "sts", "get-caller-identity", region).await?;
     let name = ep.signing_name.clone().unwrap_or_else(|| "sts".into());
     let signing_region = ep.signing_region.clone().unwrap_or_else(|| region.into());
     Ok((ep.url, name, signing_region))

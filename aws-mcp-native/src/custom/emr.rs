@@ -561,39 +561,7 @@ async fn emr_endpoint(
     if let Some(u) = &command.globals().endpoint_url {
         return Ok(u.clone());
     }
-    let service = ex
-        .catalog
-        .service("emr")
-        .ok_or_else(|| NativeError::Config("the catalog has no EMR".into()))?;
-    let md = service
-        .metadata()
-        .ok_or_else(|| NativeError::Config("EMR has no model".into()))?;
-    let sid = md.service_id.clone().unwrap_or_default();
-    if let Some(u) = ex.env.configured(&sid) {
-        return Ok(u.to_string());
-    }
-    let shapes = service
-        .shapes()
-        .map_err(|e| NativeError::Config(e.to_string()))?;
-    let cmd = service
-        .command("list-clusters")
-        .ok_or_else(|| NativeError::Config("EMR has no list-clusters".into()))?;
-    let detail = cmd
-        .detail()
-        .map_err(|e| NativeError::Config(e.to_string()))?;
-    let op = crate::op_model(&detail.op)?;
-    let input = op.input.as_ref().and_then(|r| shapes.get(&r.shape));
-    let rules = ex.rules(service).await?;
-    let ep = crate::endpoint::resolve(
-        &rules,
-        ex.partitions()?,
-        op,
-        input,
-        &Map::new(),
-        region,
-        None,
-        &ex.env,
-    )?;
+    let ep = super::nested_endpoint(ex, "emr", "list-clusters", region).await?;
     Ok(ep.url)
 }
 

@@ -214,6 +214,47 @@ pub(crate) async fn call_with_globals(
     })
 }
 
+/// The endpoint a nested client of awscli's for `service` finds in
+/// `region` for its `operation`: without the command's `--endpoint-url`,
+/// the endpoint environment variables (`AWS_ENDPOINT_URL_<SERVICE>`,
+/// `AWS_ENDPOINT_URL`), else the service's rule set.
+pub(crate) async fn nested_endpoint(
+    ex: &NativeExecutor,
+    service: &str,
+    operation: &str,
+    region: &str,
+) -> Result<crate::endpoint::Resolved, NativeError> {
+    let config = |what: String| NativeError::Config(what);
+    let svc = ex
+        .catalog
+        .service(service)
+        .ok_or_else(|| config(format!("the catalog has no `{service}`")))?;
+    let md = svc
+        .metadata()
+        .ok_or_else(|| config(format!("`{service}` has no model")))?;
+    let shapes = svc.shapes().map_err(|e| config(e.to_string()))?;
+    let detail = svc
+        .command(operation)
+        .ok_or_else(|| config(format!("`{service}` has no `{operation}`")))?
+        .detail()
+        .map_err(|e| config(e.to_string()))?;
+    let op = crate::op_model(&detail.op)?;
+    let input = op.input.as_ref().and_then(|r| shapes.get(&r.shape));
+    let sid = md.service_id.clone().unwrap_or_default();
+    let override_url = ex.env.configured(&sid).map(str::to_string);
+    let rules = ex.rules(svc).await?;
+    crate::endpoint::resolve(
+        &rules,
+        ex.partitions()?,
+        op,
+        input,
+        &Map::new(),
+        region,
+        override_url.as_deref(),
+        &ex.env,
+    )
+}
+
 /// Print `result`, the command's own result, as the AWS CLI prints a
 /// customization's result: with the caller's `--output` (JSON by default)
 /// and `--query`. `title` is the table format's title (the operation name

@@ -133,6 +133,19 @@ pub(crate) struct Printed {
     pub err_total: u64,
 }
 
+impl Printed {
+    /// A command's success: `out` on standard output, nothing on error.
+    pub(crate) fn ok(out: String) -> Printed {
+        Printed {
+            code: 0,
+            out_total: out.len() as u64,
+            err_total: 0,
+            out,
+            err: String::new(),
+        }
+    }
+}
+
 /// Standard output and error, kept up to their caps (the rest counted),
 /// with the CLI's result counters.
 struct Printer {
