@@ -202,6 +202,10 @@ const HARMLESS_SETTINGS: &[&str] = &[
     "response_checksum_validation",
 ];
 
+/// Customization arguments that name the endpoint the command's own API
+/// calls go to (judged by the endpoint rule like `--endpoint-url`).
+const ENDPOINT_ARGS: &[&str] = &["iam-endpoint"];
+
 /// Commands that start a local program, a shell or an interactive session.
 const LOCAL_PROGRAMS: &[(&str, &str)] = &[
     ("emr", "ssh"),
@@ -342,6 +346,20 @@ impl Policy {
                     "--endpoint-url {url:?} is not an AWS endpoint (https://*.amazonaws.com, *.api.aws, ...); remove --endpoint-url, or ask the user to set AWS_MCP_ALLOW_ENDPOINT_URLS=true"
                 )));
             }
+        }
+        // Customizations that send their IAM calls to an endpoint of their
+        // own (`emr create-default-roles`, `dlm create-default-role`,
+        // `emr-containers update-role-trust-policy`) sign them all the same.
+        if let Some((name, url)) = cmd
+            .args
+            .iter()
+            .filter(|a| ENDPOINT_ARGS.contains(&a.name.as_str()))
+            .flat_map(|a| a.values.iter().map(move |v| (&a.name, v)))
+            .find(|(_, url)| !cfg.allow_endpoint_urls && !is_aws_endpoint(url))
+        {
+            return Some((Rule::Endpoint, format!(
+                "--{name} {url:?} is not an AWS endpoint (https://*.amazonaws.com, *.api.aws, ...); remove --{name}, or ask the user to set AWS_MCP_ALLOW_ENDPOINT_URLS=true"
+            )));
         }
         if g.no_verify_ssl && !cfg.allow_endpoint_urls {
             return Some((Rule::Endpoint,

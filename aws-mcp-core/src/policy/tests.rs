@@ -611,6 +611,50 @@ fn endpoint_urls() {
     assert!(is_allow(&decide_with(&config(&e), &cmd)));
 }
 
+/// The customizations that send their IAM calls to `--iam-endpoint` sign
+/// them like any call: a URL outside AWS is refused by the endpoint rule,
+/// as `--endpoint-url` is.
+#[test]
+fn iam_endpoint_arguments_are_judged_like_endpoint_url() {
+    let e = env();
+    for (s, o) in [
+        ("emr", "create-default-roles"),
+        ("dlm", "create-default-role"),
+        ("emr-containers", "update-role-trust-policy"),
+    ] {
+        let plain = decide_with(&config(&e), &vc(s, o));
+        let bad = arg(vc(s, o), "iam-endpoint", &["https://evil.example.com"]);
+        match decide_with(&config(&e), &bad) {
+            Decision::Deny { rule, reason } => {
+                assert_eq!(rule, Rule::Endpoint, "{s} {o}: {reason}");
+                assert!(reason.contains("--iam-endpoint"), "{reason}");
+            }
+            d => panic!("{s} {o}: {d:?}"),
+        }
+        let aws = arg(vc(s, o), "iam-endpoint", &["https://iam.amazonaws.com"]);
+        assert_eq!(decide_with(&config(&e), &aws), plain, "{s} {o}");
+        let mut c = config(&e);
+        c.allow_endpoint_urls = true;
+        assert_eq!(decide_with(&c, &bad), decide_with(&c, &vc(s, o)), "{s} {o}");
+    }
+    // Every customization argument that names an endpoint is on the list.
+    for cmd in crate::Catalog::embedded().entries() {
+        if cmd.kind() != crate::catalog::CommandKind::Custom {
+            continue;
+        }
+        for a in cmd.args().expect("decodes") {
+            if a.name.ends_with("-endpoint") {
+                assert!(
+                    super::ENDPOINT_ARGS.contains(&&*a.name),
+                    "{:?} --{}",
+                    cmd,
+                    a.name
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn profiles() {
     let e = env();

@@ -57,8 +57,9 @@
 //! EMRFS setup are installed by region-specific scripts),
 //! `--restore-from-hbase-backup`, `fileb://` values and `file://` inside a
 //! value, bootstrap actions without a `Path` (botocore's parameter
-//! validation error), `create-default-roles --iam-endpoint` (a URL the
-//! IAM calls would go to that the policy does not judge), and the other
+//! validation error), `create-default-roles --iam-endpoint` (the native
+//! IAM calls take their endpoint from the environment and the rule set
+//! only; the policy's endpoint rule judges the URL), and the other
 //! hand-written commands: `ssh`, `socks`, `get` and `put` run the local
 //! `ssh`/`scp` programs with a key file. The config file's `emr` section,
 //! which awscli reads for default roles, log URI and key name, is not read
@@ -428,7 +429,7 @@ const IAM_CALLS: &[&str] = &[
 fn roles_support(catalog: &Catalog, command: &ValidatedCommand) -> Result<(), String> {
     if given(&Args::of(command), "iam-endpoint").is_some() {
         return Err(
-            "--iam-endpoint sends the IAM calls to a URL the policy does not judge (it judges --endpoint-url); left to the AWS CLI"
+            "--iam-endpoint sends the IAM calls to another endpoint, which the native executor does not do; left to the AWS CLI"
                 .into(),
         );
     }
@@ -2383,7 +2384,7 @@ mod tests {
             role_policy_arn("us-gov-west-1", "P"),
             "arn:aws-us-gov:iam::aws:policy/service-role/P"
         );
-        // --iam-endpoint is an endpoint the policy does not judge.
+        // --iam-endpoint (judged by the policy's endpoint rule) is left to the AWS CLI.
         let s = |line: &str| support(Catalog::embedded(), &cmd(line));
         assert_eq!(s("aws emr create-default-roles"), Ok(()));
         assert!(s("aws emr create-default-roles --iam-endpoint https://x").is_err());
