@@ -68,3 +68,11 @@ pub(crate) fn path(
     });
     c
 }
+
+/// The API parameters the validator makes of `line`, as one JSON object.
+pub(crate) fn validated_params(line: &str) -> serde_json::Value {
+    let c = crate::Validator::new(Catalog::embedded())
+        .validate(line)
+        .unwrap_or_else(|e| panic!("{line}: {e}"));
+    serde_json::Value::Object(c.parameters().clone())
+}

@@ -308,12 +308,7 @@ mod tests {
     use crate::Validator;
     use serde_json::json;
 
-    fn params(line: &str) -> serde_json::Value {
-        let c = Validator::new(Catalog::embedded())
-            .validate(line)
-            .unwrap_or_else(|e| panic!("{line}: {e}"));
-        serde_json::Value::Object(c.parameters().clone())
-    }
+    use crate::testutil::validated_params as params;
 
     fn error(line: &str) -> String {
         Validator::new(Catalog::embedded())

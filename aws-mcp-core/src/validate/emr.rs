@@ -123,12 +123,7 @@ mod tests {
     use crate::Validator;
     use serde_json::json;
 
-    fn params(line: &str) -> serde_json::Value {
-        let c = Validator::new(Catalog::embedded())
-            .validate(line)
-            .unwrap_or_else(|e| panic!("{line}: {e}"));
-        serde_json::Value::Object(c.parameters().clone())
-    }
+    use crate::testutil::validated_params as params;
 
     #[test]
     fn list_clusters_state_filters_and_dates() {

@@ -226,14 +226,8 @@ pub(crate) async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_mcp_core::catalog::Catalog;
-    use aws_mcp_core::Validator;
 
-    fn cmd(line: &str) -> ValidatedCommand {
-        Validator::new(Catalog::embedded())
-            .validate(line)
-            .unwrap_or_else(|e| panic!("{line}: {e}"))
-    }
+    use crate::custom::validated as cmd;
 
     fn fixed(prefix: &str) -> String {
         unique_string(prefix, 1_700_000_000, 42)

@@ -399,14 +399,8 @@ pub(crate) fn subscribe_calls(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_mcp_core::catalog::Catalog;
-    use aws_mcp_core::Validator;
 
-    fn cmd(line: &str) -> ValidatedCommand {
-        Validator::new(Catalog::embedded())
-            .validate(line)
-            .unwrap_or_else(|e| panic!("{line}: {e}"))
-    }
+    use crate::custom::validated as cmd;
 
     #[test]
     fn status_reports_like_awscli() {

@@ -716,15 +716,9 @@ async fn list_runs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_mcp_core::catalog::Catalog;
-    use aws_mcp_core::Validator;
     use chrono::TimeZone;
 
-    fn cmd(line: &str) -> ValidatedCommand {
-        Validator::new(Catalog::embedded())
-            .validate(line)
-            .unwrap_or_else(|e| panic!("{line}: {e}"))
-    }
+    use crate::custom::validated as cmd;
 
     const DEFINITION: &str = r#"{
         "objects": [

@@ -2033,13 +2033,8 @@ pub(crate) fn describe_result(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_mcp_core::Validator;
 
-    fn cmd(line: &str) -> ValidatedCommand {
-        Validator::new(Catalog::embedded())
-            .validate(line)
-            .unwrap_or_else(|e| panic!("{line}: {e}"))
-    }
+    use crate::custom::validated as cmd;
 
     /// The arguments of `line`, with `typed` (the values awscli parses from
     /// its schema arguments' shorthand) in place of the validator's, so

@@ -318,3 +318,11 @@ pub(crate) fn after(out: String, mut p: Printed) -> Printed {
     p.out_total = p.out.len() as u64;
     p
 }
+
+/// A command as the validator leaves it (tests of the custom modules).
+#[cfg(test)]
+pub(crate) fn validated(line: &str) -> ValidatedCommand {
+    aws_mcp_core::Validator::new(Catalog::embedded())
+        .validate(line)
+        .unwrap_or_else(|e| panic!("{line}: {e}"))
+}
