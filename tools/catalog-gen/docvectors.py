@@ -29,8 +29,9 @@ encoder's other half the freedom to separate look-alike commands (``describe-ins
 
 Training requests are ``finetune.py``'s (``build_pairs``): AWS's example titles (each scored
 without its own title vector) and example sentences from the awscli package, and the ``tune``
-split of ``tools/eval/suggest_corpus.jsonl`` (``--tune-repeat`` times). Never the held-out
-split nor the shared development set.
+split of ``tools/eval/suggest_corpus.jsonl`` (``--tune-repeat`` times) and the training requests of
+``tools/eval/suggest_training.jsonl`` (``--train-repeat`` times). Never the held-out split nor the
+shared development set.
 
 Chosen by two-fold cross-validation over the tune split (each half's requests left out of the
 training and measured; the shared development set only as a diagnosis): see the README's
@@ -52,6 +53,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from finetune import build_pairs, load_vectors_from, rows  # noqa: E402
+from dense import LICENSE, QUERY_NOTE  # noqa: E402
 
 
 def embed_requests(texts, model_dir, threads):
@@ -125,8 +127,8 @@ def write_vectors(path, vecs, owners, n_docs):
             f.write(q.tobytes())
 
 
-DOCVEC_NOTE = ("Then the vectors of vectors.bin were learned against the query encoder by "
-               "tools/catalog-gen/docvectors.py.")
+DOCVEC_NOTE = ("The command vectors (vectors.bin) were then learned against that encoder,\n"
+               "starting from the base model's, by tools/catalog-gen/docvectors.py.\n")
 
 
 def main():
@@ -139,6 +141,7 @@ def main():
     ap.add_argument("--scale", type=float, default=30.0, help="inverse temperature of the softmax")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--tune-repeat", type=int, default=3)
+    ap.add_argument("--train-repeat", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
@@ -146,8 +149,8 @@ def main():
     torch.set_num_threads(args.threads)
     rs = rows()
     base, owners = load_vectors_from(args.base, len(rs))
-    pairs, tune = build_pairs(rs, owners, args.tune_repeat)
-    print(f"{len(pairs)} requests ({tune} tune requests) over {len(rs)} commands, "
+    pairs, tune, train = build_pairs(rs, owners, args.tune_repeat, args.train_repeat)
+    print(f"{len(pairs)} requests ({tune} tune requests, {train} training requests) over {len(rs)} commands, "
           f"{len(base)} vectors", file=sys.stderr)
     distinct = sorted({p[0] for p in pairs})
     emb = embed_requests(distinct, args.out, args.threads)
@@ -156,9 +159,8 @@ def main():
     vecs = learn(pairs, Q, base, owners, len(rs), args)
     write_vectors(os.path.join(args.out, "vectors.bin"), vecs, owners, len(rs))
     notice = os.path.join(args.out, "LICENSE-MODEL.txt")
-    lines = [l for l in open(notice).read().splitlines() if DOCVEC_NOTE not in l]
     with open(notice, "w") as f:
-        f.write("\n".join(lines + [DOCVEC_NOTE]) + "\n")
+        f.write(LICENSE + QUERY_NOTE + DOCVEC_NOTE)
     meta_path = os.path.join(args.out, "meta.json")
     meta = json.load(open(meta_path))
     meta["query_model"] = ("all-MiniLM-L6-v2 fine-tuned as a query encoder by "
@@ -167,8 +169,10 @@ def main():
         "learned by tools/catalog-gen/docvectors.py against the query encoder, "
         "from the base model's vectors of doc_text and title_text")
     meta["docvectors"] = {k: getattr(args, k) for k in
-                          ("epochs", "lr", "l2", "scale", "batch", "tune_repeat", "seed")}
-    meta["docvectors"] |= {"requests": len(pairs), "tune_requests": tune}
+                          ("epochs", "lr", "l2", "scale", "batch", "tune_repeat",
+                           "train_repeat", "seed")}
+    meta["docvectors"] |= {"requests": len(pairs), "tune_requests": tune,
+                           "training_requests": train}
     with open(meta_path, "w") as f:
         json.dump(meta, f, indent=1)
     print(f"wrote {args.out}/vectors.bin: {len(vecs)} vectors", file=sys.stderr)

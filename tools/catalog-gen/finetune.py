@@ -22,7 +22,9 @@ Training requests (none from the shared development set nor the held-out split):
 * the sentence under each title with "The following <operation> example" cut
   ("enables termination protection on the specified instance");
 * the ``tune`` split of ``tools/eval/suggest_corpus.jsonl`` (written by hand before tuning),
-  ``--tune-repeat`` times.
+  ``--tune-repeat`` times;
+* the training requests of ``tools/eval/suggest_training.jsonl`` (requests phrased as people
+  ask, written for training only; ``tools/eval/README.md``), ``--train-repeat`` times.
 
 Output: a Hugging Face model directory (the query encoder) for ``dense.py``.
 """
@@ -46,6 +48,7 @@ from dense import TITLES_MAX, titles_of  # noqa: E402
 CORPUS = os.path.join(ROOT, "aws-mcp-core", "data", "retrieval.bin")
 VECTORS = os.path.join(ROOT, "models", "minilm", "vectors.bin")
 TUNE = os.path.join(ROOT, "tools", "eval", "suggest_corpus_tune.jsonl")
+TRAINING = os.path.join(ROOT, "tools", "eval", "suggest_training.jsonl")
 
 
 def rows():
@@ -78,8 +81,9 @@ def clean_title(t):
 FOLLOWING = re.compile(r"^(the )?following (\S+ )?(command|example)s?( \(\S+\))? ?", re.I)
 
 
-def build_pairs(rs, owners, tune_repeat):
-    """(request, command number, acceptable commands, vector to leave out or -1)."""
+def build_pairs(rs, owners, tune_repeat, train_repeat=0):
+    """(request, command number, acceptable commands, vector to leave out or -1), and the
+    number of tune and training requests used."""
     idx = {f"{r[0]} {r[1]}": i for i, r in enumerate(rs)}
     # the vector number of each (command, title) pair, as dense.py wrote them
     first = {}
@@ -101,17 +105,20 @@ def build_pairs(rs, owners, tune_repeat):
             s = re.sub(rf"\b{re.escape(r[1])}\b", "", s).strip(" ,.")
             if len(s.split()) >= 3:
                 pairs.append((s[:200], i, (i,), -1))
-    tune = 0
-    if tune_repeat and os.path.exists(TUNE):
-        for line in open(TUNE):
-            c = json.loads(line)
-            if c["split"] != "tune":
-                continue
-            ok = tuple(idx[x] for x in c["expected"] + c["also_ok"] if x in idx)
-            tune += 1
-            for _ in range(tune_repeat):
-                pairs.append((c["query"], idx[c["expected"][0]], ok, -1))
-    return pairs, tune
+    counts = []
+    for path, split, repeat in ((TUNE, "tune", tune_repeat), (TRAINING, "train", train_repeat)):
+        n = 0
+        if repeat and os.path.exists(path):
+            for line in open(path):
+                c = json.loads(line)
+                if c["split"] != split:
+                    continue
+                ok = tuple(idx[x] for x in c["expected"] + c["also_ok"] if x in idx)
+                n += 1
+                for _ in range(repeat):
+                    pairs.append((c["query"], idx[c["expected"][0]], ok, -1))
+        counts.append(n)
+    return pairs, counts[0], counts[1]
 
 
 class Encoder(torch.nn.Module):
@@ -136,6 +143,8 @@ def main():
     ap.add_argument("--lr", type=float, default=3e-5)
     ap.add_argument("--scale", type=float, default=30.0, help="inverse temperature of the softmax")
     ap.add_argument("--tune-repeat", type=int, default=3)
+    ap.add_argument("--train-repeat", type=int, default=2,
+                    help="times each request of tools/eval/suggest_training.jsonl is used")
     ap.add_argument("--limit", type=int, default=0, help="at most this many pairs (timing runs)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
@@ -154,11 +163,11 @@ def main():
     vecs, owners = load_vectors_from(args.vectors, len(rs))
     V = torch.from_numpy(vecs)
     own = torch.from_numpy(owners)
-    pairs, tune = build_pairs(rs, owners, args.tune_repeat)
+    pairs, tune, train = build_pairs(rs, owners, args.tune_repeat, args.train_repeat)
     rng.shuffle(pairs)
     if args.limit:
         pairs = pairs[:args.limit]
-    print(f"{len(pairs)} pairs ({tune} tune requests) over {len(rs)} commands, "
+    print(f"{len(pairs)} pairs ({tune} tune requests, {train} training requests) over {len(rs)} commands, "
           f"{len(vecs)} vectors", file=sys.stderr)
     for p in model.bert.embeddings.parameters():
         p.requires_grad = False
@@ -205,7 +214,8 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     model.bert.save_pretrained(args.out)
     tok.save_pretrained(args.out)
-    json.dump(vars(args) | {"pairs": len(pairs), "tune_requests": tune},
+    json.dump(vars(args) | {"pairs": len(pairs), "tune_requests": tune,
+                                    "training_requests": train},
               open(os.path.join(args.out, "finetune.json"), "w"), indent=1)
     print(f"saved {args.out}", file=sys.stderr)
 
