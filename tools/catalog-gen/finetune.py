@@ -81,7 +81,7 @@ def clean_title(t):
 FOLLOWING = re.compile(r"^(the )?following (\S+ )?(command|example)s?( \(\S+\))? ?", re.I)
 
 
-def build_pairs(rs, owners, tune_repeat, train_repeat=0):
+def build_pairs(rs, owners, tune_repeat, train_repeat=0, training=TRAINING):
     """(request, command number, acceptable commands, vector to leave out or -1), and the
     number of tune and training requests used."""
     idx = {f"{r[0]} {r[1]}": i for i, r in enumerate(rs)}
@@ -106,7 +106,7 @@ def build_pairs(rs, owners, tune_repeat, train_repeat=0):
             if len(s.split()) >= 3:
                 pairs.append((s[:200], i, (i,), -1))
     counts = []
-    for path, split, repeat in ((TUNE, "tune", tune_repeat), (TRAINING, "train", train_repeat)):
+    for path, split, repeat in ((TUNE, "tune", tune_repeat), (training, "train", train_repeat)):
         n = 0
         if repeat and os.path.exists(path):
             for line in open(path):
@@ -145,6 +145,7 @@ def main():
     ap.add_argument("--tune-repeat", type=int, default=3)
     ap.add_argument("--train-repeat", type=int, default=2,
                     help="times each request of tools/eval/suggest_training.jsonl is used")
+    ap.add_argument("--training", default=TRAINING, help="the training requests (JSONL)")
     ap.add_argument("--limit", type=int, default=0, help="at most this many pairs (timing runs)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
@@ -163,7 +164,8 @@ def main():
     vecs, owners = load_vectors_from(args.vectors, len(rs))
     V = torch.from_numpy(vecs)
     own = torch.from_numpy(owners)
-    pairs, tune, train = build_pairs(rs, owners, args.tune_repeat, args.train_repeat)
+    pairs, tune, train = build_pairs(rs, owners, args.tune_repeat, args.train_repeat,
+                                    args.training)
     rng.shuffle(pairs)
     if args.limit:
         pairs = pairs[:args.limit]
