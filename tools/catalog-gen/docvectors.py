@@ -157,8 +157,8 @@ def main():
     base, owners = load_vectors_from(args.base, len(rs))
     pairs, tune, train = build_pairs(rs, owners, args.tune_repeat, args.train_repeat,
                                        args.training)
-    print(f"{len(pairs)} requests ({tune} tune requests, {train} training requests) over {len(rs)} commands, "
-          f"{len(base)} vectors", file=sys.stderr)
+    print(f"{len(pairs)} requests ({tune} tune requests, {train} training requests) over "
+          f"{len(rs)} commands, {len(base)} vectors", file=sys.stderr)
     distinct = sorted({p[0] for p in pairs})
     emb = embed_requests(distinct, args.out, args.threads)
     row = {t: i for i, t in enumerate(distinct)}

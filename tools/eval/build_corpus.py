@@ -124,8 +124,9 @@ def main():
         "training", known, [("the shared dev set", dev), ("the corpus", corpus)], examples, True)
     bad += bad_training
     measured = [words(r["query"]) for r in rows if r["split"] == "heldout"] + [words(q) for q in dev]
-    near = [r for r in training if near_any(r["query"], measured)]
-    training = [r for r in training if not near_any(r["query"], measured)]
+    is_near = [near_any(r["query"], measured) for r in training]
+    near = sum(is_near)
+    training = [r for r, n in zip(training, is_near) if not n]
     if bad:
         sys.exit(f"{bad} problems; nothing written")
     with open(OUT, "w") as f:
@@ -144,7 +145,7 @@ def main():
           f"{len({r['expected'][0].split()[0] for r in rows})} services", file=sys.stderr)
     print(f"wrote {TRAINING_OUT}: {len(training)} training requests, "
           f"{len({r['expected'][0].split()[0] for r in training})} services "
-          f"({len(near)} left out: near a held-out or development request)", file=sys.stderr)
+          f"({near} left out: near a held-out or development request)", file=sys.stderr)
 
 
 if __name__ == "__main__":
